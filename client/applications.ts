@@ -1,0 +1,133 @@
+/** Application operations shared by the CLI, the demo, the benchmark and the tests. */
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { WorkflowIdReusePolicy } from '@temporalio/common';
+import { applicationFormSchema, type ApplicationForm } from '../domain/application-form';
+import { formatDeadline } from '../domain/calendar';
+import type { Directory } from '../domain/directory';
+import { DEFAULT_GRADE_BANDS } from '../domain/grades';
+import { applicationWorkflowId, campaignWorkflowId, TASK_QUEUE } from '../domain/ids';
+import { zodLine } from '../domain/rejections';
+import { CampaignYear, CommitteeId, Stage, Subdistrict } from '../domain/search-attributes';
+import { application } from '../workflows/application';
+import type { ApplicationInput, ApplicationSnapshot } from '../workflows/application-state';
+import * as msg from '../workflows/messages/application';
+import { registryEntryQuery } from '../workflows/messages/campaign';
+import { campaignStatus } from './campaigns';
+import { findCommittee, staffForApplication } from './directory';
+import { UserError } from './errors';
+
+export interface SubmitOptions {
+  year: number;
+  directory: Directory;
+  /** The committee submitting (its id is the actor). */
+  committeeId: string;
+  /** Form fields; identity fields default from the directory. */
+  form: Partial<ApplicationForm>;
+  taskQueue?: string;
+}
+
+export async function submitApplication(client: Client, opts: SubmitOptions) {
+  const committee = findCommittee(opts.directory, opts.committeeId);
+  const form = {
+    committeeId: committee.id,
+    committeeName: committee.name,
+    quarter: committee.quarter,
+    address: committee.address,
+    subdistrict: committee.subdistrict,
+    termStart: committee.termStart,
+    termEnd: committee.termEnd,
+    ...opts.form,
+  };
+  const parsed = applicationFormSchema.safeParse(form);
+  if (!parsed.success) throw new UserError(`form: ${zodLine(parsed.error)}`);
+  if (parsed.data.committeeId !== committee.id || parsed.data.subdistrict !== committee.subdistrict)
+    throw new UserError(`form: committeeId/subdistrict must match the directory entry of ${committee.id} (${committee.subdistrict})`);
+
+  const status = await campaignStatus(client, opts.year);
+  // The phase comes from the campaign (workflow time), not from this machine's clock.
+  if (status.phase === 'preparing') throw new UserError(`applications for ${opts.year} open ${formatDeadline(Date.parse(status.calendar.opens))} (北京时间)`);
+  if (status.phase !== 'applications')
+    throw new UserError(`applications for ${opts.year} closed ${formatDeadline(Date.parse(status.applicationsClose))} (北京时间)`);
+  const known = await client.workflow.getHandle(campaignWorkflowId(opts.year)).query(registryEntryQuery, committee.id);
+  if (known) throw new UserError(`${committee.id} has already applied in ${opts.year}`);
+
+  const input: ApplicationInput = {
+    year: opts.year,
+    form: parsed.data,
+    calendar: { ...status.calendar, applicationsClose: status.applicationsClose },
+    reviewDeadline: status.reviewDeadlines[committee.subdistrict],
+    inspectionDeadline: status.inspectionCloses,
+    staff: staffForApplication(opts.directory, committee.subdistrict),
+    gradeBands: DEFAULT_GRADE_BANDS,
+    campaignWorkflowId: campaignWorkflowId(opts.year),
+    submittedBy: committee.id,
+  };
+  try {
+    return await client.workflow.start(application, {
+      workflowId: applicationWorkflowId(opts.year, committee.id),
+      taskQueue: opts.taskQueue ?? TASK_QUEUE,
+      args: [input],
+      workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+      typedSearchAttributes: [
+        { key: CampaignYear, value: opts.year },
+        { key: Subdistrict, value: committee.subdistrict },
+        { key: CommitteeId, value: committee.id },
+        { key: Stage, value: 'submitted' },
+      ],
+    });
+  } catch (err) {
+    if (err instanceof WorkflowExecutionAlreadyStartedError) throw new UserError(`${committee.id} has already applied in ${opts.year}`);
+    throw err;
+  }
+}
+
+const UPDATE_OF = {
+  recordPaperForm: msg.recordPaperFormUpdate,
+  recommend: msg.recommendUpdate,
+  notRecommend: msg.notRecommendUpdate,
+  recordInspection: msg.recordInspectionUpdate,
+} as const;
+
+export async function applicationAction<N extends msg.ApplicationActionName>(
+  client: Client,
+  year: number,
+  committeeId: string,
+  name: N,
+  payload: msg.ApplicationActionInput<N>,
+) {
+  const parsed = msg.applicationActionSchemas[name].safeParse(payload);
+  if (!parsed.success) throw new UserError(`${name}: ${zodLine(parsed.error)}`);
+  try {
+    return await client.workflow.getHandle(applicationWorkflowId(year, committeeId)).executeUpdate(UPDATE_OF[name] as any, { args: [payload] });
+  } catch (err: any) {
+    if (err?.name === 'WorkflowNotFoundError') throw new UserError(`no application from ${committeeId} in ${year}`);
+    throw err;
+  }
+}
+
+export async function applicationStatus(client: Client, year: number, committeeId: string): Promise<ApplicationSnapshot> {
+  try {
+    return await client.workflow.getHandle(applicationWorkflowId(year, committeeId)).query(msg.applicationStatusQuery);
+  } catch (err: any) {
+    if (err?.name === 'WorkflowNotFoundError') throw new UserError(`no application from ${committeeId} in ${year}`);
+    throw err;
+  }
+}
+
+/** Lists through Temporal's visibility API (search attributes), never by looping over workflows. */
+export async function listApplications(client: Client, filter: { year: number; subdistrict?: string; stage?: string }) {
+  const clauses = [`WorkflowType = 'application'`, `CampaignYear = ${filter.year}`];
+  if (filter.subdistrict) clauses.push(`Subdistrict = '${filter.subdistrict.replace(/'/g, '')}'`);
+  if (filter.stage) clauses.push(`Stage = '${filter.stage.replace(/'/g, '')}'`);
+  const rows: { workflowId: string; committeeId: string; subdistrict: string; stage: string; status: string }[] = [];
+  for await (const wf of client.workflow.list({ query: clauses.join(' AND ') })) {
+    rows.push({
+      workflowId: wf.workflowId,
+      committeeId: String(wf.typedSearchAttributes.get(CommitteeId) ?? ''),
+      subdistrict: String(wf.typedSearchAttributes.get(Subdistrict) ?? ''),
+      stage: String(wf.typedSearchAttributes.get(Stage) ?? ''),
+      status: wf.status.name,
+    });
+  }
+  return rows.sort((a, b) => a.committeeId.localeCompare(b.committeeId));
+}

@@ -1,0 +1,37 @@
+/** Loads and validates the directory file (DIRECTORY_FILE, default data/directory.json). */
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { directorySchema, type Committee, type Directory, type Person } from '../domain/directory';
+import { zodLine } from '../domain/rejections';
+import { UserError } from './errors';
+
+export const DEFAULT_DIRECTORY = join(__dirname, '..', 'data', 'directory.json');
+
+export function loadDirectory(path = process.env.DIRECTORY_FILE ?? DEFAULT_DIRECTORY): Directory {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(resolve(path), 'utf8'));
+  } catch (err) {
+    throw new UserError(`directory ${path}: ${(err as Error).message}`);
+  }
+  const parsed = directorySchema.safeParse(raw);
+  if (!parsed.success) throw new UserError(`directory ${path}: ${zodLine(parsed.error)}`);
+  return parsed.data;
+}
+
+export function findCommittee(d: Directory, id: string): Committee {
+  const c = d.committees.find((x) => x.id === id);
+  if (!c) throw new UserError(`--committee: ${id} is not a committee in the directory`);
+  return c;
+}
+
+export function findActor(d: Directory, id: string): Person | Committee {
+  const p = d.people.find((x) => x.id === id) ?? d.committees.find((x) => x.id === id);
+  if (!p) throw new UserError(`--as: ${id} is not in the directory`);
+  return p;
+}
+
+/** The people an application needs to authorise actions: bureau, its 街镇's officials, inspectors. */
+export function staffForApplication(d: Directory, subdistrict: string): Person[] {
+  return d.people.filter((p) => p.role === 'bureau' || p.role === 'inspector' || (p.role === 'subdistrict' && p.subdistrict === subdistrict));
+}

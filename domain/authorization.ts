@@ -1,0 +1,31 @@
+/** Who may do what. The one place that answers "is this person allowed to act here?". */
+import type { Person, Staff } from './directory';
+import { reject } from './rejections';
+
+export type StaffRole = Person['role'];
+
+export function findPerson(staff: Staff, actorId: string): Person {
+  const person = staff.find((p) => p.id === actorId);
+  if (!person) reject('WrongActor', `actor ${actorId} is not in the directory`);
+  return person;
+}
+
+export function requireRole(staff: Staff, actorId: string, role: StaffRole, action: string): Person {
+  const person = findPerson(staff, actorId);
+  if (person.role !== role) reject('WrongActor', `${action} needs role ${role}; ${actorId} is ${person.role}`);
+  return person;
+}
+
+/** A 街镇 official may act only for committees of their own 街镇. */
+export function requireSubdistrictOfficial(staff: Staff, actorId: string, subdistrict: string, action: string): Person {
+  const person = requireRole(staff, actorId, 'subdistrict', action);
+  if (person.subdistrict !== subdistrict)
+    reject('WrongActor', `${action}: ${actorId} is an official of ${person.subdistrict}, not of ${subdistrict}`);
+  return person;
+}
+
+export function requirePanelChair(staff: Staff, actorId: string, action: string): Person {
+  const person = requireRole(staff, actorId, 'panel', action);
+  if (!person.chair) reject('WrongActor', `${action} is for the panel chair; ${actorId} is a panel member`);
+  return person;
+}

@@ -1,0 +1,27 @@
+/**
+ * One dev server per test run (integration, listing and fault tests use it), and the
+ * time-skipping binary path for the calendar tests. Each test uses its own task queue.
+ */
+import type { TestProject } from 'vitest/node';
+import { startDevServer, type DevServer } from '../scripts/dev-server';
+import { executablePath } from '../scripts/temporal-binaries';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    temporalAddress: string;
+    testServerPath: string | null;
+  }
+}
+
+let server: DevServer | undefined;
+
+export async function setup(project: TestProject): Promise<void> {
+  const testServerPath = executablePath('test-server');
+  server = await startDevServer({ readyTimeoutMs: 120_000 });
+  project.provide('temporalAddress', server.address);
+  project.provide('testServerPath', testServerPath);
+}
+
+export async function teardown(): Promise<void> {
+  await server?.stop();
+}

@@ -1,0 +1,227 @@
+/**
+ * One committee's application in one year (application-<year>-<committeeId>).
+ * Notice 三(二)–(四): submitted → 街镇 pre-review → special inspection → panel → 公示 → commendation.
+ * Human decisions arrive as Updates (or Signals); deadlines are durable timers on absolute instants.
+ */
+import {
+  condition,
+  continueAsNew,
+  getExternalWorkflowHandle,
+  log,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+  allHandlersFinished,
+} from '@temporalio/workflow';
+import { toReal } from '../domain/calendar';
+import { rejectionOf } from '../domain/rejections';
+import { Stage } from '../domain/search-attributes';
+import { STAGE_LABELS, type ApplicationStage } from '../domain/stages';
+import { findPerson } from '../domain/authorization';
+import {
+  applicationActionSchemas,
+  applicationActionSignal,
+  applicationStatusQuery,
+  campaignNoticeSignal,
+  notRecommendUpdate,
+  recommendUpdate,
+  recordInspectionUpdate,
+  recordPaperFormUpdate,
+  type ApplicationActionName,
+} from './messages/application';
+import { applicationReportSignal } from './messages/campaign-report';
+import {
+  applyAction,
+  checkAction,
+  initialState,
+  isFinal,
+  type ApplicationInput,
+  type ApplicationSnapshot,
+  type ApplicationState,
+  type CampaignNotice,
+} from './application-state';
+
+const MAX_REJECTED_IN_AUDIT = 100;
+const PAYLOAD_IN_AUDIT = 500;
+
+export async function application(input: ApplicationInput): Promise<ApplicationSnapshot> {
+  const s: ApplicationState = input.carried ?? initialState(input);
+  const cal = input.calendar;
+  const snapshot = (): ApplicationSnapshot => ({
+    ...s,
+    workflowId: workflowInfo().workflowId,
+    year: input.year,
+    form: input.form,
+    stageLabel: STAGE_LABELS[s.stage],
+    final: isFinal(s),
+  });
+
+  const roleOf = (actor: unknown) => {
+    try {
+      return findPerson(input.staff, String(actor)).role;
+    } catch {
+      return 'unknown';
+    }
+  };
+  const audit = (action: string, payload: unknown, error?: string) => {
+    const actor = typeof payload === 'object' && payload && 'actor' in payload ? String((payload as any).actor) : '(none)';
+    let text: string;
+    try {
+      text = JSON.stringify(payload) ?? 'undefined';
+    } catch {
+      text = String(payload);
+    }
+    s.audit.push({
+      at: new Date(Date.now()).toISOString(),
+      actor: actor.slice(0, 64),
+      role: roleOf(actor),
+      action: action.slice(0, 64),
+      outcome: error ? 'rejected' : 'accepted',
+      payload: text.length > PAYLOAD_IN_AUDIT ? `${text.slice(0, PAYLOAD_IN_AUDIT)}…(${text.length} chars)` : text,
+      error,
+    });
+    if (error) {
+      s.rejectedCount++;
+      // Keep the trail bounded under a flood of bad signals; the count keeps the total.
+      const rejected = s.audit.filter((e) => e.outcome === 'rejected');
+      if (rejected.length > MAX_REJECTED_IN_AUDIT) s.audit.splice(s.audit.indexOf(rejected[0]), 1);
+    }
+  };
+
+  const report = async () => {
+    s.reportSeq++;
+    try {
+      await getExternalWorkflowHandle(input.campaignWorkflowId).signal(applicationReportSignal, {
+        committeeId: input.form.committeeId,
+        subdistrict: input.form.subdistrict,
+        stage: s.stage,
+        seq: s.reportSeq,
+        paperFormReceived: s.paperFormReceived,
+        total: s.inspection?.total,
+        grade: s.inspection?.grade,
+      });
+    } catch (err) {
+      log.warn('could not report to the campaign', { error: String(err) });
+    }
+  };
+
+  const setStage = (stage: ApplicationStage, reason?: string) => {
+    s.stage = stage;
+    s.reason = reason;
+    upsertSearchAttributes([{ key: Stage, value: stage }]);
+  };
+
+  // Every action is one Update (validator = the rules, handler = the change) and also a Signal.
+  const act = (name: ApplicationActionName) => ({
+    validator: (payload: unknown) => {
+      checkAction(name, payload, s, input, Date.now());
+    },
+    handler: async (payload: unknown) => {
+      const data = checkAction(name, payload, s, input, Date.now());
+      const before = s.stage;
+      const message = applyAction(name, data, s, input, Date.now());
+      audit(name, payload);
+      if (s.stage !== before) upsertSearchAttributes([{ key: Stage, value: s.stage }]);
+      await report();
+      return { stage: s.stage, message };
+    },
+  });
+  for (const [update, name] of [
+    [recordPaperFormUpdate, 'recordPaperForm'],
+    [recommendUpdate, 'recommend'],
+    [notRecommendUpdate, 'notRecommend'],
+    [recordInspectionUpdate, 'recordInspection'],
+  ] as const) {
+    const { validator, handler } = act(name);
+    setHandler(update, handler as any, { validator });
+  }
+  setHandler(applicationActionSignal, async (signal) => {
+    const name = (signal && typeof signal === 'object' ? String((signal as any).action) : '') as ApplicationActionName;
+    const payload = signal && typeof signal === 'object' ? (signal as any).payload : signal;
+    if (!Object.prototype.hasOwnProperty.call(applicationActionSchemas, name)) {
+      audit(name || '(missing action)', payload, `InvalidInput: unknown action ${name || '(missing)'}`);
+      return;
+    }
+    try {
+      checkAction(name, payload, s, input, Date.now());
+    } catch (err) {
+      const r = rejectionOf(err);
+      audit(name, payload, `${r.kind}: ${r.message}`);
+      return;
+    }
+    await act(name).handler(payload);
+  });
+
+  const notices: CampaignNotice[] = [];
+  setHandler(campaignNoticeSignal, (notice) => {
+    notices.push(notice);
+  });
+  setHandler(applicationStatusQuery, snapshot);
+
+  const applyNotices = async () => {
+    while (notices.length) {
+      const n = notices.shift()!;
+      audit(`campaign:${n.type}`, n);
+      if (isFinal(s)) continue;
+      if (n.type === 'deadline') {
+        if (n.window === 'review') s.reviewDeadline = n.until;
+        else s.inspectionDeadline = n.until;
+      } else if (n.type === 'locked') {
+        s.locked = true;
+      } else if (n.type === 'listed') {
+        s.rank = n.rank;
+        setStage('listed');
+        await report();
+      } else if (n.type === 'removed') {
+        setStage('removed', n.reason);
+        await report();
+      } else if (n.type === 'commended') {
+        setStage('commended', '经公示无异议，确定为红色示范业委会并颁发铭牌与奖状');
+        await report();
+      } else if (n.type === 'not-selected') {
+        setStage('not-selected', n.reason);
+        await report();
+      }
+    }
+  };
+
+  const historyIsLarge = () => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > 2_000;
+  const continueIfLarge = async () => {
+    if (!historyIsLarge()) return;
+    await condition(allHandlersFinished);
+    await continueAsNew<typeof application>({ ...input, carried: s });
+  };
+
+  if (!input.carried) {
+    if (Date.now() >= toReal(cal, Date.parse(cal.applicationsClose))) {
+      // Defence in depth: the CLI checks first, but a start that races the close still ends here.
+      setStage('rejected-late', '申报已于截止时间后提交');
+      return snapshot();
+    }
+    audit('submit', { actor: input.submittedBy, form: input.form });
+    await report();
+  }
+
+  // 街镇 pre-review: until the list is confirmed (locked) or the deadline passes.
+  while (!s.locked) {
+    const remaining = toReal(cal, Date.parse(s.reviewDeadline)) - Date.now();
+    if (remaining <= 0) break;
+    await condition(() => s.locked || notices.length > 0 || historyIsLarge(), remaining);
+    await applyNotices();
+    await continueIfLarge();
+  }
+  if (!s.locked) audit('review-deadline', { deadline: s.reviewDeadline });
+  s.locked = true;
+  if (!s.decision) {
+    setStage('no-decision', '街镇未在截止时间前作出推荐决定');
+    await report();
+  }
+  // Inspection, panel, 公示 and commendation: outcomes come from the campaign.
+  while (!isFinal(s)) {
+    await condition(() => notices.length > 0 || historyIsLarge());
+    await applyNotices();
+    if (!isFinal(s)) await continueIfLarge();
+  }
+  await condition(allHandlersFinished);
+  return snapshot();
+}

@@ -1,0 +1,292 @@
+/**
+ * The campaign's state and rules (notice 三): phases by the calendar, 街镇 lists, the panel, 公示.
+ * Pure functions of (state, input, calendar-now) shared by validators, handlers and signals.
+ */
+import type { CampaignCalendar } from '../domain/calendar';
+import { endOfBeijingDay, formatDeadline, publicityEnd } from '../domain/calendar';
+import type { Staff } from '../domain/directory';
+import { requirePanelChair, requireRole, requireSubdistrictOfficial } from '../domain/authorization';
+import type { GradeBands } from '../domain/grades';
+import { parse, reject } from '../domain/rejections';
+import type { CampaignPhase } from '../domain/stages';
+import type { CampaignNotice } from './application-state';
+import { campaignActionSchemas, type CampaignActionName } from './messages/campaign';
+
+export interface CampaignInput {
+  year: number;
+  calendar: CampaignCalendar;
+  quota: number;
+  subdistricts: string[];
+  staff: Staff;
+  gradeBands: GradeBands;
+  carried?: CampaignState;
+}
+
+export interface RegistryEntry {
+  sd: string;
+  stage: string;
+  seq: number;
+  paper: boolean;
+  total?: number;
+  grade?: string;
+}
+
+export interface Objection {
+  id: string;
+  committeeId: string;
+  name: string;
+  contact: string;
+  grounds: string;
+  organisation?: string;
+  filedAt: string;
+  resolution?: { outcome: 'upheld' | 'dismissed'; reason: string; by: string; at: string };
+}
+
+export interface Outbox {
+  committeeIds: string[];
+  notice: CampaignNotice;
+}
+
+export interface CampaignState {
+  applicationsClose: string;
+  reviewDeadlines: Record<string, string>;
+  inspectionCloses: string;
+  confirmed: Record<string, { by: string; at: string; recommended: string[] }>;
+  registry: Record<string, RegistryEntry>;
+  votes: Record<string, Record<string, { support: boolean; note?: string }>>;
+  draft?: { ranking: string[]; tieBreakRule: string; by: string; at: string; publicityEnds: string };
+  removed: string[];
+  objections: Objection[];
+  final?: { list: string[]; by: string; at: string };
+  outbox: Outbox[];
+  audit: { at: string; actor: string; action: string; outcome: 'accepted' | 'rejected'; detail: string }[];
+  rejectedCount: number;
+  bureauToldPanelOverdue: boolean;
+}
+
+export interface CampaignStatus {
+  year: number;
+  phase: CampaignPhase;
+  calendar: CampaignCalendar;
+  quota: number;
+  applicationsClose: string;
+  reviewDeadlines: Record<string, string>;
+  inspectionCloses: string;
+  confirmed: CampaignState['confirmed'];
+  counts: { total: number; byStage: Record<string, number>; bySubdistrict: Record<string, Record<string, number>> };
+  votes: number;
+  draft?: CampaignState['draft'];
+  removed: string[];
+  objections: Objection[];
+  final?: CampaignState['final'];
+  panelOverdue: boolean;
+  rejectedActions: number;
+}
+
+export function initialCampaignState(input: CampaignInput): CampaignState {
+  const c = input.calendar;
+  return {
+    applicationsClose: c.applicationsClose,
+    reviewDeadlines: Object.fromEntries(input.subdistricts.map((sd) => [sd, c.reviewCloses])),
+    inspectionCloses: c.inspectionCloses,
+    confirmed: {},
+    registry: {},
+    votes: {},
+    removed: [],
+    objections: [],
+    outbox: [],
+    audit: [],
+    rejectedCount: 0,
+    bureauToldPanelOverdue: false,
+  };
+}
+
+/** The phase follows from the calendar-time `now` and what has happened. */
+export function phaseAt(input: CampaignInput, s: CampaignState, now: number): CampaignPhase {
+  const c = input.calendar;
+  if (s.final) return 'commended';
+  if (s.draft) {
+    const unresolved = s.objections.some((o) => !o.resolution);
+    return now < Date.parse(s.draft.publicityEnds) || unresolved ? 'publicity' : 'awaiting-confirmation';
+  }
+  if (now < Date.parse(c.opens)) return 'preparing';
+  if (now < Date.parse(s.applicationsClose)) return 'applications';
+  if (now < Date.parse(c.inspectionOpens)) return 'review';
+  return now < Date.parse(s.inspectionCloses) ? 'inspection' : 'awaiting-panel';
+}
+
+/** The next instant (calendar time) at which the phase can change by itself. */
+export function nextBoundary(input: CampaignInput, s: CampaignState, now: number): number | undefined {
+  const c = input.calendar;
+  const candidates = [c.opens, s.applicationsClose, c.inspectionOpens, s.inspectionCloses, ...Object.values(s.reviewDeadlines)]
+    .concat(s.draft ? [s.draft.publicityEnds] : [])
+    .map((x) => Date.parse(x))
+    .filter((t) => t > now);
+  return candidates.length ? Math.min(...candidates) : undefined;
+}
+
+const fmt = (iso: string | number) => `${formatDeadline(typeof iso === 'number' ? iso : Date.parse(iso))} (北京时间)`;
+
+function parseInstant(v: string): number {
+  return /^\d{4}-\d{2}-\d{2}$/.test(v) ? endOfBeijingDay(v) : Date.parse(v);
+}
+
+export function onList(s: CampaignState): string[] {
+  return (s.draft?.ranking ?? []).filter((id) => !s.removed.includes(id));
+}
+
+export function checkCampaignAction(name: CampaignActionName, payload: unknown, s: CampaignState, input: CampaignInput, now: number): any {
+  const schema = campaignActionSchemas[name];
+  const data: any = parse(schema as any, payload);
+  const phase = phaseAt(input, s, now);
+  const staff = input.staff;
+  switch (name) {
+    case 'extendDeadline': {
+      requireRole(staff, data.actor, 'bureau', name);
+      const until = parseInstant(data.until);
+      if (until <= now) reject('InvalidInput', `until: ${fmt(until)} is not in the future`);
+      if (s.draft) reject('WrongPhase', 'the panel has finalised its list; deadlines can no longer move');
+      if (data.window === 'applications') {
+        if (phase !== 'preparing' && phase !== 'applications') reject('WrongPhase', `applications closed ${fmt(s.applicationsClose)}`);
+        if (until <= Date.parse(s.applicationsClose)) reject('InvalidInput', `until: must be after the current deadline ${fmt(s.applicationsClose)}`);
+        const firstReview = Math.min(...Object.values(s.reviewDeadlines).map(Date.parse));
+        if (until >= firstReview) reject('InvalidInput', `until: must be before the review deadline ${fmt(firstReview)}`);
+      } else if (data.window === 'review') {
+        const sds = data.subdistrict ? [data.subdistrict] : input.subdistricts;
+        if (data.subdistrict && !input.subdistricts.includes(data.subdistrict)) reject('NotFound', `subdistrict: unknown 街镇 ${data.subdistrict}`);
+        for (const sd of sds) {
+          if (s.confirmed[sd]) reject('WrongPhase', `${sd} has already confirmed its list`);
+          if (Date.parse(s.reviewDeadlines[sd]) <= now) reject('WrongPhase', `${sd}'s review deadline ${fmt(s.reviewDeadlines[sd])} has passed`);
+          if (until <= Date.parse(s.reviewDeadlines[sd])) reject('InvalidInput', `until: must be after ${sd}'s deadline ${fmt(s.reviewDeadlines[sd])}`);
+        }
+        if (until >= Date.parse(s.inspectionCloses)) reject('InvalidInput', `until: must be before the inspection deadline ${fmt(s.inspectionCloses)}`);
+      } else if (until <= Date.parse(s.inspectionCloses)) {
+        reject('InvalidInput', `until: must be after the current inspection deadline ${fmt(s.inspectionCloses)}`);
+      }
+      return data;
+    }
+    case 'confirmList': {
+      const person = requireRole(staff, data.actor, 'subdistrict', name);
+      const sd = person.subdistrict!;
+      if (s.confirmed[sd]) reject('Duplicate', `${sd} confirmed its list on ${s.confirmed[sd].at}`);
+      if (now < Date.parse(input.calendar.reviewOpens)) reject('WrongPhase', `街镇 pre-review opens ${fmt(input.calendar.reviewOpens)}`);
+      if (now >= Date.parse(s.reviewDeadlines[sd])) reject('WrongPhase', `${sd}'s review deadline ${fmt(s.reviewDeadlines[sd])} has passed`);
+      const undecided = Object.entries(s.registry).filter(([, e]) => e.sd === sd && e.stage === 'submitted').map(([id]) => id);
+      if (undecided.length) reject('WrongPhase', `${sd} still has ${undecided.length} undecided application(s): ${undecided.slice(0, 10).join(', ')}`);
+      return data;
+    }
+    case 'panelVote': {
+      requireRole(staff, data.actor, 'panel', name);
+      if (phase !== 'inspection' && phase !== 'awaiting-panel') reject('WrongPhase', `the panel votes during the expert review, not in phase ${phase}`);
+      const entry = s.registry[data.committeeId];
+      if (!entry) reject('NotFound', `committeeId: no application from ${data.committeeId} this year`);
+      if (entry.stage !== 'inspected') reject('WrongPhase', `${data.committeeId} has not been inspected (stage ${entry.stage}); only inspected applications are eligible`);
+      if (s.votes[data.committeeId]?.[data.actor]) reject('Duplicate', `${data.actor} has already voted on ${data.committeeId}`);
+      return data;
+    }
+    case 'panelFinalize': {
+      requirePanelChair(staff, data.actor, name);
+      if (phase !== 'inspection' && phase !== 'awaiting-panel') reject('WrongPhase', `the list is finalised during the expert review, not in phase ${phase}`);
+      if (data.ranking.length > input.quota) reject('InvalidInput', `ranking: ${data.ranking.length} committees exceed the quota of ${input.quota}`);
+      for (const id of data.ranking) {
+        const e = s.registry[id];
+        if (!e || e.stage !== 'inspected') reject('InvalidInput', `ranking: ${id} is not an inspected application; only inspected applications are eligible`);
+      }
+      return data;
+    }
+    case 'fileObjection': {
+      if (phase !== 'publicity' || now >= Date.parse(s.draft!.publicityEnds))
+        reject('WrongPhase', s.draft ? `公示已于 ${fmt(s.draft.publicityEnds)} 结束，不再受理异议` : '拟表彰名单尚未公示，暂不受理异议');
+      if (!onList(s).includes(data.committeeId)) reject('NotFound', `committeeId: ${data.committeeId} 不在公示名单中`);
+      return data;
+    }
+    case 'resolveObjection': {
+      requireRole(staff, data.actor, 'bureau', name);
+      const o = s.objections.find((x) => x.id === data.objectionId);
+      if (!o) reject('NotFound', `objectionId: no objection ${data.objectionId}`);
+      if (o.resolution) reject('Duplicate', `${o.id} was already ${o.resolution.outcome} by ${o.resolution.by}`);
+      return data;
+    }
+    case 'confirmFinal': {
+      requireRole(staff, data.actor, 'bureau', name);
+      if (phase === 'commended') reject('Duplicate', 'the final list is already confirmed');
+      if (phase !== 'awaiting-confirmation') reject('WrongPhase', `the final list is confirmed after 公示 ends and every objection is resolved; phase is ${phase}`);
+      return data;
+    }
+  }
+}
+
+export function applyCampaignAction(name: CampaignActionName, data: any, s: CampaignState, input: CampaignInput, now: number): { message: string; objectionId?: string } {
+  const at = new Date(now).toISOString();
+  const ids = (pred: (e: RegistryEntry) => boolean) => Object.entries(s.registry).filter(([, e]) => pred(e)).map(([id]) => id);
+  switch (name) {
+    case 'extendDeadline': {
+      const until = new Date(parseInstant(data.until)).toISOString();
+      if (data.window === 'applications') s.applicationsClose = until;
+      else if (data.window === 'inspection') {
+        s.inspectionCloses = until;
+        s.bureauToldPanelOverdue = false;
+        s.outbox.push({ committeeIds: ids((e) => e.stage === 'recommended' || e.stage === 'inspected'), notice: { type: 'deadline', window: 'inspection', until } });
+      } else {
+        const sds = data.subdistrict ? [data.subdistrict] : input.subdistricts;
+        for (const sd of sds) s.reviewDeadlines[sd] = until;
+        s.outbox.push({ committeeIds: ids((e) => sds.includes(e.sd)), notice: { type: 'deadline', window: 'review', until } });
+      }
+      return { message: `${data.window} 截止时间延长至 ${fmt(until)}${data.subdistrict ? `（${data.subdistrict}）` : ''}` };
+    }
+    case 'confirmList': {
+      const sd = input.staff.find((p) => p.id === data.actor)!.subdistrict!;
+      const recommended = ids((e) => e.sd === sd && e.stage === 'recommended');
+      s.confirmed[sd] = { by: data.actor, at, recommended };
+      s.outbox.push({ committeeIds: ids((e) => e.sd === sd), notice: { type: 'locked' } });
+      return { message: `${sd} 推荐名单已确认（${recommended.length} 家），决定已锁定` };
+    }
+    case 'panelVote':
+      (s.votes[data.committeeId] ??= {})[data.actor] = { support: data.support, note: data.note };
+      return { message: `已记录对 ${data.committeeId} 的投票` };
+    case 'panelFinalize': {
+      const ends = publicityEnd(now, input.calendar.publicityWorkingDays, input.calendar.workdays);
+      s.draft = { ranking: data.ranking, tieBreakRule: data.tieBreakRule, by: data.actor, at, publicityEnds: new Date(ends).toISOString() };
+      data.ranking.forEach((id: string, i: number) => s.outbox.push({ committeeIds: [id], notice: { type: 'listed', rank: i + 1 } }));
+      const notListed = ids((e) => e.stage === 'inspected' || e.stage === 'recommended').filter((id) => !data.ranking.includes(id));
+      const reasonFor = (id: string) => (s.registry[id].stage === 'inspected' ? '评选团未将其列入拟表彰名单' : '未完成专项检查，不具备评选资格');
+      for (const reason of ['评选团未将其列入拟表彰名单', '未完成专项检查，不具备评选资格']) {
+        const group = notListed.filter((id) => reasonFor(id) === reason);
+        if (group.length) s.outbox.push({ committeeIds: group, notice: { type: 'not-selected', reason } });
+      }
+      return { message: `拟表彰名单已确定（${data.ranking.length} 家），公示至 ${fmt(ends)}` };
+    }
+    case 'fileObjection': {
+      const id = `obj-${s.objections.length + 1}`;
+      s.objections.push({ id, committeeId: data.committeeId, name: data.name, contact: data.contact, grounds: data.grounds, organisation: data.organisation, filedAt: at });
+      return { message: `异议已受理，编号 ${id}`, objectionId: id };
+    }
+    case 'resolveObjection': {
+      const o = s.objections.find((x) => x.id === data.objectionId)!;
+      o.resolution = { outcome: data.outcome, reason: data.reason, by: data.actor, at };
+      if (data.outcome === 'upheld' && !s.removed.includes(o.committeeId)) {
+        s.removed.push(o.committeeId);
+        s.outbox.push({ committeeIds: [o.committeeId], notice: { type: 'removed', reason: `公示异议成立：${data.reason}` } });
+      }
+      return { message: `异议 ${o.id} ${data.outcome === 'upheld' ? '成立' : '不成立'}` };
+    }
+    case 'confirmFinal': {
+      const list = onList(s);
+      s.final = { list, by: data.actor, at };
+      s.outbox.push({ committeeIds: list, notice: { type: 'commended' } });
+      return { message: `最终名单已确定：${list.join('、') || '（空）'}` };
+    }
+  }
+}
+
+export function countsOf(s: CampaignState): CampaignStatus['counts'] {
+  const byStage: Record<string, number> = {};
+  const bySubdistrict: Record<string, Record<string, number>> = {};
+  const entries = Object.values(s.registry);
+  for (const e of entries) {
+    byStage[e.stage] = (byStage[e.stage] ?? 0) + 1;
+    const sd = (bySubdistrict[e.sd] ??= {});
+    sd[e.stage] = (sd[e.stage] ?? 0) + 1;
+  }
+  return { total: entries.length, byStage, bySubdistrict };
+}

@@ -1,0 +1,189 @@
+/**
+ * One year's campaign (campaign-<year>): the phases of notice 三 on durable timers that sleep until
+ * absolute instants, the 街镇 lists, the expert panel, 公示 with objections, and the final list.
+ * Applications are separate workflows; they report stage changes here, so the campaign knows every
+ * stage without querying them, and it continues-as-new before its history grows large.
+ */
+import {
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  log,
+  proxyActivities,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { createActivities } from '../activities';
+import { toCalendar, toReal } from '../domain/calendar';
+import { rejectionOf } from '../domain/rejections';
+import { Stage } from '../domain/search-attributes';
+import {
+  campaignActionSchemas,
+  campaignActionSignal,
+  campaignStatusQuery,
+  confirmFinalUpdate,
+  confirmListUpdate,
+  extendDeadlineUpdate,
+  fileObjectionUpdate,
+  panelFinalizeUpdate,
+  panelVoteUpdate,
+  registryEntryQuery,
+  resolveObjectionUpdate,
+  type CampaignActionName,
+} from './messages/campaign';
+import { applicationReportSignal } from './messages/campaign-report';
+import {
+  applyCampaignAction,
+  checkCampaignAction,
+  countsOf,
+  initialCampaignState,
+  nextBoundary,
+  phaseAt,
+  type CampaignInput,
+  type CampaignState,
+  type CampaignStatus,
+} from './campaign-state';
+
+const { notifyApplications } = proxyActivities<ReturnType<typeof createActivities>>({
+  startToCloseTimeout: '10 minutes',
+  heartbeatTimeout: '1 minute',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
+});
+
+const MAX_REJECTED_IN_AUDIT = 200;
+/** Below Temporal's 4,096-event suggestion, leaving room for the last workflow task. */
+const HISTORY_LIMIT = 3_000;
+
+export interface CampaignResult {
+  year: number;
+  finalList: string[];
+  removed: string[];
+  counts: CampaignStatus['counts'];
+}
+
+export async function campaign(input: CampaignInput): Promise<CampaignResult> {
+  const s: CampaignState = input.carried ?? initialCampaignState(input);
+  const cal = input.calendar;
+  const calNow = () => toCalendar(cal, Date.now());
+  let changed = false;
+
+  const status = (): CampaignStatus => ({
+    year: input.year,
+    phase: phaseAt(input, s, calNow()),
+    calendar: cal,
+    quota: input.quota,
+    applicationsClose: s.applicationsClose,
+    reviewDeadlines: s.reviewDeadlines,
+    inspectionCloses: s.inspectionCloses,
+    confirmed: s.confirmed,
+    counts: countsOf(s),
+    votes: Object.values(s.votes).reduce((n, v) => n + Object.keys(v).length, 0),
+    draft: s.draft,
+    removed: s.removed,
+    objections: s.objections,
+    final: s.final,
+    panelOverdue: s.bureauToldPanelOverdue,
+    rejectedActions: s.rejectedCount,
+  });
+
+  const audit = (action: string, payload: unknown, outcome: 'accepted' | 'rejected', detail: string) => {
+    const actor = payload && typeof payload === 'object' && 'actor' in payload ? String((payload as any).actor).slice(0, 64) : '(public)';
+    s.audit.push({ at: new Date(calNow()).toISOString(), actor, action: action.slice(0, 64), outcome, detail: detail.slice(0, 500) });
+    if (outcome === 'rejected') {
+      s.rejectedCount++;
+      const rejected = s.audit.filter((e) => e.outcome === 'rejected');
+      if (rejected.length > MAX_REJECTED_IN_AUDIT) s.audit.splice(s.audit.indexOf(rejected[0]), 1);
+    }
+  };
+
+  const handle = (name: CampaignActionName) => ({
+    validator: (payload: unknown) => {
+      checkCampaignAction(name, payload, s, input, calNow());
+    },
+    handler: async (payload: unknown) => {
+      const data = checkCampaignAction(name, payload, s, input, calNow());
+      const result = applyCampaignAction(name, data, s, input, calNow());
+      audit(name, payload, 'accepted', result.message);
+      changed = true;
+      return { phase: phaseAt(input, s, calNow()), ...result };
+    },
+  });
+  for (const [update, name] of [
+    [extendDeadlineUpdate, 'extendDeadline'],
+    [confirmListUpdate, 'confirmList'],
+    [panelVoteUpdate, 'panelVote'],
+    [panelFinalizeUpdate, 'panelFinalize'],
+    [fileObjectionUpdate, 'fileObjection'],
+    [resolveObjectionUpdate, 'resolveObjection'],
+    [confirmFinalUpdate, 'confirmFinal'],
+  ] as const) {
+    const { validator, handler } = handle(name);
+    setHandler(update, handler as any, { validator });
+  }
+  setHandler(campaignActionSignal, async (signal) => {
+    const name = (signal && typeof signal === 'object' ? String((signal as any).action) : '') as CampaignActionName;
+    const payload = signal && typeof signal === 'object' ? (signal as any).payload : signal;
+    if (!Object.prototype.hasOwnProperty.call(campaignActionSchemas, name)) {
+      audit(name || '(missing action)', payload, 'rejected', `InvalidInput: unknown action ${name || '(missing)'}`);
+      return;
+    }
+    try {
+      checkCampaignAction(name, payload, s, input, calNow());
+    } catch (err) {
+      const r = rejectionOf(err);
+      audit(name, payload, 'rejected', `${r.kind}: ${r.message}`);
+      return;
+    }
+    await handle(name).handler(payload);
+  });
+  setHandler(applicationReportSignal, (r) => {
+    const prev = s.registry[r.committeeId];
+    if (prev && prev.seq >= r.seq) return;
+    // Reports do not wake the main loop: phases depend on time and actions, not on counts.
+    s.registry[r.committeeId] = { sd: r.subdistrict, stage: r.stage, seq: r.seq, paper: r.paperFormReceived, total: r.total, grade: r.grade };
+  });
+  setHandler(campaignStatusQuery, status);
+  setHandler(registryEntryQuery, (committeeId) => s.registry[committeeId] ?? null);
+
+  let lastPhase = '';
+  const onPhase = () => {
+    const phase = phaseAt(input, s, calNow());
+    if (phase === lastPhase) return;
+    lastPhase = phase;
+    upsertSearchAttributes([{ key: Stage, value: phase }]);
+    log.info('campaign phase', { year: input.year, phase });
+    if (phase === 'awaiting-panel' && !s.bureauToldPanelOverdue) {
+      // The campaign never picks on its own: it waits, and the bureau is told (status, and email by the reminders).
+      s.bureauToldPanelOverdue = true;
+      log.warn('expert review window ended without a finalised list; waiting for the panel', { year: input.year });
+    }
+  };
+
+  const historyIsLarge = () => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > HISTORY_LIMIT;
+
+  while (!s.final || s.outbox.length) {
+    onPhase();
+    // Tell applications what the campaign decided (deadline moves, locks, outcomes), in batches.
+    while (s.outbox.length) {
+      const batch = s.outbox[0];
+      await notifyApplications({ year: input.year, committeeIds: batch.committeeIds, notice: batch.notice });
+      s.outbox.shift();
+    }
+    if (s.final) break;
+    if (historyIsLarge()) {
+      await condition(allHandlersFinished);
+      await continueAsNew<typeof campaign>({ ...input, carried: s });
+    }
+    const next = nextBoundary(input, s, calNow());
+    changed = false;
+    const until = () => (next === undefined ? undefined : toReal(cal, next) - Date.now());
+    const wake = () => changed || s.outbox.length > 0 || historyIsLarge();
+    const ms = until();
+    if (ms === undefined) await condition(wake);
+    else if (ms > 0) await condition(wake, ms);
+  }
+  onPhase();
+  await condition(allHandlersFinished);
+  return { year: input.year, finalList: s.final!.list, removed: s.removed, counts: countsOf(s) };
+}

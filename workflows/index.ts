@@ -1,0 +1,3 @@
+/** The workflow bundle's entry: one workflow per file, named after what it governs. */
+export { campaign } from './campaign';
+export { application } from './application';

@@ -1,0 +1,62 @@
+/** Messages of the campaign workflow, defined once for workflow and client. */
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import { z } from 'zod';
+import type { CampaignStatus, RegistryEntry } from '../campaign-state';
+
+const actor = z.string().min(1).max(64);
+const committeeId = z.string().min(1).max(64);
+const text = (min: number, max: number) => z.string().trim().min(min).max(max);
+/** A Beijing date (YYYY-MM-DD, meaning 24:00 of that day) or an ISO instant. */
+const instant = z.string().refine((v) => /^\d{4}-\d{2}-\d{2}$/.test(v) || !Number.isNaN(Date.parse(v)), 'must be YYYY-MM-DD or an ISO instant');
+
+export const campaignActionSchemas = {
+  extendDeadline: z
+    .object({ actor, window: z.enum(['applications', 'review', 'inspection']), subdistrict: z.string().min(1).max(30).optional(), until: instant })
+    .strict()
+    .refine((v) => v.window === 'review' || !v.subdistrict, { path: ['subdistrict'], message: 'only the review window is extended per 街镇' }),
+  confirmList: z.object({ actor }).strict(),
+  panelVote: z.object({ actor, committeeId, support: z.boolean(), note: z.string().max(2000).optional() }).strict(),
+  panelFinalize: z
+    .object({ actor, ranking: z.array(committeeId).min(1).max(50), tieBreakRule: text(4, 2000) })
+    .strict()
+    .refine((v) => new Set(v.ranking).size === v.ranking.length, { path: ['ranking'], message: 'lists a committee twice' }),
+  fileObjection: z
+    .object({
+      name: text(2, 50),
+      contact: text(5, 100),
+      grounds: text(10, 5000),
+      committeeId,
+      organisation: text(2, 100).optional(),
+      stamped: z.boolean().optional(),
+    })
+    .strict()
+    .refine((v) => !v.organisation || v.stamped === true, { path: ['stamped'], message: "a unit's objection must carry its stamp (盖章)" }),
+  resolveObjection: z.object({ actor, objectionId: z.string().min(1).max(20), outcome: z.enum(['upheld', 'dismissed']), reason: text(2, 2000) }).strict(),
+  confirmFinal: z.object({ actor }).strict(),
+} as const;
+export type CampaignActionName = keyof typeof campaignActionSchemas;
+export type CampaignActionInput<N extends CampaignActionName> = z.input<(typeof campaignActionSchemas)[N]>;
+
+export interface CampaignActionResult {
+  phase: string;
+  message: string;
+  objectionId?: string;
+}
+
+const u = <N extends CampaignActionName>(name: N) => defineUpdate<CampaignActionResult, [CampaignActionInput<N>]>(name);
+export const extendDeadlineUpdate = u('extendDeadline');
+export const confirmListUpdate = u('confirmList');
+export const panelVoteUpdate = u('panelVote');
+export const panelFinalizeUpdate = u('panelFinalize');
+export const fileObjectionUpdate = u('fileObjection');
+export const resolveObjectionUpdate = u('resolveObjection');
+export const confirmFinalUpdate = u('confirmFinal');
+
+export interface CampaignActionSignal {
+  action: string;
+  payload: unknown;
+}
+export const campaignActionSignal = defineSignal<[CampaignActionSignal]>('campaignAction');
+
+export const campaignStatusQuery = defineQuery<CampaignStatus>('status');
+export const registryEntryQuery = defineQuery<RegistryEntry | null, [string]>('registryEntry');
