@@ -65,7 +65,7 @@ export async function submitApplication(client: Client, opts: SubmitOptions) {
   try {
     return await client.workflow.start(application, {
       workflowId: applicationWorkflowId(opts.year, committee.id),
-      taskQueue: opts.taskQueue ?? TASK_QUEUE,
+      taskQueue: opts.taskQueue ?? process.env.TASK_QUEUE ?? TASK_QUEUE,
       args: [input],
       workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
       typedSearchAttributes: [
@@ -94,11 +94,11 @@ export async function applicationAction<N extends msg.ApplicationActionName>(
   committeeId: string,
   name: N,
   payload: msg.ApplicationActionInput<N>,
-) {
+): Promise<msg.ActionResult> {
   const parsed = msg.applicationActionSchemas[name].safeParse(payload);
   if (!parsed.success) throw new UserError(`${name}: ${zodLine(parsed.error)}`);
   try {
-    return await client.workflow.getHandle(applicationWorkflowId(year, committeeId)).executeUpdate(UPDATE_OF[name] as any, { args: [payload] });
+    return await client.workflow.getHandle(applicationWorkflowId(year, committeeId)).executeUpdate(UPDATE_OF[name] as typeof msg.recommendUpdate, { args: [payload as any] });
   } catch (err: any) {
     if (err?.name === 'WorkflowNotFoundError') throw new UserError(`no application from ${committeeId} in ${year}`);
     throw err;

@@ -34,7 +34,7 @@ export async function startCampaign(client: Client, opts: StartCampaignOptions) 
   try {
     return await client.workflow.start(campaign, {
       workflowId: campaignWorkflowId(year),
-      taskQueue: opts.taskQueue ?? TASK_QUEUE,
+      taskQueue: opts.taskQueue ?? process.env.TASK_QUEUE ?? TASK_QUEUE,
       args: [input],
       workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
       typedSearchAttributes: [

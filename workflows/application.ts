@@ -169,18 +169,15 @@ export async function application(input: ApplicationInput): Promise<ApplicationS
       } else if (n.type === 'locked') {
         s.locked = true;
       } else if (n.type === 'listed') {
+        // Outcomes come from the campaign, which has recorded them already: no report back.
         s.rank = n.rank;
         setStage('listed');
-        await report();
       } else if (n.type === 'removed') {
         setStage('removed', n.reason);
-        await report();
       } else if (n.type === 'commended') {
         setStage('commended', '经公示无异议，确定为红色示范业委会并颁发铭牌与奖状');
-        await report();
       } else if (n.type === 'not-selected') {
         setStage('not-selected', n.reason);
-        await report();
       }
     }
   };

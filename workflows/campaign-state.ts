@@ -247,12 +247,12 @@ export function applyCampaignAction(name: CampaignActionName, data: any, s: Camp
     case 'panelFinalize': {
       const ends = publicityEnd(now, input.calendar.publicityWorkingDays, input.calendar.workdays);
       s.draft = { ranking: data.ranking, tieBreakRule: data.tieBreakRule, by: data.actor, at, publicityEnds: new Date(ends).toISOString() };
-      data.ranking.forEach((id: string, i: number) => s.outbox.push({ committeeIds: [id], notice: { type: 'listed', rank: i + 1 } }));
+      data.ranking.forEach((id: string, i: number) => decide(s, [id], { type: 'listed', rank: i + 1 }));
       const notListed = ids((e) => e.stage === 'inspected' || e.stage === 'recommended').filter((id) => !data.ranking.includes(id));
       const reasonFor = (id: string) => (s.registry[id].stage === 'inspected' ? '评选团未将其列入拟表彰名单' : '未完成专项检查，不具备评选资格');
       for (const reason of ['评选团未将其列入拟表彰名单', '未完成专项检查，不具备评选资格']) {
         const group = notListed.filter((id) => reasonFor(id) === reason);
-        if (group.length) s.outbox.push({ committeeIds: group, notice: { type: 'not-selected', reason } });
+        if (group.length) decide(s, group, { type: 'not-selected', reason });
       }
       return { message: `拟表彰名单已确定（${data.ranking.length} 家），公示至 ${fmt(ends)}` };
     }
@@ -266,17 +266,24 @@ export function applyCampaignAction(name: CampaignActionName, data: any, s: Camp
       o.resolution = { outcome: data.outcome, reason: data.reason, by: data.actor, at };
       if (data.outcome === 'upheld' && !s.removed.includes(o.committeeId)) {
         s.removed.push(o.committeeId);
-        s.outbox.push({ committeeIds: [o.committeeId], notice: { type: 'removed', reason: `公示异议成立：${data.reason}` } });
+        decide(s, [o.committeeId], { type: 'removed', reason: `公示异议成立：${data.reason}` });
       }
       return { message: `异议 ${o.id} ${data.outcome === 'upheld' ? '成立' : '不成立'}` };
     }
     case 'confirmFinal': {
       const list = onList(s);
       s.final = { list, by: data.actor, at };
-      s.outbox.push({ committeeIds: list, notice: { type: 'commended' } });
+      decide(s, list, { type: 'commended' });
       return { message: `最终名单已确定：${list.join('、') || '（空）'}` };
     }
   }
+}
+
+/** The campaign decides these outcomes, so it records them itself rather than wait for reports. */
+function decide(s: CampaignState, committeeIds: string[], notice: CampaignNotice): void {
+  s.outbox.push({ committeeIds, notice });
+  const stage = notice.type === 'listed' ? 'listed' : notice.type === 'removed' ? 'removed' : notice.type === 'commended' ? 'commended' : notice.type === 'not-selected' ? 'not-selected' : undefined;
+  if (stage) for (const id of committeeIds) if (s.registry[id]) s.registry[id].stage = stage;
 }
 
 export function countsOf(s: CampaignState): CampaignStatus['counts'] {

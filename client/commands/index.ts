@@ -1,0 +1,7 @@
+/** Every CLI command, grouped by the role of the person who uses it. */
+import type { Command } from './command';
+import { campaignCommands } from './campaign';
+import { applicationCommands } from './application';
+import { reviewCommands } from './review';
+
+export const COMMANDS: Command[] = [...campaignCommands, ...applicationCommands, ...reviewCommands];
