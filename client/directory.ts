@@ -31,7 +31,10 @@ export function findActor(d: Directory, id: string): Person | Committee {
   return p;
 }
 
-/** The people an application needs to authorise actions: bureau, its 街镇's officials, inspectors. */
-export function staffForApplication(d: Directory, subdistrict: string): Person[] {
-  return d.people.filter((p) => p.role === 'bureau' || p.role === 'inspector' || (p.role === 'subdistrict' && p.subdistrict === subdistrict));
+/**
+ * The people an application checks actors against. All staff, not only its own 街镇's officials, so a
+ * wrong 街镇 is told exactly that rather than "not in the directory". Committees are left out.
+ */
+export function staffForApplication(d: Directory): Person[] {
+  return d.people;
 }

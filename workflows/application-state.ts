@@ -4,7 +4,7 @@
  * signal handler share one set of checks.
  */
 import type { CampaignCalendar } from '../domain/calendar';
-import { formatDeadline, toCalendar, toReal } from '../domain/calendar';
+import { formatBeijing, formatDeadline, toCalendar, toReal } from '../domain/calendar';
 import type { ApplicationForm } from '../domain/application-form';
 import type { Staff } from '../domain/directory';
 import { requireRole, requireSubdistrictOfficial } from '../domain/authorization';
@@ -96,6 +96,7 @@ export function initialState(input: ApplicationInput): ApplicationState {
 }
 
 const at = (ms: number) => formatDeadline(ms) + ' (北京时间)';
+const from = (ms: number) => formatBeijing(ms) + ' (北京时间)';
 
 /** Validates an action against the state and the calendar. Throws a typed rejection; changes nothing. */
 export function checkAction(
@@ -122,7 +123,7 @@ export function checkAction(
     case 'recommend':
     case 'notRecommend': {
       requireSubdistrictOfficial(input.staff, data.actor, sd, name);
-      if (now < Date.parse(cal.reviewOpens)) reject('WrongPhase', `街镇 pre-review opens ${at(Date.parse(cal.reviewOpens))}`);
+      if (now < Date.parse(cal.reviewOpens)) reject('WrongPhase', `街镇 pre-review opens ${from(Date.parse(cal.reviewOpens))}`);
       if (s.locked) reject('WrongPhase', `${sd} has confirmed its list or its deadline passed; decisions are locked`);
       if (now >= Date.parse(s.reviewDeadline)) reject('WrongPhase', `the review deadline ${at(Date.parse(s.reviewDeadline))} has passed`);
       const kind = name === 'recommend' ? 'recommend' : 'not-recommend';
@@ -133,7 +134,7 @@ export function checkAction(
       requireRole(input.staff, data.actor, 'inspector', 'recordInspection');
       if (s.inspection) reject('Duplicate', `already inspected on ${s.inspection.date} by ${s.inspection.inspector}`);
       if (s.stage !== 'recommended' || !s.locked) reject('WrongPhase', `only recommended applications with a confirmed list are inspected; stage is ${s.stage}`);
-      if (now < Date.parse(cal.inspectionOpens)) reject('WrongPhase', `inspection opens ${at(Date.parse(cal.inspectionOpens))}`);
+      if (now < Date.parse(cal.inspectionOpens)) reject('WrongPhase', `inspection opens ${from(Date.parse(cal.inspectionOpens))}`);
       if (now >= Date.parse(s.inspectionDeadline)) reject('WrongPhase', `the inspection deadline ${at(Date.parse(s.inspectionDeadline))} has passed`);
       return data;
     }

@@ -3,7 +3,7 @@
  * Pure functions of (state, input, calendar-now) shared by validators, handlers and signals.
  */
 import type { CampaignCalendar } from '../domain/calendar';
-import { endOfBeijingDay, formatDeadline, publicityEnd } from '../domain/calendar';
+import { endOfBeijingDay, formatBeijing, formatDeadline, publicityEnd } from '../domain/calendar';
 import type { Staff } from '../domain/directory';
 import { requirePanelChair, requireRole, requireSubdistrictOfficial } from '../domain/authorization';
 import type { GradeBands } from '../domain/grades';
@@ -169,7 +169,7 @@ export function checkCampaignAction(name: CampaignActionName, payload: unknown, 
       const person = requireRole(staff, data.actor, 'subdistrict', name);
       const sd = person.subdistrict!;
       if (s.confirmed[sd]) reject('Duplicate', `${sd} confirmed its list on ${s.confirmed[sd].at}`);
-      if (now < Date.parse(input.calendar.reviewOpens)) reject('WrongPhase', `街镇 pre-review opens ${fmt(input.calendar.reviewOpens)}`);
+      if (now < Date.parse(input.calendar.reviewOpens)) reject('WrongPhase', `街镇 pre-review opens ${formatBeijing(Date.parse(input.calendar.reviewOpens))} (北京时间)`);
       if (now >= Date.parse(s.reviewDeadlines[sd])) reject('WrongPhase', `${sd}'s review deadline ${fmt(s.reviewDeadlines[sd])} has passed`);
       const undecided = Object.entries(s.registry).filter(([, e]) => e.sd === sd && e.stage === 'submitted').map(([id]) => id);
       if (undecided.length) reject('WrongPhase', `${sd} still has ${undecided.length} undecided application(s): ${undecided.slice(0, 10).join(', ')}`);
