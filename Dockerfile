@@ -1,0 +1,19 @@
+# The campaign worker (docker-compose.yml builds it). Needs a Temporal cluster and an SMTP server:
+#   TEMPORAL_ADDRESS (and the other TEMPORAL_* settings of client/connection.ts), SMTP_URL.
+FROM node:20-bookworm-slim
+
+WORKDIR /app
+ENV NODE_ENV=production \
+    NPM_CONFIG_UPDATE_NOTIFIER=false \
+    NPM_CONFIG_FUND=false
+
+# Dependencies first, so that code changes do not reinstall them.
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit && npm cache clean --force
+
+COPY . .
+
+USER node
+ENV TEMPORAL_ADDRESS=temporal:7233 \
+    SMTP_URL=smtp://mailpit:1025
+CMD ["npx", "tsx", "worker/main.ts"]

@@ -1,0 +1,158 @@
+/**
+ * Hostile input: at least 1,000 generated payloads to every Update and Signal of the campaign and
+ * the application, on the dev server. Every Update is rejected with a clear one-line error, every
+ * Signal is recorded as rejected, the state read by query is unchanged, and no workflow task fails.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Client } from '@temporalio/client';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { NativeConnection, type Worker } from '@temporalio/worker';
+import { defaultCalendar, shiftCalendar } from '../domain/calendar';
+import { loadWorkdays } from '../domain/holidays';
+import { applicationWorkflowId, campaignWorkflowId } from '../domain/ids';
+import { applicationAction, applicationStatus, submitApplication } from '../client/applications';
+import { campaignStatus, startCampaign } from '../client/campaigns';
+import { createWorker } from '../worker/create-worker';
+import { applicationActionSchemas, applicationActionSignal } from '../workflows/messages/application';
+import { campaignActionSchemas, campaignActionSignal } from '../workflows/messages/campaign';
+import { devServerClient, eventually, quietWorkerLogs, uniqueTaskQueue } from './harness';
+import { directory, formFor, scores, workflowBundle } from './fixtures';
+import { badPayloads, rng } from './fuzz-payloads';
+
+const YEAR = 2093;
+const PER_MESSAGE = 1_000;
+const taskQueue = uniqueTaskQueue('fuzz');
+const [sdA, sdB] = directory.subdistricts;
+const inA = directory.committees.filter((c) => c.subdistrict === sdA).map((c) => c.id);
+const official = (sd: string) => directory.people.find((p) => p.role === 'subdistrict' && p.subdistrict === sd)!.id;
+const DAY = 86_400_000;
+
+let client: Client;
+let worker: Worker;
+let running: Promise<void>;
+let native: NativeConnection;
+
+beforeAll(async () => {
+  quietWorkerLogs();
+  const dev = await devServerClient();
+  client = dev.client;
+  native = await NativeConnection.connect({ address: dev.address });
+  worker = await createWorker({ connection: native, client, taskQueue, workflowBundle: await workflowBundle() });
+  running = worker.run();
+  // The 2023 shape moved so that applications opened yesterday: the campaign sits in its applications phase.
+  const base = defaultCalendar(2023, loadWorkdays(2023));
+  const shift = Math.ceil((Date.now() - DAY - Date.parse(base.opens)) / DAY);
+  await startCampaign(client, { calendar: { ...shiftCalendar(base, shift), year: YEAR }, directory, taskQueue });
+  for (const id of inA.slice(0, 2)) await submitApplication(client, { year: YEAR, directory, committeeId: id, form: formFor(id, false), taskQueue });
+  await applicationAction(client, YEAR, inA[0], 'recordPaperForm', { actor: 'bureau-lu', receivedOn: '2023-05-01' });
+  await eventually(async () => expect((await campaignStatus(client, YEAR)).counts.total).toBe(2));
+});
+
+afterAll(async () => {
+  worker?.shutdown();
+  await running;
+  await native?.close();
+  await client?.connection.close();
+});
+
+/** Runs `fn` over `items` with a few in flight at once. */
+async function pool<T>(items: T[], width: number, fn: (x: T) => Promise<void>) {
+  let next = 0;
+  await Promise.all(Array.from({ length: width }, async () => {
+    while (next < items.length) await fn(items[next++]);
+  }));
+}
+
+const inspection = { actor: 'inspector-1', scores: scores(90), total: 90, inspector: '郑立', date: '2023-08-07', notes: '' };
+const APPLICATION_BASES: Record<keyof typeof applicationActionSchemas, [Record<string, unknown>, string[]]> = {
+  recordPaperForm: [{ actor: 'bureau-lu', receivedOn: '2023-05-01' }, [official(sdA), 'inspector-1']],
+  recommend: [{ actor: official(sdA) }, [official(sdB), 'bureau-lu', 'inspector-1']],
+  notRecommend: [{ actor: official(sdA), reason: '台账不全' }, [official(sdB), 'panel-chair']],
+  recordInspection: [inspection, ['panel-2', official(sdA)]],
+};
+const CAMPAIGN_BASES: Record<keyof typeof campaignActionSchemas, [Record<string, unknown>, string[]]> = {
+  extendDeadline: [{ actor: 'bureau-lu', window: 'review', subdistrict: sdA, until: '2000-01-01' }, [official(sdA), 'panel-chair']],
+  confirmList: [{ actor: official(sdA) }, ['bureau-lu', 'inspector-1']],
+  panelVote: [{ actor: 'panel-2', committeeId: inA[0], support: true }, ['bureau-lu', official(sdA)]],
+  panelFinalize: [{ actor: 'panel-chair', ranking: [inA[0]], tieBreakRule: '按总分排序' }, ['panel-2', 'bureau-lu']],
+  fileObjection: [{ name: '王五', contact: '13900000000', grounds: '该业委会财务公开不及时，有照片为证。', committeeId: inA[0] }, []],
+  resolveObjection: [{ actor: 'bureau-lu', objectionId: 'obj-1', outcome: 'dismissed', reason: '经核查不属实' }, ['panel-chair', official(sdA)]],
+  confirmFinal: [{ actor: 'bureau-lu' }, ['panel-chair', 'inspector-1']],
+};
+
+/** The reminder bookkeeping records how far the clock has been checked; that moves with time, not with input. */
+function withoutClock<T extends object>(state: T): T {
+  return JSON.parse(JSON.stringify(state, (k, v) => (k === 'remindedThrough' ? undefined : v)));
+}
+
+async function expectAllRejected(name: string, send: (p: unknown) => Promise<unknown>, payloads: unknown[]) {
+  const failures: string[] = [];
+  await pool(payloads, 8, async (p) => {
+    try {
+      await send(p);
+      failures.push(`${name} accepted ${JSON.stringify(p)?.slice(0, 200)}`);
+    } catch (err) {
+      const cause = err instanceof WorkflowUpdateFailedError ? err.cause : undefined;
+      if (!(cause instanceof ApplicationFailure) || !cause.type || !cause.message || cause.message.includes('\n'))
+        failures.push(`${name}: unclear rejection ${String((cause ?? err as Error)?.message).slice(0, 200)}`);
+    }
+  });
+  expect(failures.slice(0, 5)).toEqual([]);
+}
+
+describe('fuzzed Updates and Signals', () => {
+  it('rejects every bad Update with a clear error and changes nothing', async () => {
+    const app = client.workflow.getHandle(applicationWorkflowId(YEAR, inA[0]));
+    const camp = client.workflow.getHandle(campaignWorkflowId(YEAR));
+    const before = [await campaignStatus(client, YEAR), await applicationStatus(client, YEAR, inA[0])];
+    let seed = 1;
+    for (const [name, [base, wrongActors]] of Object.entries(APPLICATION_BASES)) {
+      await expectAllRejected(name, (p) => app.executeUpdate(name, { args: [p] }), badPayloads(base, PER_MESSAGE, seed++, { wrongActors }));
+    }
+    for (const [name, [base, wrongActors]] of Object.entries(CAMPAIGN_BASES)) {
+      await expectAllRejected(name, (p) => camp.executeUpdate(name, { args: [p] }), badPayloads(base, PER_MESSAGE, seed++, { wrongActors }));
+    }
+    expect([await campaignStatus(client, YEAR), await applicationStatus(client, YEAR, inA[0])]).toEqual(before);
+  }, 600_000);
+
+  it('records every bad Signal as rejected and changes nothing else', async () => {
+    const app = client.workflow.getHandle(applicationWorkflowId(YEAR, inA[0]));
+    const camp = client.workflow.getHandle(campaignWorkflowId(YEAR));
+    const [c0, a0] = [await campaignStatus(client, YEAR), await applicationStatus(client, YEAR, inA[0])];
+    const r = rng(99);
+    const appNames = [...Object.keys(APPLICATION_BASES), 'bogus', ''];
+    const campNames = [...Object.keys(CAMPAIGN_BASES), 'bogus', ''];
+    const appSignals = Object.entries(APPLICATION_BASES).flatMap(([n, [b, w]], i) => badPayloads(b, PER_MESSAGE / 4, 500 + i, { wrongActors: w }).map((p) => ({ action: n, payload: p })));
+    const campSignals = Object.entries(CAMPAIGN_BASES).flatMap(([n, [b, w]], i) => badPayloads(b, Math.ceil(PER_MESSAGE / 7), 600 + i, { wrongActors: w }).map((p) => ({ action: n, payload: p })));
+    // A few envelopes that are themselves malformed.
+    for (let i = 0; i < 20; i++) {
+      appSignals.push({ action: appNames[Math.floor(r() * appNames.length)] + (i % 2 ? 'x' : ''), payload: i } as any);
+      campSignals.push(i % 3 ? ({ action: campNames[i % campNames.length] + 'y', payload: null } as any) : ('junk' as any));
+    }
+    await pool(appSignals, 8, (s) => app.signal(applicationActionSignal, s as any));
+    await pool(campSignals, 8, (s) => camp.signal(campaignActionSignal, s as any));
+    await eventually(async () => {
+      expect((await applicationStatus(client, YEAR, inA[0])).rejectedCount).toBe(a0.rejectedCount + appSignals.length);
+      expect((await campaignStatus(client, YEAR)).rejectedActions).toBe(c0.rejectedActions + campSignals.length);
+    }, 120_000);
+    const { audit: _x, rejectedCount: _y, ...a1 } = await applicationStatus(client, YEAR, inA[0]);
+    const { audit: _z, rejectedCount: _w, ...a0rest } = a0;
+    expect(withoutClock(a1)).toEqual(withoutClock(a0rest));
+    const c1 = await campaignStatus(client, YEAR);
+    expect(withoutClock({ ...c1, rejectedActions: 0 })).toEqual(withoutClock({ ...c0, rejectedActions: 0 }));
+    expect(appSignals.length).toBeGreaterThanOrEqual(PER_MESSAGE);
+    expect(campSignals.length).toBeGreaterThanOrEqual(PER_MESSAGE);
+
+    for (const handle of [app, camp, client.workflow.getHandle(applicationWorkflowId(YEAR, inA[0]))]) {
+      const { runId } = await handle.describe();
+      let id: string | undefined = runId;
+      // Walk back through continue-as-new runs: none may hold a failed workflow task.
+      for (let hops = 0; id && hops < 20; hops++) {
+        const history = await client.workflow.getHandle(handle.workflowId, id).fetchHistory();
+        expect(history.events!.filter((e) => e.workflowTaskFailedEventAttributes).map((e) => e.workflowTaskFailedEventAttributes!.failure?.message)).toEqual([]);
+        id = history.events![0].workflowExecutionStartedEventAttributes?.continuedExecutionRunId ?? undefined;
+      }
+    }
+  }, 600_000);
+});
