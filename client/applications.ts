@@ -61,6 +61,8 @@ export async function submitApplication(client: Client, opts: SubmitOptions) {
     gradeBands: DEFAULT_GRADE_BANDS,
     campaignWorkflowId: campaignWorkflowId(opts.year),
     submittedBy: committee.id,
+    contactEmail: committee.email,
+    reminders: status.reminders,
   };
   try {
     return await client.workflow.start(application, {

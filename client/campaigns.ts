@@ -8,9 +8,11 @@ import { campaignWorkflowId, TASK_QUEUE } from '../domain/ids';
 import { CampaignYear, Stage } from '../domain/search-attributes';
 import { campaign } from '../workflows/campaign';
 import type { CampaignInput, CampaignStatus } from '../workflows/campaign-state';
-import { campaignActionSchemas, campaignStatusQuery, type CampaignActionInput, type CampaignActionName } from '../workflows/messages/campaign';
+import { campaignActionSchemas, campaignMailQuery, campaignStatusQuery, type CampaignActionInput, type CampaignActionName } from '../workflows/messages/campaign';
+import type { MailStatus } from '../workflows/mail-outbox';
 import * as updates from '../workflows/messages/campaign';
 import { zodLine } from '../domain/rejections';
+import { materialsDueFor } from '../domain/titles';
 import { UserError } from './errors';
 
 export interface StartCampaignOptions {
@@ -19,6 +21,12 @@ export interface StartCampaignOptions {
   quota?: number;
   gradeBands?: GradeBands;
   taskQueue?: string;
+  /** Titles to re-evaluate this year; the CLI passes client/titles.ts activeTitleIds() (visibility). */
+  activeTitles?: string[];
+  /** Re-evaluation materials deadline: YYYY-MM-DD (24:00 Beijing) or an ISO instant; default Sep 30 24:00. */
+  reevaluationMaterialsDue?: string;
+  /** Reminder offsets in working days before each deadline and the hour (Beijing); default 7, 3, 1 at 09:00. */
+  reminders?: CampaignInput['reminders'];
 }
 
 export async function startCampaign(client: Client, opts: StartCampaignOptions) {
@@ -30,7 +38,17 @@ export async function startCampaign(client: Client, opts: StartCampaignOptions) 
     subdistricts: opts.directory.subdistricts,
     staff: opts.directory.people,
     gradeBands: opts.gradeBands ?? DEFAULT_GRADE_BANDS,
+    activeTitles: opts.activeTitles,
+    reevaluationMaterialsDue: opts.reevaluationMaterialsDue,
+    reminders: opts.reminders,
   };
+  if (opts.reevaluationMaterialsDue !== undefined) {
+    try {
+      input.reevaluationMaterialsDue = materialsDueFor(opts.calendar, opts.reevaluationMaterialsDue);
+    } catch (err) {
+      throw new UserError((err as Error).message);
+    }
+  }
   try {
     return await client.workflow.start(campaign, {
       workflowId: campaignWorkflowId(year),
@@ -51,6 +69,16 @@ export async function startCampaign(client: Client, opts: StartCampaignOptions) 
 export async function campaignStatus(client: Client, year: number): Promise<CampaignStatus> {
   try {
     return await client.workflow.getHandle(campaignWorkflowId(year)).query(campaignStatusQuery);
+  } catch (err: any) {
+    if (err?.name === 'WorkflowNotFoundError') throw new UserError(`no campaign for ${year}: start it with \`campaign start --year ${year}\``);
+    throw err;
+  }
+}
+
+/** The campaign's email: reminder settings, sent and queued counts, undeliverable addresses (also emailed to the bureau). */
+export async function campaignMailStatus(client: Client, year: number): Promise<MailStatus> {
+  try {
+    return await client.workflow.getHandle(campaignWorkflowId(year)).query(campaignMailQuery);
   } catch (err: any) {
     if (err?.name === 'WorkflowNotFoundError') throw new UserError(`no campaign for ${year}: start it with \`campaign start --year ${year}\``);
     throw err;

@@ -29,3 +29,17 @@ export function requirePanelChair(staff: Staff, actorId: string, action: string)
   if (!person.chair) reject('WrongActor', `${action} is for the panel chair; ${actorId} is a panel member`);
   return person;
 }
+
+/** One of several roles, e.g. the re-evaluation inspection: the bureau or the company it commissions. */
+export function requireAnyRole(staff: Staff, actorId: string, roles: StaffRole[], action: string): Person {
+  const person = findPerson(staff, actorId);
+  if (!roles.includes(person.role)) reject('WrongActor', `${action} needs role ${roles.join(' or ')}; ${actorId} is ${person.role}`);
+  return person;
+}
+
+/** A committee acts for itself only: its actor id is its committee id. */
+export function requireCommittee(staff: Staff, actorId: string, committeeId: string, action: string): void {
+  if (actorId === committeeId) return;
+  const person = staff.find((p) => p.id === actorId);
+  reject('WrongActor', `${action} is for committee ${committeeId} itself; ${actorId} is ${person ? person.role : 'not that committee'}`);
+}

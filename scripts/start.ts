@@ -9,7 +9,7 @@
  */
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { connect } from 'node:net';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { connectionOptionsFromEnv, createConnection, describeTarget } from '../client/connection';
 import { startDevServer, waitForServer } from './dev-server';
 import { ensureSearchAttributes } from './search-attributes';
@@ -19,8 +19,9 @@ import { ROOT } from './temporal-binaries';
 const HOST = '127.0.0.1';
 const PORTS = { temporal: 7233, ui: 8233, smtp: 1025, mailWeb: 1080 } as const;
 const DATA_DIR = join(ROOT, '.data');
-const DB_FILE = join(DATA_DIR, 'temporal.sqlite');
-const MAIL_DIR = join(DATA_DIR, 'maildev');
+// The demo runs on a file of its own (TEMPORAL_DB_FILE) so it never collides with your campaigns.
+const DB_FILE = process.env.TEMPORAL_DB_FILE ? resolve(process.env.TEMPORAL_DB_FILE) : join(DATA_DIR, 'temporal.sqlite');
+const MAIL_DIR = process.env.MAIL_DIR ? resolve(process.env.MAIL_DIR) : join(DATA_DIR, 'maildev');
 const READY_TIMEOUT_MS = 120_000;
 const DEV_SERVER_CHILD = '--dev-server-child';
 const WORKER_READY_WAIT_MS = 90_000;

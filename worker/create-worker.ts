@@ -3,6 +3,7 @@ import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/w
 import type { Client } from '@temporalio/client';
 import { join } from 'node:path';
 import { createActivities } from '../activities';
+import { createMailer, type Mailer } from '../activities/mailer';
 import { TASK_QUEUE } from '../domain/ids';
 
 export interface CreateWorkerOptions {
@@ -12,6 +13,8 @@ export interface CreateWorkerOptions {
   taskQueue?: string;
   /** A prebuilt bundle (tests share one); otherwise the workflows are bundled at start. */
   workflowBundle?: WorkerOptions['workflowBundle'];
+  /** Outgoing mail; default: a pooled SMTP mailer from the environment (SMTP_URL, MAIL_FROM, MAIL_FROM_NAME). */
+  mailer?: Mailer;
   extra?: Partial<WorkerOptions>;
 }
 
@@ -23,7 +26,7 @@ export async function createWorker(opts: CreateWorkerOptions): Promise<Worker> {
     namespace: opts.namespace ?? 'default',
     taskQueue: opts.taskQueue ?? TASK_QUEUE,
     ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
-    activities: createActivities({ client: opts.client }),
+    activities: createActivities({ client: opts.client, mailer: opts.mailer ?? createMailer() }),
     ...opts.extra,
   });
 }

@@ -12,6 +12,8 @@ import { gradeFor, type Grade, type GradeBands } from '../domain/grades';
 import { parse, reject } from '../domain/rejections';
 import { FINAL_STAGES, STAGE_LABELS, type ApplicationStage } from '../domain/stages';
 import { applicationActionSchemas, type ApplicationActionName } from './messages/application';
+import type { MailOutboxState } from './mail-outbox';
+import type { ReminderSettings } from './reminder-slots';
 import type { z } from 'zod';
 
 export interface AuditEntry {
@@ -36,6 +38,10 @@ export interface ApplicationInput {
   gradeBands: GradeBands;
   campaignWorkflowId: string;
   submittedBy: string;
+  /** The committee's email from the directory, for its paper-form reminders; missing ones are reported to the bureau. */
+  contactEmail?: string;
+  /** The campaign's reminder settings (offsets in working days, hour). */
+  reminders?: Partial<ReminderSettings>;
   /** Set when continuing as new. */
   carried?: ApplicationState;
 }
@@ -64,6 +70,10 @@ export interface ApplicationState {
   audit: AuditEntry[];
   rejectedCount: number;
   reportSeq: number;
+  /** Set when the bureau extends the applications window after submission (paper forms are due by then). */
+  applicationsClose?: string;
+  /** Paper-form reminders (workflows/application-mail.ts); created on first use. */
+  mail?: MailOutboxState;
 }
 
 export interface ApplicationSnapshot extends ApplicationState {
@@ -75,7 +85,7 @@ export interface ApplicationSnapshot extends ApplicationState {
 }
 
 export type CampaignNotice =
-  | { type: 'deadline'; window: 'review' | 'inspection'; until: string }
+  | { type: 'deadline'; window: 'applications' | 'review' | 'inspection'; until: string }
   | { type: 'locked' }
   | { type: 'listed'; rank: number }
   | { type: 'removed'; reason: string }

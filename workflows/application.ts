@@ -30,6 +30,7 @@ import {
   type ApplicationActionName,
 } from './messages/application';
 import { applicationReportSignal } from './messages/campaign-report';
+import { applicationMail } from './application-mail';
 import {
   applyAction,
   checkAction,
@@ -99,6 +100,7 @@ export async function application(input: ApplicationInput): Promise<ApplicationS
         paperFormReceived: s.paperFormReceived,
         total: s.inspection?.total,
         grade: s.inspection?.grade,
+        name: input.form.committeeName,
       });
     } catch (err) {
       log.warn('could not report to the campaign', { error: String(err) });
@@ -157,6 +159,8 @@ export async function application(input: ApplicationInput): Promise<ApplicationS
     notices.push(notice);
   });
   setHandler(applicationStatusQuery, snapshot);
+  // Paper-form reminders to the committee (workflows/application-mail.ts), sent beside the main path.
+  const mail = applicationMail(input, s);
 
   const applyNotices = async () => {
     while (notices.length) {
@@ -165,6 +169,7 @@ export async function application(input: ApplicationInput): Promise<ApplicationS
       if (isFinal(s)) continue;
       if (n.type === 'deadline') {
         if (n.window === 'review') s.reviewDeadline = n.until;
+        else if (n.window === 'applications') s.applicationsClose = n.until;
         else s.inspectionDeadline = n.until;
       } else if (n.type === 'locked') {
         s.locked = true;
@@ -185,6 +190,7 @@ export async function application(input: ApplicationInput): Promise<ApplicationS
   const historyIsLarge = () => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > 2_000;
   const continueIfLarge = async () => {
     if (!historyIsLarge()) return;
+    await mail.beforeContinueAsNew(); // unsent mail is carried in s.mail
     await condition(allHandlersFinished);
     await continueAsNew<typeof application>({ ...input, carried: s });
   };
@@ -201,9 +207,12 @@ export async function application(input: ApplicationInput): Promise<ApplicationS
 
   // 街镇 pre-review: until the list is confirmed (locked) or the deadline passes.
   while (!s.locked) {
+    mail.tick();
     const remaining = toReal(cal, Date.parse(s.reviewDeadline)) - Date.now();
     if (remaining <= 0) break;
-    await condition(() => s.locked || notices.length > 0 || historyIsLarge(), remaining);
+    const reminder = mail.nextAt();
+    const wait = reminder === undefined ? remaining : Math.min(remaining, toReal(cal, reminder) - Date.now());
+    await condition(() => s.locked || notices.length > 0 || historyIsLarge(), Math.max(wait, 1));
     await applyNotices();
     await continueIfLarge();
   }
@@ -219,6 +228,7 @@ export async function application(input: ApplicationInput): Promise<ApplicationS
     await applyNotices();
     if (!isFinal(s)) await continueIfLarge();
   }
+  await mail.drained();
   await condition(allHandlersFinished);
   return snapshot();
 }

@@ -11,6 +11,8 @@ import { parse, reject } from '../domain/rejections';
 import type { CampaignPhase } from '../domain/stages';
 import type { CampaignNotice } from './application-state';
 import { campaignActionSchemas, type CampaignActionName } from './messages/campaign';
+import type { MailOutboxState } from './mail-outbox';
+import type { ReminderSettings } from './reminder-slots';
 
 export interface CampaignInput {
   year: number;
@@ -19,6 +21,12 @@ export interface CampaignInput {
   subdistricts: string[];
   staff: Staff;
   gradeBands: GradeBands;
+  /** Reminder offsets (working days before each deadline) and hour; default 7, 3, 1 at 09:00 Beijing. */
+  reminders?: Partial<ReminderSettings>;
+  /** Title workflow ids active when the campaign began (issue 4): each is re-evaluated this year. */
+  activeTitles?: string[];
+  /** Re-evaluation materials deadline override (date or instant); default: domain/titles.ts materialsDueFor. */
+  reevaluationMaterialsDue?: string;
   carried?: CampaignState;
 }
 
@@ -29,6 +37,8 @@ export interface RegistryEntry {
   paper: boolean;
   total?: number;
   grade?: string;
+  /** The committee's name, for reminders and notices. */
+  name?: string;
 }
 
 export interface Objection {
@@ -62,6 +72,8 @@ export interface CampaignState {
   audit: { at: string; actor: string; action: string; outcome: 'accepted' | 'rejected'; detail: string }[];
   rejectedCount: number;
   bureauToldPanelOverdue: boolean;
+  /** Reminders and notices by email (workflows/campaign-mail.ts); created on first use. */
+  mail?: MailOutboxState;
 }
 
 export interface CampaignStatus {
@@ -81,6 +93,8 @@ export interface CampaignStatus {
   final?: CampaignState['final'];
   panelOverdue: boolean;
   rejectedActions: number;
+  /** Reminder offsets and hour; the mail itself is in the `mailStatus` query (campaignMailQuery). */
+  reminders?: ReminderSettings;
 }
 
 export function initialCampaignState(input: CampaignInput): CampaignState {
@@ -222,8 +236,12 @@ export function applyCampaignAction(name: CampaignActionName, data: any, s: Camp
   switch (name) {
     case 'extendDeadline': {
       const until = new Date(parseInstant(data.until)).toISOString();
-      if (data.window === 'applications') s.applicationsClose = until;
-      else if (data.window === 'inspection') {
+      if (data.window === 'applications') {
+        s.applicationsClose = until;
+        // Applications remind their committee of the paper form until this deadline.
+        const unpaid = ids((e) => !e.paper);
+        if (unpaid.length) s.outbox.push({ committeeIds: unpaid, notice: { type: 'deadline', window: 'applications', until } });
+      } else if (data.window === 'inspection') {
         s.inspectionCloses = until;
         s.bureauToldPanelOverdue = false;
         s.outbox.push({ committeeIds: ids((e) => e.stage === 'recommended' || e.stage === 'inspected'), notice: { type: 'deadline', window: 'inspection', until } });

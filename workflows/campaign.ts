@@ -33,6 +33,7 @@ import {
   type CampaignActionName,
 } from './messages/campaign';
 import { applicationReportSignal } from './messages/campaign-report';
+import { campaignMail } from './campaign-mail';
 import {
   applyCampaignAction,
   checkCampaignAction,
@@ -46,6 +47,13 @@ import {
 } from './campaign-state';
 
 const { notifyApplications } = proxyActivities<ReturnType<typeof createActivities>>({
+  startToCloseTimeout: '10 minutes',
+  heartbeatTimeout: '1 minute',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
+});
+
+// Issue 4: the campaign's links to titles (activities/titles.ts); both activities are idempotent.
+const titleLinks = proxyActivities<ReturnType<typeof createActivities>>({
   startToCloseTimeout: '10 minutes',
   heartbeatTimeout: '1 minute',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
@@ -67,6 +75,8 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
   const cal = input.calendar;
   const calNow = () => toCalendar(cal, Date.now());
   let changed = false;
+  // Reminders and notices by email, sent beside the main loop (workflows/campaign-mail.ts).
+  const mail = campaignMail(input, s, calNow);
 
   const status = (): CampaignStatus => ({
     year: input.year,
@@ -85,6 +95,7 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
     final: s.final,
     panelOverdue: s.bureauToldPanelOverdue,
     rejectedActions: s.rejectedCount,
+    reminders: mail.settings,
   });
 
   const audit = (action: string, payload: unknown, outcome: 'accepted' | 'rejected', detail: string) => {
@@ -141,7 +152,7 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
     const prev = s.registry[r.committeeId];
     if (prev && prev.seq >= r.seq) return;
     // Reports do not wake the main loop: phases depend on time and actions, not on counts.
-    s.registry[r.committeeId] = { sd: r.subdistrict, stage: r.stage, seq: r.seq, paper: r.paperFormReceived, total: r.total, grade: r.grade };
+    s.registry[r.committeeId] = { sd: r.subdistrict, stage: r.stage, seq: r.seq, paper: r.paperFormReceived, total: r.total, grade: r.grade, name: r.name };
   });
   setHandler(campaignStatusQuery, status);
   setHandler(registryEntryQuery, (committeeId) => s.registry[committeeId] ?? null);
@@ -162,8 +173,15 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
 
   const historyIsLarge = () => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > HISTORY_LIMIT;
 
+  // Issue 4: re-evaluate the titles active at the start. First run only: a continued run must not repeat it.
+  if (!input.carried && input.activeTitles?.length) {
+    const { year, calendar, staff, gradeBands, activeTitles: titleIds, reevaluationMaterialsDue: materialsDue } = input;
+    await titleLinks.startReevaluations({ year, calendar, titleIds, staff, gradeBands, materialsDue });
+  }
+
   while (!s.final || s.outbox.length) {
     onPhase();
+    mail.tick();
     // Tell applications what the campaign decided (deadline moves, locks, outcomes), in batches.
     while (s.outbox.length) {
       const batch = s.outbox[0];
@@ -172,10 +190,11 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
     }
     if (s.final) break;
     if (historyIsLarge()) {
+      await mail.beforeContinueAsNew(); // unsent mail is carried in s.mail
       await condition(allHandlersFinished);
       await continueAsNew<typeof campaign>({ ...input, carried: s });
     }
-    const next = nextBoundary(input, s, calNow());
+    const next = [nextBoundary(input, s, calNow()), mail.nextAt()].reduce((a, b) => (a === undefined || (b !== undefined && b < a) ? b : a));
     changed = false;
     const until = () => (next === undefined ? undefined : toReal(cal, next) - Date.now());
     const wake = () => changed || s.outbox.length > 0 || historyIsLarge();
@@ -184,6 +203,11 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
     else if (ms > 0) await condition(wake, ms);
   }
   onPhase();
+  mail.tick();
+  await mail.drained(); // the final-list notice, and anything still retrying, goes out before the campaign ends
+  // Issue 4: every commended committee now holds a title (one long-lived workflow each).
+  const commended = s.final!.list.map((committeeId) => ({ committeeId, subdistrict: s.registry[committeeId].sd }));
+  if (commended.length) await titleLinks.startTitles({ awardYear: input.year, awardedAt: s.final!.at, titles: commended, staff: input.staff, gradeBands: input.gradeBands });
   await condition(allHandlersFinished);
   return { year: input.year, finalList: s.final!.list, removed: s.removed, counts: countsOf(s) };
 }

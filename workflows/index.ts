@@ -1,3 +1,5 @@
 /** The workflow bundle's entry: one workflow per file, named after what it governs. */
 export { campaign } from './campaign';
 export { application } from './application';
+export { title } from './title';
+export { reevaluation } from './reevaluation';

@@ -1,5 +1,6 @@
 /** What an application tells its campaign when its stage changes: small, so thousands fit in one run. */
 import { defineSignal } from '@temporalio/workflow';
+import type { UndeliverableEntry } from '../../templates/types';
 
 export interface ApplicationReport {
   committeeId: string;
@@ -10,6 +11,11 @@ export interface ApplicationReport {
   paperFormReceived: boolean;
   total?: number;
   grade?: string;
+  /** The committee's name, for the campaign's reminders and notices. */
+  name?: string;
 }
 
 export const applicationReportSignal = defineSignal<[ApplicationReport]>('applicationReport');
+
+/** Mail an application could not deliver (e.g. the committee has no valid address): the campaign reports it to the bureau. */
+export const mailUndeliverableSignal = defineSignal<[UndeliverableEntry[]]>('mailUndeliverable');

@@ -2,6 +2,7 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { z } from 'zod';
 import type { CampaignStatus, RegistryEntry } from '../campaign-state';
+import type { MailStatus } from '../mail-outbox';
 
 const actor = z.string().min(1).max(64);
 const committeeId = z.string().min(1).max(64);
@@ -60,3 +61,5 @@ export const campaignActionSignal = defineSignal<[CampaignActionSignal]>('campai
 
 export const campaignStatusQuery = defineQuery<CampaignStatus>('status');
 export const registryEntryQuery = defineQuery<RegistryEntry | null, [string]>('registryEntry');
+/** Reminders and notices: counts, queue, undeliverable addresses (also emailed to the bureau). Apart from `status`, which it would make change on its own. */
+export const campaignMailQuery = defineQuery<MailStatus>('mailStatus');

@@ -1,0 +1,193 @@
+/** Title and re-evaluation operations shared by the CLI, the campaign's activities and the tests. */
+import { WorkflowExecutionAlreadyStartedError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { WorkflowIdReusePolicy } from '@temporalio/common';
+import type { Directory } from '../domain/directory';
+import { DEFAULT_GRADE_BANDS } from '../domain/grades';
+import { reevaluationWorkflowId, TASK_QUEUE, titleWorkflowId } from '../domain/ids';
+import { zodLine } from '../domain/rejections';
+import { CommitteeId, Subdistrict, TitleStatus } from '../domain/search-attributes';
+import { staffForTitle, titleImportSchema, type TitleStatus as Status } from '../domain/titles';
+import * as rmsg from '../workflows/messages/reevaluation';
+import * as tmsg from '../workflows/messages/title';
+import type { ReevaluationSnapshot } from '../workflows/reevaluation-state';
+import { title } from '../workflows/title';
+import type { TitleInput, TitleSnapshot } from '../workflows/title-state';
+import { UserError } from './errors';
+
+/** Starts one title workflow; an existing one (same committee and award year) is left alone. */
+export async function startTitle(client: Client, input: TitleInput, taskQueue = TASK_QUEUE): Promise<'started' | 'exists'> {
+  try {
+    await client.workflow.start(title, {
+      workflowId: titleWorkflowId(input.committeeId, input.awardYear),
+      taskQueue,
+      args: [input],
+      workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+      typedSearchAttributes: [
+        { key: TitleStatus, value: 'active' },
+        { key: Subdistrict, value: input.subdistrict },
+        { key: CommitteeId, value: input.committeeId },
+      ],
+    });
+    return 'started';
+  } catch (err) {
+    if (err instanceof WorkflowExecutionAlreadyStartedError) return 'exists';
+    throw err;
+  }
+}
+
+/** `title import`: validates the whole file against its schema and the directory before starting anything. */
+export async function importTitles(client: Client, opts: { data: unknown; directory: Directory; taskQueue?: string }) {
+  const parsed = titleImportSchema.safeParse(opts.data);
+  if (!parsed.success) throw new UserError(`titles file: ${zodLine(parsed.error)}`);
+  const { awardYear, titles } = parsed.data;
+  titles.forEach((t, i) => {
+    const c = opts.directory.committees.find((x) => x.id === t.committeeId);
+    if (!c) throw new UserError(`titles file: titles.${i}.committeeId: ${t.committeeId} is not a committee in the directory`);
+    if (c.subdistrict !== t.subdistrict) throw new UserError(`titles file: titles.${i}.subdistrict: ${t.committeeId} belongs to ${c.subdistrict}, not ${t.subdistrict}`);
+  });
+  const rows: { committeeId: string; workflowId: string; outcome: 'started' | 'exists' }[] = [];
+  for (const t of titles) {
+    const input: TitleInput = {
+      committeeId: t.committeeId,
+      subdistrict: t.subdistrict,
+      awardYear,
+      awardedOn: t.awardedOn,
+      nameplateIssued: t.nameplateIssued,
+      certificateIssued: t.certificateIssued,
+      source: 'import',
+      note: t.note,
+      staff: staffForTitle(opts.directory.people, t.subdistrict),
+      gradeBands: DEFAULT_GRADE_BANDS,
+    };
+    rows.push({ committeeId: t.committeeId, workflowId: titleWorkflowId(t.committeeId, awardYear), outcome: await startTitle(client, input, opts.taskQueue ?? process.env.TASK_QUEUE) });
+  }
+  return rows;
+}
+
+/** Asks each title to start the year's re-evaluation (idempotent per year). Closed titles are reported, not errors. */
+export async function sendReevaluationStarts(client: Client, titleIds: string[], request: tmsg.StartReevaluation, onEach?: (i: number) => void) {
+  const missing: string[] = [];
+  let sent = 0;
+  for (const [i, id] of titleIds.entries()) {
+    try {
+      await client.workflow.getHandle(id).signal(tmsg.startReevaluationSignal, request);
+      sent++;
+    } catch (err: any) {
+      if (err?.name === 'WorkflowNotFoundError') missing.push(id);
+      else throw err;
+    }
+    onEach?.(i);
+  }
+  return { sent, missing };
+}
+
+export interface TitleRow {
+  workflowId: string;
+  committeeId: string;
+  subdistrict: string;
+  titleStatus: string;
+  status: string;
+}
+
+const quoted = (v: string) => `'${v.replace(/'/g, '')}'`;
+
+/** Lists titles through visibility (search attributes). Not available on the time-skipping test server. */
+export async function listTitles(client: Client, filter: { status?: Status; subdistrict?: string; committeeId?: string; runningOnly?: boolean } = {}): Promise<TitleRow[]> {
+  const clauses = [`WorkflowType = 'title'`];
+  if (filter.status) clauses.push(`TitleStatus = ${quoted(filter.status)}`);
+  if (filter.subdistrict) clauses.push(`Subdistrict = ${quoted(filter.subdistrict)}`);
+  if (filter.committeeId) clauses.push(`CommitteeId = ${quoted(filter.committeeId)}`);
+  if (filter.runningOnly) clauses.push(`ExecutionStatus = 'Running'`);
+  const rows: TitleRow[] = [];
+  for await (const wf of client.workflow.list({ query: clauses.join(' AND ') })) {
+    rows.push({
+      workflowId: wf.workflowId,
+      committeeId: String(wf.typedSearchAttributes.get(CommitteeId) ?? ''),
+      subdistrict: String(wf.typedSearchAttributes.get(Subdistrict) ?? ''),
+      titleStatus: String(wf.typedSearchAttributes.get(TitleStatus) ?? ''),
+      status: wf.status.name,
+    });
+  }
+  return rows.sort((a, b) => a.workflowId.localeCompare(b.workflowId));
+}
+
+/** What `campaign start` passes as CampaignInput.activeTitles: every running, active title. */
+export async function activeTitleIds(client: Client): Promise<string[]> {
+  return (await listTitles(client, { status: 'active', runningOnly: true })).map((r) => r.workflowId);
+}
+
+/** The title's workflow id: given the award year, or the committee's newest title found by listing. */
+export async function resolveTitleId(client: Client, committeeId: string, awardYear?: number): Promise<string> {
+  if (awardYear !== undefined) return titleWorkflowId(committeeId, awardYear);
+  const rows = await listTitles(client, { committeeId });
+  if (!rows.length) throw new UserError(`--committee: ${committeeId} holds no title`);
+  const year = (id: string) => Number(id.slice(id.lastIndexOf('-') + 1));
+  return rows.sort((a, b) => year(b.workflowId) - year(a.workflowId))[0].workflowId;
+}
+
+export async function titleStatus(client: Client, titleId: string): Promise<TitleSnapshot> {
+  try {
+    return await client.workflow.getHandle(titleId).query(tmsg.titleStatusQuery);
+  } catch (err: any) {
+    if (err?.name === 'WorkflowNotFoundError') throw new UserError(`no title ${titleId}`);
+    throw err;
+  }
+}
+
+const TITLE_UPDATES = { recordIncident: tmsg.recordIncidentUpdate, fileReelection: tmsg.fileReelectionUpdate, confirmRecovery: tmsg.confirmRecoveryUpdate } as const;
+
+/** A title action as an Update. A title that has ended answers from its final state, like the workflow would. */
+export async function titleAction<N extends tmsg.TitleActionName>(client: Client, titleId: string, name: N, payload: tmsg.TitleActionInput<N>): Promise<tmsg.TitleActionResult> {
+  const parsed = tmsg.titleActionSchemas[name].safeParse(payload);
+  if (!parsed.success) throw new UserError(`${name}: ${zodLine(parsed.error)}`);
+  try {
+    return await client.workflow.getHandle(titleId).executeUpdate(TITLE_UPDATES[name] as any, { args: [payload] });
+  } catch (err) {
+    if (err instanceof WorkflowUpdateFailedError) throw err;
+    const s = await titleStatus(client, titleId);
+    const r = s.recovery;
+    if (name === 'confirmRecovery' && r?.confirmedAt) throw new UserError(`rejected (Duplicate): 铭牌与奖状已于 ${r.recoveredOn ?? r.confirmedAt.slice(0, 10)} 由 ${r.confirmedBy} 确认回收`);
+    if (s.revocation) throw new UserError(`rejected (WrongPhase): 称号已于 ${s.revocation.date} 撤销：${s.revocation.reason}`);
+    throw err;
+  }
+}
+
+export async function reevaluationStatus(client: Client, year: number, committeeId: string): Promise<ReevaluationSnapshot> {
+  try {
+    return await client.workflow.getHandle(reevaluationWorkflowId(year, committeeId)).query(rmsg.reevaluationStatusQuery);
+  } catch (err: any) {
+    if (err?.name === 'WorkflowNotFoundError') throw new UserError(`no ${year} re-evaluation for ${committeeId}`);
+    throw err;
+  }
+}
+
+const REEVALUATION_UPDATES = {
+  submitMaterials: rmsg.submitMaterialsUpdate,
+  recordInspection: rmsg.recordReevaluationInspectionUpdate,
+  preReview: rmsg.preReviewUpdate,
+  cancelEligibility: rmsg.cancelEligibilityUpdate,
+  confirm: rmsg.confirmReevaluationUpdate,
+  extendDeadline: rmsg.extendMaterialsDeadlineUpdate,
+} as const;
+
+/** A re-evaluation action as an Update. A finished re-evaluation answers from its result. */
+export async function reevaluationAction<N extends rmsg.ReevaluationActionName>(
+  client: Client,
+  year: number,
+  committeeId: string,
+  name: N,
+  payload: rmsg.ReevaluationActionInput<N>,
+): Promise<rmsg.ReevaluationActionResult> {
+  const parsed = rmsg.reevaluationActionSchemas[name].safeParse(payload);
+  if (!parsed.success) throw new UserError(`${name}: ${zodLine(parsed.error)}`);
+  try {
+    return await client.workflow.getHandle(reevaluationWorkflowId(year, committeeId)).executeUpdate(REEVALUATION_UPDATES[name] as any, { args: [payload] });
+  } catch (err) {
+    if (err instanceof WorkflowUpdateFailedError) throw err;
+    const r = (await reevaluationStatus(client, year, committeeId)).result;
+    if (!r) throw err;
+    if (r.outcome === 'closed') throw new UserError(`rejected (WrongPhase): 复评已终止：${r.reasons.join('；')}`);
+    const kind = name === 'confirm' ? 'Duplicate' : 'WrongPhase';
+    throw new UserError(`rejected (${kind}): 复评结果已由 ${r.decidedBy} 确认：${r.outcome === 'pass' ? '通过' : '未通过'}`);
+  }
+}

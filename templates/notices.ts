@@ -1,0 +1,83 @@
+/** Phase notices: campaign opened, draft list published, final list, revocation; plus the bureau's reports. */
+import { cli, committeeLabel, deadlineText, instantText, render, type Block } from './layout';
+import type { NoticeMail, Recipient, RenderedMail } from './types';
+
+export function renderNotice(mail: NoticeMail, to: Recipient): RenderedMail {
+  switch (mail.notice) {
+    case 'campaign-opened': {
+      const w = mail.windows;
+      const blocks: Block[] = [
+        { p: `${mail.year}年长宁区红色示范业委会创建评选工作已启动。各阶段时间安排如下：` },
+        {
+          list: [
+            { title: `宣传发动与申报：${instantText(w.opens)} 起，至 ${deadlineText(w.applicationsClose)} 止（纸质推荐表一式两份同时报送区房管局）` },
+            { title: `街镇推荐遴选：${instantText(w.reviewOpens)} 起，至 ${deadlineText(w.reviewCloses)} 止` },
+            { title: `专项检查与专家评审：${instantText(w.inspectionOpens)} 起，至 ${deadlineText(w.inspectionCloses)} 止` },
+            { title: `拟表彰名单公示：评选团定稿后公示 ${w.publicityWorkingDays} 个工作日` },
+            { title: `确认表彰名单：${deadlineText(w.commendationBy)} 前` },
+          ],
+        },
+      ];
+      if (to.role === 'subdistrict') blocks.push({ p: '请各街镇做好宣传发动，组织辖区业委会申报。业委会申报命令：' }, { commands: [cli('application submit', `--year ${mail.year}`, '--as <业委会编号>', '--form <推荐表.json>')] });
+      blocks.push({ label: '查看评选进度：', commands: [cli('campaign status', `--year ${mail.year}`)] });
+      return render(`${mail.year}年红色示范业委会创建评选工作启动`, to, blocks);
+    }
+    case 'draft-published': {
+      const blocks: Block[] = [
+        { p: `${mail.year}年红色示范业委会拟表彰名单已由评选团确定，现予公示，公示期至 ${deadlineText(mail.publicityEnds)}。拟表彰名单（按排序）：` },
+        { list: mail.ranking.map((c) => ({ title: committeeLabel(c) })) },
+        { p: `排序规则：${mail.tieBreakRule}` },
+        { p: '公示期间，任何单位和个人可实名提出异议（单位提出的须加盖公章），并提供联系方式和理由：' },
+        { commands: [cli('objection file', `--year ${mail.year}`, '--committee <业委会编号>', '--name "<姓名>"', '--contact "<联系方式>"', '--grounds "<异议理由>"')] },
+      ];
+      return render(`${mail.year}年红色示范业委会拟表彰名单公示（至 ${deadlineText(mail.publicityEnds)}）`, to, blocks);
+    }
+    case 'final-list': {
+      const blocks: Block[] = [
+        { p: `经公示，${mail.year}年红色示范业委会表彰名单已于 ${instantText(mail.confirmedAt)} 确认，共 ${mail.list.length} 家：` },
+        mail.list.length ? { list: mail.list.map((c) => ({ title: committeeLabel(c) })) } : { p: '（无）' },
+      ];
+      if (mail.removed.length) blocks.push({ p: '因公示异议成立移出名单的：' }, { list: mail.removed.map((c) => ({ title: committeeLabel(c) })) });
+      blocks.push({ p: '区委组织部、区房管局将为上述业委会颁发铭牌和奖状。' });
+      return render(`${mail.year}年红色示范业委会表彰名单`, to, blocks);
+    }
+    case 'panel-overdue': {
+      const blocks: Block[] = [
+        { p: `专家评审期已于 ${deadlineText(mail.inspectionCloses)} 结束，评选团尚未确定拟表彰名单（已完成专项检查 ${mail.inspected} 家）。评选工作暂停，系统不会自行选定名单。` },
+        { label: to.role === 'panel' ? '请评选团尽快定稿：' : '请督促评选团定稿，或延长专家评审期：', commands: to.role === 'panel'
+          ? [cli('panel finalize', `--year ${mail.year}`, `--as ${to.id}`, '--ranking <业委会编号1,编号2,…>', '--tie-break-rule "<总分相同时的排序规则>"')]
+          : [cli('campaign extend', `--year ${mail.year}`, `--as ${to.id}`, '--window inspection', '--until <YYYY-MM-DD>')] },
+      ];
+      return render(`${mail.year}年专家评审期已结束，拟表彰名单尚未确定`, to, blocks);
+    }
+    case 'revocation': {
+      const c = committeeLabel(mail.committee);
+      const blocks: Block[] = [
+        { p: `${c}于 ${mail.awardYear} 年获评的红色示范业委会称号，已于 ${instantText(mail.revokedAt)} 撤销。` },
+        { p: `撤销原因：${mail.reason}` },
+      ];
+      if (to.role === 'subdistrict') {
+        blocks.push({ p: '请街镇收回铭牌和奖状，收回后确认：' });
+        if (mail.recoverCommand) blocks.push({ commands: [mail.recoverCommand] });
+      } else if (to.role === 'committee') {
+        blocks.push({ p: '请将铭牌和奖状交还所在街镇。撤销后，贵业委会可在以后年度重新参加评选。' });
+      }
+      return render(`${mail.year}年红色示范业委会称号撤销通知：${mail.committee.committeeName ?? mail.committee.committeeId}`, to, blocks);
+    }
+    case 'undeliverable': {
+      const reason = (r: string) => (r === 'missing' ? '未登记邮箱' : r === 'invalid' ? '邮箱格式无效' : `邮件服务器拒收：${r}`);
+      const blocks: Block[] = [
+        { p: `以下 ${mail.total} 封提醒或通知无法投递，请核实收件人邮箱并更新名录（data/directory.json），必要时电话通知：` },
+        {
+          list: mail.entries.map((e) => ({
+            title: `${e.recipientName}（${e.recipientId}）${e.email ? `<${e.email}>` : ''}`,
+            lines: [`原因：${reason(e.reason)}`, `内容：${e.kind}，时间 ${instantText(e.at)}`, `流程：${e.workflowId}`],
+          })),
+        },
+      ];
+      if (mail.total > mail.entries.length) blocks.push({ p: `另有 ${mail.total - mail.entries.length} 封未列出，详见评选状态。` });
+      blocks.push({ label: '查看评选状态：', commands: [cli('campaign status', `--year ${mail.year}`)] });
+      return render(`${mail.year}年评选邮件投递失败报告（${mail.total} 封）`, to, blocks);
+    }
+  }
+}

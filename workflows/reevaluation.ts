@@ -1,0 +1,153 @@
+/**
+ * One title's re-evaluation in one year (reevaluation-<year>-<committeeId>), a child of the title
+ * workflow. Materials → special inspection → 街镇 pre-review → bureau confirmation (notice 五(二)).
+ * The materials deadline is a durable timer on an absolute calendar instant; the result goes back to
+ * the title as this workflow's return value. Rules and their order: reevaluation-state.ts.
+ */
+import { allHandlersFinished, condition, continueAsNew, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { toCalendar, toReal } from '../domain/calendar';
+import { Stage } from '../domain/search-attributes';
+import { recordAudit, rejectionLine, signalParts } from './audit-trail';
+import {
+  cancelEligibilityUpdate,
+  closeReevaluationSignal,
+  confirmReevaluationUpdate,
+  extendMaterialsDeadlineUpdate,
+  incidentNoticeSignal,
+  preReviewUpdate,
+  recordReevaluationInspectionUpdate,
+  reevaluationActionSchemas,
+  reevaluationActionSignal,
+  reevaluationStatusQuery,
+  submitMaterialsUpdate,
+  type ReevaluationActionName,
+} from './messages/reevaluation';
+import {
+  REEVALUATION_STAGE_LABELS,
+  applyReevaluationAction,
+  checkReevaluationAction,
+  failureReasons,
+  initialReevaluationState,
+  pendingTasks,
+  stageOf,
+  type ReevaluationInput,
+  type ReevaluationResult,
+  type ReevaluationSnapshot,
+  type ReevaluationState,
+} from './reevaluation-state';
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+export async function reevaluation(input: ReevaluationInput): Promise<ReevaluationResult> {
+  const cal = input.calendar;
+  const calNow = () => toCalendar(cal, Date.now());
+  const s: ReevaluationState = input.carried ?? initialReevaluationState(input, calNow());
+  const workflowId = workflowInfo().workflowId;
+  /** Bumped by every accepted change, so the main loop re-arms its deadline timer. */
+  let changes = 0;
+
+  const snapshot = (): ReevaluationSnapshot => {
+    const reasons = failureReasons(s, input);
+    return {
+      ...s,
+      workflowId,
+      year: input.year,
+      committeeId: input.committeeId,
+      subdistrict: input.subdistrict,
+      awardYear: input.awardYear,
+      titleWorkflowId: input.titleWorkflowId,
+      stageLabel: REEVALUATION_STAGE_LABELS[s.stage],
+      inspectionOpens: cal.inspectionOpens,
+      inspectionCloses: cal.inspectionCloses,
+      provisional: { outcome: reasons.length ? 'fail' : 'undetermined', reasons },
+      pending: pendingTasks(s, input),
+    };
+  };
+  const audit = (action: string, payload: unknown, error?: string) => recordAudit(s, calNow(), input.staff, input.committeeId, action, payload, error);
+  const refresh = () => {
+    changes++;
+    const stage = stageOf(s, input);
+    if (stage === s.stage) return;
+    s.stage = stage;
+    s.stageSince = iso(calNow());
+    upsertSearchAttributes([{ key: Stage, value: stage }]);
+  };
+
+  const act = (name: ReevaluationActionName) => ({
+    validator: (payload: unknown) => {
+      checkReevaluationAction(name, payload, s, input, calNow());
+    },
+    handler: async (payload: unknown) => {
+      const data = checkReevaluationAction(name, payload, s, input, calNow());
+      const message = applyReevaluationAction(name, data, s, input, calNow(), workflowId);
+      audit(name, payload);
+      refresh();
+      return { stage: s.stage, message };
+    },
+  });
+  for (const [update, name] of [
+    [submitMaterialsUpdate, 'submitMaterials'],
+    [recordReevaluationInspectionUpdate, 'recordInspection'],
+    [preReviewUpdate, 'preReview'],
+    [cancelEligibilityUpdate, 'cancelEligibility'],
+    [confirmReevaluationUpdate, 'confirm'],
+    [extendMaterialsDeadlineUpdate, 'extendDeadline'],
+  ] as const) {
+    const { validator, handler } = act(name);
+    setHandler(update, handler as any, { validator });
+  }
+  setHandler(reevaluationActionSignal, async (signal) => {
+    const { name, payload } = signalParts(signal);
+    if (!Object.prototype.hasOwnProperty.call(reevaluationActionSchemas, name)) {
+      audit(name || '(missing action)', payload, `InvalidInput: unknown action ${name || '(missing)'}`);
+      return;
+    }
+    try {
+      checkReevaluationAction(name as ReevaluationActionName, payload, s, input, calNow());
+    } catch (err) {
+      audit(name, payload, rejectionLine(err));
+      return;
+    }
+    await act(name as ReevaluationActionName).handler(payload);
+  });
+  setHandler(incidentNoticeSignal, (incident) => {
+    // After the decision an incident is not ours: the title keeps it for the next re-evaluation.
+    if (s.result || s.incidents.some((i) => i.id === incident.id)) return;
+    s.incidents.push(incident);
+    audit('incident', incident);
+    refresh();
+  });
+  setHandler(closeReevaluationSignal, ({ reason }) => {
+    if (s.result) return;
+    s.result = { year: input.year, workflowId, outcome: 'closed', reasons: [reason], decidedAt: iso(calNow()), countedIncidents: [] };
+    audit('close', { reason });
+    refresh();
+  });
+  setHandler(reevaluationStatusQuery, snapshot);
+
+  const historyIsLarge = () => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > 2_000;
+  if (!input.carried) {
+    audit('start', { materialsDue: s.materialsDue, incidents: input.incidents.map((i) => i.id) });
+    refresh(); // incidents known at the start may already decide the stage
+  }
+  while (!s.result) {
+    const seen = changes;
+    const waiting = !s.materials && !s.materialsMissing;
+    const remaining = waiting ? toReal(cal, Date.parse(s.materialsDue)) - Date.now() : undefined;
+    if (remaining !== undefined && remaining <= 0) {
+      s.materialsMissing = { deadline: s.materialsDue, notedAt: iso(calNow()) };
+      audit('materials-deadline', { deadline: s.materialsDue });
+      refresh();
+      continue;
+    }
+    const wake = () => changes !== seen || historyIsLarge();
+    if (remaining === undefined) await condition(wake);
+    else await condition(wake, remaining);
+    if (!s.result && historyIsLarge()) {
+      await condition(allHandlersFinished);
+      await continueAsNew<typeof reevaluation>({ ...input, carried: s });
+    }
+  }
+  await condition(allHandlersFinished);
+  return s.result;
+}
