@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { CalendarError, INSTANT_FIELDS, resolveCalendar, type CalendarOverrides } from '../../domain/calendar';
 import { HolidayDataError, loadWorkdays } from '../../domain/holidays';
 import { campaignAction, campaignStatus, startCampaign } from '../campaigns';
+import { activeTitleIds } from '../titles';
 import { UserError } from '../errors';
 import { formatCampaignStatus } from '../format';
 import { command } from './command';
@@ -21,6 +22,8 @@ export const campaignCommands = [
         weekendsOnly: z.literal(true).optional(),
         quota: z.coerce.number().int().min(1).max(50).default(5),
         publicityWorkingDays: z.coerce.number().int().min(1).max(30).optional(),
+        // Issue 4: the written-materials deadline of this year's re-evaluations (default Sep 30 24:00).
+        reevaluationMaterialsDue: flags.dateOrInstant.optional(),
         ...windowFlags,
       })
       .strict(),
@@ -36,8 +39,11 @@ export const campaignCommands = [
         if (err instanceof CalendarError || err instanceof HolidayDataError) throw new UserError(err.message);
         throw err;
       }
-      const handle = await startCampaign(await ctx.client(), { calendar, directory: ctx.directory(), quota: f.quota });
+      // Issue 4: every title active now is re-evaluated this year (listed by search attributes).
+      const activeTitles = await activeTitleIds(await ctx.client());
+      const handle = await startCampaign(await ctx.client(), { calendar, directory: ctx.directory(), quota: f.quota, activeTitles, reevaluationMaterialsDue: f.reevaluationMaterialsDue });
       ctx.say(`Started ${handle.workflowId}. Next: npm run cli -- campaign status --year ${f.year}`);
+      if (activeTitles.length) ctx.say(`Re-evaluating ${activeTitles.length} active title(s) this year: npm run cli -- title list --status active`);
       return { workflowId: handle.workflowId, calendar };
     },
   }),

@@ -3,5 +3,6 @@ import type { Command } from './command';
 import { campaignCommands } from './campaign';
 import { applicationCommands } from './application';
 import { reviewCommands } from './review';
+import { titleCommands } from './titles';
 
-export const COMMANDS: Command[] = [...campaignCommands, ...applicationCommands, ...reviewCommands];
+export const COMMANDS: Command[] = [...campaignCommands, ...applicationCommands, ...reviewCommands, ...titleCommands];
