@@ -19,6 +19,8 @@ export interface ScenarioOptions {
   calendar: CampaignCalendar;
   /** Called with a short line at each step (the demo prints progress). */
   progress?: (line: string) => void;
+  /** Committees that do not apply this year (the demo's current title holders). */
+  exclude?: string[];
 }
 
 export interface ScenarioPlan {
@@ -55,7 +57,8 @@ export function planFor(d: Directory): ScenarioPlan & { bySd: string[][]; offici
 }
 
 export async function runScenario(o: ScenarioOptions): Promise<ScenarioPlan> {
-  const { cli, directory: d, calendar: cal } = o;
+  const { cli, calendar: cal } = o;
+  const d: Directory = o.exclude ? { ...o.directory, committees: o.directory.committees.filter((c) => !o.exclude!.includes(c.id)) } : o.directory;
   const year = cal.year;
   const y = ['--year', String(year)];
   const log = o.progress ?? (() => {});
