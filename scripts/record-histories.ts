@@ -1,0 +1,82 @@
+/**
+ * `npm run histories:record`: runs the demo's year on a fresh in-memory dev server and writes the
+ * history of the workflows it ran into test/histories/ — every campaign, title and re-evaluation
+ * run, and one application per final stage — for the replay gate in test/replay.test.ts.
+ */
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import { NativeConnection } from '@temporalio/worker';
+import { SMTPServer } from 'smtp-server';
+import { runCli } from '../client/cli';
+import { loadDirectory } from '../client/directory';
+import { compressCalendar, defaultCalendar } from '../domain/calendar';
+import { loadWorkdays } from '../domain/holidays';
+import { createWorker } from '../worker/create-worker';
+import { startDevServer } from './dev-server';
+import { runDemoScenario } from './demo-scenario';
+import { ROOT } from './temporal-binaries';
+
+const OUT = join(ROOT, 'test', 'histories');
+const TASK_QUEUE = 'record-histories';
+
+async function main(): Promise<void> {
+  const smtp = new SMTPServer({ authOptional: true, disabledCommands: ['STARTTLS'], onData: (s, _session, cb) => (s.resume(), s.on('end', () => cb())) });
+  await new Promise<void>((r) => smtp.listen(0, '127.0.0.1', r));
+  const smtpPort = (smtp.server.address() as { port: number }).port;
+  process.env.SMTP_URL = `smtp://127.0.0.1:${smtpPort}`;
+  const server = await startDevServer();
+  process.env.TEMPORAL_ADDRESS = server.address;
+  process.env.TASK_QUEUE = TASK_QUEUE;
+  const connection = await Connection.connect({ address: server.address });
+  const client = new Client({ connection });
+  const native = await NativeConnection.connect({ address: server.address });
+  const worker = await createWorker({ connection: native, client, taskQueue: TASK_QUEUE });
+  const running = worker.run();
+  try {
+    const directory = loadDirectory();
+    const calendar = compressCalendar(defaultCalendar(2023, loadWorkdays(2023)), Date.now() + 3_000, 210_000);
+    const cli = async (argv: string[]) => {
+      const out: string[] = [];
+      const err: string[] = [];
+      const code = await runCli(argv, { out: (l) => out.push(l), err: (l) => err.push(l) });
+      return { code, stdout: out.join('\n'), stderr: err.join('\n') };
+    };
+    await runDemoScenario({ client, cli, directory, calendar, progress: (l) => console.log(`[record] ${l}`) });
+    // Let the last titles settle (recovery confirmations, continue-as-new).
+    await new Promise((r) => setTimeout(r, 3_000));
+
+    mkdirSync(OUT, { recursive: true });
+    for (const f of readdirSync(OUT)) if (f.endsWith('.json')) rmSync(join(OUT, f));
+    const keptStages = new Set<string>();
+    let written = 0;
+    for await (const wf of client.workflow.list()) {
+      if (wf.status.name === 'RUNNING') continue; // only finished runs: their histories are complete
+      const type = wf.type;
+      if (type === 'application') {
+        const stage = String(wf.searchAttributes?.Stage?.[0] ?? '');
+        if (keptStages.has(stage)) continue;
+        keptStages.add(stage);
+      }
+      const history = await client.workflow.getHandle(wf.workflowId, wf.runId).fetchHistory();
+      const file = `${type}--${wf.workflowId}--${wf.runId.slice(-8)}.json`;
+      writeFileSync(join(OUT, file), JSON.stringify({ workflowId: wf.workflowId, runId: wf.runId, workflowType: type, status: wf.status.name, history: JSON.parse(historyToJSON(history)) }) + '\n');
+      written++;
+      console.log(`[record] ${file} (${history.events?.length} events)`);
+    }
+    console.log(`[record] wrote ${written} histories to test/histories/`);
+  } finally {
+    worker.shutdown();
+    await running;
+    await native.close();
+    await connection.close();
+    await server.stop();
+    smtp.close();
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
