@@ -5,9 +5,13 @@
  */
 import { Context, log } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
+import { decodeArrayFromPayloads } from '@temporalio/common/lib/internal-non-workflow';
 import { beijingDate, type CampaignCalendar } from '../domain/calendar';
 import type { Staff } from '../domain/directory';
 import type { GradeBands } from '../domain/grades';
+import { applicationWorkflowId } from '../domain/ids';
+import type { ApplicationInput } from '../workflows/application-state';
+import type { TitleInput } from '../workflows/title-state';
 import { materialsDueFor, staffForTitle } from '../domain/titles';
 import { sendReevaluationStarts, startTitle } from '../client/titles';
 
@@ -28,6 +32,24 @@ export interface StartReevaluationsInput {
   gradeBands: GradeBands;
   /** Override of the materials deadline (validated by startCampaign); default from the calendar. */
   materialsDue?: string;
+}
+
+/**
+ * The committee's name, email and reminder settings as its application in the award year recorded them
+ * (the application's start input: the directory entry and the campaign's settings at submission).
+ * The activity has no directory of its own; without the application the title simply has no address,
+ * and its mail is reported undeliverable to the bureau.
+ */
+async function contactOf(client: Client, year: number, committeeId: string): Promise<Pick<TitleInput, 'committeeName' | 'contactEmail' | 'reminders'>> {
+  try {
+    const history = await client.workflow.getHandle(applicationWorkflowId(year, committeeId)).fetchHistory();
+    const started = history.events?.[0]?.workflowExecutionStartedEventAttributes;
+    const [input] = (await decodeArrayFromPayloads(client.options.loadedDataConverter, started?.input?.payloads)) as [Partial<ApplicationInput> | undefined];
+    return { committeeName: input?.form?.committeeName, contactEmail: input?.contactEmail, reminders: input?.reminders };
+  } catch (err) {
+    log.warn('no application input to take the committee contact from', { committeeId, year, error: String(err) });
+    return {};
+  }
 }
 
 export function titleActivities(client: Client) {
@@ -51,6 +73,7 @@ export function titleActivities(client: Client) {
             source: 'campaign',
             staff: staffForTitle(input.staff, t.subdistrict),
             gradeBands: input.gradeBands,
+            ...(await contactOf(client, input.awardYear, t.committeeId)),
           },
           taskQueue,
         );
@@ -69,6 +92,8 @@ export function titleActivities(client: Client) {
         log.warn('invalid re-evaluation materials deadline; using the default', { error: String(err) });
         materialsDue = materialsDueFor(input.calendar);
       }
+      // Name, email and reminder settings travel with each title (TitleInput) to its re-evaluations; the
+      // start request carries only the year's calendar, deadline, staff and grade bands.
       const request = { year: input.year, calendar: input.calendar, materialsDue, staff: input.staff, gradeBands: input.gradeBands };
       const r = await sendReevaluationStarts(client, input.titleIds, request, () => Context.current().heartbeat());
       return { ...r, materialsDue };

@@ -36,7 +36,7 @@ export async function startTitle(client: Client, input: TitleInput, taskQueue = 
 }
 
 /** `title import`: validates the whole file against its schema and the directory before starting anything. */
-export async function importTitles(client: Client, opts: { data: unknown; directory: Directory; taskQueue?: string }) {
+export async function importTitles(client: Client, opts: { data: unknown; directory: Directory; taskQueue?: string; reminders?: TitleInput['reminders'] }) {
   const parsed = titleImportSchema.safeParse(opts.data);
   if (!parsed.success) throw new UserError(`titles file: ${zodLine(parsed.error)}`);
   const { awardYear, titles } = parsed.data;
@@ -47,6 +47,7 @@ export async function importTitles(client: Client, opts: { data: unknown; direct
   });
   const rows: { committeeId: string; workflowId: string; outcome: 'started' | 'exists' }[] = [];
   for (const t of titles) {
+    const committee = opts.directory.committees.find((x) => x.id === t.committeeId)!;
     const input: TitleInput = {
       committeeId: t.committeeId,
       subdistrict: t.subdistrict,
@@ -58,6 +59,10 @@ export async function importTitles(client: Client, opts: { data: unknown; direct
       note: t.note,
       staff: staffForTitle(opts.directory.people, t.subdistrict),
       gradeBands: DEFAULT_GRADE_BANDS,
+      // For the revocation notice and the re-evaluations' reminders (issue 5).
+      committeeName: committee.name,
+      contactEmail: committee.email,
+      reminders: opts.reminders,
     };
     rows.push({ committeeId: t.committeeId, workflowId: titleWorkflowId(t.committeeId, awardYear), outcome: await startTitle(client, input, opts.taskQueue ?? process.env.TASK_QUEUE) });
   }

@@ -36,7 +36,7 @@ export const REMINDER_TEXT: Record<ReminderKind, { due: string; intro: string; m
   },
   'reevaluation-materials': {
     due: '复评材料提交截止',
-    intro: '贵业委会去年获评红色示范业委会，本年度复评的书面材料尚未提交',
+    intro: '贵业委会持有红色示范业委会称号，须参加本年度复评，书面复评材料尚未提交',
     missed: '未按时提交复评材料的，复评不予通过，称号将被撤销。',
   },
   'reevaluation-review': {
@@ -116,7 +116,14 @@ export function describeItem(item: PendingItem, to: Recipient, year: number): { 
     case 'submit-materials':
       return { title: `【复评材料未提交】${committeeLabel(item)}`, commands: [item.command] };
     case 'review-reevaluation':
-      return { title: `【待复评初审】${committeeLabel(item)}`, commands: [item.command] };
+      return {
+        title: `【待复评初审】${committeeLabel(item)}`,
+        lines: ['根据专项检查结果确认列入复评名单并报区房管局；或依年度规范化评价成绩取消其复评资格：'],
+        commands: [
+          item.command,
+          cli('reevaluation cancel-eligibility', `--year ${year}`, `--committee ${item.committeeId}`, `--as ${to.id}`, '--standardisation-score <成绩>', '--reason "<取消理由>"'),
+        ],
+      };
     case 'recover-nameplate':
       return { title: `【待收回铭牌与奖状】${committeeLabel(item)}（称号于 ${instantText(item.revokedAt)} 撤销）`, commands: [item.command] };
   }
@@ -143,6 +150,8 @@ export function renderReminder(mail: ReminderMail, to: Recipient): RenderedMail 
     { p: t.missed },
     { p: '已办理的事项不会再出现在提醒中；如本邮件发出后您已办理，请忽略。' },
   ];
-  if (to.role !== 'committee') blocks.push({ label: '查看评选进度：', commands: [cli('campaign status', `--year ${mail.year}`)] });
+  // Titles and re-evaluations are not the selection: their items carry their own commands.
+  const selection = mail.kind !== 'reevaluation-review' && mail.kind !== 'recovery';
+  if (to.role !== 'committee' && selection) blocks.push({ label: '查看评选进度：', commands: [cli('campaign status', `--year ${mail.year}`)] });
   return render(subject, to, blocks);
 }

@@ -25,6 +25,8 @@ import { parse, reject } from '../domain/rejections';
 import { INCIDENT_LABELS, type Incident } from '../domain/titles';
 import type { Inspection } from './application-state';
 import type { AuditTrail } from './audit-trail';
+import type { MailOutboxState } from './mail-outbox';
+import type { ReminderSettings } from './reminder-slots';
 import { reevaluationActionSchemas, type ReevaluationActionName } from './messages/reevaluation';
 
 export interface ReevaluationInput {
@@ -39,6 +41,11 @@ export interface ReevaluationInput {
   gradeBands: GradeBands;
   /** Incidents not yet counted by an earlier re-evaluation, dated this year or before. */
   incidents: Incident[];
+  /** The holder's name and email from the directory, for its materials reminders (workflows/reevaluation-mail.ts). */
+  committeeName?: string;
+  contactEmail?: string;
+  /** Reminder offsets (working days) and hour; default 7/3/1 at 09:00 Beijing. */
+  reminders?: Partial<ReminderSettings>;
   carried?: ReevaluationState;
 }
 
@@ -88,6 +95,8 @@ export interface ReevaluationState extends AuditTrail {
   cancellation?: { by: string; at: string; standardisationScore: number; reason: string };
   incidents: Incident[];
   result?: ReevaluationResult;
+  /** Reminders to the holder and the 街镇 (workflows/reevaluation-mail.ts); created on first use. */
+  mail?: MailOutboxState;
 }
 
 export interface ReevaluationSnapshot extends ReevaluationState {

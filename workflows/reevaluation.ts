@@ -8,6 +8,7 @@ import { allHandlersFinished, condition, continueAsNew, setHandler, upsertSearch
 import { toCalendar, toReal } from '../domain/calendar';
 import { Stage } from '../domain/search-attributes';
 import { recordAudit, rejectionLine, signalParts } from './audit-trail';
+import { reevaluationMail } from './reevaluation-mail';
 import {
   cancelEligibilityUpdate,
   closeReevaluationSignal,
@@ -125,12 +126,16 @@ export async function reevaluation(input: ReevaluationInput): Promise<Reevaluati
   });
   setHandler(reevaluationStatusQuery, snapshot);
 
+  // Reminders to the holder and the 街镇 (workflows/reevaluation-mail.ts), sent beside the main loop.
+  const mail = reevaluationMail(input, s, calNow);
+
   const historyIsLarge = () => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > 2_000;
   if (!input.carried) {
     audit('start', { materialsDue: s.materialsDue, incidents: input.incidents.map((i) => i.id) });
     refresh(); // incidents known at the start may already decide the stage
   }
   while (!s.result) {
+    mail.tick(); // before the deadline check: a reminder due before the deadline still goes out
     const seen = changes;
     const waiting = !s.materials && !s.materialsMissing;
     const remaining = waiting ? toReal(cal, Date.parse(s.materialsDue)) - Date.now() : undefined;
@@ -141,13 +146,17 @@ export async function reevaluation(input: ReevaluationInput): Promise<Reevaluati
       continue;
     }
     const wake = () => changes !== seen || historyIsLarge();
-    if (remaining === undefined) await condition(wake);
-    else await condition(wake, remaining);
+    const reminder = mail.waitMs();
+    const timeout = remaining === undefined ? reminder : reminder === undefined ? remaining : Math.min(remaining, reminder);
+    if (timeout === undefined) await condition(wake);
+    else await condition(wake, Math.max(1, timeout));
     if (!s.result && historyIsLarge()) {
+      await mail.beforeContinueAsNew(); // unsent mail is carried in s.mail
       await condition(allHandlersFinished);
       await continueAsNew<typeof reevaluation>({ ...input, carried: s });
     }
   }
+  await mail.drained(); // reminders already queued (or retrying while SMTP is down) go out before the result
   await condition(allHandlersFinished);
   return s.result;
 }

@@ -14,6 +14,8 @@ import type { GradeBands } from '../domain/grades';
 import { parse, reject } from '../domain/rejections';
 import { INCIDENT_LABELS, TITLE_STATUS_LABELS, type Incident, type TitleStatus } from '../domain/titles';
 import type { AuditTrail } from './audit-trail';
+import type { MailOutboxState } from './mail-outbox';
+import type { ReminderSettings } from './reminder-slots';
 import { titleActionSchemas, type StartReevaluation, type TitleActionName } from './messages/title';
 import type { PendingTask, ReevaluationResult } from './reevaluation-state';
 
@@ -29,6 +31,11 @@ export interface TitleInput {
   note?: string;
   staff: Staff;
   gradeBands: GradeBands;
+  /** The committee's name and email from the directory: its revocation notice and its re-evaluations' reminders. */
+  committeeName?: string;
+  contactEmail?: string;
+  /** Reminder offsets (working days) and hour, passed on to every re-evaluation; default 7/3/1 at 09:00. */
+  reminders?: Partial<ReminderSettings>;
   carried?: TitleState;
 }
 
@@ -66,6 +73,8 @@ export interface TitleState extends AuditTrail {
   /** The latest campaign calendar: maps workflow time to calendar time (compressed demo clocks). */
   calendar?: CampaignCalendar;
   runs: number;
+  /** The revocation notice and the weekly recovery reminders (workflows/title-mail.ts); created on first use. */
+  mail?: MailOutboxState;
 }
 
 export interface TitleSnapshot extends Omit<TitleState, 'queue' | 'staff' | 'calendar'> {

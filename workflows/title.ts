@@ -35,6 +35,7 @@ import {
   type TitleActionName,
 } from './messages/title';
 import { reevaluation } from './reevaluation';
+import { titleMail } from './title-mail';
 import type { ReevaluationResult } from './reevaluation-state';
 import {
   applyTitleAction,
@@ -134,6 +135,8 @@ export async function title(input: TitleInput): Promise<TitleSnapshot> {
     audit('startReevaluation', summary);
   });
   setHandler(titleStatusQuery, () => snapshotOf(s, input, workflowId));
+  // The revocation notice and the weekly recovery reminders (workflows/title-mail.ts), sent beside the main loop.
+  const mail = titleMail(input, s, workflowId, calNow, (action, payload) => audit(action, payload));
 
   const startNext = async () => {
     const req = s.queue.shift()!;
@@ -145,7 +148,23 @@ export async function title(input: TitleInput): Promise<TitleSnapshot> {
     try {
       child = await startChild(reevaluation, {
         workflowId: childId,
-        args: [{ year: req.year, committeeId: input.committeeId, subdistrict: input.subdistrict, awardYear: input.awardYear, titleWorkflowId: workflowId, calendar: req.calendar, materialsDue: req.materialsDue, staff: s.staff, gradeBands: req.gradeBands, incidents }],
+        args: [
+          {
+            year: req.year,
+            committeeId: input.committeeId,
+            subdistrict: input.subdistrict,
+            awardYear: input.awardYear,
+            titleWorkflowId: workflowId,
+            calendar: req.calendar,
+            materialsDue: req.materialsDue,
+            staff: s.staff,
+            gradeBands: req.gradeBands,
+            incidents,
+            committeeName: input.committeeName,
+            contactEmail: input.contactEmail,
+            reminders: input.reminders,
+          },
+        ],
         typedSearchAttributes: [
           { key: CampaignYear, value: req.year },
           { key: Subdistrict, value: input.subdistrict },
@@ -170,13 +189,19 @@ export async function title(input: TitleInput): Promise<TitleSnapshot> {
 
   const historyIsLarge = () => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > 2_000;
   const nextRun = async () => {
+    await mail.beforeContinueAsNew(); // unsent mail is carried in s.mail
     await condition(allHandlersFinished);
     await continueAsNew<typeof title>({ ...input, carried: { ...s, runs: s.runs + 1 } });
   };
   const done = () => s.status === 'revoked' && !!s.recovery?.confirmedAt && !child;
 
   for (;;) {
-    await condition(() => finished !== undefined || (!child && (done() || (s.status === 'active' && s.queue.length > 0) || historyIsLarge())));
+    mail.tick();
+    const ready = () => finished !== undefined || mail.noticeDue() || (!child && (done() || (s.status === 'active' && s.queue.length > 0) || historyIsLarge()));
+    // A revoked title with the recovery open also wakes for its next weekly reminder.
+    const wait = mail.waitMs();
+    if (wait === undefined) await condition(ready);
+    else await condition(ready, wait);
     if (finished) {
       const f = finished;
       finished = undefined;
@@ -189,10 +214,13 @@ export async function title(input: TitleInput): Promise<TitleSnapshot> {
       if (s.status === 'active') await nextRun();
       continue;
     }
+    if (child) continue; // woke for mail only: the re-evaluation still runs
     if (done()) break;
     if (s.status === 'active' && s.queue.length) await startNext();
     else if (historyIsLarge()) await nextRun();
   }
+  mail.tick(); // the revocation notice, when the revocation and its confirmation came together
+  await mail.drained(); // the notice and any reminder still retrying go out before the title ends
   await condition(allHandlersFinished);
   return snapshotOf(s, input, workflowId);
 }
