@@ -3,15 +3,29 @@
  * before the applications deadline. Undeliverable ones (no or a bad address) go to the campaign,
  * which reports them to the bureau.
  */
-import { getExternalWorkflowHandle, log, workflowInfo } from '@temporalio/workflow';
+import { getExternalWorkflowHandle, log, patched, workflowInfo } from '@temporalio/workflow';
 import { toCalendar, toIso } from '../domain/calendar';
 import type { ApplicationInput, ApplicationState } from './application-state';
 import { initialMailOutboxState, startMailOutbox } from './mail-outbox';
 import { mailUndeliverableSignal } from './messages/campaign-report';
 import { paperFormJobs, paperFormSlots } from './reminder-plan';
-import { nextSlotAt } from './reminder-slots';
+import { nextSlotAt, reminderSettings } from './reminder-slots';
 
-export function applicationMail(input: ApplicationInput, s: ApplicationState) {
+/**
+ * A change made after applications were already running: committees still without a paper form
+ * are also reminded on the deadline day itself. `patched()` is false while replaying a history
+ * recorded before the change, so those applications keep their old plan and replay cleanly.
+ */
+export const DEADLINE_DAY_REMINDER_PATCH = 'paper-form-reminder-on-deadline-day';
+
+function withDeadlineDayReminder(input: ApplicationInput): ApplicationInput {
+  if (!patched(DEADLINE_DAY_REMINDER_PATCH)) return input;
+  const settings = reminderSettings(input.reminders);
+  return { ...input, reminders: { ...settings, offsets: [...new Set([...settings.offsets, 0])] } };
+}
+
+export function applicationMail(original: ApplicationInput, s: ApplicationState) {
+  const input = withDeadlineDayReminder(original);
   const state = (s.mail ??= initialMailOutboxState());
   const workflowId = workflowInfo().workflowId;
   const calNow = () => toCalendar(input.calendar, Date.now());

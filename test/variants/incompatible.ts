@@ -1,0 +1,12 @@
+/**
+ * A deliberately incompatible change, for the replay gate's own test: the application workflow
+ * with a timer inserted before anything it did before. Old histories cannot replay it.
+ */
+import { sleep } from '@temporalio/workflow';
+import { application as current } from '../../workflows/application';
+export { campaign } from '../../workflows/campaign';
+
+export async function application(...args: Parameters<typeof current>): ReturnType<typeof current> {
+  await sleep('1 minute');
+  return current(...args);
+}
