@@ -3,8 +3,8 @@
  * the application, on the dev server. Every Update is rejected with a clear one-line error, every
  * Signal is recorded as rejected, the state read by query is unchanged, and no workflow task fails.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Client } from '@temporalio/client';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { Client, Connection } from '@temporalio/client';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { NativeConnection, type Worker } from '@temporalio/worker';
@@ -20,7 +20,7 @@ import { devServerClient, eventually, quietWorkerLogs, uniqueTaskQueue } from '.
 import { directory, formFor, scores, workflowBundle } from './fixtures';
 import { badPayloads, rng } from './fuzz-payloads';
 
-const YEAR = 2093;
+const YEAR = 2097; // a label no other dev-server test uses
 const PER_MESSAGE = 1_000;
 const taskQueue = uniqueTaskQueue('fuzz');
 const [sdA, sdB] = directory.subdistricts;
@@ -144,15 +144,26 @@ describe('fuzzed Updates and Signals', () => {
     expect(appSignals.length).toBeGreaterThanOrEqual(PER_MESSAGE);
     expect(campSignals.length).toBeGreaterThanOrEqual(PER_MESSAGE);
 
-    for (const handle of [app, camp, client.workflow.getHandle(applicationWorkflowId(YEAR, inA[0]))]) {
+    // Oversized signals are kept in the history, so read it over a connection that accepts large messages.
+    const big = await Connection.connect({ address: inject('temporalAddress'), channelArgs: { 'grpc.max_receive_message_length': 256 * 1024 * 1024 } });
+    const reader = new Client({ connection: big });
+    let unhandled = 0;
+    for (const handle of [app, camp, client.workflow.getHandle(applicationWorkflowId(YEAR, inA[1]))]) {
       const { runId } = await handle.describe();
       let id: string | undefined = runId;
       // Walk back through continue-as-new runs: none may hold a failed workflow task.
       for (let hops = 0; id && hops < 20; hops++) {
-        const history = await client.workflow.getHandle(handle.workflowId, id).fetchHistory();
-        expect(history.events!.filter((e) => e.workflowTaskFailedEventAttributes).map((e) => e.workflowTaskFailedEventAttributes!.failure?.message)).toEqual([]);
+        const history = await reader.workflow.getHandle(handle.workflowId, id).fetchHistory();
+        // The one failure allowed is the server's own UnhandledCommand: it refuses to let a run
+        // continue-as-new while new signals are arriving, so none is lost, and the task is retried.
+        // Any failure of our code (an exception, nondeterminism) would show with another cause.
+        const failed = history.events!.filter((e) => e.workflowTaskFailedEventAttributes).map((e) => e.workflowTaskFailedEventAttributes!);
+        expect(failed.filter((f) => f.failure?.message !== 'UnhandledCommand').map((f) => `${f.cause}: ${f.failure?.message}`)).toEqual([]);
+        unhandled += failed.length;
         id = history.events![0].workflowExecutionStartedEventAttributes?.continuedExecutionRunId ?? undefined;
       }
     }
+    await big.close();
+    console.log(`fuzz: ${appSignals.length} + ${campSignals.length} signals recorded as rejected; UnhandledCommand retries: ${unhandled}`);
   }, 600_000);
 });
