@@ -1,0 +1,34 @@
+/**
+ * The floor's worker process, the counterpart of worker/main.ts: the same connection settings
+ * (client/connection.ts, from TEMPORAL_ADDRESS), TASK_QUEUE, and Worker.create with the same (default)
+ * task-queue and concurrency settings as worker/create-worker.ts; only the workflows and activities differ.
+ */
+import { Client } from '@temporalio/client';
+import { Worker } from '@temporalio/worker';
+import { connectionOptionsFromEnv, createConnection, createNativeConnection, describeTarget } from '../client/connection';
+import { floorActivities } from './floor-activities';
+
+async function main(): Promise<void> {
+  const taskQueue = process.env.TASK_QUEUE;
+  if (!taskQueue) throw new Error('TASK_QUEUE must be set');
+  const config = connectionOptionsFromEnv();
+  const connection = await createNativeConnection(config);
+  const clientConnection = await createConnection(config);
+  const client = new Client({ connection: clientConnection, namespace: config.namespace });
+  const worker = await Worker.create({
+    connection,
+    namespace: config.namespace,
+    taskQueue,
+    workflowsPath: require.resolve('./floor-workflows'),
+    activities: floorActivities(client),
+  });
+  console.log(`floor worker polling task queue ${taskQueue} on ${describeTarget(config)}`);
+  await worker.run();
+  await clientConnection.close();
+  await connection.close();
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,187 @@
+/**
+ * `npm run bench -- [--applications N] [--emails] [--concurrency C] [--window-seconds W] [--no-floor]
+ *                   [--dynamic-config key=value]…`
+ *
+ * 1. The domain run: a dev server of its own, worker/main.ts as a child process, one campaign with N
+ *    applications through the whole round, every human action one client call (bench/round.ts).
+ * 2. The floor run: another fresh dev server, bench/floor-worker.ts, the same round against minimal
+ *    workflows that repeat, per application, the operations the domain histories show.
+ * 3. bench/results/<ISO 8601 basic date-time>.json, and a table.
+ * See bench/README.md for what each number means and where the comparison can mislead.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { generateDirectory } from '../data/generate-directory';
+import { runDomain, type DomainResult } from './domain';
+import { runFloor, type FloorResult } from './floor';
+import { planRound } from './round';
+import { buildReport, renderReport } from './report';
+import { startSmtpSink } from './smtp-sink';
+import { ROOT, stopAllStacks } from './stack';
+
+/**
+ * The dev server runs a single history shard, and the server polls each shard's task queues at most
+ * 20 times a second by default (history.*ProcessorMaxPollRPS): on this server that alone puts about
+ * 50 ms on every hop through a queue (a signal to another workflow, the workflow task after it, an
+ * activity, a timer). A cluster spreads workflows over many shards. Both the domain's and the floor's
+ * server get these raised, so the single shard does not set the latency; --stock-server turns it off.
+ */
+export const BENCH_DYNAMIC_CONFIG: Record<string, number> = {
+  'history.transferProcessorMaxPollRPS': 1000,
+  'history.transferProcessorMaxPollHostRPS': 5000,
+  'history.timerProcessorMaxPollRPS': 1000,
+  'history.timerProcessorMaxPollHostRPS': 5000,
+  'history.visibilityProcessorMaxPollRPS': 1000,
+  'history.visibilityProcessorMaxPollHostRPS': 5000,
+};
+
+interface Options {
+  applications: number;
+  emails: boolean;
+  concurrency: number;
+  windowSeconds?: number;
+  floor: boolean;
+  stockServer: boolean;
+  dynamicConfig: Record<string, string | number | boolean>;
+}
+
+const USAGE =
+  'usage: npm run bench -- [--applications N (multiple of 10, default 1000)] [--emails] [--concurrency C (default 8)] [--window-seconds W] [--no-floor] [--stock-server] [--dynamic-config key=value]…';
+
+function parseArgs(argv: string[]): Options {
+  const o: Options = { applications: 1000, emails: false, concurrency: 8, floor: true, stockServer: false, dynamicConfig: {} };
+  const num = (flag: string, v: string | undefined) => {
+    const x = Number(v);
+    if (!v || !Number.isFinite(x) || x <= 0) throw new Error(`${flag} needs a positive number\n${USAGE}`);
+    return x;
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const [flag, inline] = a.includes('=') && a.startsWith('--') && !a.startsWith('--dynamic-config=') ? a.split(/=(.*)/s) : [a, undefined];
+    const value = () => inline ?? argv[++i];
+    if (flag === '--applications') o.applications = num(flag, value());
+    else if (flag === '--emails') o.emails = true;
+    else if (flag === '--concurrency') o.concurrency = Math.floor(num(flag, value()));
+    else if (flag === '--window-seconds') o.windowSeconds = num(flag, value());
+    else if (flag === '--no-floor') o.floor = false;
+    else if (flag === '--stock-server') o.stockServer = true;
+    else if (flag === '--dynamic-config' || flag.startsWith('--dynamic-config=')) {
+      const kv = flag.startsWith('--dynamic-config=') ? flag.slice('--dynamic-config='.length) : argv[++i];
+      const m = /^([^=]+)=(.*)$/.exec(kv ?? '');
+      if (!m) throw new Error(`--dynamic-config needs key=value\n${USAGE}`);
+      const v = m[2];
+      o.dynamicConfig[m[1]] = v === 'true' ? true : v === 'false' ? false : Number.isFinite(Number(v)) && v.trim() !== '' ? Number(v) : v;
+    } else if (flag === '--help' || flag === '-h') {
+      console.log(USAGE);
+      process.exit(0);
+    } else throw new Error(`unknown option ${a}\n${USAGE}`);
+  }
+  o.dynamicConfig = { ...(o.stockServer ? {} : BENCH_DYNAMIC_CONFIG), ...o.dynamicConfig };
+  if (!Number.isInteger(o.applications) || o.applications % 10 !== 0) throw new Error(`--applications must be a multiple of 10 (N/10 committees per 街镇)\n${USAGE}`);
+  return o;
+}
+
+/**
+ * Real seconds for one 61-day window. The applications window must hold N submissions and the review
+ * window N decisions, at the slowest rate seen on this machine with room to spare (a window's work that
+ * overruns its deadline fails the run); what the windows hold beyond the work is idle and not counted
+ * (bench/monitor.ts).
+ */
+export function defaultWindowSeconds(n: number): number {
+  // Measured here: about 0.06 s per submission at 1,000 applications with 8 calls in flight.
+  return Math.max(30, Math.ceil(n * 0.15));
+}
+
+function stamp(d = new Date()): string {
+  return d.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+}
+
+async function main(): Promise<void> {
+  const o = parseArgs(process.argv.slice(2));
+  // Ctrl-C (or SIGTERM): stop the workers and dev servers this run started, then exit.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      console.error(`[bench] ${signal}: stopping the stacks…`);
+      void stopAllStacks().finally(() => process.exit(130));
+    });
+  }
+  const started = new Date();
+  const id = stamp(started);
+  const resultsDir = join(ROOT, 'bench', 'results');
+  mkdirSync(resultsDir, { recursive: true });
+  const log = (line: string) => console.log(`[bench +${((Date.now() - started.getTime()) / 1000).toFixed(1)}s] ${line}`);
+  const windowSeconds = o.windowSeconds ?? defaultWindowSeconds(o.applications);
+  const directory = generateDirectory(o.applications / 10);
+  const plan = planRound(directory);
+  const sink = await startSmtpSink();
+  log(`SMTP sink on ${sink.url}; results and worker logs in bench/results/${id}*`);
+
+  let domain: DomainResult | undefined;
+  let floor: FloorResult | undefined;
+  let error: string | undefined;
+  try {
+    domain = await runDomain({
+      n: o.applications,
+      directory,
+      plan,
+      concurrency: o.concurrency,
+      windowSeconds,
+      emails: o.emails,
+      smtpUrl: sink.url,
+      logFile: join(resultsDir, `${id}-domain-worker.log`),
+      dynamicConfig: o.dynamicConfig,
+      log,
+    });
+    log(`domain: ${domain.applicationsPerSecond.toFixed(2)} applications / busy s (${domain.busyS.toFixed(1)} s busy of ${domain.wallS.toFixed(1)} s)`);
+    if (o.floor) {
+      const fp = domain.floorPlan;
+      log(`floor plan: ${Object.keys(fp.apps).length} application profiles, ${Object.values(fp.batchesByKey).flat().length} fan-out batches over ${Object.keys(fp.batchesByKey).length} campaign Updates, campaign ${JSON.stringify(fp.campaign)}`);
+      floor = await runFloor({
+        n: o.applications,
+        year: domain.year,
+        directory,
+        plan,
+        floorPlan: domain.floorPlan,
+        concurrency: o.concurrency,
+        logFile: join(resultsDir, `${id}-floor-worker.log`),
+        dynamicConfig: o.dynamicConfig,
+        log,
+      });
+      log(`floor: ${floor.applicationsPerSecond.toFixed(2)} applications / busy s (${floor.busyS.toFixed(1)} s busy of ${floor.wallS.toFixed(1)} s)`);
+    }
+  } catch (err) {
+    error = String((err as Error)?.stack ?? err);
+    console.error(`[bench] FAILED: ${error}`);
+  } finally {
+    await sink.close();
+  }
+  const file = join(resultsDir, `${id}.json`);
+  if (!domain) {
+    writeFileSync(file, JSON.stringify({ startedAt: started.toISOString(), options: o, error }, null, 2) + '\n');
+    console.error(`[bench] wrote ${file}`);
+    process.exit(1);
+  }
+  const report = buildReport({
+    options: { applications: o.applications, emails: o.emails, concurrency: o.concurrency, windowSeconds, dynamicConfig: o.dynamicConfig },
+    startedAt: started.toISOString(),
+    plan,
+    domain,
+    floor,
+    mail: sink.received,
+    mailBytes: sink.bytes,
+    machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
+    error,
+  });
+  writeFileSync(file, JSON.stringify(report, null, 2) + '\n');
+  console.log('');
+  console.log(renderReport(report));
+  console.log('');
+  console.log(`wrote ${file}`);
+  process.exit(error ? 1 : 0);
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,113 @@
+/**
+ * One measured stack: a fresh in-memory, headless dev server on a free port (scripts/dev-server.ts, with
+ * the project's search attributes) and one worker as a child process, `node <tsx cli> <script>`, whose
+ * output goes to a log file. The domain run and the floor run each get a stack of their own, one after
+ * the other, so neither finds the other's workflows in the server's database.
+ */
+import { createWriteStream } from 'node:fs';
+import { join } from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { startDevServer, type DevServer } from '../scripts/dev-server';
+import { spawnSupervised, type Supervised } from '../scripts/supervise';
+import { memoryMiB, resetPeakRss, waitForChild } from './proc';
+
+export const ROOT = join(__dirname, '..');
+
+export interface Stack {
+  server: DevServer;
+  worker: Supervised;
+  /** The real worker process (the tsx wrapper's child). */
+  workerPid: number;
+  client: Client;
+  taskQueue: string;
+  /** VmHWM was reset once the worker was ready (false: kernel refused; the sampled RSS peak is used). */
+  peakReset: boolean;
+  /** RSS of the worker once ready (after bundling), MiB. */
+  readyRssMiB: number;
+  /** Resolves like `work`, or rejects as soon as the worker process exits. */
+  guard<T>(work: Promise<T>): Promise<T>;
+  stop(): Promise<void>;
+}
+
+export interface StackOptions {
+  name: string;
+  /** Worker entry, relative to the project root (worker/main.ts, bench/floor-worker.ts). */
+  script: string;
+  taskQueue: string;
+  env: NodeJS.ProcessEnv;
+  logFile: string;
+  /** Printed by the worker once it polls. */
+  ready: RegExp;
+  dynamicConfig?: Record<string, string | number | boolean>;
+  log: (line: string) => void;
+}
+
+const live = new Set<Stack>();
+
+/** Stops every stack still running (on Ctrl-C). */
+export async function stopAllStacks(): Promise<void> {
+  await Promise.all([...live].map((s) => s.stop().catch(() => undefined)));
+}
+
+export async function startStack(o: StackOptions): Promise<Stack> {
+  o.log(`${o.name}: starting a dev server (in memory, headless)…`);
+  const server = await startDevServer({ headless: true, readyTimeoutMs: 120_000, dynamicConfig: o.dynamicConfig, stdio: 'ignore' });
+  o.log(`${o.name}: dev server on ${server.address} (pid ${server.process.pid}); starting the worker (${o.script})…`);
+  const out = createWriteStream(o.logFile, { flags: 'a' });
+  let ready!: () => void;
+  const isReady = new Promise<void>((r) => (ready = r));
+  const worker = spawnSupervised(`${o.name}-worker`, process.execPath, [require.resolve('tsx/cli'), o.script], {
+    cwd: ROOT,
+    env: { ...process.env, ...o.env, TEMPORAL_ADDRESS: server.address, TASK_QUEUE: o.taskQueue },
+    stdout: out,
+    stderr: out,
+    onLine: (line) => {
+      if (o.ready.test(line)) ready();
+    },
+  });
+  const stopServer = async () => {
+    await server.stop().catch(() => undefined);
+  };
+  try {
+    const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${o.name}: worker not ready after 180 s (see ${o.logFile})`)), 180_000).unref());
+    const died = worker.exited.then((info) => {
+      throw new Error(`${o.name}: worker exited before it was ready (${JSON.stringify(info)}); see ${o.logFile}`);
+    });
+    await Promise.race([isReady, died, timeout]);
+  } catch (err) {
+    await worker.stop();
+    await stopServer();
+    throw err;
+  }
+  const workerPid = await waitForChild(worker.pid);
+  const connection = await Connection.connect({ address: server.address });
+  const client = new Client({ connection, namespace: 'default' });
+  const peakReset = resetPeakRss(workerPid);
+  const readyRssMiB = memoryMiB(workerPid)?.rss ?? NaN;
+  o.log(`${o.name}: worker ready (wrapper pid ${worker.pid}, node pid ${workerPid}, RSS ${readyRssMiB.toFixed(0)} MiB)`);
+  const stack: Stack = {
+    server,
+    worker,
+    workerPid,
+    client,
+    taskQueue: o.taskQueue,
+    peakReset,
+    readyRssMiB,
+    guard<T>(work: Promise<T>): Promise<T> {
+      const died = worker.exited.then((info): never => {
+        throw new Error(`${o.name}: the worker exited during the run (${info.signal ?? `exit code ${info.code}`}); see ${o.logFile}`);
+      });
+      died.catch(() => undefined);
+      return Promise.race([work, died]);
+    },
+    async stop() {
+      live.delete(stack);
+      await connection.close().catch(() => undefined);
+      await worker.stop({ timeoutMs: 15_000 });
+      await stopServer();
+      await new Promise<void>((r) => out.end(r));
+    },
+  };
+  live.add(stack);
+  return stack;
+}
