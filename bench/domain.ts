@@ -34,6 +34,8 @@ export interface PartResult {
   idleS: number;
   busyS: number;
   applicationsPerSecond: number;
+  /** Mean cores other processes on the machine used from the first call to the last close. */
+  otherCores: number;
   latencies: Latencies;
   workerCpuS: number;
   serverCpuS: number;
@@ -190,6 +192,7 @@ export async function runDomain(o: DomainOptions): Promise<DomainResult> {
       end: lastClose,
       ...b,
       applicationsPerSecond: o.n / b.busyS,
+      otherCores: monitor.otherCores(t0, lastClose),
       latencies,
       workerCpuS,
       serverCpuS,

@@ -149,6 +149,7 @@ export async function runFloor(o: FloorOptions): Promise<FloorResult> {
       end: lastClose,
       ...b,
       applicationsPerSecond: o.n / b.busyS,
+      otherCores: monitor.otherCores(t0, lastClose),
       latencies,
       workerCpuS,
       serverCpuS,

@@ -9,7 +9,7 @@
  * idle unless the system is still working (a fan-out, a burst of reminder timers, mail): then they
  * count. The same rule is applied to the floor run, which has no calendar waits.
  */
-import { cpuSeconds, memoryMiB, treeCpuSeconds } from './proc';
+import { cpuSeconds, machineBusySeconds, memoryMiB, treeCpuSeconds } from './proc';
 
 export const SAMPLE_MS = 250;
 /** Below this share of one core (worker + server) a sample with nothing in flight counts as idle. */
@@ -22,6 +22,8 @@ export interface Sample {
   active: boolean;
   workerCpu: number;
   serverCpu: number;
+  /** CPU seconds of everything else on the machine (other sessions, the bench process excluded). */
+  otherCpu: number;
   workerRssMiB?: number;
 }
 
@@ -32,6 +34,8 @@ export class Monitor {
   private timer?: NodeJS.Timeout;
   private lastWorker: number;
   private lastServer: number;
+  private lastMachine = machineBusySeconds();
+  private lastSelf = process.cpuUsage();
 
   constructor(
     private readonly workerPid: number,
@@ -44,6 +48,8 @@ export class Monitor {
   start(): void {
     this.lastWorker = cpuSeconds(this.workerPid) ?? this.lastWorker;
     this.lastServer = treeCpuSeconds(this.serverPid);
+    this.lastMachine = machineBusySeconds();
+    this.lastSelf = process.cpuUsage();
     this.timer = setInterval(() => this.sample(), SAMPLE_MS);
     this.timer.unref();
   }
@@ -77,16 +83,24 @@ export class Monitor {
     const t = Date.now();
     const w = cpuSeconds(this.workerPid) ?? this.lastWorker;
     const s = treeCpuSeconds(this.serverPid);
+    const m = machineBusySeconds();
+    const self = process.cpuUsage(this.lastSelf);
+    const selfS = (self.user + self.system) / 1e6;
+    const workerCpu = Math.max(0, w - this.lastWorker);
+    const serverCpu = Math.max(0, s - this.lastServer);
     this.samples.push({
       t,
       active: this.activeSinceSample || this.inFlight > 0,
-      workerCpu: Math.max(0, w - this.lastWorker),
-      serverCpu: Math.max(0, s - this.lastServer),
+      workerCpu,
+      serverCpu,
+      otherCpu: Math.max(0, m - this.lastMachine - workerCpu - serverCpu - selfS),
       workerRssMiB: memoryMiB(this.workerPid)?.rss,
     });
     this.activeSinceSample = this.inFlight > 0;
     this.lastWorker = w;
     this.lastServer = s;
+    this.lastMachine = m;
+    this.lastSelf = process.cpuUsage();
   }
 
   /** Wall, idle and busy seconds of [from, to]. */
@@ -103,6 +117,13 @@ export class Monitor {
     }
     const wallS = (to - from) / 1000;
     return { wallS, idleS: idleMs / 1000, busyS: wallS - idleMs / 1000 };
+  }
+
+  /** Mean cores used by other processes over [from, to] (noise from outside the run). */
+  otherCores(from: number, to: number): number {
+    const inRange = this.samples.filter((x) => x.t > from && x.t <= to);
+    const cpu = inRange.reduce((a, x) => a + x.otherCpu, 0);
+    return inRange.length ? cpu / ((inRange.length * SAMPLE_MS) / 1000) : NaN;
   }
 
   peakSampledRssMiB(): number | undefined {

@@ -91,3 +91,16 @@ export function resetPeakRss(pid: number): boolean {
     return false;
   }
 }
+
+/** CPU seconds the whole machine has been busy (all cores: everything but idle and iowait), from /proc/stat. */
+export function machineBusySeconds(): number {
+  try {
+    const f = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+    const [user, nice, system, idle, iowait, irq, softirq, steal] = f;
+    void idle;
+    void iowait;
+    return (user + nice + system + irq + softirq + (steal ?? 0)) / CLK_TCK;
+  } catch {
+    return NaN;
+  }
+}

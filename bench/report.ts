@@ -89,6 +89,7 @@ export function buildReport(o: {
     idleSecondsSubtracted: r1(p.idleS),
     busySeconds: r1(p.busyS),
     applicationsPerSecond: r2(p.applicationsPerSecond),
+    otherProcessesCores: r2(p.otherCores),
     windows: Object.fromEntries(Object.entries(p.marks).map(([k, v]) => [k, r1((v - p.t0) / 1000)])),
     updateLatencyMs: p.latencies.summary(isUpdate),
     submitLatencyMs: p.latencies.summary((k) => k === 'submit'),
@@ -162,11 +163,12 @@ export function buildReport(o: {
 export type Report = ReturnType<typeof buildReport>;
 
 function perSecond(samples: DomainResult['samples'], t0: number) {
-  const out: { s: number; active: boolean; workerCpu: number; serverCpu: number; workerRssMiB?: number }[] = [];
+  const out: { s: number; active: boolean; workerCpu: number; serverCpu: number; otherCpu: number; workerRssMiB?: number }[] = [];
   for (const x of samples) {
     const s = Math.floor((x.t - t0) / 1000);
     let last = out[out.length - 1];
-    if (!last || last.s !== s) out.push((last = { s, active: false, workerCpu: 0, serverCpu: 0 }));
+    if (!last || last.s !== s) out.push((last = { s, active: false, workerCpu: 0, serverCpu: 0, otherCpu: 0 }));
+    last.otherCpu = r2(last.otherCpu + (x.otherCpu ?? 0));
     last.active ||= x.active;
     last.workerCpu = r2(last.workerCpu + x.workerCpu);
     last.serverCpu = r2(last.serverCpu + x.serverCpu);
@@ -194,7 +196,8 @@ export function renderReport(rep: Report): string {
     ['wall s (first call → last application closed)', String(d.wallSeconds), String(f?.wallSeconds ?? '-'), ''],
     ['  idle s subtracted (calendar waits, nothing running)', String(d.idleSecondsSubtracted), String(f?.idleSecondsSubtracted ?? '-'), ''],
     ['busy s', String(d.busySeconds), String(f?.busySeconds ?? '-'), x(d.busySeconds, f?.busySeconds)],
-    ['applications completed / busy s', String(d.applicationsPerSecond), String(f?.applicationsPerSecond ?? '-'), f ? `floor ${x(f.applicationsPerSecond, d.applicationsPerSecond)} faster` : ''],
+    ['applications completed / busy s', String(d.applicationsPerSecond), String(f?.applicationsPerSecond ?? '-'), f ? `floor ${x(d.busySeconds, f.busySeconds)} faster` : ''],
+    ['other processes on the machine (mean cores)', String(d.otherProcessesCores), String(f?.otherProcessesCores ?? '-'), ''],
     [`Update latency p50 / p99 ms (${d.updateLatencyMs.count} Updates)`, lat(d.updateLatencyMs), lat(f?.updateLatencyMs), ''],
     ['submit (start) latency p50 / p99 ms', lat(d.submitLatencyMs), lat(f?.submitLatencyMs), ''],
     ['worker CPU s per 1,000 applications', String(d.workerCpuSecondsPer1000), String(f?.workerCpuSecondsPer1000 ?? '-'), x(d.workerCpuSecondsPer1000, f?.workerCpuSecondsPer1000)],
