@@ -15,7 +15,7 @@
  */
 import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
-import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { bundleWorkflowCode, DefaultLogger, Runtime, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { applicationStatus } from '../../client/applications';
@@ -359,6 +359,11 @@ async function replayRound(client: Client, ids: string[], dir: string): Promise<
   }
   const size = (id: string) => histories.find((h) => h.workflowId === id)?.history.events?.length ?? 0;
   const apps = histories.filter((h) => h.workflowId.startsWith('application-')).map((h) => h.history.events?.length ?? 0);
+  try {
+    Runtime.install({ logger: new DefaultLogger('WARN') }); // the replay workers' state changes are noise
+  } catch {
+    // already installed in this process
+  }
   bundle ??= bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: silent });
   const failures: string[] = [];
   for await (const r of Worker.runReplayHistories({ workflowBundle: await bundle, replayName: 'faults' }, histories)) {
