@@ -15,7 +15,7 @@ import { applicationWorkflowId, campaignWorkflowId } from '../domain/ids';
 import { Monitor } from './monitor';
 import { cpuSeconds, memoryMiB, treeCpuSeconds } from './proc';
 import { runRound, type Backend, type RoundPlan, type Window } from './round';
-import { Latencies, sleep } from './stats';
+import { Latencies, Retries, sleep } from './stats';
 import { startStack, ROOT } from './stack';
 import { floorPlanFrom, listExecutions, shapeOf, summariseAll, type FloorPlan, type RunShape } from './profile';
 
@@ -36,6 +36,8 @@ export interface PartResult {
   applicationsPerSecond: number;
   /** Mean cores other processes on the machine used from the first call to the last close. */
   otherCores: number;
+  /** Client calls retried after a transient server error. */
+  retries: Retries;
   latencies: Latencies;
   workerCpuS: number;
   serverCpuS: number;
@@ -108,7 +110,8 @@ export async function runDomain(o: DomainOptions): Promise<DomainResult> {
     const monitor = new Monitor(stack.workerPid, stack.server.process.pid!);
     const latencies = new Latencies();
     const marks: Record<string, number> = {};
-    const call = <T>(kind: string, fn: () => Promise<T>) => monitor.track(() => latencies.time(kind, fn));
+    const retries = new Retries();
+    const call = <T>(kind: string, fn: () => Promise<T>) => monitor.track(() => latencies.time(kind, () => retries.run(kind, fn)));
     const phase = async () => (await campaignStatus(client, year)).phase;
 
     const overrun = (what: string, deadlineIso: string) => {
@@ -141,7 +144,7 @@ export async function runDomain(o: DomainOptions): Promise<DomainResult> {
       submit: (committeeId) =>
         call('submit', () => submitApplication(client, { year, directory: o.directory, committeeId, form: { ...FORM, paperFormReceived: !o.emails }, taskQueue })).then(() => undefined),
       appUpdate: (committeeId, name, payload) => call(`update:${name}`, () => applicationAction(client, year, committeeId, name as any, payload as any)).then(() => undefined),
-      campaignUpdate: (name, payload) => call(`update:campaign:${name}`, () => campaignAction(client, year, name as any, payload as any)),
+      campaignUpdate: (name, payload) => call(`update:campaign:${name}`, () => campaignAction(client, year, name as any, payload as any)).then((r) => r ?? {}),
     };
 
     const cpu0 = cpuSeconds(stack.workerPid) ?? 0;
@@ -193,6 +196,7 @@ export async function runDomain(o: DomainOptions): Promise<DomainResult> {
       ...b,
       applicationsPerSecond: o.n / b.busyS,
       otherCores: monitor.otherCores(t0, lastClose),
+      retries,
       latencies,
       workerCpuS,
       serverCpuS,

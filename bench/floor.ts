@@ -14,7 +14,7 @@ import { countRunning, until, type PartResult } from './domain';
 import { Monitor } from './monitor';
 import { cpuSeconds, memoryMiB, treeCpuSeconds } from './proc';
 import { campaignUpdateKey, runRound, type Backend, type RoundPlan } from './round';
-import { Latencies } from './stats';
+import { Latencies, Retries } from './stats';
 import { startStack } from './stack';
 import { floorPlanFrom, listExecutions, shapeOf, summariseAll, type FloorPlan } from './profile';
 import { floorActUpdate, floorApplication, floorCampaign, floorCampaignUpdate, floorEntryQuery, floorProgressQuery, floorStatusQuery } from './floor-workflows';
@@ -59,7 +59,8 @@ export async function runFloor(o: FloorOptions): Promise<FloorResult> {
     const monitor = new Monitor(stack.workerPid, stack.server.process.pid!);
     const latencies = new Latencies();
     const marks: Record<string, number> = {};
-    const call = <T>(kind: string, fn: () => Promise<T>) => monitor.track(() => latencies.time(kind, fn));
+    const retries = new Retries();
+    const call = <T>(kind: string, fn: () => Promise<T>) => monitor.track(() => latencies.time(kind, () => retries.run(kind, fn)));
     const missing = { apps: 0 };
     let objections = 0;
 
@@ -150,6 +151,7 @@ export async function runFloor(o: FloorOptions): Promise<FloorResult> {
       ...b,
       applicationsPerSecond: o.n / b.busyS,
       otherCores: monitor.otherCores(t0, lastClose),
+      retries,
       latencies,
       workerCpuS,
       serverCpuS,

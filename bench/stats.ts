@@ -77,3 +77,41 @@ export async function forEachConcurrent<T>(items: readonly T[], concurrency: num
 }
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, Math.max(0, ms)));
+
+/**
+ * A person whose click fails with a server-side error (a query that timed out while the campaign was
+ * busy, an unavailable server) tries again. Such errors are retried, up to `attempts` times with a
+ * growing pause, and counted; the latency recorded is the whole wait, retries included. Rejections by
+ * the workflows (validators, UserError) are not retried: they mean the script or the calendar is wrong.
+ * A retry that is rejected as a duplicate means the first attempt got through: that counts as success.
+ */
+export class Retries {
+  readonly byKind: Record<string, number> = {};
+  readonly messages: Record<string, number> = {};
+  total = 0;
+
+  static transient(err: unknown): boolean {
+    const e = err as { name?: string; code?: number; cause?: { code?: number } };
+    if (e?.name === 'ServiceError') return true;
+    const code = e?.code ?? e?.cause?.code;
+    return code === 4 || code === 8 || code === 14; // DEADLINE_EXCEEDED, RESOURCE_EXHAUSTED, UNAVAILABLE
+  }
+
+  async run<T>(kind: string, fn: () => Promise<T>, attempts = 8): Promise<T | undefined> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await fn();
+      } catch (err) {
+        const msg = String((err as Error)?.message ?? err);
+        if (attempt > 1 && /already|Duplicate/i.test(msg)) return undefined;
+        if (!Retries.transient(err) || attempt >= attempts) throw err;
+        this.total++;
+        this.byKind[kind] = (this.byKind[kind] ?? 0) + 1;
+        const cause = (err as { cause?: Error })?.cause;
+        const key = `${(err as Error)?.name}: ${msg.split('\n')[0].slice(0, 100)}${cause ? ` (${String(cause.message ?? cause).split('\n')[0].slice(0, 100)})` : ''}`;
+        this.messages[key] = (this.messages[key] ?? 0) + 1;
+        await sleep(Math.min(5_000, 250 * 2 ** (attempt - 1)));
+      }
+    }
+  }
+}
