@@ -51,12 +51,22 @@ export async function stopAllStacks(): Promise<void> {
 
 export async function startStack(o: StackOptions): Promise<Stack> {
   o.log(`${o.name}: starting a dev server (in memory, headless)…`);
-  const server = await startDevServer({ headless: true, readyTimeoutMs: 120_000, dynamicConfig: o.dynamicConfig, stdio: 'ignore' });
+  // The server's own errors (log level error) go to the bench's stderr.
+  const server = await startDevServer({ headless: true, readyTimeoutMs: 120_000, dynamicConfig: o.dynamicConfig, stdio: 'inherit' });
+  let stopping = false;
+  const serverExited = new Promise<string>((resolve) =>
+    server.process.once('exit', (code, signal) => resolve(signal ? `killed by ${signal}` : `exit code ${code}`)),
+  );
+  void serverExited.then((how) => {
+    if (!stopping) o.log(`${o.name}: the dev server (pid ${server.process.pid}) went away during the run: ${how}`);
+  });
   o.log(`${o.name}: dev server on ${server.address} (pid ${server.process.pid}); starting the worker (${o.script})…`);
   const out = createWriteStream(o.logFile, { flags: 'a' });
   let ready!: () => void;
   const isReady = new Promise<void>((r) => (ready = r));
-  const worker = spawnSupervised(`${o.name}-worker`, process.execPath, [require.resolve('tsx/cli'), o.script], {
+  // BENCH_WORKER_NODE_ARGS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`) goes to the worker's node, for profiling.
+  const nodeArgs = (process.env.BENCH_WORKER_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
+  const worker = spawnSupervised(`${o.name}-worker`, process.execPath, [require.resolve('tsx/cli'), ...nodeArgs, o.script], {
     cwd: ROOT,
     env: { ...process.env, ...o.env, TEMPORAL_ADDRESS: server.address, TASK_QUEUE: o.taskQueue },
     stdout: out,
@@ -66,6 +76,7 @@ export async function startStack(o: StackOptions): Promise<Stack> {
     },
   });
   const stopServer = async () => {
+    stopping = true;
     await server.stop().catch(() => undefined);
   };
   try {
@@ -97,10 +108,15 @@ export async function startStack(o: StackOptions): Promise<Stack> {
       const died = worker.exited.then((info): never => {
         throw new Error(`${o.name}: the worker exited during the run (${info.signal ?? `exit code ${info.code}`}); see ${o.logFile}`);
       });
+      const serverGone = serverExited.then((how): never => {
+        throw new Error(`${o.name}: the dev server went away during the run (${how})`);
+      });
       died.catch(() => undefined);
-      return Promise.race([work, died]);
+      serverGone.catch(() => undefined);
+      return Promise.race([work, died, serverGone]);
     },
     async stop() {
+      stopping = true;
       live.delete(stack);
       await connection.close().catch(() => undefined);
       await worker.stop({ timeoutMs: 15_000 });
