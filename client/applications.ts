@@ -11,7 +11,6 @@ import { CampaignYear, CommitteeId, Stage, Subdistrict } from '../domain/search-
 import { application } from '../workflows/application';
 import type { ApplicationInput, ApplicationSnapshot } from '../workflows/application-state';
 import * as msg from '../workflows/messages/application';
-import { registryEntryQuery } from '../workflows/messages/campaign';
 import { campaignStatus } from './campaigns';
 import { findCommittee, staffForApplication } from './directory';
 import { UserError } from './errors';
@@ -48,8 +47,7 @@ export async function submitApplication(client: Client, opts: SubmitOptions) {
   if (status.phase === 'preparing') throw new UserError(`applications for ${opts.year} open ${formatBeijing(Date.parse(status.calendar.opens))} (北京时间)`);
   if (status.phase !== 'applications')
     throw new UserError(`applications for ${opts.year} closed ${formatDeadline(Date.parse(status.applicationsClose))} (北京时间)`);
-  const known = await client.workflow.getHandle(campaignWorkflowId(opts.year)).query(registryEntryQuery, committee.id);
-  if (known) throw new UserError(`${committee.id} has already applied in ${opts.year}`);
+  // A second application is refused by its workflow id (REJECT_DUPLICATE below), without asking the campaign.
 
   const input: ApplicationInput = {
     year: opts.year,
