@@ -13,6 +13,7 @@ import type { CampaignNotice } from './application-state';
 import { campaignActionSchemas, type CampaignActionName } from './messages/campaign';
 import type { MailOutboxState } from './mail-outbox';
 import type { ReminderSettings } from './reminder-slots';
+import type { CarriedCampaignState } from './campaign-registry';
 
 export interface CampaignInput {
   year: number;
@@ -27,7 +28,8 @@ export interface CampaignInput {
   activeTitles?: string[];
   /** Re-evaluation materials deadline override (date or instant); default: domain/titles.ts materialsDueFor. */
   reevaluationMaterialsDue?: string;
-  carried?: CampaignState;
+  /** Set by continue-as-new (workflows/campaign-registry.ts packs the registry). */
+  carried?: CarriedCampaignState;
 }
 
 export interface RegistryEntry {

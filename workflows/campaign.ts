@@ -34,6 +34,7 @@ import {
 } from './messages/campaign';
 import { applicationReportSignal } from './messages/campaign-report';
 import { campaignMail } from './campaign-mail';
+import { carryState, resumeState } from './campaign-registry';
 import {
   applyCampaignAction,
   checkCampaignAction,
@@ -71,7 +72,7 @@ export interface CampaignResult {
 }
 
 export async function campaign(input: CampaignInput): Promise<CampaignResult> {
-  const s: CampaignState = input.carried ?? initialCampaignState(input);
+  const s: CampaignState = input.carried ? resumeState(input.carried) : initialCampaignState(input);
   const cal = input.calendar;
   const calNow = () => toCalendar(cal, Date.now());
   let changed = false;
@@ -192,7 +193,7 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
     if (historyIsLarge()) {
       await mail.beforeContinueAsNew(); // unsent mail is carried in s.mail
       await condition(allHandlersFinished);
-      await continueAsNew<typeof campaign>({ ...input, carried: s });
+      await continueAsNew<typeof campaign>({ ...input, carried: carryState(s) });
     }
     const next = [nextBoundary(input, s, calNow()), mail.nextAt()].reduce((a, b) => (a === undefined || (b !== undefined && b < a) ? b : a));
     changed = false;
