@@ -34,6 +34,7 @@ export async function startSmtpSink(): Promise<SmtpSink> {
       });
     },
   });
+  server.on('error', () => undefined); // a worker's connection cut off mid-message is not fatal here
   await new Promise<void>((resolve, reject) => {
     server.server.once('error', reject);
     server.listen(port, '127.0.0.1', () => resolve());

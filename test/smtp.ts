@@ -103,6 +103,8 @@ export async function startTestSmtp(opts: TestSmtpOptions = {}): Promise<TestSmt
   const start = async () => {
     if (server) return;
     const s = make();
+    // A client that vanishes mid-message (a killed worker) is an 'error' on the server: expected, not fatal.
+    s.on('error', () => undefined);
     await new Promise<void>((resolve, reject) => {
       s.server.once('error', reject);
       s.listen(port, '127.0.0.1', () => resolve());
