@@ -95,7 +95,6 @@ export const floorNoticeSignal = defineSignal<[unknown]>('notice');
 export const floorReportSignal = defineSignal<[unknown]>('report');
 export const floorCampaignUpdate = defineUpdate<{ ok: true }, [FloorCampaignUpdate]>('campaignAct');
 export const floorStatusQuery = defineQuery<{ reports: number; outbox: number; finished: boolean }>('status');
-export const floorEntryQuery = defineQuery<null, [string]>('registryEntry');
 export const floorProgressQuery = defineQuery<{ notices: number; expected: number }>('progress');
 
 const { noop } = proxyActivities<FloorActivities>({ startToCloseTimeout: '2 minutes', retry: { initialInterval: '1 second', maximumInterval: '1 minute' } });
@@ -128,7 +127,11 @@ export async function floorApplication(input: FloorAppInput): Promise<{ notices:
   let notices = 0;
   let upsertsLeft = p.upserts;
   const coordinator = getExternalWorkflowHandle(input.coordinatorId);
-  const report = () => coordinator.signal(floorReportSignal, { committeeId: input.committeeId, notices });
+  let reporting = 0;
+  const report = async () => {
+    reporting++;
+    await coordinator.signal(floorReportSignal, { committeeId: input.committeeId, notices }).finally(() => reporting--);
+  };
   const maybeUpsert = () => {
     if (upsertsLeft <= 0) return;
     upsertsLeft--;
@@ -136,7 +139,8 @@ export async function floorApplication(input: FloorAppInput): Promise<{ notices:
   };
 
   setHandler(floorActUpdate, async () => {
-    for (let i = 0; i < p.signalsPerUpdate; i++) await report();
+    // Like the domain's application: the Update answers without waiting for its report.
+    for (let i = 0; i < p.signalsPerUpdate; i++) void report();
     maybeUpsert();
     return { ok: true as const };
   });
@@ -159,6 +163,7 @@ export async function floorApplication(input: FloorAppInput): Promise<{ notices:
   await bg;
   while (upsertsLeft > 0) maybeUpsert();
   await condition(allHandlersFinished);
+  await condition(() => reporting === 0);
   return { notices };
 }
 
@@ -188,7 +193,6 @@ export async function floorCampaign(input: FloorCampaignInput): Promise<{ report
     return { ok: true as const };
   });
   setHandler(floorStatusQuery, () => ({ reports: s.reports, outbox: s.outbox.length, finished: s.finished }));
-  setHandler(floorEntryQuery, () => null);
 
   const bg = s.backgroundDone ? Promise.resolve() : background(p.activities, p.timersFired).then(() => void (s.backgroundDone = true));
   const large = () => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > p.continueAsNewAt;

@@ -17,7 +17,7 @@ import { campaignUpdateKey, runRound, type Backend, type RoundPlan } from './rou
 import { Latencies, Retries } from './stats';
 import { startStack } from './stack';
 import { floorPlanFrom, listExecutions, shapeOf, summariseAll, type FloorPlan } from './profile';
-import { floorActUpdate, floorApplication, floorCampaign, floorCampaignUpdate, floorEntryQuery, floorProgressQuery, floorStatusQuery } from './floor-workflows';
+import { floorActUpdate, floorApplication, floorCampaign, floorCampaignUpdate, floorProgressQuery, floorStatusQuery } from './floor-workflows';
 
 export interface FloorResult extends PartResult {
   /** The floor's own profile, read back from its histories (for the side-by-side check). */
@@ -71,9 +71,8 @@ export async function runFloor(o: FloorOptions): Promise<FloorResult> {
       },
       submit: (committeeId) =>
         call('submit', async () => {
-          // submitApplication asks the campaign twice (status, registry entry) before it starts the workflow.
+          // submitApplication asks the campaign once (its status) before it starts the workflow.
           await coordinator.query(floorStatusQuery);
-          await coordinator.query(floorEntryQuery, committeeId);
           const profile = fp.apps[committeeId];
           if (!profile) missing.apps++;
           await client.workflow.start(floorApplication, {
