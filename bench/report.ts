@@ -30,6 +30,8 @@ export interface BenchOptionsForReport {
   concurrency: number;
   windowSeconds: number;
   dynamicConfig: Record<string, string | number | boolean>;
+  /** WORKER_MAX_CACHED_WORKFLOWS given to both workers; unset: the SDK's default. */
+  workerMaxCachedWorkflows?: string;
 }
 
 export function buildReport(o: {
@@ -123,7 +125,7 @@ export function buildReport(o: {
 
   return {
     startedAt: o.startedAt,
-    command: `npm run bench -- --applications ${n}${options.emails ? ' --emails' : ''} --concurrency ${options.concurrency} --window-seconds ${options.windowSeconds}`,
+    command: `${options.workerMaxCachedWorkflows ? `WORKER_MAX_CACHED_WORKFLOWS=${options.workerMaxCachedWorkflows} ` : ''}npm run bench -- --applications ${n}${options.emails ? ' --emails' : ''} --concurrency ${options.concurrency} --window-seconds ${options.windowSeconds}`,
     options,
     machine: o.machine,
     calendar: {

@@ -106,6 +106,12 @@ async function main(): Promise<void> {
       void stopAllStacks().finally(() => process.exit(130));
     });
   }
+  // A gRPC retry still pending when a failed run closes its connection throws from a timer; the run's
+  // own error is what matters, so that one is logged, not allowed to end the process before the report.
+  process.on('uncaughtException', (err) => {
+    if (/Channel has been shut down/.test(String((err as Error)?.message))) console.error(`[bench] ignored after close: ${err.message}`);
+    else throw err;
+  });
   const started = new Date();
   const id = stamp(started);
   const resultsDir = join(ROOT, 'bench', 'results');
@@ -163,7 +169,14 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const report = buildReport({
-    options: { applications: o.applications, emails: o.emails, concurrency: o.concurrency, windowSeconds, dynamicConfig: o.dynamicConfig },
+    options: {
+      applications: o.applications,
+      emails: o.emails,
+      concurrency: o.concurrency,
+      windowSeconds,
+      dynamicConfig: o.dynamicConfig,
+      workerMaxCachedWorkflows: process.env.WORKER_MAX_CACHED_WORKFLOWS || undefined,
+    },
     startedAt: started.toISOString(),
     plan,
     domain,

@@ -14,6 +14,7 @@ import * as updates from '../workflows/messages/campaign';
 import { zodLine } from '../domain/rejections';
 import { materialsDueFor } from '../domain/titles';
 import { UserError } from './errors';
+import { CAMPAIGN_TASK_TIMEOUT } from '../domain/task-timeouts';
 
 export interface StartCampaignOptions {
   calendar: CampaignCalendar;
@@ -55,6 +56,7 @@ export async function startCampaign(client: Client, opts: StartCampaignOptions) 
       taskQueue: opts.taskQueue ?? process.env.TASK_QUEUE ?? TASK_QUEUE,
       args: [input],
       workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+      workflowTaskTimeout: CAMPAIGN_TASK_TIMEOUT,
       typedSearchAttributes: [
         { key: CampaignYear, value: year },
         { key: Stage, value: 'preparing' },

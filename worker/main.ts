@@ -4,6 +4,20 @@ import { connectionOptionsFromEnv, createConnection, createNativeConnection, des
 import { TASK_QUEUE } from '../domain/ids';
 import { createMailer } from '../activities/mailer';
 import { createWorker } from './create-worker';
+import { z } from 'zod';
+
+/**
+ * WORKER_MAX_CACHED_WORKFLOWS: how many workflows the worker keeps in memory (about 2 MB each).
+ * Unset: the SDK's default from the heap size (about 2,300 here). A smaller cache means smaller
+ * garbage-collection pauses at city scale, at the price of replaying evicted workflows.
+ */
+function cacheSizeFromEnv(): number | undefined {
+  const raw = process.env.WORKER_MAX_CACHED_WORKFLOWS;
+  if (raw === undefined || raw === '') return undefined;
+  const parsed = z.coerce.number().int().min(0).safeParse(raw);
+  if (!parsed.success) throw new Error(`WORKER_MAX_CACHED_WORKFLOWS: expected a whole number ≥ 0, got ${JSON.stringify(raw)}`);
+  return parsed.data;
+}
 
 async function main(): Promise<void> {
   const config = connectionOptionsFromEnv();
@@ -11,8 +25,17 @@ async function main(): Promise<void> {
   const clientConnection = await createConnection(config);
   const client = new Client({ connection: clientConnection, namespace: config.namespace });
   const mailer = createMailer();
-  const worker = await createWorker({ connection, client, namespace: config.namespace, taskQueue: process.env.TASK_QUEUE ?? TASK_QUEUE, mailer });
+  const maxCachedWorkflows = cacheSizeFromEnv();
+  const worker = await createWorker({
+    connection,
+    client,
+    namespace: config.namespace,
+    taskQueue: process.env.TASK_QUEUE ?? TASK_QUEUE,
+    mailer,
+    extra: maxCachedWorkflows === undefined ? {} : { maxCachedWorkflows },
+  });
   console.log(`worker polling task queue ${process.env.TASK_QUEUE ?? TASK_QUEUE} on ${describeTarget(config)}`);
+  if (maxCachedWorkflows !== undefined) console.log(`workflow cache: ${maxCachedWorkflows} workflows (WORKER_MAX_CACHED_WORKFLOWS)`);
   console.log(`mail via ${mailer.config.url.replace(/\/\/[^@/]*@/, '//***@')} from ${mailer.config.from}`);
   // Worker.run() resolves after SIGINT/SIGTERM once in-flight tasks finish (the SDK installs the handlers).
   await worker.run();

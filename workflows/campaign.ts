@@ -7,8 +7,8 @@
 import {
   allHandlersFinished,
   condition,
-  continueAsNew,
   log,
+  makeContinueAsNewFunc,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
@@ -35,6 +35,7 @@ import {
 import { applicationReportSignal } from './messages/campaign-report';
 import { campaignMail } from './campaign-mail';
 import { carryState, resumeState } from './campaign-registry';
+import { CAMPAIGN_TASK_TIMEOUT } from '../domain/task-timeouts';
 import {
   applyCampaignAction,
   checkCampaignAction,
@@ -193,7 +194,7 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
     if (historyIsLarge()) {
       await mail.beforeContinueAsNew(); // unsent mail is carried in s.mail
       await condition(allHandlersFinished);
-      await continueAsNew<typeof campaign>({ ...input, carried: carryState(s) });
+      await makeContinueAsNewFunc<typeof campaign>({ workflowTaskTimeout: CAMPAIGN_TASK_TIMEOUT })({ ...input, carried: carryState(s) });
     }
     const next = [nextBoundary(input, s, calNow()), mail.nextAt()].reduce((a, b) => (a === undefined || (b !== undefined && b < a) ? b : a));
     changed = false;
