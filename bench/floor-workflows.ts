@@ -139,8 +139,7 @@ export async function floorApplication(input: FloorAppInput): Promise<{ notices:
   };
 
   setHandler(floorActUpdate, async () => {
-    // Like the domain's application: the Update answers without waiting for its report.
-    for (let i = 0; i < p.signalsPerUpdate; i++) void report();
+    for (let i = 0; i < p.signalsPerUpdate; i++) await report();
     maybeUpsert();
     return { ok: true as const };
   });

@@ -17,7 +17,6 @@ import { submitApplication } from '../client/applications';
 import { toReal } from '../domain/calendar';
 import { applicationWorkflowId } from '../domain/ids';
 import { DEADLINE_DAY_REMINDER_PATCH } from '../workflows/application-mail';
-import { ANSWER_BEFORE_REPORT_PATCH } from '../workflows/application';
 
 const DIR = join(__dirname, 'histories');
 const files = readdirSync(DIR).filter((f) => f.endsWith('.json')).sort();
@@ -80,11 +79,9 @@ describe('a compatible change made with patched()', () => {
         await env.sleep(toReal(calendar, at('2023-05-31T03:00:00Z', shiftDays)) - (await env.currentTimeMs()));
         return env.client.workflow.getHandle(applicationWorkflowId(2023, id)).fetchHistory();
       });
-      // One marker per patch the run went through: this one, and the later ANSWER_BEFORE_REPORT_PATCH.
-      const patchIds = history.events!.filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_patch').map((e) => JSON.stringify(e.markerRecordedEventAttributes!.details));
-      const encoded = (id: string) => Buffer.from(JSON.stringify(id)).toString('base64').slice(0, 20);
-      expect(patchIds.filter((d) => d.includes(encoded(DEADLINE_DAY_REMINDER_PATCH)))).toHaveLength(1);
-      expect(patchIds.filter((d) => d.includes(encoded(ANSWER_BEFORE_REPORT_PATCH)))).toHaveLength(1);
+      const markers = history.events!.filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_patch');
+      expect(markers.length).toBe(1);
+      expect(JSON.stringify(markers[0].markerRecordedEventAttributes!.details)).toContain(Buffer.from(JSON.stringify(DEADLINE_DAY_REMINDER_PATCH)).toString('base64').slice(0, 20));
       const sends = history.events!.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'sendMail');
       expect(sends.length).toBe(4); // 7, 3 and 1 working days before, and now the deadline day itself
       await Worker.runReplayHistory({ workflowBundle: bundle }, history, applicationWorkflowId(2023, directory.committees[0].id));

@@ -12,7 +12,6 @@ import {
   upsertSearchAttributes,
   workflowInfo,
   allHandlersFinished,
-  patched,
 } from '@temporalio/workflow';
 import { toReal } from '../domain/calendar';
 import { rejectionOf } from '../domain/rejections';
@@ -44,12 +43,6 @@ import {
 } from './application-state';
 
 const MAX_REJECTED_IN_AUDIT = 100;
-/**
- * An Update answers as soon as its change is made; the report to the campaign goes out in the same
- * workflow task instead of being awaited first (two workflow tasks fewer per Update). Histories
- * recorded before this change awaited it, and replay the old way.
- */
-export const ANSWER_BEFORE_REPORT_PATCH = 'update-answers-before-campaign-report';
 const PAYLOAD_IN_AUDIT = 500;
 
 export async function application(input: ApplicationInput): Promise<ApplicationSnapshot> {
@@ -96,11 +89,8 @@ export async function application(input: ApplicationInput): Promise<ApplicationS
     }
   };
 
-  const answerBeforeReport = patched(ANSWER_BEFORE_REPORT_PATCH);
-  let reportsInFlight = 0;
   const report = async () => {
     s.reportSeq++;
-    reportsInFlight++;
     try {
       await getExternalWorkflowHandle(input.campaignWorkflowId).signal(applicationReportSignal, {
         committeeId: input.form.committeeId,
@@ -114,8 +104,6 @@ export async function application(input: ApplicationInput): Promise<ApplicationS
       });
     } catch (err) {
       log.warn('could not report to the campaign', { error: String(err) });
-    } finally {
-      reportsInFlight--;
     }
   };
 
@@ -136,8 +124,9 @@ export async function application(input: ApplicationInput): Promise<ApplicationS
       const message = applyAction(name, data, s, input, Date.now());
       audit(name, payload);
       if (s.stage !== before) upsertSearchAttributes([{ key: Stage, value: s.stage }]);
-      if (answerBeforeReport) void report();
-      else await report();
+      // Answer only once the campaign has the report: a 街镇 that confirms its list right after its
+      // last decision must find that decision there (answering first was tried, and lost that race).
+      await report();
       return { stage: s.stage, message };
     },
   });
@@ -205,7 +194,6 @@ export async function application(input: ApplicationInput): Promise<ApplicationS
     if (!historyIsLarge()) return;
     await mail.beforeContinueAsNew(); // unsent mail is carried in s.mail
     await condition(allHandlersFinished);
-    await condition(() => reportsInFlight === 0);
     await continueAsNew<typeof application>({ ...input, carried: s });
   };
 
@@ -244,6 +232,5 @@ export async function application(input: ApplicationInput): Promise<ApplicationS
   }
   await mail.drained();
   await condition(allHandlersFinished);
-  await condition(() => reportsInFlight === 0); // the campaign hears every report before this run ends
   return snapshot();
 }
