@@ -14,7 +14,6 @@ import * as msg from '../workflows/messages/application';
 import { campaignStatus } from './campaigns';
 import { findCommittee, staffForApplication } from './directory';
 import { UserError } from './errors';
-import { APPLICATION_TASK_TIMEOUT } from '../domain/task-timeouts';
 
 export interface SubmitOptions {
   year: number;
@@ -69,7 +68,6 @@ export async function submitApplication(client: Client, opts: SubmitOptions) {
       taskQueue: opts.taskQueue ?? process.env.TASK_QUEUE ?? TASK_QUEUE,
       args: [input],
       workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-      workflowTaskTimeout: APPLICATION_TASK_TIMEOUT,
       typedSearchAttributes: [
         { key: CampaignYear, value: opts.year },
         { key: Subdistrict, value: committee.subdistrict },

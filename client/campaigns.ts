@@ -1,6 +1,6 @@
 /** Campaign operations shared by the CLI, the demo, the benchmark and the tests. */
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
-import { WorkflowIdReusePolicy } from '@temporalio/common';
+import { WorkflowIdReusePolicy, type Duration } from '@temporalio/common';
 import type { CampaignCalendar } from '../domain/calendar';
 import type { Directory } from '../domain/directory';
 import { DEFAULT_GRADE_BANDS, type GradeBands } from '../domain/grades';
@@ -28,6 +28,8 @@ export interface StartCampaignOptions {
   reevaluationMaterialsDue?: string;
   /** Reminder offsets in working days before each deadline and the hour (Beijing); default 7, 3, 1 at 09:00. */
   reminders?: CampaignInput['reminders'];
+  /** The campaign's workflow-task timeout (domain/task-timeouts.ts); default 60 s. */
+  workflowTaskTimeout?: Duration;
 }
 
 export async function startCampaign(client: Client, opts: StartCampaignOptions) {
@@ -56,7 +58,7 @@ export async function startCampaign(client: Client, opts: StartCampaignOptions) 
       taskQueue: opts.taskQueue ?? process.env.TASK_QUEUE ?? TASK_QUEUE,
       args: [input],
       workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-      workflowTaskTimeout: CAMPAIGN_TASK_TIMEOUT,
+      workflowTaskTimeout: opts.workflowTaskTimeout ?? CAMPAIGN_TASK_TIMEOUT,
       typedSearchAttributes: [
         { key: CampaignYear, value: year },
         { key: Stage, value: 'preparing' },

@@ -35,7 +35,6 @@ import {
 import { applicationReportSignal } from './messages/campaign-report';
 import { campaignMail } from './campaign-mail';
 import { carryState, resumeState } from './campaign-registry';
-import { CAMPAIGN_TASK_TIMEOUT } from '../domain/task-timeouts';
 import {
   applyCampaignAction,
   checkCampaignAction,
@@ -194,7 +193,7 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
     if (historyIsLarge()) {
       await mail.beforeContinueAsNew(); // unsent mail is carried in s.mail
       await condition(allHandlersFinished);
-      await makeContinueAsNewFunc<typeof campaign>({ workflowTaskTimeout: CAMPAIGN_TASK_TIMEOUT })({ ...input, carried: carryState(s) });
+      await makeContinueAsNewFunc<typeof campaign>({ workflowTaskTimeout: workflowInfo().taskTimeoutMs })({ ...input, carried: carryState(s) });
     }
     const next = [nextBoundary(input, s, calNow()), mail.nextAt()].reduce((a, b) => (a === undefined || (b !== undefined && b < a) ? b : a));
     changed = false;

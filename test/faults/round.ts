@@ -200,7 +200,8 @@ export async function runRound(o: RoundOptions): Promise<RoundOutcome> {
   try {
     const directory = loadDirectory();
     const calendar = faultCalendar(Date.now() + LEAD_MS);
-    await startCampaign(client, { calendar, directory, taskQueue: o.taskQueue });
+    // A task started on a killed worker waits out its timeout: 60 s would be 69 days at 100,000×.
+    await startCampaign(client, { calendar, directory, taskQueue: o.taskQueue, workflowTaskTimeout: '10 seconds' });
     log(`campaign ${campaignWorkflowId(FAULT_YEAR)} started: 2023 calendar at ${SPEED}×, Apr 1 00:00 opens in ${LEAD_MS} ms`);
     hooks.started?.(calendar);
     const calNow = () => toCalendar(calendar, Date.now());
