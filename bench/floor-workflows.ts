@@ -127,11 +127,7 @@ export async function floorApplication(input: FloorAppInput): Promise<{ notices:
   let notices = 0;
   let upsertsLeft = p.upserts;
   const coordinator = getExternalWorkflowHandle(input.coordinatorId);
-  let reporting = 0;
-  const report = async () => {
-    reporting++;
-    await coordinator.signal(floorReportSignal, { committeeId: input.committeeId, notices }).finally(() => reporting--);
-  };
+  const report = () => coordinator.signal(floorReportSignal, { committeeId: input.committeeId, notices });
   const maybeUpsert = () => {
     if (upsertsLeft <= 0) return;
     upsertsLeft--;
@@ -162,7 +158,6 @@ export async function floorApplication(input: FloorAppInput): Promise<{ notices:
   await bg;
   while (upsertsLeft > 0) maybeUpsert();
   await condition(allHandlersFinished);
-  await condition(() => reporting === 0);
   return { notices };
 }
 

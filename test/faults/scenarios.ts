@@ -32,6 +32,7 @@ import { campaignWorkflowId } from '../../domain/ids';
 import { loadDirectory } from '../../client/directory';
 import { planFor } from '../../scripts/scenario';
 import { toCalendar, toReal, type CampaignCalendar } from '../../domain/calendar';
+import { rng } from '../fuzz-payloads'; // seeded, so a failing run can be repeated with FAULT_SEED
 import { startTestSmtp, type TestSmtp } from '../smtp';
 import { FAULT_YEAR, fmtCal, runRound, type CliResult, type RoundHooks, type RoundOutcome, type Step } from './round';
 import { FaultServer, makeLog, tolerateSmtpClientResets, WorkerProcess } from './stack';
@@ -39,17 +40,6 @@ import { FaultServer, makeLog, tolerateSmtpClientResets, WorkerProcess } from '.
 const TASK_QUEUE = 'red-model-faults';
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-/** mulberry32: a small seeded generator, so a failing run can be repeated with FAULT_SEED. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const pickInt = (r: () => number, lo: number, hiExclusive: number) => lo + Math.floor(r() * (hiExclusive - lo));
 
 export interface FaultEvent {
