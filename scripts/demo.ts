@@ -135,8 +135,9 @@ async function main(): Promise<number> {
     say(`done in ${Math.round((Date.now() - started) / 1000)} s`);
   } finally {
     await client.connection.close();
+    // Also when the scenario fails: a dev server left behind would hold port 7233 for the next demo.
+    if (stack && !KEEP) await stack.stop({ signal: 'SIGINT' });
   }
-  if (stack && !KEEP) await stack.stop({ signal: 'SIGINT' });
   if (stack && KEEP) say('--keep: the stack stays up; stop it with Ctrl-C');
   return 0;
 }
