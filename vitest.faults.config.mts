@@ -1,6 +1,6 @@
 import { defineConfig } from 'vitest/config';
 
-// `npm run test:faults`: the fault tests of issue 7 (test/faults/), about 12 minutes. Each scenario starts its own
+// `npm run test:faults`: the fault tests (test/faults/), about 12 minutes. Each scenario starts its own
 // dev server, SMTP server and worker processes, so there is no global setup. One file, tests in order.
 export default defineConfig({
   test: {

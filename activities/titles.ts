@@ -1,5 +1,5 @@
 /**
- * The campaign's links to titles (issue 4): start a title for each commended committee, and ask every
+ * The campaign's links to titles: start a title for each commended committee, and ask every
  * title active at the campaign's start to begin this year's re-evaluation. Both are idempotent, so
  * retries are safe.
  */

@@ -59,7 +59,7 @@ export async function importTitles(client: Client, opts: { data: unknown; direct
       note: t.note,
       staff: staffForTitle(opts.directory.people, t.subdistrict),
       gradeBands: DEFAULT_GRADE_BANDS,
-      // For the revocation notice and the re-evaluations' reminders (issue 5).
+      // For the revocation notice and the re-evaluations' reminders.
       committeeName: committee.name,
       contactEmail: committee.email,
       reminders: opts.reminders,

@@ -31,7 +31,7 @@ export type PendingItem =
   | { action: 'panel-overdue'; inspectionCloses: string }
   | ({ action: 'resolve-objection'; objectionId: string; filedAt: string; grounds: string } & CommitteeRef)
   | { action: 'confirm-final'; publicityEnds: string; listed: number }
-  // Re-evaluation and title (issue 4): the commands are theirs, so the caller passes them.
+  // Re-evaluation and title: the commands are theirs, so the caller passes them.
   | ({ action: 'submit-materials'; command: string } & CommitteeRef)
   | ({ action: 'review-reevaluation'; command: string } & CommitteeRef)
   | ({ action: 'recover-nameplate'; command: string; revokedAt: string } & CommitteeRef);

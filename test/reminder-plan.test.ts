@@ -246,7 +246,7 @@ describe('paper-form reminders of one application', () => {
   });
 });
 
-describe('re-evaluation and recovery helpers (for issue 4)', () => {
+describe('re-evaluation and recovery helpers', () => {
   const officials = directory.people.filter((p) => p.role === 'subdistrict' && p.subdistrict === HUAYANG).map((p) => ({ id: p.id, name: p.name, role: 'subdistrict' as const, email: p.email }));
   const view = (over: Partial<ReevaluationReminderView> = {}): ReevaluationReminderView => ({
     year: 2023,

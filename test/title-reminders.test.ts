@@ -1,5 +1,5 @@
 /**
- * Issue 5 wired into issue 4's titles, on the time-skipping server with the 2023 calendar moved ahead of
+ * Reminders wired into the titles, on the time-skipping server with the 2023 calendar moved ahead of
  * its clock and a real SMTP server in this process: materials reminders to holders only while their
  * materials are missing, pre-review reminders to the 街镇 official, the revocation notice, weekly recovery
  * reminders until the recovery is confirmed, undeliverable addresses reported to the bureau, and the

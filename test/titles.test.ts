@@ -1,5 +1,5 @@
 /**
- * Titles on the time-skipping server (issue 4): the 2022 holders imported and re-evaluated in 2023
+ * Titles on the time-skipping server: the 2022 holders imported and re-evaluated in 2023
  * (fail on grade, on an incident, on a 街镇 cancellation; two pass), a re-election and a missing-materials
  * failure in 2024, a 10-year lifecycle with small histories, and the rejection paths.
  */

@@ -24,7 +24,7 @@ export interface CampaignInput {
   gradeBands: GradeBands;
   /** Reminder offsets (working days before each deadline) and hour; default 7, 3, 1 at 09:00 Beijing. */
   reminders?: Partial<ReminderSettings>;
-  /** Title workflow ids active when the campaign began (issue 4): each is re-evaluated this year. */
+  /** Title workflow ids active when the campaign began: each is re-evaluated this year. */
   activeTitles?: string[];
   /** Re-evaluation materials deadline override (date or instant); default: domain/titles.ts materialsDueFor. */
   reevaluationMaterialsDue?: string;

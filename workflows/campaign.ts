@@ -53,7 +53,7 @@ const { notifyApplications } = proxyActivities<ReturnType<typeof createActivitie
   retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
 });
 
-// Issue 4: the campaign's links to titles (activities/titles.ts); both activities are idempotent.
+// The campaign's links to titles (activities/titles.ts); both activities are idempotent.
 const titleLinks = proxyActivities<ReturnType<typeof createActivities>>({
   startToCloseTimeout: '10 minutes',
   heartbeatTimeout: '1 minute',
@@ -174,7 +174,7 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
 
   const historyIsLarge = () => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > HISTORY_LIMIT;
 
-  // Issue 4: re-evaluate the titles active at the start. First run only: a continued run must not repeat it.
+  // Re-evaluate the titles active at the start. First run only: a continued run must not repeat it.
   if (!input.carried && input.activeTitles?.length) {
     const { year, calendar, staff, gradeBands, activeTitles: titleIds, reevaluationMaterialsDue: materialsDue } = input;
     await titleLinks.startReevaluations({ year, calendar, titleIds, staff, gradeBands, materialsDue });
@@ -206,7 +206,7 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
   onPhase();
   mail.tick();
   await mail.drained(); // the final-list notice, and anything still retrying, goes out before the campaign ends
-  // Issue 4: every commended committee now holds a title (one long-lived workflow each).
+  // Every commended committee now holds a title (one long-lived workflow each).
   const commended = s.final!.list.map((committeeId) => ({ committeeId, subdistrict: s.registry[committeeId].sd }));
   if (commended.length) await titleLinks.startTitles({ awardYear: input.year, awardedAt: s.final!.at, titles: commended, staff: input.staff, gradeBands: input.gradeBands });
   await condition(allHandlersFinished);

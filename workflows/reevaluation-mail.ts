@@ -1,5 +1,5 @@
 /**
- * A re-evaluation's email (issue 5): reminders to the holder while its written materials are missing
+ * A re-evaluation's email: reminders to the holder while its written materials are missing
  * (7/3/1 working days before materialsDue, 09:00 Beijing), and to its 街镇's officials while the
  * pre-review is pending (before the inspection window's end). Who is pending is computed at the
  * reminder's instant, so whoever acted before it gets nothing. The main loop calls tick() whenever it

@@ -74,7 +74,7 @@ export interface ReevaluationResult {
   countedIncidents: string[];
 }
 
-/** Who owes the next step, and since when: the hook for reminders (issue 5). */
+/** Who owes the next step, and since when: the hook for reminders. */
 export interface PendingTask {
   role: 'committee' | 'subdistrict' | 'bureau';
   who: string;

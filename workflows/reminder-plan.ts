@@ -11,7 +11,7 @@
  *   final       bureau staff: final confirmation (and what blocks it)         before commendationBy
  *   paper-form  the committee (application workflow): paper form missing      before applicationsClose
  *   reevaluation-materials / -review, recovery (weekly), revocation notice: pure helpers at the end,
- *   for the title and re-evaluation workflows (issue 4).
+ *   for the title and re-evaluation workflows.
  */
 import { toIso } from '../domain/calendar';
 import type { SendMailInput } from '../activities/send-mail';
@@ -192,7 +192,7 @@ export function paperFormJobs(input: ApplicationInput, s: ApplicationState, curs
   );
 }
 
-// ---- re-evaluation and recovery (issue 4 wires these into reevaluation.ts and title.ts) -------
+// ---- re-evaluation and recovery (wired into reevaluation.ts and title.ts) -------
 
 /** What a re-evaluation workflow knows, reduced to what its reminders need. */
 export interface ReevaluationReminderView {
@@ -211,7 +211,7 @@ export interface ReevaluationReminderView {
   preReviewDue?: string;
   /** The 街镇's officials (role subdistrict of `subdistrict`). */
   officials: Recipient[];
-  /** The exact commands, from issue 4's CLI. */
+  /** The exact commands, from the titles CLI. */
   submitCommand: string;
   preReviewCommand: (officialId: string) => string;
 }

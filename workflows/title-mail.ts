@@ -1,5 +1,5 @@
 /**
- * A title's email (issue 5): the revocation notice (the committee, its 街镇's officials, the bureau) and
+ * A title's email: the revocation notice (the committee, its 街镇's officials, the bureau) and
  * the weekly chase of the 街镇 officials — 09:00 Beijing on the first working day of each week — until
  * they confirm the recovery of the nameplate and certificate. Undeliverable mail is recorded and the
  * title emails the bureau a report (it has the staff list); nothing here fails the workflow.

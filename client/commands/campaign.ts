@@ -22,7 +22,7 @@ export const campaignCommands = [
         weekendsOnly: z.literal(true).optional(),
         quota: z.coerce.number().int().min(1).max(50).default(5),
         publicityWorkingDays: z.coerce.number().int().min(1).max(30).optional(),
-        // Issue 4: the written-materials deadline of this year's re-evaluations (default Sep 30 24:00).
+        // The written-materials deadline of this year's re-evaluations (default Sep 30 24:00).
         reevaluationMaterialsDue: flags.dateOrInstant.optional(),
         ...windowFlags,
       })
@@ -39,7 +39,7 @@ export const campaignCommands = [
         if (err instanceof CalendarError || err instanceof HolidayDataError) throw new UserError(err.message);
         throw err;
       }
-      // Issue 4: every title active now is re-evaluated this year (listed by search attributes).
+      // Every title active now is re-evaluated this year (listed by search attributes).
       const activeTitles = await activeTitleIds(await ctx.client());
       const handle = await startCampaign(await ctx.client(), { calendar, directory: ctx.directory(), quota: f.quota, activeTitles, reevaluationMaterialsDue: f.reevaluationMaterialsDue });
       ctx.say(`Started ${handle.workflowId}. Next: npm run cli -- campaign status --year ${f.year}`);
