@@ -82,6 +82,9 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioPlan> {
   const calDay = (mmdd: string) => `${calYear}-${mmdd}T02:00:00Z`; // 10:00 Beijing
 
   await until(calDay('04-03'));
+  // On a cold stack the campaign's start-up work can run past the opening instant at high compression:
+  // a committee that submits before the campaign has opened is refused, so wait for the phase itself.
+  await untilPhase('applications');
   log('申报：各业委会提交推荐表');
   for (const c of d.committees) await act('application', 'submit', ...y, '--as', c.id, '--form', FORM);
   for (const c of d.committees.slice(0, -3)) await act('application', 'record-paper-form', ...y, '--committee', c.id, '--as', 'bureau-lu', '--received-on', `${calYear}-05-20`);
