@@ -1,10 +1,13 @@
 import { defineConfig } from 'vitest/config';
+import { resolve } from 'node:path';
 
 // `npm run test:faults`: the fault tests (test/faults/), about 12 minutes. Each scenario starts its own
 // dev server, SMTP server and worker processes, so there is no global setup. One file, tests in order.
 export default defineConfig({
   test: {
     pool: 'forks',
+    // Every payload the tests write is encrypted with the committed test key (test/keys/README.md).
+    env: { PAYLOAD_KEY_FILE: resolve('test/keys/payload-keys.json') },
     fileParallelism: false,
     include: ['test/faults/**/*.spec.ts'],
     // A scenario is one compressed round (~3 min) plus start-up, faults and teardown.

@@ -3,9 +3,9 @@
  * (client/connection.ts, from TEMPORAL_ADDRESS), TASK_QUEUE, and Worker.create with the same (default)
  * task-queue and concurrency settings as worker/create-worker.ts; only the workflows and activities differ.
  */
-import { Client } from '@temporalio/client';
 import { Worker } from '@temporalio/worker';
-import { connectionOptionsFromEnv, createConnection, createNativeConnection, describeTarget } from '../client/connection';
+import { clientOn, connectionOptionsFromEnv, createConnection, createNativeConnection, describeTarget } from '../client/connection';
+import { dataConverter } from '../client/codec';
 import { floorActivities } from './floor-activities';
 
 async function main(): Promise<void> {
@@ -14,13 +14,14 @@ async function main(): Promise<void> {
   const config = connectionOptionsFromEnv();
   const connection = await createNativeConnection(config);
   const clientConnection = await createConnection(config);
-  const client = new Client({ connection: clientConnection, namespace: config.namespace });
+  const client = clientOn(clientConnection, config.namespace);
   const worker = await Worker.create({
     connection,
     namespace: config.namespace,
     taskQueue,
     workflowsPath: require.resolve('./floor-workflows'),
     activities: floorActivities(client),
+    dataConverter: dataConverter(),
   });
   console.log(`floor worker polling task queue ${taskQueue} on ${describeTarget(config)}`);
   await worker.run();

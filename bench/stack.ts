@@ -6,7 +6,8 @@
  */
 import { createWriteStream } from 'node:fs';
 import { join } from 'node:path';
-import { Client, Connection } from '@temporalio/client';
+import { Connection, type Client } from '@temporalio/client';
+import { clientOn } from '../client/connection';
 import { startDevServer, type DevServer } from '../scripts/dev-server';
 import { spawnSupervised, type Supervised } from '../scripts/supervise';
 import { memoryMiB, resetPeakRss, waitForChild } from './proc';
@@ -92,7 +93,7 @@ export async function startStack(o: StackOptions): Promise<Stack> {
   }
   const workerPid = await waitForChild(worker.pid);
   const connection = await Connection.connect({ address: server.address });
-  const client = new Client({ connection, namespace: 'default' });
+  const client = clientOn(connection);
   const peakReset = resetPeakRss(workerPid);
   const readyRssMiB = memoryMiB(workerPid)?.rss ?? NaN;
   o.log(`${o.name}: worker ready (wrapper pid ${worker.pid}, node pid ${workerPid}, RSS ${readyRssMiB.toFixed(0)} MiB)`);

@@ -8,6 +8,7 @@
 import { Client, Connection, type ConnectionOptions } from '@temporalio/client';
 import { loadClientConnectConfig } from '@temporalio/envconfig';
 import type { NativeConnection } from '@temporalio/worker';
+import { dataConverter } from './codec';
 
 export const DEFAULT_ADDRESS = '127.0.0.1:7233';
 export const DEFAULT_NAMESPACE = 'default';
@@ -56,8 +57,12 @@ export async function createConnection(config: TemporalConnectionConfig = connec
 
 /** A Client on the configured namespace. Close it with `client.connection.close()`. */
 export async function createClient(config: TemporalConnectionConfig = connectionOptionsFromEnv()): Promise<Client> {
-  const connection = await createConnection(config);
-  return new Client({ connection, namespace: config.namespace });
+  return clientOn(await createConnection(config), config.namespace);
+}
+
+/** A Client on an open connection, with the project's data converter: every payload it sends is encrypted. */
+export function clientOn(connection: Connection, namespace = DEFAULT_NAMESPACE): Client {
+  return new Client({ connection, namespace, dataConverter: dataConverter() });
 }
 
 /**

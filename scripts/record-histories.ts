@@ -5,7 +5,8 @@
  */
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Client, Connection } from '@temporalio/client';
+import { Connection } from '@temporalio/client';
+import { clientOn } from '../client/connection';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { NativeConnection } from '@temporalio/worker';
 import { SMTPServer } from 'smtp-server';
@@ -30,7 +31,7 @@ async function main(): Promise<void> {
   process.env.TEMPORAL_ADDRESS = server.address;
   process.env.TASK_QUEUE = TASK_QUEUE;
   const connection = await Connection.connect({ address: server.address });
-  const client = new Client({ connection });
+  const client = clientOn(connection);
   const native = await NativeConnection.connect({ address: server.address });
   const worker = await createWorker({ connection: native, client, taskQueue: TASK_QUEUE });
   const running = worker.run();

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from '@temporalio/client';
-import { NativeConnection, type Worker } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import { compressCalendar, defaultCalendar } from '../domain/calendar';
 import { loadWorkdays } from '../domain/holidays';
 import { loadDirectory } from '../client/directory';
@@ -12,9 +12,11 @@ import { startCampaign } from '../client/campaigns';
 import { runCli } from '../client/cli';
 import { createWorker } from '../worker/create-worker';
 import { runScenario } from '../scripts/scenario';
-import { devServerClient, eventually, quietWorkerLogs, uniqueTaskQueue } from './harness';
+import { devServerClient, eventually, uniqueTaskQueue } from './harness';
 import { workflowBundle } from './fixtures';
-import { applicationWorkflowId } from '../domain/ids';
+import { applicationWorkflowId, campaignWorkflowId } from '../domain/ids';
+import { plaintextHits, rawHistories } from './plaintext';
+import { SEARCH_ATTRIBUTE_TYPES } from '../domain/search-attributes';
 
 const YEAR = 2091; // a label of its own on the shared dev server; the calendar keeps the 2023 dates
 const taskQueue = uniqueTaskQueue('cli');
@@ -30,8 +32,17 @@ const cli = async (argv: string[]) => {
   return { code, stdout: out.join('\n'), stderr: err.join('\n') };
 };
 
+// Every line the worker logs in this file (this fork's Runtime), for the privacy check below; warnings are printed.
+const logLines: string[] = [];
+
 beforeAll(async () => {
-  quietWorkerLogs();
+  Runtime.install({
+    logger: new DefaultLogger('INFO', (e) => {
+      const line = `${e.level} ${e.message} ${JSON.stringify(e.meta ?? {})}`;
+      logLines.push(line);
+      if (e.level === 'WARN' || e.level === 'ERROR') console.warn(line);
+    }),
+  });
   const dev = await devServerClient();
   client = dev.client;
   process.env.TEMPORAL_ADDRESS = dev.address;
@@ -82,4 +93,30 @@ describe('the round through the CLI (dev server)', () => {
     expect(status.stdout).toContain('commended');
     expect(status.stdout).toContain('新泾镇');
   }, 240_000);
+
+  it("keeps the objectors' details and the forms out of every stored history and search attribute", async () => {
+    // What the scripted round typed (scripts/scenario.ts, data/example-form.json): names, phone, grounds, a form.
+    const personal = ['张三', '李四', '13800000000', '换届选举程序存在问题', '未提供具体材料', '成立业委会党的工作小组'];
+    const histories = await rawHistories(client, `CampaignYear = ${YEAR} OR WorkflowId = '${campaignWorkflowId(YEAR)}'`);
+    expect(histories.length).toBeGreaterThan(loadDirectory().committees.length); // every application and the campaign
+    const hits = histories.flatMap((h) => plaintextHits(h.json, personal, h.id));
+    expect(hits).toEqual([]);
+    // The project's search attributes are stored in clear by design: nothing shaped like a phone or an email.
+    // (The phone pattern stands alone, so the hex of a run id never looks like one.)
+    const contactLike = /(?<![\w-])1\d{10}(?!\w)|[^\s@]+@[^\s@]+\.[a-z]{2,}/i;
+    const ours = Object.keys(SEARCH_ATTRIBUTE_TYPES);
+    const attrs = histories.flatMap((h) =>
+      Object.entries(h.searchAttributes as Record<string, unknown[]>)
+        .filter(([k]) => ours.includes(k))
+        .flatMap(([, v]) => v.map(String)),
+    );
+    expect(attrs.length).toBeGreaterThan(histories.length);
+    expect(attrs.filter((v) => contactLike.test(v))).toEqual([]);
+    // Nor the worker's log lines.
+    expect(logLines.length).toBeGreaterThan(0);
+    expect(logLines.filter((l) => contactLike.test(l) || personal.some((p) => l.includes(p)))).toEqual([]);
+    // With the codec (this client), the same histories still read: the objection is there, decrypted.
+    const campaign = await client.workflow.getHandle(campaignWorkflowId(YEAR)).query<{ objections?: { name?: string }[] }>('status');
+    expect(JSON.stringify(campaign)).toContain('张三');
+  }, 120_000);
 });

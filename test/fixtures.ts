@@ -4,7 +4,7 @@ import { defaultCalendar, shiftCalendar, type CampaignCalendar } from '../domain
 import { loadWorkdays } from '../domain/holidays';
 import type { ApplicationForm } from '../domain/application-form';
 import { generateDirectory } from '../data/generate-directory';
-import { WORKFLOWS_PATH } from '../worker/create-worker';
+import { BUNDLE_OPTIONS } from '../worker/create-worker';
 
 export const directory = generateDirectory(3);
 
@@ -55,6 +55,6 @@ export function scores(total: number) {
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 /** One workflow bundle per test file. */
 export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
-  bundle ??= bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} } as any });
+  bundle ??= bundleWorkflowCode({ ...BUNDLE_OPTIONS, logger: { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} } as any });
   return bundle;
 }

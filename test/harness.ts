@@ -1,10 +1,12 @@
 /** Shared helpers for tests that run on real Temporal servers. */
 import { inject } from 'vitest';
 import { randomUUID } from 'node:crypto';
-import { Client, Connection } from '@temporalio/client';
+import { Connection, type Client } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { SEARCH_ATTRIBUTE_TYPES } from '../domain/search-attributes';
+import { clientOn } from '../client/connection';
+import { dataConverter } from '../client/codec';
 
 export function uniqueTaskQueue(prefix = 'test'): string {
   return `${prefix}-${randomUUID().slice(0, 8)}`;
@@ -15,6 +17,7 @@ export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> 
   const path = inject('testServerPath');
   const env = await TestWorkflowEnvironment.createTimeSkipping({
     server: { executable: path ? { type: 'existing-path', path } : { type: 'cached-download' } },
+    client: { dataConverter: dataConverter() },
   });
   // The test server has no list API, but it does check that upserted search attributes exist.
   const types: Record<string, number> = { Keyword: 2, Int: 3 };
@@ -29,7 +32,7 @@ export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> 
 export async function devServerClient(): Promise<{ client: Client; connection: Connection; address: string }> {
   const address = inject('temporalAddress');
   const connection = await Connection.connect({ address });
-  return { client: new Client({ connection, namespace: 'default' }), connection, address };
+  return { client: clientOn(connection), connection, address };
 }
 
 /** Retries an assertion until it holds: application reports reach the campaign asynchronously. */

@@ -17,6 +17,7 @@ import { submitApplication } from '../client/applications';
 import { toReal } from '../domain/calendar';
 import { applicationWorkflowId } from '../domain/ids';
 import { DEADLINE_DAY_REMINDER_PATCH } from '../workflows/application-mail';
+import { dataConverter } from '../client/codec';
 
 const DIR = join(__dirname, 'histories');
 const files = readdirSync(DIR).filter((f) => f.endsWith('.json')).sort();
@@ -29,7 +30,7 @@ const silent = { trace() {}, debug() {}, info() {}, warn() {}, error() {}, log()
 async function replayAll(bundle: WorkflowBundleWithSourceMap, names: string[]) {
   const failures: string[] = [];
   const histories = names.map((file) => ({ file, ...load(file) }));
-  const results = Worker.runReplayHistories({ workflowBundle: bundle, replayName: 'golden' }, histories.map((h) => ({ workflowId: h.workflowId, history: h.history })));
+  const results = Worker.runReplayHistories({ workflowBundle: bundle, replayName: 'golden', dataConverter: dataConverter() }, histories.map((h) => ({ workflowId: h.workflowId, history: h.history })));
   for await (const r of results) {
     if (r.error) {
       const file = histories.find((h) => h.workflowId === r.workflowId)?.file;
@@ -84,7 +85,7 @@ describe('a compatible change made with patched()', () => {
       expect(JSON.stringify(markers[0].markerRecordedEventAttributes!.details)).toContain(Buffer.from(JSON.stringify(DEADLINE_DAY_REMINDER_PATCH)).toString('base64').slice(0, 20));
       const sends = history.events!.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'sendMail');
       expect(sends.length).toBe(4); // 7, 3 and 1 working days before, and now the deadline day itself
-      await Worker.runReplayHistory({ workflowBundle: bundle }, history, applicationWorkflowId(2023, directory.committees[0].id));
+      await Worker.runReplayHistory({ workflowBundle: bundle, dataConverter: dataConverter() }, history, applicationWorkflowId(2023, directory.committees[0].id));
     } finally {
       await env.teardown();
     }

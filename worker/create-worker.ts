@@ -1,10 +1,11 @@
 /** Builds the worker: one task queue for every workflow and activity of the project. */
-import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
+import { Worker, type BundleOptions, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import type { Client } from '@temporalio/client';
 import { join } from 'node:path';
 import { createActivities } from '../activities';
 import { createMailer, type Mailer } from '../activities/mailer';
 import { TASK_QUEUE } from '../domain/ids';
+import { dataConverter, FAILURE_CONVERTER_PATH } from '../client/codec';
 
 export interface CreateWorkerOptions {
   connection: NativeConnection;
@@ -20,6 +21,9 @@ export interface CreateWorkerOptions {
 
 export const WORKFLOWS_PATH = join(__dirname, '..', 'workflows', 'index.ts');
 
+/** What a prebuilt bundle (tests, replay) needs so that its failures are encoded as the worker's are. */
+export const BUNDLE_OPTIONS = { workflowsPath: WORKFLOWS_PATH, failureConverterPath: FAILURE_CONVERTER_PATH } satisfies Partial<BundleOptions>;
+
 export async function createWorker(opts: CreateWorkerOptions): Promise<Worker> {
   return Worker.create({
     connection: opts.connection,
@@ -27,6 +31,7 @@ export async function createWorker(opts: CreateWorkerOptions): Promise<Worker> {
     taskQueue: opts.taskQueue ?? TASK_QUEUE,
     ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
     activities: createActivities({ client: opts.client, mailer: opts.mailer ?? createMailer() }),
+    dataConverter: dataConverter(),
     ...opts.extra,
   });
 }

@@ -1,6 +1,5 @@
 /** The worker process: `npm run worker` (npm start runs it for you). Connection settings come from the environment. */
-import { Client } from '@temporalio/client';
-import { connectionOptionsFromEnv, createConnection, createNativeConnection, describeTarget } from '../client/connection';
+import { clientOn, connectionOptionsFromEnv, createConnection, createNativeConnection, describeTarget } from '../client/connection';
 import { TASK_QUEUE } from '../domain/ids';
 import { createMailer } from '../activities/mailer';
 import { createWorker } from './create-worker';
@@ -23,7 +22,7 @@ async function main(): Promise<void> {
   const config = connectionOptionsFromEnv();
   const connection = await createNativeConnection(config);
   const clientConnection = await createConnection(config);
-  const client = new Client({ connection: clientConnection, namespace: config.namespace });
+  const client = clientOn(clientConnection, config.namespace);
   const mailer = createMailer();
   const maxCachedWorkflows = cacheSizeFromEnv();
   const worker = await createWorker({

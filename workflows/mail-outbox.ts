@@ -11,6 +11,7 @@ import type { createActivities } from '../activities';
 import type { SendMailInput, SendMailResult } from '../activities/send-mail';
 import type { UndeliverableEntry } from '../templates/types';
 import type { ReminderSettings } from './reminder-slots';
+import { redactContacts } from '../domain/redact';
 
 const { sendMail } = proxyActivities<ReturnType<typeof createActivities>>({
   startToCloseTimeout: '2 minutes',
@@ -99,7 +100,7 @@ export function startMailOutbox(state: MailOutboxState, opts: MailOutboxOptions 
     if (result.status === 'sent') state.sent++;
     else {
       const m = job.input;
-      log.warn('mail undeliverable', { to: m.to.id, kind: m.kind, reason: result.reason });
+      log.warn('mail undeliverable', { to: m.to.id, kind: m.kind, reason: redactContacts(result.reason) });
       record([{ recipientId: m.to.id, recipientName: m.to.name, email: m.to.email, reason: result.reason, kind: m.kind, at: m.scheduledAt, workflowId: m.workflowId }], job.report);
     }
     maybeReport();

@@ -13,7 +13,7 @@
  *
  * Hooks let a fault driver act at exact points of the script (before/after an action) or at calendar instants.
  */
-import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
+import { Connection, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { bundleWorkflowCode, DefaultLogger, Runtime, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -32,7 +32,9 @@ import type { ApplicationSnapshot } from '../../workflows/application-state';
 import type { CampaignResult } from '../../workflows/campaign';
 import type { CampaignStatus } from '../../workflows/campaign-state';
 import { deadlineSlots, reminderSettings } from '../../workflows/reminder-slots';
-import { WORKFLOWS_PATH } from '../../worker/create-worker';
+import { BUNDLE_OPTIONS } from '../../worker/create-worker';
+import { clientOn } from '../../client/connection';
+import { dataConverter } from '../../client/codec';
 import type { TestSmtp } from '../smtp';
 import { collectMail, type MailRecord } from './mail';
 import { LOG_DIR } from './stack';
@@ -196,7 +198,7 @@ export async function runRound(o: RoundOptions): Promise<RoundOutcome> {
   process.env.TEMPORAL_ADDRESS = o.address;
   process.env.TASK_QUEUE = o.taskQueue;
   const connection = await Connection.connect({ address: o.address });
-  const client = new Client({ connection, namespace: 'default' });
+  const client = clientOn(connection);
   try {
     const directory = loadDirectory();
     const calendar = faultCalendar(Date.now() + LEAD_MS);
@@ -365,9 +367,9 @@ async function replayRound(client: Client, ids: string[], dir: string): Promise<
   } catch {
     // already installed in this process
   }
-  bundle ??= bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: silent });
+  bundle ??= bundleWorkflowCode({ ...BUNDLE_OPTIONS, logger: silent });
   const failures: string[] = [];
-  for await (const r of Worker.runReplayHistories({ workflowBundle: await bundle, replayName: 'faults' }, histories)) {
+  for await (const r of Worker.runReplayHistories({ workflowBundle: await bundle, replayName: 'faults', dataConverter: dataConverter() }, histories)) {
     if (r.error) failures.push(`${r.workflowId}: ${r.error.name}: ${r.error.message}`);
   }
   return { failures, events: { campaign: size(ids[0]), largestApplication: Math.max(...apps), workflows: histories.length } };

@@ -27,7 +27,8 @@
  * not waited for: they run beside the main loop, and a killed send is retried after its 2-minute start-to-close
  * timeout with the same Message-ID — the source of duplicate deliveries.
  */
-import { Client, Connection } from '@temporalio/client';
+import { Connection, type Client } from '@temporalio/client';
+import { clientOn } from '../../client/connection';
 import { campaignWorkflowId } from '../../domain/ids';
 import { loadDirectory } from '../../client/directory';
 import { planFor } from '../../scripts/scenario';
@@ -99,7 +100,7 @@ async function withStack<T>(name: string, workers: number, body: (s: Stack) => P
       log(`${w.name}: ready in ${await w.start()} ms`);
     }
     connection = await Connection.connect({ address: server.address });
-    const client = new Client({ connection, namespace: 'default' });
+    const client = clientOn(connection);
     const stack: Stack = { name, server, smtp, workers: procs, client, log, logFile: path };
     hook.stack = stack;
     return await body(stack);
