@@ -19,7 +19,12 @@ import { startDevServer } from './dev-server';
 import { runDemoScenario } from './demo-scenario';
 import { ROOT } from './temporal-binaries';
 
-const OUT = join(ROOT, 'test', 'histories');
+// One folder per recording, named by its date (or HISTORIES_LABEL): earlier recordings stay, so the gate keeps
+// replaying the histories of every release that may still be running.
+const LABEL = process.env.HISTORIES_LABEL ?? new Date().toISOString().slice(0, 10);
+const OUT = join(ROOT, 'test', 'histories', LABEL);
+// Committed histories must stay readable by the replay gate: they are written with the committed test key.
+process.env.PAYLOAD_KEY_FILE = join(ROOT, 'test', 'keys', 'payload-keys.json');
 const TASK_QUEUE = 'record-histories';
 
 async function main(): Promise<void> {
@@ -66,7 +71,7 @@ async function main(): Promise<void> {
       written++;
       console.log(`[record] ${file} (${history.events?.length} events)`);
     }
-    console.log(`[record] wrote ${written} histories to test/histories/`);
+    console.log(`[record] wrote ${written} histories to test/histories/${LABEL}/`);
   } finally {
     worker.shutdown();
     await running;

@@ -7,30 +7,34 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
-import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { bundleWorkflowCode, DefaultLogger, Runtime, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { DeterminismViolationError } from '@temporalio/workflow';
 import { at, calendar2023Ahead, directory, formFor, workflowBundle } from './fixtures';
-import { createTimeSkippingEnv, quietWorkerLogs, uniqueTaskQueue } from './harness';
+import { createTimeSkippingEnv, uniqueTaskQueue } from './harness';
 import { createWorker } from '../worker/create-worker';
 import { startCampaign } from '../client/campaigns';
 import { submitApplication } from '../client/applications';
 import { toReal } from '../domain/calendar';
 import { applicationWorkflowId } from '../domain/ids';
 import { DEADLINE_DAY_REMINDER_PATCH } from '../workflows/application-mail';
-import { dataConverter } from '../client/codec';
+import { dataConverter, parseKeyList, readKeyFile, type Keyring } from '../client/codec';
+import { randomBytes } from 'node:crypto';
 
 const DIR = join(__dirname, 'histories');
-const files = readdirSync(DIR).filter((f) => f.endsWith('.json')).sort();
+// Every recording: the first, in plain JSON payloads, at the top; later ones (encrypted) in a folder each.
+const files = (readdirSync(DIR, { recursive: true }) as string[]).filter((f) => f.endsWith('.json')).sort();
+const ENCRYPTED = files.filter((f) => f.includes('/'));
+const TEST_KEYS = join(__dirname, 'keys', 'payload-keys.json');
 const load = (file: string) => {
   const { workflowId, history } = JSON.parse(readFileSync(join(DIR, file), 'utf8'));
   return { workflowId: workflowId as string, history: historyFromJSON(history) };
 };
 const silent = { trace() {}, debug() {}, info() {}, warn() {}, error() {}, log() {} } as any;
 
-async function replayAll(bundle: WorkflowBundleWithSourceMap, names: string[]) {
+async function replayAll(bundle: WorkflowBundleWithSourceMap, names: string[], keyring?: Keyring) {
   const failures: string[] = [];
   const histories = names.map((file) => ({ file, ...load(file) }));
-  const results = Worker.runReplayHistories({ workflowBundle: bundle, replayName: 'golden', dataConverter: dataConverter() }, histories.map((h) => ({ workflowId: h.workflowId, history: h.history })));
+  const results = Worker.runReplayHistories({ workflowBundle: bundle, replayName: 'golden', dataConverter: dataConverter(keyring) }, histories.map((h) => ({ workflowId: h.workflowId, history: h.history })));
   for await (const r of results) {
     if (r.error) {
       const file = histories.find((h) => h.workflowId === r.workflowId)?.file;
@@ -40,7 +44,15 @@ async function replayAll(bundle: WorkflowBundleWithSourceMap, names: string[]) {
   return failures;
 }
 
-beforeAll(() => quietWorkerLogs());
+// The worker's log lines (this fork's Runtime): the missing-key test reads what an operator would see.
+const workerLog: string[] = [];
+beforeAll(() =>
+  Runtime.install({
+    logger: new DefaultLogger('WARN', (e) => {
+      workerLog.push(`${e.message} ${String((e.meta as { error?: unknown } | undefined)?.error ?? '')}`);
+    }),
+  }),
+);
 
 describe('golden histories', () => {
   it('exist for every workflow type', () => {
@@ -51,6 +63,49 @@ describe('golden histories', () => {
   it('all replay against the current workflow code', async () => {
     const failures = await replayAll(await workflowBundle(), files);
     expect(failures).toEqual([]);
+  });
+});
+
+describe('encrypted histories', () => {
+  const fresh = () => `${randomBytes(4).toString('hex')}=${randomBytes(32).toString('base64')}`;
+
+  it('were recorded for every workflow type, with no payload in clear', () => {
+    const types = new Set(ENCRYPTED.map((f) => JSON.parse(readFileSync(join(DIR, f), 'utf8')).workflowType));
+    expect([...types].sort()).toEqual(['application', 'campaign', 'reevaluation', 'title']);
+    // Every payload list in every event (search attributes are not payloads of the workflow: they stay plain).
+    const encodings = new Map<string, number>();
+    const walk = (v: unknown): void => {
+      if (Array.isArray(v)) return v.forEach(walk);
+      if (!v || typeof v !== 'object') return;
+      for (const [k, x] of Object.entries(v)) {
+        if (k === 'markerRecordedEventAttributes') continue; // patch markers: written by the SDK's core, a patch id only
+        if (k === 'payloads' && Array.isArray(x))
+          for (const p of x) {
+            const e = Buffer.from(p.metadata?.encoding ?? '', 'base64').toString();
+            encodings.set(e, (encodings.get(e) ?? 0) + 1);
+          }
+        else walk(x);
+      }
+    };
+    for (const f of ENCRYPTED) walk(JSON.parse(readFileSync(join(DIR, f), 'utf8')).history);
+    expect([...encodings.keys()]).toEqual(['binary/encrypted']);
+    expect(encodings.get('binary/encrypted')).toBeGreaterThan(100);
+  });
+
+  it('still replay once a newer key is current, the old key kept for decryption', async () => {
+    const old = readKeyFile(TEST_KEYS);
+    const rotated = parseKeyList([...[...old.keys].map(([id, k]) => `${id}=${k.toString('base64')}`), fresh()].join(','));
+    expect(rotated.currentId).not.toBe(old.currentId);
+    expect(await replayAll(await workflowBundle(), ENCRYPTED, rotated)).toEqual([]);
+  });
+
+  it('fail with an error naming the key id when that key is gone', async () => {
+    const file = ENCRYPTED.find((f) => f.includes('/application--'))!;
+    const failures = await replayAll(await workflowBundle(), [file], parseKeyList(fresh()));
+    expect(failures).toHaveLength(1);
+    expect(failures[0]).toMatch(/Replay failed/);
+    // The failure itself is encrypted like every other; the worker's log says which key is missing.
+    expect(workerLog.join('\n')).toContain(`key "${readKeyFile(TEST_KEYS).currentId}", which is not configured`);
   });
 });
 
