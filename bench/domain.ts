@@ -69,6 +69,8 @@ export interface DomainOptions {
   smtpUrl: string;
   logFile: string;
   dynamicConfig?: Record<string, string | number | boolean>;
+  /** Payloads in clear (bench/plain-worker.ts): the baseline for the codec's cost. */
+  plain?: boolean;
   log: (line: string) => void;
 }
 
@@ -89,8 +91,9 @@ export async function runDomain(o: DomainOptions): Promise<DomainResult> {
   const year = 2100 + Math.floor(Math.random() * 100); // a label of its own; the calendar keeps 2023's dates
   const taskQueue = `bench-domain-${year}`;
   const stack = await startStack({
-    name: 'domain',
-    script: 'worker/main.ts',
+    name: o.plain ? 'plain' : 'domain',
+    script: o.plain ? 'bench/plain-worker.ts' : 'worker/main.ts',
+    plain: o.plain,
     taskQueue,
     env: { SMTP_URL: o.smtpUrl },
     logFile: o.logFile,

@@ -40,6 +40,8 @@ export function buildReport(o: {
   plan: RoundPlan;
   domain: DomainResult;
   floor?: FloorResult;
+  /** The same round with payloads in clear (--codec-compare). */
+  plain?: DomainResult;
   mail: number[];
   mailBytes: number;
   machine: Record<string, unknown>;
@@ -140,6 +142,18 @@ export function buildReport(o: {
     domain: part(d),
     floor: f ? part(f) : null,
     floorRatio: f ? r3(ratio) : null,
+    // What payload encryption costs: the same round with and without the codec, in the same run.
+    codec: o.plain
+      ? {
+          busySeconds: { encrypted: r1(d.busyS), plain: r1(o.plain.busyS) },
+          ratio: r3(d.busyS / o.plain.busyS),
+          workerCpuSeconds: { encrypted: r1(d.workerCpuS), plain: r1(o.plain.workerCpuS) },
+          updateLatencyMs: { encrypted: dUpd, plain: o.plain.latencies.summary(isUpdate) },
+          historyBytesPerApplication: { encrypted: d.shape.bytesPerApplication ?? null, plain: o.plain.shape.bytesPerApplication ?? null },
+          targetRatio: 1.1,
+          met: d.busyS / o.plain.busyS <= 1.1,
+        }
+      : null,
     floorPlan: {
       unmatchedBatches: d.floorPlan.unmatched,
       campaign: d.floorPlan.campaign,
@@ -264,5 +278,14 @@ export function renderReport(rep: Report): string {
     table(campaignRows),
     '',
     table(targets),
+    ...(rep.codec ? ['', codecLine(rep.codec)] : []),
+  ].join('\n');
+}
+
+function codecLine(c: NonNullable<Report['codec']>): string {
+  const b = (x: number | null) => (x === null ? '-' : String(Math.round(x)));
+  return [
+    `payload codec: busy s ${c.busySeconds.encrypted} encrypted / ${c.busySeconds.plain} plain = ${c.ratio}× (target ≤ ${c.targetRatio}×: ${c.met ? 'met' : 'NOT met'})`,
+    `  worker CPU s ${c.workerCpuSeconds.encrypted} / ${c.workerCpuSeconds.plain}; Update p50/p99 ms ${c.updateLatencyMs.encrypted.p50}/${c.updateLatencyMs.encrypted.p99} / ${c.updateLatencyMs.plain.p50}/${c.updateLatencyMs.plain.p99}; history bytes per application ${b(c.historyBytesPerApplication.encrypted)} / ${b(c.historyBytesPerApplication.plain)}`,
   ].join('\n');
 }

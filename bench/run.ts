@@ -13,7 +13,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { generateDirectory } from '../data/generate-directory';
-import { runDomain, type DomainResult } from './domain';
+import { runDomain, type DomainOptions, type DomainResult } from './domain';
 import { runFloor, type FloorResult } from './floor';
 import { planRound } from './round';
 import { buildReport, renderReport } from './report';
@@ -42,15 +42,16 @@ interface Options {
   concurrency: number;
   windowSeconds?: number;
   floor: boolean;
+  codecCompare: boolean;
   stockServer: boolean;
   dynamicConfig: Record<string, string | number | boolean>;
 }
 
 const USAGE =
-  'usage: npm run bench -- [--applications N (multiple of 10, default 1000)] [--emails] [--concurrency C (default 8)] [--window-seconds W] [--no-floor] [--stock-server] [--dynamic-config key=value]…';
+  'usage: npm run bench -- [--applications N (multiple of 10, default 1000)] [--emails] [--concurrency C (default 8)] [--window-seconds W] [--no-floor] [--codec-compare] [--stock-server] [--dynamic-config key=value]…';
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = { applications: 1000, emails: false, concurrency: 8, floor: true, stockServer: false, dynamicConfig: {} };
+  const o: Options = { applications: 1000, emails: false, concurrency: 8, floor: true, codecCompare: false, stockServer: false, dynamicConfig: {} };
   const num = (flag: string, v: string | undefined) => {
     const x = Number(v);
     if (!v || !Number.isFinite(x) || x <= 0) throw new Error(`${flag} needs a positive number\n${USAGE}`);
@@ -65,6 +66,7 @@ function parseArgs(argv: string[]): Options {
     else if (flag === '--concurrency') o.concurrency = Math.floor(num(flag, value()));
     else if (flag === '--window-seconds') o.windowSeconds = num(flag, value());
     else if (flag === '--no-floor') o.floor = false;
+    else if (flag === '--codec-compare') o.codecCompare = true;
     else if (flag === '--stock-server') o.stockServer = true;
     else if (flag === '--dynamic-config' || flag.startsWith('--dynamic-config=')) {
       const kv = flag.startsWith('--dynamic-config=') ? flag.slice('--dynamic-config='.length) : argv[++i];
@@ -125,20 +127,22 @@ async function main(): Promise<void> {
 
   let domain: DomainResult | undefined;
   let floor: FloorResult | undefined;
+  let plain: DomainResult | undefined;
   let error: string | undefined;
+  const domainOptions: DomainOptions = {
+    n: o.applications,
+    directory,
+    plan,
+    concurrency: o.concurrency,
+    windowSeconds,
+    emails: o.emails,
+    smtpUrl: sink.url,
+    logFile: join(resultsDir, `${id}-domain-worker.log`),
+    dynamicConfig: o.dynamicConfig,
+    log,
+  };
   try {
-    domain = await runDomain({
-      n: o.applications,
-      directory,
-      plan,
-      concurrency: o.concurrency,
-      windowSeconds,
-      emails: o.emails,
-      smtpUrl: sink.url,
-      logFile: join(resultsDir, `${id}-domain-worker.log`),
-      dynamicConfig: o.dynamicConfig,
-      log,
-    });
+    domain = await runDomain(domainOptions);
     log(`domain: ${domain.applicationsPerSecond.toFixed(2)} applications / busy s (${domain.busyS.toFixed(1)} s busy of ${domain.wallS.toFixed(1)} s)`);
     if (o.floor) {
       const fp = domain.floorPlan;
@@ -155,6 +159,10 @@ async function main(): Promise<void> {
         log,
       });
       log(`floor: ${floor.applicationsPerSecond.toFixed(2)} applications / busy s (${floor.busyS.toFixed(1)} s busy of ${floor.wallS.toFixed(1)} s)`);
+    }
+    if (o.codecCompare) {
+      plain = await runDomain({ ...domainOptions, plain: true, logFile: join(resultsDir, `${id}-plain-worker.log`) });
+      log(`plain (no codec): ${plain.applicationsPerSecond.toFixed(2)} applications / busy s (${plain.busyS.toFixed(1)} s busy)`);
     }
   } catch (err) {
     error = String((err as Error)?.stack ?? err);
@@ -181,6 +189,7 @@ async function main(): Promise<void> {
     plan,
     domain,
     floor,
+    plain,
     mail: sink.received,
     mailBytes: sink.bytes,
     machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version },

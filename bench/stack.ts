@@ -6,7 +6,7 @@
  */
 import { createWriteStream } from 'node:fs';
 import { join } from 'node:path';
-import { Connection, type Client } from '@temporalio/client';
+import { Client, Connection } from '@temporalio/client';
 import { clientOn } from '../client/connection';
 import { startDevServer, type DevServer } from '../scripts/dev-server';
 import { spawnSupervised, type Supervised } from '../scripts/supervise';
@@ -40,6 +40,8 @@ export interface StackOptions {
   /** Printed by the worker once it polls. */
   ready: RegExp;
   dynamicConfig?: Record<string, string | number | boolean>;
+  /** A client without the payload codec, for a worker that runs without it (bench/plain-worker.ts). */
+  plain?: boolean;
   log: (line: string) => void;
 }
 
@@ -93,7 +95,7 @@ export async function startStack(o: StackOptions): Promise<Stack> {
   }
   const workerPid = await waitForChild(worker.pid);
   const connection = await Connection.connect({ address: server.address });
-  const client = clientOn(connection);
+  const client = o.plain ? new Client({ connection, namespace: 'default' }) : clientOn(connection);
   const peakReset = resetPeakRss(workerPid);
   const readyRssMiB = memoryMiB(workerPid)?.rss ?? NaN;
   o.log(`${o.name}: worker ready (wrapper pid ${worker.pid}, node pid ${workerPid}, RSS ${readyRssMiB.toFixed(0)} MiB)`);

@@ -1,6 +1,7 @@
 /** Builds the worker: one task queue for every workflow and activity of the project. */
 import { Worker, type BundleOptions, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import type { Client } from '@temporalio/client';
+import type { DataConverter } from '@temporalio/common';
 import { join } from 'node:path';
 import { createActivities } from '../activities';
 import { createMailer, type Mailer } from '../activities/mailer';
@@ -16,6 +17,8 @@ export interface CreateWorkerOptions {
   workflowBundle?: WorkerOptions['workflowBundle'];
   /** Outgoing mail; default: a pooled SMTP mailer from the environment (SMTP_URL, MAIL_FROM, MAIL_FROM_NAME). */
   mailer?: Mailer;
+  /** Default: the project's (encrypted payloads); see client/codec/. */
+  dataConverter?: DataConverter;
   extra?: Partial<WorkerOptions>;
 }
 
@@ -31,7 +34,7 @@ export async function createWorker(opts: CreateWorkerOptions): Promise<Worker> {
     taskQueue: opts.taskQueue ?? TASK_QUEUE,
     ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
     activities: createActivities({ client: opts.client, mailer: opts.mailer ?? createMailer() }),
-    dataConverter: dataConverter(),
+    dataConverter: opts.dataConverter ?? dataConverter(),
     ...opts.extra,
   });
 }

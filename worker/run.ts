@@ -1,0 +1,55 @@
+/** The worker process's body, shared by worker/main.ts and the bench's plain baseline. Settings come from the environment. */
+import { Client } from '@temporalio/client';
+import type { DataConverter } from '@temporalio/common';
+import { connectionOptionsFromEnv, createConnection, createNativeConnection, describeTarget } from '../client/connection';
+import { dataConverter as projectDataConverter } from '../client/codec';
+import { TASK_QUEUE } from '../domain/ids';
+import { createMailer } from '../activities/mailer';
+import { createWorker } from './create-worker';
+import { z } from 'zod';
+
+/**
+ * WORKER_MAX_CACHED_WORKFLOWS: how many workflows the worker keeps in memory (about 2 MB each).
+ * Unset: the SDK's default from the heap size (about 2,300 here). A smaller cache means smaller
+ * garbage-collection pauses at city scale, at the price of replaying evicted workflows.
+ */
+function cacheSizeFromEnv(): number | undefined {
+  const raw = process.env.WORKER_MAX_CACHED_WORKFLOWS;
+  if (raw === undefined || raw === '') return undefined;
+  const parsed = z.coerce.number().int().min(0).safeParse(raw);
+  if (!parsed.success) throw new Error(`WORKER_MAX_CACHED_WORKFLOWS: expected a whole number ≥ 0, got ${JSON.stringify(raw)}`);
+  return parsed.data;
+}
+
+export interface RunWorkerOptions {
+  /** Default: the project's (encrypted payloads). Only the bench passes another, to measure what encryption costs. */
+  dataConverter?: DataConverter;
+}
+
+/** Runs until SIGINT/SIGTERM. */
+export async function runWorker(opts: RunWorkerOptions = {}): Promise<void> {
+  const config = connectionOptionsFromEnv();
+  const connection = await createNativeConnection(config);
+  const clientConnection = await createConnection(config);
+  const converter = opts.dataConverter ?? projectDataConverter();
+  const client = new Client({ connection: clientConnection, namespace: config.namespace, dataConverter: converter });
+  const mailer = createMailer();
+  const maxCachedWorkflows = cacheSizeFromEnv();
+  const worker = await createWorker({
+    connection,
+    client,
+    namespace: config.namespace,
+    taskQueue: process.env.TASK_QUEUE ?? TASK_QUEUE,
+    mailer,
+    dataConverter: converter,
+    extra: maxCachedWorkflows === undefined ? {} : { maxCachedWorkflows },
+  });
+  console.log(`worker polling task queue ${process.env.TASK_QUEUE ?? TASK_QUEUE} on ${describeTarget(config)}`);
+  if (maxCachedWorkflows !== undefined) console.log(`workflow cache: ${maxCachedWorkflows} workflows (WORKER_MAX_CACHED_WORKFLOWS)`);
+  console.log(`mail via ${mailer.config.url.replace(/\/\/[^@/]*@/, '//***@')} from ${mailer.config.from}`);
+  // Worker.run() resolves after SIGINT/SIGTERM once in-flight tasks finish (the SDK installs the handlers).
+  await worker.run();
+  mailer.close();
+  await clientConnection.close();
+  await connection.close();
+}
