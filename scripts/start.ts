@@ -13,6 +13,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { connectionOptionsFromEnv, createConnection, describeTarget } from '../client/connection';
 import { startDevServer, waitForServer } from './dev-server';
 import { ensureSearchAttributes } from './search-attributes';
+import { ensureKickoffScheduleOn } from './kickoff-schedule';
 import { describeExit, firstExit, spawnSupervised, stopAll, type Supervised } from './supervise';
 import { ROOT } from './temporal-binaries';
 
@@ -184,6 +185,8 @@ async function main(): Promise<void> {
       await whileAlive(waitForHttp(`http://${HOST}:${PORTS.ui}`, 30_000).catch((err) => log(`warning: ${err.message}`)));
     }
     await whileAlive(waitForHttp(`http://${HOST}:${PORTS.mailWeb}/api/healthz`, 30_000));
+    // The yearly kickoff (April 1, 09:00 Beijing) lives in the namespace: created or updated at every start.
+    await whileAlive(ensureKickoffScheduleOn(temporal, log));
 
     // 2. The worker, once Temporal and SMTP answer.
     const workerEnv = {

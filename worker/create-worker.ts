@@ -3,6 +3,7 @@ import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/w
 import type { Client } from '@temporalio/client';
 import { join } from 'node:path';
 import { createActivities } from '../activities';
+import type { KickoffOptions } from '../activities/kickoff';
 import { createMailer, type Mailer } from '../activities/mailer';
 import { TASK_QUEUE } from '../domain/ids';
 
@@ -15,6 +16,8 @@ export interface CreateWorkerOptions {
   workflowBundle?: WorkerOptions['workflowBundle'];
   /** Outgoing mail; default: a pooled SMTP mailer from the environment (SMTP_URL, MAIL_FROM, MAIL_FROM_NAME). */
   mailer?: Mailer;
+  /** The yearly kickoff's holiday files, directory and clock; default from the environment. */
+  kickoff?: KickoffOptions;
   extra?: Partial<WorkerOptions>;
 }
 
@@ -26,7 +29,7 @@ export async function createWorker(opts: CreateWorkerOptions): Promise<Worker> {
     namespace: opts.namespace ?? 'default',
     taskQueue: opts.taskQueue ?? TASK_QUEUE,
     ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
-    activities: createActivities({ client: opts.client, mailer: opts.mailer ?? createMailer() }),
+    activities: createActivities({ client: opts.client, mailer: opts.mailer ?? createMailer(), kickoff: opts.kickoff }),
     ...opts.extra,
   });
 }
