@@ -68,7 +68,7 @@ export async function campaignKickoff(input: KickoffInput = {}): Promise<Kickoff
 export function pauseNote(year: number, kind: KickoffFailureKind, reason: string): string {
   const fix =
     kind === 'holiday-data'
-      ? `Supply data/holidays/${year}.json (or a newer chinese-days), then \`campaign schedule trigger\`, or start by hand: \`campaign start --year ${year} --holiday-file <file>\`.`
+      ? `Supply that holiday file (the official arrangement, shaped like domain/holidays-example-2027.json) or a newer chinese-days, then \`campaign schedule trigger\`, or start by hand: \`campaign start --year ${year} --holiday-file <file>\`.`
       : `Fix it, then \`campaign schedule trigger\` or \`campaign start --year ${year}\`.`;
-  return `Paused: the ${year} kickoff failed: ${reason} ${fix} Then \`campaign schedule resume\`.`.slice(0, 1000);
+  return `The ${year} kickoff failed: ${reason}. ${fix} Then \`campaign schedule resume\`.`.slice(0, 1000);
 }
