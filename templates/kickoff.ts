@@ -7,7 +7,7 @@ type KickoffFailedMail = Extract<NoticeMail, { notice: 'kickoff-failed' }>;
 export function renderKickoffFailed(mail: KickoffFailedMail, to: Recipient): RenderedMail {
   const y = `--year ${mail.year}`;
   const blocks: Block[] = [
-    { p: `按年度计划，${mail.year}年长宁区红色示范业委会创建评选工作应于 ${instantText(mail.scheduledAt)} 自动启动，但未能启动。` },
+    { p: `${mail.year}年长宁区红色示范业委会创建评选工作原定于 ${instantText(mail.scheduledAt)} 自动启动，但未能启动，评选尚未开始。` },
   ];
   if (mail.kind === 'holiday-data') {
     blocks.push(

@@ -217,7 +217,7 @@ describe('the kickoff Schedule (dev server)', () => {
       return m;
     });
     expect(mails[0].subject).toBe('【红色示范业委会】2031年红色示范业委会评选未能自动启动，请处理');
-    expect(mails[0].text).toContain('按年度计划，2031年长宁区红色示范业委会创建评选工作应于 2031-04-01 09:00（北京时间） 自动启动，但未能启动。');
+    expect(mails[0].text).toContain('2031年长宁区红色示范业委会创建评选工作原定于 2031-04-01 09:00（北京时间） 自动启动，但未能启动，评选尚未开始。');
     expect(mails[0].text).toContain(`npm run cli -- campaign start --year 2031 --holiday-file ${join(holidayDir, '2031.json')}`);
     expect(mails[0].text).toContain(`年度计划（${scheduleId}）已暂停`);
 
