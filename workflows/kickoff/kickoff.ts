@@ -5,7 +5,7 @@
  * starts the campaign as `campaign start` would. If that fails, it pauses the Schedule with the reason,
  * emails the bureau, and fails without retrying.
  */
-import { ActivityFailure, ApplicationFailure, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, isCancellation, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { createActivities } from '../../activities';
 import {
   KICKOFF_FAILURE_TYPES,
@@ -48,9 +48,12 @@ export async function campaignKickoff(input: KickoffInput = {}): Promise<Kickoff
   try {
     return await kickoffCampaign({ year });
   } catch (err) {
-    const failure = err instanceof ActivityFailure && err.cause instanceof ApplicationFailure ? err.cause : undefined;
+    if (isCancellation(err)) throw err; // someone cancelled the run: nothing to report
+    const cause = err instanceof ActivityFailure && err.cause ? err.cause : (err as Error);
+    const failure = cause instanceof ApplicationFailure ? cause : undefined;
     const kind: KickoffFailureKind = KIND_OF_TYPE[failure?.type ?? ''] ?? 'other';
-    const reason = (failure?.message ?? (err as Error)?.message ?? String(err)).slice(0, 1500);
+    // A timeout or exhausted retries count as 'other': the activity's own last message, or the timeout.
+    const reason = (cause?.message || String(err)).slice(0, 1500);
     if (scheduleId) await pauseKickoffSchedule({ scheduleId, note: pauseNote(year, kind, reason) });
     await mailKickoffFailure({
       year,
