@@ -118,6 +118,21 @@ describe('campaignKickoff (time-skipping server)', () => {
     expect(m.text).not.toContain('年度计划（');
   });
 
+  it('keeps retrying the email to the bureau while SMTP is down, and fails the kickoff once it is sent', async () => {
+    await smtp.stop();
+    const handle = await env.client.workflow.start(campaignKickoff, { workflowId: 'kickoff-smtp-down-2032', taskQueue, args: [{ year: 2032 }] });
+    // Until the first send has failed (connection refused) and the next attempt waits for its retry.
+    await eventually(async () => {
+      const pending = (await handle.describe()).raw.pendingActivities ?? [];
+      expect(pending.find((a) => a.activityType?.name === 'mailKickoffFailure')?.attempt).toBeGreaterThanOrEqual(2);
+    }, 60_000);
+    await smtp.start();
+    const failure = await failureOf(handle.result());
+    expect(failure.type).toBe('HolidayDataMissing');
+    expect((await kickoffMails(2032, 2)).map((m) => m.to).sort()).toEqual(['bureau-lu@example.org', 'bureau-org@example.org']);
+    expect(await activityAttempts('kickoff-smtp-down-2032')).toEqual({ kickoffCampaign: 1, mailKickoffFailure: 1, retries: 1 });
+  });
+
   it('fails with the calendar reason when the year has data but its deadlines have passed', async () => {
     const failure = await failureOf(kickoff({ year: 2025 }, 'kickoff-by-hand-2025'));
     expect(failure.type).toBe('CalendarInvalid');
