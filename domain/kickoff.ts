@@ -17,7 +17,7 @@ const int = (min: number, max: number) => z.coerce.number().int().min(min).max(m
 export const kickoffTimeSchema = z
   .object({ month: int(1, 12).default(4), day: int(1, 31).default(1), hour: int(0, 23).default(9) })
   .strict()
-  .refine((t) => t.day <= MONTH_DAYS[t.month - 1], { path: ['day'], message: 'does not exist in that month every year' });
+  .refine((t) => t.day <= MONTH_DAYS[t.month - 1], { path: ['day'], message: 'is not a day of that month in every year' });
 export type KickoffTime = z.infer<typeof kickoffTimeSchema>;
 
 export const campaignYearSchema = z.number().int().min(2000).max(2100);
