@@ -4,11 +4,14 @@ import type { Mailer } from './mailer';
 import { notifyApplicationsActivity } from './notify-applications';
 import { sendMailActivity } from './send-mail';
 import { titleActivities } from './titles';
+import { kickoffActivities, type KickoffOptions } from './kickoff';
 
 export interface ActivityDeps {
   client: Client;
   /** Outgoing mail (activities/mailer.ts: createMailer()). */
   mailer: Mailer;
+  /** The yearly kickoff's holiday files, directory and clock (activities/kickoff.ts). */
+  kickoff?: KickoffOptions;
 }
 
 export function createActivities(deps: ActivityDeps) {
@@ -16,5 +19,6 @@ export function createActivities(deps: ActivityDeps) {
     notifyApplications: notifyApplicationsActivity(deps.client),
     sendMail: sendMailActivity(deps.mailer),
     ...titleActivities(deps.client),
+    ...kickoffActivities(deps.client, deps.mailer, deps.kickoff),
   };
 }

@@ -15,6 +15,12 @@ import { zodLine } from '../domain/rejections';
 import { materialsDueFor } from '../domain/titles';
 import { UserError } from './errors';
 import { CAMPAIGN_TASK_TIMEOUT } from '../domain/task-timeouts';
+import { resolveCalendar, type CalendarOverrides } from '../domain/calendar';
+import { loadWorkdays } from '../domain/holidays';
+import { activeTitleIds } from './titles';
+
+/** startCampaign found `campaign-<year>` already there; nothing was started. */
+export class CampaignExistsError extends UserError {}
 
 export interface StartCampaignOptions {
   calendar: CampaignCalendar;
@@ -65,9 +71,29 @@ export async function startCampaign(client: Client, opts: StartCampaignOptions) 
       ],
     });
   } catch (err) {
-    if (err instanceof WorkflowExecutionAlreadyStartedError) throw new UserError(`campaign ${year} already exists (${campaignWorkflowId(year)}); nothing was started`);
+    if (err instanceof WorkflowExecutionAlreadyStartedError) throw new CampaignExistsError(`campaign ${year} already exists (${campaignWorkflowId(year)}); nothing was started`);
     throw err;
   }
+}
+
+/**
+ * The year's calendar as `campaign start` resolves it: holiday data from chinese-days, a holiday file or
+ * weekends only; the notice's windows with overrides; every deadline still ahead of `now`.
+ * Throws HolidayDataError (no data for the year, bad file) or CalendarError (bad or passed window).
+ */
+export function resolveYearCalendar(year: number, opts: { holidayFile?: string; weekendsOnly?: boolean; overrides?: CalendarOverrides; now: number }): CampaignCalendar {
+  const workdays = loadWorkdays(year, { holidayFile: opts.holidayFile, weekendsOnly: opts.weekendsOnly });
+  return resolveCalendar({ year, overrides: opts.overrides, workdays, now: opts.now });
+}
+
+/**
+ * What `campaign start` does once the calendar is resolved: every title active now is re-evaluated this
+ * year (listed by search attributes), then the campaign starts. Used by the CLI and the yearly kickoff.
+ */
+export async function startYearCampaign(client: Client, opts: Omit<StartCampaignOptions, 'activeTitles'>) {
+  const activeTitles = await activeTitleIds(client);
+  const handle = await startCampaign(client, { ...opts, activeTitles });
+  return { handle, activeTitles };
 }
 
 export async function campaignStatus(client: Client, year: number): Promise<CampaignStatus> {

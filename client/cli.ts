@@ -66,10 +66,12 @@ export async function runCli(argv: string[], io: CliIo = STDIO): Promise<number>
       out(usage());
       return 0;
     }
+    // Most commands are two words; a few are three (`campaign schedule show`).
+    const three = argv.slice(0, 3).join(' ');
     const name = `${argv[0]} ${argv[1] ?? ''}`.trim();
-    const cmd = COMMANDS.find((c) => c.name === name);
+    const cmd = COMMANDS.find((c) => c.name === three) ?? COMMANDS.find((c) => c.name === name);
     if (!cmd) throw new UserError(`unknown command "${name}"; run \`npm run cli -- help\``);
-    const raw = parseFlags(argv.slice(2));
+    const raw = parseFlags(argv.slice(cmd.name.split(' ').length));
     const json = raw.json === true;
     const parsed = cmd.flags.safeParse(raw);
     if (!parsed.success) throw new UserError(flagErrorLine(parsed.error, raw));

@@ -5,7 +5,7 @@
  */
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Connection } from '@temporalio/client';
+import { Connection, type Client } from '@temporalio/client';
 import { clientOn } from '../client/connection';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { NativeConnection } from '@temporalio/worker';
@@ -17,6 +17,9 @@ import { loadWorkdays } from '../domain/holidays';
 import { createWorker } from '../worker/create-worker';
 import { startDevServer } from './dev-server';
 import { runDemoScenario } from './demo-scenario';
+import { ensureKickoffSchedule } from '../client/kickoff-schedule';
+import { KICKOFF_SCHEDULE_ID } from '../domain/kickoff';
+import { campaignKickoff } from '../workflows/kickoff/kickoff';
 import { ROOT } from './temporal-binaries';
 
 // One folder per recording, named by its date (or HISTORIES_LABEL): earlier recordings stay, so the gate keeps
@@ -26,6 +29,24 @@ const OUT = join(ROOT, 'test', 'histories', LABEL);
 // Committed histories must stay readable by the replay gate: they are written with the committed test key.
 process.env.PAYLOAD_KEY_FILE = join(ROOT, 'test', 'keys', 'payload-keys.json');
 const TASK_QUEUE = 'record-histories';
+
+/**
+ * The yearly kickoff's two paths: a scheduled run for a year without holiday data (2031: it pauses the
+ * Schedule and mails the bureau, then fails) and a run by hand for the demo's year, whose campaign exists.
+ */
+async function runKickoffs(client: Client): Promise<void> {
+  await ensureKickoffSchedule(client, { taskQueue: TASK_QUEUE });
+  const schedule = client.schedule.getHandle(KICKOFF_SCHEDULE_ID);
+  await schedule.backfill({ start: new Date('2031-04-01T00:59:00Z'), end: new Date('2031-04-01T01:01:00Z') });
+  await client.workflow.execute(campaignKickoff, { workflowId: 'campaign-kickoff-by-hand-2023', taskQueue: TASK_QUEUE, args: [{ year: 2023 }] });
+  for (let i = 0; ; i++) {
+    const run = (await schedule.describe()).info.recentActions[0]?.action.workflow;
+    if (run && (await client.workflow.getHandle(run.workflowId, run.firstExecutionRunId).describe()).status.name !== 'RUNNING') break;
+    if (i > 300) throw new Error('the scheduled kickoff did not finish within a minute');
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  await schedule.delete();
+}
 
 async function main(): Promise<void> {
   const smtp = new SMTPServer({ authOptional: true, disabledCommands: ['STARTTLS'], onData: (s, _session, cb) => (s.resume(), s.on('end', () => cb())) });
@@ -50,6 +71,7 @@ async function main(): Promise<void> {
       return { code, stdout: out.join('\n'), stderr: err.join('\n') };
     };
     await runDemoScenario({ client, cli, directory, calendar, progress: (l) => console.log(`[record] ${l}`) });
+    await runKickoffs(client);
     // Let the last titles settle (recovery confirmations, continue-as-new).
     await new Promise((r) => setTimeout(r, 3_000));
 
@@ -66,7 +88,7 @@ async function main(): Promise<void> {
         keptStages.add(stage);
       }
       const history = await client.workflow.getHandle(wf.workflowId, wf.runId).fetchHistory();
-      const file = `${type}--${wf.workflowId}--${wf.runId.slice(-8)}.json`;
+      const file = `${type}--${wf.workflowId.replace(/:/g, '')}--${wf.runId.slice(-8)}.json`; // no colons: scheduled runs end in a time
       writeFileSync(join(OUT, file), JSON.stringify({ workflowId: wf.workflowId, runId: wf.runId, workflowType: type, status: wf.status.name, history: JSON.parse(historyToJSON(history)) }) + '\n');
       written++;
       console.log(`[record] ${file} (${history.events?.length} events)`);

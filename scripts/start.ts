@@ -13,6 +13,8 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { connectionOptionsFromEnv, createConnection, describeTarget } from '../client/connection';
 import { startDevServer, waitForServer } from './dev-server';
 import { ensureSearchAttributes } from './search-attributes';
+import { ensureKickoffScheduleOn } from './kickoff-schedule';
+import { kickoffTimeFromEnv } from '../client/kickoff-schedule';
 import { describeExit, firstExit, spawnSupervised, stopAll, type Supervised } from './supervise';
 import { ROOT } from './temporal-binaries';
 
@@ -106,6 +108,12 @@ async function main(): Promise<void> {
   const external = Boolean(process.env.TEMPORAL_ADDRESS?.trim());
   const temporal = external ? connectionOptionsFromEnv() : { namespace: 'default', connectionOptions: { address: `${HOST}:${PORTS.temporal}` } };
   const workerCommand = process.env.WORKER_COMMAND?.trim();
+  // A bad KICKOFF_MONTH / KICKOFF_DAY / KICKOFF_HOUR is refused before anything starts.
+  try {
+    kickoffTimeFromEnv();
+  } catch (err) {
+    throw new StartError((err as Error).message);
+  }
   const workerScript = join(ROOT, 'worker', 'main.ts');
   if (!workerCommand && !existsSync(workerScript)) throw new StartError(`${relative(process.cwd(), workerScript)} does not exist yet`);
 
@@ -184,6 +192,10 @@ async function main(): Promise<void> {
       await whileAlive(waitForHttp(`http://${HOST}:${PORTS.ui}`, 30_000).catch((err) => log(`warning: ${err.message}`)));
     }
     await whileAlive(waitForHttp(`http://${HOST}:${PORTS.mailWeb}/api/healthz`, 30_000));
+    // The yearly kickoff (April 1, 09:00 Beijing) lives in the namespace: created or updated at every start.
+    await whileAlive(ensureKickoffScheduleOn(temporal, log).catch((err: Error) => {
+      throw new StartError(`kickoff schedule: ${err.message}`);
+    }));
 
     // 2. The worker, once Temporal and SMTP answer.
     const workerEnv = {

@@ -1,6 +1,7 @@
 /** Phase notices: campaign opened, draft list published, final list, revocation; plus the bureau's reports. */
 import { cli, committeeLabel, deadlineText, instantText, render, type Block } from './layout';
 import type { NoticeMail, Recipient, RenderedMail } from './types';
+import { renderKickoffFailed } from './kickoff';
 
 export function renderNotice(mail: NoticeMail, to: Recipient): RenderedMail {
   switch (mail.notice) {
@@ -64,6 +65,8 @@ export function renderNotice(mail: NoticeMail, to: Recipient): RenderedMail {
       }
       return render(`${mail.year}年红色示范业委会称号撤销通知：${mail.committee.committeeName ?? mail.committee.committeeId}`, to, blocks);
     }
+    case 'kickoff-failed':
+      return renderKickoffFailed(mail, to);
     case 'undeliverable': {
       const reason = (r: string) => (r === 'missing' ? '未登记邮箱' : r === 'invalid' ? '邮箱格式无效' : `邮件服务器拒收：${r}`);
       const blocks: Block[] = [

@@ -105,7 +105,22 @@ export type NoticeMail =
       /** For the 街镇 official: how to confirm the nameplate and certificate are recovered. */
       recoverCommand?: string;
     }
-  | { type: 'notice'; notice: 'undeliverable'; year: number; entries: UndeliverableEntry[]; total: number };
+  | { type: 'notice'; notice: 'undeliverable'; year: number; entries: UndeliverableEntry[]; total: number }
+  | {
+      type: 'notice';
+      notice: 'kickoff-failed';
+      year: number;
+      /** Why: no holiday data for the year, a calendar that cannot be resolved, or anything else. */
+      kind: 'holiday-data' | 'calendar' | 'other';
+      /** The technical reason, as the kickoff's failure gave it. */
+      reason: string;
+      /** When the kickoff was due (ISO). */
+      scheduledAt: string;
+      /** Where the kickoff looks for a holiday file of the year (relative to the project). */
+      holidayFile: string;
+      /** The paused Schedule; absent for a run started by hand. */
+      scheduleId?: string;
+    };
 export type NoticeName = NoticeMail['notice'];
 
 export type MailTemplate = ReminderMail | NoticeMail;

@@ -57,7 +57,7 @@ beforeAll(() =>
 describe('golden histories', () => {
   it('exist for every workflow type', () => {
     const types = new Set(files.map((f) => JSON.parse(readFileSync(join(DIR, f), 'utf8')).workflowType));
-    expect([...types].sort()).toEqual(['application', 'campaign', 'reevaluation', 'title']);
+    expect([...types].sort()).toEqual(['application', 'campaign', 'campaignKickoff', 'reevaluation', 'title']);
   });
 
   it('all replay against the current workflow code', async () => {

@@ -4,6 +4,7 @@ import type { Client } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
 import { join } from 'node:path';
 import { createActivities } from '../activities';
+import type { KickoffOptions } from '../activities/kickoff';
 import { createMailer, type Mailer } from '../activities/mailer';
 import { TASK_QUEUE } from '../domain/ids';
 import { dataConverter, FAILURE_CONVERTER_PATH } from '../client/codec';
@@ -19,6 +20,8 @@ export interface CreateWorkerOptions {
   mailer?: Mailer;
   /** Default: the project's (encrypted payloads); see client/codec/. */
   dataConverter?: DataConverter;
+  /** The yearly kickoff's holiday files, directory and clock; default from the environment. */
+  kickoff?: KickoffOptions;
   extra?: Partial<WorkerOptions>;
 }
 
@@ -33,7 +36,7 @@ export async function createWorker(opts: CreateWorkerOptions): Promise<Worker> {
     namespace: opts.namespace ?? 'default',
     taskQueue: opts.taskQueue ?? TASK_QUEUE,
     ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
-    activities: createActivities({ client: opts.client, mailer: opts.mailer ?? createMailer() }),
+    activities: createActivities({ client: opts.client, mailer: opts.mailer ?? createMailer(), kickoff: opts.kickoff }),
     dataConverter: opts.dataConverter ?? dataConverter(),
     ...opts.extra,
   });

@@ -1,9 +1,8 @@
 /** Bureau staff: start a year's campaign, read its status, extend a window, confirm the final list. */
 import { z } from 'zod';
-import { CalendarError, INSTANT_FIELDS, resolveCalendar, type CalendarOverrides } from '../../domain/calendar';
-import { HolidayDataError, loadWorkdays } from '../../domain/holidays';
-import { campaignAction, campaignStatus, startCampaign } from '../campaigns';
-import { activeTitleIds } from '../titles';
+import { CalendarError, INSTANT_FIELDS, type CalendarOverrides } from '../../domain/calendar';
+import { HolidayDataError } from '../../domain/holidays';
+import { campaignAction, campaignStatus, resolveYearCalendar, startYearCampaign } from '../campaigns';
 import { UserError } from '../errors';
 import { formatCampaignStatus } from '../format';
 import { command } from './command';
@@ -33,15 +32,13 @@ export const campaignCommands = [
       if (f.publicityWorkingDays) overrides.publicityWorkingDays = f.publicityWorkingDays;
       let calendar;
       try {
-        const workdays = loadWorkdays(f.year, { holidayFile: f.holidayFile, weekendsOnly: f.weekendsOnly });
-        calendar = resolveCalendar({ year: f.year, overrides, workdays, now: Date.now() });
+        calendar = resolveYearCalendar(f.year, { holidayFile: f.holidayFile, weekendsOnly: f.weekendsOnly, overrides, now: Date.now() });
       } catch (err) {
         if (err instanceof CalendarError || err instanceof HolidayDataError) throw new UserError(err.message);
         throw err;
       }
-      // Every title active now is re-evaluated this year (listed by search attributes).
-      const activeTitles = await activeTitleIds(await ctx.client());
-      const handle = await startCampaign(await ctx.client(), { calendar, directory: ctx.directory(), quota: f.quota, activeTitles, reevaluationMaterialsDue: f.reevaluationMaterialsDue });
+      // Every title active now is re-evaluated this year (startYearCampaign lists them).
+      const { handle, activeTitles } = await startYearCampaign(await ctx.client(), { calendar, directory: ctx.directory(), quota: f.quota, reevaluationMaterialsDue: f.reevaluationMaterialsDue });
       ctx.say(`Started ${handle.workflowId}. Next: npm run cli -- campaign status --year ${f.year}`);
       if (activeTitles.length) ctx.say(`Re-evaluating ${activeTitles.length} active title(s) this year: npm run cli -- title list --status active`);
       return { workflowId: handle.workflowId, calendar };

@@ -12,7 +12,7 @@ export interface CommandContext {
 }
 
 export interface Command<S extends z.ZodType = z.ZodType> {
-  /** Two words: group and action, e.g. 'campaign start'. */
+  /** Two words, group and action ('campaign start'), or three ('campaign schedule show'). */
   name: string;
   summary: string;
   /** Flags as camelCase keys (`--tie-break-rule` → tieBreakRule). Must be a strict object. */

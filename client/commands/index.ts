@@ -4,5 +4,6 @@ import { campaignCommands } from './campaign';
 import { applicationCommands } from './application';
 import { reviewCommands } from './review';
 import { titleCommands } from './titles';
+import { scheduleCommands } from './schedule';
 
-export const COMMANDS: Command[] = [...campaignCommands, ...applicationCommands, ...reviewCommands, ...titleCommands];
+export const COMMANDS: Command[] = [...campaignCommands, ...applicationCommands, ...reviewCommands, ...titleCommands, ...scheduleCommands];
