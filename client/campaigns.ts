@@ -100,12 +100,19 @@ const UPDATE_OF: Record<CampaignActionName, any> = {
 };
 
 /** Sends a campaign action as an Update: validated here first (zod), then by the workflow's validator. */
-export async function campaignAction<N extends CampaignActionName>(client: Client, year: number, name: N, payload: CampaignActionInput<N>) {
+export async function campaignAction<N extends CampaignActionName>(
+  client: Client,
+  year: number,
+  name: N,
+  payload: CampaignActionInput<N>,
+  /** `updateId`: a repeated id (a double-submitted form) gets the first Update's result, one effect. */
+  opts: { updateId?: string } = {},
+) {
   const parsed = campaignActionSchemas[name].safeParse(payload);
   if (!parsed.success) throw new UserError(`${name}: ${zodLine(parsed.error)}`);
   const handle = client.workflow.getHandle(campaignWorkflowId(year));
   try {
-    return (await handle.executeUpdate(UPDATE_OF[name], { args: [payload] })) as updates.CampaignActionResult;
+    return (await handle.executeUpdate(UPDATE_OF[name], { args: [payload], updateId: opts.updateId })) as updates.CampaignActionResult;
   } catch (err: any) {
     if (err?.name === 'WorkflowNotFoundError') throw new UserError(`no running campaign for ${year}`);
     throw err;
