@@ -43,7 +43,8 @@ function devSessionKey(file: string): Buffer {
 }
 
 export function loadWebConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<WebConfig> = {}): WebConfig {
-  const parsed = envSchema.safeParse(env);
+  // An empty variable (e.g. docker-compose's `${SESSION_KEY:-}`) means unset.
+  const parsed = envSchema.safeParse(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== '')));
   if (!parsed.success) throw new Error(`web config: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   const e = parsed.data;
   const port = overrides.port ?? e.PORT;

@@ -11,7 +11,7 @@ import { STAGE_LABELS, type ApplicationStage } from '../../domain/stages';
 import { ActionError, BUSY, withinDeadline, type ActionFailure } from '../actions';
 import { beijingText, deadlineLine, deadlineView } from '../format';
 import { chineseIssues, fieldMap, newNonce, updateIdOf, type FieldError } from '../forms';
-import type { Actor } from '../people';
+import { actorById, ROLE_TEXT, type Actor } from '../people';
 import { errorPage, renderPage } from '../render';
 import { requireActor, type AppContext } from '../server';
 import { ownApplication } from '../tasks';
@@ -22,6 +22,14 @@ const FIVE_GOODS_TEXT: Record<(typeof FIVE_GOODS)[number], string> = {
   selfBuilding: '自身建设好',
   rolePlayed: '作用发挥好',
   residentsEvaluation: '群众评价好',
+};
+
+const ACTION_TEXT: Record<string, string> = {
+  submit: '提交推荐表',
+  recommend: '推荐',
+  notRecommend: '不推荐',
+  recordPaperForm: '登记纸质推荐表',
+  recordInspection: '记录专项检查',
 };
 
 const FORM_FIELDS = [
@@ -191,6 +199,9 @@ export function registerApplicationRoutes(app: FastifyInstance, ctx: AppContext)
         canRecordPaper,
         showAudit: actor.role !== 'committee',
         when: beijingText,
+        who: (id: string) => (id ? (actorById(ctx.directory, id)?.name ?? id) : '系统'),
+        roleText: (id: string, r: string) => ROLE_TEXT[actorById(ctx.directory, id)?.role ?? (r as keyof typeof ROLE_TEXT)] ?? r,
+        actionText: (a: string) => ACTION_TEXT[a] ?? a,
         nonces: { recommend: newNonce(), notRecommend: newNonce(), paper: newNonce() },
         values: {},
         fieldErrors: {},
