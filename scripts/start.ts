@@ -190,6 +190,8 @@ async function main(): Promise<void> {
     // 2. The worker, once Temporal and SMTP answer.
     const workerEnv = {
       SMTP_URL: `smtp://${HOST}:${PORTS.smtp}`,
+      // Emails link to the console's pages.
+      PUBLIC_BASE_URL: WEB_URL,
       ...(external ? {} : { TEMPORAL_ADDRESS: address, TEMPORAL_NAMESPACE: temporal.namespace }),
     };
     let workerReady = () => {};
