@@ -4,6 +4,7 @@
  */
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import formbody from '@fastify/formbody';
+import multipart from '@fastify/multipart';
 import secureSession from '@fastify/secure-session';
 import csrf from '@fastify/csrf-protection';
 import helmet from '@fastify/helmet';
@@ -18,6 +19,7 @@ import { registerAuthRoutes } from './routes/auth';
 import { registerInboxRoutes } from './routes/inbox';
 import { registerApplicationRoutes } from './routes/applications';
 import { registerBureauRoutes } from './routes/bureau';
+import { registerCampaignStartRoutes } from './routes/campaign-start';
 import { createYearResolver, type YearResolver } from './year';
 
 export const SESSION_HOURS = 8;
@@ -31,6 +33,8 @@ export interface WebDeps {
   taskQueue?: string;
   /** Sign-in requests per IP per 15 minutes. */
   signInLimit?: number;
+  /** The titles a new campaign re-evaluates; default: every active title, listed by search attributes (as the CLI does). */
+  activeTitles?: (client: Client) => Promise<string[]>;
   /** pino options, or false in tests that do not want logs. */
   logger?: boolean | Record<string, unknown>;
 }
@@ -49,6 +53,8 @@ declare module '@fastify/secure-session' {
   interface SessionData {
     personId: string;
     signedInAt: number;
+    /** The page an emailed link led to before sign-in: shown after it. */
+    returnTo: string;
   }
 }
 
@@ -79,6 +85,8 @@ export async function buildServer(deps: WebDeps): Promise<FastifyInstance> {
     hsts: deps.config.secureCookies,
   });
   await app.register(formbody);
+  // Only the holiday-file upload is multipart: one small file, fields in request.body like a urlencoded form.
+  await app.register(multipart, { attachFieldsToBody: 'keyValues', limits: { fileSize: 256 * 1024, files: 1, fields: 20 } });
   await app.register(secureSession, {
     key: deps.config.sessionKey,
     cookieName: 'rmc_session',
@@ -123,12 +131,15 @@ export async function buildServer(deps: WebDeps): Promise<FastifyInstance> {
   registerInboxRoutes(app, ctx);
   registerApplicationRoutes(app, ctx);
   registerBureauRoutes(app, ctx);
+  registerCampaignStartRoutes(app, ctx);
   return app;
 }
 
 /** For routes that need a signed-in person: redirects to the sign-in page otherwise. */
 export function requireActor(request: FastifyRequest, reply: FastifyReply): Actor | undefined {
   if (request.actor) return request.actor;
+  // Only a local path, never another site: "/x", not "//host" or "http:".
+  if (request.method === 'GET' && /^\/(?![\/\\])/.test(request.url) && request.url.length < 300) request.session.set('returnTo', request.url);
   void reply.redirect('/auth/sign-in');
   return undefined;
 }

@@ -22,13 +22,16 @@ import { buildServer } from '../../web/server';
 import { devServerClient, eventually, quietWorkerLogs, uniqueTaskQueue } from '../harness';
 import { workflowBundle } from '../fixtures';
 import { freePort, startTestSmtp, type TestSmtp } from '../smtp';
+import { join } from 'node:path';
 import { launch, linkFromMail, mainText, newContext, requestLink, shot, signIn } from './browser';
 
 const YEAR = 2088; // a label of its own on the shared dev server; the calendar keeps the 2023 dates
-/** One calendar day ≈ 1.4 s: applications (Apr 1 – May 31) and review (Jun – Jul) last about 88 s each. */
-const SPEED = 60_000;
+/** One calendar day ≈ 1.7 s: applications (Apr 1 – May 31) and review (Jun – Jul) last about 105 s each. */
+const SPEED = 50_000;
 const KEY = Buffer.alloc(32, 7);
 const taskQueue = uniqueTaskQueue('web');
+/** A year the bureau starts through the console, with the example holiday file. */
+const STARTED_YEAR = 2027;
 const directory = loadDirectory();
 const A = 'huayang-001';
 const B = 'huayang-002';
@@ -60,7 +63,8 @@ async function stopWorker() {
 async function webApp(overrides: { signInTtlMs?: number; signInLimit?: number } = {}) {
   const port = await freePort();
   const config = loadWebConfig({}, { port, host: '127.0.0.1', publicBaseUrl: `http://127.0.0.1:${port}`, sessionKey: KEY, campaignYear: YEAR, actionDeadlineMs: 6_000, signInTtlMs: overrides.signInTtlMs });
-  const server = await buildServer({ client, directory, config, mailer, taskQueue, signInLimit: overrides.signInLimit ?? 30, logger: { level: 'warn' } });
+  // Titles other test files left on the shared dev server are not this campaign's to re-evaluate.
+  const server = await buildServer({ client, directory, config, mailer, taskQueue, signInLimit: overrides.signInLimit ?? 30, logger: { level: 'warn' }, activeTitles: async () => [] });
   await server.listen({ port, host: '127.0.0.1' });
   return { server, base: config.publicBaseUrl };
 }
@@ -72,13 +76,13 @@ async function context(): Promise<BrowserContext> {
 }
 
 /** Fills the recommendation form; `members` blank leaves a field error to show. */
-async function fillForm(page: Page, members: string) {
+async function fillForm(page: Page, members: string, paper: boolean) {
   await page.getByLabel('业委会委员人数（必填）').fill(members);
   await page.getByLabel('其中党员人数（必填）').fill('4');
   await page.getByLabel('其中交叉任职人数（必填）').fill('2');
   for (const label of ['党建引领好', '制度执行好', '自身建设好', '作用发挥好', '群众评价好']) await page.getByLabel(`自评：${label}（必填）`).fill(`${label}：每月召开联席会议，按季公开财务。`);
   await page.getByLabel('申报简述（必填）').fill('小区业委会申报红色示范业委会。');
-  await page.getByLabel('纸质推荐表（一式两份）已报送区房管局').check();
+  if (paper) await page.getByLabel('纸质推荐表（一式两份）已报送区房管局').check();
 }
 
 async function waitForPhase(phase: string, timeoutMs: number) {
@@ -104,7 +108,7 @@ afterAll(async () => {
   for (const c of contexts) await c.close().catch(() => undefined);
   await browser?.close();
   await app?.close();
-  for (const id of [campaignWorkflowId(YEAR), applicationWorkflowId(YEAR, A), applicationWorkflowId(YEAR, B)]) {
+  for (const id of [campaignWorkflowId(YEAR), campaignWorkflowId(STARTED_YEAR), applicationWorkflowId(YEAR, A), applicationWorkflowId(YEAR, B)]) {
     await client.workflow.getHandle(id).terminate('web test done').catch(() => undefined);
   }
   await stopWorker();
@@ -154,7 +158,7 @@ describe('web console (Chromium)', () => {
 
     await page.getByRole('link', { name: '填写并提交推荐表' }).click();
     await shot(page, 'committee-apply-form');
-    await fillForm(page, '');
+    await fillForm(page, '', false);
     await page.getByLabel('其中党员人数（必填）').fill('');
     await page.getByRole('button', { name: '提交推荐表' }).click();
     const text = await mainText(page);
@@ -181,7 +185,7 @@ describe('web console (Chromium)', () => {
   it('no worker: "系统繁忙，请稍后再试" and the typed values stay; a second try after it returns succeeds', async () => {
     const { page } = await signIn(await context(), base, smtp, email(B));
     await page.goto(`${base}/application/new`);
-    await fillForm(page, '8');
+    await fillForm(page, '8', true);
     await stopWorker();
     try {
       await page.getByRole('button', { name: '提交推荐表' }).click();
@@ -329,13 +333,32 @@ describe('web console (Chromium)', () => {
     await shot(page, 'official-inbox-done');
   });
 
-  it('the bureau watches the dashboard and extends one 街镇\'s review window', async () => {
-    const { page } = await signIn(await context(), base, smtp, email('bureau-lu'), 'bureau');
-    await shot(page, 'bureau-inbox');
+  it('the bureau follows an emailed link to the dashboard, records a paper form, extends a window, starts a campaign', async () => {
+    // An emailed link leads to its page: after sign-in the bureau lands there, not on 我的待办.
+    const page = await (await context()).newPage();
+    await page.goto(`${base}/dashboard`);
+    expect(new URL(page.url()).pathname).toBe('/auth/sign-in');
+    const since = smtp.messages.length;
+    await page.getByLabel('工作邮箱').fill(email('bureau-lu'));
+    await page.getByRole('button', { name: '发送登录链接' }).click();
+    await page.goto(await linkFromMail(smtp, email('bureau-lu'), since));
+    await page.getByRole('button', { name: '确认登录' }).click();
+    await page.waitForURL(`${base}/dashboard`);
+
+    // The paper form of the recommended application, while the review window is still open.
+    await page.goto(`${base}/applications/${A}`);
+    await page.getByLabel('收到日期（必填）').fill('2023-06-30');
+    await page.getByRole('button', { name: '登记已收到' }).click();
+    expect(await mainText(page)).toContain('已办理：已登记纸质推荐表（一式两份）');
+    expect(await mainText(page)).toContain('办理记录');
+    await shot(page, 'bureau-paper-form');
+    expect((await applicationStatus(client, YEAR, A)).paperFormReceivedOn).toBe('2023-06-30');
+
     await page.goto(`${base}/dashboard`);
     const t = await mainText(page);
     expect(t).toContain('街镇推荐遴选');
     expect(t).toContain('已确认（推荐 1 个）');
+    expect(t).toMatch(/申报总数 2/);
     await shot(page, 'bureau-dashboard');
 
     await page.getByLabel('时间窗口').selectOption('review');
@@ -354,9 +377,20 @@ describe('web console (Chromium)', () => {
     expect(await page.locator('#until-error').innerText()).toContain('当前阶段不能办理此事项');
     await shot(page, 'bureau-extend-rejected');
 
-    await page.goto(`${base}/applications/${A}`);
-    expect(await mainText(page)).toContain('办理记录');
-    await shot(page, 'bureau-application-audit');
+    // Start a campaign: the built-in data has no 2027 arrangement, so the page asks for a file or weekends only.
+    await page.goto(`${base}/campaign/start`);
+    await shot(page, 'bureau-start-form');
+    await page.getByLabel('评选年度（必填）').fill(String(STARTED_YEAR));
+    await page.getByLabel('使用系统内置的国务院办公厅节假日安排').check();
+    await page.getByRole('button', { name: '启动评选' }).click();
+    expect(await page.locator('#holidays-error').innerText()).toContain(`系统内置数据中没有 ${STARTED_YEAR} 年的节假日安排`);
+    await shot(page, 'bureau-start-no-holidays');
+    await page.getByLabel('上传节假日文件（JSON，格式见 domain/holidays-example-2027.json）').check();
+    await page.getByLabel('节假日文件（选择“上传节假日文件”时必填）').setInputFiles(join(__dirname, '..', '..', 'domain', 'holidays-example-2027.json'));
+    await page.getByRole('button', { name: '启动评选' }).click();
+    expect(await mainText(page)).toContain(`已启动 ${STARTED_YEAR} 年红色示范业委会创建评选（campaign-${STARTED_YEAR}），工作日依据：file:holidays.json`);
+    await shot(page, 'bureau-started');
+    expect((await campaignStatus(client, STARTED_YEAR)).calendar.workdays.holidays).toContain('2027-02-08');
   });
 
   it('a committee cannot open the dashboard or another committee\'s application', async () => {

@@ -99,13 +99,14 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: AppContext): void 
         if (outcome.reason === 'expired') return errorPage(request, reply, 410, '登录链接已过期', `这个登录链接已过期（有效期 ${ttlMinutes} 分钟）。`, again);
         return errorPage(request, reply, 400, '登录链接无效', '这个登录链接无效。请检查是否完整复制了邮件中的链接，或重新申请登录链接。', again);
       }
+      const returnTo = request.session.get('returnTo');
       // A fresh session: nothing from before sign-in (such as the CSRF secret) carries over.
       request.session.regenerate();
       request.session.set('personId', outcome.personId);
       request.session.set('signedInAt', Date.now());
       request.actor = undefined;
       request.log.info({ event: 'signed-in', person: outcome.personId }, 'signed in');
-      return reply.redirect('/inbox', 303);
+      return reply.redirect(returnTo && /^\/(?![\/\\])/.test(returnTo) ? returnTo : '/inbox', 303);
     },
   );
 

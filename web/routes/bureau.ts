@@ -60,7 +60,7 @@ export function registerBureauRoutes(app: FastifyInstance, ctx: AppContext): voi
     }
     const year = await ctx.years.current();
     if (!year) {
-      void renderPage(request, reply, 'message', { message: '目前没有进行中的评选。' }, { title: '评选看板', actor });
+      void renderPage(request, reply, 'message', { message: '目前没有进行中的评选。', links: [{ href: '/campaign/start', text: '启动评选' }] }, { title: '评选看板', actor });
       return undefined;
     }
     return { actor, year };
