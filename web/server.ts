@@ -31,7 +31,7 @@ export interface WebDeps {
   mailer: Mailer;
   /** Task queue for workflows the console starts (sign-ins, applications, campaigns). */
   taskQueue?: string;
-  /** Sign-in requests per IP per 15 minutes. */
+  /** Sign-in requests per IP per 15 minutes (default 30: an office behind one NAT address shares it). */
   signInLimit?: number;
   /** The titles a new campaign re-evaluates; default: every active title, listed by search attributes (as the CLI does). */
   activeTitles?: (client: Client) => Promise<string[]>;

@@ -49,6 +49,9 @@ let base: string;
 let browser: Browser;
 let calendar: ReturnType<typeof compressCalendar>;
 const contexts: BrowserContext[] = [];
+/** The main console's structured request logs (JSON lines). */
+const logs: string[] = [];
+const links: string[] = [];
 
 async function startWorker() {
   worker = await createWorker({ connection: nativeConnection, client, taskQueue, workflowBundle: await workflowBundle() });
@@ -60,11 +63,11 @@ async function stopWorker() {
   worker = undefined;
 }
 
-async function webApp(overrides: { signInTtlMs?: number; signInLimit?: number } = {}) {
+async function webApp(overrides: { signInTtlMs?: number; signInLimit?: number; capture?: boolean } = {}) {
   const port = await freePort();
   const config = loadWebConfig({}, { port, host: '127.0.0.1', publicBaseUrl: `http://127.0.0.1:${port}`, sessionKey: KEY, campaignYear: YEAR, actionDeadlineMs: 6_000, signInTtlMs: overrides.signInTtlMs });
   // Titles other test files left on the shared dev server are not this campaign's to re-evaluate.
-  const server = await buildServer({ client, directory, config, mailer, taskQueue, signInLimit: overrides.signInLimit ?? 30, logger: { level: 'warn' }, activeTitles: async () => [] });
+  const server = await buildServer({ client, directory, config, mailer, taskQueue, signInLimit: overrides.signInLimit ?? 30, logger: overrides.capture ? { level: 'info', stream: { write: (l: string) => logs.push(l) } } : { level: 'warn' }, activeTitles: async () => [] });
   await server.listen({ port, host: '127.0.0.1' });
   return { server, base: config.publicBaseUrl };
 }
@@ -97,7 +100,7 @@ beforeAll(async () => {
   await startWorker();
   smtp = await startTestSmtp();
   mailer = createMailer({ url: smtp.url });
-  ({ server: app, base } = await webApp());
+  ({ server: app, base } = await webApp({ capture: true }));
   browser = await launch();
   calendar = compressCalendar({ ...defaultCalendar(2023, loadWorkdays(2023)), year: YEAR }, Date.now() + 2_000, SPEED);
   await startCampaign(client, { calendar, directory, taskQueue });
@@ -204,6 +207,7 @@ describe('web console (Chromium)', () => {
   it('links: used once, forged, expired; each a clear page with its status', async () => {
     // Used: sign in, then the same link again in another browser.
     const { link } = await signIn(await context(), base, smtp, email('bureau-org'));
+    links.push(link);
     const page = await (await context()).newPage();
     await page.goto(link);
     const used = page.waitForResponse((r) => r.request().method() === 'POST');
@@ -403,5 +407,18 @@ describe('web console (Chromium)', () => {
     await page.getByRole('button', { name: '退出' }).click();
     await page.waitForURL(`${base}/auth/sign-in`);
     expect((await page.goto(`${base}/inbox`))!.url()).toBe(`${base}/auth/sign-in`);
+  });
+
+  it('request logs carry the person id and the route, never a token or an email address; a refused attempt is logged', () => {
+    const entries = logs.map((l) => JSON.parse(l));
+    const requests = entries.filter((e) => e.msg === 'request');
+    expect(requests.length).toBeGreaterThan(20);
+    expect(requests.some((e) => e.person === 'official-huayang' && e.route === '/applications/:committeeId')).toBe(true);
+    expect(requests.some((e) => e.route === '/auth/link/:token' && e.status === 410)).toBe(true);
+    expect(entries.some((e) => e.event === 'forbidden' && e.person === 'official-huayang' && e.committee === OTHER)).toBe(true);
+    const all = logs.join('\n');
+    for (const link of links) expect(all).not.toContain(link.slice(link.lastIndexOf('/') + 1));
+    expect(all).not.toMatch(/[A-Za-z0-9_-]{43}/);
+    expect(all).not.toContain('@example.org');
   });
 });

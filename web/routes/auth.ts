@@ -53,7 +53,7 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: AppContext): void 
 
   app.post(
     '/auth/sign-in',
-    { config: { rateLimit: { max: ctx.signInLimit ?? 5, timeWindow: WINDOW } } },
+    { config: { rateLimit: { max: ctx.signInLimit ?? 30, timeWindow: WINDOW } } },
     async (request, reply) => {
       const parsed = emailSchema.safeParse(request.body);
       const email = parsed.success ? parsed.data.email : '';
@@ -83,7 +83,7 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: AppContext): void 
 
   app.post<{ Params: { token: string } }>(
     '/auth/link/:token',
-    { config: { rateLimit: { max: (ctx.signInLimit ?? 5) * 4, timeWindow: WINDOW } } },
+    { config: { rateLimit: { max: (ctx.signInLimit ?? 30) * 4, timeWindow: WINDOW } } },
     async (request, reply) => {
       let outcome;
       try {
