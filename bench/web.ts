@@ -1,7 +1,7 @@
 /**
  * `npm run bench:web [-- --applications N --requests R]`: server-side render time of the console's
  * two heaviest pages with N applications (default 1,000) in one 街镇:
- *   - "我的待办" of that 街镇's official: one campaign Query + one search-attribute listing of N rows;
+ *   - "我的待办" of that 街镇's official: the campaign's status Query + its registry Query (N rows);
  *   - the bureau's dashboard: one campaign Query.
  * A dev server of its own, an in-process worker, the campaign on a slow compressed calendar (the
  * applications window stays open), N applications submitted through client/applications.ts, then R

@@ -79,6 +79,16 @@ export async function campaignStatus(client: Client, year: number): Promise<Camp
   }
 }
 
+/** Applications as the campaign's registry has them (one Query, current with every accepted decision); `subdistrict` '' for all. */
+export async function campaignApplications(client: Client, year: number, subdistrict = ''): Promise<updates.RegistryRow[]> {
+  try {
+    return await client.workflow.getHandle(campaignWorkflowId(year)).query(updates.registryRowsQuery, subdistrict);
+  } catch (err: any) {
+    if (err?.name === 'WorkflowNotFoundError') throw new UserError(`no campaign for ${year}: start it with \`campaign start --year ${year}\``);
+    throw err;
+  }
+}
+
 /** The campaign's email: reminder settings, sent and queued counts, undeliverable addresses (also emailed to the bureau). */
 export async function campaignMailStatus(client: Client, year: number): Promise<MailStatus> {
   try {

@@ -2,7 +2,7 @@
  * The web console: one Fastify process beside the worker. It maps the signed-in person to `actor`
  * and calls the same client functions as the CLI; the workflows check authorisation again.
  */
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import formbody from '@fastify/formbody';
 import multipart from '@fastify/multipart';
 import secureSession from '@fastify/secure-session';
@@ -72,14 +72,25 @@ function requestLogLine(request: FastifyRequest, reply: FastifyReply) {
 export async function buildServer(deps: WebDeps): Promise<FastifyInstance> {
   const app = Fastify({
     logger: deps.logger ?? { level: 'info' },
-    disableRequestLogging: true,
+    // Fastify's own request lines carry the URL (a sign-in token is in one); ours carry the route pattern.
+    logController: new LogController({ disableRequestLogging: true }),
     trustProxy: false,
     bodyLimit: 256 * 1024,
   });
   const ctx: AppContext = { ...deps, years: createYearResolver(deps.client, deps.config.campaignYear) };
 
   await app.register(helmet, {
-    contentSecurityPolicy: { directives: { 'default-src': ["'self'"], 'script-src': ["'self'"], 'style-src': ["'self'"], 'img-src': ["'self'"], 'form-action': ["'self'"] } },
+    contentSecurityPolicy: {
+      directives: {
+        'default-src': ["'self'"],
+        'script-src': ["'self'"],
+        'style-src': ["'self'"],
+        'img-src': ["'self'"],
+        'form-action': ["'self'"],
+        // On a plain-http intranet address the browser must not rewrite form posts to https.
+        'upgrade-insecure-requests': deps.config.secureCookies ? [] : null,
+      },
+    },
     referrerPolicy: { policy: 'no-referrer' },
     // Plain http on 127.0.0.1 in development: no HSTS unless the public address is https.
     hsts: deps.config.secureCookies,

@@ -1,10 +1,12 @@
 /**
  * "我的待办": what one person owes, from the campaign's status (one Query) and, for a 街镇 official,
- * one search-attribute listing of that 街镇's applications — never a Query per row.
+ * the campaign's registry of that 街镇's applications (one more Query) — never a Query per row. The
+ * registry is current with every accepted decision; a visibility listing of 1,000 rows was 5–10×
+ * slower here.
  */
 import type { Client } from '@temporalio/client';
-import { applicationStatus, listApplications } from '../client/applications';
-import { campaignStatus } from '../client/campaigns';
+import { applicationStatus } from '../client/applications';
+import { campaignApplications, campaignStatus } from '../client/campaigns';
 import { UserError } from '../client/errors';
 import type { Directory } from '../domain/directory';
 import { STAGE_LABELS, type ApplicationStage } from '../domain/stages';
@@ -39,7 +41,8 @@ export async function ownApplication(client: Client, year: number, committeeId: 
 }
 
 export async function inboxFor(client: Client, directory: Directory, actor: Actor, year: number): Promise<Inbox> {
-  const status = await campaignStatus(client, year);
+  const official = actor.role === 'subdistrict' && actor.subdistrict ? actor.subdistrict : undefined;
+  const [status, rows] = await Promise.all([campaignStatus(client, year), official ? campaignApplications(client, year, official) : Promise.resolve([])]);
   const cal = status.calendar;
   const open: Task[] = [];
   const done: Task[] = [];
@@ -60,7 +63,6 @@ export async function inboxFor(client: Client, directory: Directory, actor: Acto
   if (actor.role === 'subdistrict' && actor.subdistrict) {
     const sd = actor.subdistrict;
     const deadline = deadlineView(status.reviewDeadlines[sd], cal);
-    const rows = await listApplications(client, { year, subdistrict: sd });
     for (const r of rows) {
       const t: Task = { title: `初步审查：${nameOf(r.committeeId)}`, href: `/applications/${encodeURIComponent(r.committeeId)}`, deadline };
       if (r.stage === 'submitted' && !status.confirmed[sd]) open.push(t);

@@ -4,8 +4,8 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { applicationAction, listApplications, submitApplication } from '../../client/applications';
-import { campaignAction, campaignStatus } from '../../client/campaigns';
+import { applicationAction, submitApplication } from '../../client/applications';
+import { campaignAction, campaignApplications, campaignStatus } from '../../client/campaigns';
 import { FIVE_GOODS } from '../../domain/grades';
 import { STAGE_LABELS, type ApplicationStage } from '../../domain/stages';
 import { ActionError, BUSY, withinDeadline, type ActionFailure } from '../actions';
@@ -293,8 +293,8 @@ export function registerApplicationRoutes(app: FastifyInstance, ctx: AppContext)
     if (!year) return noCampaign(request, reply, actor);
     const subdistrict = actor.role === 'subdistrict' ? actor.subdistrict : ctx.directory.subdistricts.find((s) => s === request.query.subdistrict);
     try {
-      const rows = await within(() => listApplications(ctx.client, { year, subdistrict }));
-      const view = rows.map((r) => ({ ...r, name: nameOf(r.committeeId), stageLabel: STAGE_LABELS[r.stage as ApplicationStage] ?? r.stage }));
+      const rows = await within(() => campaignApplications(ctx.client, year, subdistrict ?? ''));
+      const view = [...rows].sort((a, b) => a.committeeId.localeCompare(b.committeeId)).map((r) => ({ ...r, name: nameOf(r.committeeId), stageLabel: STAGE_LABELS[r.stage as ApplicationStage] ?? r.stage }));
       return renderPage(request, reply, 'applications', { rows: view, year, scope: subdistrict ?? '全区' }, { title: subdistrict ? `${subdistrict}的申报` : '全部申报', actor });
     } catch (err) {
       if (err instanceof ActionError && err.failure.kind === 'busy') return busyPage(request, reply, actor);
@@ -304,7 +304,7 @@ export function registerApplicationRoutes(app: FastifyInstance, ctx: AppContext)
 
   const confirmPage = async (request: FastifyRequest, reply: FastifyReply, actor: Actor, year: number, extra: Record<string, unknown> = {}, status = 200) => {
     const sd = actor.subdistrict!;
-    const [s, rows] = await within(() => Promise.all([campaignStatus(ctx.client, year), listApplications(ctx.client, { year, subdistrict: sd })]));
+    const [s, rows] = await within(() => Promise.all([campaignStatus(ctx.client, year), campaignApplications(ctx.client, year, sd)]));
     const names = (stage: string) => rows.filter((r) => r.stage === stage).map((r) => nameOf(r.committeeId));
     const confirmed = s.confirmed[sd];
     return renderPage(

@@ -18,7 +18,8 @@ const PER_ADDRESS = 5;
 const emailSchema = z.object({ email: z.string().trim().max(200), _csrf: z.string().optional() });
 
 export function registerAuthRoutes(app: FastifyInstance, ctx: AppContext): void {
-  const ttlMinutes = Math.round(ctx.config.signInTtlMs / 60_000) || 1;
+  const ttlMs = ctx.config.signInTtlMs;
+  const ttlText = ttlMs >= 60_000 ? `${Math.round(ttlMs / 60_000)} 分钟` : `${Math.round(ttlMs / 1000)} 秒`;
   const sentTo = new Map<string, number[]>();
 
   const underAddressLimit = (id: string) => {
@@ -35,20 +36,20 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: AppContext): void 
     const text = [
       `${actor.name}您好：`,
       '',
-      `请打开下面的链接登录红色示范业委会评选工作台。链接 ${ttlMinutes} 分钟内有效，只能使用一次：`,
+      `请打开下面的链接登录红色示范业委会评选工作台。链接 ${ttlText}内有效，只能使用一次：`,
       link,
       '',
       '如果不是您本人申请登录，请忽略本邮件，您的账号不会有任何变化。',
       '',
       SIGNATURE,
     ].join('\n');
-    const html = `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"></head><body><p>${escapeHtml(actor.name)}您好：</p><p>请打开下面的链接登录红色示范业委会评选工作台。链接 ${ttlMinutes} 分钟内有效，只能使用一次：</p><p><a href="${escapeHtml(link)}">${escapeHtml(link)}</a></p><p>如果不是您本人申请登录，请忽略本邮件，您的账号不会有任何变化。</p><p>${escapeHtml(SIGNATURE)}</p></body></html>`;
+    const html = `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"></head><body><p>${escapeHtml(actor.name)}您好：</p><p>请打开下面的链接登录红色示范业委会评选工作台。链接 ${ttlText}内有效，只能使用一次：</p><p><a href="${escapeHtml(link)}">${escapeHtml(link)}</a></p><p>如果不是您本人申请登录，请忽略本邮件，您的账号不会有任何变化。</p><p>${escapeHtml(SIGNATURE)}</p></body></html>`;
     await ctx.mailer.send({ to: { name: actor.name, address: email }, subject: `${SUBJECT_PREFIX}登录链接`, text, html, messageId: `<signin-${randomUUID()}@red-model.local>` });
   };
 
   app.get('/auth/sign-in', async (request, reply) => {
     if (request.actor) return reply.redirect('/inbox');
-    return renderPage(request, reply, 'sign-in', { values: {}, ttlMinutes }, { title: '登录' });
+    return renderPage(request, reply, 'sign-in', { values: {}, ttlText }, { title: '登录' });
   });
 
   app.post(
@@ -59,7 +60,7 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: AppContext): void 
       const email = parsed.success ? parsed.data.email : '';
       if (!/^[^\s@]+@[^\s@]+$/.test(email)) {
         const message = '请输入有效的工作邮箱，例如 name@example.org';
-        return renderPage(request, reply, 'sign-in', { values: { email }, errors: [{ field: 'email', message }], fieldErrors: { email: message }, ttlMinutes }, { title: '登录', status: 400 });
+        return renderPage(request, reply, 'sign-in', { values: { email }, errors: [{ field: 'email', message }], fieldErrors: { email: message }, ttlText }, { title: '登录', status: 400 });
       }
       const actor = actorByEmail(ctx.directory, email);
       if (actor && underAddressLimit(actor.id)) {
@@ -72,7 +73,7 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: AppContext): void 
       } else {
         request.log.info({ event: 'sign-in-link-not-sent', reason: actor ? 'address-limit' : 'not-in-directory' }, 'sign-in request');
       }
-      return renderPage(request, reply, 'sign-in', { values: {}, sent: true, ttlMinutes }, { title: '登录' });
+      return renderPage(request, reply, 'sign-in', { values: {}, sent: true, ttlText }, { title: '登录' });
     },
   );
 
@@ -96,7 +97,7 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: AppContext): void 
         request.log.warn({ event: 'sign-in-link-refused', reason: outcome.reason }, 'sign-in link refused');
         const again = { links: [{ href: '/auth/sign-in', text: '重新申请登录链接' }] };
         if (outcome.reason === 'used') return errorPage(request, reply, 410, '登录链接已使用', '这个登录链接已经使用过，每个链接只能使用一次。', again);
-        if (outcome.reason === 'expired') return errorPage(request, reply, 410, '登录链接已过期', `这个登录链接已过期（有效期 ${ttlMinutes} 分钟）。`, again);
+        if (outcome.reason === 'expired') return errorPage(request, reply, 410, '登录链接已过期', `这个登录链接已过期（有效期 ${ttlText}）。`, again);
         return errorPage(request, reply, 400, '登录链接无效', '这个登录链接无效。请检查是否完整复制了邮件中的链接，或重新申请登录链接。', again);
       }
       const returnTo = request.session.get('returnTo');
