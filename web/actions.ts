@@ -3,7 +3,7 @@
  * page shows — busy (no worker answered in time), a rejection by the workflow (in Chinese, with the
  * field it concerns) or a person's input error.
  */
-import { isGrpcDeadlineError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError, type Client } from '@temporalio/client';
+import { isGrpcDeadlineError, ServiceError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError, type Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { UserError } from '../client/errors';
 
@@ -55,6 +55,8 @@ export function classify(err: unknown, pastDeadline = false): ActionFailure {
   }
   if (err instanceof UserError) return { kind: 'input', message: rejectionText('InvalidInput', err.message), field: fieldOf(err.message) };
   if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError || isGrpcDeadlineError(err) || pastDeadline) return { kind: 'busy', message: BUSY };
+  // E.g. "Failed to query Workflow" while a campaign continues as new: passing, so the person tries again.
+  if (err instanceof ServiceError) return { kind: 'busy', message: BUSY };
   const code = (err as { code?: number })?.code;
   // gRPC UNAVAILABLE (14): Temporal itself cannot be reached.
   if (code === 14 || code === 4) return { kind: 'busy', message: BUSY };

@@ -70,7 +70,8 @@ export function registerCampaignStartRoutes(app: FastifyInstance, ctx: AppContex
       if (err instanceof HolidayDataError) {
         const field = values.holidays === 'file' ? 'holidayFile' : 'holidays';
         const why = values.holidays === 'file' ? '节假日文件无法使用' : `系统内置数据中没有 ${year} 年的节假日安排，请上传节假日文件，或明确选择仅按周末计算`;
-        return fail(field, `${why}（${err.message.replace(/\/tmp\/rmc-holidays-[^/]+\//g, '')}）`);
+        // The CLI's flag hint after ';' means nothing on this page.
+        return fail(field, `${why}（${err.message.split(';')[0].replace(/\/tmp\/rmc-holidays-[^/]+\//g, '')}）`);
       }
       if (err instanceof CalendarError) return fail('year', `${year} 年的时间安排无法使用（${err.message}）`);
       throw err;
