@@ -1,4 +1,4 @@
-# The campaign worker (docker-compose.yml builds it). Needs a Temporal cluster and an SMTP server:
+# The campaign worker and the web console (docker-compose.yml builds it; the web service runs web/main.ts). Needs a Temporal cluster and an SMTP server:
 #   TEMPORAL_ADDRESS (and the other TEMPORAL_* settings of client/connection.ts), SMTP_URL.
 FROM node:20-bookworm-slim
 

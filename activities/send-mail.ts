@@ -46,7 +46,8 @@ export function sendMailActivity(mailer: Mailer) {
     const messageId = messageIdFor(input);
     const problem = addressProblem(input.to.email);
     if (problem) return { status: 'undeliverable', messageId, reason: problem };
-    const rendered = renderMail(input.template, input.to);
+    // Links point at the console's public address (the same PUBLIC_BASE_URL the web process uses).
+    const rendered = renderMail(input.template, input.to, process.env.PUBLIC_BASE_URL?.trim() || undefined);
     try {
       await mailer.send({
         to: { name: input.to.name, address: input.to.email!.trim() },

@@ -94,11 +94,13 @@ export async function applicationAction<N extends msg.ApplicationActionName>(
   committeeId: string,
   name: N,
   payload: msg.ApplicationActionInput<N>,
+  /** `updateId`: a repeated id (a double-submitted form) gets the first Update's result, one effect. */
+  opts: { updateId?: string } = {},
 ): Promise<msg.ActionResult> {
   const parsed = msg.applicationActionSchemas[name].safeParse(payload);
   if (!parsed.success) throw new UserError(`${name}: ${zodLine(parsed.error)}`);
   try {
-    return await client.workflow.getHandle(applicationWorkflowId(year, committeeId)).executeUpdate(UPDATE_OF[name] as typeof msg.recommendUpdate, { args: [payload as any] });
+    return await client.workflow.getHandle(applicationWorkflowId(year, committeeId)).executeUpdate(UPDATE_OF[name] as typeof msg.recommendUpdate, { args: [payload as any], updateId: opts.updateId });
   } catch (err: any) {
     if (err?.name !== 'WorkflowNotFoundError') throw err;
   }

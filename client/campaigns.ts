@@ -105,6 +105,16 @@ export async function campaignStatus(client: Client, year: number): Promise<Camp
   }
 }
 
+/** Applications as the campaign's registry has them (one Query, current with every accepted decision); `subdistrict` '' for all. */
+export async function campaignApplications(client: Client, year: number, subdistrict = ''): Promise<updates.RegistryRow[]> {
+  try {
+    return await client.workflow.getHandle(campaignWorkflowId(year)).query(updates.registryRowsQuery, subdistrict);
+  } catch (err: any) {
+    if (err?.name === 'WorkflowNotFoundError') throw new UserError(`no campaign for ${year}: start it with \`campaign start --year ${year}\``);
+    throw err;
+  }
+}
+
 /** The campaign's email: reminder settings, sent and queued counts, undeliverable addresses (also emailed to the bureau). */
 export async function campaignMailStatus(client: Client, year: number): Promise<MailStatus> {
   try {
@@ -126,12 +136,19 @@ const UPDATE_OF: Record<CampaignActionName, any> = {
 };
 
 /** Sends a campaign action as an Update: validated here first (zod), then by the workflow's validator. */
-export async function campaignAction<N extends CampaignActionName>(client: Client, year: number, name: N, payload: CampaignActionInput<N>) {
+export async function campaignAction<N extends CampaignActionName>(
+  client: Client,
+  year: number,
+  name: N,
+  payload: CampaignActionInput<N>,
+  /** `updateId`: a repeated id (a double-submitted form) gets the first Update's result, one effect. */
+  opts: { updateId?: string } = {},
+) {
   const parsed = campaignActionSchemas[name].safeParse(payload);
   if (!parsed.success) throw new UserError(`${name}: ${zodLine(parsed.error)}`);
   const handle = client.workflow.getHandle(campaignWorkflowId(year));
   try {
-    return (await handle.executeUpdate(UPDATE_OF[name], { args: [payload] })) as updates.CampaignActionResult;
+    return (await handle.executeUpdate(UPDATE_OF[name], { args: [payload], updateId: opts.updateId })) as updates.CampaignActionResult;
   } catch (err: any) {
     if (err?.name === 'WorkflowNotFoundError') throw new UserError(`no running campaign for ${year}`);
     throw err;

@@ -25,6 +25,7 @@ const YEAR = 2023;
 const SPEED = 210_000;
 const UI = 'http://127.0.0.1:8233';
 const MAIL = 'http://127.0.0.1:1080';
+const CONSOLE = (process.env.PUBLIC_BASE_URL || `http://127.0.0.1:${process.env.PORT || 3000}`).replace(/\/+$/, '');
 
 const say = (line: string) => console.log(`[demo] ${line}`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -104,7 +105,7 @@ function summary(outcome: DemoOutcome, emails: number | undefined): string {
   for (const r of outcome.revocations) lines.push(`  ${r}`);
   if (!outcome.revocations.length) lines.push('  —');
   lines.push(`Emails sent: ${emails ?? 'unknown (mail catcher not reachable)'}`);
-  lines.push('', `Temporal UI:  ${UI}/namespaces/default/workflows`, `Mail catcher: ${MAIL}`);
+  lines.push('', `Web console:  ${CONSOLE}`, `Temporal UI:  ${UI}/namespaces/default/workflows`, `Mail catcher: ${MAIL}`);
   return lines.join('\n');
 }
 

@@ -3,9 +3,8 @@
  * calls it at every start; docker-compose runs this file once after `temporal-init`:
  *   npx tsx scripts/kickoff-schedule.ts   (TEMPORAL_*, TASK_QUEUE, KICKOFF_MONTH/DAY/HOUR from the environment)
  */
-import { Client } from '@temporalio/client';
 import { formatBeijing } from '../domain/calendar';
-import { connectionOptionsFromEnv, createConnection, type TemporalConnectionConfig } from '../client/connection';
+import { clientOn, connectionOptionsFromEnv, createConnection, type TemporalConnectionConfig } from '../client/connection';
 import { ensureKickoffSchedule, kickoffTimeFromEnv, type KickoffScheduleConfig } from '../client/kickoff-schedule';
 import { KICKOFF_SCHEDULE_ID } from '../domain/kickoff';
 
@@ -17,7 +16,7 @@ export async function ensureKickoffScheduleOn(
   const time = config.time ?? kickoffTimeFromEnv(); // a bad KICKOFF_* fails here, before connecting
   const connection = await createConnection(temporal);
   try {
-    const client = new Client({ connection, namespace: temporal.namespace });
+    const client = clientOn(connection, temporal.namespace);
     const scheduleId = config.scheduleId ?? KICKOFF_SCHEDULE_ID;
     const how = await ensureKickoffSchedule(client, { ...config, time, scheduleId });
     const d = await client.schedule.getHandle(scheduleId).describe();

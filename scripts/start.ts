@@ -27,6 +27,8 @@ const MAIL_DIR = process.env.MAIL_DIR ? resolve(process.env.MAIL_DIR) : join(DAT
 const READY_TIMEOUT_MS = 120_000;
 const DEV_SERVER_CHILD = '--dev-server-child';
 const WORKER_READY_WAIT_MS = 90_000;
+const WEB_PORT = Number(process.env.PORT || 3000);
+const WEB_URL = (process.env.PUBLIC_BASE_URL || `http://${HOST}:${WEB_PORT}`).replace(/\/+$/, '');
 
 const log = (msg: string) => console.log(`[start] ${msg}`);
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -124,7 +126,7 @@ async function main(): Promise<void> {
         '(another `npm start`?). Stop it first (Ctrl-C in its terminal); not starting a second one.',
     );
   }
-  const needed: [string, number][] = [['mail catcher SMTP', PORTS.smtp], ['mail catcher web', PORTS.mailWeb]];
+  const needed: [string, number][] = [['mail catcher SMTP', PORTS.smtp], ['mail catcher web', PORTS.mailWeb], ['web console', WEB_PORT]];
   if (!external) needed.unshift(['Temporal Web UI', PORTS.ui]);
   for (const [what, port] of needed) {
     if (await portAnswers(port)) throw new StartError(`Port ${port} (${what}) is already in use on ${HOST}; free it and retry.`);
@@ -200,6 +202,8 @@ async function main(): Promise<void> {
     // 2. The worker, once Temporal and SMTP answer.
     const workerEnv = {
       SMTP_URL: `smtp://${HOST}:${PORTS.smtp}`,
+      // Emails link to the console's pages.
+      PUBLIC_BASE_URL: WEB_URL,
       ...(external ? {} : { TEMPORAL_ADDRESS: address, TEMPORAL_NAMESPACE: temporal.namespace }),
     };
     let workerReady = () => {};
@@ -211,6 +215,10 @@ async function main(): Promise<void> {
     const timedOut = await whileAlive(Promise.race([polling.then(() => false), sleep(WORKER_READY_WAIT_MS).then(() => true)]));
     if (timedOut) log(`the worker has not said it is polling after ${WORKER_READY_WAIT_MS / 1000} s; going on`);
 
+    // 3. The web console (web/main.ts), on the same Temporal and SMTP as the worker.
+    start('web', process.execPath, tsxArgs(join(ROOT, 'web', 'main.ts')), { ...workerEnv, PORT: String(WEB_PORT) });
+    await whileAlive(waitForHttp(`http://${HOST}:${WEB_PORT}/healthz`, 60_000));
+
     printBanner(external, describeTarget(temporal), temporal.namespace);
   } catch (err) {
     if (stopping) return;
@@ -218,7 +226,7 @@ async function main(): Promise<void> {
     await shutdown(1);
   }
 
-  // 3. Supervise: any child dying on its own brings the stack down.
+  // 4. Supervise: any child dying on its own brings the stack down.
   const { child, info } = await firstExit(children);
   if (stopping) return;
   console.error(`[start] ${child.name} exited unexpectedly (${describeExit(info)}); stopping the rest.`);
@@ -234,6 +242,7 @@ function printBanner(external: boolean, target: string, namespace: string): void
   const lines = [
     '',
     "══ Red Model Owners' Committee campaign — the stack is up ══",
+    `   Web console      ${WEB_URL}   (sign in with a directory email; the link arrives in the mail catcher)`,
     `   Temporal gRPC    ${target}`,
     `   Temporal Web UI  ${ui}`,
     `   Mail catcher     http://${HOST}:${PORTS.mailWeb}   (SMTP smtp://${HOST}:${PORTS.smtp})`,

@@ -7,6 +7,7 @@ export * from './types';
 export { renderNotice } from './notices';
 export { renderReminder, describeItem, REMINDER_TEXT } from './reminders';
 
-export function renderMail(template: MailTemplate, to: Recipient): RenderedMail {
-  return template.type === 'reminder' ? renderReminder(template, to) : renderNotice(template, to);
+/** `consoleUrl`: the web console's public address; every action in an email is a link to its page there. */
+export function renderMail(template: MailTemplate, to: Recipient, consoleUrl?: string): RenderedMail {
+  return template.type === 'reminder' ? renderReminder(template, to, consoleUrl) : renderNotice(template, to, consoleUrl);
 }

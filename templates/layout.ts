@@ -18,8 +18,18 @@ export const ROLE_LABELS: Record<RecipientRole, string> = {
   committee: '业委会',
 };
 
-/** The exact command to run, as the README and `npm run cli -- help` spell it. */
+/** A CLI command line, for developer-facing text only: emails link to the console instead. */
 export const cli = (...args: string[]): string => `npm run cli -- ${args.join(' ')}`;
+
+/** Where emails send people: the web console (PUBLIC_BASE_URL of the web process), where they sign in and act. */
+export const DEFAULT_CONSOLE_URL = 'http://127.0.0.1:3000';
+
+/** A page of the console where the reader acts, e.g. consoleLink(base, '/subdistrict/confirm-list'). */
+export interface ConsoleLink {
+  text: string;
+  href: string;
+}
+export const consoleLink = (base: string, path: string, text: string): ConsoleLink => ({ text, href: `${base.replace(/\/+$/, '')}${path}` });
 
 export function committeeLabel(c: CommitteeRef): string {
   const where = [c.committeeId, c.subdistrict].filter(Boolean).join('，');
@@ -33,8 +43,9 @@ export function escapeHtml(s: string): string {
 /** One block of the body: a paragraph, a numbered list of entries (title + command lines), or plain lines. */
 export type Block =
   | { p: string }
-  | { list: { title: string; lines?: string[]; commands?: string[] }[] }
-  | { commands: string[]; label?: string };
+  | { list: { title: string; lines?: string[]; commands?: string[]; links?: ConsoleLink[] }[] }
+  | { commands: string[]; label?: string }
+  | { links: ConsoleLink[]; label?: string };
 
 export function greeting(to: Recipient): string {
   return `${to.name}（${ROLE_LABELS[to.role]}）您好：`;
@@ -53,6 +64,7 @@ export function render(subject: string, to: Recipient, blocks: Block[]): Rendere
     const box = (x: string) => `<code style="background:#f4f4f4; padding:2px 4px; font-family: monospace;">${escapeHtml(x)}</code>`;
     return m ? `${escapeHtml(m[1])}：${box(m[2])}` : box(c);
   };
+  const anchor = (l: ConsoleLink) => `<a href="${escapeHtml(l.href)}">${escapeHtml(l.text)}</a>`;
   for (const b of blocks) {
     if ('p' in b) {
       text.push(b.p, '');
@@ -62,15 +74,22 @@ export function render(subject: string, to: Recipient, blocks: Block[]): Rendere
         text.push(`${i + 1}. ${e.title}`);
         for (const l of e.lines ?? []) text.push(`   ${l}`);
         for (const c of e.commands ?? []) text.push(`   ${c}`);
+        for (const l of e.links ?? []) text.push(`   ${l.text}：${l.href}`);
       });
       text.push('');
       html.push('<ol>');
       for (const e of b.list) {
         const lines = (e.lines ?? []).map((l) => `<br>${escapeHtml(l)}`).join('');
         const cmds = (e.commands ?? []).map((c) => `<br>${code(c)}`).join('');
-        html.push(`<li><strong>${escapeHtml(e.title)}</strong>${lines}${cmds}</li>`);
+        const links = (e.links ?? []).map((l) => `<br>${anchor(l)}`).join('');
+        html.push(`<li><strong>${escapeHtml(e.title)}</strong>${lines}${cmds}${links}</li>`);
       }
       html.push('</ol>');
+    } else if ('links' in b) {
+      if (b.label) text.push(b.label);
+      for (const l of b.links) text.push(`   ${l.text}：${l.href}`);
+      text.push('');
+      html.push(`<p>${b.label ? `${escapeHtml(b.label)}<br>` : ''}${b.links.map(anchor).join('<br>')}</p>`);
     } else {
       if (b.label) text.push(b.label);
       for (const c of b.commands) text.push(`   ${c}`);

@@ -1,9 +1,11 @@
 /** Phase notices: campaign opened, draft list published, final list, revocation; plus the bureau's reports. */
-import { cli, committeeLabel, deadlineText, instantText, render, type Block } from './layout';
+import { committeeLabel, consoleLink, deadlineText, DEFAULT_CONSOLE_URL, instantText, render, type Block } from './layout';
+import { progressLink } from './reminders';
 import type { NoticeMail, Recipient, RenderedMail } from './types';
 import { renderKickoffFailed } from './kickoff';
 
-export function renderNotice(mail: NoticeMail, to: Recipient): RenderedMail {
+export function renderNotice(mail: NoticeMail, to: Recipient, base = DEFAULT_CONSOLE_URL): RenderedMail {
+  const inbox = [consoleLink(base, '/inbox', '在工作台“我的待办”中办理')];
   switch (mail.notice) {
     case 'campaign-opened': {
       const w = mail.windows;
@@ -19,8 +21,9 @@ export function renderNotice(mail: NoticeMail, to: Recipient): RenderedMail {
           ],
         },
       ];
-      if (to.role === 'subdistrict') blocks.push({ p: '请各街镇做好宣传发动，组织辖区业委会申报。业委会申报命令：' }, { commands: [cli('application submit', `--year ${mail.year}`, '--as <业委会编号>', '--form <推荐表.json>')] });
-      blocks.push({ label: '查看评选进度：', commands: [cli('campaign status', `--year ${mail.year}`)] });
+      if (to.role === 'subdistrict') blocks.push({ p: '请各街镇做好宣传发动，组织辖区业委会申报。业委会用名录中登记的邮箱登录工作台，在线填写推荐表：' }, { links: [consoleLink(base, '/', '红色示范业委会评选工作台')] });
+      if (to.role === 'committee') blocks.push({ p: '贵业委会可用名录中登记的邮箱登录工作台，在线填写推荐表：' }, { links: [consoleLink(base, '/application/new', '填写推荐表')] });
+      blocks.push({ label: '查看评选进度：', links: [progressLink(to, base)] });
       return render(`${mail.year}年红色示范业委会创建评选工作启动`, to, blocks);
     }
     case 'draft-published': {
@@ -28,8 +31,7 @@ export function renderNotice(mail: NoticeMail, to: Recipient): RenderedMail {
         { p: `${mail.year}年红色示范业委会拟表彰名单已由评选团确定，现予公示，公示期至 ${deadlineText(mail.publicityEnds)}。拟表彰名单（按排序）：` },
         { list: mail.ranking.map((c) => ({ title: committeeLabel(c) })) },
         { p: `排序规则：${mail.tieBreakRule}` },
-        { p: '公示期间，任何单位和个人可实名提出异议（单位提出的须加盖公章），并提供联系方式和理由：' },
-        { commands: [cli('objection file', `--year ${mail.year}`, '--committee <业委会编号>', '--name "<姓名>"', '--contact "<联系方式>"', '--grounds "<异议理由>"')] },
+        { p: '公示期间，任何单位和个人可实名向长宁区房管局提出异议（单位提出的须加盖公章），并提供联系方式和理由。' },
       ];
       return render(`${mail.year}年红色示范业委会拟表彰名单公示（至 ${deadlineText(mail.publicityEnds)}）`, to, blocks);
     }
@@ -45,9 +47,7 @@ export function renderNotice(mail: NoticeMail, to: Recipient): RenderedMail {
     case 'panel-overdue': {
       const blocks: Block[] = [
         { p: `专家评审期已于 ${deadlineText(mail.inspectionCloses)} 结束，评选团尚未确定拟表彰名单（已完成专项检查 ${mail.inspected} 家）。评选工作暂停，系统不会自行选定名单。` },
-        { label: to.role === 'panel' ? '请评选团尽快定稿：' : '请督促评选团定稿，或延长专家评审期：', commands: to.role === 'panel'
-          ? [cli('panel finalize', `--year ${mail.year}`, `--as ${to.id}`, '--ranking <业委会编号1,编号2,…>', '--tie-break-rule "<总分相同时的排序规则>"')]
-          : [cli('campaign extend', `--year ${mail.year}`, `--as ${to.id}`, '--window inspection', '--until <YYYY-MM-DD>')] },
+        { label: to.role === 'panel' ? '请评选团尽快定稿：' : '请督促评选团定稿，或延长专家评审期：', links: to.role === 'bureau' ? [consoleLink(base, '/dashboard', '在评选看板中延长专家评审期')] : inbox },
       ];
       return render(`${mail.year}年专家评审期已结束，拟表彰名单尚未确定`, to, blocks);
     }
@@ -58,8 +58,7 @@ export function renderNotice(mail: NoticeMail, to: Recipient): RenderedMail {
         { p: `撤销原因：${mail.reason}` },
       ];
       if (to.role === 'subdistrict') {
-        blocks.push({ p: '请街镇收回铭牌和奖状，收回后确认：' });
-        if (mail.recoverCommand) blocks.push({ commands: [mail.recoverCommand] });
+        blocks.push({ p: '请街镇收回铭牌和奖状，收回后确认：' }, { links: inbox });
       } else if (to.role === 'committee') {
         blocks.push({ p: '请将铭牌和奖状交还所在街镇。撤销后，贵业委会可在以后年度重新参加评选。' });
       }
@@ -79,7 +78,7 @@ export function renderNotice(mail: NoticeMail, to: Recipient): RenderedMail {
         },
       ];
       if (mail.total > mail.entries.length) blocks.push({ p: `另有 ${mail.total - mail.entries.length} 封未列出，详见评选状态。` });
-      blocks.push({ label: '查看评选状态：', commands: [cli('campaign status', `--year ${mail.year}`)] });
+      blocks.push({ label: '查看评选状态：', links: [consoleLink(base, '/dashboard', '评选看板')] });
       return render(`${mail.year}年评选邮件投递失败报告（${mail.total} 封）`, to, blocks);
     }
   }

@@ -1,5 +1,5 @@
-/** Deadline reminders: one email per recipient per reminder, naming every pending item and the command for it. */
-import { cli, committeeLabel, deadlineText, instantText, render, type Block } from './layout';
+/** Deadline reminders: one email per recipient per reminder, naming every pending item and the console page where it is done. */
+import { committeeLabel, consoleLink, deadlineText, DEFAULT_CONSOLE_URL, instantText, render, type Block, type ConsoleLink } from './layout';
 import type { PendingItem, Recipient, ReminderKind, ReminderMail, RenderedMail } from './types';
 
 /** What is due, per kind: the subject's noun, the intro, and what happens when it is missed. */
@@ -51,81 +51,59 @@ export const REMINDER_TEXT: Record<ReminderKind, { due: string; intro: string; m
   },
 };
 
-/** The item's title, detail lines and the exact commands that clear it, for this recipient. */
-export function describeItem(item: PendingItem, to: Recipient, year: number): { title: string; lines?: string[]; commands?: string[] } {
-  const y = `--year ${year}`;
-  const as = `--as ${to.id}`;
+/** The item's title, detail lines and the console page where this recipient clears it. */
+export function describeItem(item: PendingItem, to: Recipient, year: number, base = DEFAULT_CONSOLE_URL): { title: string; lines?: string[]; links?: ConsoleLink[] } {
+  const page = (path: string, text: string) => [consoleLink(base, path, text)];
+  const application = (id: string) => `/applications/${encodeURIComponent(id)}`;
+  // Pages not yet in the console (inspection, panel, 复评) are reached from 我的待办.
+  const inbox = page('/inbox', '在工作台“我的待办”中办理');
+  const dashboard = page('/dashboard', '在评选看板中办理');
   switch (item.action) {
     case 'paper-form':
       return {
         title: `【纸质推荐表未收到】${committeeLabel(item)}`,
-        lines: ['请将纸质推荐表一式两份送交长宁区房管局。查询申报状态：'],
-        commands: [cli('application show', y, `--committee ${item.committeeId}`)],
+        lines: ['请将纸质推荐表一式两份送交长宁区房管局，收到后由区房管局登记。'],
+        links: page(application(item.committeeId), '查看申报状态'),
       };
     case 'decide':
-      return {
-        title: `【待作出推荐决定】${committeeLabel(item)}`,
-        commands: [
-          `推荐：${cli('subdistrict recommend', y, `--committee ${item.committeeId}`, as)}`,
-          `不予推荐：${cli('subdistrict reject', y, `--committee ${item.committeeId}`, as, '--reason "<不予推荐的理由>"')}`,
-        ],
-      };
+      return { title: `【待作出推荐决定】${committeeLabel(item)}`, links: page(application(item.committeeId), '推荐或不予推荐') };
     case 'confirm-list':
       return {
         title: `【待确认推荐名单】${item.subdistrict}（已推荐 ${item.recommended} 家${item.undecided ? `，尚有 ${item.undecided} 家未决定，须先作出决定` : ''}）`,
-        commands: [cli('subdistrict confirm-list', y, as)],
+        links: page('/subdistrict/confirm-list', '确认推荐名单'),
       };
     case 'inspect':
-      return {
-        title: `【待专项检查】${committeeLabel(item)}`,
-        commands: [
-          cli(
-            'inspection record',
-            y,
-            `--committee ${item.committeeId}`,
-            as,
-            '--scores <党建引领好,制度执行好,自身建设好,作用发挥好,群众评价好>',
-            '--inspector "<检查人员姓名>"',
-            '--date <YYYY-MM-DD>',
-          ),
-        ],
-      };
+      return { title: `【待专项检查】${committeeLabel(item)}`, lines: ['请录入五项得分（党建引领好、制度执行好、自身建设好、作用发挥好、群众评价好）、检查人员和检查日期。'], links: inbox };
     case 'finalize':
-      return {
-        title: `【待确定拟表彰名单】已完成专项检查 ${item.inspected} 家，表彰名额 ${item.quota} 家`,
-        commands: [cli('panel finalize', y, as, '--ranking <业委会编号1,编号2,…>', '--tie-break-rule "<总分相同时的排序规则>"')],
-      };
+      return { title: `【待确定拟表彰名单】已完成专项检查 ${item.inspected} 家，表彰名额 ${item.quota} 家`, links: inbox };
     case 'panel-overdue':
       return {
         title: `【评选团逾期未定稿】专家评审期已于 ${deadlineText(item.inspectionCloses)} 结束`,
-        lines: ['请督促评选团定稿，或延长专家评审期：'],
-        commands: [cli('campaign status', y), cli('campaign extend', y, as, '--window inspection', '--until <YYYY-MM-DD>')],
+        lines: ['请督促评选团定稿，或延长专家评审期。'],
+        links: to.role === 'bureau' ? dashboard : inbox,
       };
     case 'resolve-objection':
       return {
         title: `【待处理异议 ${item.objectionId}】针对 ${committeeLabel(item)}`,
         lines: [`受理时间：${instantText(item.filedAt)}`, `异议理由：${item.grounds.length > 200 ? `${item.grounds.slice(0, 200)}…` : item.grounds}`],
-        commands: [cli('objection resolve', y, `--objection ${item.objectionId}`, as, '--outcome upheld|dismissed', '--reason "<核查结论>"')],
+        links: dashboard,
       };
     case 'confirm-final':
       return {
         title: `【待确认最终名单】公示名单 ${item.listed} 家，公示期至 ${deadlineText(item.publicityEnds)}`,
-        lines: ['公示期满且异议全部处理后确认：'],
-        commands: [cli('campaign confirm', y, as)],
+        lines: ['公示期满且异议全部处理后确认。'],
+        links: dashboard,
       };
     case 'submit-materials':
-      return { title: `【复评材料未提交】${committeeLabel(item)}`, commands: [item.command] };
+      return { title: `【复评材料未提交】${committeeLabel(item)}`, links: inbox };
     case 'review-reevaluation':
       return {
         title: `【待复评初审】${committeeLabel(item)}`,
-        lines: ['根据专项检查结果确认列入复评名单并报区房管局；或依年度规范化评价成绩取消其复评资格：'],
-        commands: [
-          item.command,
-          cli('reevaluation cancel-eligibility', `--year ${year}`, `--committee ${item.committeeId}`, `--as ${to.id}`, '--standardisation-score <成绩>', '--reason "<取消理由>"'),
-        ],
+        lines: ['根据专项检查结果确认列入复评名单并报区房管局；或依年度规范化评价成绩取消其复评资格。'],
+        links: inbox,
       };
     case 'recover-nameplate':
-      return { title: `【待收回铭牌与奖状】${committeeLabel(item)}（称号于 ${instantText(item.revokedAt)} 撤销）`, commands: [item.command] };
+      return { title: `【待收回铭牌与奖状】${committeeLabel(item)}（称号于 ${instantText(item.revokedAt)} 撤销）`, links: inbox };
   }
 }
 
@@ -135,7 +113,7 @@ function when(mail: ReminderMail): string {
   return `距截止还有 ${mail.offset} 个工作日`;
 }
 
-export function renderReminder(mail: ReminderMail, to: Recipient): RenderedMail {
+export function renderReminder(mail: ReminderMail, to: Recipient, base = DEFAULT_CONSOLE_URL): RenderedMail {
   const t = REMINDER_TEXT[mail.kind];
   const n = mail.items.length;
   const deadline = mail.offset === null ? '' : `，截止 ${deadlineText(mail.deadline)}`;
@@ -146,12 +124,18 @@ export function renderReminder(mail: ReminderMail, to: Recipient): RenderedMail 
       : `${t.intro}。截止时间：${deadlineText(mail.deadline)}，${when(mail)}。共 ${n} 项：`;
   const blocks: Block[] = [
     { p: head },
-    { list: mail.items.map((item) => describeItem(item, to, mail.year)) },
+    { list: mail.items.map((item) => describeItem(item, to, mail.year, base)) },
     { p: t.missed },
     { p: '已办理的事项不会再出现在提醒中；如本邮件发出后您已办理，请忽略。' },
   ];
-  // Titles and re-evaluations are not the selection: their items carry their own commands.
+  // Titles and re-evaluations are not the selection: no campaign progress link there.
   const selection = mail.kind !== 'reevaluation-review' && mail.kind !== 'recovery';
-  if (to.role !== 'committee' && selection) blocks.push({ label: '查看评选进度：', commands: [cli('campaign status', `--year ${mail.year}`)] });
+  if (to.role !== 'committee' && selection) blocks.push({ label: '查看评选进度：', links: [progressLink(to, base)] });
+  blocks.push({ p: `登录方式：打开工作台 ${base.replace(/\/+$/, '')}/ ，输入您在名录中登记的工作邮箱，点击邮件中的登录链接即可。` });
   return render(subject, to, blocks);
+}
+
+/** The bureau follows the campaign on its dashboard; everyone else on 我的待办. */
+export function progressLink(to: Recipient, base: string): ConsoleLink {
+  return to.role === 'bureau' ? consoleLink(base, '/dashboard', '评选看板') : consoleLink(base, '/inbox', '我的待办');
 }

@@ -8,7 +8,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { Client, Connection, type ScheduleHandle } from '@temporalio/client';
+import { Connection, type Client, type ScheduleHandle } from '@temporalio/client';
+import { clientOn } from '../client/connection';
 import { msToTs } from '@temporalio/common/lib/time';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import { createMailer, type Mailer } from '../activities/mailer';
@@ -60,7 +61,7 @@ async function isolated(name: string): Promise<{ client: Client; namespace: stri
   await connection.workflowService.registerNamespace({ namespace, workflowExecutionRetentionPeriod: msToTs('1 day') });
   await eventually(() => connection.workflowService.describeNamespace({ namespace }));
   await ensureSearchAttributes(connection, namespace);
-  const client = new Client({ connection, namespace });
+  const client = clientOn(connection, namespace);
   const taskQueue = uniqueTaskQueue('kickoff');
   const native = await NativeConnection.connect({ address });
   const worker: Worker = await createWorker({

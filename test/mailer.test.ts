@@ -42,7 +42,7 @@ describe('sendMail', () => {
     expect(m.to).toBe('official-huayang@example.org');
     expect(m.from).toBe('"长宁区房管局红色业委会评选工作组" <red-model@example.org>');
     expect(m.subject).toContain('街镇推荐遴选截止提醒');
-    expect(m.text).toContain('npm run cli -- subdistrict confirm-list --year 2023 --as official-huayang');
+    expect(m.text).toContain('确认推荐名单：http://127.0.0.1:3000/subdistrict/confirm-list');
     expect(m.html).toContain('<ol>');
     expect(m.headers['x-red-model-scheduled']).toBe('2023-07-20T01:00:00.000Z');
     expect(smtp.connections()).toBe(1); // the pool kept one connection for all three

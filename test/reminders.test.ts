@@ -211,10 +211,11 @@ describe('reminders through a whole round (time-skipping, 2023 shape, real SMTP)
     for (const id of ['huayang-001', 'huayang-002', 'huayang-003']) {
       const name = directory.committees.find((c) => c.id === id)!.name;
       expect(huayangMail.text).toContain(`【待作出推荐决定】${name}（${id}，${HUAYANG}）`);
-      expect(huayangMail.text).toContain(`npm run cli -- subdistrict recommend --year 2023 --committee ${id} --as ${official(HUAYANG)}`);
+      expect(huayangMail.text).toContain(`推荐或不予推荐：http://127.0.0.1:3000/applications/${id}`);
       expect(huayangMail.html).toContain(`${name}（${id}，${HUAYANG}）`);
     }
-    expect(huayangMail.text).toContain(`npm run cli -- subdistrict confirm-list --year 2023 --as ${official(HUAYANG)}`);
+    expect(huayangMail.text).toContain('确认推荐名单：http://127.0.0.1:3000/subdistrict/confirm-list');
+    expect(huayangMail.text).not.toContain('npm run');
     const xinhuaMail = jul20.find((s) => s.to === emailOf(official(XINHUA)))!.mail;
     expect(xinhuaMail.subject).toContain('您有 3 项待办');
     expect(xinhuaMail.text).not.toContain('xinhua-001（');
@@ -272,7 +273,8 @@ describe('reminders through a whole round (time-skipping, 2023 shape, real SMTP)
     const oct25 = await next(2);
     expect(recipients(oct25)).toEqual(addresses(people('bureau')));
     onTime(oct25, '2023-10-25T01:00:00.000Z');
-    expect(oct25[0].mail.text).toContain(`npm run cli -- objection resolve --year 2023 --objection ${objectionId}`);
+    expect(oct25[0].mail.text).toContain(`【待处理异议 ${objectionId}】`);
+    expect(oct25[0].mail.text).toContain('在评选看板中办理：http://127.0.0.1:3000/dashboard');
     await campaignAction(client, 2023, 'resolveObjection', { actor: 'bureau-lu', objectionId: objectionId!, outcome: 'dismissed', reason: '经核查，换届程序符合规定' });
 
     // Nothing until the final-confirmation reminder on Nov 21; confirmed on Nov 22: the final list goes out.
@@ -281,7 +283,8 @@ describe('reminders through a whole round (time-skipping, 2023 shape, real SMTP)
     expect(recipients(nov21)).toEqual(addresses(people('bureau')));
     expect(nov21.map((s) => s.kind)).toEqual(['final', 'final']);
     onTime(nov21, '2023-11-21T01:00:00.000Z');
-    expect(nov21[0].mail.text).toContain('npm run cli -- campaign confirm --year 2023 --as');
+    expect(nov21[0].mail.text).toContain('【待确认最终名单】');
+    expect(nov21[0].mail.text).not.toContain('npm run');
     await sleepUntil(r, '2023-11-22T02:00:00Z');
     await campaignAction(client, 2023, 'confirmFinal', { actor: 'bureau-lu' });
     const result = await campaign.result();

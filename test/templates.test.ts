@@ -1,4 +1,4 @@
-/** The email templates: Simplified Chinese, plain text and HTML, Beijing-time deadlines, every item and its exact command. */
+/** The email templates: Simplified Chinese, plain text and HTML, Beijing-time deadlines, every item and the console page where it is done. */
 import { describe, expect, it } from 'vitest';
 import { renderMail, type MailTemplate, type PendingItem, type Recipient } from '../templates';
 
@@ -19,7 +19,7 @@ const reminder = (kind: Extract<MailTemplate, { type: 'reminder' }>['kind'], ite
 });
 
 describe('reminder templates', () => {
-  it('names every pending item of a 街镇 official with the exact commands, in text and HTML', () => {
+  it('names every pending item of a 街镇 official with the console page for it, in text and HTML', () => {
     const items: PendingItem[] = Array.from({ length: 12 }, (_, i) => ({
       action: 'decide' as const,
       committeeId: `huayang-${String(i + 1).padStart(3, '0')}`,
@@ -32,36 +32,35 @@ describe('reminder templates', () => {
     expect(mail.subject).toBe('【红色示范业委会】2023年街镇推荐遴选截止提醒：您有 13 项待办，截止 2023-07-31 24:00（北京时间）');
     expect(mail.text).toContain('李建华（街镇）您好：');
     expect(mail.text).toContain('截止时间：2023-07-31 24:00（北京时间），距截止还有 7 个工作日。共 13 项：');
-    expect(mail.html).toContain('推荐：<code');
+    expect(mail.html).toContain('<a href="http://127.0.0.1:3000/applications/huayang-001">推荐或不予推荐</a>');
     for (let i = 1; i <= 12; i++) {
       const id = `huayang-${String(i).padStart(3, '0')}`;
       expect(mail.text).toContain(`${i}. 【待作出推荐决定】测试${i}苑业主委员会（${id}，华阳路街道）`);
-      expect(mail.text).toContain(`推荐：npm run cli -- subdistrict recommend --year 2023 --committee ${id} --as official-huayang`);
-      expect(mail.text).toContain(`不予推荐：npm run cli -- subdistrict reject --year 2023 --committee ${id} --as official-huayang --reason "<不予推荐的理由>"`);
+      expect(mail.text).toContain(`推荐或不予推荐：http://127.0.0.1:3000/applications/${id}`);
       expect(mail.html).toContain(`测试${i}苑业主委员会（${id}，华阳路街道）`);
     }
     expect(mail.text).toContain('13. 【待确认推荐名单】华阳路街道（已推荐 0 家，尚有 12 家未决定，须先作出决定）');
-    expect(mail.text).toContain('npm run cli -- subdistrict confirm-list --year 2023 --as official-huayang');
-    expect(mail.text).toContain('npm run cli -- campaign status --year 2023');
-    // HTML: the same content, escaped; placeholders like <不予推荐的理由> are not tags.
+    expect(mail.text).toContain('确认推荐名单：http://127.0.0.1:3000/subdistrict/confirm-list');
+    expect(mail.text).toContain('我的待办：http://127.0.0.1:3000/inbox');
+    expect(mail.text).not.toContain('npm run');
     expect(mail.html).toMatch(/^<!doctype html><html lang="zh-CN">/);
-    expect(mail.html).toContain('--reason &quot;&lt;不予推荐的理由&gt;&quot;');
-    expect(mail.html).not.toContain('<不予推荐的理由>');
+    // The links are built from the console's configured address.
+    expect(renderMail(reminder('review', items), official, 'https://rm.example.gov.cn/').text).toContain('https://rm.example.gov.cn/subdistrict/confirm-list');
     expect((mail.html.match(/<li>/g) ?? []).length).toBe(13);
   });
 
-  it('renders the inspection, panel, objection and final reminders with their commands', () => {
+  it('renders the inspection, panel, objection and final reminders with console links and no command', () => {
     const OCT31 = '2023-10-31T16:00:00.000Z';
     const insp = renderMail(reminder('inspection', [{ action: 'inspect', committeeId: 'xinhua-003', committeeName: '安宁花园业主委员会', subdistrict: '新华路街道' }], 3, OCT31), inspector);
     expect(insp.subject).toContain('专项检查截止提醒：您有 1 项待办，截止 2023-10-31 24:00（北京时间）');
-    expect(insp.text).toContain(
-      'npm run cli -- inspection record --year 2023 --committee xinhua-003 --as inspector-1 --scores <党建引领好,制度执行好,自身建设好,作用发挥好,群众评价好> --inspector "<检查人员姓名>" --date <YYYY-MM-DD>',
-    );
+    expect(insp.text).toContain('在工作台“我的待办”中办理：http://127.0.0.1:3000/inbox');
+    expect(insp.text).not.toContain('npm run');
     expect(insp.text).toContain('距截止还有 3 个工作日');
 
     const panel = renderMail(reminder('panel', [{ action: 'finalize', inspected: 18, quota: 5 }], 1, OCT31), chair);
     expect(panel.text).toContain('【待确定拟表彰名单】已完成专项检查 18 家，表彰名额 5 家');
-    expect(panel.text).toContain('npm run cli -- panel finalize --year 2023 --as panel-chair --ranking <业委会编号1,编号2,…> --tie-break-rule "<总分相同时的排序规则>"');
+    expect(panel.text).toContain('http://127.0.0.1:3000/inbox');
+    expect(panel.text).not.toContain('npm run');
 
     const obj = renderMail(
       reminder('objections', [
@@ -71,7 +70,7 @@ describe('reminder templates', () => {
     );
     expect(obj.subject).toContain('公示期结束提醒：您有 1 项待办，截止 2023-10-07 24:00（北京时间）');
     expect(obj.text).toContain('受理时间：2023-09-26 10:00（北京时间）');
-    expect(obj.text).toContain('npm run cli -- objection resolve --year 2023 --objection obj-1 --as bureau-lu --outcome upheld|dismissed --reason "<核查结论>"');
+    expect(obj.text).toContain('在评选看板中办理：http://127.0.0.1:3000/dashboard');
 
     const fin = renderMail(
       reminder('final', [
@@ -81,30 +80,34 @@ describe('reminder templates', () => {
       bureau,
     );
     expect(fin.text).toContain('今天截止');
-    expect(fin.text).toContain('npm run cli -- campaign extend --year 2023 --as bureau-lu --window inspection --until <YYYY-MM-DD>');
-    expect(fin.text).toContain('npm run cli -- campaign confirm --year 2023 --as bureau-lu');
+    expect(fin.text).toContain('在评选看板中办理：http://127.0.0.1:3000/dashboard');
+    expect(fin.text).toContain('评选看板：http://127.0.0.1:3000/dashboard');
+    expect(fin.text).not.toContain('npm run');
   });
 
-  it('tells a committee how to get its paper form recorded, without a command it cannot run', () => {
+  it('tells a committee how to get its paper form recorded, with a link to its application', () => {
     const mail = renderMail(reminder('paper-form', [{ action: 'paper-form', committeeId: 'huayang-001', committeeName: '和福锦苑业主委员会', subdistrict: '华阳路街道' }], 1, '2023-05-31T16:00:00.000Z'), committee);
     expect(mail.subject).toBe('【红色示范业委会】2023年纸质推荐表报送截止提醒：您有 1 项待办，截止 2023-05-31 24:00（北京时间）');
     expect(mail.text).toContain('和福锦苑业主委员会（业委会）您好：');
     expect(mail.text).toContain('纸质推荐表一式两份送交长宁区房管局');
-    expect(mail.text).toContain('npm run cli -- application show --year 2023 --committee huayang-001');
-    expect(mail.text).not.toContain('campaign status');
+    expect(mail.text).toContain('查看申报状态：http://127.0.0.1:3000/applications/huayang-001');
+    expect(mail.text).not.toContain('npm run');
+    expect(mail.text).not.toContain('/dashboard');
   });
 
-  it('renders weekly recovery reminders and re-evaluation items with the caller\'s commands', () => {
+  it('renders weekly recovery reminders and re-evaluation items with a link, never the command they carry', () => {
     const weekly = renderMail(
       reminder('recovery', [{ action: 'recover-nameplate', committeeId: 'huayang-001', committeeName: '和福锦苑业主委员会', revokedAt: '2024-10-20T02:00:00.000Z', command: 'npm run cli -- title recover --committee huayang-001 --as official-huayang' }], null, '2024-10-28T01:00:00.000Z'),
       official,
     );
     expect(weekly.subject).toBe('【红色示范业委会】2023年铭牌与奖状收回提醒：您有 1 项待办');
     expect(weekly.text).toContain('（每周提醒）');
-    expect(weekly.text).toContain('npm run cli -- title recover --committee huayang-001 --as official-huayang');
+    expect(weekly.text).toContain('http://127.0.0.1:3000/inbox');
+    expect(weekly.text).not.toContain('npm run');
     const materials = renderMail(reminder('reevaluation-materials', [{ action: 'submit-materials', committeeId: 'huayang-001', command: 'npm run cli -- reevaluation submit --year 2023 --as huayang-001' }], 3, '2023-09-30T16:00:00.000Z'), committee);
     expect(materials.subject).toContain('复评材料提交截止提醒');
-    expect(materials.text).toContain('npm run cli -- reevaluation submit --year 2023 --as huayang-001');
+    expect(materials.text).toContain('http://127.0.0.1:3000/inbox');
+    expect(materials.text).not.toContain('npm run');
   });
 });
 
@@ -132,7 +135,8 @@ describe('notice templates', () => {
     expect(mail.text).toContain('宣传发动与申报：2023-04-01 00:00（北京时间） 起，至 2023-05-31 24:00（北京时间） 止');
     expect(mail.text).toContain('街镇推荐遴选：2023-06-01 00:00（北京时间） 起，至 2023-07-31 24:00（北京时间） 止');
     expect(mail.text).toContain('公示 5 个工作日');
-    expect(mail.text).toContain('npm run cli -- application submit --year 2023 --as <业委会编号> --form <推荐表.json>');
+    expect(mail.text).toContain('红色示范业委会评选工作台：http://127.0.0.1:3000/');
+    expect(mail.text).not.toContain('npm run');
   });
 
   it('publishes the draft list with how to object, and the final list', () => {
@@ -142,7 +146,8 @@ describe('notice templates', () => {
     );
     expect(draft.subject).toBe('【红色示范业委会】2023年红色示范业委会拟表彰名单公示（至 2023-10-07 24:00（北京时间））');
     expect(draft.text).toContain('1. 和福锦苑业主委员会（huayang-001，华阳路街道）');
-    expect(draft.text).toContain('npm run cli -- objection file --year 2023 --committee <业委会编号>');
+    expect(draft.text).toContain('实名向长宁区房管局提出异议');
+    expect(draft.text).not.toContain('npm run');
     const fin = renderMail(
       { type: 'notice', notice: 'final-list', year: 2023, list: [{ committeeId: 'huayang-001' }], removed: [{ committeeId: 'xinhua-001', committeeName: '安福新村业主委员会' }], confirmedAt: '2023-10-09T02:00:00.000Z' },
       official,
@@ -166,7 +171,8 @@ describe('notice templates', () => {
     expect(toOfficial.subject).toBe('【红色示范业委会】2024年红色示范业委会称号撤销通知：和福锦苑业主委员会');
     expect(toOfficial.text).toContain('于 2023 年获评的红色示范业委会称号，已于 2024-10-20 10:00（北京时间） 撤销');
     expect(toOfficial.text).toContain('请街镇收回铭牌和奖状');
-    expect(toOfficial.text).toContain('npm run cli -- title recover --committee huayang-001 --as official-huayang');
+    expect(toOfficial.text).toContain('http://127.0.0.1:3000/inbox');
+    expect(toOfficial.text).not.toContain('npm run');
     expect(renderMail(t, committee).text).toContain('请将铭牌和奖状交还所在街镇');
   });
 

@@ -29,6 +29,7 @@ import {
   panelFinalizeUpdate,
   panelVoteUpdate,
   registryEntryQuery,
+  registryRowsQuery,
   resolveObjectionUpdate,
   type CampaignActionName,
 } from './messages/campaign';
@@ -157,6 +158,12 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
   });
   setHandler(campaignStatusQuery, status);
   setHandler(registryEntryQuery, (committeeId) => s.registry[committeeId] ?? null);
+  // A query adds no command to the history: safe for running campaigns and their replays.
+  setHandler(registryRowsQuery, (sd) =>
+    Object.entries(s.registry)
+      .filter(([, e]) => !sd || e.sd === sd)
+      .map(([committeeId, e]) => ({ committeeId, subdistrict: e.sd, stage: e.stage, paper: e.paper })),
+  );
 
   let lastPhase = '';
   const onPhase = () => {

@@ -4,3 +4,4 @@ export { application } from './application';
 export { title } from './title';
 export { reevaluation } from './reevaluation';
 export { campaignKickoff } from './kickoff/kickoff';
+export { signIn } from './sign-in';

@@ -61,5 +61,13 @@ export const campaignActionSignal = defineSignal<[CampaignActionSignal]>('campai
 
 export const campaignStatusQuery = defineQuery<CampaignStatus>('status');
 export const registryEntryQuery = defineQuery<RegistryEntry | null, [string]>('registryEntry');
+/** One 街镇's applications from the registry (committee id, stage, paper form), or every 街镇's with ''. One Query for a whole list. */
+export interface RegistryRow {
+  committeeId: string;
+  subdistrict: string;
+  stage: string;
+  paper: boolean;
+}
+export const registryRowsQuery = defineQuery<RegistryRow[], [string]>('registryRows');
 /** Reminders and notices: counts, queue, undeliverable addresses (also emailed to the bureau). Apart from `status`, which it would make change on its own. */
 export const campaignMailQuery = defineQuery<MailStatus>('mailStatus');
