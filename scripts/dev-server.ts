@@ -19,6 +19,8 @@ export interface DevServer {
 export interface DevServerOptions {
   port?: number;
   uiPort?: number;
+  /** The Web UI's remote codec (the console's /codec), so that it can show decrypted payloads to bureau staff. */
+  uiCodecEndpoint?: string;
   /** SQLite file; in-memory when omitted. */
   dbFilename?: string;
   headless?: boolean;
@@ -75,6 +77,7 @@ export async function startDevServer(opts: DevServerOptions = {}): Promise<DevSe
   } else {
     const uiPort = opts.uiPort ?? (await freePort());
     args.push('--ui-port', String(uiPort), '--ui-ip', '127.0.0.1', '--ui-disable-news-fetch');
+    if (opts.uiCodecEndpoint) args.push('--ui-codec-endpoint', opts.uiCodecEndpoint);
     uiUrl = `http://127.0.0.1:${uiPort}`;
   }
   for (const [name, type] of Object.entries(SEARCH_ATTRIBUTE_TYPES)) args.push('--search-attribute', `${name}=${type}`);

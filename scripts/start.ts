@@ -89,6 +89,7 @@ async function runDevServerChild(): Promise<void> {
   const server = await startDevServer({
     port: PORTS.temporal,
     uiPort: PORTS.ui,
+    uiCodecEndpoint: `${WEB_URL}/codec`,
     headless: false,
     dbFilename: DB_FILE,
     readyTimeoutMs: READY_TIMEOUT_MS,

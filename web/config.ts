@@ -18,6 +18,12 @@ const envSchema = z.object({
   /** How long a page waits for Temporal before answering "系统繁忙". */
   ACTION_DEADLINE_MS: z.coerce.number().int().min(500).max(60_000).default(10_000),
   CAMPAIGN_YEAR: z.coerce.number().int().min(2000).max(2100).optional(),
+  /** Origins whose pages may call /codec with the session cookie: the Temporal Web UI's (comma-separated). */
+  CODEC_ALLOWED_ORIGINS: z
+    .string()
+    .transform((s) => s.split(',').map((o) => o.trim()).filter(Boolean))
+    .pipe(z.array(z.url()))
+    .optional(),
 });
 
 export interface WebConfig {
@@ -31,6 +37,8 @@ export interface WebConfig {
   campaignYear?: number;
   /** Secure cookies when the public address is https. */
   secureCookies: boolean;
+  /** The Temporal Web UI's origins, allowed to call /codec with credentials; default the dev server's UI. */
+  codecAllowedOrigins: string[];
 }
 
 /** The development key: generated once, kept in .data/ (git-ignored), never committed. */
@@ -62,5 +70,6 @@ export function loadWebConfig(env: NodeJS.ProcessEnv = process.env, overrides: P
     actionDeadlineMs: overrides.actionDeadlineMs ?? e.ACTION_DEADLINE_MS,
     campaignYear: overrides.campaignYear ?? e.CAMPAIGN_YEAR,
     secureCookies: publicBaseUrl.startsWith('https:'),
+    codecAllowedOrigins: overrides.codecAllowedOrigins ?? e.CODEC_ALLOWED_ORIGINS ?? ['http://127.0.0.1:8233', 'http://localhost:8233'],
   };
 }

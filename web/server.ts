@@ -20,6 +20,7 @@ import { registerInboxRoutes } from './routes/inbox';
 import { registerApplicationRoutes } from './routes/applications';
 import { registerBureauRoutes } from './routes/bureau';
 import { registerCampaignStartRoutes } from './routes/campaign-start';
+import { registerCodecRoutes } from './routes/codec';
 import { createYearResolver, type YearResolver } from './year';
 
 export const SESSION_HOURS = 8;
@@ -46,6 +47,13 @@ export interface AppContext extends WebDeps {
 declare module 'fastify' {
   interface FastifyRequest {
     actor?: Actor;
+  }
+}
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** false: a JSON API called by another origin's page with the session cookie (the Web UI's codec); no form token. */
+    csrf?: boolean;
   }
 }
 
@@ -115,7 +123,7 @@ export async function buildServer(deps: WebDeps): Promise<FastifyInstance> {
   });
   // CSRF on every POST: after the body is parsed (preValidation), since the token is a form field.
   app.addHook('preValidation', (request, reply, done) => {
-    if (request.method === 'POST') return app.csrfProtection(request, reply, done);
+    if (request.method === 'POST' && request.routeOptions.config?.csrf !== false) return app.csrfProtection(request, reply, done);
     done();
   });
   app.addHook('onResponse', async (request, reply) => {
@@ -143,6 +151,7 @@ export async function buildServer(deps: WebDeps): Promise<FastifyInstance> {
   registerApplicationRoutes(app, ctx);
   registerBureauRoutes(app, ctx);
   registerCampaignStartRoutes(app, ctx);
+  registerCodecRoutes(app, { allowedOrigins: deps.config.codecAllowedOrigins });
   return app;
 }
 
