@@ -146,7 +146,7 @@ describe('the codec endpoint', () => {
     const stranger = await useCodecWithCredentials(await context());
     await stranger.goto(page);
     // The UI's decode call was refused (401): it says so, and shows the ciphertext.
-    await stranger.getByText('Codec Server could not connect').first().waitFor({ timeout: 30_000 });
+    await expect.poll(() => stranger.locator('body').innerText(), { timeout: 30_000 }).toContain('Codec Server could not connect');
     expect(await stranger.locator('body').innerText()).not.toContain(SECRET.objector);
     await stranger.screenshot({ path: join(SHOTS, 'temporal-ui-encrypted-without-session.png'), fullPage: true });
   });
