@@ -170,7 +170,7 @@ describe('titles, re-evaluation and exit (time-skipping)', () => {
     // The round's final confirmation starts a title for each commended committee.
     await sleepUntilMs(at('2023-09-25T02:00:00Z', shift));
     await campaignAction(client, 2023, 'panelFinalize', { actor: 'panel-chair', ranking: [F], tieBreakRule: '总分相同时，以群众评价好得分高者居前' });
-    await sleepUntilMs(at('2023-10-08T02:00:00Z', shift));
+    await sleepUntilMs(at('2023-10-09T02:00:00Z', shift)); // 公示 of 5 whole working days from Tue Sep 26 ends Sun Oct 8 24:00
     await campaignAction(client, 2023, 'confirmFinal', { actor: 'bureau-lu' });
     await eventually(async () =>
       expect(await titleStatus(client, `title-${F}-2023`)).toMatchObject({ status: 'active', awardYear: 2023, subdistrict: sdOf(F), source: 'campaign', nameplateIssued: true, certificateIssued: true }),

@@ -3,7 +3,7 @@
  * Pure functions of (state, input, calendar-now) shared by validators, handlers and signals.
  */
 import type { CampaignCalendar } from '../domain/calendar';
-import { endOfBeijingDay, formatBeijing, formatDeadline, publicityEnd } from '../domain/calendar';
+import { endOfBeijingDay, formatBeijing, formatDeadline, publicityEnd, publicityEndCountingPublicationDay } from '../domain/calendar';
 import type { Staff } from '../domain/directory';
 import { requirePanelChair, requireRole, requireSubdistrictOfficial } from '../domain/authorization';
 import type { GradeBands } from '../domain/grades';
@@ -232,7 +232,21 @@ export function checkCampaignAction(name: CampaignActionName, payload: unknown, 
   }
 }
 
-export function applyCampaignAction(name: CampaignActionName, data: any, s: CampaignState, input: CampaignInput, now: number): { message: string; objectionId?: string } {
+/** Rules that changed while campaigns ran; the workflow decides them with patched() so old histories replay. */
+export interface CampaignRuleVersions {
+  /** 公示 of whole working days (domain/calendar.ts publicityEnd); false: the publication day counted as day 1. */
+  wholePublicityDays: boolean;
+}
+export const CURRENT_RULES: CampaignRuleVersions = { wholePublicityDays: true };
+
+export function applyCampaignAction(
+  name: CampaignActionName,
+  data: any,
+  s: CampaignState,
+  input: CampaignInput,
+  now: number,
+  rules: CampaignRuleVersions = CURRENT_RULES,
+): { message: string; objectionId?: string } {
   const at = new Date(now).toISOString();
   const ids = (pred: (e: RegistryEntry) => boolean) => Object.entries(s.registry).filter(([, e]) => pred(e)).map(([id]) => id);
   switch (name) {
@@ -265,7 +279,8 @@ export function applyCampaignAction(name: CampaignActionName, data: any, s: Camp
       (s.votes[data.committeeId] ??= {})[data.actor] = { support: data.support, note: data.note };
       return { message: `已记录对 ${data.committeeId} 的投票` };
     case 'panelFinalize': {
-      const ends = publicityEnd(now, input.calendar.publicityWorkingDays, input.calendar.workdays);
+      const end = rules.wholePublicityDays ? publicityEnd : publicityEndCountingPublicationDay;
+      const ends = end(now, input.calendar.publicityWorkingDays, input.calendar.workdays);
       s.draft = { ranking: data.ranking, tieBreakRule: data.tieBreakRule, by: data.actor, at, publicityEnds: new Date(ends).toISOString() };
       data.ranking.forEach((id: string, i: number) => decide(s, [id], { type: 'listed', rank: i + 1 }));
       const notListed = ids((e) => e.stage === 'inspected' || e.stage === 'recommended').filter((id) => !data.ranking.includes(id));

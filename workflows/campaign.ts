@@ -9,6 +9,7 @@ import {
   condition,
   log,
   makeContinueAsNewFunc,
+  patched,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
@@ -115,7 +116,9 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
     },
     handler: async (payload: unknown) => {
       const data = checkCampaignAction(name, payload, s, input, calNow());
-      const result = applyCampaignAction(name, data, s, input, calNow());
+      // Lists finalised before 公示 counted whole working days keep the end they were given.
+      const rules = name === 'panelFinalize' ? { wholePublicityDays: patched('publicity-whole-working-days') } : undefined;
+      const result = applyCampaignAction(name, data, s, input, calNow(), rules);
       audit(name, payload, 'accepted', result.message);
       changed = true;
       return { phase: phaseAt(input, s, calNow()), ...result };
