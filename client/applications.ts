@@ -3,7 +3,8 @@ import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/c
 import { WorkflowIdReusePolicy } from '@temporalio/common';
 import { applicationFormSchema, type ApplicationForm } from '../domain/application-form';
 import { formatBeijing, formatDeadline } from '../domain/calendar';
-import type { Directory } from '../domain/directory';
+import { directorySchema, type Directory } from '../domain/directory';
+import { z } from 'zod';
 import { DEFAULT_GRADE_BANDS } from '../domain/grades';
 import { applicationWorkflowId, campaignWorkflowId, TASK_QUEUE } from '../domain/ids';
 import { zodLine } from '../domain/rejections';
@@ -14,6 +15,7 @@ import * as msg from '../workflows/messages/application';
 import { campaignStatus } from './campaigns';
 import { findCommittee, staffForApplication } from './directory';
 import { UserError } from './errors';
+import { checked, checkedName, idSchema, listApplicationsFilterSchema, yearSchema } from './input';
 
 export interface SubmitOptions {
   year: number;
@@ -25,7 +27,12 @@ export interface SubmitOptions {
   taskQueue?: string;
 }
 
+const submitOptionsSchema = z
+  .object({ year: yearSchema, directory: directorySchema, committeeId: idSchema, form: z.record(z.string(), z.unknown()), taskQueue: z.string().min(1).max(200).optional() })
+  .strict();
+
 export async function submitApplication(client: Client, opts: SubmitOptions) {
+  checked(submitOptionsSchema, opts, 'submitApplication');
   const committee = findCommittee(opts.directory, opts.committeeId);
   const form = {
     committeeId: committee.id,
@@ -95,6 +102,9 @@ export async function applicationAction<N extends msg.ApplicationActionName>(
   name: N,
   payload: msg.ApplicationActionInput<N>,
 ): Promise<msg.ActionResult> {
+  checked(yearSchema, year, 'year');
+  checked(idSchema, committeeId, 'committeeId');
+  checkedName(UPDATE_OF, name, 'applicationAction');
   const parsed = msg.applicationActionSchemas[name].safeParse(payload);
   if (!parsed.success) throw new UserError(`${name}: ${zodLine(parsed.error)}`);
   try {
@@ -108,6 +118,8 @@ export async function applicationAction<N extends msg.ApplicationActionName>(
 }
 
 export async function applicationStatus(client: Client, year: number, committeeId: string): Promise<ApplicationSnapshot> {
+  checked(yearSchema, year, 'year');
+  checked(idSchema, committeeId, 'committeeId');
   const handle = client.workflow.getHandle<typeof application>(applicationWorkflowId(year, committeeId));
   try {
     return await handle.query(msg.applicationStatusQuery);
@@ -126,6 +138,7 @@ export async function applicationStatus(client: Client, year: number, committeeI
 
 /** Lists through Temporal's visibility API (search attributes), never by looping over workflows. */
 export async function listApplications(client: Client, filter: { year: number; subdistrict?: string; stage?: string }) {
+  checked(listApplicationsFilterSchema, filter, 'listApplications');
   const clauses = [`WorkflowType = 'application'`, `CampaignYear = ${filter.year}`];
   if (filter.subdistrict) clauses.push(`Subdistrict = '${filter.subdistrict.replace(/'/g, '')}'`);
   if (filter.stage) clauses.push(`Stage = '${filter.stage.replace(/'/g, '')}'`);

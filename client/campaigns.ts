@@ -15,6 +15,7 @@ import { zodLine } from '../domain/rejections';
 import { materialsDueFor } from '../domain/titles';
 import { UserError } from './errors';
 import { CAMPAIGN_TASK_TIMEOUT } from '../domain/task-timeouts';
+import { checkCalendar, checked, checkedName, startCampaignOptionsSchema, yearSchema } from './input';
 
 export interface StartCampaignOptions {
   calendar: CampaignCalendar;
@@ -33,6 +34,8 @@ export interface StartCampaignOptions {
 }
 
 export async function startCampaign(client: Client, opts: StartCampaignOptions) {
+  checked(startCampaignOptionsSchema, opts, 'startCampaign');
+  checkCalendar(opts.calendar, Date.now());
   const year = opts.calendar.year;
   const input: CampaignInput = {
     year,
@@ -71,6 +74,7 @@ export async function startCampaign(client: Client, opts: StartCampaignOptions) 
 }
 
 export async function campaignStatus(client: Client, year: number): Promise<CampaignStatus> {
+  checked(yearSchema, year, 'year');
   try {
     return await client.workflow.getHandle(campaignWorkflowId(year)).query(campaignStatusQuery);
   } catch (err: any) {
@@ -81,6 +85,7 @@ export async function campaignStatus(client: Client, year: number): Promise<Camp
 
 /** The campaign's email: reminder settings, sent and queued counts, undeliverable addresses (also emailed to the bureau). */
 export async function campaignMailStatus(client: Client, year: number): Promise<MailStatus> {
+  checked(yearSchema, year, 'year');
   try {
     return await client.workflow.getHandle(campaignWorkflowId(year)).query(campaignMailQuery);
   } catch (err: any) {
@@ -101,6 +106,8 @@ const UPDATE_OF: Record<CampaignActionName, any> = {
 
 /** Sends a campaign action as an Update: validated here first (zod), then by the workflow's validator. */
 export async function campaignAction<N extends CampaignActionName>(client: Client, year: number, name: N, payload: CampaignActionInput<N>) {
+  checked(yearSchema, year, 'year');
+  checkedName(campaignActionSchemas, name, 'campaignAction');
   const parsed = campaignActionSchemas[name].safeParse(payload);
   if (!parsed.success) throw new UserError(`${name}: ${zodLine(parsed.error)}`);
   const handle = client.workflow.getHandle(campaignWorkflowId(year));
