@@ -15,6 +15,7 @@ import * as msg from '../workflows/messages/application';
 import { campaignStatus } from './campaigns';
 import { findCommittee, staffForApplication } from './directory';
 import { UserError } from './errors';
+import { reportRefused } from './refusals';
 import { checked, checkedName, idSchema, listApplicationsFilterSchema, yearSchema } from './input';
 
 export interface SubmitOptions {
@@ -46,8 +47,12 @@ export async function submitApplication(client: Client, opts: SubmitOptions) {
   };
   const parsed = applicationFormSchema.safeParse(form);
   if (!parsed.success) throw new UserError(`form: ${zodLine(parsed.error)}`);
-  if (parsed.data.committeeId !== committee.id || parsed.data.subdistrict !== committee.subdistrict)
-    throw new UserError(`form: committeeId/subdistrict must match the directory entry of ${committee.id} (${committee.subdistrict})`);
+  // Identity comes from the directory: a form may repeat it but not change it (every email quotes the name).
+  const identity = { committeeId: committee.id, committeeName: committee.name, subdistrict: committee.subdistrict } as const;
+  for (const [field, expected] of Object.entries(identity) as [keyof typeof identity, string][]) {
+    if (parsed.data[field] !== expected)
+      throw new UserError(`form: ${field}: ${JSON.stringify(parsed.data[field])} is not the directory's ${JSON.stringify(expected)}; leave it out of the form`);
+  }
 
   const status = await campaignStatus(client, opts.year);
   // The phase comes from the campaign (workflow time), not from this machine's clock.
@@ -105,12 +110,20 @@ export async function applicationAction<N extends msg.ApplicationActionName>(
   checked(yearSchema, year, 'year');
   checked(idSchema, committeeId, 'committeeId');
   checkedName(UPDATE_OF, name, 'applicationAction');
+  const handle = client.workflow.getHandle(applicationWorkflowId(year, committeeId));
   const parsed = msg.applicationActionSchemas[name].safeParse(payload);
-  if (!parsed.success) throw new UserError(`${name}: ${zodLine(parsed.error)}`);
+  if (!parsed.success) {
+    const err = new UserError(`${name}: ${zodLine(parsed.error)}`);
+    await reportRefused(handle, name, payload, err);
+    throw err;
+  }
   try {
-    return await client.workflow.getHandle(applicationWorkflowId(year, committeeId)).executeUpdate(UPDATE_OF[name] as typeof msg.recommendUpdate, { args: [payload as any] });
+    return await handle.executeUpdate(UPDATE_OF[name] as typeof msg.recommendUpdate, { args: [payload as any] });
   } catch (err: any) {
-    if (err?.name !== 'WorkflowNotFoundError') throw err;
+    if (err?.name !== 'WorkflowNotFoundError') {
+      await reportRefused(handle, name, payload, err);
+      throw err;
+    }
   }
   // A closed application takes no more actions: say why it is closed.
   const final = await applicationStatus(client, year, committeeId);

@@ -1,19 +1,20 @@
 /** Campaign operations shared by the CLI, the demo, the benchmark and the tests. */
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
-import { WorkflowIdReusePolicy, type Duration } from '@temporalio/common';
+import { WorkflowIdReusePolicy, type Duration, type QueryDefinition } from '@temporalio/common';
 import type { CampaignCalendar } from '../domain/calendar';
 import type { Directory } from '../domain/directory';
 import { DEFAULT_GRADE_BANDS, type GradeBands } from '../domain/grades';
 import { campaignWorkflowId, TASK_QUEUE } from '../domain/ids';
 import { CampaignYear, Stage } from '../domain/search-attributes';
 import { campaign } from '../workflows/campaign';
-import type { CampaignInput, CampaignStatus } from '../workflows/campaign-state';
+import type { CampaignInput, CampaignState, CampaignStatus } from '../workflows/campaign-state';
 import { campaignActionSchemas, campaignMailQuery, campaignStatusQuery, type CampaignActionInput, type CampaignActionName } from '../workflows/messages/campaign';
 import type { MailStatus } from '../workflows/mail-outbox';
 import * as updates from '../workflows/messages/campaign';
 import { zodLine } from '../domain/rejections';
 import { materialsDueFor } from '../domain/titles';
 import { UserError } from './errors';
+import { reportRefused } from './refusals';
 import { CAMPAIGN_TASK_TIMEOUT } from '../domain/task-timeouts';
 import { checkCalendar, checked, checkedName, startCampaignOptionsSchema, yearSchema } from './input';
 
@@ -94,6 +95,26 @@ export async function campaignMailStatus(client: Client, year: number): Promise<
   }
 }
 
+/** The campaign's audit trail, oldest first; refused Updates are in it when the client that sent them reported them. */
+export async function campaignAudit(client: Client, year: number): Promise<CampaignState['audit']> {
+  return queryCampaign(client, year, updates.campaignAuditQuery);
+}
+
+/** The panel's votes so far: committee → panel member → { support, note }. */
+export async function panelVotes(client: Client, year: number): Promise<CampaignState['votes']> {
+  return queryCampaign(client, year, updates.panelVotesQuery);
+}
+
+async function queryCampaign<T>(client: Client, year: number, query: QueryDefinition<T>): Promise<T> {
+  checked(yearSchema, year, 'year');
+  try {
+    return await client.workflow.getHandle(campaignWorkflowId(year)).query(query);
+  } catch (err: any) {
+    if (err?.name === 'WorkflowNotFoundError') throw new UserError(`no campaign for ${year}: start it with \`campaign start --year ${year}\``);
+    throw err;
+  }
+}
+
 const UPDATE_OF: Record<CampaignActionName, any> = {
   extendDeadline: updates.extendDeadlineUpdate,
   confirmList: updates.confirmListUpdate,
@@ -102,19 +123,25 @@ const UPDATE_OF: Record<CampaignActionName, any> = {
   fileObjection: updates.fileObjectionUpdate,
   resolveObjection: updates.resolveObjectionUpdate,
   confirmFinal: updates.confirmFinalUpdate,
+  removeFromList: updates.removeFromListUpdate,
 };
 
 /** Sends a campaign action as an Update: validated here first (zod), then by the workflow's validator. */
 export async function campaignAction<N extends CampaignActionName>(client: Client, year: number, name: N, payload: CampaignActionInput<N>) {
   checked(yearSchema, year, 'year');
   checkedName(campaignActionSchemas, name, 'campaignAction');
-  const parsed = campaignActionSchemas[name].safeParse(payload);
-  if (!parsed.success) throw new UserError(`${name}: ${zodLine(parsed.error)}`);
   const handle = client.workflow.getHandle(campaignWorkflowId(year));
+  const parsed = campaignActionSchemas[name].safeParse(payload);
+  if (!parsed.success) {
+    const err = new UserError(`${name}: ${zodLine(parsed.error)}`);
+    await reportRefused(handle, name, payload, err);
+    throw err;
+  }
   try {
     return (await handle.executeUpdate(UPDATE_OF[name], { args: [payload] })) as updates.CampaignActionResult;
   } catch (err: any) {
     if (err?.name === 'WorkflowNotFoundError') throw new UserError(`no running campaign for ${year}`);
+    await reportRefused(handle, name, payload, err);
     throw err;
   }
 }

@@ -45,7 +45,10 @@ export function formatCampaignStatus(s: CampaignStatus): string {
   ])]));
   if (s.draft) {
     lines.push('', `Draft list (tie-break: ${s.draft.tieBreakRule}):`);
-    s.draft.ranking.forEach((id, i) => lines.push(`  ${i + 1}. ${id}${s.removed.includes(id) ? '  (removed after an upheld objection)' : ''}`));
+    const byBureau = new Map((s.listRemovals ?? []).map((r) => [r.committeeId, r]));
+    const why = (id: string) => (byBureau.has(id) ? `  (removed by ${byBureau.get(id)!.by}: ${byBureau.get(id)!.reason})` : '  (removed after an upheld objection)');
+    s.draft.ranking.forEach((id, i) => lines.push(`  ${i + 1}. ${id}${s.removed.includes(id) ? why(id) : ''}`));
+    lines.push(`公示 ends ${dl(s.draft.publicityEnds)} (北京时间): ${c.publicityWorkingDays} whole working days`);
   }
   if (s.objections.length) {
     lines.push('', 'Objections:');

@@ -37,7 +37,7 @@ export function renderNotice(mail: NoticeMail, to: Recipient): RenderedMail {
         { p: `经公示，${mail.year}年红色示范业委会表彰名单已于 ${instantText(mail.confirmedAt)} 确认，共 ${mail.list.length} 家：` },
         mail.list.length ? { list: mail.list.map((c) => ({ title: committeeLabel(c) })) } : { p: '（无）' },
       ];
-      if (mail.removed.length) blocks.push({ p: '因公示异议成立移出名单的：' }, { list: mail.removed.map((c) => ({ title: committeeLabel(c) })) });
+      if (mail.removed.length) blocks.push({ p: '移出拟表彰名单的（公示异议成立或区房管局决定）：' }, { list: mail.removed.map((c) => ({ title: committeeLabel(c) })) });
       blocks.push({ p: '区委组织部、区房管局将为上述业委会颁发铭牌和奖状。' });
       return render(`${mail.year}年红色示范业委会表彰名单`, to, blocks);
     }
@@ -49,6 +49,14 @@ export function renderNotice(mail: NoticeMail, to: Recipient): RenderedMail {
           : [cli('campaign extend', `--year ${mail.year}`, `--as ${to.id}`, '--window inspection', '--until <YYYY-MM-DD>')] },
       ];
       return render(`${mail.year}年专家评审期已结束，拟表彰名单尚未确定`, to, blocks);
+    }
+    case 'list-removal': {
+      const blocks: Block[] = [
+        { p: `${committeeLabel(mail.committee)}已于 ${instantText(mail.at)}由区房管局（${mail.by}）移出${mail.year}年红色示范业委会拟表彰名单。` },
+        { p: `原因：${mail.reason}` },
+        { label: '查看评选状态：', commands: [cli('campaign status', `--year ${mail.year}`)] },
+      ];
+      return render(`${mail.year}年拟表彰名单调整：${mail.committee.committeeName ?? mail.committee.committeeId} 移出名单`, to, blocks);
     }
     case 'revocation': {
       const c = committeeLabel(mail.committee);

@@ -92,6 +92,8 @@ export type NoticeMail =
   | { type: 'notice'; notice: 'draft-published'; year: number; ranking: CommitteeRef[]; publicityEnds: string; tieBreakRule: string }
   | { type: 'notice'; notice: 'final-list'; year: number; list: CommitteeRef[]; removed: CommitteeRef[]; confirmedAt: string }
   | { type: 'notice'; notice: 'panel-overdue'; year: number; inspectionCloses: string; inspected: number }
+  /** The bureau took a committee off the draft list (not by an objection). */
+  | { type: 'notice'; notice: 'list-removal'; year: number; committee: CommitteeRef; reason: string; by: string; at: string }
   | {
       type: 'notice';
       notice: 'revocation';

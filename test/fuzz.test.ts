@@ -79,6 +79,7 @@ const CAMPAIGN_BASES: Record<keyof typeof campaignActionSchemas, [Record<string,
   fileObjection: [{ name: '王五', contact: '13900000000', grounds: '该业委会财务公开不及时，有照片为证。', committeeId: inA[0] }, []],
   resolveObjection: [{ actor: 'bureau-lu', objectionId: 'obj-1', outcome: 'dismissed', reason: '经核查不属实' }, ['panel-chair', official(sdA)]],
   confirmFinal: [{ actor: 'bureau-lu' }, ['panel-chair', 'inspector-1']],
+  removeFromList: [{ actor: 'bureau-lu', committeeId: inA[0], reason: '小区发生重大安全事故' }, ['panel-chair', official(sdA)]],
 };
 
 /** The reminder bookkeeping records how far the clock has been checked; that moves with time, not with input. */

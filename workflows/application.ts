@@ -30,6 +30,7 @@ import {
   type ApplicationActionName,
 } from './messages/application';
 import { applicationReportSignal } from './messages/campaign-report';
+import { refusedDetail, rejectedAttemptSchema, rejectedAttemptSignal } from './messages/rejected-attempt';
 import { applicationMail } from './application-mail';
 import {
   applyAction,
@@ -58,6 +59,9 @@ export async function application(input: ApplicationInput): Promise<ApplicationS
   });
 
   const roleOf = (actor: unknown) => {
+    // The committee acts for itself under its own id; the campaign's notices and timers have no actor.
+    if (actor === input.form.committeeId || actor === input.submittedBy) return 'committee';
+    if (actor === '(none)') return 'system';
     try {
       return findPerson(input.staff, String(actor)).role;
     } catch {
@@ -157,6 +161,11 @@ export async function application(input: ApplicationInput): Promise<ApplicationS
   });
 
   const notices: CampaignNotice[] = [];
+  setHandler(rejectedAttemptSignal, (attempt) => {
+    const r = rejectedAttemptSchema.safeParse(attempt);
+    if (r.success) audit(r.data.action, { actor: r.data.actor ?? '(none)' }, refusedDetail(r.data.error));
+    else audit('rejectedAttempt', attempt, 'InvalidInput: malformed report of a refused attempt');
+  });
   setHandler(campaignNoticeSignal, (notice) => {
     notices.push(notice);
   });

@@ -54,6 +54,13 @@ export interface Objection {
   resolution?: { outcome: 'upheld' | 'dismissed'; reason: string; by: string; at: string };
 }
 
+export interface ListRemoval {
+  committeeId: string;
+  reason: string;
+  by: string;
+  at: string;
+}
+
 export interface Outbox {
   committeeIds: string[];
   notice: CampaignNotice;
@@ -70,6 +77,8 @@ export interface CampaignState {
   removed: string[];
   objections: Objection[];
   final?: { list: string[]; by: string; at: string };
+  /** Committees the bureau took off the draft list itself (not by an objection), with its reason. */
+  listRemovals?: ListRemoval[];
   outbox: Outbox[];
   audit: { at: string; actor: string; action: string; outcome: 'accepted' | 'rejected'; detail: string }[];
   rejectedCount: number;
@@ -93,6 +102,7 @@ export interface CampaignStatus {
   removed: string[];
   objections: Objection[];
   final?: CampaignState['final'];
+  listRemovals: ListRemoval[];
   panelOverdue: boolean;
   rejectedActions: number;
   /** Reminder offsets and hour; the mail itself is in the `mailStatus` query (campaignMailQuery). */
@@ -184,7 +194,7 @@ export function checkCampaignAction(name: CampaignActionName, payload: unknown, 
     case 'confirmList': {
       const person = requireRole(staff, data.actor, 'subdistrict', name);
       const sd = person.subdistrict!;
-      if (s.confirmed[sd]) reject('Duplicate', `${sd} confirmed its list on ${s.confirmed[sd].at}`);
+      if (s.confirmed[sd]) reject('Duplicate', `${sd} confirmed its list on ${formatBeijing(Date.parse(s.confirmed[sd].at))} (北京时间)`);
       if (now < Date.parse(input.calendar.reviewOpens)) reject('WrongPhase', `街镇 pre-review opens ${formatBeijing(Date.parse(input.calendar.reviewOpens))} (北京时间)`);
       if (now >= Date.parse(s.reviewDeadlines[sd])) reject('WrongPhase', `${sd}'s review deadline ${fmt(s.reviewDeadlines[sd])} has passed`);
       const undecided = Object.entries(s.registry).filter(([, e]) => e.sd === sd && e.stage === 'submitted').map(([id]) => id);
@@ -221,6 +231,14 @@ export function checkCampaignAction(name: CampaignActionName, payload: unknown, 
       const o = s.objections.find((x) => x.id === data.objectionId);
       if (!o) reject('NotFound', `objectionId: no objection ${data.objectionId}`);
       if (o.resolution) reject('Duplicate', `${o.id} was already ${o.resolution.outcome} by ${o.resolution.by}`);
+      return data;
+    }
+    case 'removeFromList': {
+      requireRole(staff, data.actor, 'bureau', name);
+      if (phase === 'commended') reject('WrongPhase', 'the final list is already confirmed; a commended committee loses its title by revocation, not here');
+      if (!s.draft) reject('WrongPhase', `there is no draft list yet; phase is ${phase}`);
+      if (!s.draft.ranking.includes(data.committeeId)) reject('NotFound', `committeeId: ${data.committeeId} is not on the draft list`);
+      if (s.removed.includes(data.committeeId)) reject('Duplicate', `${data.committeeId} has already been removed from the draft list`);
       return data;
     }
     case 'confirmFinal': {
@@ -304,6 +322,12 @@ export function applyCampaignAction(
         decide(s, [o.committeeId], { type: 'removed', reason: `公示异议成立：${data.reason}` });
       }
       return { message: `异议 ${o.id} ${data.outcome === 'upheld' ? '成立' : '不成立'}` };
+    }
+    case 'removeFromList': {
+      s.removed.push(data.committeeId);
+      (s.listRemovals ??= []).push({ committeeId: data.committeeId, reason: data.reason, by: data.actor, at });
+      decide(s, [data.committeeId], { type: 'removed', reason: `区房管局决定移出拟表彰名单：${data.reason}` });
+      return { message: `${data.committeeId} 已移出拟表彰名单：${data.reason}` };
     }
     case 'confirmFinal': {
       const list = onList(s);

@@ -22,7 +22,9 @@ import { Stage } from '../domain/search-attributes';
 import {
   campaignActionSchemas,
   campaignActionSignal,
+  campaignAuditQuery,
   campaignStatusQuery,
+  panelVotesQuery,
   confirmFinalUpdate,
   confirmListUpdate,
   extendDeadlineUpdate,
@@ -30,10 +32,12 @@ import {
   panelFinalizeUpdate,
   panelVoteUpdate,
   registryEntryQuery,
+  removeFromListUpdate,
   resolveObjectionUpdate,
   type CampaignActionName,
 } from './messages/campaign';
 import { applicationReportSignal } from './messages/campaign-report';
+import { refusedDetail, rejectedAttemptSchema, rejectedAttemptSignal } from './messages/rejected-attempt';
 import { campaignMail } from './campaign-mail';
 import { carryState, resumeState } from './campaign-registry';
 import {
@@ -95,6 +99,7 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
     removed: s.removed,
     objections: s.objections,
     final: s.final,
+    listRemovals: s.listRemovals ?? [],
     panelOverdue: s.bureauToldPanelOverdue,
     rejectedActions: s.rejectedCount,
     reminders: mail.settings,
@@ -132,6 +137,7 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
     [fileObjectionUpdate, 'fileObjection'],
     [resolveObjectionUpdate, 'resolveObjection'],
     [confirmFinalUpdate, 'confirmFinal'],
+    [removeFromListUpdate, 'removeFromList'],
   ] as const) {
     const { validator, handler } = handle(name);
     setHandler(update, handler as any, { validator });
@@ -152,6 +158,11 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
     }
     await handle(name).handler(payload);
   });
+  setHandler(rejectedAttemptSignal, (attempt) => {
+    const r = rejectedAttemptSchema.safeParse(attempt);
+    if (r.success) audit(r.data.action, r.data.actor ? { actor: r.data.actor } : undefined, 'rejected', refusedDetail(r.data.error));
+    else audit('rejectedAttempt', undefined, 'rejected', 'InvalidInput: malformed report of a refused attempt');
+  });
   setHandler(applicationReportSignal, (r) => {
     const prev = s.registry[r.committeeId];
     if (prev && prev.seq >= r.seq) return;
@@ -159,6 +170,8 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
     s.registry[r.committeeId] = { sd: r.subdistrict, stage: r.stage, seq: r.seq, paper: r.paperFormReceived, total: r.total, grade: r.grade, name: r.name };
   });
   setHandler(campaignStatusQuery, status);
+  setHandler(campaignAuditQuery, () => s.audit);
+  setHandler(panelVotesQuery, () => s.votes);
   setHandler(registryEntryQuery, (committeeId) => s.registry[committeeId] ?? null);
 
   let lastPhase = '';

@@ -150,6 +150,18 @@ export function campaignNoticeJobs(input: CampaignInput, s: CampaignState, now: 
       tieBreakRule: s.draft.tieBreakRule,
     });
   }
+  for (const r of s.listRemovals ?? []) {
+    const sd = s.registry[r.committeeId]?.sd;
+    add(`list-removal|${r.committeeId}`, r.at, [...bureau(input), ...(sd ? officials(input, sd) : [])], {
+      type: 'notice',
+      notice: 'list-removal',
+      year,
+      committee: refOf(s, r.committeeId),
+      reason: r.reason,
+      by: r.by,
+      at: r.at,
+    });
+  }
   if (s.final) {
     add('final-list', s.final.at, [...bureau(input), ...officials(input), ...panel], {
       type: 'notice',

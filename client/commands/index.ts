@@ -4,5 +4,7 @@ import { campaignCommands } from './campaign';
 import { applicationCommands } from './application';
 import { reviewCommands } from './review';
 import { titleCommands } from './titles';
+import { oversightCommands } from './oversight';
+import { draftListCommands } from './draft-list';
 
-export const COMMANDS: Command[] = [...campaignCommands, ...applicationCommands, ...reviewCommands, ...titleCommands];
+export const COMMANDS: Command[] = [...campaignCommands, ...applicationCommands, ...reviewCommands, ...titleCommands, ...oversightCommands, ...draftListCommands];

@@ -1,0 +1,87 @@
+/** The bureau's removal from the draft list, pure: its checks, its effect, its email; and the confirmation message's time. */
+import { describe, expect, it } from 'vitest';
+import { ApplicationFailure } from '@temporalio/common';
+import { defaultCalendar } from '../domain/calendar';
+import { loadWorkdays } from '../domain/holidays';
+import { DEFAULT_GRADE_BANDS } from '../domain/grades';
+import { directory } from './fixtures';
+import { applyCampaignAction, checkCampaignAction, initialCampaignState, type CampaignInput, type CampaignState } from '../workflows/campaign-state';
+import { campaignNoticeJobs } from '../workflows/reminder-plan';
+import { renderNotice } from '../templates/notices';
+
+const CAL = defaultCalendar(2023, loadWorkdays(2023));
+const input: CampaignInput = { year: 2023, calendar: CAL, quota: 5, subdistricts: directory.subdistricts, staff: directory.people, gradeBands: DEFAULT_GRADE_BANDS };
+const [A, B, C] = directory.committees.filter((c) => c.subdistrict === directory.subdistricts[0]).map((c) => c.id);
+const SEP25 = Date.parse('2023-09-25T02:00:00.000Z');
+const reason = '小区发生重大消防安全事故';
+
+function drafted(): CampaignState {
+  const s = initialCampaignState(input);
+  for (const id of [A, B, C]) s.registry[id] = { sd: directory.subdistricts[0], stage: 'inspected', seq: 1, paper: true, name: `${id} 业主委员会` };
+  applyCampaignAction('panelFinalize', { actor: 'panel-chair', ranking: [A, B], tieBreakRule: '按总分排序' }, s, input, SEP25);
+  s.outbox = [];
+  return s;
+}
+
+const refusal = (fn: () => unknown): string => {
+  try {
+    fn();
+  } catch (err) {
+    expect(err).toBeInstanceOf(ApplicationFailure);
+    return `${(err as ApplicationFailure).type}: ${(err as ApplicationFailure).message}`;
+  }
+  throw new Error('expected a rejection');
+};
+
+describe('removeFromList', () => {
+  it('is for the bureau, for a committee on the draft list, once, before the final list', () => {
+    const s = drafted();
+    const check = (payload: unknown, state = s, now = SEP25 + 3_600_000) => () => checkCampaignAction('removeFromList', payload, state, input, now);
+    const official = directory.people.find((p) => p.role === 'subdistrict')!.id;
+    expect(refusal(check({ actor: official, committeeId: B, reason }))).toBe(`WrongActor: removeFromList needs role bureau; ${official} is subdistrict`);
+    expect(refusal(check({ actor: 'bureau-lu', committeeId: C, reason }))).toBe(`NotFound: committeeId: ${C} is not on the draft list`);
+    expect(refusal(check({ actor: 'bureau-lu', committeeId: B, reason: '' }))).toMatch(/^InvalidInput: reason: /);
+    expect(refusal(check({ actor: 'bureau-lu', committeeId: B, reason, extra: 1 }))).toMatch(/^InvalidInput: .*extra/);
+    expect(refusal(check({ actor: 'bureau-lu', committeeId: B, reason }, initialCampaignState(input)))).toMatch(/^WrongPhase: there is no draft list yet/);
+
+    const data = check({ actor: 'bureau-lu', committeeId: B, reason })();
+    const r = applyCampaignAction('removeFromList', data, s, input, SEP25 + 3_600_000);
+    expect(r.message).toBe(`${B} 已移出拟表彰名单：${reason}`);
+    expect(s.removed).toEqual([B]);
+    expect(s.registry[B].stage).toBe('removed');
+    expect(s.listRemovals).toEqual([{ committeeId: B, reason, by: 'bureau-lu', at: '2023-09-25T03:00:00.000Z' }]);
+    expect(s.outbox).toEqual([{ committeeIds: [B], notice: { type: 'removed', reason: `区房管局决定移出拟表彰名单：${reason}` } }]);
+    expect(refusal(check({ actor: 'bureau-lu', committeeId: B, reason }))).toBe(`Duplicate: ${B} has already been removed from the draft list`);
+
+    applyCampaignAction('confirmFinal', { actor: 'bureau-lu' }, s, input, Date.parse('2023-10-09T02:00:00.000Z'));
+    expect(s.final!.list).toEqual([A]);
+    expect(refusal(check({ actor: 'bureau-lu', committeeId: A, reason }))).toMatch(/^WrongPhase: the final list is already confirmed/);
+  });
+
+  it('tells the bureau and the committee\'s 街镇 by email, once, with the reason', () => {
+    const s = drafted();
+    applyCampaignAction('removeFromList', { actor: 'bureau-lu', committeeId: B, reason }, s, input, SEP25 + 3_600_000);
+    const jobs = campaignNoticeJobs(input, s, SEP25 + 3_600_000, 'campaign-2023', ['campaign-opened', 'draft-published']);
+    expect(jobs.map((j) => j.key)).toEqual([`list-removal|${B}`]);
+    const to = jobs[0].jobs.map((j) => j.to.id).sort();
+    const sd = directory.subdistricts[0];
+    expect(to).toEqual(directory.people.filter((p) => p.role === 'bureau' || (p.role === 'subdistrict' && p.subdistrict === sd)).map((p) => p.id).sort());
+    expect(campaignNoticeJobs(input, s, SEP25 + 3_600_000, 'campaign-2023', ['campaign-opened', 'draft-published', `list-removal|${B}`])).toEqual([]);
+    const mail = renderNotice(jobs[0].jobs[0].template as any, jobs[0].jobs[0].to);
+    expect(mail.subject).toContain(`2023年拟表彰名单调整：${B} 业主委员会 移出名单`);
+    expect(mail.text).toContain(`已于 2023-09-25 11:00（北京时间）由区房管局（bureau-lu）移出2023年红色示范业委会拟表彰名单。`);
+    expect(mail.text).toContain(`原因：${reason}`);
+  });
+});
+
+describe('times in messages', () => {
+  it('a duplicate list confirmation names the time in Beijing time, not UTC', () => {
+    const s = initialCampaignState(input);
+    const official = directory.people.find((p) => p.role === 'subdistrict' && p.subdistrict === directory.subdistricts[0])!.id;
+    const jun5 = Date.parse('2023-06-05T02:00:01.596Z');
+    applyCampaignAction('confirmList', { actor: official }, s, input, jun5);
+    expect(refusal(() => checkCampaignAction('confirmList', { actor: official }, s, input, jun5 + 60_000))).toBe(
+      `Duplicate: ${directory.subdistricts[0]} confirmed its list on 2023-06-05 10:00 (北京时间)`,
+    );
+  });
+});
