@@ -98,6 +98,7 @@ const UPDATE_OF = {
   recommend: msg.recommendUpdate,
   notRecommend: msg.notRecommendUpdate,
   recordInspection: msg.recordInspectionUpdate,
+  recordReelection: msg.recordReelectionUpdate,
 } as const;
 
 export async function applicationAction<N extends msg.ApplicationActionName>(

@@ -124,6 +124,8 @@ const UPDATE_OF: Record<CampaignActionName, any> = {
   resolveObjection: updates.resolveObjectionUpdate,
   confirmFinal: updates.confirmFinalUpdate,
   removeFromList: updates.removeFromListUpdate,
+  flagReelection: updates.flagReelectionUpdate,
+  decideReelection: updates.decideReelectionUpdate,
 };
 
 /** Sends a campaign action as an Update: validated here first (zod), then by the workflow's validator. */

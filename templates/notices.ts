@@ -58,6 +58,25 @@ export function renderNotice(mail: NoticeMail, to: Recipient): RenderedMail {
       ];
       return render(`${mail.year}年拟表彰名单调整：${mail.committee.committeeName ?? mail.committee.committeeId} 移出名单`, to, blocks);
     }
+    case 'reelection-flag': {
+      const blocks: Block[] = [
+        { p: `拟表彰名单中的${committeeLabel(mail.committee)}已于 ${mail.filedOn} 完成换届改选备案（新一届业委会备案编号 ${mail.filingRef}，${instantText(mail.at)}由 ${mail.by} 登记）。` },
+        { p: '在区房管局作出决定前，最终表彰名单不能确认。保留的，称号授予新一届业委会；移出的，须说明理由。' },
+      ];
+      if (to.role === 'bureau') {
+        blocks.push({ label: '请决定：', commands: [cli('campaign decide-reelection', `--year ${mail.year}`, `--as ${to.id}`, `--committee ${mail.committee.committeeId}`, '--outcome keep|remove', '--reason "<理由>"')] });
+      }
+      return render(`${mail.year}年拟表彰名单：${mail.committee.committeeName ?? mail.committee.committeeId} 已换届改选备案，待区房管局决定`, to, blocks);
+    }
+    case 'reelection-decision': {
+      const kept = mail.outcome === 'keep';
+      const blocks: Block[] = [
+        { p: `区房管局（${mail.by}）已于 ${instantText(mail.at)}决定：${committeeLabel(mail.committee)}${kept ? '保留在拟表彰名单中，称号授予新一届业委会' : '移出拟表彰名单'}（新一届业委会备案编号 ${mail.filingRef}）。` },
+        { p: `理由：${mail.reason}` },
+        { label: '查看评选状态：', commands: [cli('campaign status', `--year ${mail.year}`)] },
+      ];
+      return render(`${mail.year}年拟表彰名单：${mail.committee.committeeName ?? mail.committee.committeeId} 换届改选后${kept ? '保留' : '移出'}`, to, blocks);
+    }
     case 'revocation': {
       const c = committeeLabel(mail.committee);
       const blocks: Block[] = [

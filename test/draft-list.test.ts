@@ -85,3 +85,40 @@ describe('times in messages', () => {
     );
   });
 });
+
+describe('re-election flags on the draft list', () => {
+  const filing = { committeeId: B, filedOn: '2023-09-26', filingRef: 'HY-2023-031' };
+  const at = (iso: string) => Date.parse(iso);
+
+  it('a filing flags a listed committee once; the final list waits for the bureau, who keeps or removes it with a reason', () => {
+    const s = drafted();
+    const official = directory.people.find((p) => p.role === 'subdistrict' && p.subdistrict === directory.subdistricts[0])!.id;
+    const other = directory.people.find((p) => p.role === 'subdistrict' && p.subdistrict !== directory.subdistricts[0])!.id;
+    const now = at('2023-09-26T02:00:00.000Z');
+    const flag = (payload: unknown) => () => checkCampaignAction('flagReelection', payload, s, input, now);
+    expect(refusal(flag({ ...filing, actor: other }))).toMatch(/^WrongActor: flagReelection: .* is an official of /);
+    expect(refusal(flag({ ...filing, actor: 'panel-2' }))).toBe('WrongActor: flagReelection is for the committee itself, its 街镇 or the bureau; panel-2 is panel');
+    expect(refusal(flag({ ...filing, committeeId: C, actor: C }))).toBe(`NotFound: committeeId: ${C} is not on the draft list`);
+    expect(refusal(flag({ ...filing, actor: B, filedOn: '2023-02-30' }))).toMatch(/^InvalidInput: filedOn: must be a date/);
+    applyCampaignAction('flagReelection', flag({ ...filing, actor: B })(), s, input, now);
+    expect(refusal(flag({ ...filing, actor: official }))).toBe(`Duplicate: ${B} was already flagged: re-election filed 2023-09-26 (HY-2023-031)`);
+
+    const after = at('2023-10-09T02:00:00.000Z');
+    expect(refusal(() => checkCampaignAction('confirmFinal', { actor: 'bureau-lu' }, s, input, after))).toBe(`WrongPhase: re-election filings await the bureau's decision: ${B} (campaign decide-reelection)`);
+    const decide = (payload: unknown) => () => checkCampaignAction('decideReelection', payload, s, input, after);
+    expect(refusal(decide({ actor: official, committeeId: B, outcome: 'keep', reason: '新一届班子延续' }))).toMatch(/^WrongActor: decideReelection needs role bureau/);
+    expect(refusal(decide({ actor: 'bureau-lu', committeeId: A, outcome: 'keep', reason: '新一届班子延续' }))).toBe(`NotFound: committeeId: ${A} has no re-election flag`);
+    expect(refusal(decide({ actor: 'bureau-lu', committeeId: B, outcome: 'maybe', reason: '新一届班子延续' }))).toMatch(/^InvalidInput: outcome: /);
+    applyCampaignAction('decideReelection', decide({ actor: 'bureau-lu', committeeId: B, outcome: 'remove', reason: '交接尚未完成' })(), s, input, after);
+    expect(s.removed).toEqual([B]);
+    expect(s.registry[B].stage).toBe('removed');
+    expect(refusal(decide({ actor: 'bureau-lu', committeeId: B, outcome: 'keep', reason: '再议一次' }))).toBe(`Duplicate: ${B}: the bureau already decided remove (bureau-lu)`);
+    expect(() => checkCampaignAction('confirmFinal', { actor: 'bureau-lu' }, s, input, after)).not.toThrow();
+
+    const jobs = campaignNoticeJobs(input, s, after, 'campaign-2023', ['campaign-opened', 'draft-published']);
+    expect(jobs.map((j) => j.key)).toEqual([`reelection-flag|${B}`, `reelection-decision|${B}`]);
+    const decision = renderNotice(jobs[1].jobs[0].template as any, jobs[1].jobs[0].to);
+    expect(decision.text).toContain('移出拟表彰名单（新一届业委会备案编号 HY-2023-031）');
+    expect(decision.text).toContain('理由：交接尚未完成');
+  });
+});

@@ -27,6 +27,7 @@ import {
   recommendUpdate,
   recordInspectionUpdate,
   recordPaperFormUpdate,
+  recordReelectionUpdate,
   type ApplicationActionName,
 } from './messages/application';
 import { applicationReportSignal } from './messages/campaign-report';
@@ -130,7 +131,8 @@ export async function application(input: ApplicationInput): Promise<ApplicationS
       if (s.stage !== before) upsertSearchAttributes([{ key: Stage, value: s.stage }]);
       // Answer only once the campaign has the report: a 街镇 that confirms its list right after its
       // last decision must find that decision there (answering first was tried, and lost that race).
-      await report();
+      // A re-election filing changes no stage: the campaign hears of it from the client, if at all.
+      if (name !== 'recordReelection') await report();
       return { stage: s.stage, message };
     },
   });
@@ -139,6 +141,7 @@ export async function application(input: ApplicationInput): Promise<ApplicationS
     [recommendUpdate, 'recommend'],
     [notRecommendUpdate, 'notRecommend'],
     [recordInspectionUpdate, 'recordInspection'],
+    [recordReelectionUpdate, 'recordReelection'],
   ] as const) {
     const { validator, handler } = act(name);
     setHandler(update, handler as any, { validator });

@@ -8,6 +8,7 @@ import type { Staff } from '../domain/directory';
 import { requirePanelChair, requireRole, requireSubdistrictOfficial } from '../domain/authorization';
 import type { GradeBands } from '../domain/grades';
 import { parse, reject } from '../domain/rejections';
+import { requireFiler } from '../domain/reelection';
 import type { CampaignPhase } from '../domain/stages';
 import type { CampaignNotice } from './application-state';
 import { campaignActionSchemas, type CampaignActionName } from './messages/campaign';
@@ -61,6 +62,15 @@ export interface ListRemoval {
   at: string;
 }
 
+export interface ReelectionFlag {
+  committeeId: string;
+  filedOn: string;
+  filingRef: string;
+  by: string;
+  at: string;
+  decision?: { outcome: 'keep' | 'remove'; reason: string; by: string; at: string };
+}
+
 export interface Outbox {
   committeeIds: string[];
   notice: CampaignNotice;
@@ -79,6 +89,8 @@ export interface CampaignState {
   final?: { list: string[]; by: string; at: string };
   /** Committees the bureau took off the draft list itself (not by an objection), with its reason. */
   listRemovals?: ListRemoval[];
+  /** Committees on the draft list that filed their re-election, and the bureau's decision on each. */
+  reelectionFlags?: ReelectionFlag[];
   outbox: Outbox[];
   audit: { at: string; actor: string; action: string; outcome: 'accepted' | 'rejected'; detail: string }[];
   rejectedCount: number;
@@ -103,6 +115,7 @@ export interface CampaignStatus {
   objections: Objection[];
   final?: CampaignState['final'];
   listRemovals: ListRemoval[];
+  reelectionFlags: ReelectionFlag[];
   panelOverdue: boolean;
   rejectedActions: number;
   /** Reminder offsets and hour; the mail itself is in the `mailStatus` query (campaignMailQuery). */
@@ -241,9 +254,29 @@ export function checkCampaignAction(name: CampaignActionName, payload: unknown, 
       if (s.removed.includes(data.committeeId)) reject('Duplicate', `${data.committeeId} has already been removed from the draft list`);
       return data;
     }
+    case 'flagReelection': {
+      const sd = s.registry[data.committeeId]?.sd;
+      if (!sd) reject('NotFound', `committeeId: no application from ${data.committeeId} this year`);
+      requireFiler(staff, data.actor, data.committeeId, sd, name);
+      if (phase === 'commended') reject('WrongPhase', 'the final list is already confirmed; a filing now revokes the title itself');
+      if (!onList(s).includes(data.committeeId)) reject('NotFound', `committeeId: ${data.committeeId} is not on the draft list`);
+      const flag = s.reelectionFlags?.find((f) => f.committeeId === data.committeeId);
+      if (flag) reject('Duplicate', `${data.committeeId} was already flagged: re-election filed ${flag.filedOn} (${flag.filingRef})`);
+      return data;
+    }
+    case 'decideReelection': {
+      requireRole(staff, data.actor, 'bureau', name);
+      if (phase === 'commended') reject('WrongPhase', 'the final list is already confirmed');
+      const flag = s.reelectionFlags?.find((f) => f.committeeId === data.committeeId);
+      if (!flag) reject('NotFound', `committeeId: ${data.committeeId} has no re-election flag`);
+      if (flag.decision) reject('Duplicate', `${data.committeeId}: the bureau already decided ${flag.decision.outcome} (${flag.decision.by})`);
+      return data;
+    }
     case 'confirmFinal': {
       requireRole(staff, data.actor, 'bureau', name);
       if (phase === 'commended') reject('Duplicate', 'the final list is already confirmed');
+      const open = (s.reelectionFlags ?? []).filter((f) => !f.decision).map((f) => f.committeeId);
+      if (open.length) reject('WrongPhase', `re-election filings await the bureau's decision: ${open.join(', ')} (campaign decide-reelection)`);
       if (phase !== 'awaiting-confirmation') reject('WrongPhase', `the final list is confirmed after 公示 ends and every objection is resolved; phase is ${phase}`);
       return data;
     }
@@ -327,6 +360,17 @@ export function applyCampaignAction(
       s.removed.push(data.committeeId);
       (s.listRemovals ??= []).push({ committeeId: data.committeeId, reason: data.reason, by: data.actor, at });
       decide(s, [data.committeeId], { type: 'removed', reason: `区房管局决定移出拟表彰名单：${data.reason}` });
+      return { message: `${data.committeeId} 已移出拟表彰名单：${data.reason}` };
+    }
+    case 'flagReelection':
+      (s.reelectionFlags ??= []).push({ committeeId: data.committeeId, filedOn: data.filedOn, filingRef: data.filingRef, by: data.actor, at });
+      return { message: `${data.committeeId} 已于 ${data.filedOn} 完成换届改选备案（备案编号 ${data.filingRef}），已提请区房管局决定是否保留在拟表彰名单中` };
+    case 'decideReelection': {
+      const flag = s.reelectionFlags!.find((f) => f.committeeId === data.committeeId)!;
+      flag.decision = { outcome: data.outcome, reason: data.reason, by: data.actor, at };
+      if (data.outcome === 'keep') return { message: `${data.committeeId} 保留在拟表彰名单中，称号授予新一届业委会：${data.reason}` };
+      s.removed.push(data.committeeId);
+      decide(s, [data.committeeId], { type: 'removed', reason: `换届改选备案后，区房管局决定移出拟表彰名单：${data.reason}` });
       return { message: `${data.committeeId} 已移出拟表彰名单：${data.reason}` };
     }
     case 'confirmFinal': {

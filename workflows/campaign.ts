@@ -33,6 +33,8 @@ import {
   panelVoteUpdate,
   registryEntryQuery,
   removeFromListUpdate,
+  flagReelectionUpdate,
+  decideReelectionUpdate,
   resolveObjectionUpdate,
   type CampaignActionName,
 } from './messages/campaign';
@@ -100,6 +102,7 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
     objections: s.objections,
     final: s.final,
     listRemovals: s.listRemovals ?? [],
+    reelectionFlags: s.reelectionFlags ?? [],
     panelOverdue: s.bureauToldPanelOverdue,
     rejectedActions: s.rejectedCount,
     reminders: mail.settings,
@@ -138,6 +141,8 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
     [resolveObjectionUpdate, 'resolveObjection'],
     [confirmFinalUpdate, 'confirmFinal'],
     [removeFromListUpdate, 'removeFromList'],
+    [flagReelectionUpdate, 'flagReelection'],
+    [decideReelectionUpdate, 'decideReelection'],
   ] as const) {
     const { validator, handler } = handle(name);
     setHandler(update, handler as any, { validator });

@@ -3,3 +3,4 @@ export { campaign } from './campaign';
 export { application } from './application';
 export { title } from './title';
 export { reevaluation } from './reevaluation';
+export { reelectionFiling } from './reelection-filing';

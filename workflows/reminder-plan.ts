@@ -162,6 +162,16 @@ export function campaignNoticeJobs(input: CampaignInput, s: CampaignState, now: 
       at: r.at,
     });
   }
+  for (const f of s.reelectionFlags ?? []) {
+    const sd = s.registry[f.committeeId]?.sd;
+    const to = [...bureau(input), ...(sd ? officials(input, sd) : [])];
+    const committee = refOf(s, f.committeeId);
+    add(`reelection-flag|${f.committeeId}`, f.at, to, { type: 'notice', notice: 'reelection-flag', year, committee, filedOn: f.filedOn, filingRef: f.filingRef, by: f.by, at: f.at });
+    const d = f.decision;
+    if (d) {
+      add(`reelection-decision|${f.committeeId}`, d.at, to, { type: 'notice', notice: 'reelection-decision', year, committee, filingRef: f.filingRef, outcome: d.outcome, reason: d.reason, by: d.by, at: d.at });
+    }
+  }
   if (s.final) {
     add('final-list', s.final.at, [...bureau(input), ...officials(input), ...panel], {
       type: 'notice',

@@ -6,5 +6,6 @@ import { reviewCommands } from './review';
 import { titleCommands } from './titles';
 import { oversightCommands } from './oversight';
 import { draftListCommands } from './draft-list';
+import { reelectionCommands } from './reelection';
 
-export const COMMANDS: Command[] = [...campaignCommands, ...applicationCommands, ...reviewCommands, ...titleCommands, ...oversightCommands, ...draftListCommands];
+export const COMMANDS: Command[] = [...campaignCommands, ...applicationCommands, ...reviewCommands, ...titleCommands, ...oversightCommands, ...draftListCommands, ...reelectionCommands];

@@ -3,6 +3,7 @@ import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { z } from 'zod';
 import type { CampaignState, CampaignStatus, RegistryEntry } from '../campaign-state';
 import type { MailStatus } from '../mail-outbox';
+import { filingDate, filingRef } from '../../domain/reelection';
 
 const actor = z.string().min(1).max(64);
 const committeeId = z.string().min(1).max(64);
@@ -36,6 +37,10 @@ export const campaignActionSchemas = {
   confirmFinal: z.object({ actor }).strict(),
   /** The bureau takes a committee off the draft list on other grounds than an objection, e.g. a serious incident (notice 五(三)). */
   removeFromList: z.object({ actor, committeeId, reason: text(4, 2000) }).strict(),
+  /** A committee on the draft list filed its re-election (换届改选备案): flagged for the bureau until it decides. */
+  flagReelection: z.object({ actor, committeeId, filedOn: filingDate, filingRef }).strict(),
+  /** The bureau decides on a flagged committee: keep it (the title goes to the newly elected committee) or remove it. */
+  decideReelection: z.object({ actor, committeeId, outcome: z.enum(['keep', 'remove']), reason: text(4, 2000) }).strict(),
 } as const;
 export type CampaignActionName = keyof typeof campaignActionSchemas;
 export type CampaignActionInput<N extends CampaignActionName> = z.input<(typeof campaignActionSchemas)[N]>;
@@ -55,6 +60,8 @@ export const fileObjectionUpdate = u('fileObjection');
 export const resolveObjectionUpdate = u('resolveObjection');
 export const confirmFinalUpdate = u('confirmFinal');
 export const removeFromListUpdate = u('removeFromList');
+export const flagReelectionUpdate = u('flagReelection');
+export const decideReelectionUpdate = u('decideReelection');
 
 export interface CampaignActionSignal {
   action: string;
