@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
+import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { createTimeSkippingEnv, eventually, uniqueTaskQueue } from './harness';
 import { at, calendar2023Ahead, scores, workflowBundle } from './fixtures';
 import { startTestSmtp, type TestSmtp } from './smtp';
@@ -233,5 +233,12 @@ describe('the round through the CLI, as its users meet it (time-skipping, real S
     expect(result.finalList).toEqual([H1, J1]);
     expect(result.removed).toEqual([H2]);
     expect((await env.client.workflow.getHandle(applicationWorkflowId(Y, J2)).result()).stage).toBe('not-selected');
+  });
+
+  it('the campaign recorded under the new 公示 rule carries its patch marker and replays, with its new Updates and signals', async () => {
+    const history = await env.client.workflow.getHandle(`campaign-${Y}`).fetchHistory();
+    const markers = history.events!.filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_patch');
+    expect(markers.map((m) => JSON.stringify(m.markerRecordedEventAttributes!.details))).toEqual([expect.stringContaining(Buffer.from('"publicity-whole-working-days"').toString('base64').slice(0, 24))]);
+    await Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, history, `campaign-${Y}`);
   });
 });

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client, Connection } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
+import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { createTimeSkippingEnv, eventually, uniqueTaskQueue } from './harness';
 import { at, calendar2023Ahead, formFor, scores, workflowBundle } from './fixtures';
 import { startTestSmtp, type TestSmtp } from './smtp';
@@ -17,7 +17,7 @@ import { runCli } from '../client/cli';
 import { loadDirectory } from '../client/directory';
 import { campaignAction, campaignAudit, campaignStatus, startCampaign } from '../client/campaigns';
 import { applicationAction, applicationStatus, submitApplication } from '../client/applications';
-import { reelectionRecord } from '../client/reelection';
+import { reelectionFilingId, reelectionRecord } from '../client/reelection';
 import { titleStatus } from '../client/titles';
 import { addDays, toReal, type CampaignCalendar } from '../domain/calendar';
 import { titleWorkflowId } from '../domain/ids';
@@ -224,5 +224,12 @@ describe('re-election filings (time-skipping, CLI, real SMTP)', () => {
     expect(await titleStatus(env.client, titleWorkflowId(H1, Y))).toMatchObject({ status: 'revoked', revocation: { kind: 'reelection' } });
     expect(await reelectionRecord(plain, H1, filedOn)).toMatchObject({ titles: [titleWorkflowId(H1, Y)] });
     expect((await reelectionRecord(plain, H1, filedOn)).round).toBeUndefined();
+  });
+
+  it('the histories with flags, decisions and a recorded filing replay against the current code', async () => {
+    for (const id of [`campaign-${Y}`, `application-${Y}-${H2}`, `application-${Y}-${J1}`, reelectionFilingId(H4, day('2023-03-20'))]) {
+      const history = await plain.workflow.getHandle(id).fetchHistory();
+      await Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, history, id);
+    }
   });
 });
