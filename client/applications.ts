@@ -3,7 +3,7 @@ import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/c
 import { WorkflowIdReusePolicy } from '@temporalio/common';
 import { applicationFormSchema, type ApplicationForm } from '../domain/application-form';
 import { formatBeijing, formatDeadline } from '../domain/calendar';
-import { directorySchema, type Directory } from '../domain/directory';
+import type { Directory } from '../domain/directory';
 import { z } from 'zod';
 import { DEFAULT_GRADE_BANDS } from '../domain/grades';
 import { applicationWorkflowId, campaignWorkflowId, TASK_QUEUE } from '../domain/ids';
@@ -16,7 +16,7 @@ import { campaignStatus } from './campaigns';
 import { findCommittee, staffForApplication } from './directory';
 import { UserError } from './errors';
 import { reportRefused } from './refusals';
-import { checked, checkedName, idSchema, listApplicationsFilterSchema, yearSchema } from './input';
+import { checkDirectory, checked, checkedName, idSchema, listApplicationsFilterSchema, yearSchema } from './input';
 
 export interface SubmitOptions {
   year: number;
@@ -29,11 +29,12 @@ export interface SubmitOptions {
 }
 
 const submitOptionsSchema = z
-  .object({ year: yearSchema, directory: directorySchema, committeeId: idSchema, form: z.record(z.string(), z.unknown()), taskQueue: z.string().min(1).max(200).optional() })
+  .object({ year: yearSchema, directory: z.object({}).passthrough(), committeeId: idSchema, form: z.record(z.string(), z.unknown()), taskQueue: z.string().min(1).max(200).optional() })
   .strict();
 
 export async function submitApplication(client: Client, opts: SubmitOptions) {
   checked(submitOptionsSchema, opts, 'submitApplication');
+  checkDirectory(opts.directory, 'submitApplication');
   const committee = findCommittee(opts.directory, opts.committeeId);
   const form = {
     committeeId: committee.id,

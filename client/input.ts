@@ -94,3 +94,14 @@ export function checkCalendar(cal: CampaignCalendar, nowMs: number): void {
     if (at <= now) throw new UserError(`calendar.${f}: ${formatDeadline(at)} (北京时间) has already passed; start a later year or override the windows, e.g. ${fieldFlag(f)}`);
   }
 }
+
+/**
+ * The directory, validated once per object: a round submits thousands of applications with the same
+ * directory, and its schema is linear in its size (duplicate ids, 街镇 of every committee).
+ */
+const validDirectories = new WeakSet<object>();
+export function checkDirectory(directory: unknown, what: string): void {
+  if (directory && typeof directory === 'object' && validDirectories.has(directory)) return;
+  checked(directorySchema, directory, `${what}: directory`);
+  validDirectories.add(directory as object);
+}

@@ -8,7 +8,7 @@
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { ApplicationFailure, WorkflowIdReusePolicy } from '@temporalio/common';
 import { z } from 'zod';
-import { directorySchema, type Directory } from '../domain/directory';
+import type { Directory } from '../domain/directory';
 import { beijingDate } from '../domain/calendar';
 import { applicationWorkflowId, campaignWorkflowId, TASK_QUEUE, titleWorkflowId } from '../domain/ids';
 import { filingDate, filingRef, requireFiler } from '../domain/reelection';
@@ -18,7 +18,7 @@ import { applicationAction, applicationStatus } from './applications';
 import { campaignAction, campaignStatus } from './campaigns';
 import { findCommittee } from './directory';
 import { UserError } from './errors';
-import { checked, idSchema, yearSchema } from './input';
+import { checkDirectory, checked, idSchema, yearSchema } from './input';
 import { titleAction, titleStatus } from './titles';
 
 /** Titles are held for years: look this far back for active ones. */
@@ -26,7 +26,7 @@ const TITLE_YEARS_BACK = 15;
 
 export const fileReelectionOptionsSchema = z
   .object({
-    directory: directorySchema,
+    directory: z.object({}).passthrough(),
     committeeId: idSchema,
     actor: idSchema,
     /** Default: today (Beijing). A title given none judges "today" by its own clock. */
@@ -60,9 +60,10 @@ async function isRunning(client: Client, workflowId: string): Promise<boolean> {
 
 export async function fileReelection(client: Client, opts: FileReelectionOptions): Promise<FileReelectionResult> {
   const o = checked(fileReelectionOptionsSchema, opts, 'fileReelection');
-  const committee = findCommittee(o.directory as Directory, o.committeeId);
+  checkDirectory(opts.directory, 'fileReelection');
+  const committee = findCommittee(opts.directory as Directory, o.committeeId);
   try {
-    requireFiler(o.directory.people, o.actor, committee.id, committee.subdistrict, 'fileReelection');
+    requireFiler((opts.directory as Directory).people, o.actor, committee.id, committee.subdistrict, 'fileReelection');
   } catch (err) {
     if (err instanceof ApplicationFailure) throw new UserError(`rejected (${err.type}): ${err.message}`);
     throw err;

@@ -46,6 +46,8 @@ beforeAll(async () => {
   await startCampaign(client, { calendar: { ...shiftCalendar(base, shift), year: YEAR }, directory, taskQueue });
   for (const id of inA.slice(0, 2)) await submitApplication(client, { year: YEAR, directory, committeeId: id, form: formFor(id, false), taskQueue });
   await applicationAction(client, YEAR, inA[0], 'recordPaperForm', { actor: 'bureau-lu', receivedOn: '2023-05-01' });
+  // Recorded once, so the base payload below is a duplicate like the paper form's.
+  await applicationAction(client, YEAR, inA[0], 'recordReelection', { actor: inA[0], filedOn: '2023-05-02', filingRef: 'HY-2023-001' });
   await eventually(async () => expect((await campaignStatus(client, YEAR)).counts.total).toBe(2));
 });
 

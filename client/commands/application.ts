@@ -72,7 +72,7 @@ export const applicationCommands = [
     summary: 'List applications by search attributes: --year [--subdistrict <街镇>] [--stage <stage>]',
     flags: z.object({ year: flags.year, subdistrict: z.string().optional(), stage: z.enum(APPLICATION_STAGES).optional(), json: flags.json }).strict(),
     async run(f, ctx) {
-      const rows = await listApplications(await ctx.client(), f);
+      const rows = await listApplications(await ctx.client(), { year: f.year, subdistrict: f.subdistrict, stage: f.stage });
       ctx.say(table([['committee', '街镇', 'stage', 'workflow'], ...rows.map((r) => [r.committeeId, r.subdistrict, `${r.stage} ${STAGE_LABELS[r.stage as keyof typeof STAGE_LABELS] ?? ''}`, r.status])]));
       ctx.say(`${rows.length} application(s)`);
       return rows;
