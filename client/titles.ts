@@ -14,6 +14,7 @@ import type { ReevaluationSnapshot } from '../workflows/reevaluation-state';
 import { title } from '../workflows/title';
 import type { TitleInput, TitleSnapshot } from '../workflows/title-state';
 import { UserError } from './errors';
+import { reportRefused } from './refusals';
 import { checked, checkedName, idSchema, listTitlesFilterSchema, titleInputSchema, workflowIdSchema, yearSchema } from './input';
 import { directorySchema } from '../domain/directory';
 
@@ -161,7 +162,10 @@ export async function titleAction<N extends tmsg.TitleActionName>(client: Client
   try {
     return await client.workflow.getHandle(titleId).executeUpdate(TITLE_UPDATES[name] as any, { args: [payload] });
   } catch (err) {
-    if (err instanceof WorkflowUpdateFailedError) throw err;
+    if (err instanceof WorkflowUpdateFailedError) {
+      await reportRefused(client.workflow.getHandle(titleId), name, payload, err);
+      throw err;
+    }
     const s = await titleStatus(client, titleId);
     const r = s.recovery;
     if (name === 'confirmRecovery' && r?.confirmedAt) throw new UserError(`rejected (Duplicate): 铭牌与奖状已于 ${r.recoveredOn ?? r.confirmedAt.slice(0, 10)} 由 ${r.confirmedBy} 确认回收`);
@@ -206,7 +210,10 @@ export async function reevaluationAction<N extends rmsg.ReevaluationActionName>(
   try {
     return await client.workflow.getHandle(reevaluationWorkflowId(year, committeeId)).executeUpdate(REEVALUATION_UPDATES[name] as any, { args: [payload] });
   } catch (err) {
-    if (err instanceof WorkflowUpdateFailedError) throw err;
+    if (err instanceof WorkflowUpdateFailedError) {
+      await reportRefused(client.workflow.getHandle(reevaluationWorkflowId(year, committeeId)), name, payload, err);
+      throw err;
+    }
     const r = (await reevaluationStatus(client, year, committeeId)).result;
     if (!r) throw err;
     if (r.outcome === 'closed') throw new UserError(`rejected (WrongPhase): 复评已终止：${r.reasons.join('；')}`);
