@@ -31,6 +31,8 @@ export type PendingItem =
   | { action: 'panel-overdue'; inspectionCloses: string }
   | ({ action: 'resolve-objection'; objectionId: string; filedAt: string; grounds: string } & CommitteeRef)
   | { action: 'confirm-final'; publicityEnds: string; listed: number }
+  /** A committee on the draft list filed its re-election: the final list waits for this decision. */
+  | ({ action: 'decide-reelection'; filedOn: string; filingRef: string } & CommitteeRef)
   // Re-evaluation and title (issue 4): the commands are theirs, so the caller passes them.
   | ({ action: 'submit-materials'; command: string } & CommitteeRef)
   | ({ action: 'review-reevaluation'; command: string } & CommitteeRef)

@@ -6,7 +6,8 @@ import { loadWorkdays } from '../domain/holidays';
 import { DEFAULT_GRADE_BANDS } from '../domain/grades';
 import { directory } from './fixtures';
 import { applyCampaignAction, checkCampaignAction, initialCampaignState, type CampaignInput, type CampaignState } from '../workflows/campaign-state';
-import { campaignNoticeJobs } from '../workflows/reminder-plan';
+import { campaignNoticeJobs, campaignReminderJobs } from '../workflows/reminder-plan';
+import { renderMail } from '../templates';
 import { renderNotice } from '../templates/notices';
 
 const CAL = defaultCalendar(2023, loadWorkdays(2023));
@@ -120,5 +121,22 @@ describe('re-election flags on the draft list', () => {
     const decision = renderNotice(jobs[1].jobs[0].template as any, jobs[1].jobs[0].to);
     expect(decision.text).toContain('移出拟表彰名单（新一届业委会备案编号 HY-2023-031）');
     expect(decision.text).toContain('理由：交接尚未完成');
+  });
+});
+
+describe('the final-list reminder', () => {
+  it('names each re-election flag still awaiting the bureau, with the command to decide', () => {
+    const s = drafted();
+    applyCampaignAction('flagReelection', { actor: B, committeeId: B, filedOn: '2023-09-26', filingRef: 'HY-2023-031' }, s, input, Date.parse('2023-09-26T02:00:00.000Z'));
+    // Nov 21 09:00 Beijing: the 7th working day before the commendation deadline (Nov 30).
+    const jobs = campaignReminderJobs(input, s, Date.parse('2023-11-21T00:59:00.000Z'), Date.parse('2023-11-21T01:00:00.000Z'), 'campaign-2023');
+    const finals = jobs.filter((j) => j.kind === 'final');
+    expect(finals.map((j) => j.to.id).sort()).toEqual(directory.people.filter((p) => p.role === 'bureau').map((p) => p.id).sort());
+    const text = renderMail(finals[0].template, finals[0].to).text;
+    expect(text).toContain(`【换届改选待决定】${B} 业主委员会（${B}，${directory.subdistricts[0]}）已于 2023-09-26 备案（备案编号 HY-2023-031）`);
+    expect(text).toContain(`npm run cli -- campaign decide-reelection --year 2023 --as ${finals[0].to.id} --committee ${B} --outcome keep|remove`);
+    applyCampaignAction('decideReelection', { actor: 'bureau-lu', committeeId: B, outcome: 'keep', reason: '主要成员连任' }, s, input, Date.parse('2023-10-09T02:00:00.000Z'));
+    const after = campaignReminderJobs(input, s, Date.parse('2023-11-21T00:59:00.000Z'), Date.parse('2023-11-21T01:00:00.000Z'), 'campaign-2023').filter((j) => j.kind === 'final');
+    expect(renderMail(after[0].template, after[0].to).text).not.toContain('换届改选待决定');
   });
 });

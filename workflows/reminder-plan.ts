@@ -89,6 +89,9 @@ export function campaignPending(slot: Slot, input: CampaignInput, s: CampaignSta
         if (now >= Date.parse(s.inspectionCloses)) items.push({ action: 'panel-overdue', inspectionCloses: s.inspectionCloses });
       } else {
         if (now >= Date.parse(s.draft.publicityEnds)) items.push(...unresolved());
+        for (const f of (s.reelectionFlags ?? []).filter((x) => !x.decision)) {
+          items.push({ action: 'decide-reelection', filedOn: f.filedOn, filingRef: f.filingRef, ...refOf(s, f.committeeId) });
+        }
         items.push({ action: 'confirm-final', publicityEnds: s.draft.publicityEnds, listed: onList(s).length });
       }
       return to(bureau(input), items);
