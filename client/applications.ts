@@ -4,6 +4,7 @@ import { WorkflowIdReusePolicy } from '@temporalio/common';
 import { applicationFormSchema, type ApplicationForm } from '../domain/application-form';
 import { formatBeijing, formatDeadline } from '../domain/calendar';
 import type { Directory } from '../domain/directory';
+import { z } from 'zod';
 import { DEFAULT_GRADE_BANDS } from '../domain/grades';
 import { applicationWorkflowId, campaignWorkflowId, TASK_QUEUE } from '../domain/ids';
 import { zodLine } from '../domain/rejections';
@@ -14,6 +15,8 @@ import * as msg from '../workflows/messages/application';
 import { campaignStatus } from './campaigns';
 import { findCommittee, staffForApplication } from './directory';
 import { UserError } from './errors';
+import { reportRefused } from './refusals';
+import { checkDirectory, checked, checkedName, idSchema, listApplicationsFilterSchema, yearSchema } from './input';
 
 export interface SubmitOptions {
   year: number;
@@ -25,7 +28,13 @@ export interface SubmitOptions {
   taskQueue?: string;
 }
 
+const submitOptionsSchema = z
+  .object({ year: yearSchema, directory: z.object({}).passthrough(), committeeId: idSchema, form: z.record(z.string(), z.unknown()), taskQueue: z.string().min(1).max(200).optional() })
+  .strict();
+
 export async function submitApplication(client: Client, opts: SubmitOptions) {
+  checked(submitOptionsSchema, opts, 'submitApplication');
+  checkDirectory(opts.directory, 'submitApplication');
   const committee = findCommittee(opts.directory, opts.committeeId);
   const form = {
     committeeId: committee.id,
@@ -39,8 +48,12 @@ export async function submitApplication(client: Client, opts: SubmitOptions) {
   };
   const parsed = applicationFormSchema.safeParse(form);
   if (!parsed.success) throw new UserError(`form: ${zodLine(parsed.error)}`);
-  if (parsed.data.committeeId !== committee.id || parsed.data.subdistrict !== committee.subdistrict)
-    throw new UserError(`form: committeeId/subdistrict must match the directory entry of ${committee.id} (${committee.subdistrict})`);
+  // Identity comes from the directory: a form may repeat it but not change it (every email quotes the name).
+  const identity = { committeeId: committee.id, committeeName: committee.name, subdistrict: committee.subdistrict } as const;
+  for (const [field, expected] of Object.entries(identity) as [keyof typeof identity, string][]) {
+    if (parsed.data[field] !== expected)
+      throw new UserError(`form: ${field}: ${JSON.stringify(parsed.data[field])} is not the directory's ${JSON.stringify(expected)}; leave it out of the form`);
+  }
 
   const status = await campaignStatus(client, opts.year);
   // The phase comes from the campaign (workflow time), not from this machine's clock.
@@ -86,6 +99,7 @@ const UPDATE_OF = {
   recommend: msg.recommendUpdate,
   notRecommend: msg.notRecommendUpdate,
   recordInspection: msg.recordInspectionUpdate,
+  recordReelection: msg.recordReelectionUpdate,
 } as const;
 
 export async function applicationAction<N extends msg.ApplicationActionName>(
@@ -97,12 +111,23 @@ export async function applicationAction<N extends msg.ApplicationActionName>(
   /** `updateId`: a repeated id (a double-submitted form) gets the first Update's result, one effect. */
   opts: { updateId?: string } = {},
 ): Promise<msg.ActionResult> {
+  checked(yearSchema, year, 'year');
+  checked(idSchema, committeeId, 'committeeId');
+  checkedName(UPDATE_OF, name, 'applicationAction');
+  const handle = client.workflow.getHandle(applicationWorkflowId(year, committeeId));
   const parsed = msg.applicationActionSchemas[name].safeParse(payload);
-  if (!parsed.success) throw new UserError(`${name}: ${zodLine(parsed.error)}`);
+  if (!parsed.success) {
+    const err = new UserError(`${name}: ${zodLine(parsed.error)}`);
+    await reportRefused(handle, name, payload, err);
+    throw err;
+  }
   try {
-    return await client.workflow.getHandle(applicationWorkflowId(year, committeeId)).executeUpdate(UPDATE_OF[name] as typeof msg.recommendUpdate, { args: [payload as any], updateId: opts.updateId });
+    return await handle.executeUpdate(UPDATE_OF[name] as typeof msg.recommendUpdate, { args: [payload as any], updateId: opts.updateId });
   } catch (err: any) {
-    if (err?.name !== 'WorkflowNotFoundError') throw err;
+    if (err?.name !== 'WorkflowNotFoundError') {
+      await reportRefused(handle, name, payload, err);
+      throw err;
+    }
   }
   // A closed application takes no more actions: say why it is closed.
   const final = await applicationStatus(client, year, committeeId);
@@ -110,6 +135,8 @@ export async function applicationAction<N extends msg.ApplicationActionName>(
 }
 
 export async function applicationStatus(client: Client, year: number, committeeId: string): Promise<ApplicationSnapshot> {
+  checked(yearSchema, year, 'year');
+  checked(idSchema, committeeId, 'committeeId');
   const handle = client.workflow.getHandle<typeof application>(applicationWorkflowId(year, committeeId));
   try {
     return await handle.query(msg.applicationStatusQuery);
@@ -128,6 +155,7 @@ export async function applicationStatus(client: Client, year: number, committeeI
 
 /** Lists through Temporal's visibility API (search attributes), never by looping over workflows. */
 export async function listApplications(client: Client, filter: { year: number; subdistrict?: string; stage?: string }) {
+  checked(listApplicationsFilterSchema, filter, 'listApplications');
   const clauses = [`WorkflowType = 'application'`, `CampaignYear = ${filter.year}`];
   if (filter.subdistrict) clauses.push(`Subdistrict = '${filter.subdistrict.replace(/'/g, '')}'`);
   if (filter.stage) clauses.push(`Stage = '${filter.stage.replace(/'/g, '')}'`);

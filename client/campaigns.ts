@@ -1,19 +1,20 @@
 /** Campaign operations shared by the CLI, the demo, the benchmark and the tests. */
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
-import { WorkflowIdReusePolicy, type Duration } from '@temporalio/common';
+import { WorkflowIdReusePolicy, type Duration, type QueryDefinition } from '@temporalio/common';
 import type { CampaignCalendar } from '../domain/calendar';
 import type { Directory } from '../domain/directory';
 import { DEFAULT_GRADE_BANDS, type GradeBands } from '../domain/grades';
 import { campaignWorkflowId, TASK_QUEUE } from '../domain/ids';
 import { CampaignYear, Stage } from '../domain/search-attributes';
 import { campaign } from '../workflows/campaign';
-import type { CampaignInput, CampaignStatus } from '../workflows/campaign-state';
+import type { CampaignInput, CampaignState, CampaignStatus } from '../workflows/campaign-state';
 import { campaignActionSchemas, campaignMailQuery, campaignStatusQuery, type CampaignActionInput, type CampaignActionName } from '../workflows/messages/campaign';
 import type { MailStatus } from '../workflows/mail-outbox';
 import * as updates from '../workflows/messages/campaign';
 import { zodLine } from '../domain/rejections';
 import { materialsDueFor } from '../domain/titles';
 import { UserError } from './errors';
+import { reportRefused } from './refusals';
 import { CAMPAIGN_TASK_TIMEOUT } from '../domain/task-timeouts';
 import { resolveCalendar, type CalendarOverrides } from '../domain/calendar';
 import { loadWorkdays } from '../domain/holidays';
@@ -21,6 +22,7 @@ import { activeTitleIds } from './titles';
 
 /** startCampaign found `campaign-<year>` already there; nothing was started. */
 export class CampaignExistsError extends UserError {}
+import { checkCalendar, checked, checkedName, startCampaignOptionsSchema, yearSchema } from './input';
 
 export interface StartCampaignOptions {
   calendar: CampaignCalendar;
@@ -39,6 +41,8 @@ export interface StartCampaignOptions {
 }
 
 export async function startCampaign(client: Client, opts: StartCampaignOptions) {
+  checked(startCampaignOptionsSchema, opts, 'startCampaign');
+  checkCalendar(opts.calendar, Date.now());
   const year = opts.calendar.year;
   const input: CampaignInput = {
     year,
@@ -97,6 +101,7 @@ export async function startYearCampaign(client: Client, opts: Omit<StartCampaign
 }
 
 export async function campaignStatus(client: Client, year: number): Promise<CampaignStatus> {
+  checked(yearSchema, year, 'year');
   try {
     return await client.workflow.getHandle(campaignWorkflowId(year)).query(campaignStatusQuery);
   } catch (err: any) {
@@ -117,8 +122,29 @@ export async function campaignApplications(client: Client, year: number, subdist
 
 /** The campaign's email: reminder settings, sent and queued counts, undeliverable addresses (also emailed to the bureau). */
 export async function campaignMailStatus(client: Client, year: number): Promise<MailStatus> {
+  checked(yearSchema, year, 'year');
   try {
     return await client.workflow.getHandle(campaignWorkflowId(year)).query(campaignMailQuery);
+  } catch (err: any) {
+    if (err?.name === 'WorkflowNotFoundError') throw new UserError(`no campaign for ${year}: start it with \`campaign start --year ${year}\``);
+    throw err;
+  }
+}
+
+/** The campaign's audit trail, oldest first; refused Updates are in it when the client that sent them reported them. */
+export async function campaignAudit(client: Client, year: number): Promise<CampaignState['audit']> {
+  return queryCampaign(client, year, updates.campaignAuditQuery);
+}
+
+/** The panel's votes so far: committee → panel member → { support, note }. */
+export async function panelVotes(client: Client, year: number): Promise<CampaignState['votes']> {
+  return queryCampaign(client, year, updates.panelVotesQuery);
+}
+
+async function queryCampaign<T>(client: Client, year: number, query: QueryDefinition<T>): Promise<T> {
+  checked(yearSchema, year, 'year');
+  try {
+    return await client.workflow.getHandle(campaignWorkflowId(year)).query(query);
   } catch (err: any) {
     if (err?.name === 'WorkflowNotFoundError') throw new UserError(`no campaign for ${year}: start it with \`campaign start --year ${year}\``);
     throw err;
@@ -133,6 +159,9 @@ const UPDATE_OF: Record<CampaignActionName, any> = {
   fileObjection: updates.fileObjectionUpdate,
   resolveObjection: updates.resolveObjectionUpdate,
   confirmFinal: updates.confirmFinalUpdate,
+  removeFromList: updates.removeFromListUpdate,
+  flagReelection: updates.flagReelectionUpdate,
+  decideReelection: updates.decideReelectionUpdate,
 };
 
 /** Sends a campaign action as an Update: validated here first (zod), then by the workflow's validator. */
@@ -144,13 +173,20 @@ export async function campaignAction<N extends CampaignActionName>(
   /** `updateId`: a repeated id (a double-submitted form) gets the first Update's result, one effect. */
   opts: { updateId?: string } = {},
 ) {
-  const parsed = campaignActionSchemas[name].safeParse(payload);
-  if (!parsed.success) throw new UserError(`${name}: ${zodLine(parsed.error)}`);
+  checked(yearSchema, year, 'year');
+  checkedName(campaignActionSchemas, name, 'campaignAction');
   const handle = client.workflow.getHandle(campaignWorkflowId(year));
+  const parsed = campaignActionSchemas[name].safeParse(payload);
+  if (!parsed.success) {
+    const err = new UserError(`${name}: ${zodLine(parsed.error)}`);
+    await reportRefused(handle, name, payload, err);
+    throw err;
+  }
   try {
     return (await handle.executeUpdate(UPDATE_OF[name], { args: [payload], updateId: opts.updateId })) as updates.CampaignActionResult;
   } catch (err: any) {
     if (err?.name === 'WorkflowNotFoundError') throw new UserError(`no running campaign for ${year}`);
+    await reportRefused(handle, name, payload, err);
     throw err;
   }
 }

@@ -45,7 +45,18 @@ export function formatCampaignStatus(s: CampaignStatus): string {
   ])]));
   if (s.draft) {
     lines.push('', `Draft list (tie-break: ${s.draft.tieBreakRule}):`);
-    s.draft.ranking.forEach((id, i) => lines.push(`  ${i + 1}. ${id}${s.removed.includes(id) ? '  (removed after an upheld objection)' : ''}`));
+    const byBureau = new Map((s.listRemovals ?? []).map((r) => [r.committeeId, r]));
+    const why = (id: string) => (byBureau.has(id) ? `  (removed by ${byBureau.get(id)!.by}: ${byBureau.get(id)!.reason})` : '  (removed after an upheld objection)');
+    s.draft.ranking.forEach((id, i) => lines.push(`  ${i + 1}. ${id}${s.removed.includes(id) ? why(id) : ''}`));
+    lines.push(`公示 ends ${dl(s.draft.publicityEnds)} (北京时间): ${c.publicityWorkingDays} whole working days`);
+  }
+  const flags = s.reelectionFlags ?? [];
+  if (flags.length) {
+    lines.push('', 'Re-election filings on the draft list (换届改选备案):');
+    for (const f of flags) {
+      const d = f.decision;
+      lines.push(`  ${f.committeeId} filed ${f.filedOn} (${f.filingRef}), recorded by ${f.by}: ${d ? `${d.outcome === 'keep' ? 'KEPT (title to the new committee)' : 'REMOVED'} by ${d.by} — ${d.reason}` : 'AWAITING THE BUREAU; the final list cannot be confirmed'}`);
+    }
   }
   if (s.objections.length) {
     lines.push('', 'Objections:');

@@ -1,4 +1,5 @@
 /** Title and re-evaluation operations shared by the CLI, the campaign's activities and the tests. */
+import { z } from 'zod';
 import { WorkflowExecutionAlreadyStartedError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { WorkflowIdReusePolicy } from '@temporalio/common';
 import type { Directory } from '../domain/directory';
@@ -13,9 +14,13 @@ import type { ReevaluationSnapshot } from '../workflows/reevaluation-state';
 import { title } from '../workflows/title';
 import type { TitleInput, TitleSnapshot } from '../workflows/title-state';
 import { UserError } from './errors';
+import { reportRefused } from './refusals';
+import { checked, checkedName, idSchema, listTitlesFilterSchema, titleInputSchema, workflowIdSchema, yearSchema } from './input';
+import { directorySchema } from '../domain/directory';
 
 /** Starts one title workflow; an existing one (same committee and award year) is left alone. */
 export async function startTitle(client: Client, input: TitleInput, taskQueue = TASK_QUEUE): Promise<'started' | 'exists'> {
+  checked(titleInputSchema, input, 'startTitle');
   try {
     await client.workflow.start(title, {
       workflowId: titleWorkflowId(input.committeeId, input.awardYear),
@@ -37,6 +42,7 @@ export async function startTitle(client: Client, input: TitleInput, taskQueue = 
 
 /** `title import`: validates the whole file against its schema and the directory before starting anything. */
 export async function importTitles(client: Client, opts: { data: unknown; directory: Directory; taskQueue?: string; reminders?: TitleInput['reminders'] }) {
+  checked(directorySchema, opts.directory, 'directory');
   const parsed = titleImportSchema.safeParse(opts.data);
   if (!parsed.success) throw new UserError(`titles file: ${zodLine(parsed.error)}`);
   const { awardYear, titles } = parsed.data;
@@ -71,6 +77,8 @@ export async function importTitles(client: Client, opts: { data: unknown; direct
 
 /** Asks each title to start the year's re-evaluation (idempotent per year). Closed titles are reported, not errors. */
 export async function sendReevaluationStarts(client: Client, titleIds: string[], request: tmsg.StartReevaluation, onEach?: (i: number) => void) {
+  checked(z.array(workflowIdSchema), titleIds, 'titleIds');
+  checked(tmsg.startReevaluationSchema, request, 'startReevaluation');
   const missing: string[] = [];
   let sent = 0;
   for (const [i, id] of titleIds.entries()) {
@@ -98,6 +106,7 @@ const quoted = (v: string) => `'${v.replace(/'/g, '')}'`;
 
 /** Lists titles through visibility (search attributes). Not available on the time-skipping test server. */
 export async function listTitles(client: Client, filter: { status?: Status; subdistrict?: string; committeeId?: string; runningOnly?: boolean } = {}): Promise<TitleRow[]> {
+  checked(listTitlesFilterSchema, filter, 'listTitles');
   const clauses = [`WorkflowType = 'title'`];
   if (filter.status) clauses.push(`TitleStatus = ${quoted(filter.status)}`);
   if (filter.subdistrict) clauses.push(`Subdistrict = ${quoted(filter.subdistrict)}`);
@@ -123,6 +132,8 @@ export async function activeTitleIds(client: Client): Promise<string[]> {
 
 /** The title's workflow id: given the award year, or the committee's newest title found by listing. */
 export async function resolveTitleId(client: Client, committeeId: string, awardYear?: number): Promise<string> {
+  checked(idSchema, committeeId, 'committeeId');
+  checked(yearSchema.optional(), awardYear, 'awardYear');
   if (awardYear !== undefined) return titleWorkflowId(committeeId, awardYear);
   const rows = await listTitles(client, { committeeId });
   if (!rows.length) throw new UserError(`--committee: ${committeeId} holds no title`);
@@ -131,6 +142,7 @@ export async function resolveTitleId(client: Client, committeeId: string, awardY
 }
 
 export async function titleStatus(client: Client, titleId: string): Promise<TitleSnapshot> {
+  checked(workflowIdSchema, titleId, 'titleId');
   try {
     return await client.workflow.getHandle(titleId).query(tmsg.titleStatusQuery);
   } catch (err: any) {
@@ -143,12 +155,17 @@ const TITLE_UPDATES = { recordIncident: tmsg.recordIncidentUpdate, fileReelectio
 
 /** A title action as an Update. A title that has ended answers from its final state, like the workflow would. */
 export async function titleAction<N extends tmsg.TitleActionName>(client: Client, titleId: string, name: N, payload: tmsg.TitleActionInput<N>): Promise<tmsg.TitleActionResult> {
+  checked(workflowIdSchema, titleId, 'titleId');
+  checkedName(tmsg.titleActionSchemas, name, 'titleAction');
   const parsed = tmsg.titleActionSchemas[name].safeParse(payload);
   if (!parsed.success) throw new UserError(`${name}: ${zodLine(parsed.error)}`);
   try {
     return await client.workflow.getHandle(titleId).executeUpdate(TITLE_UPDATES[name] as any, { args: [payload] });
   } catch (err) {
-    if (err instanceof WorkflowUpdateFailedError) throw err;
+    if (err instanceof WorkflowUpdateFailedError) {
+      await reportRefused(client.workflow.getHandle(titleId), name, payload, err);
+      throw err;
+    }
     const s = await titleStatus(client, titleId);
     const r = s.recovery;
     if (name === 'confirmRecovery' && r?.confirmedAt) throw new UserError(`rejected (Duplicate): 铭牌与奖状已于 ${r.recoveredOn ?? r.confirmedAt.slice(0, 10)} 由 ${r.confirmedBy} 确认回收`);
@@ -158,6 +175,8 @@ export async function titleAction<N extends tmsg.TitleActionName>(client: Client
 }
 
 export async function reevaluationStatus(client: Client, year: number, committeeId: string): Promise<ReevaluationSnapshot> {
+  checked(yearSchema, year, 'year');
+  checked(idSchema, committeeId, 'committeeId');
   try {
     return await client.workflow.getHandle(reevaluationWorkflowId(year, committeeId)).query(rmsg.reevaluationStatusQuery);
   } catch (err: any) {
@@ -183,12 +202,18 @@ export async function reevaluationAction<N extends rmsg.ReevaluationActionName>(
   name: N,
   payload: rmsg.ReevaluationActionInput<N>,
 ): Promise<rmsg.ReevaluationActionResult> {
+  checked(yearSchema, year, 'year');
+  checked(idSchema, committeeId, 'committeeId');
+  checkedName(rmsg.reevaluationActionSchemas, name, 'reevaluationAction');
   const parsed = rmsg.reevaluationActionSchemas[name].safeParse(payload);
   if (!parsed.success) throw new UserError(`${name}: ${zodLine(parsed.error)}`);
   try {
     return await client.workflow.getHandle(reevaluationWorkflowId(year, committeeId)).executeUpdate(REEVALUATION_UPDATES[name] as any, { args: [payload] });
   } catch (err) {
-    if (err instanceof WorkflowUpdateFailedError) throw err;
+    if (err instanceof WorkflowUpdateFailedError) {
+      await reportRefused(client.workflow.getHandle(reevaluationWorkflowId(year, committeeId)), name, payload, err);
+      throw err;
+    }
     const r = (await reevaluationStatus(client, year, committeeId)).result;
     if (!r) throw err;
     if (r.outcome === 'closed') throw new UserError(`rejected (WrongPhase): 复评已终止：${r.reasons.join('；')}`);

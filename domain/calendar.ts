@@ -101,8 +101,24 @@ export function countWorkingDays(fromDate: string, toDate: string, table: Workda
   return count;
 }
 
-/** End (24:00) of the n-th working day counting the Beijing date of `startMs` as day 1 if it is working. */
+/**
+ * End of 公示: the public must have `n` whole working days. The day of publication counts only if
+ * publicity began at its very start (00:00 Beijing) and it is a working day; otherwise the count
+ * begins on the next working day. Ends at 24:00 of the n-th. Make-up workdays (调休) count.
+ * A list published Thu 2023-09-28 10:00 thus runs Oct 7, 8, 9, 10, 11 (Sep 29 – Oct 6 off) and ends Oct 11 24:00.
+ */
 export function publicityEnd(startMs: number, n: number, table: WorkdayTable): number {
+  if (!Number.isInteger(n) || n < 1) throw new Error(`publicity length must be a positive integer, got ${n}`);
+  const day = beijingDate(startMs);
+  const wholeFirstDay = startMs === startOfBeijingDay(day) && isWorkingDay(day, table);
+  return endOfBeijingDay(addWorkingDays(day, wholeFirstDay ? n - 1 : n, table));
+}
+
+/**
+ * The rule before whole working days: the publication day counted as day 1 whatever the hour.
+ * Kept only so that campaigns finalised under it replay with their recorded end (workflows/campaign.ts).
+ */
+export function publicityEndCountingPublicationDay(startMs: number, n: number, table: WorkdayTable): number {
   if (!Number.isInteger(n) || n < 1) throw new Error(`publicity length must be a positive integer, got ${n}`);
   let d = beijingDate(startMs);
   let count = isWorkingDay(d, table) ? 1 : 0;
@@ -227,7 +243,8 @@ function calendarIssues(cal: CampaignCalendar): Issue[] {
     issues.push({ field: 'workdays', message: `workdays (${source}) cover ${from}..${to} but the campaign runs ${first}..${last}` });
   }
   if (covered && nOk && issues.length === 0) {
-    const start = beijingDate(ms.inspectionCloses - 1);
+    // A list finalised on the last day of the expert review, part-way through it, counts from the next day.
+    const start = addDays(beijingDate(ms.inspectionCloses - 1), 1);
     const fit = countWorkingDays(start, last, cal.workdays);
     if (fit < n) {
       issues.push({

@@ -88,7 +88,7 @@ async function reevaluate(o: DemoOptions, act: (...a: string[]) => Promise<strin
   for (const id of [failing, ...passing]) await act('reevaluation', 'submit-materials', ...y, '--as', id, '--summary', '本年度业委会规范运作情况、党建引领与群众评价书面材料');
   await until('08-05');
   log(`换届改选备案：${reelected} 的称号即时失效`);
-  await act('committee', 'file-reelection', '--committee', reelected, '--as', official(reelected));
+  await act('committee', 'file-reelection', '--committee', reelected, '--as', official(reelected), '--filing-ref', `${reelected}-换届-1`);
   await until('08-10');
   log('复评专项检查');
   for (const [id, total] of [[failing, 72], [passing[0], 91], [passing[1], 86], [passing[2], 88]] as const)

@@ -40,7 +40,7 @@ export function renderNotice(mail: NoticeMail, to: Recipient, base = DEFAULT_CON
         { p: `经公示，${mail.year}年红色示范业委会表彰名单已于 ${instantText(mail.confirmedAt)} 确认，共 ${mail.list.length} 家：` },
         mail.list.length ? { list: mail.list.map((c) => ({ title: committeeLabel(c) })) } : { p: '（无）' },
       ];
-      if (mail.removed.length) blocks.push({ p: '因公示异议成立移出名单的：' }, { list: mail.removed.map((c) => ({ title: committeeLabel(c) })) });
+      if (mail.removed.length) blocks.push({ p: '移出拟表彰名单的（公示异议成立或区房管局决定）：' }, { list: mail.removed.map((c) => ({ title: committeeLabel(c) })) });
       blocks.push({ p: '区委组织部、区房管局将为上述业委会颁发铭牌和奖状。' });
       return render(`${mail.year}年红色示范业委会表彰名单`, to, blocks);
     }
@@ -50,6 +50,33 @@ export function renderNotice(mail: NoticeMail, to: Recipient, base = DEFAULT_CON
         { label: to.role === 'panel' ? '请评选团尽快定稿：' : '请督促评选团定稿，或延长专家评审期：', links: to.role === 'bureau' ? [consoleLink(base, '/dashboard', '在评选看板中延长专家评审期')] : inbox },
       ];
       return render(`${mail.year}年专家评审期已结束，拟表彰名单尚未确定`, to, blocks);
+    }
+    case 'list-removal': {
+      const blocks: Block[] = [
+        { p: `${committeeLabel(mail.committee)}已于 ${instantText(mail.at)}由区房管局（${mail.by}）移出${mail.year}年红色示范业委会拟表彰名单。` },
+        { p: `原因：${mail.reason}` },
+        { label: '查看评选状态：', links: [progressLink(to, base)] },
+      ];
+      return render(`${mail.year}年拟表彰名单调整：${mail.committee.committeeName ?? mail.committee.committeeId} 移出名单`, to, blocks);
+    }
+    case 'reelection-flag': {
+      const blocks: Block[] = [
+        { p: `拟表彰名单中的${committeeLabel(mail.committee)}已于 ${mail.filedOn} 完成换届改选备案（新一届业委会备案编号 ${mail.filingRef}，${instantText(mail.at)}由 ${mail.by} 登记）。` },
+        { p: '在区房管局作出决定前，最终表彰名单不能确认。保留的，称号授予新一届业委会；移出的，须说明理由。' },
+      ];
+      if (to.role === 'bureau') {
+        blocks.push({ label: '请决定保留或移出，并说明理由：', links: [consoleLink(base, '/dashboard', '在评选看板中查看')] });
+      }
+      return render(`${mail.year}年拟表彰名单：${mail.committee.committeeName ?? mail.committee.committeeId} 已换届改选备案，待区房管局决定`, to, blocks);
+    }
+    case 'reelection-decision': {
+      const kept = mail.outcome === 'keep';
+      const blocks: Block[] = [
+        { p: `区房管局（${mail.by}）已于 ${instantText(mail.at)}决定：${committeeLabel(mail.committee)}${kept ? '保留在拟表彰名单中，称号授予新一届业委会' : '移出拟表彰名单'}（新一届业委会备案编号 ${mail.filingRef}）。` },
+        { p: `理由：${mail.reason}` },
+        { label: '查看评选状态：', links: [progressLink(to, base)] },
+      ];
+      return render(`${mail.year}年拟表彰名单：${mail.committee.committeeName ?? mail.committee.committeeId} 换届改选后${kept ? '保留' : '移出'}`, to, blocks);
     }
     case 'revocation': {
       const c = committeeLabel(mail.committee);

@@ -88,6 +88,12 @@ export function describeItem(item: PendingItem, to: Recipient, year: number, bas
         lines: [`受理时间：${instantText(item.filedAt)}`, `异议理由：${item.grounds.length > 200 ? `${item.grounds.slice(0, 200)}…` : item.grounds}`],
         links: dashboard,
       };
+    case 'decide-reelection':
+      return {
+        title: `【换届改选待决定】${committeeLabel(item)}已于 ${item.filedOn} 备案（备案编号 ${item.filingRef}）`,
+        lines: ['决定前不能确认最终名单：'],
+        links: dashboard,
+      };
     case 'confirm-final':
       return {
         title: `【待确认最终名单】公示名单 ${item.listed} 家，公示期至 ${deadlineText(item.publicityEnds)}`,

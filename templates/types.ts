@@ -31,6 +31,8 @@ export type PendingItem =
   | { action: 'panel-overdue'; inspectionCloses: string }
   | ({ action: 'resolve-objection'; objectionId: string; filedAt: string; grounds: string } & CommitteeRef)
   | { action: 'confirm-final'; publicityEnds: string; listed: number }
+  /** A committee on the draft list filed its re-election: the final list waits for this decision. */
+  | ({ action: 'decide-reelection'; filedOn: string; filingRef: string } & CommitteeRef)
   // Re-evaluation and title: the commands are theirs, so the caller passes them.
   | ({ action: 'submit-materials'; command: string } & CommitteeRef)
   | ({ action: 'review-reevaluation'; command: string } & CommitteeRef)
@@ -92,6 +94,11 @@ export type NoticeMail =
   | { type: 'notice'; notice: 'draft-published'; year: number; ranking: CommitteeRef[]; publicityEnds: string; tieBreakRule: string }
   | { type: 'notice'; notice: 'final-list'; year: number; list: CommitteeRef[]; removed: CommitteeRef[]; confirmedAt: string }
   | { type: 'notice'; notice: 'panel-overdue'; year: number; inspectionCloses: string; inspected: number }
+  /** The bureau took a committee off the draft list (not by an objection). */
+  | { type: 'notice'; notice: 'list-removal'; year: number; committee: CommitteeRef; reason: string; by: string; at: string }
+  /** A committee on the draft list filed its re-election: the bureau must decide before the final list. */
+  | { type: 'notice'; notice: 'reelection-flag'; year: number; committee: CommitteeRef; filedOn: string; filingRef: string; by: string; at: string }
+  | { type: 'notice'; notice: 'reelection-decision'; year: number; committee: CommitteeRef; filingRef: string; outcome: 'keep' | 'remove'; reason: string; by: string; at: string }
   | {
       type: 'notice';
       notice: 'revocation';

@@ -14,6 +14,7 @@ import {
   isWorkingDay,
   nextWorkingDay,
   publicityEnd,
+  publicityEndCountingPublicationDay,
   reminderInstants,
   resolveCalendar,
   shiftCalendar,
@@ -78,17 +79,67 @@ describe('workday table from chinese-days (2023)', () => {
 });
 
 describe('publicity and reminders', () => {
-  it('5 working days from Mon 2023-09-25 end Sat 2023-10-07 24:00', () => {
-    for (const t of ['2023-09-24T16:00:00.000Z', '2023-09-25T09:30:00.000Z', '2023-09-25T15:59:59.999Z']) {
-      const end = publicityEnd(Date.parse(t), 5, T2023);
-      expect(formatDeadline(end)).toBe('2023-10-07 24:00');
-      expect(iso(end)).toBe('2023-10-07T16:00:00.000Z');
+  it('5 working days from Mon 2023-09-25 00:00 end Sat 2023-10-07 24:00; from later that day, Sun Oct 8 24:00', () => {
+    const end = publicityEnd(Date.parse('2023-09-24T16:00:00.000Z'), 5, T2023);
+    expect(formatDeadline(end)).toBe('2023-10-07 24:00');
+    expect(iso(end)).toBe('2023-10-07T16:00:00.000Z');
+    for (const t of ['2023-09-24T16:00:00.001Z', '2023-09-25T01:30:00.000Z', '2023-09-25T15:59:59.999Z']) {
+      expect(formatDeadline(publicityEnd(Date.parse(t), 5, T2023))).toBe('2023-10-08 24:00');
     }
   });
 
   it('a start on a day off counts from the next working day', () => {
     // Sun 2023-06-25 is a make-up workday; Sat 2023-06-24 is a holiday.
     expect(formatDeadline(publicityEnd(startOfBeijingDay('2023-06-24'), 1, T2023))).toBe('2023-06-25 24:00');
+    // A make-up Sunday counts as a whole working day when publicity starts at its 00:00.
+    expect(formatDeadline(publicityEnd(startOfBeijingDay('2023-04-23'), 5, T2023))).toBe('2023-04-27 24:00');
+    expect(formatDeadline(publicityEnd(startOfBeijingDay('2023-04-23') + 3_600_000, 5, T2023))).toBe('2023-04-28 24:00');
+    expect(formatDeadline(publicityEnd(startOfBeijingDay('2023-04-28') + 10 * 3_600_000, 1, T2023))).toBe('2023-05-04 24:00');
+  });
+
+  // Finalised on each day of the week around every 2023 holiday of the campaign: [date, end if at 00:00, end if later that day].
+  // Days off: 清明 Apr 5; 劳动节 Apr 29 – May 3 (make-up Sun Apr 23, Sat May 6); 端午 Jun 22–24 (make-up Sun Jun 25);
+  // 中秋/国庆 Sep 29 – Oct 6 (make-up Sat Oct 7, Sun Oct 8).
+  const AROUND_HOLIDAYS: [string, string, string][] = [
+    ['2023-03-31', '2023-04-07', '2023-04-10'], // Fri before 清明
+    ['2023-04-01', '2023-04-10', '2023-04-10'],
+    ['2023-04-02', '2023-04-10', '2023-04-10'],
+    ['2023-04-03', '2023-04-10', '2023-04-11'],
+    ['2023-04-04', '2023-04-11', '2023-04-12'],
+    ['2023-04-05', '2023-04-12', '2023-04-12'], // 清明 itself
+    ['2023-04-06', '2023-04-12', '2023-04-13'],
+    ['2023-04-24', '2023-04-28', '2023-05-04'], // Mon before 劳动节
+    ['2023-04-25', '2023-05-04', '2023-05-05'],
+    ['2023-04-26', '2023-05-05', '2023-05-06'],
+    ['2023-04-27', '2023-05-06', '2023-05-08'],
+    ['2023-04-28', '2023-05-08', '2023-05-09'],
+    ['2023-04-29', '2023-05-09', '2023-05-09'],
+    ['2023-04-30', '2023-05-09', '2023-05-09'],
+    ['2023-06-17', '2023-06-26', '2023-06-26'], // Sat before 端午
+    ['2023-06-18', '2023-06-26', '2023-06-26'],
+    ['2023-06-19', '2023-06-26', '2023-06-27'],
+    ['2023-06-20', '2023-06-27', '2023-06-28'],
+    ['2023-06-21', '2023-06-28', '2023-06-29'],
+    ['2023-06-22', '2023-06-29', '2023-06-29'],
+    ['2023-06-23', '2023-06-29', '2023-06-29'],
+    ['2023-09-24', '2023-10-07', '2023-10-07'], // Sun before 中秋/国庆
+    ['2023-09-25', '2023-10-07', '2023-10-08'],
+    ['2023-09-26', '2023-10-08', '2023-10-09'],
+    ['2023-09-27', '2023-10-09', '2023-10-10'],
+    ['2023-09-28', '2023-10-10', '2023-10-11'],
+    ['2023-09-29', '2023-10-11', '2023-10-11'],
+    ['2023-09-30', '2023-10-11', '2023-10-11'],
+  ];
+  it.each(AROUND_HOLIDAYS)('5 working days of 公示 from %s end %s 24:00 (at 00:00) or %s 24:00 (later)', (date, fromMidnight, fromLater) => {
+    const start = startOfBeijingDay(date);
+    expect(formatDeadline(publicityEnd(start, 5, T2023))).toBe(`${fromMidnight} 24:00`);
+    for (const hours of [0.0001, 9, 10.5, 17, 23.99]) {
+      expect(formatDeadline(publicityEnd(start + hours * 3_600_000, 5, T2023))).toBe(`${fromLater} 24:00`);
+    }
+  });
+
+  it('the old rule (publication day counted as day 1) is kept for campaigns finalised under it', () => {
+    expect(formatDeadline(publicityEndCountingPublicationDay(Date.parse('2023-09-25T02:00:00.000Z'), 5, T2023))).toBe('2023-10-07 24:00');
   });
 
   it('reminders before the Jul 31 deadline go out Jul 20/26/28 09:00', () => {
@@ -149,7 +200,7 @@ describe('default 2023 calendar', () => {
   it('rejects publicity that does not fit before commendationBy', () => {
     const errs = validateCalendar({ ...cal, publicityWorkingDays: 30 });
     expect(errs).toHaveLength(1);
-    expect(errs[0]).toMatch(/^publicityWorkingDays: 30 working days from 2023-10-31 end after commendationBy \(2023-11-30 24:00\)/);
+    expect(errs[0]).toMatch(/^publicityWorkingDays: 30 working days from 2023-11-01 end after commendationBy \(2023-11-30 24:00\)/);
     expect(validateCalendar({ ...cal, publicityWorkingDays: 0 })[0]).toMatch(/^publicityWorkingDays must be an integer 1\.\.30/);
     expect(validateCalendar({ ...cal, publicityWorkingDays: 2.5 })[0]).toMatch(/^publicityWorkingDays/);
   });

@@ -46,6 +46,8 @@ beforeAll(async () => {
   await startCampaign(client, { calendar: { ...shiftCalendar(base, shift), year: YEAR }, directory, taskQueue });
   for (const id of inA.slice(0, 2)) await submitApplication(client, { year: YEAR, directory, committeeId: id, form: formFor(id, false), taskQueue });
   await applicationAction(client, YEAR, inA[0], 'recordPaperForm', { actor: 'bureau-lu', receivedOn: '2023-05-01' });
+  // Recorded once, so the base payload below is a duplicate like the paper form's.
+  await applicationAction(client, YEAR, inA[0], 'recordReelection', { actor: inA[0], filedOn: '2023-05-02', filingRef: 'HY-2023-001' });
   await eventually(async () => expect((await campaignStatus(client, YEAR)).counts.total).toBe(2));
 });
 
@@ -70,6 +72,7 @@ const APPLICATION_BASES: Record<keyof typeof applicationActionSchemas, [Record<s
   recommend: [{ actor: official(sdA) }, [official(sdB), 'bureau-lu', 'inspector-1']],
   notRecommend: [{ actor: official(sdA), reason: '台账不全' }, [official(sdB), 'panel-chair']],
   recordInspection: [inspection, ['panel-2', official(sdA)]],
+  recordReelection: [{ actor: inA[0], filedOn: '2023-05-02', filingRef: 'HY-2023-001' }, ['panel-2', official(sdB), 'inspector-1']],
 };
 const CAMPAIGN_BASES: Record<keyof typeof campaignActionSchemas, [Record<string, unknown>, string[]]> = {
   extendDeadline: [{ actor: 'bureau-lu', window: 'review', subdistrict: sdA, until: '2000-01-01' }, [official(sdA), 'panel-chair']],
@@ -79,6 +82,9 @@ const CAMPAIGN_BASES: Record<keyof typeof campaignActionSchemas, [Record<string,
   fileObjection: [{ name: '王五', contact: '13900000000', grounds: '该业委会财务公开不及时，有照片为证。', committeeId: inA[0] }, []],
   resolveObjection: [{ actor: 'bureau-lu', objectionId: 'obj-1', outcome: 'dismissed', reason: '经核查不属实' }, ['panel-chair', official(sdA)]],
   confirmFinal: [{ actor: 'bureau-lu' }, ['panel-chair', 'inspector-1']],
+  removeFromList: [{ actor: 'bureau-lu', committeeId: inA[0], reason: '小区发生重大安全事故' }, ['panel-chair', official(sdA)]],
+  flagReelection: [{ actor: official(sdA), committeeId: inA[0], filedOn: '2023-05-02', filingRef: 'HY-2023-001' }, ['panel-chair', official(sdB)]],
+  decideReelection: [{ actor: 'bureau-lu', committeeId: inA[0], outcome: 'keep', reason: '新一届业委会延续原班子' }, ['panel-chair', official(sdA)]],
 };
 
 /** The reminder bookkeeping records how far the clock has been checked; that moves with time, not with input. */

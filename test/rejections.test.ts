@@ -12,7 +12,7 @@ import { createTimeSkippingEnv, eventually, quietWorkerLogs, uniqueTaskQueue } f
 import { at, calendar2023Ahead, directory, formFor, scores } from './fixtures';
 import { workflowBundle } from './fixtures';
 import { createWorker } from '../worker/create-worker';
-import { campaignAction, campaignStatus, startCampaign } from '../client/campaigns';
+import { campaignAction, campaignAudit, campaignStatus, startCampaign } from '../client/campaigns';
 import { applicationAction, applicationStatus, submitApplication } from '../client/applications';
 import { UserError, explain } from '../client/errors';
 import { addDays, toReal, type CampaignCalendar } from '../domain/calendar';
@@ -41,9 +41,23 @@ async function sleepUntil(iso: string) {
   if (target > now) await env.sleep(target - now);
 }
 
-/** Snapshot both workflows, run the action, expect a rejection of `kind` matching `text`, snapshot again. */
-async function rejected(action: () => Promise<unknown>, kind: string, text: RegExp, committeeId = inA[0]) {
-  const before = [await campaignStatus(env.client, Y), await applicationStatus(env.client, Y, committeeId)];
+/** The state a rejection must leave alone: everything but the audit trail, which records the refusal. */
+type Snap = [Awaited<ReturnType<typeof campaignStatus>>, Awaited<ReturnType<typeof applicationStatus>>];
+const withoutAudit = ([c, a]: Snap) => {
+  const { rejectedActions: _r, ...camp } = c;
+  const { audit: _a, rejectedCount: _n, ...app } = a;
+  return [camp, app];
+};
+const refusals = ([c, a]: Snap) => c.rejectedActions + a.rejectedCount;
+
+/**
+ * Snapshot both workflows, run the action, expect a rejection of `kind` matching `text`, snapshot again.
+ * `recorded`: the client reported the refusal, so it is in the campaign's or the application's audit.
+ * Not so for refusals with no running workflow to tell (a submission, a closed application) or raw Updates.
+ */
+async function rejected(action: () => Promise<unknown>, kind: string, text: RegExp, committeeId = inA[0], recorded = true) {
+  const snap = async (): Promise<Snap> => [await campaignStatus(env.client, Y), await applicationStatus(env.client, Y, committeeId)];
+  const before = await snap();
   const err = await action().then(
     () => undefined,
     (e) => e,
@@ -58,8 +72,17 @@ async function rejected(action: () => Promise<unknown>, kind: string, text: RegE
     expect(((err as WorkflowUpdateFailedError).cause as ApplicationFailure).type).toBe(kind);
   }
   expect(line).toMatch(text);
-  const after = [await campaignStatus(env.client, Y), await applicationStatus(env.client, Y, committeeId)];
-  expect(after).toEqual(before);
+  if (recorded) {
+    await eventually(async () => {
+      const now = await snap();
+      expect(refusals(now)).toBe(refusals(before) + 1);
+      const last = now[1].rejectedCount > before[1].rejectedCount ? now[1].audit.at(-1)!.error : (await campaignAudit(env.client, Y)).at(-1)!.detail;
+      expect(last).toContain(line.slice(0, 60));
+    });
+  }
+  const after = await snap();
+  expect(withoutAudit(after)).toEqual(withoutAudit(before));
+  if (!recorded) expect(refusals(after)).toBe(refusals(before));
 }
 
 beforeAll(async () => {
@@ -83,9 +106,11 @@ describe('rejections leave the state unchanged', () => {
     await sleepUntil('2023-04-03T02:00:00Z');
     for (const id of [...inA, ...inB]) await submitApplication(env.client, { year: Y, directory, committeeId: id, form: formFor(id, false), taskQueue });
     await eventually(async () => expect((await campaignStatus(env.client, Y)).counts.total).toBe(inA.length + inB.length));
-    await rejected(() => submitApplication(env.client, { year: Y, directory, committeeId: inA[0], form: formFor(inA[0]), taskQueue }), 'UserError', /already applied in 2023/);
-    await rejected(() => submitApplication(env.client, { year: Y, directory, committeeId: inA[0], form: { ...formFor(inA[0]), members: 0 }, taskQueue }), 'UserError', /form: members:/);
-    await rejected(() => submitApplication(env.client, { year: Y, directory, committeeId: 'nobody', form: formFor('x'), taskQueue }), 'UserError', /not a committee in the directory/);
+    // The committee's own action shows its role, not "unknown".
+    expect((await applicationStatus(env.client, Y, inA[0])).audit[0]).toMatchObject({ action: 'submit', actor: inA[0], role: 'committee' });
+    await rejected(() => submitApplication(env.client, { year: Y, directory, committeeId: inA[0], form: formFor(inA[0]), taskQueue }), 'UserError', /already applied in 2023/, inA[0], false);
+    await rejected(() => submitApplication(env.client, { year: Y, directory, committeeId: inA[0], form: { ...formFor(inA[0]), members: 0 }, taskQueue }), 'UserError', /form: members:/, inA[0], false);
+    await rejected(() => submitApplication(env.client, { year: Y, directory, committeeId: 'nobody', form: formFor('x'), taskQueue }), 'UserError', /not a committee in the directory/, inA[0], false);
     await rejected(() => applicationAction(env.client, Y, inA[0], 'recommend', { actor: officialOf(sdA) }), 'WrongPhase', /pre-review opens \d{4}-\d{2}-\d{2} 00:00/);
     await rejected(() => applicationAction(env.client, Y, inA[0], 'recordPaperForm', { actor: officialOf(sdA), receivedOn: '2023-05-02' }), 'WrongActor', /needs role bureau/);
     await applicationAction(env.client, Y, inA[0], 'recordPaperForm', { actor: 'bureau-lu', receivedOn: '2023-05-02' });
@@ -93,7 +118,7 @@ describe('rejections leave the state unchanged', () => {
     await rejected(() => campaignAction(env.client, Y, 'fileObjection', { name: '王五', contact: '13900000000', grounds: '公示前就想提出异议的理由。', committeeId: inA[0] }), 'WrongPhase', /尚未公示/);
     await sleepUntil('2023-06-01T02:00:00Z');
     const late = directory.committees.find((c) => c.subdistrict === directory.subdistricts[5])!.id;
-    await rejected(() => submitApplication(env.client, { year: Y, directory, committeeId: late, form: formFor(late), taskQueue }), 'UserError', /closed \d{4}-\d{2}-\d{2} 24:00/);
+    await rejected(() => submitApplication(env.client, { year: Y, directory, committeeId: late, form: formFor(late), taskQueue }), 'UserError', /closed \d{4}-\d{2}-\d{2} 24:00/, inA[0], false);
   });
 
   it('街镇 review: wrong 街镇, wrong role, missing reason, duplicates, unconfirmed lists, extensions', async () => {
@@ -103,15 +128,16 @@ describe('rejections leave the state unchanged', () => {
     await rejected(() => applicationAction(env.client, Y, inA[0], 'notRecommend', { actor: officialOf(sdA), reason: '' } as any), 'UserError', /reason/);
     // The same payload past the client's own check is still refused by the workflow's validator.
     const handle = env.client.workflow.getHandle(applicationWorkflowId(Y, inA[0]));
-    await rejected(() => handle.executeUpdate('notRecommend', { args: [{ actor: officialOf(sdA), reason: '' }] }), 'InvalidInput', /reason:/);
-    await rejected(() => handle.executeUpdate('recommend', { args: [{ actor: officialOf(sdA), extra: 1 }] }), 'InvalidInput', /extra/);
+    await rejected(() => handle.executeUpdate('notRecommend', { args: [{ actor: officialOf(sdA), reason: '' }] }), 'InvalidInput', /reason:/, inA[0], false);
+    await rejected(() => handle.executeUpdate('recommend', { args: [{ actor: officialOf(sdA), extra: 1 }] }), 'InvalidInput', /extra/, inA[0], false);
     await rejected(() => campaignAction(env.client, Y, 'confirmList', { actor: officialOf(sdA) }), 'WrongPhase', /undecided application/);
 
     await applicationAction(env.client, Y, inA[0], 'recommend', { actor: officialOf(sdA) });
     await rejected(() => applicationAction(env.client, Y, inA[0], 'recommend', { actor: officialOf(sdA) }), 'Duplicate', /already decided/);
     for (const id of inA.slice(1)) await applicationAction(env.client, Y, id, 'notRecommend', { actor: officialOf(sdA), reason: '台账不全' });
     await campaignAction(env.client, Y, 'confirmList', { actor: officialOf(sdA) });
-    await rejected(() => campaignAction(env.client, Y, 'confirmList', { actor: officialOf(sdA) }), 'Duplicate', /confirmed its list/);
+    // Beijing time in the one format of every message, never a raw UTC instant.
+    await rejected(() => campaignAction(env.client, Y, 'confirmList', { actor: officialOf(sdA) }), 'Duplicate', new RegExp(`${sdA} confirmed its list on \\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2} \\(北京时间\\)$`));
     await eventually(async () => expect((await applicationStatus(env.client, Y, inA[0])).locked).toBe(true));
     await rejected(() => applicationAction(env.client, Y, inA[0], 'notRecommend', { actor: officialOf(sdA), reason: '改变主意' }), 'WrongPhase', /decisions are locked/);
     await rejected(() => campaignAction(env.client, Y, 'extendDeadline', { actor: officialOf(sdB), window: 'review', subdistrict: sdB, until: day('2023-08-10') }), 'WrongActor', /needs role bureau/, inB[0]);
@@ -123,7 +149,7 @@ describe('rejections leave the state unchanged', () => {
     await applicationAction(env.client, Y, inB[0], 'recommend', { actor: officialOf(sdB) });
     await sleepUntil('2023-08-11T02:00:00Z');
     await eventually(async () => expect((await applicationStatus(env.client, Y, inB[1])).stage).toBe('no-decision'));
-    await rejected(() => applicationAction(env.client, Y, inB[1], 'recommend', { actor: officialOf(sdB) }), 'UserError', /is closed: no-decision/, inB[1]);
+    await rejected(() => applicationAction(env.client, Y, inB[1], 'recommend', { actor: officialOf(sdB) }), 'UserError', /is closed: no-decision/, inB[1], false);
   });
 
   it('inspection and panel: invalid scores, wrong role, ineligible and over-quota lists', async () => {
@@ -131,7 +157,7 @@ describe('rejections leave the state unchanged', () => {
     await rejected(() => applicationAction(env.client, Y, inA[0], 'recordInspection', { ...rec, scores: { ...rec.scores, partyLeadership: 21 } }), 'UserError', /scores.partyLeadership/);
     await rejected(() => applicationAction(env.client, Y, inA[0], 'recordInspection', { ...rec, total: 90 }), 'UserError', /total: must equal the sum/);
     await rejected(() => applicationAction(env.client, Y, inA[0], 'recordInspection', { ...rec, actor: 'panel-2' }), 'WrongActor', /needs role inspector/);
-    await rejected(() => applicationAction(env.client, Y, inA[1], 'recordInspection', rec), 'UserError', /is closed: not-recommended/, inA[1]);
+    await rejected(() => applicationAction(env.client, Y, inA[1], 'recordInspection', rec), 'UserError', /is closed: not-recommended/, inA[1], false);
     await rejected(() => campaignAction(env.client, Y, 'panelVote', { actor: 'panel-2', committeeId: inA[0], support: true }), 'WrongPhase', /not been inspected/);
     await applicationAction(env.client, Y, inA[0], 'recordInspection', rec);
     await rejected(() => applicationAction(env.client, Y, inA[0], 'recordInspection', rec), 'Duplicate', /already inspected/);

@@ -266,13 +266,17 @@ describe('reminders through a whole round (time-skipping, 2023 shape, real SMTP)
     const drafted = await next(15);
     expect(recipients(drafted)).toEqual(addresses([...people('bureau'), ...people('subdistrict'), ...people('panel')]));
     expect(drafted.every((s) => s.kind === 'draft-published')).toBe(true);
+    // Finalised Tue Oct 24 10:00: 5 whole working days Oct 25 – Oct 31; the email, the status and the CLI give the same end.
+    const publicityEnds = at('2023-10-31T16:00:00Z', r.shift);
+    expect((await campaignStatus(client, 2023)).draft!.publicityEnds).toBe(new Date(publicityEnds).toISOString());
+    expect(drafted[0].mail.text).toContain(`公示期至 ${formatDeadline(publicityEnds)}（北京时间）`);
     const { objectionId } = await campaignAction(client, 2023, 'fileObjection', { name: '张三', contact: '13800000000', grounds: '该小区业委会换届选举程序存在问题，已向街道反映。', committeeId: 'jiangsu-001' });
 
-    // 公示 Tue Oct 24 – Mon Oct 30: the bureau is reminded of the open objection on Oct 25 (3rd working day before).
-    await sleepUntil(r, '2023-10-25T04:00:00Z');
+    // 公示 Wed Oct 25 – Tue Oct 31: the bureau is reminded of the open objection on Oct 26 (3rd working day before).
+    await sleepUntil(r, '2023-10-26T04:00:00Z');
     const oct25 = await next(2);
     expect(recipients(oct25)).toEqual(addresses(people('bureau')));
-    onTime(oct25, '2023-10-25T01:00:00.000Z');
+    onTime(oct25, '2023-10-26T01:00:00.000Z');
     expect(oct25[0].mail.text).toContain(`【待处理异议 ${objectionId}】`);
     expect(oct25[0].mail.text).toContain('在评选看板中办理：http://127.0.0.1:3000/dashboard');
     await campaignAction(client, 2023, 'resolveObjection', { actor: 'bureau-lu', objectionId: objectionId!, outcome: 'dismissed', reason: '经核查，换届程序符合规定' });

@@ -11,7 +11,8 @@ import { createWorker } from '../worker/create-worker';
 import { campaignAction, campaignStatus, startCampaign } from '../client/campaigns';
 import { applicationAction, applicationStatus, submitApplication } from '../client/applications';
 import { applicationWorkflowId } from '../domain/ids';
-import { toReal } from '../domain/calendar';
+import { formatDeadline, toReal } from '../domain/calendar';
+import { formatCampaignStatus } from '../client/format';
 import type { CampaignCalendar } from '../domain/calendar';
 
 let env: TestWorkflowEnvironment;
@@ -84,19 +85,25 @@ describe('a whole round (time-skipping, 2023 shape)', () => {
     }
     for (const id of recommended.slice(0, 6)) await campaignAction(client, 2023, 'panelVote', { actor: 'panel-2', committeeId: id, support: true });
 
-    await sleepUntil('2023-09-25T02:00:00Z'); // Mon Sep 25: 5 working days of 公示 end Sat Oct 7
+    // Mon Sep 25 10:00: the public gets 5 whole working days from Tue Sep 26 (Sep 29 – Oct 6 off), so 公示 ends Sun Oct 8 24:00.
+    await sleepUntil('2023-09-25T02:00:00Z');
     const ranking = recommended.slice(0, 5);
     const finalized = await campaignAction(client, 2023, 'panelFinalize', { actor: 'panel-chair', ranking, tieBreakRule: '总分相同时，以群众评价好得分高者居前' });
     expect(finalized.phase).toBe('publicity');
     const status = await campaignStatus(client, 2023);
-    expect(status.draft!.publicityEnds).toBe(new Date(at('2023-10-07T16:00:00Z', shift)).toISOString());
+    const ends = at('2023-10-08T16:00:00Z', shift);
+    expect(status.draft!.publicityEnds).toBe(new Date(ends).toISOString());
+    expect(finalized.message).toContain(`公示至 ${formatDeadline(ends)} (北京时间)`);
+    expect(formatCampaignStatus(status)).toContain(formatDeadline(ends));
 
     const upheld = await campaignAction(client, 2023, 'fileObjection', { name: '张三', contact: '13800000000', grounds: '该小区业委会换届选举程序存在问题，已向街道反映。', committeeId: ranking[1] });
     const dismissed = await campaignAction(client, 2023, 'fileObjection', { name: '李四', contact: 'lisi@example.org', grounds: '认为该业委会公开不及时，但未提供具体材料。', committeeId: ranking[3] });
     await campaignAction(client, 2023, 'resolveObjection', { actor: 'bureau-lu', objectionId: upheld.objectionId!, outcome: 'upheld', reason: '经核查，换届选举程序不规范' });
     await campaignAction(client, 2023, 'resolveObjection', { actor: 'bureau-lu', objectionId: dismissed.objectionId!, outcome: 'dismissed', reason: '经核查，财务与事务公开符合规定' });
 
-    await sleepUntil('2023-10-08T02:00:00Z');
+    await sleepUntil('2023-10-08T15:00:00Z'); // Sun Oct 8 23:00, a make-up workday: still 公示
+    expect((await campaignStatus(client, 2023)).phase).toBe('publicity');
+    await sleepUntil('2023-10-09T02:00:00Z');
     expect((await campaignStatus(client, 2023)).phase).toBe('awaiting-confirmation');
     await campaignAction(client, 2023, 'confirmFinal', { actor: 'bureau-lu' });
     const result = await campaign.result();

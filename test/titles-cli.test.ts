@@ -70,7 +70,7 @@ describe('titles through the CLI (dev server)', () => {
     const wrong = await cli('incident', 'record', '--committee', 'huayang-002', '--as', 'official-huayang', '--type', 'other-major-impact', '--date', '2024-01-10', '--description', '小区外墙脱落砸伤路人');
     expect(wrong.stderr).toMatch(/^error: rejected \(WrongActor\): recordIncident needs role bureau/);
 
-    const filed = await cli('committee', 'file-reelection', '--committee', 'huayang-002', '--as', 'official-huayang');
+    const filed = await cli('committee', 'file-reelection', '--committee', 'huayang-002', '--as', 'official-huayang', '--filing-ref', 'HY-2024-002');
     expect(filed.stdout).toMatch(/称号即时失效/);
     await eventually(async () => expect((await json('title', 'list', '--status', 'revoked')).map((r: any) => r.workflowId)).toContain('title-huayang-002-2022'));
     const shown = await cli('title', 'show', '--committee', 'huayang-002');

@@ -9,6 +9,7 @@ import type { ApplicationForm } from '../domain/application-form';
 import type { Staff } from '../domain/directory';
 import { requireRole, requireSubdistrictOfficial } from '../domain/authorization';
 import { gradeFor, type Grade, type GradeBands } from '../domain/grades';
+import { requireFiler } from '../domain/reelection';
 import { parse, reject } from '../domain/rejections';
 import { FINAL_STAGES, STAGE_LABELS, type ApplicationStage } from '../domain/stages';
 import { applicationActionSchemas, type ApplicationActionName } from './messages/application';
@@ -74,6 +75,8 @@ export interface ApplicationState {
   applicationsClose?: string;
   /** Paper-form reminders (workflows/application-mail.ts); created on first use. */
   mail?: MailOutboxState;
+  /** The committee's re-election was filed while the application ran (换届改选备案). */
+  reelection?: { filedOn: string; filingRef: string; by: string; at: string; note?: string };
 }
 
 export interface ApplicationSnapshot extends ApplicationState {
@@ -140,6 +143,11 @@ export function checkAction(
       if (s.decision?.kind === kind) reject('Duplicate', `already decided: ${kind} by ${s.decision.by}`);
       return data;
     }
+    case 'recordReelection': {
+      requireFiler(input.staff, data.actor, input.form.committeeId, sd, name);
+      if (s.reelection) reject('Duplicate', `新一届业委会已于 ${s.reelection.filedOn} 备案（备案编号 ${s.reelection.filingRef}），已记录`);
+      return data;
+    }
     case 'recordInspection': {
       requireRole(input.staff, data.actor, 'inspector', 'recordInspection');
       if (s.inspection) reject('Duplicate', `already inspected on ${s.inspection.date} by ${s.inspection.inspector}`);
@@ -169,6 +177,9 @@ export function applyAction(name: ApplicationActionName, data: any, s: Applicati
       s.stage = 'not-recommended';
       s.reason = data.reason;
       return `${input.form.subdistrict}不予推荐：${data.reason}`;
+    case 'recordReelection':
+      s.reelection = { filedOn: data.filedOn, filingRef: data.filingRef, by: data.actor, at: when, note: data.note };
+      return `已记录换届改选备案：新一届业委会于 ${data.filedOn} 备案（备案编号 ${data.filingRef}）`;
     case 'recordInspection': {
       const grade = gradeFor(data.total, input.gradeBands);
       s.inspection = { scores: data.scores, total: data.total, grade, inspector: data.inspector, date: data.date, notes: data.notes, recordedBy: data.actor };

@@ -27,9 +27,11 @@ import {
   recommendUpdate,
   recordInspectionUpdate,
   recordPaperFormUpdate,
+  recordReelectionUpdate,
   type ApplicationActionName,
 } from './messages/application';
 import { applicationReportSignal } from './messages/campaign-report';
+import { refusedDetail, rejectedAttemptSchema, rejectedAttemptSignal } from './messages/rejected-attempt';
 import { applicationMail } from './application-mail';
 import {
   applyAction,
@@ -58,6 +60,9 @@ export async function application(input: ApplicationInput): Promise<ApplicationS
   });
 
   const roleOf = (actor: unknown) => {
+    // The committee acts for itself under its own id; the campaign's notices and timers have no actor.
+    if (actor === input.form.committeeId || actor === input.submittedBy) return 'committee';
+    if (actor === '(none)') return 'system';
     try {
       return findPerson(input.staff, String(actor)).role;
     } catch {
@@ -126,7 +131,8 @@ export async function application(input: ApplicationInput): Promise<ApplicationS
       if (s.stage !== before) upsertSearchAttributes([{ key: Stage, value: s.stage }]);
       // Answer only once the campaign has the report: a 街镇 that confirms its list right after its
       // last decision must find that decision there (answering first was tried, and lost that race).
-      await report();
+      // A re-election filing changes no stage: the campaign hears of it from the client, if at all.
+      if (name !== 'recordReelection') await report();
       return { stage: s.stage, message };
     },
   });
@@ -135,6 +141,7 @@ export async function application(input: ApplicationInput): Promise<ApplicationS
     [recommendUpdate, 'recommend'],
     [notRecommendUpdate, 'notRecommend'],
     [recordInspectionUpdate, 'recordInspection'],
+    [recordReelectionUpdate, 'recordReelection'],
   ] as const) {
     const { validator, handler } = act(name);
     setHandler(update, handler as any, { validator });
@@ -157,6 +164,11 @@ export async function application(input: ApplicationInput): Promise<ApplicationS
   });
 
   const notices: CampaignNotice[] = [];
+  setHandler(rejectedAttemptSignal, (attempt) => {
+    const r = rejectedAttemptSchema.safeParse(attempt);
+    if (r.success) audit(r.data.action, { actor: r.data.actor ?? '(none)' }, refusedDetail(r.data.error));
+    else audit('rejectedAttempt', attempt, 'InvalidInput: malformed report of a refused attempt');
+  });
   setHandler(campaignNoticeSignal, (notice) => {
     notices.push(notice);
   });

@@ -3,11 +3,12 @@
  * Pure functions of (state, input, calendar-now) shared by validators, handlers and signals.
  */
 import type { CampaignCalendar } from '../domain/calendar';
-import { endOfBeijingDay, formatBeijing, formatDeadline, publicityEnd } from '../domain/calendar';
+import { endOfBeijingDay, formatBeijing, formatDeadline, publicityEnd, publicityEndCountingPublicationDay } from '../domain/calendar';
 import type { Staff } from '../domain/directory';
 import { requirePanelChair, requireRole, requireSubdistrictOfficial } from '../domain/authorization';
 import type { GradeBands } from '../domain/grades';
 import { parse, reject } from '../domain/rejections';
+import { requireFiler } from '../domain/reelection';
 import type { CampaignPhase } from '../domain/stages';
 import type { CampaignNotice } from './application-state';
 import { campaignActionSchemas, type CampaignActionName } from './messages/campaign';
@@ -54,6 +55,22 @@ export interface Objection {
   resolution?: { outcome: 'upheld' | 'dismissed'; reason: string; by: string; at: string };
 }
 
+export interface ListRemoval {
+  committeeId: string;
+  reason: string;
+  by: string;
+  at: string;
+}
+
+export interface ReelectionFlag {
+  committeeId: string;
+  filedOn: string;
+  filingRef: string;
+  by: string;
+  at: string;
+  decision?: { outcome: 'keep' | 'remove'; reason: string; by: string; at: string };
+}
+
 export interface Outbox {
   committeeIds: string[];
   notice: CampaignNotice;
@@ -70,6 +87,10 @@ export interface CampaignState {
   removed: string[];
   objections: Objection[];
   final?: { list: string[]; by: string; at: string };
+  /** Committees the bureau took off the draft list itself (not by an objection), with its reason. */
+  listRemovals?: ListRemoval[];
+  /** Committees on the draft list that filed their re-election, and the bureau's decision on each. */
+  reelectionFlags?: ReelectionFlag[];
   outbox: Outbox[];
   audit: { at: string; actor: string; action: string; outcome: 'accepted' | 'rejected'; detail: string }[];
   rejectedCount: number;
@@ -93,6 +114,8 @@ export interface CampaignStatus {
   removed: string[];
   objections: Objection[];
   final?: CampaignState['final'];
+  listRemovals: ListRemoval[];
+  reelectionFlags: ReelectionFlag[];
   panelOverdue: boolean;
   rejectedActions: number;
   /** Reminder offsets and hour; the mail itself is in the `mailStatus` query (campaignMailQuery). */
@@ -184,7 +207,7 @@ export function checkCampaignAction(name: CampaignActionName, payload: unknown, 
     case 'confirmList': {
       const person = requireRole(staff, data.actor, 'subdistrict', name);
       const sd = person.subdistrict!;
-      if (s.confirmed[sd]) reject('Duplicate', `${sd} confirmed its list on ${s.confirmed[sd].at}`);
+      if (s.confirmed[sd]) reject('Duplicate', `${sd} confirmed its list on ${formatBeijing(Date.parse(s.confirmed[sd].at))} (北京时间)`);
       if (now < Date.parse(input.calendar.reviewOpens)) reject('WrongPhase', `街镇 pre-review opens ${formatBeijing(Date.parse(input.calendar.reviewOpens))} (北京时间)`);
       if (now >= Date.parse(s.reviewDeadlines[sd])) reject('WrongPhase', `${sd}'s review deadline ${fmt(s.reviewDeadlines[sd])} has passed`);
       const undecided = Object.entries(s.registry).filter(([, e]) => e.sd === sd && e.stage === 'submitted').map(([id]) => id);
@@ -223,16 +246,58 @@ export function checkCampaignAction(name: CampaignActionName, payload: unknown, 
       if (o.resolution) reject('Duplicate', `${o.id} was already ${o.resolution.outcome} by ${o.resolution.by}`);
       return data;
     }
+    case 'removeFromList': {
+      requireRole(staff, data.actor, 'bureau', name);
+      if (phase === 'commended') reject('WrongPhase', 'the final list is already confirmed; a commended committee loses its title by revocation, not here');
+      if (!s.draft) reject('WrongPhase', `there is no draft list yet; phase is ${phase}`);
+      if (!s.draft.ranking.includes(data.committeeId)) reject('NotFound', `committeeId: ${data.committeeId} is not on the draft list`);
+      if (s.removed.includes(data.committeeId)) reject('Duplicate', `${data.committeeId} has already been removed from the draft list`);
+      return data;
+    }
+    case 'flagReelection': {
+      const sd = s.registry[data.committeeId]?.sd;
+      if (!sd) reject('NotFound', `committeeId: no application from ${data.committeeId} this year`);
+      requireFiler(staff, data.actor, data.committeeId, sd, name);
+      if (phase === 'commended') reject('WrongPhase', 'the final list is already confirmed; a filing now revokes the title itself');
+      if (!onList(s).includes(data.committeeId)) reject('NotFound', `committeeId: ${data.committeeId} is not on the draft list`);
+      const flag = s.reelectionFlags?.find((f) => f.committeeId === data.committeeId);
+      if (flag) reject('Duplicate', `${data.committeeId} was already flagged: re-election filed ${flag.filedOn} (${flag.filingRef})`);
+      return data;
+    }
+    case 'decideReelection': {
+      requireRole(staff, data.actor, 'bureau', name);
+      if (phase === 'commended') reject('WrongPhase', 'the final list is already confirmed');
+      const flag = s.reelectionFlags?.find((f) => f.committeeId === data.committeeId);
+      if (!flag) reject('NotFound', `committeeId: ${data.committeeId} has no re-election flag`);
+      if (flag.decision) reject('Duplicate', `${data.committeeId}: the bureau already decided ${flag.decision.outcome} (${flag.decision.by})`);
+      return data;
+    }
     case 'confirmFinal': {
       requireRole(staff, data.actor, 'bureau', name);
       if (phase === 'commended') reject('Duplicate', 'the final list is already confirmed');
+      const open = (s.reelectionFlags ?? []).filter((f) => !f.decision).map((f) => f.committeeId);
+      if (open.length) reject('WrongPhase', `re-election filings await the bureau's decision: ${open.join(', ')} (campaign decide-reelection)`);
       if (phase !== 'awaiting-confirmation') reject('WrongPhase', `the final list is confirmed after 公示 ends and every objection is resolved; phase is ${phase}`);
       return data;
     }
   }
 }
 
-export function applyCampaignAction(name: CampaignActionName, data: any, s: CampaignState, input: CampaignInput, now: number): { message: string; objectionId?: string } {
+/** Rules that changed while campaigns ran; the workflow decides them with patched() so old histories replay. */
+export interface CampaignRuleVersions {
+  /** 公示 of whole working days (domain/calendar.ts publicityEnd); false: the publication day counted as day 1. */
+  wholePublicityDays: boolean;
+}
+export const CURRENT_RULES: CampaignRuleVersions = { wholePublicityDays: true };
+
+export function applyCampaignAction(
+  name: CampaignActionName,
+  data: any,
+  s: CampaignState,
+  input: CampaignInput,
+  now: number,
+  rules: CampaignRuleVersions = CURRENT_RULES,
+): { message: string; objectionId?: string } {
   const at = new Date(now).toISOString();
   const ids = (pred: (e: RegistryEntry) => boolean) => Object.entries(s.registry).filter(([, e]) => pred(e)).map(([id]) => id);
   switch (name) {
@@ -265,7 +330,8 @@ export function applyCampaignAction(name: CampaignActionName, data: any, s: Camp
       (s.votes[data.committeeId] ??= {})[data.actor] = { support: data.support, note: data.note };
       return { message: `已记录对 ${data.committeeId} 的投票` };
     case 'panelFinalize': {
-      const ends = publicityEnd(now, input.calendar.publicityWorkingDays, input.calendar.workdays);
+      const end = rules.wholePublicityDays ? publicityEnd : publicityEndCountingPublicationDay;
+      const ends = end(now, input.calendar.publicityWorkingDays, input.calendar.workdays);
       s.draft = { ranking: data.ranking, tieBreakRule: data.tieBreakRule, by: data.actor, at, publicityEnds: new Date(ends).toISOString() };
       data.ranking.forEach((id: string, i: number) => decide(s, [id], { type: 'listed', rank: i + 1 }));
       const notListed = ids((e) => e.stage === 'inspected' || e.stage === 'recommended').filter((id) => !data.ranking.includes(id));
@@ -289,6 +355,23 @@ export function applyCampaignAction(name: CampaignActionName, data: any, s: Camp
         decide(s, [o.committeeId], { type: 'removed', reason: `公示异议成立：${data.reason}` });
       }
       return { message: `异议 ${o.id} ${data.outcome === 'upheld' ? '成立' : '不成立'}` };
+    }
+    case 'removeFromList': {
+      s.removed.push(data.committeeId);
+      (s.listRemovals ??= []).push({ committeeId: data.committeeId, reason: data.reason, by: data.actor, at });
+      decide(s, [data.committeeId], { type: 'removed', reason: `区房管局决定移出拟表彰名单：${data.reason}` });
+      return { message: `${data.committeeId} 已移出拟表彰名单：${data.reason}` };
+    }
+    case 'flagReelection':
+      (s.reelectionFlags ??= []).push({ committeeId: data.committeeId, filedOn: data.filedOn, filingRef: data.filingRef, by: data.actor, at });
+      return { message: `${data.committeeId} 已于 ${data.filedOn} 完成换届改选备案（备案编号 ${data.filingRef}），已提请区房管局决定是否保留在拟表彰名单中` };
+    case 'decideReelection': {
+      const flag = s.reelectionFlags!.find((f) => f.committeeId === data.committeeId)!;
+      flag.decision = { outcome: data.outcome, reason: data.reason, by: data.actor, at };
+      if (data.outcome === 'keep') return { message: `${data.committeeId} 保留在拟表彰名单中，称号授予新一届业委会：${data.reason}` };
+      s.removed.push(data.committeeId);
+      decide(s, [data.committeeId], { type: 'removed', reason: `换届改选备案后，区房管局决定移出拟表彰名单：${data.reason}` });
+      return { message: `${data.committeeId} 已移出拟表彰名单：${data.reason}` };
     }
     case 'confirmFinal': {
       const list = onList(s);

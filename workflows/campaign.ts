@@ -9,6 +9,7 @@ import {
   condition,
   log,
   makeContinueAsNewFunc,
+  patched,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
@@ -21,7 +22,9 @@ import { Stage } from '../domain/search-attributes';
 import {
   campaignActionSchemas,
   campaignActionSignal,
+  campaignAuditQuery,
   campaignStatusQuery,
+  panelVotesQuery,
   confirmFinalUpdate,
   confirmListUpdate,
   extendDeadlineUpdate,
@@ -30,10 +33,14 @@ import {
   panelVoteUpdate,
   registryEntryQuery,
   registryRowsQuery,
+  removeFromListUpdate,
+  flagReelectionUpdate,
+  decideReelectionUpdate,
   resolveObjectionUpdate,
   type CampaignActionName,
 } from './messages/campaign';
 import { applicationReportSignal } from './messages/campaign-report';
+import { refusedDetail, rejectedAttemptSchema, rejectedAttemptSignal } from './messages/rejected-attempt';
 import { campaignMail } from './campaign-mail';
 import { carryState, resumeState } from './campaign-registry';
 import {
@@ -95,6 +102,8 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
     removed: s.removed,
     objections: s.objections,
     final: s.final,
+    listRemovals: s.listRemovals ?? [],
+    reelectionFlags: s.reelectionFlags ?? [],
     panelOverdue: s.bureauToldPanelOverdue,
     rejectedActions: s.rejectedCount,
     reminders: mail.settings,
@@ -116,7 +125,9 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
     },
     handler: async (payload: unknown) => {
       const data = checkCampaignAction(name, payload, s, input, calNow());
-      const result = applyCampaignAction(name, data, s, input, calNow());
+      // Lists finalised before 公示 counted whole working days keep the end they were given.
+      const rules = name === 'panelFinalize' ? { wholePublicityDays: patched('publicity-whole-working-days') } : undefined;
+      const result = applyCampaignAction(name, data, s, input, calNow(), rules);
       audit(name, payload, 'accepted', result.message);
       changed = true;
       return { phase: phaseAt(input, s, calNow()), ...result };
@@ -130,6 +141,9 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
     [fileObjectionUpdate, 'fileObjection'],
     [resolveObjectionUpdate, 'resolveObjection'],
     [confirmFinalUpdate, 'confirmFinal'],
+    [removeFromListUpdate, 'removeFromList'],
+    [flagReelectionUpdate, 'flagReelection'],
+    [decideReelectionUpdate, 'decideReelection'],
   ] as const) {
     const { validator, handler } = handle(name);
     setHandler(update, handler as any, { validator });
@@ -150,6 +164,11 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
     }
     await handle(name).handler(payload);
   });
+  setHandler(rejectedAttemptSignal, (attempt) => {
+    const r = rejectedAttemptSchema.safeParse(attempt);
+    if (r.success) audit(r.data.action, r.data.actor ? { actor: r.data.actor } : undefined, 'rejected', refusedDetail(r.data.error));
+    else audit('rejectedAttempt', undefined, 'rejected', 'InvalidInput: malformed report of a refused attempt');
+  });
   setHandler(applicationReportSignal, (r) => {
     const prev = s.registry[r.committeeId];
     if (prev && prev.seq >= r.seq) return;
@@ -157,6 +176,8 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
     s.registry[r.committeeId] = { sd: r.subdistrict, stage: r.stage, seq: r.seq, paper: r.paperFormReceived, total: r.total, grade: r.grade, name: r.name };
   });
   setHandler(campaignStatusQuery, status);
+  setHandler(campaignAuditQuery, () => s.audit);
+  setHandler(panelVotesQuery, () => s.votes);
   setHandler(registryEntryQuery, (committeeId) => s.registry[committeeId] ?? null);
   // A query adds no command to the history: safe for running campaigns and their replays.
   setHandler(registryRowsQuery, (sd) =>

@@ -5,3 +5,4 @@ export { title } from './title';
 export { reevaluation } from './reevaluation';
 export { campaignKickoff } from './kickoff/kickoff';
 export { signIn } from './sign-in';
+export { reelectionFiling } from './reelection-filing';

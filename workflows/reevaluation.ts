@@ -8,6 +8,7 @@ import { allHandlersFinished, condition, continueAsNew, setHandler, upsertSearch
 import { toCalendar, toReal } from '../domain/calendar';
 import { Stage } from '../domain/search-attributes';
 import { recordAudit, rejectionLine, signalParts } from './audit-trail';
+import { refusedDetail, rejectedAttemptSchema, rejectedAttemptSignal } from './messages/rejected-attempt';
 import { reevaluationMail } from './reevaluation-mail';
 import {
   cancelEligibilityUpdate,
@@ -97,6 +98,12 @@ export async function reevaluation(input: ReevaluationInput): Promise<Reevaluati
     const { validator, handler } = act(name);
     setHandler(update, handler as any, { validator });
   }
+  // A refused Update, reported by the client that sent it (client/refusals.ts): recorded, nothing else.
+  setHandler(rejectedAttemptSignal, (attempt) => {
+    const r = rejectedAttemptSchema.safeParse(attempt);
+    if (r.success) audit(r.data.action, { actor: r.data.actor ?? '(system)' }, refusedDetail(r.data.error));
+    else audit('rejectedAttempt', attempt, 'InvalidInput: malformed report of a refused attempt');
+  });
   setHandler(reevaluationActionSignal, async (signal) => {
     const { name, payload } = signalParts(signal);
     if (!Object.prototype.hasOwnProperty.call(reevaluationActionSchemas, name)) {

@@ -89,6 +89,9 @@ export function campaignPending(slot: Slot, input: CampaignInput, s: CampaignSta
         if (now >= Date.parse(s.inspectionCloses)) items.push({ action: 'panel-overdue', inspectionCloses: s.inspectionCloses });
       } else {
         if (now >= Date.parse(s.draft.publicityEnds)) items.push(...unresolved());
+        for (const f of (s.reelectionFlags ?? []).filter((x) => !x.decision)) {
+          items.push({ action: 'decide-reelection', filedOn: f.filedOn, filingRef: f.filingRef, ...refOf(s, f.committeeId) });
+        }
         items.push({ action: 'confirm-final', publicityEnds: s.draft.publicityEnds, listed: onList(s).length });
       }
       return to(bureau(input), items);
@@ -149,6 +152,28 @@ export function campaignNoticeJobs(input: CampaignInput, s: CampaignState, now: 
       publicityEnds: s.draft.publicityEnds,
       tieBreakRule: s.draft.tieBreakRule,
     });
+  }
+  for (const r of s.listRemovals ?? []) {
+    const sd = s.registry[r.committeeId]?.sd;
+    add(`list-removal|${r.committeeId}`, r.at, [...bureau(input), ...(sd ? officials(input, sd) : [])], {
+      type: 'notice',
+      notice: 'list-removal',
+      year,
+      committee: refOf(s, r.committeeId),
+      reason: r.reason,
+      by: r.by,
+      at: r.at,
+    });
+  }
+  for (const f of s.reelectionFlags ?? []) {
+    const sd = s.registry[f.committeeId]?.sd;
+    const to = [...bureau(input), ...(sd ? officials(input, sd) : [])];
+    const committee = refOf(s, f.committeeId);
+    add(`reelection-flag|${f.committeeId}`, f.at, to, { type: 'notice', notice: 'reelection-flag', year, committee, filedOn: f.filedOn, filingRef: f.filingRef, by: f.by, at: f.at });
+    const d = f.decision;
+    if (d) {
+      add(`reelection-decision|${f.committeeId}`, d.at, to, { type: 'notice', notice: 'reelection-decision', year, committee, filingRef: f.filingRef, outcome: d.outcome, reason: d.reason, by: d.by, at: d.at });
+    }
   }
   if (s.final) {
     add('final-list', s.final.at, [...bureau(input), ...officials(input), ...panel], {

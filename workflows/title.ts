@@ -22,6 +22,7 @@ import { zodLine } from '../domain/rejections';
 import { CampaignYear, CommitteeId, Stage, Subdistrict, TitleStatus } from '../domain/search-attributes';
 import { staffForTitle, type Incident } from '../domain/titles';
 import { recordAudit, rejectionLine, signalParts } from './audit-trail';
+import { refusedDetail, rejectedAttemptSchema, rejectedAttemptSignal } from './messages/rejected-attempt';
 import { closeReevaluationSignal, incidentNoticeSignal } from './messages/reevaluation';
 import {
   confirmRecoveryUpdate,
@@ -111,6 +112,12 @@ export async function title(input: TitleInput): Promise<TitleSnapshot> {
     const { validator, handler } = act(name);
     setHandler(update, handler as any, { validator });
   }
+  // A refused Update, reported by the client that sent it (client/refusals.ts): recorded, nothing else.
+  setHandler(rejectedAttemptSignal, (attempt) => {
+    const r = rejectedAttemptSchema.safeParse(attempt);
+    if (r.success) audit(r.data.action, { actor: r.data.actor ?? '(system)' }, refusedDetail(r.data.error));
+    else audit('rejectedAttempt', attempt, 'InvalidInput: malformed report of a refused attempt');
+  });
   setHandler(titleActionSignal, async (signal) => {
     const { name, payload } = signalParts(signal);
     if (!Object.prototype.hasOwnProperty.call(titleActionSchemas, name)) {

@@ -5,6 +5,7 @@ import { STAGE_LABELS, APPLICATION_STAGES } from '../../domain/stages';
 import { applicationAction, applicationStatus, listApplications, submitApplication } from '../applications';
 import { UserError } from '../errors';
 import { table } from '../format';
+import { formatBeijing } from '../../domain/calendar';
 import { command } from './command';
 import { actorFlag, flags } from './flags';
 
@@ -55,12 +56,14 @@ export const applicationCommands = [
   }),
   command({
     name: 'application history',
-    summary: 'The audit trail: every accepted and rejected action with actor, role and time',
+    summary: 'The audit trail: accepted actions, refused signals, and refused Updates the client reported (times in Beijing time)',
     flags: z.object({ year: flags.year, committee: flags.id, json: flags.json }).strict(),
     async run(f, ctx) {
       const s = await applicationStatus(await ctx.client(), f.year, f.committee);
-      ctx.say(table([['time (UTC)', 'actor', 'role', 'action', 'outcome'], ...s.audit.map((e) => [e.at, e.actor, e.role, e.action, e.outcome + (e.error ? `: ${e.error}` : '')])]));
-      if (s.rejectedCount) ctx.say(`(${s.rejectedCount} rejected actions in total)`);
+      ctx.say(table([['time (北京时间)', 'actor', 'role', 'action', 'outcome'], ...s.audit.map((e) => [formatBeijing(Date.parse(e.at)), e.actor, e.role, e.action, e.outcome + (e.error ? `: ${e.error}` : '')])]));
+      if (s.rejectedCount) ctx.say(`(${s.rejectedCount} rejected actions in total; the oldest are dropped beyond 100)`);
+      // Said plainly: an Update refused by a client that did not report it (an old client, a crash) is not here.
+      ctx.say('Refused Updates appear only when the client that sent them reported them; Temporal keeps no record of them.');
       return s.audit;
     },
   }),
@@ -69,7 +72,7 @@ export const applicationCommands = [
     summary: 'List applications by search attributes: --year [--subdistrict <街镇>] [--stage <stage>]',
     flags: z.object({ year: flags.year, subdistrict: z.string().optional(), stage: z.enum(APPLICATION_STAGES).optional(), json: flags.json }).strict(),
     async run(f, ctx) {
-      const rows = await listApplications(await ctx.client(), f);
+      const rows = await listApplications(await ctx.client(), { year: f.year, subdistrict: f.subdistrict, stage: f.stage });
       ctx.say(table([['committee', '街镇', 'stage', 'workflow'], ...rows.map((r) => [r.committeeId, r.subdistrict, `${r.stage} ${STAGE_LABELS[r.stage as keyof typeof STAGE_LABELS] ?? ''}`, r.status])]));
       ctx.say(`${rows.length} application(s)`);
       return rows;

@@ -5,5 +5,17 @@ import { applicationCommands } from './application';
 import { reviewCommands } from './review';
 import { titleCommands } from './titles';
 import { scheduleCommands } from './schedule';
+import { oversightCommands } from './oversight';
+import { draftListCommands } from './draft-list';
+import { reelectionCommands } from './reelection';
 
-export const COMMANDS: Command[] = [...campaignCommands, ...applicationCommands, ...reviewCommands, ...titleCommands, ...scheduleCommands];
+export const COMMANDS: Command[] = [
+  ...campaignCommands,
+  ...applicationCommands,
+  ...reviewCommands,
+  ...titleCommands,
+  ...scheduleCommands,
+  ...oversightCommands,
+  ...draftListCommands,
+  ...reelectionCommands,
+];

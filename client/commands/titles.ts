@@ -109,12 +109,7 @@ export const titleCommands = [
     run: async (f, ctx) =>
       say(ctx)(await titleAction(await ctx.client(), await titleOf(ctx, f), 'recordIncident', { actor: actorFlag(ctx, f.as), type: f.type, date: f.date, description: f.description })),
   }),
-  command({
-    name: 'committee file-reelection',
-    summary: 'Record the filing (备案) of a newly elected committee: its title lapses at once',
-    flags: z.object({ ...titleFlags, as: flags.id, filedOn: flags.date.optional(), note: z.string().optional(), json: flags.json }).strict(),
-    run: async (f, ctx) => say(ctx)(await titleAction(await ctx.client(), await titleOf(ctx, f), 'fileReelection', { actor: actorFlag(ctx, f.as), filedOn: f.filedOn, note: f.note })),
-  }),
+  // `committee file-reelection` (any committee, with or without a title) is in ./reelection.ts.
   command({
     name: 'reevaluation show',
     summary: 'One year\'s re-evaluation: stage, materials, inspection, 街镇 pre-review, result, who owes what',

@@ -179,7 +179,7 @@ export function guardInstants(cal: CampaignCalendar): { paperForm: number; revie
   const settings = reminderSettings();
   const t = cal.workdays;
   const first = (deadline: string, opens: string, kind: 'paper-form' | 'review' | 'objections' | 'final') => deadlineSlots(kind, '', deadline, opens, t, settings)[0].at;
-  // The objections reminders depend on the draft's instant; for a draft on Sep 28 10:00 the publicity ends Oct 10 24:00.
+  // The objections reminders depend on the draft's instant; for a draft on Sep 28 10:00 the publicity ends Oct 11 24:00 (whole working days from Oct 7).
   const draftAt = toIso(calDay('09-28'));
   const publicityEnds = toIso(publicityEnd(calDay('09-28'), cal.publicityWorkingDays, t));
   return {

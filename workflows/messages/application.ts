@@ -2,6 +2,7 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { z } from 'zod';
 import { FIVE_GOODS } from '../../domain/grades';
+import { reelectionFilingSchema } from '../../domain/reelection';
 import type { ApplicationSnapshot, CampaignNotice } from '../application-state';
 
 const actor = z.string().min(1).max(64);
@@ -26,6 +27,8 @@ export const applicationActionSchemas = {
       path: ['total'],
       message: 'must equal the sum of the five scores',
     }),
+  /** The committee filed its re-election (换届改选备案) while its application runs: recorded on the application. */
+  recordReelection: reelectionFilingSchema,
 } as const;
 export type ApplicationActionName = keyof typeof applicationActionSchemas;
 export type ApplicationActionInput<N extends ApplicationActionName> = z.input<(typeof applicationActionSchemas)[N]>;
@@ -39,6 +42,7 @@ export const recordPaperFormUpdate = defineUpdate<ActionResult, [ApplicationActi
 export const recommendUpdate = defineUpdate<ActionResult, [ApplicationActionInput<'recommend'>]>('recommend');
 export const notRecommendUpdate = defineUpdate<ActionResult, [ApplicationActionInput<'notRecommend'>]>('notRecommend');
 export const recordInspectionUpdate = defineUpdate<ActionResult, [ApplicationActionInput<'recordInspection'>]>('recordInspection');
+export const recordReelectionUpdate = defineUpdate<ActionResult, [ApplicationActionInput<'recordReelection'>]>('recordReelection');
 
 /** Fire-and-forget form of the same actions, for integrations. Bad ones are recorded as rejected. */
 export interface ApplicationActionSignal {

@@ -1,8 +1,9 @@
 /** Messages of the campaign workflow, defined once for workflow and client. */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { z } from 'zod';
-import type { CampaignStatus, RegistryEntry } from '../campaign-state';
+import type { CampaignState, CampaignStatus, RegistryEntry } from '../campaign-state';
 import type { MailStatus } from '../mail-outbox';
+import { filingDate, filingRef } from '../../domain/reelection';
 
 const actor = z.string().min(1).max(64);
 const committeeId = z.string().min(1).max(64);
@@ -34,6 +35,12 @@ export const campaignActionSchemas = {
     .refine((v) => !v.organisation || v.stamped === true, { path: ['stamped'], message: "a unit's objection must carry its stamp (盖章)" }),
   resolveObjection: z.object({ actor, objectionId: z.string().min(1).max(20), outcome: z.enum(['upheld', 'dismissed']), reason: text(2, 2000) }).strict(),
   confirmFinal: z.object({ actor }).strict(),
+  /** The bureau takes a committee off the draft list on other grounds than an objection, e.g. a serious incident (notice 五(三)). */
+  removeFromList: z.object({ actor, committeeId, reason: text(4, 2000) }).strict(),
+  /** A committee on the draft list filed its re-election (换届改选备案): flagged for the bureau until it decides. */
+  flagReelection: z.object({ actor, committeeId, filedOn: filingDate, filingRef }).strict(),
+  /** The bureau decides on a flagged committee: keep it (the title goes to the newly elected committee) or remove it. */
+  decideReelection: z.object({ actor, committeeId, outcome: z.enum(['keep', 'remove']), reason: text(4, 2000) }).strict(),
 } as const;
 export type CampaignActionName = keyof typeof campaignActionSchemas;
 export type CampaignActionInput<N extends CampaignActionName> = z.input<(typeof campaignActionSchemas)[N]>;
@@ -52,6 +59,9 @@ export const panelFinalizeUpdate = u('panelFinalize');
 export const fileObjectionUpdate = u('fileObjection');
 export const resolveObjectionUpdate = u('resolveObjection');
 export const confirmFinalUpdate = u('confirmFinal');
+export const removeFromListUpdate = u('removeFromList');
+export const flagReelectionUpdate = u('flagReelection');
+export const decideReelectionUpdate = u('decideReelection');
 
 export interface CampaignActionSignal {
   action: string;
@@ -71,3 +81,7 @@ export interface RegistryRow {
 export const registryRowsQuery = defineQuery<RegistryRow[], [string]>('registryRows');
 /** Reminders and notices: counts, queue, undeliverable addresses (also emailed to the bureau). Apart from `status`, which it would make change on its own. */
 export const campaignMailQuery = defineQuery<MailStatus>('mailStatus');
+/** The campaign's audit trail: accepted actions, refused signals and refused Updates the client reported (bounded). */
+export const campaignAuditQuery = defineQuery<CampaignState['audit']>('audit');
+/** The panel's votes so far: committee → member → vote. */
+export const panelVotesQuery = defineQuery<CampaignState['votes']>('panelVotes');
