@@ -180,17 +180,19 @@ export class TemporalCluster {
           if (e?.code !== 6) throw e; // ALREADY_EXISTS: someone else was first
         }
       }
-      const attributes = await ensureSearchAttributes(c, namespace, { log: this.o.log });
+      // A new namespace is unknown to the frontend until its namespace cache refreshes (every 10 s).
       const deadline = Date.now() + timeoutMs;
       for (;;) {
         try {
           await c.workflowService.listWorkflowExecutions({ namespace, pageSize: 1 });
-          return { created, attributes };
+          break;
         } catch (err) {
           if (Date.now() > deadline) throw err;
           await sleep(500);
         }
       }
+      const attributes = await ensureSearchAttributes(c, namespace, { log: this.o.log });
+      return { created, attributes };
     } finally {
       await c.close();
     }

@@ -13,7 +13,7 @@ import { join, relative } from 'node:path';
 import { describeExit, firstExit, spawnSupervised, type Supervised } from '../supervise';
 import { ROOT } from '../temporal-binaries';
 import { SERVER_VERSION } from './build';
-import { DEFAULT_PORTS, SERVICES } from './config';
+import { DEFAULT_PORTS, SERVICES, type ClusterPorts, type ServicePorts } from './config';
 import { TemporalCluster } from './cluster';
 
 const DATA_DIR = join(ROOT, '.data', 'cluster');
@@ -32,8 +32,21 @@ function portAnswers(port: number): Promise<boolean> {
   });
 }
 
+/** CLUSTER_PORT_OFFSET=<n> moves every port by n, for a machine where 7233 is taken (then set TEMPORAL_ADDRESS for the CLI). */
+function portsFromEnv(): ClusterPorts {
+  const offset = Number(process.env.CLUSTER_PORT_OFFSET ?? 0);
+  if (!Number.isInteger(offset) || offset < 0 || offset > 20_000) throw new Error(`CLUSTER_PORT_OFFSET must be an integer from 0 to 20000, not ${process.env.CLUSTER_PORT_OFFSET}`);
+  const shift = (p: ServicePorts): ServicePorts => ({ grpc: p.grpc + offset, membership: p.membership + offset, pprof: p.pprof + offset, metrics: p.metrics + offset });
+  const d = DEFAULT_PORTS;
+  return {
+    postgres: d.postgres + offset,
+    frontendHttp: d.frontendHttp + offset,
+    services: { frontend: shift(d.services.frontend), history: shift(d.services.history), matching: shift(d.services.matching), worker: shift(d.services.worker) },
+  };
+}
+
 async function main(): Promise<void> {
-  const ports = DEFAULT_PORTS;
+  const ports = portsFromEnv();
   const taken: string[] = [];
   for (const [name, p] of [['PostgreSQL', ports.postgres], ['frontend HTTP', ports.frontendHttp], ...SERVICES.flatMap((s) => [[`${s} gRPC`, ports.services[s].grpc], [`${s} membership`, ports.services[s].membership]])] as [string, number][]) {
     if (await portAnswers(p)) taken.push(`${p} (${name})`);
@@ -97,6 +110,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err) => {
-  console.error(`[cluster] ${(err as Error)?.stack ?? err}`);
+  console.error(`[cluster] ${(err as Error)?.message ?? err}`);
   process.exit(1);
 });
