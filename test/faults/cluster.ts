@@ -18,6 +18,7 @@
  */
 import type { Client } from '@temporalio/client';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { listApplications } from '../../client/applications';
@@ -39,7 +40,7 @@ export const HISTORY_DOWN_MS = 10_000;
 
 /** A cluster of its own for this test run: free ports, data in a temp folder, server logs with the run's logs. */
 export async function startFaultCluster(log: (line: string) => void): Promise<{ cluster: TemporalCluster; dispose: () => Promise<void> }> {
-  const service = async () => ({ grpc: await freePort(), membership: await freePort(), pprof: await freePort(), metrics: await freePort() });
+  const service = async () => ({ grpc: await freePort(), membership: await freeLowPort(), pprof: await freePort(), metrics: await freePort() });
   const ports: ClusterPorts = {
     postgres: await freePort(),
     frontendHttp: await freePort(),
@@ -61,6 +62,23 @@ export async function startFaultCluster(log: (line: string) => void): Promise<{ 
     await dispose();
     throw err;
   }
+}
+
+/**
+ * A free port below 32768: the SQL schema keeps membership ports in a smallint (cluster_membership.rpc_port), so a
+ * port from the kernel's ephemeral range (32768+) makes the service die at start ("out of range for type smallint").
+ */
+async function freeLowPort(): Promise<number> {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    const free = await new Promise<boolean>((r) => {
+      const srv = createServer();
+      srv.once('error', () => r(false));
+      srv.listen(port, '127.0.0.1', () => srv.close(() => r(true)));
+    });
+    if (free) return port;
+  }
+  throw new Error('no free port found in 20000–31999');
 }
 
 /** One round's namespace on the shared cluster, with the project's search attributes. */
