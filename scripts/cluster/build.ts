@@ -66,7 +66,10 @@ export async function ensureBinaries(log: (line: string) => void, version = SERV
       if (tail.length > 40) tail.shift();
     }
   });
-  const timer = setInterval(() => log(`  …${Math.round((Date.now() - t0) / 1000)} s, ${packages} packages compiled (of ~1,500), now ${last}`), 30_000);
+  const timer = setInterval(() => {
+    const s = Math.round((Date.now() - t0) / 1000);
+    log(packages ? `  …${s} s, ${packages} packages compiled (of ~1,700 cold), last ${last}` : `  …${s} s (downloading modules or linking)`);
+  }, 30_000);
   const code = await new Promise<number | null>((r) => child.once('exit', r));
   clearInterval(timer);
   if (code !== 0) throw new Error(`go install failed (exit ${code}):\n${tail.join('\n')}`);
