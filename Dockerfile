@@ -1,6 +1,7 @@
 # The campaign worker and the web console (docker-compose.yml builds it; the web service runs web/main.ts). Needs a Temporal cluster and an SMTP server:
 #   TEMPORAL_ADDRESS (and the other TEMPORAL_* settings of client/connection.ts), SMTP_URL.
-FROM node:20-bookworm-slim
+# Node 24 (LTS until April 2028): Node 20 reached end of life on 2026-04-30. The code also runs on Node 20.
+FROM node:24-bookworm-slim
 
 WORKDIR /app
 ENV NODE_ENV=production \

@@ -5,7 +5,8 @@
  * with reasons, in the audit and the emails); a filing after the commendation revokes the new title.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client, Connection } from '@temporalio/client';
+import { Connection, type Client } from '@temporalio/client';
+import { clientOn } from '../client/connection';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { createTimeSkippingEnv, eventually, uniqueTaskQueue } from './harness';
@@ -92,7 +93,7 @@ beforeAll(async () => {
   running = worker.run();
   process.env.TEMPORAL_ADDRESS = env.address;
   process.env.TASK_QUEUE = taskQueue;
-  plain = new Client({ connection: await Connection.connect({ address: env.address }) });
+  plain = clientOn(await Connection.connect({ address: env.address }));
 });
 
 afterAll(async () => {

@@ -141,6 +141,8 @@ export interface RoundOptions {
   name: string;
   /** The dev server's address; a function because a restarted server keeps it, but tests may read it late. */
   address: string;
+  /** Default `default`; rounds on one shared cluster each get their own, so workflow ids and Message-IDs repeat. */
+  namespace?: string;
   taskQueue: string;
   smtp: TestSmtp;
   log: (line: string) => void;
@@ -196,9 +198,10 @@ export async function runRound(o: RoundOptions): Promise<RoundOutcome> {
   const hooks = o.hooks ?? {};
   // The in-process CLI reads these, like the CLI a person runs.
   process.env.TEMPORAL_ADDRESS = o.address;
+  process.env.TEMPORAL_NAMESPACE = o.namespace ?? 'default';
   process.env.TASK_QUEUE = o.taskQueue;
   const connection = await Connection.connect({ address: o.address });
-  const client = clientOn(connection);
+  const client = clientOn(connection, o.namespace ?? 'default');
   try {
     const directory = loadDirectory();
     const calendar = faultCalendar(Date.now() + LEAD_MS);

@@ -36,12 +36,12 @@ import { toCalendar, toReal, type CampaignCalendar } from '../../domain/calendar
 import { rng } from '../fuzz-payloads'; // seeded, so a failing run can be repeated with FAULT_SEED
 import { startTestSmtp, type TestSmtp } from '../smtp';
 import { FAULT_YEAR, fmtCal, runRound, type CliResult, type RoundHooks, type RoundOutcome, type Step } from './round';
-import { FaultServer, makeLog, tolerateSmtpClientResets, WorkerProcess } from './stack';
+import { FaultServer, makeLog, tolerateSmtpClientResets, WorkerProcess, type FaultBackend } from './stack';
 
-const TASK_QUEUE = 'red-model-faults';
+export const TASK_QUEUE = 'red-model-faults';
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-const pickInt = (r: () => number, lo: number, hiExclusive: number) => lo + Math.floor(r() * (hiExclusive - lo));
+export const pickInt = (r: () => number, lo: number, hiExclusive: number) => lo + Math.floor(r() * (hiExclusive - lo));
 
 export interface FaultEvent {
   what: string;
@@ -61,9 +61,9 @@ export interface ScenarioReport {
   logFile: string;
 }
 
-interface Stack {
+export interface Stack<B extends FaultBackend = FaultServer> {
   name: string;
-  server: FaultServer;
+  server: B;
   smtp: TestSmtp;
   workers: WorkerProcess[];
   client: Client;
@@ -78,15 +78,15 @@ interface Stack {
  * 250 (test/smtp.ts's `clock` option): a fault injected there hits a send whose mail has arrived but whose sender
  * never hears so — the window in which retries deliver duplicates.
  */
-async function withStack<T>(name: string, workers: number, body: (s: Stack) => Promise<T>): Promise<T> {
+export async function withStack<T, B extends FaultBackend = FaultServer>(name: string, workers: number, body: (s: Stack<B>) => Promise<T>, backend?: B): Promise<T> {
   const { log, stream, path } = makeLog(name);
-  const server = new FaultServer(name);
+  const server = backend ?? (new FaultServer(name) as FaultBackend as B);
   let smtp: TestSmtp | undefined;
   const procs: WorkerProcess[] = [];
   let connection: Connection | undefined;
   try {
-    log(`dev server on ${server.dbFilename}: ready in ${await server.start()} ms (${server.address})`);
-    const hook: { stack?: Stack } = {};
+    log(`${server.where}: ready in ${await server.start()} ms (${server.address})`);
+    const hook: { stack?: Stack<B> } = {};
     tolerateSmtpClientResets();
     smtp = await startTestSmtp({
       clock: async () => {
@@ -95,13 +95,13 @@ async function withStack<T>(name: string, workers: number, body: (s: Stack) => P
       },
     });
     for (let i = 0; i < workers; i++) {
-      const w = new WorkerProcess(`${name}-worker-${String.fromCharCode(97 + i)}`, { TEMPORAL_ADDRESS: server.address, TASK_QUEUE, SMTP_URL: smtp.url });
+      const w = new WorkerProcess(`${name}-worker-${String.fromCharCode(97 + i)}`, { TEMPORAL_ADDRESS: server.address, TEMPORAL_NAMESPACE: server.namespace, TASK_QUEUE, SMTP_URL: smtp.url });
       procs.push(w);
       log(`${w.name}: ready in ${await w.start()} ms`);
     }
     connection = await Connection.connect({ address: server.address });
-    const client = clientOn(connection);
-    const stack: Stack = { name, server, smtp, workers: procs, client, log, logFile: path };
+    const client = clientOn(connection, server.namespace);
+    const stack: Stack<B> = { name, server, smtp, workers: procs, client, log, logFile: path };
     hook.stack = stack;
     return await body(stack);
   } finally {
@@ -114,7 +114,7 @@ async function withStack<T>(name: string, workers: number, body: (s: Stack) => P
 }
 
 /** Waits until the campaign runs no activity that blocks its main loop (see the header). */
-async function quiesce(client: Client, log: (l: string) => void): Promise<void> {
+export async function quiesce(client: Client, log: (l: string) => void): Promise<void> {
   const blocking = new Set(['notifyApplications', 'startTitles', 'startReevaluations']);
   const deadline = Date.now() + 120_000;
   let logged = false;
@@ -134,14 +134,14 @@ async function quiesce(client: Client, log: (l: string) => void): Promise<void> 
 }
 
 /** Kills one worker (after waiting for quiet), then starts a replacement in the background; kills are serialised. */
-class WorkerKiller {
+export class WorkerKiller {
   private chain: Promise<void> = Promise.resolve();
   private failure: unknown;
   readonly faults: FaultEvent[] = [];
   cal?: CampaignCalendar;
 
   constructor(
-    private readonly stack: Stack,
+    private readonly stack: Stack<FaultBackend>,
     private readonly worker: WorkerProcess,
     private readonly restart: boolean,
   ) {}
@@ -177,7 +177,7 @@ class WorkerKiller {
 }
 
 /** Keeps a worker alive: restarts it if it exits on its own (reported, not hidden). */
-function superviseUnexpected(stack: Stack, w: WorkerProcess): { stop(): void; restarts: () => number } {
+export function superviseUnexpected(stack: Stack<FaultBackend>, w: WorkerProcess): { stop(): void; restarts: () => number } {
   let restarts = 0;
   let stopped = false;
   const timer = setInterval(() => {

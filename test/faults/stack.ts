@@ -116,8 +116,20 @@ export function makeLog(name: string): { log: (line: string) => void; stream: Wr
   return { log, stream, path };
 }
 
+/** Where a scenario's Temporal runs: a dev server of its own (FaultServer), or a namespace on a shared cluster. */
+export interface FaultBackend {
+  readonly address: string;
+  readonly namespace: string;
+  /** For the log: what it is and where its data lives. */
+  readonly where: string;
+  /** Makes it ready for a round; returns the ms it took. */
+  start(): Promise<number>;
+  dispose(): Promise<void>;
+}
+
 /** A dev server on its own SQLite file; stop() and start() keep the file and the port. */
-export class FaultServer {
+export class FaultServer implements FaultBackend {
+  readonly namespace = 'default';
   readonly dir: string;
   readonly dbFilename: string;
   port = 0;
@@ -130,6 +142,10 @@ export class FaultServer {
 
   get address(): string {
     return `127.0.0.1:${this.port}`;
+  }
+
+  get where(): string {
+    return `dev server on ${this.dbFilename}`;
   }
 
   /** Starts (or starts again) on the same file and port; resolves once the frontend answers. Returns the ms it took. */
@@ -170,6 +186,7 @@ export class FaultServer {
 
 export interface WorkerEnv {
   TEMPORAL_ADDRESS: string;
+  TEMPORAL_NAMESPACE?: string;
   TASK_QUEUE: string;
   SMTP_URL: string;
 }
