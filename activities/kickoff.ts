@@ -74,8 +74,9 @@ export function kickoffActivities(client: Client, mailer: Mailer, opts: KickoffO
       // A holiday file the bureau supplied for the year wins, as --holiday-file does; else chinese-days.
       const file = holidayFileOf(year);
       let calendar;
+      const now = (opts.now ?? Date.now)();
       try {
-        calendar = resolveYearCalendar(year, { holidayFile: existsSync(file) ? file : undefined, now: (opts.now ?? Date.now)() });
+        calendar = resolveYearCalendar(year, { holidayFile: existsSync(file) ? file : undefined, now });
       } catch (err) {
         if (err instanceof HolidayDataError) fail('holiday-data', `${err.message.replace(/; pass --holiday-file.*$/, '')}; no holiday file ${shown(file)}`);
         if (err instanceof CalendarError) fail('calendar', err.message);
@@ -85,7 +86,7 @@ export function kickoffActivities(client: Client, mailer: Mailer, opts: KickoffO
         const directory = loadDirectory(opts.directoryFile);
         // The campaign runs on this worker's own task queue, like everything the kickoff starts.
         const taskQueue = Context.current().info.taskQueue;
-        const { handle, activeTitles } = await startYearCampaign(client, { calendar, directory, taskQueue });
+        const { handle, activeTitles } = await startYearCampaign(client, { calendar, directory, taskQueue, now });
         log.info('kickoff started the campaign', { workflowId: handle.workflowId, activeTitles: activeTitles.length });
         return { year, outcome: 'started', workflowId: handle.workflowId, activeTitles: activeTitles.length };
       } catch (err) {

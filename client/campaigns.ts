@@ -38,11 +38,13 @@ export interface StartCampaignOptions {
   reminders?: CampaignInput['reminders'];
   /** The campaign's workflow-task timeout (domain/task-timeouts.ts); default 60 s. */
   workflowTaskTimeout?: Duration;
+  /** The instant the deadlines must lie after; default the real clock (the kickoff passes the one it resolved with). */
+  now?: number;
 }
 
 export async function startCampaign(client: Client, opts: StartCampaignOptions) {
   checked(startCampaignOptionsSchema, opts, 'startCampaign');
-  checkCalendar(opts.calendar, Date.now());
+  checkCalendar(opts.calendar, opts.now ?? Date.now());
   const year = opts.calendar.year;
   const input: CampaignInput = {
     year,

@@ -32,6 +32,7 @@ export const startCampaignOptionsSchema = z
     reevaluationMaterialsDue: z.string().min(1).max(40).optional(),
     reminders: remindersSchema.optional(),
     workflowTaskTimeout: z.union([z.string().min(1), z.number().positive()]).optional(),
+    now: z.number().int().positive().optional(),
   })
   .strict();
 

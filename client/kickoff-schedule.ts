@@ -5,11 +5,11 @@
  * - Overlap SKIP; catch-up window 7 days, so an outage cannot start a campaign months late (the server's
  *   default is 365 days); pause on failure, so a failed kickoff stays visible until someone acts.
  */
-import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client, type ScheduleDescription, type ScheduleOptions } from '@temporalio/client';
+import { ScheduleAlreadyRunning, ScheduleNotFoundError, ScheduleOverlapPolicy, type Client, type ScheduleDescription, type ScheduleOptions } from '@temporalio/client';
 import { z } from 'zod';
 import { formatBeijing } from '../domain/calendar';
 import { TASK_QUEUE } from '../domain/ids';
-import { KICKOFF_SCHEDULE_ID, kickoffTimeSchema, type KickoffResult, type KickoffTime } from '../domain/kickoff';
+import { KICKOFF_SCHEDULE_ID, kickoffFailedNote, kickoffTimeSchema, type KickoffResult, type KickoffTime } from '../domain/kickoff';
 import { campaignKickoff } from '../workflows/kickoff/kickoff';
 import { UserError } from './errors';
 
@@ -175,6 +175,23 @@ export async function resumeKickoff(client: Client, scheduleId = KICKOFF_SCHEDUL
   const d = await describe(client, scheduleId);
   if (!d.state.paused) throw new UserError(`schedule ${scheduleId} is not paused`);
   await handleOf(client, scheduleId).unpause('Resumed by hand');
+}
+
+/**
+ * A campaign started by hand (CLI or console) for a year whose kickoff failed: the Schedule needs no more attention,
+ * so it is resumed, if and only if that failure paused it. A pause by hand, or for another year, stays.
+ */
+export async function resumeAfterStartByHand(client: Client, year: number, scheduleId = KICKOFF_SCHEDULE_ID): Promise<boolean> {
+  let state: ScheduleDescription['state'];
+  try {
+    state = (await client.schedule.getHandle(scheduleId).describe()).state;
+  } catch (err) {
+    if (err instanceof ScheduleNotFoundError) return false;
+    throw err;
+  }
+  if (!state.paused || !state.note?.startsWith(kickoffFailedNote(year))) return false;
+  await client.schedule.getHandle(scheduleId).unpause(`Resumed: campaign-${year} was started by hand`);
+  return true;
 }
 
 /** Runs the kickoff now, for the current year in Beijing; it starts nothing if that campaign exists. */

@@ -55,3 +55,6 @@ export const KICKOFF_FAILURE_TYPES: Record<KickoffFailureKind, string> = {
 /** Set by the server on every run a Schedule starts (trigger and backfill too): the nominal time, and the Schedule. */
 export const TemporalScheduledStartTime = defineSearchAttributeKey('TemporalScheduledStartTime', SearchAttributeType.DATETIME);
 export const TemporalScheduledById = defineSearchAttributeKey('TemporalScheduledById', SearchAttributeType.KEYWORD);
+
+/** How a failed kickoff's pause note begins: a campaign started by hand for that year lifts that pause only. */
+export const kickoffFailedNote = (year: number): string => `The ${year} kickoff failed: `;

@@ -92,7 +92,7 @@ export function renderNotice(mail: NoticeMail, to: Recipient, base = DEFAULT_CON
       return render(`${mail.year}年红色示范业委会称号撤销通知：${mail.committee.committeeName ?? mail.committee.committeeId}`, to, blocks);
     }
     case 'kickoff-failed':
-      return renderKickoffFailed(mail, to);
+      return renderKickoffFailed(mail, to, base);
     case 'undeliverable': {
       const reason = (r: string) => (r === 'missing' ? '未登记邮箱' : r === 'invalid' ? '邮箱格式无效' : `邮件服务器拒收：${r}`);
       const blocks: Block[] = [

@@ -15,7 +15,7 @@ import { NativeConnection, type Worker } from '@temporalio/worker';
 import { createMailer, type Mailer } from '../activities/mailer';
 import { runCli } from '../client/cli';
 import { campaignStatus } from '../client/campaigns';
-import { kickoffTimeFromEnv } from '../client/kickoff-schedule';
+import { kickoffTimeFromEnv, resumeAfterStartByHand } from '../client/kickoff-schedule';
 import { beijingDate, formatBeijing } from '../domain/calendar';
 import type { KickoffResult } from '../domain/kickoff';
 import { ensureKickoffScheduleOn } from '../scripts/kickoff-schedule';
@@ -219,8 +219,9 @@ describe('the kickoff Schedule (dev server)', () => {
     });
     expect(mails[0].subject).toBe('【红色示范业委会】2031年红色示范业委会评选未能自动启动，请处理');
     expect(mails[0].text).toContain('2031年长宁区红色示范业委会创建评选工作原定于 2031-04-01 09:00（北京时间） 自动启动，但未能启动，评选尚未开始。');
-    expect(mails[0].text).toContain(`npm run cli -- campaign start --year 2031 --holiday-file ${join(holidayDir, '2031.json')}`);
-    expect(mails[0].text).toContain(`年度计划（${scheduleId}）已暂停`);
+    expect(mails[0].text).toContain('/campaign/start');
+    expect(mails[0].text).not.toContain('npm run');
+    expect(mails[0].text).toContain(`年度计划（${scheduleId}）已暂停；本年度评选启动后即自动恢复`);
 
     const state = await eventually(async () => {
       const d = await handle.describe();
@@ -236,6 +237,13 @@ describe('the kickoff Schedule (dev server)', () => {
     expect(shown.stdout).toContain('note: The 2031 kickoff failed');
     expect(shown.stdout).toMatch(/last run: scheduled 2031-04-01 09:00 Beijing, .*: FAILED — kickoff 2031: chinese-days/);
 
+    // A campaign started by hand for another year leaves the pause; for 2031 it lifts it.
+    expect(await resumeAfterStartByHand(client, 2030, scheduleId)).toBe(false);
+    expect(await resumeAfterStartByHand(client, 2031, scheduleId)).toBe(true);
+    expect((await handle.describe()).state).toMatchObject({ paused: false, note: 'Resumed: campaign-2031 was started by hand' });
+    // A pause by hand stays until someone resumes it by hand.
+    await cli(namespace, 'campaign', 'schedule', 'pause', '--schedule-id', scheduleId, '--reason', '年度评选暂缓');
+    expect(await resumeAfterStartByHand(client, 2031, scheduleId)).toBe(false);
     expect((await cli(namespace, 'campaign', 'schedule', 'resume', '--schedule-id', scheduleId)).stdout).toContain(`Resumed ${scheduleId}.`);
     expect((await handle.describe()).state.paused).toBe(false);
     expect((await cli(namespace, 'campaign', 'schedule', 'resume', '--schedule-id', scheduleId)).stderr).toBe(`error: schedule ${scheduleId} is not paused`);

@@ -114,7 +114,9 @@ describe('campaignKickoff (time-skipping server)', () => {
     expect(m.headers['x-red-model-kind']).toBe('kickoff-failed');
     expect(m.text).toContain('系统中尚无 2031 年的法定节假日与调休安排');
     expect(m.text).toContain(`保存为 ${join(holidayDir, '2031.json')}`);
-    expect(m.text).toContain(`npm run cli -- campaign start --year 2031 --holiday-file ${join(holidayDir, '2031.json')}`);
+    // The bureau acts in the console (its campaign start page takes the holiday file); no command to run.
+    expect(m.text).toContain('在工作台启动2031年评选：http://127.0.0.1:3000/campaign/start');
+    expect(m.text).not.toContain('npm run');
     expect(m.text).not.toContain('年度计划（');
   });
 

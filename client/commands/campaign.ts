@@ -7,6 +7,7 @@ import { UserError } from '../errors';
 import { formatCampaignStatus } from '../format';
 import { command } from './command';
 import { actorFlag, flags } from './flags';
+import { resumeAfterStartByHand } from '../kickoff-schedule';
 
 const windowFlags = Object.fromEntries(INSTANT_FIELDS.map((f) => [f, flags.dateOrInstant.optional()])) as Record<(typeof INSTANT_FIELDS)[number], z.ZodOptional<typeof flags.dateOrInstant>>;
 
@@ -41,6 +42,7 @@ export const campaignCommands = [
       const { handle, activeTitles } = await startYearCampaign(await ctx.client(), { calendar, directory: ctx.directory(), quota: f.quota, reevaluationMaterialsDue: f.reevaluationMaterialsDue });
       ctx.say(`Started ${handle.workflowId}. Next: npm run cli -- campaign status --year ${f.year}`);
       if (activeTitles.length) ctx.say(`Re-evaluating ${activeTitles.length} active title(s) this year: npm run cli -- title list --status active`);
+      if (await resumeAfterStartByHand(await ctx.client(), f.year)) ctx.say(`The yearly kickoff Schedule, paused by the failed ${f.year} kickoff, is resumed.`);
       return { workflowId: handle.workflowId, calendar };
     },
   }),

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { startCampaign } from '../../client/campaigns';
 import { activeTitleIds } from '../../client/titles';
+import { resumeAfterStartByHand } from '../../client/kickoff-schedule';
 import { CalendarError, resolveCalendar } from '../../domain/calendar';
 import { HolidayDataError, loadWorkdays } from '../../domain/holidays';
 import { ActionError, BUSY, withinDeadline } from '../actions';
@@ -82,11 +83,16 @@ export function registerCampaignStartRoutes(app: FastifyInstance, ctx: AppContex
         return startCampaign(ctx.client, { calendar, directory: ctx.directory, quota, activeTitles, taskQueue: ctx.taskQueue });
       });
       request.log.info({ event: 'action', action: 'startCampaign', person: actor.id, year }, 'campaign started');
+      // The yearly Schedule, if this year's failed kickoff paused it, needs no more attention.
+      const resumed = await resumeAfterStartByHand(ctx.client, year).catch((err) => {
+        request.log.warn({ event: 'kickoff-resume-failed', error: String(err) }, 'kickoff schedule');
+        return false;
+      });
       return renderPage(
         request,
         reply,
         'message',
-        { message: `已启动 ${year} 年红色示范业委会创建评选（${handle.workflowId}），工作日依据：${calendar.workdays.source}。`, links: [{ href: '/dashboard', text: '查看评选看板' }] },
+        { message: `已启动 ${year} 年红色示范业委会创建评选（${handle.workflowId}），工作日依据：${calendar.workdays.source}。${resumed ? '因本年度自动启动失败而暂停的年度计划已恢复。' : ''}`, links: [{ href: '/dashboard', text: '查看评选看板' }] },
         { title: '评选已启动', actor },
       );
     } catch (err) {

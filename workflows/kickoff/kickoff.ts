@@ -9,6 +9,7 @@ import { ActivityFailure, ApplicationFailure, isCancellation, proxyActivities, w
 import type { createActivities } from '../../activities';
 import {
   KICKOFF_FAILURE_TYPES,
+  kickoffFailedNote,
   kickoffInputSchema,
   kickoffYear,
   TemporalScheduledById,
@@ -73,5 +74,5 @@ export function pauseNote(year: number, kind: KickoffFailureKind, reason: string
     kind === 'holiday-data'
       ? `Supply that holiday file (the official arrangement, shaped like domain/holidays-example-2027.json) or a newer chinese-days, then \`campaign schedule trigger\`, or start by hand: \`campaign start --year ${year} --holiday-file <file>\`.`
       : `Fix it, then \`campaign schedule trigger\` or \`campaign start --year ${year}\`.`;
-  return `The ${year} kickoff failed: ${reason}. ${fix} Then \`campaign schedule resume\`.`.slice(0, 1000);
+  return `${kickoffFailedNote(year)}${reason}. ${fix} Then \`campaign schedule resume\`.`.slice(0, 1000);
 }
