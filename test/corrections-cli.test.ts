@@ -15,6 +15,7 @@ import { createTimeSkippingEnv, eventually, uniqueTaskQueue } from './harness';
 import { at, calendar2023Ahead, scores, workflowBundle } from './fixtures';
 import { startTestSmtp, type TestSmtp } from './smtp';
 import { createWorker } from '../worker/create-worker';
+import { dataConverter } from '../client/codec';
 import { createMailer, type Mailer } from '../activities/mailer';
 import { runCli } from '../client/cli';
 import { loadDirectory } from '../client/directory';
@@ -239,6 +240,6 @@ describe('the round through the CLI, as its users meet it (time-skipping, real S
     const history = await env.client.workflow.getHandle(`campaign-${Y}`).fetchHistory();
     const markers = history.events!.filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_patch');
     expect(markers.map((m) => JSON.stringify(m.markerRecordedEventAttributes!.details))).toEqual([expect.stringContaining(Buffer.from('"publicity-whole-working-days"').toString('base64').slice(0, 24))]);
-    await Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, history, `campaign-${Y}`);
+    await Worker.runReplayHistory({ workflowBundle: await workflowBundle(), dataConverter: dataConverter() }, history, `campaign-${Y}`);
   });
 });

@@ -134,7 +134,8 @@ describe('the final-list reminder', () => {
     expect(finals.map((j) => j.to.id).sort()).toEqual(directory.people.filter((p) => p.role === 'bureau').map((p) => p.id).sort());
     const text = renderMail(finals[0].template, finals[0].to).text;
     expect(text).toContain(`【换届改选待决定】${B} 业主委员会（${B}，${directory.subdistricts[0]}）已于 2023-09-26 备案（备案编号 HY-2023-031）`);
-    expect(text).toContain(`npm run cli -- campaign decide-reelection --year 2023 --as ${finals[0].to.id} --committee ${B} --outcome keep|remove`);
+    expect(text).toContain('决定前不能确认最终名单：\n   在评选看板中办理：http://127.0.0.1:3000/dashboard');
+    expect(text).not.toContain('npm run');
     applyCampaignAction('decideReelection', { actor: 'bureau-lu', committeeId: B, outcome: 'keep', reason: '主要成员连任' }, s, input, Date.parse('2023-10-09T02:00:00.000Z'));
     const after = campaignReminderJobs(input, s, Date.parse('2023-11-21T00:59:00.000Z'), Date.parse('2023-11-21T01:00:00.000Z'), 'campaign-2023').filter((j) => j.kind === 'final');
     expect(renderMail(after[0].template, after[0].to).text).not.toContain('换届改选待决定');

@@ -13,6 +13,7 @@ import { createTimeSkippingEnv, eventually, uniqueTaskQueue } from './harness';
 import { at, calendar2023Ahead, formFor, scores, workflowBundle } from './fixtures';
 import { startTestSmtp, type TestSmtp } from './smtp';
 import { createWorker } from '../worker/create-worker';
+import { dataConverter } from '../client/codec';
 import { createMailer, type Mailer } from '../activities/mailer';
 import { runCli } from '../client/cli';
 import { loadDirectory } from '../client/directory';
@@ -170,12 +171,15 @@ describe('re-election filings (time-skipping, CLI, real SMTP)', () => {
       [H3, 'HY-2023-032', 'bureau-lu', undefined],
     ]);
     expect((await applicationStatus(env.client, Y, H2)).audit.at(-1)).toMatchObject({ action: 'recordReelection', actor: H2, role: 'committee' });
-    // The bureau and huayang's official are told of each flag, the bureau with the command to decide.
+    // The bureau and huayang's official are told of each flag, the bureau with the console page to decide on.
     const toldOf = [...BUREAU.map((p) => p.email), emailOf('official-huayang')].sort();
     await eventually(async () => {
       const flagged = mailsOf('reelection-flag', sent);
       expect(flagged.filter((m) => m.subject.includes(H2) || m.text.includes(H2)).map((m) => m.to).sort()).toEqual(toldOf);
-      expect(flagged.find((m) => m.to === BUREAU[0].email && m.text.includes(H2))!.text).toContain(`npm run cli -- campaign decide-reelection --year ${Y} --as ${BUREAU[0].id} --committee ${H2}`);
+      const told = flagged.find((m) => m.to === BUREAU[0].email && m.text.includes(H2))!.text;
+      expect(told).toContain('请决定保留或移出，并说明理由：');
+      expect(told).toContain('/dashboard');
+      expect(told).not.toContain('npm run');
     });
 
     // 公示 ends Oct 8 24:00; on Oct 9 the final list is still refused while the flags are open.
@@ -230,7 +234,7 @@ describe('re-election filings (time-skipping, CLI, real SMTP)', () => {
   it('the histories with flags, decisions and a recorded filing replay against the current code', async () => {
     for (const id of [`campaign-${Y}`, `application-${Y}-${H2}`, `application-${Y}-${J1}`, reelectionFilingId(H4, day('2023-03-20'))]) {
       const history = await plain.workflow.getHandle(id).fetchHistory();
-      await Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, history, id);
+      await Worker.runReplayHistory({ workflowBundle: await workflowBundle(), dataConverter: dataConverter() }, history, id);
     }
   });
 });

@@ -23,6 +23,8 @@ import { devServerClient, eventually, quietWorkerLogs, uniqueTaskQueue } from '.
 import { workflowBundle } from '../fixtures';
 import { freePort, startTestSmtp, type TestSmtp } from '../smtp';
 import { join } from 'node:path';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { launch, linkFromMail, mainText, newContext, requestLink, shot, signIn } from './browser';
 
 const YEAR = 2088; // a label of its own on the shared dev server; the calendar keeps the 2023 dates
@@ -30,8 +32,14 @@ const YEAR = 2088; // a label of its own on the shared dev server; the calendar 
 const SPEED = 50_000;
 const KEY = Buffer.alloc(32, 7);
 const taskQueue = uniqueTaskQueue('web');
-/** A year the bureau starts through the console, with the example holiday file. */
-const STARTED_YEAR = 2027;
+/**
+ * A year the bureau starts through the console with an uploaded holiday file: 2038 has 2027's calendar (both begin on
+ * a Friday, neither is a leap year), so the example file's days moved to 2038 keep their weekdays. Not 2027 itself,
+ * which other test files start on the same dev server.
+ */
+const STARTED_YEAR = 2038;
+const HOLIDAY_FILE_2038 = join(mkdtempSync(join(tmpdir(), 'holidays-')), 'holidays.json');
+writeFileSync(HOLIDAY_FILE_2038, readFileSync(join(__dirname, '..', '..', 'domain', 'holidays-example-2027.json'), 'utf8').replaceAll('2027-', '2038-'));
 const directory = loadDirectory();
 const A = 'huayang-001';
 const B = 'huayang-002';
@@ -381,7 +389,7 @@ describe('web console (Chromium)', () => {
     expect(await page.locator('#until-error').innerText()).toContain('当前阶段不能办理此事项');
     await shot(page, 'bureau-extend-rejected');
 
-    // Start a campaign: the built-in data has no 2027 arrangement, so the page asks for a file or weekends only.
+    // Start a campaign: the built-in data has no 2038 arrangement, so the page asks for a file or weekends only.
     await page.goto(`${base}/campaign/start`);
     await shot(page, 'bureau-start-form');
     await page.getByLabel('评选年度（必填）').fill(String(STARTED_YEAR));
@@ -390,11 +398,11 @@ describe('web console (Chromium)', () => {
     expect(await page.locator('#holidays-error').innerText()).toContain(`系统内置数据中没有 ${STARTED_YEAR} 年的节假日安排`);
     await shot(page, 'bureau-start-no-holidays');
     await page.getByLabel('上传节假日文件（JSON，格式见 domain/holidays-example-2027.json）').check();
-    await page.getByLabel('节假日文件（选择“上传节假日文件”时必填）').setInputFiles(join(__dirname, '..', '..', 'domain', 'holidays-example-2027.json'));
+    await page.getByLabel('节假日文件（选择“上传节假日文件”时必填）').setInputFiles(HOLIDAY_FILE_2038);
     await page.getByRole('button', { name: '启动评选' }).click();
     expect(await mainText(page)).toContain(`已启动 ${STARTED_YEAR} 年红色示范业委会创建评选（campaign-${STARTED_YEAR}），工作日依据：file:holidays.json`);
     await shot(page, 'bureau-started');
-    expect((await campaignStatus(client, STARTED_YEAR)).calendar.workdays.holidays).toContain('2027-02-08');
+    expect((await campaignStatus(client, STARTED_YEAR)).calendar.workdays.holidays).toContain('2038-02-08');
   });
 
   it('a committee cannot open the dashboard or another committee\'s application', async () => {
