@@ -85,7 +85,7 @@ export function renderNotice(mail: NoticeMail, to: Recipient, base = DEFAULT_CON
         { p: `撤销原因：${mail.reason}` },
       ];
       if (to.role === 'subdistrict') {
-        blocks.push({ p: '请街镇收回铭牌和奖状，收回后确认：' }, { links: inbox });
+        blocks.push({ p: '请街镇收回铭牌和奖状，收回后确认：' }, { links: [consoleLink(base, `/titles/${encodeURIComponent(mail.committee.committeeId)}`, '确认已收回铭牌与奖状')] });
       } else if (to.role === 'committee') {
         blocks.push({ p: '请将铭牌和奖状交还所在街镇。撤销后，贵业委会可在以后年度重新参加评选。' });
       }
