@@ -163,12 +163,25 @@ describe('titles and 复评 in the console (Chromium)', () => {
       expect(m?.text).toContain(`/titles/${B}`);
     }, 30_000);
     await eventually(async () => {
-      await official.goto(`${base}/titles/${B}`);
-      expect(await official.getByRole('button', { name: '确认已收回' }).count()).toBe(1);
+      await official.goto(`${base}/inbox`);
+      expect(await mainText(official)).toContain(`收回铭牌与奖状并确认：${nameOf(B)}`);
     }, 20_000);
+    await official.getByRole('link', { name: `收回铭牌与奖状并确认：${nameOf(B)}` }).click();
+    expect(new URL(official.url()).pathname).toBe(`/titles/${B}`);
+    expect(await mainText(official)).toContain('未提交（复评已结束）');
+    await official.getByLabel('收回日期（选填）').fill('2023/08/03');
+    await official.getByRole('button', { name: '确认已收回' }).click();
+    expect(await official.locator('#recoveredOn-error').innerText()).toContain('请按“年-月-日”填写收回日期');
+    // A rule of the workflow (not before the revocation, not after today on its clock) is shown at its field too.
+    await official.getByLabel('收回日期（选填）').fill('2099-01-01');
+    await official.getByRole('button', { name: '确认已收回' }).click();
+    expect(await official.locator('#recoveredOn-error').innerText()).toContain('晚于今天');
+    expect(await official.getByLabel('收回日期（选填）').inputValue()).toBe('2099-01-01');
+    await official.getByLabel('收回日期（选填）').fill('');
     await shot(official, 'reev-official-recovery');
     await official.getByRole('button', { name: '确认已收回' }).click();
     expect(await mainText(official)).toContain('已确认回收铭牌与奖状');
+    expect(await mainText(official)).toContain('已由华阳路街道确认收回');
     expect(await official.getByRole('button', { name: '确认已收回' }).count()).toBe(0);
 
     // Another 街镇's official: refused and logged.
