@@ -174,6 +174,7 @@ describe('notice templates', () => {
     expect(toOfficial.text).toContain('http://127.0.0.1:3000/titles/huayang-001');
     expect(toOfficial.text).not.toContain('npm run');
     expect(renderMail(t, committee).text).toContain('请将铭牌和奖状交还所在街镇');
+    expect(renderMail(t, committee).text).toContain('称号与复评：http://127.0.0.1:3000/titles/huayang-001');
   });
 
   it('reports undeliverable mail to the bureau', () => {

@@ -184,6 +184,11 @@ describe('titles and 复评 in the console (Chromium)', () => {
     expect(await mainText(official)).toContain('已由华阳路街道确认收回');
     expect(await official.getByRole('button', { name: '确认已收回' }).count()).toBe(0);
 
+    // A committee without a 复评 this year: its 我的待办 has no such task.
+    const { page: plain } = await signIn(await context(), base, smtp, email('huayang-001'));
+    expect(await mainText(plain)).toContain('我的待办');
+    expect(await mainText(plain)).not.toContain('复评材料');
+
     // Another 街镇's official: refused and logged.
     const { page: other } = await signIn(await context(), base, smtp, email(OTHER_OFFICIAL));
     const res = await other.goto(`${base}/titles/${A}`);
