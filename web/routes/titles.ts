@@ -108,6 +108,7 @@ export function registerTitleRoutes(app: FastifyInstance, ctx: AppContext): void
       if (err instanceof ActionError && err.failure.kind === 'input') return undefined;
       throw err;
     });
+    if (!titleId && actor.role === 'committee') return renderPage(request, reply, 'message', { message: '贵业委会目前没有红色示范业委会称号。' }, { title: '称号与复评', actor });
     if (!titleId) return errorPage(request, reply, 404, '未找到称号', `${nameOf(committeeId)}没有红色示范业委会称号。`, { actor });
     const [t, r] = await within(() => Promise.all([titleStatus(ctx.client, titleId), year ? reevaluationOf(ctx, year, committeeId) : Promise.resolve(undefined)]));
     const official = actor.role === 'subdistrict' && actor.subdistrict === t.subdistrict;
