@@ -12,7 +12,7 @@ import type { FastifyInstance } from 'fastify';
 import { createMailer, type Mailer } from '../../activities/mailer';
 import { startCampaign } from '../../client/campaigns';
 import { loadDirectory } from '../../client/directory';
-import { importTitles, reevaluationAction, sendReevaluationStarts } from '../../client/titles';
+import { importTitles, reevaluationAction, reevaluationStatus, sendReevaluationStarts } from '../../client/titles';
 import { compressCalendar, defaultCalendar } from '../../domain/calendar';
 import { DEFAULT_GRADE_BANDS } from '../../domain/grades';
 import { loadWorkdays } from '../../domain/holidays';
@@ -118,6 +118,13 @@ describe('titles and 复评 in the console (Chromium)', () => {
     await holder.getByLabel('书面复评材料（必填）').fill('本年度坚持党建引领，按季公开财务，每月召开联席会议。');
     await holder.getByRole('button', { name: '提交材料' }).click();
     expect(await mainText(holder)).toContain('已办理：已向华阳路街道提交书面复评材料');
+    // Reloading the result re-sends the form with its nonce: the same Update, its result again, one effect.
+    await holder.reload();
+    expect(await mainText(holder)).toContain('已办理：已向华阳路街道提交书面复评材料');
+    expect(await mainText(holder)).not.toContain('不能重复办理');
+    expect((await reevaluationStatus(client, YEAR, A)).audit.filter((e) => e.action === 'submitMaterials')).toHaveLength(1);
+    const posts = logs.filter((l) => l.includes('"event":"action"') && l.includes('"action":"materials"') && l.includes(`"person":"${A}"`));
+    expect(posts.length).toBe(2);
     expect(await mainText(holder)).toContain('待专项检查');
     await shot(holder, 'reev-holder-submitted');
 
