@@ -6,7 +6,7 @@ import type { Directory } from '../domain/directory';
 import { DEFAULT_GRADE_BANDS } from '../domain/grades';
 import { reevaluationWorkflowId, TASK_QUEUE, titleWorkflowId } from '../domain/ids';
 import { zodLine } from '../domain/rejections';
-import { CommitteeId, Subdistrict, TitleStatus } from '../domain/search-attributes';
+import { CommitteeId, Stage, Subdistrict, TitleStatus } from '../domain/search-attributes';
 import { staffForTitle, titleImportSchema, type TitleStatus as Status } from '../domain/titles';
 import * as rmsg from '../workflows/messages/reevaluation';
 import * as tmsg from '../workflows/messages/title';
@@ -125,6 +125,36 @@ export async function listTitles(client: Client, filter: { status?: Status; subd
   return rows.sort((a, b) => a.workflowId.localeCompare(b.workflowId));
 }
 
+export interface ReevaluationRow {
+  workflowId: string;
+  committeeId: string;
+  subdistrict: string;
+  /** The re-evaluation's stage as last upserted (workflows/reevaluation.ts). */
+  stage: string;
+  status: string;
+}
+
+/** One year's re-evaluations through visibility, by 街镇 or committee: one listing, no Query per row. */
+export async function listReevaluations(client: Client, filter: { year: number; subdistrict?: string; committeeId?: string }): Promise<ReevaluationRow[]> {
+  checked(yearSchema, filter.year, 'year');
+  if (filter.committeeId !== undefined) checked(idSchema, filter.committeeId, 'committeeId');
+  checked(listTitlesFilterSchema, { subdistrict: filter.subdistrict }, 'listReevaluations');
+  const clauses = [`WorkflowType = 'reevaluation'`, `CampaignYear = ${filter.year}`];
+  if (filter.subdistrict) clauses.push(`Subdistrict = ${quoted(filter.subdistrict)}`);
+  if (filter.committeeId) clauses.push(`CommitteeId = ${quoted(filter.committeeId)}`);
+  const rows: ReevaluationRow[] = [];
+  for await (const wf of client.workflow.list({ query: clauses.join(' AND ') })) {
+    rows.push({
+      workflowId: wf.workflowId,
+      committeeId: String(wf.typedSearchAttributes.get(CommitteeId) ?? ''),
+      subdistrict: String(wf.typedSearchAttributes.get(Subdistrict) ?? ''),
+      stage: String(wf.typedSearchAttributes.get(Stage) ?? ''),
+      status: wf.status.name,
+    });
+  }
+  return rows.sort((a, b) => a.committeeId.localeCompare(b.committeeId));
+}
+
 /** What `campaign start` passes as CampaignInput.activeTitles: every running, active title. */
 export async function activeTitleIds(client: Client): Promise<string[]> {
   return (await listTitles(client, { status: 'active', runningOnly: true })).map((r) => r.workflowId);
@@ -154,13 +184,20 @@ export async function titleStatus(client: Client, titleId: string): Promise<Titl
 const TITLE_UPDATES = { recordIncident: tmsg.recordIncidentUpdate, fileReelection: tmsg.fileReelectionUpdate, confirmRecovery: tmsg.confirmRecoveryUpdate } as const;
 
 /** A title action as an Update. A title that has ended answers from its final state, like the workflow would. */
-export async function titleAction<N extends tmsg.TitleActionName>(client: Client, titleId: string, name: N, payload: tmsg.TitleActionInput<N>): Promise<tmsg.TitleActionResult> {
+export async function titleAction<N extends tmsg.TitleActionName>(
+  client: Client,
+  titleId: string,
+  name: N,
+  payload: tmsg.TitleActionInput<N>,
+  /** `updateId`: a repeated id (a double-submitted form) gets the first Update's result, one effect. */
+  opts: { updateId?: string } = {},
+): Promise<tmsg.TitleActionResult> {
   checked(workflowIdSchema, titleId, 'titleId');
   checkedName(tmsg.titleActionSchemas, name, 'titleAction');
   const parsed = tmsg.titleActionSchemas[name].safeParse(payload);
   if (!parsed.success) throw new UserError(`${name}: ${zodLine(parsed.error)}`);
   try {
-    return await client.workflow.getHandle(titleId).executeUpdate(TITLE_UPDATES[name] as any, { args: [payload] });
+    return await client.workflow.getHandle(titleId).executeUpdate(TITLE_UPDATES[name] as any, { args: [payload], ...(opts.updateId ? { updateId: opts.updateId } : {}) });
   } catch (err) {
     if (err instanceof WorkflowUpdateFailedError) {
       await reportRefused(client.workflow.getHandle(titleId), name, payload, err);
@@ -201,6 +238,8 @@ export async function reevaluationAction<N extends rmsg.ReevaluationActionName>(
   committeeId: string,
   name: N,
   payload: rmsg.ReevaluationActionInput<N>,
+  /** `updateId`: a repeated id (a double-submitted form) gets the first Update's result, one effect. */
+  opts: { updateId?: string } = {},
 ): Promise<rmsg.ReevaluationActionResult> {
   checked(yearSchema, year, 'year');
   checked(idSchema, committeeId, 'committeeId');
@@ -208,7 +247,10 @@ export async function reevaluationAction<N extends rmsg.ReevaluationActionName>(
   const parsed = rmsg.reevaluationActionSchemas[name].safeParse(payload);
   if (!parsed.success) throw new UserError(`${name}: ${zodLine(parsed.error)}`);
   try {
-    return await client.workflow.getHandle(reevaluationWorkflowId(year, committeeId)).executeUpdate(REEVALUATION_UPDATES[name] as any, { args: [payload] });
+    return await client.workflow.getHandle(reevaluationWorkflowId(year, committeeId)).executeUpdate(REEVALUATION_UPDATES[name] as any, {
+      args: [payload],
+      ...(opts.updateId ? { updateId: opts.updateId } : {}),
+    });
   } catch (err) {
     if (err instanceof WorkflowUpdateFailedError) {
       await reportRefused(client.workflow.getHandle(reevaluationWorkflowId(year, committeeId)), name, payload, err);

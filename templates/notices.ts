@@ -84,10 +84,13 @@ export function renderNotice(mail: NoticeMail, to: Recipient, base = DEFAULT_CON
         { p: `${c}于 ${mail.awardYear} 年获评的红色示范业委会称号，已于 ${instantText(mail.revokedAt)} 撤销。` },
         { p: `撤销原因：${mail.reason}` },
       ];
+      const page = `/titles/${encodeURIComponent(mail.committee.committeeId)}`;
       if (to.role === 'subdistrict') {
-        blocks.push({ p: '请街镇收回铭牌和奖状，收回后确认：' }, { links: inbox });
+        blocks.push({ p: '请街镇收回铭牌和奖状，收回后确认：' }, { links: [consoleLink(base, page, '确认已收回铭牌与奖状')] });
       } else if (to.role === 'committee') {
-        blocks.push({ p: '请将铭牌和奖状交还所在街镇。撤销后，贵业委会可在以后年度重新参加评选。' });
+        blocks.push({ p: '请将铭牌和奖状交还所在街镇。撤销后，贵业委会可在以后年度重新参加评选。' }, { label: '查看称号与复评：', links: [consoleLink(base, page, '称号与复评')] });
+      } else if (to.role === 'bureau') {
+        blocks.push({ label: '查看称号与复评：', links: [consoleLink(base, page, '称号与复评')] });
       }
       return render(`${mail.year}年红色示范业委会称号撤销通知：${mail.committee.committeeName ?? mail.committee.committeeId}`, to, blocks);
     }

@@ -55,7 +55,8 @@ export const REMINDER_TEXT: Record<ReminderKind, { due: string; intro: string; m
 export function describeItem(item: PendingItem, to: Recipient, year: number, base = DEFAULT_CONSOLE_URL): { title: string; lines?: string[]; links?: ConsoleLink[] } {
   const page = (path: string, text: string) => [consoleLink(base, path, text)];
   const application = (id: string) => `/applications/${encodeURIComponent(id)}`;
-  // Pages not yet in the console (inspection, panel, 复评) are reached from 我的待办.
+  const title = (id: string) => `/titles/${encodeURIComponent(id)}`;
+  // Pages not yet in the console (inspection, panel) are reached from 我的待办.
   const inbox = page('/inbox', '在工作台“我的待办”中办理');
   const dashboard = page('/dashboard', '在评选看板中办理');
   switch (item.action) {
@@ -101,15 +102,15 @@ export function describeItem(item: PendingItem, to: Recipient, year: number, bas
         links: dashboard,
       };
     case 'submit-materials':
-      return { title: `【复评材料未提交】${committeeLabel(item)}`, links: inbox };
+      return { title: `【复评材料未提交】${committeeLabel(item)}`, links: page(title(item.committeeId), '提交书面复评材料') };
     case 'review-reevaluation':
       return {
         title: `【待复评初审】${committeeLabel(item)}`,
         lines: ['根据专项检查结果确认列入复评名单并报区房管局；或依年度规范化评价成绩取消其复评资格。'],
-        links: inbox,
+        links: page(title(item.committeeId), '办理复评预审'),
       };
     case 'recover-nameplate':
-      return { title: `【待收回铭牌与奖状】${committeeLabel(item)}（称号于 ${instantText(item.revokedAt)} 撤销）`, links: inbox };
+      return { title: `【待收回铭牌与奖状】${committeeLabel(item)}（称号于 ${instantText(item.revokedAt)} 撤销）`, links: page(title(item.committeeId), '确认已收回铭牌与奖状') };
   }
 }
 

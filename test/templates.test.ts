@@ -102,11 +102,11 @@ describe('reminder templates', () => {
     );
     expect(weekly.subject).toBe('【红色示范业委会】2023年铭牌与奖状收回提醒：您有 1 项待办');
     expect(weekly.text).toContain('（每周提醒）');
-    expect(weekly.text).toContain('http://127.0.0.1:3000/inbox');
+    expect(weekly.text).toContain('确认已收回铭牌与奖状：http://127.0.0.1:3000/titles/huayang-001');
     expect(weekly.text).not.toContain('npm run');
     const materials = renderMail(reminder('reevaluation-materials', [{ action: 'submit-materials', committeeId: 'huayang-001', command: 'npm run cli -- reevaluation submit --year 2023 --as huayang-001' }], 3, '2023-09-30T16:00:00.000Z'), committee);
     expect(materials.subject).toContain('复评材料提交截止提醒');
-    expect(materials.text).toContain('http://127.0.0.1:3000/inbox');
+    expect(materials.text).toContain('提交书面复评材料：http://127.0.0.1:3000/titles/huayang-001');
     expect(materials.text).not.toContain('npm run');
   });
 });
@@ -171,9 +171,10 @@ describe('notice templates', () => {
     expect(toOfficial.subject).toBe('【红色示范业委会】2024年红色示范业委会称号撤销通知：和福锦苑业主委员会');
     expect(toOfficial.text).toContain('于 2023 年获评的红色示范业委会称号，已于 2024-10-20 10:00（北京时间） 撤销');
     expect(toOfficial.text).toContain('请街镇收回铭牌和奖状');
-    expect(toOfficial.text).toContain('http://127.0.0.1:3000/inbox');
+    expect(toOfficial.text).toContain('http://127.0.0.1:3000/titles/huayang-001');
     expect(toOfficial.text).not.toContain('npm run');
     expect(renderMail(t, committee).text).toContain('请将铭牌和奖状交还所在街镇');
+    expect(renderMail(t, committee).text).toContain('称号与复评：http://127.0.0.1:3000/titles/huayang-001');
   });
 
   it('reports undeliverable mail to the bureau', () => {

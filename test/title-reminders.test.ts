@@ -138,7 +138,7 @@ describe('title and re-evaluation email (time-skipping, 2023 shape, real SMTP)',
     onTime(sep20, '2023-09-20T01:00:00.000Z');
     const bMail = sep20.find((s) => s.to === emailOf(B))!.mail;
     expect(bMail.subject).toBe(`【红色示范业委会】2023年复评材料提交截止提醒：您有 1 项待办，截止 ${formatDeadline(at('2023-09-30T16:00:00Z', shift))}（北京时间）`);
-    expect(bMail.text).toContain('http://127.0.0.1:3000/inbox');
+    expect(bMail.text).toContain(`http://127.0.0.1:3000/titles/${B}`);
     expect(bMail.text).not.toContain('npm run');
     // C has no address: recorded, and reported to the bureau through the campaign.
     await eventually(async () => {
@@ -172,7 +172,7 @@ describe('title and re-evaluation email (time-skipping, 2023 shape, real SMTP)',
     const eOfficial = revocations.find((s) => s.to === emailOf(official(E)))!.mail;
     const eName = directory.committees.find((c) => c.id === E)!.name;
     expect(eOfficial.subject).toBe(`【红色示范业委会】2023年红色示范业委会称号撤销通知：${eName}`);
-    expect(eOfficial.text).toContain('http://127.0.0.1:3000/inbox');
+    expect(eOfficial.text).toContain(`http://127.0.0.1:3000/titles/${E}`);
     expect(eOfficial.text).not.toContain('npm run');
     expect(revocations.find((s) => s.to === emailOf(E))!.mail.text).toContain('未在截止时间');
     const report = notices.filter((s) => s.kind === 'undeliverable');
@@ -186,7 +186,7 @@ describe('title and re-evaluation email (time-skipping, 2023 shape, real SMTP)',
     expect(to(oct16)).toEqual(addresses([official(C), official(E)]));
     expect(oct16.every((s) => s.kind === 'recovery')).toBe(true);
     onTime(oct16, '2023-10-16T01:00:00.000Z');
-    expect(oct16[0].mail.text).toContain('在工作台“我的待办”中办理：http://127.0.0.1:3000/inbox');
+    expect(oct16[0].mail.text).toMatch(/确认已收回铭牌与奖状：http:\/\/127\.0\.0\.1:3000\/titles\/[a-z]+-\d{3}/);
     await sleepUntil('2023-10-17T02:00:00Z');
     await titleAction(client, titleId(C), 'confirmRecovery', { actor: official(C) });
 
@@ -197,7 +197,7 @@ describe('title and re-evaluation email (time-skipping, 2023 shape, real SMTP)',
     expect(oct20.every((s) => s.kind === 'reevaluation-review')).toBe(true);
     onTime(oct20, '2023-10-20T01:00:00.000Z');
     const dReview = oct20.find((s) => s.to === emailOf(official(D)))!.mail;
-    expect(dReview.text).toContain('http://127.0.0.1:3000/inbox');
+    expect(dReview.text).toContain(`办理复评预审：http://127.0.0.1:3000/titles/${D}`);
     expect(dReview.text).not.toContain('npm run');
 
     // Mon Oct 23: the recovery reminder goes to E's 街镇 only (C's confirmed); then B's 街镇 pre-reviews.

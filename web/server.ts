@@ -21,6 +21,7 @@ import { registerApplicationRoutes } from './routes/applications';
 import { registerBureauRoutes } from './routes/bureau';
 import { registerCampaignStartRoutes } from './routes/campaign-start';
 import { registerCodecRoutes } from './routes/codec';
+import { registerTitleRoutes } from './routes/titles';
 import { createYearResolver, type YearResolver } from './year';
 
 export const SESSION_HOURS = 8;
@@ -151,6 +152,7 @@ export async function buildServer(deps: WebDeps): Promise<FastifyInstance> {
   registerApplicationRoutes(app, ctx);
   registerBureauRoutes(app, ctx);
   registerCampaignStartRoutes(app, ctx);
+  registerTitleRoutes(app, ctx);
   registerCodecRoutes(app, { allowedOrigins: deps.config.codecAllowedOrigins });
   return app;
 }

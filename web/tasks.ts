@@ -8,6 +8,7 @@ import type { Client } from '@temporalio/client';
 import { applicationStatus } from '../client/applications';
 import { campaignApplications, campaignStatus } from '../client/campaigns';
 import { UserError } from '../client/errors';
+import { listReevaluations, listTitles, reevaluationStatus } from '../client/titles';
 import type { Directory } from '../domain/directory';
 import { STAGE_LABELS, type ApplicationStage } from '../domain/stages';
 import type { CampaignStatus } from '../workflows/campaign-state';
@@ -40,9 +41,53 @@ export async function ownApplication(client: Client, year: number, committeeId: 
   }
 }
 
+const titleHref = (committeeId: string) => `/titles/${encodeURIComponent(committeeId)}`;
+
+/**
+ * Title and 复评 tasks: the holder's own re-evaluation (one Query, for its exact deadline); for a 街镇,
+ * one listing of the year's re-evaluations awaiting its pre-review and one of its revoked titles still
+ * running (a revoked title ends once the recovery is confirmed); for the bureau, one listing.
+ */
+async function titleTasks(client: Client, actor: Actor, year: number, nameOf: (id: string) => string): Promise<{ open: Task[]; done: Task[] }> {
+  const open: Task[] = [];
+  const done: Task[] = [];
+  if (actor.role === 'committee') {
+    let r;
+    try {
+      r = await reevaluationStatus(client, year, actor.id);
+    } catch (err) {
+      if (!(err instanceof UserError)) throw err;
+    }
+    if (r?.pending.some((p) => p.role === 'committee')) open.push({ title: `提交 ${year} 年度书面复评材料`, href: titleHref(actor.id), deadline: deadlineView(r.materialsDue, r.calendar) });
+    else if (r?.materials) done.push({ title: `${year} 年度书面复评材料已提交`, href: titleHref(actor.id), detail: r.stageLabel });
+  }
+  if (actor.role === 'subdistrict' && actor.subdistrict) {
+    const [reevs, revoked] = await Promise.all([
+      listReevaluations(client, { year, subdistrict: actor.subdistrict }),
+      listTitles(client, { subdistrict: actor.subdistrict, status: 'revoked', runningOnly: true }),
+    ]);
+    for (const r of reevs) {
+      const t: Task = { title: `复评预审：${nameOf(r.committeeId)}`, href: titleHref(r.committeeId) };
+      if (r.stage === 'awaiting-pre-review') open.push(t);
+    }
+    for (const t of revoked) open.push({ title: `收回铭牌与奖状并确认：${nameOf(t.committeeId)}`, href: titleHref(t.committeeId) });
+  }
+  if (actor.role === 'bureau') {
+    for (const r of await listReevaluations(client, { year })) {
+      if (r.stage === 'awaiting-confirmation') open.push({ title: `复评再评审并确认结果：${nameOf(r.committeeId)}`, href: titleHref(r.committeeId) });
+    }
+  }
+  return { open, done };
+}
+
 export async function inboxFor(client: Client, directory: Directory, actor: Actor, year: number): Promise<Inbox> {
   const official = actor.role === 'subdistrict' && actor.subdistrict ? actor.subdistrict : undefined;
-  const [status, rows] = await Promise.all([campaignStatus(client, year), official ? campaignApplications(client, year, official) : Promise.resolve([])]);
+  const nameOfId = (id: string) => directory.committees.find((c) => c.id === id)?.name ?? id;
+  const [status, rows, titles] = await Promise.all([
+    campaignStatus(client, year),
+    official ? campaignApplications(client, year, official) : Promise.resolve([]),
+    titleTasks(client, actor, year, nameOfId),
+  ]);
   const cal = status.calendar;
   const open: Task[] = [];
   const done: Task[] = [];
@@ -86,5 +131,7 @@ export async function inboxFor(client: Client, directory: Directory, actor: Acto
     if (status.panelOverdue && !status.draft) open.push({ title: '评审期已过，评选团尚未定稿', href: '/dashboard', deadline: deadlineView(status.inspectionCloses, cal) });
   }
 
+  open.push(...titles.open);
+  done.push(...titles.done);
   return { year, status, open: open.sort(byDeadline), done: done.sort(byDeadline) };
 }

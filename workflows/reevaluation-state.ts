@@ -109,6 +109,8 @@ export interface ReevaluationSnapshot extends ReevaluationState {
   stageLabel: string;
   inspectionOpens: string;
   inspectionCloses: string;
+  /** The year's calendar and clock, so pages show its deadlines on its own (possibly compressed) clock. */
+  calendar: CampaignCalendar;
   /** What confirming now would decide: reasons of a certain failure, or 'undetermined'. */
   provisional: { outcome: 'fail' | 'undetermined'; reasons: string[] };
   pending: PendingTask[];

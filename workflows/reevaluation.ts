@@ -61,6 +61,7 @@ export async function reevaluation(input: ReevaluationInput): Promise<Reevaluati
       stageLabel: REEVALUATION_STAGE_LABELS[s.stage],
       inspectionOpens: cal.inspectionOpens,
       inspectionCloses: cal.inspectionCloses,
+      calendar: cal,
       provisional: { outcome: reasons.length ? 'fail' : 'undetermined', reasons },
       pending: pendingTasks(s, input),
     };
