@@ -335,7 +335,7 @@ describe('web console (Chromium)', () => {
     await page.goto(`${base}/inbox?tab=done`);
     expect(await mainText(page)).toContain('已确认，推荐 1 个');
     await shot(page, 'official-inbox-done');
-  });
+  }, 300_000); // waits for the review window (about 105 s after the start) before its own steps
 
   it('the bureau follows an emailed link to the dashboard, records a paper form, extends a window, starts a campaign', async () => {
     // An emailed link leads to its page: after sign-in the bureau lands there, not on 我的待办.
