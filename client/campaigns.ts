@@ -89,6 +89,16 @@ export async function campaignApplications(client: Client, year: number, subdist
   }
 }
 
+/** The campaign's audit trail (accepted and rejected actions). */
+export async function campaignAudit(client: Client, year: number) {
+  try {
+    return await client.workflow.getHandle(campaignWorkflowId(year)).query(updates.campaignAuditQuery);
+  } catch (err: any) {
+    if (err?.name === 'WorkflowNotFoundError') throw new UserError(`no campaign for ${year}`);
+    throw err;
+  }
+}
+
 /** The campaign's email: reminder settings, sent and queued counts, undeliverable addresses (also emailed to the bureau). */
 export async function campaignMailStatus(client: Client, year: number): Promise<MailStatus> {
   try {

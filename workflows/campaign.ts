@@ -30,6 +30,7 @@ import {
   panelVoteUpdate,
   registryEntryQuery,
   registryRowsQuery,
+  campaignAuditQuery,
   resolveObjectionUpdate,
   type CampaignActionName,
 } from './messages/campaign';
@@ -158,7 +159,8 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
   });
   setHandler(campaignStatusQuery, status);
   setHandler(registryEntryQuery, (committeeId) => s.registry[committeeId] ?? null);
-  // A query adds no command to the history: safe for running campaigns and their replays.
+  // Queries add no command to the history: safe for running campaigns and their replays.
+  setHandler(campaignAuditQuery, () => s.audit);
   setHandler(registryRowsQuery, (sd) =>
     Object.entries(s.registry)
       .filter(([, e]) => !sd || e.sd === sd)

@@ -381,6 +381,13 @@ describe('web console (Chromium)', () => {
     expect(await page.locator('#until-error').innerText()).toContain('当前阶段不能办理此事项');
     await shot(page, 'bureau-extend-rejected');
 
+    // The campaign's audit trail: the 街镇's confirmation and the extension (a refused Update changes nothing, so it is not there).
+    await page.getByRole('link', { name: '查看评选办理记录（审计）' }).click();
+    const audit = await mainText(page);
+    expect(audit).toContain('街镇确认推荐名单');
+    expect(audit).toMatch(/陆贝芙 延长时间窗口 已接受/);
+    await shot(page, 'bureau-campaign-audit');
+
     // Start a campaign: the built-in data has no 2027 arrangement, so the page asks for a file or weekends only.
     await page.goto(`${base}/campaign/start`);
     await shot(page, 'bureau-start-form');

@@ -1,7 +1,7 @@
 /** Messages of the campaign workflow, defined once for workflow and client. */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { z } from 'zod';
-import type { CampaignStatus, RegistryEntry } from '../campaign-state';
+import type { CampaignState, CampaignStatus, RegistryEntry } from '../campaign-state';
 import type { MailStatus } from '../mail-outbox';
 
 const actor = z.string().min(1).max(64);
@@ -69,5 +69,7 @@ export interface RegistryRow {
   paper: boolean;
 }
 export const registryRowsQuery = defineQuery<RegistryRow[], [string]>('registryRows');
+/** The campaign's audit trail: every accepted and rejected action with actor and time. */
+export const campaignAuditQuery = defineQuery<CampaignState['audit']>('audit');
 /** Reminders and notices: counts, queue, undeliverable addresses (also emailed to the bureau). Apart from `status`, which it would make change on its own. */
 export const campaignMailQuery = defineQuery<MailStatus>('mailStatus');
