@@ -97,7 +97,7 @@ export function registerBureauRoutes(app: FastifyInstance, ctx: AppContext): voi
         who: actorById(ctx.directory, e.actor)?.name ?? e.actor,
         action: ACTION_TEXT[e.action] ?? e.action,
         outcome: e.outcome,
-        detail: e.detail,
+        detail: resultText(e.detail),
       }));
       return renderPage(request, reply, 'campaign-audit', { rows, year: g.year }, { title: '评选办理记录', actor: g.actor });
     } catch (err) {
