@@ -179,7 +179,7 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
   setHandler(campaignAuditQuery, () => s.audit);
   setHandler(panelVotesQuery, () => s.votes);
   setHandler(registryEntryQuery, (committeeId) => s.registry[committeeId] ?? null);
-  // A query adds no command to the history: safe for running campaigns and their replays.
+  // Queries add no command to the history: safe for running campaigns and their replays.
   setHandler(registryRowsQuery, (sd) =>
     Object.entries(s.registry)
       .filter(([, e]) => !sd || e.sd === sd)

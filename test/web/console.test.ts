@@ -343,7 +343,7 @@ describe('web console (Chromium)', () => {
     await page.goto(`${base}/inbox?tab=done`);
     expect(await mainText(page)).toContain('已确认，推荐 1 个');
     await shot(page, 'official-inbox-done');
-  });
+  }, 300_000); // waits for the review window (about 105 s after the start) before its own steps
 
   it('the bureau follows an emailed link to the dashboard, records a paper form, extends a window, starts a campaign', async () => {
     // An emailed link leads to its page: after sign-in the bureau lands there, not on 我的待办.
@@ -388,6 +388,13 @@ describe('web console (Chromium)', () => {
     await page.getByRole('button', { name: '延长' }).click();
     expect(await page.locator('#until-error').innerText()).toContain('当前阶段不能办理此事项');
     await shot(page, 'bureau-extend-rejected');
+
+    // The campaign's audit trail: the 街镇's confirmation and the accepted extension.
+    await page.getByRole('link', { name: '查看评选办理记录（审计）' }).click();
+    const audit = await mainText(page);
+    expect(audit).toContain('街镇确认推荐名单');
+    expect(audit).toMatch(/陆贝芙 延长时间窗口 已接受/);
+    await shot(page, 'bureau-campaign-audit');
 
     // Start a campaign: the built-in data has no 2038 arrangement, so the page asks for a file or weekends only.
     await page.goto(`${base}/campaign/start`);

@@ -1,11 +1,11 @@
 /** The bureau: the campaign dashboard and extending a window. */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { campaignAction, campaignStatus } from '../../client/campaigns';
+import { campaignAction, campaignAudit, campaignStatus } from '../../client/campaigns';
 import { APPLICATION_STAGES, PHASE_LABELS, STAGE_LABELS } from '../../domain/stages';
 import { ActionError, BUSY, withinDeadline } from '../actions';
 import { beijingText, deadlineLine, deadlineView } from '../format';
 import { newNonce, updateIdOf } from '../forms';
-import type { Actor } from '../people';
+import { actorById, type Actor } from '../people';
 import { errorPage, renderPage } from '../render';
 import { requireActor, type AppContext } from '../server';
 
@@ -71,6 +71,35 @@ export function registerBureauRoutes(app: FastifyInstance, ctx: AppContext): voi
     if (!g) return reply;
     try {
       return await dashboard(request, reply, g.actor, g.year);
+    } catch (err) {
+      if (err instanceof ActionError && err.failure.kind === 'busy') return errorPage(request, reply, 503, '系统繁忙', BUSY, { actor: g.actor });
+      throw err;
+    }
+  });
+
+  const ACTION_TEXT: Record<string, string> = {
+    extendDeadline: '延长时间窗口',
+    confirmList: '街镇确认推荐名单',
+    panelVote: '评选团投票',
+    panelFinalize: '评选团确定拟表彰名单',
+    fileObjection: '提出异议',
+    resolveObjection: '处理异议',
+    confirmFinal: '确认表彰名单',
+  };
+
+  app.get('/dashboard/audit', async (request, reply) => {
+    const g = await guard(request, reply);
+    if (!g) return reply;
+    try {
+      const audit = await within(() => campaignAudit(ctx.client, g.year));
+      const rows = [...audit].reverse().map((e) => ({
+        when: beijingText(e.at),
+        who: actorById(ctx.directory, e.actor)?.name ?? e.actor,
+        action: ACTION_TEXT[e.action] ?? e.action,
+        outcome: e.outcome,
+        detail: resultText(e.detail),
+      }));
+      return renderPage(request, reply, 'campaign-audit', { rows, year: g.year }, { title: '评选办理记录', actor: g.actor });
     } catch (err) {
       if (err instanceof ActionError && err.failure.kind === 'busy') return errorPage(request, reply, 503, '系统繁忙', BUSY, { actor: g.actor });
       throw err;
