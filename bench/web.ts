@@ -26,6 +26,7 @@ import { loadWebConfig } from '../web/config';
 import { buildServer } from '../web/server';
 import { startSmtpSink } from './smtp-sink';
 import { percentile } from './stats';
+import { formFor } from '../test/fixtures';
 
 const SD = '华阳路街道';
 const YEAR = 2023;
@@ -146,23 +147,6 @@ async function main(): Promise<void> {
     await connection.close();
     await server.stop();
   }
-}
-
-function formFor(committeeId: string) {
-  return {
-    members: 7,
-    partyMembers: 4,
-    crossAppointedMembers: 2,
-    selfAssessment: {
-      partyLeadership: '成立业委会党的工作小组，每月召开联席会议。',
-      rulesFollowed: '业主大会议事规则、财务公开制度齐全并按季公开。',
-      selfBuilding: '成员分工明确，两名成员与居委会交叉任职。',
-      rolePlayed: '监督物业服务合同履行，协调完成加装电梯两部。',
-      residentsEvaluation: '年度满意度测评 92 分。',
-    },
-    summary: `${committeeId} 申报红色示范业委会。`,
-    paperFormReceived: true,
-  };
 }
 
 main().then(
