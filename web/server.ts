@@ -161,7 +161,7 @@ export async function buildServer(deps: WebDeps): Promise<FastifyInstance> {
 export function requireActor(request: FastifyRequest, reply: FastifyReply): Actor | undefined {
   if (request.actor) return request.actor;
   // Only a local path, never another site: "/x", not "//host" or "http:".
-  if (request.method === 'GET' && /^\/(?![\/\\])/.test(request.url) && request.url.length < 300) request.session.set('returnTo', request.url);
+  if (request.method === 'GET' && /^\/(?![/\\])/.test(request.url) && request.url.length < 300) request.session.set('returnTo', request.url);
   void reply.redirect('/auth/sign-in');
   return undefined;
 }
