@@ -63,7 +63,8 @@ export async function startPublicObjection(
   return { ref, workflowId, token };
 }
 
-export type ConfirmOutcome = PublicObjectionOutcome | { outcome: 'used' } | { outcome: 'forged' };
+/** `used`: confirmed before; `state` says whether it is filed yet (a first confirmation may still be filing). */
+export type ConfirmOutcome = PublicObjectionOutcome | { outcome: 'used'; state?: PublicObjectionState } | { outcome: 'forged' };
 
 /** Spends an emailed link: files the objection into the campaign and returns what the campaign said. */
 export async function confirmPublicObjection(client: Client, year: number, ref: string, token: string): Promise<ConfirmOutcome> {
@@ -75,7 +76,7 @@ export async function confirmPublicObjection(client: Client, year: number, ref: 
   } catch (err: any) {
     if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
       if (err.cause.type === 'NotFound') return { outcome: 'forged' };
-      if (err.cause.type === 'Duplicate') return { outcome: 'used' };
+      if (err.cause.type === 'Duplicate') return { outcome: 'used', state: await handle.query(publicObjectionStateQuery).catch(() => undefined) };
       return { outcome: 'expired' };
     }
     if (err?.name !== 'WorkflowNotFoundError') throw err;
@@ -83,7 +84,7 @@ export async function confirmPublicObjection(client: Client, year: number, ref: 
   // The run has ended: with the right token, it says how.
   try {
     const state = await handle.query(publicObjectionStateQuery);
-    return state.status === 'expired' ? { outcome: 'expired' } : { outcome: 'used' };
+    return state.status === 'expired' ? { outcome: 'expired' } : { outcome: 'used', state };
   } catch (err: any) {
     if (err?.name === 'WorkflowNotFoundError') return { outcome: 'forged' };
     throw err;

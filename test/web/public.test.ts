@@ -172,7 +172,7 @@ describe('the public 公示 page and objections (Chromium)', () => {
     await page.goto(mail.link);
     const [again] = await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST'), page.getByRole('button', { name: '确认提交异议' }).click()]);
     expect(again.status()).toBe(410);
-    expect(await mainText(page)).toContain('这个确认链接已经使用过');
+    expect(await mainText(page)).toContain(`这个确认链接已经使用过。您的异议已受理，异议编号 obj-1。参考编号 ${sent.ref}。`);
     await shot(page, 'public-objection-link-used');
   });
 

@@ -234,7 +234,11 @@ export function registerPublicRoutes(app: FastifyInstance, ctx: AppContext, scan
     request.log.info({ event: 'objection-confirmation', year, ref: OBJECTION_REF_PATTERN.test(ref) ? ref : undefined, outcome: result.outcome }, 'objection confirmation');
     const back = { links: [{ href: `/public/${year}`, text: '返回公示页面' }], actor: request.actor };
     if (result.outcome === 'forged') return forged(request, reply, year);
-    if (result.outcome === 'used') return errorPage(request, reply, 410, '确认链接已使用', `这个确认链接已经使用过。您的异议参考编号为 ${ref}。`, back);
+    if (result.outcome === 'used') {
+      const r = result.state?.result;
+      const where = r?.outcome === 'filed' ? `您的异议已受理，异议编号 ${r.objectionId}。` : r ? '您的异议未被受理。' : '您的异议正在受理。';
+      return errorPage(request, reply, 410, '确认链接已使用', `这个确认链接已经使用过。${where}参考编号 ${ref}。`, back);
+    }
     if (result.outcome === 'expired') return errorPage(request, reply, 410, '确认链接已过期', `这个确认链接已过期（有效期 ${ttlTextOf(ttlMs)}），异议未被受理。如公示尚未结束，请重新提交。参考编号 ${ref}。`, back);
     const state = await publicObjectionState(ctx.client, year, ref).catch(() => undefined);
     const c = ctx.directory.committees.find((x) => x.id === state?.committeeId);
