@@ -14,6 +14,7 @@ import type { CampaignStatus } from '../../workflows/campaign-state';
 import type { PublicObjectionOutcome } from '../../workflows/public-objection';
 import { ActionError, BUSY, withinDeadline } from '../actions';
 import type { FieldError } from '../forms';
+import { calendarNow } from '../format';
 import { NO_PUBLICITY, objectable, publicView, type PublicYearView } from '../public-view';
 import { errorPage, renderPage } from '../render';
 import { createScanStore, MAX_SCAN_BYTES, scanTypeOf, SCAN_MIME, type ScanStore } from '../scan-store';
@@ -180,7 +181,8 @@ export function registerPublicRoutes(app: FastifyInstance, ctx: AppContext, scan
 
       if (contactKind === 'email') {
         const link = `${ctx.config.publicBaseUrl}/public/${year}/objections/${started.ref}/confirm/${started.token}`;
-        const validUntil = formatDeadline(Math.min(Date.now() + ttlMs, Date.parse(view.endsIso!)));
+        // The link's end on the campaign's clock (a compressed calendar runs faster than the wall clock), or 公示's end if sooner.
+        const validUntil = formatDeadline(Math.min(calendarNow(status!.calendar, Date.now() + ttlMs), Date.parse(view.endsIso!)));
         let mailed = true;
         try {
           await mailConfirmation(ctx, values.contact, { year, ref: started.ref, committee: `${committee.name}（${committee.subdistrict}）`, link, endsText: view.endsText!, ttlText: ttlTextOf(ttlMs) });
