@@ -66,13 +66,25 @@ export function registerDocumentRoutes(app: FastifyInstance, ctx: AppContext): v
     }
   };
 
+  /** A PDF, or a 503 page when Chromium cannot print (e.g. not installed: scripts/install-browser.sh). */
+  const pdfOr503 = async (request: FastifyRequest, reply: FastifyReply, make: () => Promise<Buffer>, names: [string, string], actor?: Actor) => {
+    let pdf: Buffer;
+    try {
+      pdf = await make();
+    } catch (err) {
+      request.log.error({ event: 'document-print-failed', route: request.routeOptions.url, err: { name: (err as Error).name, message: (err as Error).message } }, 'printing failed');
+      return errorPage(request, reply, 503, '文件暂时无法生成', '文件生成服务暂时不可用，请稍后再试。如果问题持续，请联系系统管理员。', { actor, links: [] });
+    }
+    return sendPdf(reply, pdf, names[0], names[1]);
+  };
+
   // Public, once confirmed: rate-limited per address; the PDF itself is printed once and kept.
   app.get('/public/:year/final-list.pdf', { config: { rateLimit: { max: 60, timeWindow: 60_000 } } }, async (request, reply) => {
     const s = await load(request, reply);
     if (!s) return reply;
     const list = docs.final(s);
     if (!list) return errorPage(request, reply, 404, '表彰名单尚未确认', `${s.status.year} 年度红色示范业委会表彰名单尚未确认，确认后将在此公布。`, { links: [{ href: `/public/${s.status.year}`, text: '查看公示' }] });
-    return sendPdf(reply, await docs.finalListPdf(list), `final-list-${list.year}.pdf`, `${list.year}年度红色示范业委会表彰名单.pdf`);
+    return pdfOr503(request, reply, () => docs.finalListPdf(list), [`final-list-${list.year}.pdf`, `${list.year}年度红色示范业委会表彰名单.pdf`]);
   });
 
   app.get('/documents', async (request, reply) => {
@@ -103,7 +115,7 @@ export function registerDocumentRoutes(app: FastifyInstance, ctx: AppContext): v
     if (!s) return reply;
     const list = docs.draft(s);
     if (!list) return notYet(request, reply, actor, s.status.year, '拟表彰名单尚未公示');
-    return sendPdf(reply, await docs.publicityNoticePdf(list), `publicity-notice-${list.year}.pdf`, `${list.year}年度红色示范业委会拟表彰名单公示.pdf`);
+    return pdfOr503(request, reply, () => docs.publicityNoticePdf(list), [`publicity-notice-${list.year}.pdf`, `${list.year}年度红色示范业委会拟表彰名单公示.pdf`], actor);
   });
 
   app.get('/documents/:year/draft-list.csv', async (request, reply) => {
@@ -145,6 +157,6 @@ export function registerDocumentRoutes(app: FastifyInstance, ctx: AppContext): v
     if (!list) return notYet(request, reply, actor, s.status.year, '表彰名单尚未确认，奖状尚不能生成');
     const pdf = docs.certificatePdf(list, params.data.committee);
     if (!pdf) return notYet(request, reply, actor, s.status.year, '表彰名单中没有该业委会');
-    return sendPdf(reply, await pdf, `certificate-${list.year}-${params.data.committee}.pdf`, `${list.year}年度红色示范业委会奖状-${params.data.committee}.pdf`);
+    return pdfOr503(request, reply, () => pdf, [`certificate-${list.year}-${params.data.committee}.pdf`, `${list.year}年度红色示范业委会奖状-${params.data.committee}.pdf`], actor);
   });
 }
