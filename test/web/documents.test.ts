@@ -57,7 +57,7 @@ let bureau: BrowserContext;
 let committee: BrowserContext;
 let plan: ScenarioPlan;
 let calendar: ReturnType<typeof compressCalendar>;
-/** The 公示 notice as the bureau downloaded it during 公示. */
+/** The 公示 notice as the bureau downloaded it before the final list was confirmed. */
 let noticeDuringPublicity: Buffer;
 
 const cli = async (argv: string[]) => {
@@ -111,7 +111,8 @@ beforeAll(async () => {
   smtp = await startTestSmtp();
   mailer = createMailer({ url: smtp.url });
   const port = await freePort();
-  const config = loadWebConfig({}, { port, host: '127.0.0.1', publicBaseUrl: `http://127.0.0.1:${port}`, sessionKey: KEY, campaignYear: YEAR, actionDeadlineMs: 10_000 });
+  // A closed campaign answers a Query by replaying its history: over 10 s on this machine when loaded.
+  const config = loadWebConfig({}, { port, host: '127.0.0.1', publicBaseUrl: `http://127.0.0.1:${port}`, sessionKey: KEY, campaignYear: YEAR, actionDeadlineMs: 30_000 });
   app = await buildServer({ client, directory, config, mailer, taskQueue, logger: { level: 'warn' }, activeTitles: async () => [] });
   await app.listen({ port, host: '127.0.0.1' });
   base = config.publicBaseUrl;
@@ -143,7 +144,7 @@ afterAll(async () => {
 });
 
 describe('official documents (Chromium, poppler)', () => {
-  it('refuses the public final list before confirmation, and serves the 公示 notice during 公示', async () => {
+  it('refuses the public final list before confirmation, and serves the 公示 notice before it', async () => {
     expect((await campaignStatus(client, YEAR)).phase).toBe('preparing');
     const early = await get(undefined, `/public/${YEAR}/final-list.pdf`);
     expect(early.status()).toBe(404);
@@ -154,30 +155,28 @@ describe('official documents (Chromium, poppler)', () => {
     expect((await get(undefined, '/public/1999/final-list.pdf')).status()).toBe(404);
     expect((await get(undefined, '/public/2050/final-list.pdf')).status()).toBe(404); // no campaign that year
 
-    let done = false;
-    const round = runScenario({ client, cli, directory, calendar }).finally(() => (done = true));
-    let refusedDuringPublicity = false;
-    while (!done && !refusedDuringPublicity) {
-      const s = await campaignStatus(client, YEAR);
-      if (s.final) break;
-      if (!s.draft) {
-        await new Promise((r) => setTimeout(r, 100));
-        continue;
-      }
-      const res = await get(undefined, `/public/${YEAR}/final-list.pdf`);
-      const text = await res.text();
-      // Only a refusal seen while the list was still unconfirmed counts.
-      if (!(await campaignStatus(client, YEAR)).final) {
+    // Between the end of 公示 and the bureau's confirmation: the draft list is out, the final list is not.
+    let refusedBeforeConfirmation = false;
+    const round = runScenario({
+      client,
+      cli,
+      directory,
+      calendar,
+      beforeConfirm: async () => {
+        const s = await campaignStatus(client, YEAR);
+        expect(s.draft).toBeDefined();
+        expect(s.final).toBeUndefined();
+        const res = await get(undefined, `/public/${YEAR}/final-list.pdf`);
         expect(res.status()).toBe(404);
-        expect(text).toContain('尚未确认');
-        refusedDuringPublicity = true;
+        expect(await res.text()).toContain('尚未确认');
         const notice = await get(bureau, `/documents/${YEAR}/publicity-notice.pdf`);
         expect(notice.status()).toBe(200);
         noticeDuringPublicity = await notice.body();
-      }
-    }
+        refusedBeforeConfirmation = true;
+      },
+    });
     plan = await round;
-    expect(refusedDuringPublicity).toBe(true);
+    expect(refusedBeforeConfirmation).toBe(true);
     expect((await campaignStatus(client, YEAR)).final?.list).toEqual(plan.finalList);
   }, 300_000);
 
@@ -206,7 +205,7 @@ describe('official documents (Chromium, poppler)', () => {
       const fresh = new DocumentService(directory, printer, (y) => `${base}/public/${y}`);
       const state = await DocumentService.load(client, YEAR);
       expect((await fresh.finalListPdf(fresh.final(state)!)).equals(pdf)).toBe(true);
-      // The 公示 notice printed now is the one downloaded during 公示.
+      // The 公示 notice printed now is the one downloaded before confirmation.
       expect((await fresh.publicityNoticePdf(fresh.draft(state)!)).equals(noticeDuringPublicity)).toBe(true);
     } finally {
       await printer.close();
@@ -296,6 +295,25 @@ describe('official documents (Chromium, poppler)', () => {
     for (const id of plan.finalList) expect(await page.getByRole('link', { name: `${nameOf(id)}奖状（PDF）` }).getAttribute('href')).toBe(`/documents/${YEAR}/certificates/${id}.pdf`);
     expect(await page.getByRole('link', { name: '表彰名单（PDF，已向社会公开）' }).getAttribute('href')).toBe(`/public/${YEAR}/final-list.pdf`);
     await page.close();
+  });
+
+  it('answers 503 in Chinese when Chromium cannot print, and the console keeps serving', async () => {
+    const saved = process.env.CHROMIUM_PATH;
+    process.env.CHROMIUM_PATH = '/nonexistent/chromium';
+    const port = await freePort();
+    const config = loadWebConfig({}, { port, host: '127.0.0.1', publicBaseUrl: `http://127.0.0.1:${port}`, sessionKey: KEY, campaignYear: YEAR });
+    const broken = await buildServer({ client, directory, config, mailer, taskQueue, logger: false, activeTitles: async () => [] });
+    if (saved === undefined) delete process.env.CHROMIUM_PATH;
+    else process.env.CHROMIUM_PATH = saved;
+    try {
+      await broken.listen({ port, host: '127.0.0.1' });
+      const res = await fetch(`${config.publicBaseUrl}/public/${YEAR}/final-list.pdf`);
+      expect(res.status).toBe(503);
+      expect(await res.text()).toContain('文件生成服务暂时不可用');
+      expect((await fetch(`${config.publicBaseUrl}/healthz`)).status).toBe(200);
+    } finally {
+      await broken.close();
+    }
   });
 
   it('repeats the table header and numbers the pages of a long list', async () => {

@@ -8,7 +8,6 @@
  */
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 export interface PrintOptions {
   landscape?: boolean;
@@ -71,7 +70,8 @@ export class Printer {
   private closed = false;
 
   constructor(
-    private readonly executablePath = CHROMIUM,
+    /** CHROMIUM_PATH, read when the printer is made (the web process makes one). */
+    private readonly executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     concurrency = 2,
   ) {
     this.slots = new Semaphore(concurrency);

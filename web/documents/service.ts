@@ -17,11 +17,23 @@ export interface YearState {
   rows: RegistryRow[];
 }
 
+/** A year's two lists; both are fixed once the final list is confirmed. */
+export interface YearLists {
+  year: number;
+  draft?: PublishedList;
+  final?: PublishedList;
+}
+
 /** Kept PDFs; a year has a notice, a final list and about five certificates. */
 const CACHE_LIMIT = 64;
 
 export class DocumentService {
   private readonly cache = new Map<string, Buffer>();
+  /**
+   * Years whose final list is confirmed: nothing in their lists can change, so they are answered without a Query.
+   * A closed campaign answers a Query only by replaying its history, which took over 10 s on this loaded machine.
+   */
+  private readonly settled = new Map<number, YearLists>();
 
   constructor(
     private readonly directory: Directory,
@@ -34,6 +46,18 @@ export class DocumentService {
   static async load(client: Client, year: number): Promise<YearState> {
     const [status, rows] = await Promise.all([campaignStatus(client, year), campaignApplications(client, year, '')]);
     return { status, rows };
+  }
+
+  /** A year's lists if its final list is confirmed and was seen before: no Query needed. */
+  settledLists(year: number): YearLists | undefined {
+    return this.settled.get(year);
+  }
+
+  /** The year's lists from its state; kept once the final list is confirmed. */
+  listsOf(s: YearState): YearLists {
+    const lists = { year: s.status.year, draft: this.draft(s), final: this.final(s) };
+    if (lists.final) this.settled.set(lists.year, lists);
+    return lists;
   }
 
   draft(s: YearState): PublishedList | undefined {

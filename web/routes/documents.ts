@@ -7,7 +7,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { requireRole } from '../../domain/authorization';
 import { ActionError, BUSY, withinDeadline } from '../actions';
-import { DocumentService, type YearState } from '../documents/service';
+import { DocumentService, type YearLists, type YearState } from '../documents/service';
 import { Printer } from '../documents/printer';
 import { errorPage, renderPage } from '../render';
 import { requireActor, type AppContext } from '../server';
@@ -52,6 +52,15 @@ export function registerDocumentRoutes(app: FastifyInstance, ctx: AppContext): v
     }
   };
 
+  /** The year's lists, without a Query once the final list is confirmed; undefined after a Chinese page, as `load`. */
+  const lists = async (request: FastifyRequest, reply: FastifyReply, actor?: Actor): Promise<YearLists | undefined> => {
+    const parsed = yearParam.safeParse(request.params);
+    const settled = parsed.success ? docs.settledLists(parsed.data.year) : undefined;
+    if (settled) return settled;
+    const s = await load(request, reply, actor);
+    return s && docs.listsOf(s);
+  };
+
   /** Bureau staff only, checked against the directory's roles (domain/authorization.ts); others get a 403 page. */
   const bureau = (request: FastifyRequest, reply: FastifyReply): Actor | undefined => {
     const actor = requireActor(request, reply);
@@ -80,10 +89,10 @@ export function registerDocumentRoutes(app: FastifyInstance, ctx: AppContext): v
 
   // Public, once confirmed: rate-limited per address; the PDF itself is printed once and kept.
   app.get('/public/:year/final-list.pdf', { config: { rateLimit: { max: 60, timeWindow: 60_000 } } }, async (request, reply) => {
-    const s = await load(request, reply);
-    if (!s) return reply;
-    const list = docs.final(s);
-    if (!list) return errorPage(request, reply, 404, '表彰名单尚未确认', `${s.status.year} 年度红色示范业委会表彰名单尚未确认，确认后将在此公布。`, { links: [{ href: `/public/${s.status.year}`, text: '查看公示' }] });
+    const l = await lists(request, reply);
+    if (!l) return reply;
+    const list = l.final;
+    if (!list) return errorPage(request, reply, 404, '表彰名单尚未确认', `${l.year} 年度红色示范业委会表彰名单尚未确认，确认后将在此公布。`, { links: [{ href: `/public/${l.year}`, text: '查看公示' }] });
     return pdfOr503(request, reply, () => docs.finalListPdf(list), [`final-list-${list.year}.pdf`, `${list.year}年度红色示范业委会表彰名单.pdf`]);
   });
 
@@ -100,8 +109,7 @@ export function registerDocumentRoutes(app: FastifyInstance, ctx: AppContext): v
     if (!actor) return reply;
     const s = await load(request, reply, actor);
     if (!s) return reply;
-    const draft = docs.draft(s);
-    const final = docs.final(s);
+    const { draft, final } = docs.listsOf(s);
     return renderPage(request, reply, 'documents', { year: s.status.year, draft, final, applications: s.rows.length }, { title: `${s.status.year} 年度正式文件与导出`, actor });
   });
 
@@ -111,30 +119,30 @@ export function registerDocumentRoutes(app: FastifyInstance, ctx: AppContext): v
   app.get('/documents/:year/publicity-notice.pdf', async (request, reply) => {
     const actor = bureau(request, reply);
     if (!actor) return reply;
-    const s = await load(request, reply, actor);
-    if (!s) return reply;
-    const list = docs.draft(s);
-    if (!list) return notYet(request, reply, actor, s.status.year, '拟表彰名单尚未公示');
+    const l = await lists(request, reply, actor);
+    if (!l) return reply;
+    const list = l.draft;
+    if (!list) return notYet(request, reply, actor, l.year, '拟表彰名单尚未公示');
     return pdfOr503(request, reply, () => docs.publicityNoticePdf(list), [`publicity-notice-${list.year}.pdf`, `${list.year}年度红色示范业委会拟表彰名单公示.pdf`], actor);
   });
 
   app.get('/documents/:year/draft-list.csv', async (request, reply) => {
     const actor = bureau(request, reply);
     if (!actor) return reply;
-    const s = await load(request, reply, actor);
-    if (!s) return reply;
-    const list = docs.draft(s);
-    if (!list) return notYet(request, reply, actor, s.status.year, '拟表彰名单尚未公示');
+    const l = await lists(request, reply, actor);
+    if (!l) return reply;
+    const list = l.draft;
+    if (!list) return notYet(request, reply, actor, l.year, '拟表彰名单尚未公示');
     return sendCsv(reply, docs.listCsv(list), `draft-list-${list.year}.csv`, `${list.year}年度拟表彰名单.csv`);
   });
 
   app.get('/documents/:year/final-list.csv', async (request, reply) => {
     const actor = bureau(request, reply);
     if (!actor) return reply;
-    const s = await load(request, reply, actor);
-    if (!s) return reply;
-    const list = docs.final(s);
-    if (!list) return notYet(request, reply, actor, s.status.year, '表彰名单尚未确认');
+    const l = await lists(request, reply, actor);
+    if (!l) return reply;
+    const list = l.final;
+    if (!list) return notYet(request, reply, actor, l.year, '表彰名单尚未确认');
     return sendCsv(reply, docs.listCsv(list), `final-list-${list.year}.csv`, `${list.year}年度表彰名单.csv`);
   });
 
@@ -151,12 +159,12 @@ export function registerDocumentRoutes(app: FastifyInstance, ctx: AppContext): v
     if (!actor) return reply;
     const params = certificateParam.safeParse(request.params);
     if (!params.success) return errorPage(request, reply, 404, '页面不存在', '地址有误，请从正式文件页面进入。', { actor });
-    const s = await load(request, reply, actor);
-    if (!s) return reply;
-    const list = docs.final(s);
-    if (!list) return notYet(request, reply, actor, s.status.year, '表彰名单尚未确认，奖状尚不能生成');
+    const l = await lists(request, reply, actor);
+    if (!l) return reply;
+    const list = l.final;
+    if (!list) return notYet(request, reply, actor, l.year, '表彰名单尚未确认，奖状尚不能生成');
     const pdf = docs.certificatePdf(list, params.data.committee);
-    if (!pdf) return notYet(request, reply, actor, s.status.year, '表彰名单中没有该业委会');
+    if (!pdf) return notYet(request, reply, actor, l.year, '表彰名单中没有该业委会');
     return pdfOr503(request, reply, () => pdf, [`certificate-${list.year}-${params.data.committee}.pdf`, `${list.year}年度红色示范业委会奖状-${params.data.committee}.pdf`], actor);
   });
 }
