@@ -8,6 +8,10 @@ ENV NODE_ENV=production \
     NPM_CONFIG_UPDATE_NOTIFIER=false \
     NPM_CONFIG_FUND=false
 
+# The web service prints the official documents with Debian's Chromium in TrueType CJK fonts (web/documents/).
+RUN apt-get update && apt-get install -y --no-install-recommends chromium fonts-noto-cjk fonts-arphic-uming fonts-lxgw-wenkai \
+    && rm -rf /var/lib/apt/lists/*
+
 # Dependencies first, so that code changes do not reinstall them.
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit && npm cache clean --force

@@ -21,6 +21,8 @@ export interface ScenarioOptions {
   progress?: (line: string) => void;
   /** Committees that do not apply this year (the demo's current title holders). */
   exclude?: string[];
+  /** Called once 公示 is over and before the bureau confirms (tests look at what is public before confirmation). */
+  beforeConfirm?: () => Promise<void>;
 }
 
 export interface ScenarioPlan {
@@ -126,6 +128,7 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioPlan> {
   await act('objection', 'resolve', ...y, '--as', 'bureau-lu', '--objection', dismissed, '--outcome', 'dismissed', '--reason', '经核查，财务与事务公开符合规定');
 
   await untilPhase('awaiting-confirmation');
+  await o.beforeConfirm?.();
   log('公示期满，区房管局确认最终名单并表彰');
   await act('campaign', 'confirm', ...y, '--as', 'bureau-lu');
   return plan;

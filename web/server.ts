@@ -23,6 +23,7 @@ import { registerCampaignStartRoutes } from './routes/campaign-start';
 import { registerCodecRoutes } from './routes/codec';
 import { registerTitleRoutes } from './routes/titles';
 import { registerPublicRoutes } from './routes/public';
+import { registerDocumentRoutes } from './routes/documents';
 import { createYearResolver, type YearResolver } from './year';
 
 export const SESSION_HOURS = 8;
@@ -155,6 +156,7 @@ export async function buildServer(deps: WebDeps): Promise<FastifyInstance> {
   registerCampaignStartRoutes(app, ctx);
   registerTitleRoutes(app, ctx);
   registerPublicRoutes(app, ctx);
+  registerDocumentRoutes(app, ctx);
   registerCodecRoutes(app, { allowedOrigins: deps.config.codecAllowedOrigins });
   return app;
 }

@@ -183,7 +183,7 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
   setHandler(registryRowsQuery, (sd) =>
     Object.entries(s.registry)
       .filter(([, e]) => !sd || e.sd === sd)
-      .map(([committeeId, e]) => ({ committeeId, subdistrict: e.sd, stage: e.stage, paper: e.paper })),
+      .map(([committeeId, e]) => ({ committeeId, subdistrict: e.sd, stage: e.stage, paper: e.paper, name: e.name, total: e.total, grade: e.grade })),
   );
 
   let lastPhase = '';

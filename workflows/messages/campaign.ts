@@ -77,6 +77,10 @@ export interface RegistryRow {
   subdistrict: string;
   stage: string;
   paper: boolean;
+  /** As the application last reported them: the committee's name, and after the inspection its total and grade. */
+  name?: string;
+  total?: number;
+  grade?: string;
 }
 export const registryRowsQuery = defineQuery<RegistryRow[], [string]>('registryRows');
 /** Reminders and notices: counts, queue, undeliverable addresses (also emailed to the bureau). Apart from `status`, which it would make change on its own. */
