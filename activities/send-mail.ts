@@ -4,6 +4,7 @@
  * - SMTP down or a temporary failure: throws, and the workflow's retry policy retries with backoff, without end.
  * - A missing or invalid address, or a permanent rejection of the recipient: returns `undeliverable`, never throws.
  */
+import { EMAIL_PATTERN } from '../domain/contact';
 import { createHash } from 'node:crypto';
 import { renderMail } from '../templates';
 import type { MailTemplate, Recipient } from '../templates/types';
@@ -33,8 +34,6 @@ export function messageIdFor(input: Pick<SendMailInput, 'workflowId' | 'kind' | 
   return `<${createHash('sha256').update(key).digest('hex').slice(0, 40)}@${MESSAGE_ID_DOMAIN}>`;
 }
 
-/** Deliberately plain: one address, no display name, a dot in the domain. */
-export const EMAIL_PATTERN = /^[^\s@<>(),;:"[\]\\]+@[^\s@<>(),;:"[\]\\]+\.[^\s@<>(),;:"[\]\\]+$/;
 
 export function addressProblem(email: string | undefined): 'missing' | 'invalid' | undefined {
   if (!email || !email.trim()) return 'missing';

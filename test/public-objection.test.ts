@@ -18,7 +18,7 @@ import { loadWorkdays } from '../domain/holidays';
 import { applyCampaignAction, initialCampaignState, type CampaignInput, type CampaignStatus } from '../workflows/campaign-state';
 import { createScanStore, scanTypeOf } from '../web/scan-store';
 import { publicView } from '../web/public-view';
-import { EMAIL, PHONE } from '../web/routes/public';
+import { EMAIL_PATTERN as EMAIL, PHONE_PATTERN as PHONE } from '../domain/contact';
 import { createWorker } from '../worker/create-worker';
 import { directory, workflowBundle } from './fixtures';
 import { createTimeSkippingEnv, quietWorkerLogs, uniqueTaskQueue } from './harness';

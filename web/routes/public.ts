@@ -3,6 +3,7 @@
  * in a workflow of its own until it counts (client/public-objections.ts): an email contact confirms it by an emailed
  * link, a phone number is filed at once. Names and contacts are never shown on these pages or logged.
  */
+import { EMAIL_PATTERN, PHONE_PATTERN } from '../../domain/contact';
 import { createHash, randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
@@ -29,9 +30,6 @@ const envSchema = z.object({
 /** Confirmation mails to one email address per hour, so nobody can flood a stranger's inbox through this form. */
 const MAILS_PER_ADDRESS = 3;
 
-export const EMAIL = /^[^\s@<>(),;:"\[\]\\]+@[^\s@<>(),;:"\[\]\\]+\.[^\s@<>(),;:"\[\]\\]+$/;
-/** A mainland mobile number, or a landline with optional area code and extension; spaces and dashes allowed. */
-export const PHONE = /^(?:\+?86[- ]?)?(?:1[3-9]\d{9}|(?:0\d{2,3}[- ]?)?\d{7,8}(?:[- ]\d{1,6})?)$/;
 
 const str = (v: unknown, max = 6000) => (typeof v === 'string' ? v.trim().slice(0, max) : '');
 const YEAR = /^\d{4}$/;
@@ -136,7 +134,7 @@ export function registerPublicRoutes(app: FastifyInstance, ctx: AppContext, scan
       }
 
       const errors: FieldError[] = [];
-      const contactKind = EMAIL.test(values.contact) ? 'email' : PHONE.test(values.contact) ? 'phone' : undefined;
+      const contactKind = EMAIL_PATTERN.test(values.contact) ? 'email' : PHONE_PATTERN.test(values.contact) ? 'phone' : undefined;
       if (!objectable(view).some((r) => r.committeeId === values.committeeId)) errors.push({ field: 'committeeId', message: '请选择异议针对的业委会' });
       if (values.name.length < 2 || values.name.length > 50) errors.push({ field: 'name', message: '请填写真实姓名（2–50 个字）' });
       if (!contactKind) errors.push({ field: 'contact', message: '请填写有效的手机号码、固定电话或电子邮箱' });
