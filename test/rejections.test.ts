@@ -163,7 +163,7 @@ describe('rejections leave the state unchanged', () => {
     await rejected(() => applicationAction(env.client, Y, inA[0], 'recordInspection', rec), 'Duplicate', /already inspected/);
     await eventually(async () => expect((await campaignStatus(env.client, Y)).counts.byStage.inspected).toBe(1));
     await campaignAction(env.client, Y, 'panelVote', { actor: 'panel-2', committeeId: inA[0], support: true });
-    await rejected(() => campaignAction(env.client, Y, 'panelVote', { actor: 'panel-2', committeeId: inA[0], support: false }), 'Duplicate', /already voted/);
+    await rejected(() => campaignAction(env.client, Y, 'panelVote', { actor: 'panel-2', committeeId: inA[0], support: true }), 'Duplicate', /already voted the same/);
     await rejected(() => campaignAction(env.client, Y, 'panelFinalize', { actor: 'panel-2', ranking: [inA[0]], tieBreakRule: '按总分排序' }), 'WrongActor', /panel chair/);
     await rejected(() => campaignAction(env.client, Y, 'panelFinalize', { actor: 'panel-chair', ranking: [inA[0], inB[0]], tieBreakRule: '按总分排序' }), 'InvalidInput', /only inspected applications are eligible/);
     await rejected(() => campaignAction(env.client, Y, 'panelFinalize', { actor: 'panel-chair', ranking: [inA[0], inA[0]], tieBreakRule: '按总分排序' }), 'UserError', /twice/);
