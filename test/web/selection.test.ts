@@ -6,7 +6,8 @@
  * column, good rows saved); the panel members vote and one changes a vote; the chair ranks, mistakes
  * a tie first, and finalises through the emailed confirmation link; two objections are filed through
  * the client API; the bureau reads one (the read is in the audit, without the objector's details),
- * dismisses one, upholds the other, takes a committee off the list, and confirms the final list with
+ * dismisses one, upholds the other, takes a committee off the list, keeps one whose re-election was
+ * filed, and confirms the final list with
  * the same fresh confirmation. Every page is checked with axe-core and saved under test-results/web/.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -274,6 +275,8 @@ describe('the selection in the console (Chromium)', () => {
     const o1 = await campaignAction(client, YEAR, 'fileObjection', { ...OBJECTOR, committeeId: A });
     const o2 = await campaignAction(client, YEAR, 'fileObjection', { ...OBJECTOR_2, committeeId: B });
     expect([o1.objectionId, o2.objectionId]).toEqual(['obj-1', 'obj-2']);
+    // A's new committee is filed meanwhile (换届改选备案, by the committee through the client): the bureau must decide.
+    await campaignAction(client, YEAR, 'flagReelection', { actor: A, committeeId: A, filedOn: '2023-04-28', filingRef: 'HY-2023-017' });
 
     // ---- The bureau: objections in 我的待办 with 公示's end; the list shows nobody's details.
     const { page: bureau } = await signIn(await context(), base, smtp, person(BUREAU).email);
@@ -325,6 +328,12 @@ describe('the selection in the console (Chromium)', () => {
     await bureau.getByLabel('移出理由').fill('小区本年度发生重大消防安全事故。');
     await bureau.getByRole('button', { name: '移出拟表彰名单' }).click();
     expect(await mainText(bureau)).toContain(`已办理：${nameOf(C)} 已移出拟表彰名单：小区本年度发生重大消防安全事故。`);
+    // The re-election filing: kept, with a reason.
+    expect(await mainText(bureau)).toContain(`${nameOf(A)}：新一届业委会于 2023-04-28 备案（备案编号 HY-2023-017）。待区房管局决定保留或移出。`);
+    await bureau.getByLabel('保留（称号授予新一届业委会）').check();
+    await bureau.getByLabel('理由', { exact: true }).fill('新一届业委会延续原班子主要成员，工作未受影响。');
+    await bureau.getByRole('button', { name: '提交决定' }).click();
+    expect(await mainText(bureau)).toContain(`已办理：${nameOf(A)} 保留在拟表彰名单中，称号授予新一届业委会：新一届业委会延续原班子主要成员，工作未受影响。`);
     await shot(bureau, 'selection-objections-resolved');
     // The audit page shows the reads by name of the reader, and no objector's details.
     await bureau.goto(`${base}/dashboard/audit`);
