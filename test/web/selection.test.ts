@@ -23,6 +23,7 @@ import { compressCalendar, defaultCalendar, endOfBeijingDay, startOfBeijingDay, 
 import { loadWorkdays } from '../../domain/holidays';
 import { applicationWorkflowId, campaignWorkflowId, titleWorkflowId } from '../../domain/ids';
 import { createWorker } from '../../worker/create-worker';
+import { objectorViewedSignal } from '../../workflows/messages/objector-view';
 import { loadWebConfig } from '../../web/config';
 import { buildServer } from '../../web/server';
 import { devServerClient, eventually, quietWorkerLogs, uniqueTaskQueue } from '../harness';
@@ -308,6 +309,18 @@ describe('the selection in the console (Chromium)', () => {
     // The inspector's session is refused the page, and no read is recorded for it.
     expect((await insp.goto(`${base}/objections/obj-1`))!.status()).toBe(403);
     expect(await mainText(insp)).not.toContain(OBJECTOR.name);
+    // The campaign itself refuses a read reported for someone who is not bureau staff, an unknown objection, or a malformed report.
+    const campaignHandle = client.workflow.getHandle(campaignWorkflowId(YEAR));
+    await campaignHandle.signal(objectorViewedSignal, { actor: 'panel-2', objectionId: 'obj-1' });
+    await campaignHandle.signal(objectorViewedSignal, { actor: BUREAU, objectionId: 'obj-99' });
+    await campaignHandle.signal(objectorViewedSignal, { actor: BUREAU, objectionId: 'obj-1', name: OBJECTOR.name } as any);
+    const refusedReads = await eventually(async () => {
+      const r = (await campaignAudit(client, YEAR)).filter((e) => e.action === 'viewedObjector' && e.outcome === 'rejected');
+      expect(r).toHaveLength(3);
+      return r;
+    });
+    expect(refusedReads.map((e) => e.detail.split(':')[0])).toEqual(['WrongActor', 'NotFound', 'InvalidInput']);
+    expect(JSON.stringify(refusedReads)).not.toContain(OBJECTOR.name);
 
     // Dismiss obj-1: a blank reason first.
     await bureau.getByLabel('异议不成立').check();
@@ -341,7 +354,7 @@ describe('the selection in the console (Chromium)', () => {
     expect(auditPage).toContain('查阅异议人信息');
     for (const secret of [OBJECTOR.name, OBJECTOR.contact, OBJECTOR_2.name, OBJECTOR_2.contact]) expect(auditPage).not.toContain(secret);
     // Each rendering of the details is a read: obj-1 opened, then shown again with the blank reason; obj-2 opened once.
-    expect((await campaignAudit(client, YEAR)).filter((e) => e.action === 'viewedObjector' && e.actor === BUREAU).map((e) => e.detail.match(/obj-\d/)![0])).toEqual(['obj-1', 'obj-1', 'obj-2']);
+    expect((await campaignAudit(client, YEAR)).filter((e) => e.action === 'viewedObjector' && e.outcome === 'accepted').map((e) => e.detail.match(/obj-\d/)![0])).toEqual(['obj-1', 'obj-1', 'obj-2']);
 
     // ---- After 公示: the final list, confirmed through a fresh emailed link.
     await eventually(async () => expect((await campaignStatus(client, YEAR)).phase).toBe('awaiting-confirmation'), 90_000);
