@@ -12,10 +12,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from '@temporalio/client';
-import { NativeConnection, type Worker } from '@temporalio/worker';
+import { NativeConnection, Worker } from '@temporalio/worker';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { FastifyInstance } from 'fastify';
 import { createMailer, type Mailer } from '../../activities/mailer';
+import { dataConverter } from '../../client/codec';
 import { applicationAction, applicationStatus, submitApplication } from '../../client/applications';
 import { campaignAction, campaignAudit, campaignStatus, panelVotes, startCampaign } from '../../client/campaigns';
 import { loadDirectory } from '../../client/directory';
@@ -375,6 +376,11 @@ describe('the selection in the console (Chromium)', () => {
     const result = await client.workflow.getHandle(campaignWorkflowId(YEAR)).result();
     expect(result.finalList).toEqual([A]);
     expect(result.removed.sort()).toEqual([B, C].sort());
+    // The campaign's history, with the reads, the changed vote and both confirmations in it, replays on the current code.
+    const history = await client.workflow.getHandle(campaignWorkflowId(YEAR)).fetchHistory();
+    const signals = history.events!.filter((e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'viewedObjector');
+    expect(signals).toHaveLength(6);
+    await Worker.runReplayHistory({ workflowBundle: await workflowBundle(), dataConverter: dataConverter() }, history, campaignWorkflowId(YEAR));
     // The request logs carry no objector's details.
     for (const secret of [OBJECTOR.name, OBJECTOR.contact, OBJECTOR_2.contact]) expect(logs.join('\n')).not.toContain(secret);
   });
