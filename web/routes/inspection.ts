@@ -8,7 +8,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { applicationAction } from '../../client/applications';
 import { campaignApplications, campaignStatus } from '../../client/campaigns';
 import { beijingDate } from '../../domain/calendar';
-import { FIVE_GOODS } from '../../domain/grades';
+import { DEFAULT_GRADE_BANDS, FIVE_GOODS } from '../../domain/grades';
 import { STAGE_LABELS, type ApplicationStage } from '../../domain/stages';
 import { ActionError, BUSY, classify, withinDeadline } from '../actions';
 import { calendarNow, deadlineLine, deadlineView } from '../format';
@@ -123,7 +123,7 @@ export function registerInspectionRoutes(app: FastifyInstance, ctx: AppContext):
       request,
       reply,
       'inspection-form',
-      { row, o, scoreFields: SCORE_FIELDS, labels: OTHER_LABELS, nonce: newNonce(), values: { inspector: actor.name, date: today }, fieldErrors: {}, errors: [], ...extra },
+      { row, o, scoreFields: SCORE_FIELDS, labels: OTHER_LABELS, bands: DEFAULT_GRADE_BANDS, nonce: newNonce(), values: { inspector: actor.name, date: today }, fieldErrors: {}, errors: [], ...extra },
       { title: `专项检查评分：${row.name}`, actor, status: code },
     );
   };
