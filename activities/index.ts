@@ -5,6 +5,7 @@ import { notifyApplicationsActivity } from './notify-applications';
 import { sendMailActivity } from './send-mail';
 import { titleActivities } from './titles';
 import { kickoffActivities, type KickoffOptions } from './kickoff';
+import { publicObjectionActivities } from './public-objection';
 
 export interface ActivityDeps {
   client: Client;
@@ -20,5 +21,6 @@ export function createActivities(deps: ActivityDeps) {
     sendMail: sendMailActivity(deps.mailer),
     ...titleActivities(deps.client),
     ...kickoffActivities(deps.client, deps.mailer, deps.kickoff),
+    ...publicObjectionActivities(deps.client),
   };
 }

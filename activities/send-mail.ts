@@ -34,7 +34,7 @@ export function messageIdFor(input: Pick<SendMailInput, 'workflowId' | 'kind' | 
 }
 
 /** Deliberately plain: one address, no display name, a dot in the domain. */
-export const EMAIL_PATTERN = /^[^\s@<>(),;:"\[\]\\]+@[^\s@<>(),;:"\[\]\\]+\.[^\s@<>(),;:"\[\]\\]+$/;
+export const EMAIL_PATTERN = /^[^\s@<>(),;:"[\]\\]+@[^\s@<>(),;:"[\]\\]+\.[^\s@<>(),;:"[\]\\]+$/;
 
 export function addressProblem(email: string | undefined): 'missing' | 'invalid' | undefined {
   if (!email || !email.trim()) return 'missing';

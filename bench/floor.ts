@@ -127,7 +127,7 @@ export async function runFloor(o: FloorOptions): Promise<FloorResult> {
         const p = await client.workflow.getHandle(w.workflowId).query(floorProgressQuery).catch((e) => String(e));
         stuck.push(`${w.workflowId} ${JSON.stringify(p)}`);
       }
-      throw new Error(`${(err as Error).message}; still running: ${stuck.join('; ')}`);
+      throw new Error(`${(err as Error).message}; still running: ${stuck.join('; ')}`, { cause: err });
     }
     await stack.guard(coordinator.result());
     monitor.stop();

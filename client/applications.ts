@@ -14,7 +14,8 @@ import type { ApplicationInput, ApplicationSnapshot } from '../workflows/applica
 import * as msg from '../workflows/messages/application';
 import { campaignStatus } from './campaigns';
 import { findCommittee, staffForApplication } from './directory';
-import { UserError } from './errors';
+import { isNotFound, UserError } from './errors';
+import { attribute, listWorkflows, visibilityQuery } from './visibility';
 import { reportRefused } from './refusals';
 import { checkDirectory, checked, checkedName, idSchema, listApplicationsFilterSchema, yearSchema } from './input';
 
@@ -124,7 +125,7 @@ export async function applicationAction<N extends msg.ApplicationActionName>(
   try {
     return await handle.executeUpdate(UPDATE_OF[name] as typeof msg.recommendUpdate, { args: [payload as any], updateId: opts.updateId });
   } catch (err: any) {
-    if (err?.name !== 'WorkflowNotFoundError') {
+    if (!isNotFound(err)) {
       await reportRefused(handle, name, payload, err);
       throw err;
     }
@@ -141,14 +142,14 @@ export async function applicationStatus(client: Client, year: number, committeeI
   try {
     return await handle.query(msg.applicationStatusQuery);
   } catch (err: any) {
-    if (err?.name !== 'WorkflowNotFoundError') throw err;
+    if (!isNotFound(err)) throw err;
   }
   // Some servers (the time-skipping test server) answer no queries on a closed workflow; its result is the same snapshot.
   try {
     const { status } = await handle.describe();
     if (status.name === 'COMPLETED') return await handle.result();
   } catch (err: any) {
-    if (err?.name !== 'WorkflowNotFoundError') throw err;
+    if (!isNotFound(err)) throw err;
   }
   throw new UserError(`no application from ${committeeId} in ${year}`);
 }
@@ -156,18 +157,13 @@ export async function applicationStatus(client: Client, year: number, committeeI
 /** Lists through Temporal's visibility API (search attributes), never by looping over workflows. */
 export async function listApplications(client: Client, filter: { year: number; subdistrict?: string; stage?: string }) {
   checked(listApplicationsFilterSchema, filter, 'listApplications');
-  const clauses = [`WorkflowType = 'application'`, `CampaignYear = ${filter.year}`];
-  if (filter.subdistrict) clauses.push(`Subdistrict = '${filter.subdistrict.replace(/'/g, '')}'`);
-  if (filter.stage) clauses.push(`Stage = '${filter.stage.replace(/'/g, '')}'`);
-  const rows: { workflowId: string; committeeId: string; subdistrict: string; stage: string; status: string }[] = [];
-  for await (const wf of client.workflow.list({ query: clauses.join(' AND ') })) {
-    rows.push({
-      workflowId: wf.workflowId,
-      committeeId: String(wf.typedSearchAttributes.get(CommitteeId) ?? ''),
-      subdistrict: String(wf.typedSearchAttributes.get(Subdistrict) ?? ''),
-      stage: String(wf.typedSearchAttributes.get(Stage) ?? ''),
-      status: wf.status.name,
-    });
-  }
+  const query = visibilityQuery('application', { CampaignYear: filter.year, Subdistrict: filter.subdistrict, Stage: filter.stage });
+  const rows = await listWorkflows(client, query, (wf) => ({
+    workflowId: wf.workflowId,
+    committeeId: attribute(wf, CommitteeId),
+    subdistrict: attribute(wf, Subdistrict),
+    stage: attribute(wf, Stage),
+    status: wf.status.name,
+  }));
   return rows.sort((a, b) => a.committeeId.localeCompare(b.committeeId));
 }

@@ -13,7 +13,7 @@ import type { MailStatus } from '../workflows/mail-outbox';
 import * as updates from '../workflows/messages/campaign';
 import { zodLine } from '../domain/rejections';
 import { materialsDueFor } from '../domain/titles';
-import { UserError } from './errors';
+import { isNotFound, requireWorkflow, UserError } from './errors';
 import { reportRefused } from './refusals';
 import { CAMPAIGN_TASK_TIMEOUT } from '../domain/task-timeouts';
 import { resolveCalendar, type CalendarOverrides } from '../domain/calendar';
@@ -102,35 +102,23 @@ export async function startYearCampaign(client: Client, opts: Omit<StartCampaign
   return { handle, activeTitles };
 }
 
+/** What a person reads when they name a year that has no campaign. */
+const noCampaign = (year: number) => `no campaign for ${year}: start it with \`campaign start --year ${year}\``;
+
 export async function campaignStatus(client: Client, year: number): Promise<CampaignStatus> {
   checked(yearSchema, year, 'year');
-  try {
-    return await client.workflow.getHandle(campaignWorkflowId(year)).query(campaignStatusQuery);
-  } catch (err: any) {
-    if (err?.name === 'WorkflowNotFoundError') throw new UserError(`no campaign for ${year}: start it with \`campaign start --year ${year}\``);
-    throw err;
-  }
+  return requireWorkflow(() => client.workflow.getHandle(campaignWorkflowId(year)).query(campaignStatusQuery), noCampaign(year));
 }
 
 /** Applications as the campaign's registry has them (one Query, current with every accepted decision); `subdistrict` '' for all. */
 export async function campaignApplications(client: Client, year: number, subdistrict = ''): Promise<updates.RegistryRow[]> {
-  try {
-    return await client.workflow.getHandle(campaignWorkflowId(year)).query(updates.registryRowsQuery, subdistrict);
-  } catch (err: any) {
-    if (err?.name === 'WorkflowNotFoundError') throw new UserError(`no campaign for ${year}: start it with \`campaign start --year ${year}\``);
-    throw err;
-  }
+  return requireWorkflow(() => client.workflow.getHandle(campaignWorkflowId(year)).query(updates.registryRowsQuery, subdistrict), noCampaign(year));
 }
 
 /** The campaign's email: reminder settings, sent and queued counts, undeliverable addresses (also emailed to the bureau). */
 export async function campaignMailStatus(client: Client, year: number): Promise<MailStatus> {
   checked(yearSchema, year, 'year');
-  try {
-    return await client.workflow.getHandle(campaignWorkflowId(year)).query(campaignMailQuery);
-  } catch (err: any) {
-    if (err?.name === 'WorkflowNotFoundError') throw new UserError(`no campaign for ${year}: start it with \`campaign start --year ${year}\``);
-    throw err;
-  }
+  return requireWorkflow(() => client.workflow.getHandle(campaignWorkflowId(year)).query(campaignMailQuery), noCampaign(year));
 }
 
 /** The campaign's audit trail, oldest first; refused Updates are in it when the client that sent them reported them. */
@@ -145,12 +133,7 @@ export async function panelVotes(client: Client, year: number): Promise<Campaign
 
 async function queryCampaign<T>(client: Client, year: number, query: QueryDefinition<T>): Promise<T> {
   checked(yearSchema, year, 'year');
-  try {
-    return await client.workflow.getHandle(campaignWorkflowId(year)).query(query);
-  } catch (err: any) {
-    if (err?.name === 'WorkflowNotFoundError') throw new UserError(`no campaign for ${year}: start it with \`campaign start --year ${year}\``);
-    throw err;
-  }
+  return requireWorkflow(() => client.workflow.getHandle(campaignWorkflowId(year)).query(query), noCampaign(year));
 }
 
 const UPDATE_OF: Record<CampaignActionName, any> = {
@@ -187,7 +170,7 @@ export async function campaignAction<N extends CampaignActionName>(
   try {
     return (await handle.executeUpdate(UPDATE_OF[name], { args: [payload], updateId: opts.updateId })) as updates.CampaignActionResult;
   } catch (err: any) {
-    if (err?.name === 'WorkflowNotFoundError') throw new UserError(`no running campaign for ${year}`);
+    if (isNotFound(err)) throw new UserError(`no running campaign for ${year}`);
     await reportRefused(handle, name, payload, err);
     throw err;
   }

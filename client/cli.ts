@@ -96,5 +96,5 @@ export async function runCli(argv: string[], io: CliIo = STDIO): Promise<number>
 }
 
 if (require.main === module) {
-  runCli(process.argv.slice(2)).then((code) => process.exit(code));
+  void runCli(process.argv.slice(2)).then((code) => process.exit(code));
 }

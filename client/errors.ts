@@ -20,3 +20,18 @@ export function explain(err: unknown): string {
   const e = err as Error;
   return `${e?.name ?? 'Error'}: ${e?.message ?? String(err)}`.replace(/\s+/g, ' ');
 }
+
+/** True when a call named a workflow that does not exist (never started, or removed after retention). */
+export function isNotFound(err: unknown): boolean {
+  return (err as Error | undefined)?.name === 'WorkflowNotFoundError';
+}
+
+/** Runs a call on one workflow; a workflow that does not exist becomes the one line `missing`. */
+export async function requireWorkflow<T>(call: () => Promise<T>, missing: string): Promise<T> {
+  try {
+    return await call();
+  } catch (err) {
+    if (isNotFound(err)) throw new UserError(missing);
+    throw err;
+  }
+}

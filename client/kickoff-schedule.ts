@@ -11,7 +11,7 @@ import { formatBeijing } from '../domain/calendar';
 import { TASK_QUEUE } from '../domain/ids';
 import { KICKOFF_SCHEDULE_ID, kickoffFailedNote, kickoffTimeSchema, type KickoffResult, type KickoffTime } from '../domain/kickoff';
 import { campaignKickoff } from '../workflows/kickoff/kickoff';
-import { UserError } from './errors';
+import { isNotFound, UserError } from './errors';
 
 export const KICKOFF_TIMEZONE = 'Asia/Shanghai';
 export const KICKOFF_CATCHUP_WINDOW = '7 days';
@@ -121,7 +121,7 @@ async function lastRun(client: Client, d: ScheduleDescription): Promise<KickoffR
     if (run.status === 'FAILED') await handle.result().catch((err: any) => (run.failure = String(err?.cause?.message ?? err?.message ?? err)));
   } catch (err: any) {
     // Retention may have removed an old run; the Schedule still remembers it was taken.
-    if (err?.name !== 'WorkflowNotFoundError') throw err;
+    if (!isNotFound(err)) throw err;
   }
   return run;
 }

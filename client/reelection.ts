@@ -17,7 +17,7 @@ import { reelectionFiling, type ReelectionFilingRecord } from '../workflows/reel
 import { applicationAction, applicationStatus } from './applications';
 import { campaignAction, campaignStatus } from './campaigns';
 import { findCommittee } from './directory';
-import { UserError } from './errors';
+import { isNotFound, requireWorkflow, UserError } from './errors';
 import { checkDirectory, checked, idSchema, yearSchema } from './input';
 import { titleAction, titleStatus } from './titles';
 
@@ -53,7 +53,7 @@ async function isRunning(client: Client, workflowId: string): Promise<boolean> {
   try {
     return (await client.workflow.getHandle(workflowId).describe()).status.name === 'RUNNING';
   } catch (err: any) {
-    if (err?.name === 'WorkflowNotFoundError') return false;
+    if (isNotFound(err)) return false;
     throw err;
   }
 }
@@ -130,10 +130,8 @@ export async function fileReelection(client: Client, opts: FileReelectionOptions
 export async function reelectionRecord(client: Client, committeeId: string, filedOn: string): Promise<ReelectionFilingRecord> {
   checked(idSchema, committeeId, 'committeeId');
   checked(filingDate, filedOn, 'filedOn');
-  try {
-    return await client.workflow.getHandle<typeof reelectionFiling>(reelectionFilingId(committeeId, filedOn)).result();
-  } catch (err: any) {
-    if (err?.name === 'WorkflowNotFoundError') throw new UserError(`no re-election filing of ${committeeId} on ${filedOn}`);
-    throw err;
-  }
+  return requireWorkflow(
+    () => client.workflow.getHandle<typeof reelectionFiling>(reelectionFilingId(committeeId, filedOn)).result(),
+    `no re-election filing of ${committeeId} on ${filedOn}`,
+  );
 }

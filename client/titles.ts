@@ -13,7 +13,8 @@ import * as tmsg from '../workflows/messages/title';
 import type { ReevaluationSnapshot } from '../workflows/reevaluation-state';
 import { title } from '../workflows/title';
 import type { TitleInput, TitleSnapshot } from '../workflows/title-state';
-import { UserError } from './errors';
+import { isNotFound, requireWorkflow, UserError } from './errors';
+import { attribute, listWorkflows, visibilityQuery } from './visibility';
 import { reportRefused } from './refusals';
 import { checked, checkedName, idSchema, listTitlesFilterSchema, titleInputSchema, workflowIdSchema, yearSchema } from './input';
 import { directorySchema } from '../domain/directory';
@@ -86,7 +87,7 @@ export async function sendReevaluationStarts(client: Client, titleIds: string[],
       await client.workflow.getHandle(id).signal(tmsg.startReevaluationSignal, request);
       sent++;
     } catch (err: any) {
-      if (err?.name === 'WorkflowNotFoundError') missing.push(id);
+      if (isNotFound(err)) missing.push(id);
       else throw err;
     }
     onEach?.(i);
@@ -102,26 +103,18 @@ export interface TitleRow {
   status: string;
 }
 
-const quoted = (v: string) => `'${v.replace(/'/g, '')}'`;
-
 /** Lists titles through visibility (search attributes). Not available on the time-skipping test server. */
 export async function listTitles(client: Client, filter: { status?: Status; subdistrict?: string; committeeId?: string; runningOnly?: boolean } = {}): Promise<TitleRow[]> {
   checked(listTitlesFilterSchema, filter, 'listTitles');
-  const clauses = [`WorkflowType = 'title'`];
-  if (filter.status) clauses.push(`TitleStatus = ${quoted(filter.status)}`);
-  if (filter.subdistrict) clauses.push(`Subdistrict = ${quoted(filter.subdistrict)}`);
-  if (filter.committeeId) clauses.push(`CommitteeId = ${quoted(filter.committeeId)}`);
-  if (filter.runningOnly) clauses.push(`ExecutionStatus = 'Running'`);
-  const rows: TitleRow[] = [];
-  for await (const wf of client.workflow.list({ query: clauses.join(' AND ') })) {
-    rows.push({
-      workflowId: wf.workflowId,
-      committeeId: String(wf.typedSearchAttributes.get(CommitteeId) ?? ''),
-      subdistrict: String(wf.typedSearchAttributes.get(Subdistrict) ?? ''),
-      titleStatus: String(wf.typedSearchAttributes.get(TitleStatus) ?? ''),
-      status: wf.status.name,
-    });
-  }
+  const { status, subdistrict, committeeId } = filter;
+  const query = visibilityQuery('title', { TitleStatus: status, Subdistrict: subdistrict, CommitteeId: committeeId }, filter.runningOnly ? [`ExecutionStatus = 'Running'`] : []);
+  const rows = await listWorkflows(client, query, (wf) => ({
+    workflowId: wf.workflowId,
+    committeeId: attribute(wf, CommitteeId),
+    subdistrict: attribute(wf, Subdistrict),
+    titleStatus: attribute(wf, TitleStatus),
+    status: wf.status.name,
+  }));
   return rows.sort((a, b) => a.workflowId.localeCompare(b.workflowId));
 }
 
@@ -139,19 +132,14 @@ export async function listReevaluations(client: Client, filter: { year: number; 
   checked(yearSchema, filter.year, 'year');
   if (filter.committeeId !== undefined) checked(idSchema, filter.committeeId, 'committeeId');
   checked(listTitlesFilterSchema, { subdistrict: filter.subdistrict }, 'listReevaluations');
-  const clauses = [`WorkflowType = 'reevaluation'`, `CampaignYear = ${filter.year}`];
-  if (filter.subdistrict) clauses.push(`Subdistrict = ${quoted(filter.subdistrict)}`);
-  if (filter.committeeId) clauses.push(`CommitteeId = ${quoted(filter.committeeId)}`);
-  const rows: ReevaluationRow[] = [];
-  for await (const wf of client.workflow.list({ query: clauses.join(' AND ') })) {
-    rows.push({
-      workflowId: wf.workflowId,
-      committeeId: String(wf.typedSearchAttributes.get(CommitteeId) ?? ''),
-      subdistrict: String(wf.typedSearchAttributes.get(Subdistrict) ?? ''),
-      stage: String(wf.typedSearchAttributes.get(Stage) ?? ''),
-      status: wf.status.name,
-    });
-  }
+  const query = visibilityQuery('reevaluation', { CampaignYear: filter.year, Subdistrict: filter.subdistrict, CommitteeId: filter.committeeId });
+  const rows = await listWorkflows(client, query, (wf) => ({
+    workflowId: wf.workflowId,
+    committeeId: attribute(wf, CommitteeId),
+    subdistrict: attribute(wf, Subdistrict),
+    stage: attribute(wf, Stage),
+    status: wf.status.name,
+  }));
   return rows.sort((a, b) => a.committeeId.localeCompare(b.committeeId));
 }
 
@@ -173,12 +161,7 @@ export async function resolveTitleId(client: Client, committeeId: string, awardY
 
 export async function titleStatus(client: Client, titleId: string): Promise<TitleSnapshot> {
   checked(workflowIdSchema, titleId, 'titleId');
-  try {
-    return await client.workflow.getHandle(titleId).query(tmsg.titleStatusQuery);
-  } catch (err: any) {
-    if (err?.name === 'WorkflowNotFoundError') throw new UserError(`no title ${titleId}`);
-    throw err;
-  }
+  return requireWorkflow(() => client.workflow.getHandle(titleId).query(tmsg.titleStatusQuery), `no title ${titleId}`);
 }
 
 const TITLE_UPDATES = { recordIncident: tmsg.recordIncidentUpdate, fileReelection: tmsg.fileReelectionUpdate, confirmRecovery: tmsg.confirmRecoveryUpdate } as const;
@@ -214,12 +197,10 @@ export async function titleAction<N extends tmsg.TitleActionName>(
 export async function reevaluationStatus(client: Client, year: number, committeeId: string): Promise<ReevaluationSnapshot> {
   checked(yearSchema, year, 'year');
   checked(idSchema, committeeId, 'committeeId');
-  try {
-    return await client.workflow.getHandle(reevaluationWorkflowId(year, committeeId)).query(rmsg.reevaluationStatusQuery);
-  } catch (err: any) {
-    if (err?.name === 'WorkflowNotFoundError') throw new UserError(`no ${year} re-evaluation for ${committeeId}`);
-    throw err;
-  }
+  return requireWorkflow(
+    () => client.workflow.getHandle(reevaluationWorkflowId(year, committeeId)).query(rmsg.reevaluationStatusQuery),
+    `no ${year} re-evaluation for ${committeeId}`,
+  );
 }
 
 const REEVALUATION_UPDATES = {

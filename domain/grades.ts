@@ -33,3 +33,6 @@ export const FIVE_GOODS_LABELS: Record<FiveGoods, string> = {
   rolePlayed: '作用发挥好',
   residentsEvaluation: '群众评价好',
 };
+
+/** The five goods' labels in the notice's order, joined (e.g. '、' in Chinese text). */
+export const fiveGoodsText = (separator: string): string => FIVE_GOODS.map((k) => FIVE_GOODS_LABELS[k]).join(separator);

@@ -68,7 +68,7 @@ async function startStack(): Promise<Supervised> {
 function watchProgress(client: Client, calendar: ReturnType<typeof compressCalendar>): () => void {
   let last = '';
   let stopped = false;
-  (async () => {
+  void (async () => {
     while (!stopped) {
       try {
         const s = await campaignStatus(client, YEAR);

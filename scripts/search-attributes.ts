@@ -46,7 +46,7 @@ export async function ensureSearchAttributes(
   } catch (err) {
     if (!isAlreadyExists(err)) {
       const manual = missing.map(([n]) => `temporal operator search-attribute create --namespace ${namespace} --name ${n} --type ${SEARCH_ATTRIBUTE_TYPES[n]}`);
-      throw new Error(`Could not register search attributes (${String((err as Error)?.message ?? err)}). Register them yourself:\n  ${manual.join('\n  ')}`);
+      throw new Error(`Could not register search attributes (${String((err as Error)?.message ?? err)}). Register them yourself:\n  ${manual.join('\n  ')}`, { cause: err });
     }
   }
 

@@ -32,6 +32,7 @@ export function renderNotice(mail: NoticeMail, to: Recipient, base = DEFAULT_CON
         { list: mail.ranking.map((c) => ({ title: committeeLabel(c) })) },
         { p: `排序规则：${mail.tieBreakRule}` },
         { p: '公示期间，任何单位和个人可实名向长宁区房管局提出异议（单位提出的须加盖公章），并提供联系方式和理由。' },
+        { label: '公示页面（无需登录，可在线提出异议）：', links: [consoleLink(base, `/public/${mail.year}`, `${mail.year}年拟表彰名单公示`)] },
       ];
       return render(`${mail.year}年红色示范业委会拟表彰名单公示（至 ${deadlineText(mail.publicityEnds)}）`, to, blocks);
     }

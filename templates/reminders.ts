@@ -1,7 +1,7 @@
 /** Deadline reminders: one email per recipient per reminder, naming every pending item and the console page where it is done. */
 import { committeeLabel, consoleLink, deadlineText, DEFAULT_CONSOLE_URL, instantText, render, type Block, type ConsoleLink } from './layout';
-import { FIVE_GOODS, FIVE_GOODS_LABELS } from '../domain/grades';
 import type { PendingItem, Recipient, ReminderKind, ReminderMail, RenderedMail } from './types';
+import { fiveGoodsText } from '../domain/grades';
 
 /** What is due, per kind: the subject's noun, the intro, and what happens when it is missed. */
 export const REMINDER_TEXT: Record<ReminderKind, { due: string; intro: string; missed: string }> = {
@@ -75,7 +75,7 @@ export function describeItem(item: PendingItem, to: Recipient, year: number, bas
         links: page('/subdistrict/confirm-list', '确认推荐名单'),
       };
     case 'inspect':
-      return { title: `【待专项检查】${committeeLabel(item)}`, lines: [`请录入五项得分（${FIVE_GOODS.map((k) => FIVE_GOODS_LABELS[k]).join('、')}）、检查人员和检查日期。`], links: page(`/inspection/${encodeURIComponent(item.committeeId)}`, '录入专项检查得分') };
+      return { title: `【待专项检查】${committeeLabel(item)}`, lines: [`请录入五项得分（${fiveGoodsText('、')}）、检查人员和检查日期。`], links: page(`/inspection/${encodeURIComponent(item.committeeId)}`, '录入专项检查得分') };
     case 'finalize':
       return { title: `【待确定拟表彰名单】已完成专项检查 ${item.inspected} 家，表彰名额 ${item.quota} 家`, links: panel };
     case 'panel-overdue':

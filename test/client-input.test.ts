@@ -15,7 +15,7 @@ import { DEFAULT_GRADE_BANDS } from '../domain/grades';
 import { campaignWorkflowId, titleWorkflowId } from '../domain/ids';
 import { checkCalendar, checked, yearSchema } from '../client/input';
 import { devServerClient, uniqueTaskQueue } from './harness';
-import { directory, formFor } from './fixtures';
+import { directory } from './fixtures';
 
 const YEAR = 2093;
 let client: Client;

@@ -149,6 +149,8 @@ describe('notice templates', () => {
     expect(draft.subject).toBe('【红色示范业委会】2023年红色示范业委会拟表彰名单公示（至 2023-10-07 24:00（北京时间））');
     expect(draft.text).toContain('1. 和福锦苑业主委员会（huayang-001，华阳路街道）');
     expect(draft.text).toContain('实名向长宁区房管局提出异议');
+    expect(draft.text).toContain('http://127.0.0.1:3000/public/2023');
+    expect(draft.html).toContain('href="http://127.0.0.1:3000/public/2023"');
     expect(draft.text).not.toContain('npm run');
     const fin = renderMail(
       { type: 'notice', notice: 'final-list', year: 2023, list: [{ committeeId: 'huayang-001' }], removed: [{ committeeId: 'xinhua-001', committeeName: '安福新村业主委员会' }], confirmedAt: '2023-10-09T02:00:00.000Z' },

@@ -23,6 +23,7 @@ import { registerCampaignStartRoutes } from './routes/campaign-start';
 import { registerCodecRoutes } from './routes/codec';
 import { registerTitleRoutes } from './routes/titles';
 import { registerSelectionRoutes } from './routes/selection';
+import { registerPublicRoutes } from './routes/public';
 import { createYearResolver, type YearResolver } from './year';
 
 export const SESSION_HOURS = 8;
@@ -155,6 +156,7 @@ export async function buildServer(deps: WebDeps): Promise<FastifyInstance> {
   registerCampaignStartRoutes(app, ctx);
   registerTitleRoutes(app, ctx);
   registerSelectionRoutes(app, ctx);
+  registerPublicRoutes(app, ctx);
   registerCodecRoutes(app, { allowedOrigins: deps.config.codecAllowedOrigins });
   return app;
 }
@@ -163,7 +165,7 @@ export async function buildServer(deps: WebDeps): Promise<FastifyInstance> {
 export function requireActor(request: FastifyRequest, reply: FastifyReply): Actor | undefined {
   if (request.actor) return request.actor;
   // Only a local path, never another site: "/x", not "//host" or "http:".
-  if (request.method === 'GET' && /^\/(?![\/\\])/.test(request.url) && request.url.length < 300) request.session.set('returnTo', request.url);
+  if (request.method === 'GET' && /^\/(?![/\\])/.test(request.url) && request.url.length < 300) request.session.set('returnTo', request.url);
   void reply.redirect('/auth/sign-in');
   return undefined;
 }

@@ -7,6 +7,7 @@ import { WorkflowExecutionAlreadyStartedError, WorkflowUpdateFailedError, type C
 import { ApplicationFailure, WorkflowIdReusePolicy } from '@temporalio/common';
 import { TASK_QUEUE } from '../domain/ids';
 import { redeemUpdate, signIn, type SignInResult } from '../workflows/sign-in';
+import { isNotFound } from '../client/errors';
 
 export const TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
 
@@ -41,7 +42,7 @@ export async function redeem(client: Client, token: string, idOf = signInWorkflo
     if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
       return { ok: false, reason: err.cause.type === 'Duplicate' ? 'used' : 'expired' };
     }
-    if (err?.name !== 'WorkflowNotFoundError') throw err;
+    if (!isNotFound(err)) throw err;
   }
   // The run has ended: it tells whether its link was used or expired.
   try {
@@ -49,7 +50,7 @@ export async function redeem(client: Client, token: string, idOf = signInWorkflo
     if (d.status.name === 'COMPLETED') return { ok: false, reason: ((await handle.result()) as SignInResult).outcome === 'redeemed' ? 'used' : 'expired' };
     return { ok: false, reason: 'expired' };
   } catch (err: any) {
-    if (err?.name === 'WorkflowNotFoundError') return { ok: false, reason: 'forged' };
+    if (isNotFound(err)) return { ok: false, reason: 'forged' };
     throw err;
   }
 }

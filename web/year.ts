@@ -1,6 +1,7 @@
 /** Which campaign the console shows: configured, or the running campaign with the highest year (one listing, cached). */
 import type { Client } from '@temporalio/client';
 import { CampaignYear } from '../domain/search-attributes';
+import { attribute, listWorkflows, visibilityQuery } from '../client/visibility';
 
 export interface YearResolver {
   current(): Promise<number | undefined>;
@@ -15,8 +16,8 @@ export function createYearResolver(client: Client, configured?: number): YearRes
       if (configured) return configured;
       if (cached && Date.now() - cached.at < CACHE_MS) return cached.year;
       let year: number | undefined;
-      for await (const wf of client.workflow.list({ query: `WorkflowType = 'campaign' AND ExecutionStatus = 'Running'` })) {
-        const y = Number(wf.typedSearchAttributes.get(CampaignYear));
+      const query = visibilityQuery('campaign', {}, [`ExecutionStatus = 'Running'`]);
+      for (const y of await listWorkflows(client, query, (wf) => Number(attribute(wf, CampaignYear)))) {
         if (Number.isInteger(y) && (year === undefined || y > year)) year = y;
       }
       cached = { year, at: Date.now() };

@@ -6,3 +6,4 @@ export { reevaluation } from './reevaluation';
 export { campaignKickoff } from './kickoff/kickoff';
 export { signIn } from './sign-in';
 export { reelectionFiling } from './reelection-filing';
+export { publicObjection } from './public-objection';

@@ -65,7 +65,7 @@ export function readKeyFile(path: string): Keyring {
   try {
     json = JSON.parse(readFileSync(path, 'utf8'));
   } catch (err) {
-    throw new Error(`PAYLOAD_KEY_FILE ${path}: ${(err as Error).message}`);
+    throw new Error(`PAYLOAD_KEY_FILE ${path}: ${(err as Error).message}`, { cause: err });
   }
   const parsed = KeyFile.safeParse(json);
   if (!parsed.success) throw new Error(`PAYLOAD_KEY_FILE ${path}: ${firstIssue(parsed.error)}`);

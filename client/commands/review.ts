@@ -1,6 +1,6 @@
 /** 街镇 officials, the inspection company, the panel and the public (objections). */
 import { z } from 'zod';
-import { FIVE_GOODS } from '../../domain/grades';
+import { FIVE_GOODS, fiveGoodsText } from '../../domain/grades';
 import { applicationAction } from '../applications';
 import { campaignAction } from '../campaigns';
 import { UserError } from '../errors';
@@ -30,7 +30,7 @@ export const reviewCommands = [
   }),
   command({
     name: 'inspection record',
-    summary: 'Inspection company records five scores (0–20, in the order 党建引领好,制度执行好,自身建设好,作用发挥好,群众评价好)',
+    summary: `Inspection company records five scores (0–20, in the order ${fiveGoodsText(',')})`,
     flags: z
       .object({ year: flags.year, committee: flags.id, as: flags.id, scores: flags.list, total: z.coerce.number().int().optional(), inspector: flags.text(2, 50), date: flags.date, notes: z.string().optional(), json: flags.json })
       .strict(),

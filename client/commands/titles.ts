@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { formatBeijing, formatDeadline } from '../../domain/calendar';
-import { FIVE_GOODS } from '../../domain/grades';
+import { FIVE_GOODS, fiveGoodsText } from '../../domain/grades';
 import { INCIDENT_LABELS, INCIDENT_TYPES, TITLE_STATUSES, TITLE_STATUS_LABELS } from '../../domain/titles';
 import type { ReevaluationSnapshot } from '../../workflows/reevaluation-state';
 import type { TitleSnapshot } from '../../workflows/title-state';
@@ -129,7 +129,7 @@ export const titleCommands = [
   }),
   command({
     name: 'reevaluation record-inspection',
-    summary: 'Org Dept / bureau records the special inspection: five scores 0–20 (党建引领好,制度执行好,自身建设好,作用发挥好,群众评价好)',
+    summary: `Org Dept / bureau records the special inspection: five scores 0–20 (${fiveGoodsText(',')})`,
     flags: z.object({ ...reevFlags, scores: flags.list, total: z.coerce.number().int().optional(), inspector: flags.text(2, 50), date: flags.date, notes: z.string().optional() }).strict(),
     async run(f, ctx) {
       if (f.scores.length !== 5) throw new UserError(`--scores: give five comma-separated scores, got ${f.scores.length}`);

@@ -1,5 +1,5 @@
 /**
- * `npm run test:cluster` (vitest.cluster.config.mts): the fault tests' scripted round on a real Temporal cluster —
+ * `npm run test:cluster` (the `cluster` project in vitest.config.mts): the fault tests' scripted round on a real Temporal cluster —
  * PostgreSQL persistence and visibility, history, matching, frontend and worker as separate processes
  * (scripts/cluster/) — with service and database faults. Not part of `npm test`: the first run builds the server
  * from source (5–9 minutes, once), and the rounds take about 4 minutes each.

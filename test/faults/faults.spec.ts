@@ -1,5 +1,5 @@
 /**
- * Fault tests: `npm run test:faults` (vitest.faults.config.mts). Named *.spec.ts so that
+ * Fault tests: `npm run test:faults` (the `faults` project in vitest.config.mts). Named *.spec.ts so that
  * `npm test` (test/**\/*.test.ts) does not pick them up: they take about 12 minutes.
  *
  * One undisturbed reference round, then the same round three times under faults; each must end with the same

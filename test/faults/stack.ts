@@ -23,7 +23,7 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** Keeps the newest `keep` run directories. */
 export function pruneOldRuns(keep = 5): void {
-  let dirs: string[] = [];
+  let dirs: string[];
   try {
     dirs = readdirSync(RUNS_DIR).filter((d) => /^\d{4}-\d{2}-\d{2}T/.test(d)).sort();
   } catch {
@@ -55,13 +55,13 @@ export async function acquireMachineLock(log: (line: string) => void, timeoutMs 
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
     }
-    let holder = 0;
+    let holder: number;
     try {
       holder = Number(readFileSync(LOCK, 'utf8'));
     } catch {
       continue;
     }
-    let alive = false;
+    let alive: boolean;
     try {
       process.kill(holder, 0);
       alive = holder > 0;

@@ -6,7 +6,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { applicationAction, submitApplication } from '../../client/applications';
 import { campaignAction, campaignApplications, campaignStatus } from '../../client/campaigns';
-import { FIVE_GOODS } from '../../domain/grades';
+import { FIVE_GOODS, FIVE_GOODS_LABELS } from '../../domain/grades';
 import { STAGE_LABELS, type ApplicationStage } from '../../domain/stages';
 import { ActionError, BUSY, withinDeadline, type ActionFailure } from '../actions';
 import { beijingText, deadlineLine, deadlineView } from '../format';
@@ -15,14 +15,6 @@ import { actorById, ROLE_TEXT, type Actor } from '../people';
 import { errorPage, renderPage } from '../render';
 import { requireActor, type AppContext } from '../server';
 import { ownApplication } from '../tasks';
-
-const FIVE_GOODS_TEXT: Record<(typeof FIVE_GOODS)[number], string> = {
-  partyLeadership: '党建引领好',
-  rulesFollowed: '制度执行好',
-  selfBuilding: '自身建设好',
-  rolePlayed: '作用发挥好',
-  residentsEvaluation: '群众评价好',
-};
 
 const ACTION_TEXT: Record<string, string> = {
   submit: '提交推荐表',
@@ -36,7 +28,7 @@ const FORM_FIELDS = [
   { id: 'members', name: 'members', label: '业委会委员人数', type: 'number', hint: '1–99 的整数' },
   { id: 'partyMembers', name: 'partyMembers', label: '其中党员人数', type: 'number', hint: '不超过委员人数' },
   { id: 'crossAppointedMembers', name: 'crossAppointedMembers', label: '其中交叉任职人数', type: 'number', hint: '同时在居委会或党组织任职的委员，不超过委员人数' },
-  ...FIVE_GOODS.map((k) => ({ id: `selfAssessment-${k}`, name: `selfAssessment.${k}`, label: `自评：${FIVE_GOODS_TEXT[k]}`, type: 'textarea', hint: '不超过 2000 字' })),
+  ...FIVE_GOODS.map((k) => ({ id: `selfAssessment-${k}`, name: `selfAssessment.${k}`, label: `自评：${FIVE_GOODS_LABELS[k]}`, type: 'textarea', hint: '不超过 2000 字' })),
   { id: 'summary', name: 'summary', label: '申报简述', type: 'textarea', hint: '不超过 5000 字' },
   { id: 'paperFormReceived', name: 'paperFormReceived', label: '纸质推荐表（一式两份）已报送区房管局', type: 'checkbox' },
 ];

@@ -107,7 +107,7 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: AppContext): void 
       request.session.set('signedInAt', Date.now());
       request.actor = undefined;
       request.log.info({ event: 'signed-in', person: outcome.personId }, 'signed in');
-      return reply.redirect(returnTo && /^\/(?![\/\\])/.test(returnTo) ? returnTo : '/inbox', 303);
+      return reply.redirect(returnTo && /^\/(?![/\\])/.test(returnTo) ? returnTo : '/inbox', 303);
     },
   );
 
