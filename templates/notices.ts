@@ -48,7 +48,7 @@ export function renderNotice(mail: NoticeMail, to: Recipient, base = DEFAULT_CON
     case 'panel-overdue': {
       const blocks: Block[] = [
         { p: `专家评审期已于 ${deadlineText(mail.inspectionCloses)} 结束，评选团尚未确定拟表彰名单（已完成专项检查 ${mail.inspected} 家）。评选工作暂停，系统不会自行选定名单。` },
-        { label: to.role === 'panel' ? '请评选团尽快定稿：' : '请督促评选团定稿，或延长专家评审期：', links: to.role === 'bureau' ? [consoleLink(base, '/dashboard', '在评选看板中延长专家评审期')] : inbox },
+        { label: to.role === 'panel' ? '请评选团尽快定稿：' : '请督促评选团定稿，或延长专家评审期：', links: to.role === 'bureau' ? [consoleLink(base, '/dashboard', '在评选看板中延长专家评审期')] : to.role === 'panel' ? [consoleLink(base, '/panel', '评选团评审')] : inbox },
       ];
       return render(`${mail.year}年专家评审期已结束，拟表彰名单尚未确定`, to, blocks);
     }
@@ -66,7 +66,7 @@ export function renderNotice(mail: NoticeMail, to: Recipient, base = DEFAULT_CON
         { p: '在区房管局作出决定前，最终表彰名单不能确认。保留的，称号授予新一届业委会；移出的，须说明理由。' },
       ];
       if (to.role === 'bureau') {
-        blocks.push({ label: '请决定保留或移出，并说明理由：', links: [consoleLink(base, '/dashboard', '在评选看板中查看')] });
+        blocks.push({ label: '请决定保留或移出，并说明理由：', links: [consoleLink(base, '/objections', '在公示异议与最终名单页中决定')] });
       }
       return render(`${mail.year}年拟表彰名单：${mail.committee.committeeName ?? mail.committee.committeeId} 已换届改选备案，待区房管局决定`, to, blocks);
     }

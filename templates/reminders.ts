@@ -57,9 +57,9 @@ export function describeItem(item: PendingItem, to: Recipient, year: number, bas
   const page = (path: string, text: string) => [consoleLink(base, path, text)];
   const application = (id: string) => `/applications/${encodeURIComponent(id)}`;
   const title = (id: string) => `/titles/${encodeURIComponent(id)}`;
-  // Pages not yet in the console (inspection, panel) are reached from 我的待办.
-  const inbox = page('/inbox', '在工作台“我的待办”中办理');
   const dashboard = page('/dashboard', '在评选看板中办理');
+  const panel = page('/panel', '在评选团评审页中办理');
+  const objections = page('/objections', '在公示异议与最终名单页中办理');
   switch (item.action) {
     case 'paper-form':
       return {
@@ -75,32 +75,32 @@ export function describeItem(item: PendingItem, to: Recipient, year: number, bas
         links: page('/subdistrict/confirm-list', '确认推荐名单'),
       };
     case 'inspect':
-      return { title: `【待专项检查】${committeeLabel(item)}`, lines: [`请录入五项得分（${fiveGoodsText('、')}）、检查人员和检查日期。`], links: inbox };
+      return { title: `【待专项检查】${committeeLabel(item)}`, lines: [`请录入五项得分（${fiveGoodsText('、')}）、检查人员和检查日期。`], links: page(`/inspection/${encodeURIComponent(item.committeeId)}`, '录入专项检查得分') };
     case 'finalize':
-      return { title: `【待确定拟表彰名单】已完成专项检查 ${item.inspected} 家，表彰名额 ${item.quota} 家`, links: inbox };
+      return { title: `【待确定拟表彰名单】已完成专项检查 ${item.inspected} 家，表彰名额 ${item.quota} 家`, links: panel };
     case 'panel-overdue':
       return {
         title: `【评选团逾期未定稿】专家评审期已于 ${deadlineText(item.inspectionCloses)} 结束`,
         lines: ['请督促评选团定稿，或延长专家评审期。'],
-        links: to.role === 'bureau' ? dashboard : inbox,
+        links: to.role === 'bureau' ? dashboard : panel,
       };
     case 'resolve-objection':
       return {
         title: `【待处理异议 ${item.objectionId}】针对 ${committeeLabel(item)}`,
         lines: [`受理时间：${instantText(item.filedAt)}`, `异议理由：${item.grounds.length > 200 ? `${item.grounds.slice(0, 200)}…` : item.grounds}`],
-        links: dashboard,
+        links: page(`/objections/${encodeURIComponent(item.objectionId)}`, '查看并处理异议'),
       };
     case 'decide-reelection':
       return {
         title: `【换届改选待决定】${committeeLabel(item)}已于 ${item.filedOn} 备案（备案编号 ${item.filingRef}）`,
         lines: ['决定前不能确认最终名单：'],
-        links: dashboard,
+        links: objections,
       };
     case 'confirm-final':
       return {
         title: `【待确认最终名单】公示名单 ${item.listed} 家，公示期至 ${deadlineText(item.publicityEnds)}`,
         lines: ['公示期满且异议全部处理后确认。'],
-        links: dashboard,
+        links: objections,
       };
     case 'submit-materials':
       return { title: `【复评材料未提交】${committeeLabel(item)}`, links: page(title(item.committeeId), '提交书面复评材料') };

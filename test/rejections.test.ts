@@ -12,7 +12,7 @@ import { createTimeSkippingEnv, eventually, quietWorkerLogs, uniqueTaskQueue } f
 import { at, calendar2023Ahead, directory, formFor, scores } from './fixtures';
 import { workflowBundle } from './fixtures';
 import { createWorker } from '../worker/create-worker';
-import { campaignAction, campaignAudit, campaignStatus, startCampaign } from '../client/campaigns';
+import { campaignAction, campaignAudit, campaignStatus, panelVotes, startCampaign } from '../client/campaigns';
 import { applicationAction, applicationStatus, submitApplication } from '../client/applications';
 import { UserError, explain } from '../client/errors';
 import { addDays, toReal, type CampaignCalendar } from '../domain/calendar';
@@ -163,7 +163,10 @@ describe('rejections leave the state unchanged', () => {
     await rejected(() => applicationAction(env.client, Y, inA[0], 'recordInspection', rec), 'Duplicate', /already inspected/);
     await eventually(async () => expect((await campaignStatus(env.client, Y)).counts.byStage.inspected).toBe(1));
     await campaignAction(env.client, Y, 'panelVote', { actor: 'panel-2', committeeId: inA[0], support: true });
-    await rejected(() => campaignAction(env.client, Y, 'panelVote', { actor: 'panel-2', committeeId: inA[0], support: false }), 'Duplicate', /already voted/);
+    await rejected(() => campaignAction(env.client, Y, 'panelVote', { actor: 'panel-2', committeeId: inA[0], support: true }), 'Duplicate', /already voted the same/);
+    // A different vote replaces the member's earlier one until the chair finalises.
+    expect((await campaignAction(env.client, Y, 'panelVote', { actor: 'panel-2', committeeId: inA[0], support: false })).message).toContain('已更改');
+    expect((await panelVotes(env.client, Y))[inA[0]]['panel-2']).toEqual({ support: false });
     await rejected(() => campaignAction(env.client, Y, 'panelFinalize', { actor: 'panel-2', ranking: [inA[0]], tieBreakRule: '按总分排序' }), 'WrongActor', /panel chair/);
     await rejected(() => campaignAction(env.client, Y, 'panelFinalize', { actor: 'panel-chair', ranking: [inA[0], inB[0]], tieBreakRule: '按总分排序' }), 'InvalidInput', /only inspected applications are eligible/);
     await rejected(() => campaignAction(env.client, Y, 'panelFinalize', { actor: 'panel-chair', ranking: [inA[0], inA[0]], tieBreakRule: '按总分排序' }), 'UserError', /twice/);

@@ -53,13 +53,14 @@ describe('reminder templates', () => {
     const OCT31 = '2023-10-31T16:00:00.000Z';
     const insp = renderMail(reminder('inspection', [{ action: 'inspect', committeeId: 'xinhua-003', committeeName: '安宁花园业主委员会', subdistrict: '新华路街道' }], 3, OCT31), inspector);
     expect(insp.subject).toContain('专项检查截止提醒：您有 1 项待办，截止 2023-10-31 24:00（北京时间）');
-    expect(insp.text).toContain('在工作台“我的待办”中办理：http://127.0.0.1:3000/inbox');
+    expect(insp.text).toContain('录入专项检查得分：http://127.0.0.1:3000/inspection/xinhua-003');
+    expect(insp.text).toContain('党建引领好、制度执行好、自身建设好、作用发挥好、群众评价好');
     expect(insp.text).not.toContain('npm run');
     expect(insp.text).toContain('距截止还有 3 个工作日');
 
     const panel = renderMail(reminder('panel', [{ action: 'finalize', inspected: 18, quota: 5 }], 1, OCT31), chair);
     expect(panel.text).toContain('【待确定拟表彰名单】已完成专项检查 18 家，表彰名额 5 家');
-    expect(panel.text).toContain('http://127.0.0.1:3000/inbox');
+    expect(panel.text).toContain('在评选团评审页中办理：http://127.0.0.1:3000/panel');
     expect(panel.text).not.toContain('npm run');
 
     const obj = renderMail(
@@ -70,7 +71,7 @@ describe('reminder templates', () => {
     );
     expect(obj.subject).toContain('公示期结束提醒：您有 1 项待办，截止 2023-10-07 24:00（北京时间）');
     expect(obj.text).toContain('受理时间：2023-09-26 10:00（北京时间）');
-    expect(obj.text).toContain('在评选看板中办理：http://127.0.0.1:3000/dashboard');
+    expect(obj.text).toContain('查看并处理异议：http://127.0.0.1:3000/objections/obj-1');
 
     const fin = renderMail(
       reminder('final', [
@@ -82,6 +83,7 @@ describe('reminder templates', () => {
     expect(fin.text).toContain('今天截止');
     expect(fin.text).toContain('在评选看板中办理：http://127.0.0.1:3000/dashboard');
     expect(fin.text).toContain('评选看板：http://127.0.0.1:3000/dashboard');
+    expect(fin.text).toContain('在公示异议与最终名单页中办理：http://127.0.0.1:3000/objections');
     expect(fin.text).not.toContain('npm run');
   });
 

@@ -22,6 +22,7 @@ import { registerBureauRoutes } from './routes/bureau';
 import { registerCampaignStartRoutes } from './routes/campaign-start';
 import { registerCodecRoutes } from './routes/codec';
 import { registerTitleRoutes } from './routes/titles';
+import { registerSelectionRoutes } from './routes/selection';
 import { registerPublicRoutes } from './routes/public';
 import { registerDocumentRoutes } from './routes/documents';
 import { createYearResolver, type YearResolver } from './year';
@@ -155,6 +156,7 @@ export async function buildServer(deps: WebDeps): Promise<FastifyInstance> {
   registerBureauRoutes(app, ctx);
   registerCampaignStartRoutes(app, ctx);
   registerTitleRoutes(app, ctx);
+  registerSelectionRoutes(app, ctx);
   registerPublicRoutes(app, ctx);
   registerDocumentRoutes(app, ctx);
   registerCodecRoutes(app, { allowedOrigins: deps.config.codecAllowedOrigins });

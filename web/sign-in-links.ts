@@ -15,10 +15,11 @@ export const newToken = (): string => randomBytes(32).toString('base64url');
 export const tokenHash = (token: string): string => createHash('sha256').update(token).digest('hex');
 export const signInWorkflowId = (hash: string): string => `signin-${hash}`;
 
-export async function startSignIn(client: Client, personId: string, ttlMs: number, taskQueue?: string): Promise<string> {
+/** `idOf`: the same single-use link under another id prefix, e.g. the fresh confirmation of an irreversible action. */
+export async function startSignIn(client: Client, personId: string, ttlMs: number, taskQueue?: string, idOf = signInWorkflowId): Promise<string> {
   const token = newToken();
   await client.workflow.start(signIn, {
-    workflowId: signInWorkflowId(tokenHash(token)),
+    workflowId: idOf(tokenHash(token)),
     taskQueue: taskQueue ?? process.env.TASK_QUEUE ?? TASK_QUEUE,
     args: [{ personId, ttlMs }],
     workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
@@ -31,9 +32,9 @@ export async function startSignIn(client: Client, personId: string, ttlMs: numbe
 export type RedeemOutcome = { ok: true; personId: string } | { ok: false; reason: 'forged' | 'used' | 'expired' };
 
 /** Spends a token once. A forged token has no workflow; a used or expired one says which. */
-export async function redeem(client: Client, token: string): Promise<RedeemOutcome> {
+export async function redeem(client: Client, token: string, idOf = signInWorkflowId): Promise<RedeemOutcome> {
   if (!TOKEN_PATTERN.test(token)) return { ok: false, reason: 'forged' };
-  const handle = client.workflow.getHandle(signInWorkflowId(tokenHash(token)));
+  const handle = client.workflow.getHandle(idOf(tokenHash(token)));
   try {
     const r = await handle.executeUpdate(redeemUpdate);
     return { ok: true, personId: r.personId };

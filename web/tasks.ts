@@ -85,7 +85,7 @@ export async function inboxFor(client: Client, directory: Directory, actor: Acto
   const nameOfId = (id: string) => directory.committees.find((c) => c.id === id)?.name ?? id;
   const [status, rows, titles] = await Promise.all([
     campaignStatus(client, year),
-    official ? campaignApplications(client, year, official) : Promise.resolve([]),
+    official ? campaignApplications(client, year, official) : actor.role === 'inspector' ? campaignApplications(client, year, '') : Promise.resolve([]),
     titleTasks(client, actor, year, nameOfId),
   ]);
   const cal = status.calendar;
@@ -117,12 +117,32 @@ export async function inboxFor(client: Client, directory: Directory, actor: Acto
     else if (['applications', 'review'].includes(status.phase)) open.push({ title: '确认本街镇推荐名单并报区房管局', href: '/subdistrict/confirm-list', deadline });
   }
 
+  // The selection (web/routes/inspection.ts, panel.ts, objections-review.ts): the inspection window's deadline, 公示's end.
+  const reviewing = status.phase === 'inspection' || status.phase === 'awaiting-panel';
+  if (actor.role === 'inspector') {
+    const deadline = deadlineView(status.inspectionCloses, cal);
+    for (const r of rows) {
+      const href = `/inspection/${encodeURIComponent(r.committeeId)}`;
+      if (r.stage === 'recommended' && status.confirmed[r.subdistrict] && reviewing) open.push({ title: `专项检查评分：${nameOf(r.committeeId)}`, href, deadline });
+      else if (!['submitted', 'recommended', 'not-recommended', 'no-decision', 'withdrawn'].includes(r.stage)) done.push({ title: `专项检查评分：${nameOf(r.committeeId)}`, href: '/inspection', detail: STAGE_LABELS[r.stage as ApplicationStage] ?? r.stage });
+    }
+  }
+  if (actor.role === 'panel') {
+    const inspected = status.counts.byStage.inspected ?? 0;
+    if (!status.draft && reviewing) {
+      const deadline = deadlineView(status.inspectionCloses, cal);
+      open.push({ title: `评审投票（已专项检查 ${inspected} 家）`, href: '/panel', deadline });
+      if (directory.people.some((p) => p.id === actor.id && p.chair)) open.push({ title: `确定拟表彰名单（名额 ${status.quota} 家）`, href: '/panel', deadline });
+    } else if (status.draft) done.push({ title: '拟表彰名单已确定', href: '/panel', detail: `${status.draft.ranking.length} 家` });
+  }
   if (actor.role === 'bureau') {
+    const publicityEnds = status.draft ? deadlineView(status.draft.publicityEnds, cal) : undefined;
     for (const o of status.objections) {
-      const t: Task = { title: `处理异议 ${o.id}：${nameOf(o.committeeId)}`, href: '/dashboard' };
+      const t: Task = { title: `处理异议 ${o.id}：${nameOf(o.committeeId)}`, href: `/objections/${encodeURIComponent(o.id)}`, deadline: o.resolution ? undefined : publicityEnds };
       (o.resolution ? done : open).push(t);
     }
-    if (status.phase === 'awaiting-confirmation') open.push({ title: '确认最终表彰名单', href: '/dashboard', deadline: deadlineView(cal.commendationBy, cal) });
+    for (const f of status.reelectionFlags) if (!f.decision && status.phase !== 'commended') open.push({ title: `换届改选备案，决定保留或移出：${nameOf(f.committeeId)}`, href: '/objections' });
+    if (status.phase === 'awaiting-confirmation') open.push({ title: '确认最终表彰名单', href: '/objections', deadline: deadlineView(cal.commendationBy, cal) });
     for (const sd of Object.keys(status.reviewDeadlines)) {
       const d = deadlineView(status.reviewDeadlines[sd], cal);
       if (!status.confirmed[sd] && d.overdue && status.phase !== 'applications') open.push({ title: `${sd}逾期未确认推荐名单`, href: '/dashboard', deadline: d });

@@ -220,7 +220,9 @@ export function checkCampaignAction(name: CampaignActionName, payload: unknown, 
       const entry = s.registry[data.committeeId];
       if (!entry) reject('NotFound', `committeeId: no application from ${data.committeeId} this year`);
       if (entry.stage !== 'inspected') reject('WrongPhase', `${data.committeeId} has not been inspected (stage ${entry.stage}); only inspected applications are eligible`);
-      if (s.votes[data.committeeId]?.[data.actor]) reject('Duplicate', `${data.actor} has already voted on ${data.committeeId}`);
+      // A member may change their vote until the chair finalises (the phase check above); only an identical vote is a duplicate.
+      const prev = s.votes[data.committeeId]?.[data.actor];
+      if (prev && prev.support === data.support && (prev.note ?? '') === (data.note ?? '')) reject('Duplicate', `${data.actor} has already voted the same on ${data.committeeId}`);
       return data;
     }
     case 'panelFinalize': {
@@ -326,9 +328,11 @@ export function applyCampaignAction(
       s.outbox.push({ committeeIds: ids((e) => e.sd === sd), notice: { type: 'locked' } });
       return { message: `${sd} 推荐名单已确认（${recommended.length} 家），决定已锁定` };
     }
-    case 'panelVote':
+    case 'panelVote': {
+      const changed = s.votes[data.committeeId]?.[data.actor] !== undefined;
       (s.votes[data.committeeId] ??= {})[data.actor] = { support: data.support, note: data.note };
-      return { message: `已记录对 ${data.committeeId} 的投票` };
+      return { message: `已${changed ? '更改' : '记录'}对 ${data.committeeId} 的投票` };
+    }
     case 'panelFinalize': {
       const end = rules.wholePublicityDays ? publicityEnd : publicityEndCountingPublicationDay;
       const ends = end(now, input.calendar.publicityWorkingDays, input.calendar.workdays);

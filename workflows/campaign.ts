@@ -41,6 +41,7 @@ import {
 } from './messages/campaign';
 import { applicationReportSignal } from './messages/campaign-report';
 import { refusedDetail, rejectedAttemptSchema, rejectedAttemptSignal } from './messages/rejected-attempt';
+import { objectorViewedSignal, objectorViewSchema } from './messages/objector-view';
 import { campaignMail } from './campaign-mail';
 import { carryState, resumeState } from './campaign-registry';
 import {
@@ -168,6 +169,15 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
     const r = rejectedAttemptSchema.safeParse(attempt);
     if (r.success) audit(r.data.action, r.data.actor ? { actor: r.data.actor } : undefined, 'rejected', refusedDetail(r.data.error));
     else audit('rejectedAttempt', undefined, 'rejected', 'InvalidInput: malformed report of a refused attempt');
+  });
+  // A read of an objector's details: an audit entry only (no command, no other state), so histories without it replay unchanged.
+  setHandler(objectorViewedSignal, (v) => {
+    const r = objectorViewSchema.safeParse(v);
+    if (!r.success) return audit('viewedObjector', undefined, 'rejected', 'InvalidInput: malformed record of a read');
+    const reader = input.staff.find((p) => p.id === r.data.actor);
+    if (reader?.role !== 'bureau') return audit('viewedObjector', { actor: r.data.actor }, 'rejected', `WrongActor: objectors' details are for the bureau; ${r.data.actor} is ${reader?.role ?? 'not in the directory'}`);
+    if (!s.objections.some((o) => o.id === r.data.objectionId)) return audit('viewedObjector', { actor: r.data.actor }, 'rejected', `NotFound: no objection ${r.data.objectionId}`);
+    audit('viewedObjector', { actor: r.data.actor }, 'accepted', `read the objector's details of ${r.data.objectionId}`);
   });
   setHandler(applicationReportSignal, (r) => {
     const prev = s.registry[r.committeeId];

@@ -85,6 +85,7 @@ export function registerBureauRoutes(app: FastifyInstance, ctx: AppContext): voi
     fileObjection: '提出异议',
     resolveObjection: '处理异议',
     confirmFinal: '确认表彰名单',
+    viewedObjector: '查阅异议人信息',
   };
 
   app.get('/dashboard/audit', async (request, reply) => {
