@@ -4,7 +4,7 @@
  * signal handler share one set of checks.
  */
 import type { CampaignCalendar } from '../domain/calendar';
-import { formatBeijing, formatDeadline, toCalendar, toReal } from '../domain/calendar';
+import { formatBeijing, formatDeadline, toIso } from '../domain/calendar';
 import type { ApplicationForm } from '../domain/application-form';
 import type { Staff } from '../domain/directory';
 import { requireRole, requireSubdistrictOfficial } from '../domain/authorization';
@@ -16,6 +16,7 @@ import { applicationActionSchemas, type ApplicationActionName } from './messages
 import type { MailOutboxState } from './mail-outbox';
 import type { ReminderSettings } from './reminder-slots';
 import type { z } from 'zod';
+import type { TimeScale } from './shared/clock';
 
 export interface AuditEntry {
   at: string;
@@ -43,6 +44,8 @@ export interface ApplicationInput {
   contactEmail?: string;
   /** The campaign's reminder settings (offsets in working days, hour). */
   reminders?: Partial<ReminderSettings>;
+  /** Compressed time for demo, bench and fault runs, read only by workflows/shared/clock.ts. */
+  timeScale?: TimeScale;
   /** Set when continuing as new. */
   carried?: ApplicationState;
 }
@@ -75,6 +78,8 @@ export interface ApplicationState {
   applicationsClose?: string;
   /** Paper-form reminders (workflows/application-mail.ts); created on first use. */
   mail?: MailOutboxState;
+  /** The calendar instant this application's timers have reached (workflows/shared/clock.ts); unset in older runs. */
+  reached?: string;
   /** The committee's re-election was filed while the application ran (换届改选备案). */
   reelection?: { filedOn: string; filingRef: string; by: string; at: string; note?: string };
 }
@@ -111,19 +116,18 @@ export function initialState(input: ApplicationInput): ApplicationState {
 const at = (ms: number) => formatDeadline(ms) + ' (北京时间)';
 const from = (ms: number) => formatBeijing(ms) + ' (北京时间)';
 
-/** Validates an action against the state and the calendar. Throws a typed rejection; changes nothing. */
+/** Validates an action against the state and the calendar instant `now` (calendar time). Throws a typed rejection; changes nothing. */
 export function checkAction(
   name: ApplicationActionName,
   payload: unknown,
   s: ApplicationState,
   input: ApplicationInput,
-  realNow: number,
+  now: number,
 ): z.infer<(typeof applicationActionSchemas)[ApplicationActionName]> {
   const schema = applicationActionSchemas[name];
   if (!schema) reject('InvalidInput', `unknown action ${String(name)}`);
   const data = parse(schema as z.ZodType<any>, payload);
   const cal = input.calendar;
-  const now = toCalendar(cal, realNow);
   const sd = input.form.subdistrict;
   if (isFinal(s)) reject('WrongPhase', `application is closed: ${STAGE_LABELS[s.stage]}${s.reason ? `（${s.reason}）` : ''}`);
   switch (name) {
@@ -160,8 +164,8 @@ export function checkAction(
 }
 
 /** Applies a checked action. Returns the message for the sender. */
-export function applyAction(name: ApplicationActionName, data: any, s: ApplicationState, input: ApplicationInput, realNow: number): string {
-  const when = new Date(toCalendar(input.calendar, realNow)).toISOString();
+export function applyAction(name: ApplicationActionName, data: any, s: ApplicationState, input: ApplicationInput, now: number): string {
+  const when = toIso(now);
   switch (name) {
     case 'recordPaperForm':
       s.paperFormReceived = true;
@@ -193,8 +197,4 @@ export function applyAction(name: ApplicationActionName, data: any, s: Applicati
 export function isFinal(s: ApplicationState): boolean {
   if (s.stage === 'not-recommended') return s.locked;
   return FINAL_STAGES.has(s.stage);
-}
-
-export function deadlineMs(cal: CampaignCalendar, iso: string): number {
-  return toReal(cal, Date.parse(iso));
 }

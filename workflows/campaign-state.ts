@@ -15,6 +15,7 @@ import { campaignActionSchemas, type CampaignActionName } from './messages/campa
 import type { MailOutboxState } from './mail-outbox';
 import type { ReminderSettings } from './reminder-slots';
 import type { CarriedCampaignState } from './campaign-registry';
+import type { TimeScale } from './shared/clock';
 
 export interface CampaignInput {
   year: number;
@@ -29,6 +30,8 @@ export interface CampaignInput {
   activeTitles?: string[];
   /** Re-evaluation materials deadline override (date or instant); default: domain/titles.ts materialsDueFor. */
   reevaluationMaterialsDue?: string;
+  /** Compressed time for demo, bench and fault runs, read only by workflows/shared/clock.ts. */
+  timeScale?: TimeScale;
   /** Set by continue-as-new (workflows/campaign-registry.ts packs the registry). */
   carried?: CarriedCampaignState;
 }
@@ -97,6 +100,8 @@ export interface CampaignState {
   bureauToldPanelOverdue: boolean;
   /** Reminders and notices by email (workflows/campaign-mail.ts); created on first use. */
   mail?: MailOutboxState;
+  /** The calendar instant the campaign's timers have reached (workflows/shared/clock.ts); unset in older runs. */
+  reached?: string;
 }
 
 export interface CampaignStatus {
@@ -155,10 +160,12 @@ export function phaseAt(input: CampaignInput, s: CampaignState, now: number): Ca
 }
 
 /** The next instant (calendar time) at which the phase can change by itself. */
-export function nextBoundary(input: CampaignInput, s: CampaignState, now: number): number | undefined {
+export function nextBoundary(input: CampaignInput, s: CampaignState, now: number, timeFromTimers = true): number | undefined {
   const c = input.calendar;
   const candidates = [c.opens, s.applicationsClose, c.inspectionOpens, s.inspectionCloses, ...Object.values(s.reviewDeadlines)]
     .concat(s.draft ? [s.draft.publicityEnds] : [])
+    // confirmList checks the opening of the 街镇 pre-review; runs that read the clock had no timer for it.
+    .concat(timeFromTimers ? [c.reviewOpens] : [])
     .map((x) => Date.parse(x))
     .filter((t) => t > now);
   return candidates.length ? Math.min(...candidates) : undefined;
@@ -174,7 +181,11 @@ export function onList(s: CampaignState): string[] {
   return (s.draft?.ranking ?? []).filter((id) => !s.removed.includes(id));
 }
 
-export function checkCampaignAction(name: CampaignActionName, payload: unknown, s: CampaignState, input: CampaignInput, now: number): any {
+/**
+ * `now` is the instant the campaign has reached (workflows/shared/clock.ts); `live`, given by validators
+ * only, is the clock, so an extension into the past is refused even between two timers.
+ */
+export function checkCampaignAction(name: CampaignActionName, payload: unknown, s: CampaignState, input: CampaignInput, now: number, live = now): any {
   const schema = campaignActionSchemas[name];
   const data: any = parse(schema as any, payload);
   const phase = phaseAt(input, s, now);
@@ -183,7 +194,7 @@ export function checkCampaignAction(name: CampaignActionName, payload: unknown, 
     case 'extendDeadline': {
       requireRole(staff, data.actor, 'bureau', name);
       const until = parseInstant(data.until);
-      if (until <= now) reject('InvalidInput', `until: ${fmt(until)} is not in the future`);
+      if (until <= Math.max(now, live)) reject('InvalidInput', `until: ${fmt(until)} is not in the future`);
       if (s.draft) reject('WrongPhase', 'the panel has finalised its list; deadlines can no longer move');
       if (data.window === 'applications') {
         if (phase !== 'preparing' && phase !== 'applications') reject('WrongPhase', `applications closed ${fmt(s.applicationsClose)}`);
