@@ -25,6 +25,7 @@ import { parse, reject } from '../domain/rejections';
 import { INCIDENT_LABELS, type Incident } from '../domain/titles';
 import type { Inspection } from './application-state';
 import type { AuditTrail } from './audit-trail';
+import type { TimeScale } from './shared/clock';
 import type { MailOutboxState } from './mail-outbox';
 import type { ReminderSettings } from './reminder-slots';
 import { reevaluationActionSchemas, type ReevaluationActionName } from './messages/reevaluation';
@@ -46,6 +47,8 @@ export interface ReevaluationInput {
   contactEmail?: string;
   /** Reminder offsets (working days) and hour; default 7/3/1 at 09:00 Beijing. */
   reminders?: Partial<ReminderSettings>;
+  /** Compressed time for demo, bench and fault runs, read only by workflows/shared/clock.ts. */
+  timeScale?: TimeScale;
   carried?: ReevaluationState;
 }
 
@@ -97,6 +100,8 @@ export interface ReevaluationState extends AuditTrail {
   result?: ReevaluationResult;
   /** Reminders to the holder and the 街镇 (workflows/reevaluation-mail.ts); created on first use. */
   mail?: MailOutboxState;
+  /** The calendar instant this re-evaluation's timers have reached (workflows/shared/clock.ts); unset in older runs. */
+  reached?: string;
 }
 
 export interface ReevaluationSnapshot extends ReevaluationState {

@@ -77,17 +77,30 @@ export function timeFromTimers(): boolean {
 }
 
 /**
- * The clock of one workflow run. `state.reached` starts at the run's first activation (calendar time) and
- * is carried by continue-as-new with the rest of the state.
+ * The clock of one workflow run. `reached` starts at the run's first activation (calendar time) and is
+ * carried by continue-as-new with the rest of the state. `holder` may be a getter, for a state that is
+ * built with the clock's help.
  */
-export function storyClock(scale: TimeScale | undefined, state: ReachedHolder, useTimers: boolean): StoryClock {
-  const live = () => toCalendarWith(scale, Date.now());
-  if (useTimers && !state.reached) state.reached = iso(live());
-  const realUntil = (at: number) => toRealWith(scale, at) - Date.now();
+export function storyClock(
+  scaleOrGetter: TimeScale | undefined | (() => TimeScale | undefined),
+  holder: ReachedHolder | (() => ReachedHolder),
+  useTimers: boolean,
+): StoryClock {
+  // A getter for a workflow whose scale changes (a title takes each re-evaluation's calendar).
+  const scale = () => (typeof scaleOrGetter === 'function' ? scaleOrGetter() : scaleOrGetter);
+  const live = () => toCalendarWith(scale(), Date.now());
+  // The run's start, read once; a state built after the clock (it needs a time) gets it on first use.
+  const start = iso(live());
+  const state = (): ReachedHolder => {
+    const h = typeof holder === 'function' ? holder() : holder;
+    h.reached ??= start;
+    return h;
+  };
+  const realUntil = (at: number) => toRealWith(scale(), at) - Date.now();
   if (!useTimers) return { legacy: true, now: live, live, stamp: () => iso(live()), realUntil, waitUntil: legacyWait(realUntil) };
   return {
     legacy: false,
-    now: () => ms(state.reached!),
+    now: () => ms(state().reached!),
     live,
     stamp: () => iso(live()),
     realUntil,
@@ -98,7 +111,7 @@ export function storyClock(scale: TimeScale | undefined, state: ReachedHolder, u
         return false;
       }
       const fired = !(await condition(wake, Math.max(1, realUntil(at))));
-      if (fired && at > ms(state.reached!)) state.reached = iso(at);
+      if (fired && at > ms(state().reached!)) state().reached = iso(at);
       return fired;
     },
   };
