@@ -3,7 +3,7 @@
  * Pure functions of (state, input, calendar-now) shared by validators, handlers and signals.
  */
 import type { CampaignCalendar } from '../domain/calendar';
-import { endOfBeijingDay, formatBeijing, formatDeadline, publicityEnd, publicityEndCountingPublicationDay } from '../domain/calendar';
+import { formatBeijing, formatDeadline, publicityEnd, publicityEndCountingPublicationDay } from '../domain/calendar';
 import type { Staff } from '../domain/directory';
 import { requirePanelChair, requireRole, requireSubdistrictOfficial } from '../domain/authorization';
 import type { GradeBands } from '../domain/grades';
@@ -12,6 +12,7 @@ import { requireFiler } from '../domain/reelection';
 import type { CampaignPhase } from '../domain/stages';
 import type { CampaignNotice } from './application-state';
 import { campaignActionSchemas, type CampaignActionName } from './messages/campaign';
+import { instantMs } from './messages/instant';
 import type { MailOutboxState } from './mail-outbox';
 import type { ReminderSettings } from './reminder-slots';
 import type { CarriedCampaignState } from './campaign-registry';
@@ -173,9 +174,7 @@ export function nextBoundary(input: CampaignInput, s: CampaignState, now: number
 
 const fmt = (iso: string | number) => `${formatDeadline(typeof iso === 'number' ? iso : Date.parse(iso))} (北京时间)`;
 
-function parseInstant(v: string): number {
-  return /^\d{4}-\d{2}-\d{2}$/.test(v) ? endOfBeijingDay(v) : Date.parse(v);
-}
+const parseInstant = instantMs;
 
 export function onList(s: CampaignState): string[] {
   return (s.draft?.ranking ?? []).filter((id) => !s.removed.includes(id));

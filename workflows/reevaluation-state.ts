@@ -17,7 +17,7 @@
  *   counted here and the title keeps it for the next re-evaluation.
  */
 import type { CampaignCalendar } from '../domain/calendar';
-import { endOfBeijingDay, formatDeadline } from '../domain/calendar';
+import { formatDeadline } from '../domain/calendar';
 import type { Staff } from '../domain/directory';
 import { requireAnyRole, requireCommittee, requireRole, requireSubdistrictOfficial } from '../domain/authorization';
 import { atLeastGood, gradeFor, type GradeBands } from '../domain/grades';
@@ -26,6 +26,7 @@ import { INCIDENT_LABELS, type Incident } from '../domain/titles';
 import type { Inspection } from './application-state';
 import type { AuditTrail } from './audit-trail';
 import type { TimeScale } from './shared/clock';
+import { instantMs } from './messages/instant';
 import type { MailOutboxState } from './mail-outbox';
 import type { ReminderSettings } from './reminder-slots';
 import { reevaluationActionSchemas, type ReevaluationActionName } from './messages/reevaluation';
@@ -179,7 +180,7 @@ function requireOpen(s: ReevaluationState, duplicate: boolean): void {
   reject(duplicate ? 'Duplicate' : 'WrongPhase', `复评结果已于 ${fmt(s.result.decidedAt)} 由 ${s.result.decidedBy} 确认：${what}`);
 }
 
-const untilMs = (v: string) => (/^\d{4}-\d{2}-\d{2}$/.test(v) ? endOfBeijingDay(v) : Date.parse(v));
+const untilMs = instantMs;
 
 /** Validates an action; throws a typed one-line rejection and changes nothing. `now` is calendar time. */
 export function checkReevaluationAction(name: ReevaluationActionName, payload: unknown, s: ReevaluationState, input: ReevaluationInput, now: number): any {
