@@ -79,8 +79,6 @@ export function isWorkingDay(date: string, table: WorkdayTable): boolean {
 
 /** The first working day strictly after `date`. */
 export const nextWorkingDay = (date: string, table: WorkdayTable): string => addWorkingDays(date, 1, table);
-/** The last working day strictly before `date`. */
-export const previousWorkingDay = (date: string, table: WorkdayTable): string => addWorkingDays(date, -1, table);
 
 /** Steps |n| working days from `date` (exclusive) forwards (n > 0) or backwards (n < 0); n = 0 returns `date`. */
 export function addWorkingDays(date: string, n: number, table: WorkdayTable): string {

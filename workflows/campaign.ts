@@ -30,7 +30,6 @@ import {
   fileObjectionUpdate,
   panelFinalizeUpdate,
   panelVoteUpdate,
-  registryEntryQuery,
   registryRowsQuery,
   removeFromListUpdate,
   flagReelectionUpdate,
@@ -182,7 +181,6 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
   setHandler(campaignStatusQuery, status);
   setHandler(campaignAuditQuery, () => s.audit);
   setHandler(panelVotesQuery, () => s.votes);
-  setHandler(registryEntryQuery, (committeeId) => s.registry[committeeId] ?? null);
   // Queries add no command to the history: safe for running campaigns and their replays.
   setHandler(registryRowsQuery, (sd) =>
     Object.entries(s.registry)

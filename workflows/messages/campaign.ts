@@ -71,7 +71,6 @@ export interface CampaignActionSignal {
 export const campaignActionSignal = defineSignal<[CampaignActionSignal]>('campaignAction');
 
 export const campaignStatusQuery = defineQuery<CampaignStatus>('status');
-export const registryEntryQuery = defineQuery<RegistryEntry | null, [string]>('registryEntry');
 /** One 街镇's applications from the registry (committee id, stage, paper form), or every 街镇's with ''. One Query for a whole list. */
 export interface RegistryRow {
   committeeId: string;
