@@ -58,7 +58,7 @@ beforeAll(() =>
 describe('golden histories', () => {
   it('exist for every workflow type', () => {
     const types = new Set(files.map((f) => JSON.parse(readFileSync(join(DIR, f), 'utf8')).workflowType));
-    expect([...types].sort()).toEqual(['application', 'campaign', 'campaignKickoff', 'reevaluation', 'title']);
+    expect([...types].sort()).toEqual(['application', 'campaign', 'campaignKickoff', 'reelectionFiling', 'reevaluation', 'title']);
   });
 
   it('all replay against the current workflow code', async () => {
@@ -72,7 +72,7 @@ describe('encrypted histories', () => {
 
   it('were recorded for every workflow type, with no payload in clear', () => {
     const types = new Set(ENCRYPTED.map((f) => JSON.parse(readFileSync(join(DIR, f), 'utf8')).workflowType));
-    expect([...types].sort()).toEqual(['application', 'campaign', 'campaignKickoff', 'reevaluation', 'title']);
+    expect([...types].sort()).toEqual(['application', 'campaign', 'campaignKickoff', 'reelectionFiling', 'reevaluation', 'title']);
     // Every payload list in every event (search attributes are not payloads of the workflow: they stay plain).
     const encodings = new Map<string, number>();
     const walk = (v: unknown): void => {
