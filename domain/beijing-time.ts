@@ -8,7 +8,15 @@
  * zone-less date-time would use the process's own zone: a worker in UTC and one in Asia/Shanghai would
  * read `2027-08-15T10:00` 8 hours apart.
  */
-import { endOfBeijingDay, isValidDate, startOfBeijingDay } from './calendar';
+
+// Self-contained (domain/calendar.ts reads its overrides through this module).
+const BEIJING_OFFSET = 8 * 3_600_000;
+const isValidDate = (d: string): boolean => {
+  const ms = Date.parse(`${d}T00:00:00Z`);
+  return Number.isFinite(ms) && new Date(ms).toISOString().slice(0, 10) === d;
+};
+const startOfBeijingDay = (d: string): number => Date.parse(`${d}T00:00:00Z`) - BEIJING_OFFSET;
+const endOfBeijingDay = (d: string): number => startOfBeijingDay(d) + 86_400_000;
 
 const DATE = /^(\d{4}-\d{2}-\d{2})$/;
 const LOCAL = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}):(\d{2})(?::(\d{2}))?$/;
