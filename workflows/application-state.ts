@@ -123,6 +123,8 @@ export function checkAction(
   s: ApplicationState,
   input: ApplicationInput,
   now: number,
+  /** Decides openings; see workflows/campaign-state.ts checkCampaignAction for why it may be later than `now`. */
+  late = now,
 ): z.infer<(typeof applicationActionSchemas)[ApplicationActionName]> {
   const schema = applicationActionSchemas[name];
   if (!schema) reject('InvalidInput', `unknown action ${String(name)}`);
@@ -140,7 +142,7 @@ export function checkAction(
     case 'recommend':
     case 'notRecommend': {
       requireSubdistrictOfficial(input.staff, data.actor, sd, name);
-      if (now < Date.parse(cal.reviewOpens)) reject('WrongPhase', `街镇 pre-review opens ${from(Date.parse(cal.reviewOpens))}`);
+      if (late < Date.parse(cal.reviewOpens)) reject('WrongPhase', `街镇 pre-review opens ${from(Date.parse(cal.reviewOpens))}`);
       if (s.locked) reject('WrongPhase', `${sd} has confirmed its list or its deadline passed; decisions are locked`);
       if (now >= Date.parse(s.reviewDeadline)) reject('WrongPhase', `the review deadline ${at(Date.parse(s.reviewDeadline))} has passed`);
       const kind = name === 'recommend' ? 'recommend' : 'not-recommend';
@@ -156,7 +158,7 @@ export function checkAction(
       requireRole(input.staff, data.actor, 'inspector', 'recordInspection');
       if (s.inspection) reject('Duplicate', `already inspected on ${s.inspection.date} by ${s.inspection.inspector}`);
       if (s.stage !== 'recommended' || !s.locked) reject('WrongPhase', `only recommended applications with a confirmed list are inspected; stage is ${s.stage}`);
-      if (now < Date.parse(cal.inspectionOpens)) reject('WrongPhase', `inspection opens ${from(Date.parse(cal.inspectionOpens))}`);
+      if (late < Date.parse(cal.inspectionOpens)) reject('WrongPhase', `inspection opens ${from(Date.parse(cal.inspectionOpens))}`);
       if (now >= Date.parse(s.inspectionDeadline)) reject('WrongPhase', `the inspection deadline ${at(Date.parse(s.inspectionDeadline))} has passed`);
       return data;
     }

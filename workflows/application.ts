@@ -125,10 +125,12 @@ export async function application(input: ApplicationInput): Promise<ApplicationS
   // Every action is one Update (validator = the rules, handler = the change) and also a Signal.
   const act = (name: ApplicationActionName) => ({
     validator: (payload: unknown) => {
-      checkAction(name, payload, s, input, clock.now());
+      // Validators do not run on replay: they may read the clock (see checkCampaignAction).
+      const late = Math.max(clock.now(), clock.live());
+      checkAction(name, payload, s, input, late, late);
     },
     handler: async (payload: unknown) => {
-      const data = checkAction(name, payload, s, input, clock.now());
+      const data = checkAction(name, payload, s, input, clock.now(), Math.max(clock.now(), clock.live()));
       const before = s.stage;
       const message = applyAction(name, data, s, input, clock.live());
       audit(name, payload);

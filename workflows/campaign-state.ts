@@ -181,13 +181,18 @@ export function onList(s: CampaignState): string[] {
 }
 
 /**
- * `now` is the instant the campaign has reached (workflows/shared/clock.ts); `live`, given by validators
- * only, is the clock, so an extension into the past is refused even between two timers.
+ * `now` decides deadlines ("before D"): the instant the campaign has reached (workflows/shared/clock.ts),
+ * or, in a validator, the later of that and the clock. `late` decides openings ("from X on"): the later of
+ * the two everywhere. An Update that arrives in the same task as an overdue timer (a worker back after an
+ * outage) is handled before the timer, so an opening must not wait for it; a stale clock (the SDK defect)
+ * is only ever behind, so what `late` allowed live it allows on replay. `live`, given by validators only,
+ * refuses an extension into the past.
  */
-export function checkCampaignAction(name: CampaignActionName, payload: unknown, s: CampaignState, input: CampaignInput, now: number, live = now): any {
+export function checkCampaignAction(name: CampaignActionName, payload: unknown, s: CampaignState, input: CampaignInput, now: number, late = now, live = now): any {
   const schema = campaignActionSchemas[name];
   const data: any = parse(schema as any, payload);
   const phase = phaseAt(input, s, now);
+  const phaseFrom = phaseAt(input, s, late);
   const staff = input.staff;
   switch (name) {
     case 'extendDeadline': {
@@ -218,7 +223,7 @@ export function checkCampaignAction(name: CampaignActionName, payload: unknown, 
       const person = requireRole(staff, data.actor, 'subdistrict', name);
       const sd = person.subdistrict!;
       if (s.confirmed[sd]) reject('Duplicate', `${sd} confirmed its list on ${formatBeijing(Date.parse(s.confirmed[sd].at))} (北京时间)`);
-      if (now < Date.parse(input.calendar.reviewOpens)) reject('WrongPhase', `街镇 pre-review opens ${formatBeijing(Date.parse(input.calendar.reviewOpens))} (北京时间)`);
+      if (late < Date.parse(input.calendar.reviewOpens)) reject('WrongPhase', `街镇 pre-review opens ${formatBeijing(Date.parse(input.calendar.reviewOpens))} (北京时间)`);
       if (now >= Date.parse(s.reviewDeadlines[sd])) reject('WrongPhase', `${sd}'s review deadline ${fmt(s.reviewDeadlines[sd])} has passed`);
       const undecided = Object.entries(s.registry).filter(([, e]) => e.sd === sd && e.stage === 'submitted').map(([id]) => id);
       if (undecided.length) reject('WrongPhase', `${sd} still has ${undecided.length} undecided application(s): ${undecided.slice(0, 10).join(', ')}`);
@@ -226,7 +231,7 @@ export function checkCampaignAction(name: CampaignActionName, payload: unknown, 
     }
     case 'panelVote': {
       requireRole(staff, data.actor, 'panel', name);
-      if (phase !== 'inspection' && phase !== 'awaiting-panel') reject('WrongPhase', `the panel votes during the expert review, not in phase ${phase}`);
+      if (phaseFrom !== 'inspection' && phaseFrom !== 'awaiting-panel') reject('WrongPhase', `the panel votes during the expert review, not in phase ${phaseFrom}`);
       const entry = s.registry[data.committeeId];
       if (!entry) reject('NotFound', `committeeId: no application from ${data.committeeId} this year`);
       if (entry.stage !== 'inspected') reject('WrongPhase', `${data.committeeId} has not been inspected (stage ${entry.stage}); only inspected applications are eligible`);
@@ -235,7 +240,7 @@ export function checkCampaignAction(name: CampaignActionName, payload: unknown, 
     }
     case 'panelFinalize': {
       requirePanelChair(staff, data.actor, name);
-      if (phase !== 'inspection' && phase !== 'awaiting-panel') reject('WrongPhase', `the list is finalised during the expert review, not in phase ${phase}`);
+      if (phaseFrom !== 'inspection' && phaseFrom !== 'awaiting-panel') reject('WrongPhase', `the list is finalised during the expert review, not in phase ${phaseFrom}`);
       if (data.ranking.length > input.quota) reject('InvalidInput', `ranking: ${data.ranking.length} committees exceed the quota of ${input.quota}`);
       for (const id of data.ranking) {
         const e = s.registry[id];
@@ -287,7 +292,7 @@ export function checkCampaignAction(name: CampaignActionName, payload: unknown, 
       if (phase === 'commended') reject('Duplicate', 'the final list is already confirmed');
       const open = (s.reelectionFlags ?? []).filter((f) => !f.decision).map((f) => f.committeeId);
       if (open.length) reject('WrongPhase', `re-election filings await the bureau's decision: ${open.join(', ')} (campaign decide-reelection)`);
-      if (phase !== 'awaiting-confirmation') reject('WrongPhase', `the final list is confirmed after 公示 ends and every objection is resolved; phase is ${phase}`);
+      if (phaseFrom !== 'awaiting-confirmation') reject('WrongPhase', `the final list is confirmed after 公示 ends and every objection is resolved; phase is ${phaseFrom}`);
       return data;
     }
   }

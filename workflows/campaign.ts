@@ -123,11 +123,12 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
 
   const handle = (name: CampaignActionName) => ({
     validator: (payload: unknown) => {
-      // Validators do not run on replay: the live clock may refuse an extension into the past.
-      checkCampaignAction(name, payload, s, input, clock.now(), clock.live());
+      // Validators do not run on replay: they may read the clock (see checkCampaignAction).
+      const late = Math.max(clock.now(), clock.live());
+      checkCampaignAction(name, payload, s, input, late, late, clock.live());
     },
     handler: async (payload: unknown) => {
-      const data = checkCampaignAction(name, payload, s, input, clock.now());
+      const data = checkCampaignAction(name, payload, s, input, clock.now(), Math.max(clock.now(), clock.live()));
       // Lists finalised before 公示 counted whole working days keep the end they were given.
       const rules = name === 'panelFinalize' ? { wholePublicityDays: patched('publicity-whole-working-days') } : undefined;
       const result = applyCampaignAction(name, data, s, input, clock.live(), rules);

@@ -183,7 +183,7 @@ function requireOpen(s: ReevaluationState, duplicate: boolean): void {
 const untilMs = instantMs;
 
 /** Validates an action; throws a typed one-line rejection and changes nothing. `now` is calendar time. */
-export function checkReevaluationAction(name: ReevaluationActionName, payload: unknown, s: ReevaluationState, input: ReevaluationInput, now: number): any {
+export function checkReevaluationAction(name: ReevaluationActionName, payload: unknown, s: ReevaluationState, input: ReevaluationInput, now: number, late = now): any {
   const schema = reevaluationActionSchemas[name];
   if (!schema) reject('InvalidInput', `unknown action ${String(name)}`);
   const data: any = parse(schema as any, payload);
@@ -199,7 +199,7 @@ export function checkReevaluationAction(name: ReevaluationActionName, payload: u
       requireAnyRole(staff, data.actor, ['bureau', 'inspector'], name);
       requireOpen(s, false);
       if (s.inspection) reject('Duplicate', `专项检查已于 ${s.inspection.date} 录入（${s.inspection.total} 分，${s.inspection.grade}）`);
-      if (now < Date.parse(cal.inspectionOpens)) reject('WrongPhase', `专项检查自 ${fmt(cal.inspectionOpens)} 开始`);
+      if (late < Date.parse(cal.inspectionOpens)) reject('WrongPhase', `专项检查自 ${fmt(cal.inspectionOpens)} 开始`);
       return data;
     case 'preReview':
       requireSubdistrictOfficial(staff, data.actor, sd, name);

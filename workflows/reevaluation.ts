@@ -80,10 +80,12 @@ export async function reevaluation(input: ReevaluationInput): Promise<Reevaluati
 
   const act = (name: ReevaluationActionName) => ({
     validator: (payload: unknown) => {
-      checkReevaluationAction(name, payload, s, input, clock.now());
+      // Validators do not run on replay: they may read the clock (see checkCampaignAction).
+      const late = Math.max(clock.now(), clock.live());
+      checkReevaluationAction(name, payload, s, input, late, late);
     },
     handler: async (payload: unknown) => {
-      const data = checkReevaluationAction(name, payload, s, input, clock.now());
+      const data = checkReevaluationAction(name, payload, s, input, clock.now(), Math.max(clock.now(), clock.live()));
       const message = applyReevaluationAction(name, data, s, input, clock.live(), workflowId);
       audit(name, payload);
       refresh();
