@@ -12,6 +12,7 @@ import {
   type InstantField,
   type WorkdayTable,
 } from './calendar-schema';
+import { parseBeijingInput } from './beijing-time';
 
 export * from './calendar-schema';
 
@@ -79,8 +80,6 @@ export function isWorkingDay(date: string, table: WorkdayTable): boolean {
 
 /** The first working day strictly after `date`. */
 export const nextWorkingDay = (date: string, table: WorkdayTable): string => addWorkingDays(date, 1, table);
-/** The last working day strictly before `date`. */
-export const previousWorkingDay = (date: string, table: WorkdayTable): string => addWorkingDays(date, -1, table);
 
 /** Steps |n| working days from `date` (exclusive) forwards (n > 0) or backwards (n < 0); n = 0 returns `date`. */
 export function addWorkingDays(date: string, n: number, table: WorkdayTable): string {
@@ -259,15 +258,13 @@ function calendarIssues(cal: CampaignCalendar): Issue[] {
 /** Problems with the calendar, each message naming its field; empty when valid. */
 export const validateCalendar = (cal: CampaignCalendar): string[] => calendarIssues(cal).map((i) => i.message);
 
+/** A typed override is Beijing time (domain/beijing-time.ts): a bare date is 24:00 for deadlines, 00:00 otherwise. */
 function applyOverride(field: InstantField, value: string): string {
-  if (/^\d{4}-\d{2}-\d{2}$/.test(value) && isValidDate(value)) {
-    return toIso(isDeadlineField(field) ? endOfBeijingDay(value) : startOfBeijingDay(value));
+  try {
+    return toIso(parseBeijingInput(value, field, { deadline: isDeadlineField(field) }));
+  } catch (err) {
+    throw new CalendarError(field, (err as Error).message);
   }
-  // Full instants must carry a zone: guessing one would shift a deadline by 8 hours.
-  if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(value) && Number.isFinite(Date.parse(value))) {
-    return toIso(Date.parse(value));
-  }
-  throw new CalendarError(field, `${field}: ${JSON.stringify(value)} is neither a date YYYY-MM-DD (Beijing) nor an ISO instant with a zone`);
 }
 
 /** Default calendar for `year` plus overrides, validated, with every deadline still ahead of `now`. */

@@ -65,6 +65,3 @@ export type Directory = z.infer<typeof directorySchema>;
 /** What a workflow needs to authorise people: the directory without its committees. */
 export type Staff = Person[];
 
-export function staffOf(d: Directory): Staff {
-  return d.people;
-}

@@ -7,8 +7,6 @@ export const Stage = defineSearchAttributeKey('Stage', SearchAttributeType.KEYWO
 export const CommitteeId = defineSearchAttributeKey('CommitteeId', SearchAttributeType.KEYWORD);
 export const TitleStatus = defineSearchAttributeKey('TitleStatus', SearchAttributeType.KEYWORD);
 
-export const ALL_SEARCH_ATTRIBUTES = [CampaignYear, Subdistrict, Stage, CommitteeId, TitleStatus];
-
 /** Names and CLI types, for `temporal server start-dev --search-attribute` and operator registration. */
 export const SEARCH_ATTRIBUTE_TYPES: Record<string, 'Int' | 'Keyword'> = {
   CampaignYear: 'Int',

@@ -2,6 +2,7 @@
  * Titles (红色示范业委会称号): serious incidents, the import file and the re-evaluation calendar
  * (notice 五). Workflow-safe: zod and pure functions only.
  */
+import { parseBeijingInput } from './beijing-time';
 import { z } from 'zod';
 import { addDays, beijingDate, endOfBeijingDay, formatDeadline, isValidDate, parseInstant, toIso, type CampaignCalendar } from './calendar';
 import type { Staff } from './directory';
@@ -89,10 +90,7 @@ export function materialsDueFor(cal: CampaignCalendar, override?: string): strin
     const day = addDays(beijingDate(parseInstant(cal.inspectionOpens)), MATERIALS_DAYS_AFTER_INSPECTION_OPENS);
     return toIso(Math.min(endOfBeijingDay(day), parseInstant(cal.inspectionCloses)));
   }
-  let ms: number;
-  if (/^\d{4}-\d{2}-\d{2}$/.test(override) && isValidDate(override)) ms = endOfBeijingDay(override);
-  else if (/T.*(Z|[+-]\d{2}:\d{2})$/.test(override) && Number.isFinite(Date.parse(override))) ms = Date.parse(override);
-  else throw new Error(`reevaluationMaterialsDue: ${JSON.stringify(override)} is neither a date YYYY-MM-DD (Beijing) nor an ISO instant with a zone`);
+  const ms = parseBeijingInput(override, 'reevaluationMaterialsDue', { deadline: true });
   if (ms <= parseInstant(cal.opens) || ms > parseInstant(cal.commendationBy))
     throw new Error(`reevaluationMaterialsDue: ${formatDeadline(ms)} must fall after the campaign opens and no later than commendationBy (${formatDeadline(parseInstant(cal.commendationBy))})`);
   return toIso(ms);

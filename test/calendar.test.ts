@@ -247,9 +247,15 @@ describe('resolveCalendar', () => {
     expect(() =>
       resolveCalendar({ year: 2023, workdays: T2023, now: 0, overrides: { reviewCloses: '2023-05-01', publicityWorkingDays: 40 } }),
     ).toThrow(/^reviewCloses \(2023-05-01 24:00\) is before reviewOpens \(2023-06-01 00:00\); .*publicityWorkingDays must be/);
-    expect(() => resolveCalendar({ year: 2023, workdays: T2023, now: 0, overrides: { opens: '2023-04-01T00:00' } })).toThrow(
-      /opens: .* neither a date/,
+    expect(() => resolveCalendar({ year: 2023, workdays: T2023, now: 0, overrides: { opens: '2023-04-01 25:00' } })).toThrow(
+      /^opens: .* not a valid Beijing date and time/,
     );
+    expect(() => resolveCalendar({ year: 2023, workdays: T2023, now: 0, overrides: { opens: 'April 1st' } })).toThrow(/^opens: .* neither a Beijing date/);
+  });
+
+  it('reads a typed time without a zone as Beijing time (domain/beijing-time.ts)', () => {
+    const cal = resolveCalendar({ year: 2023, workdays: T2023, now: 0, overrides: { reviewCloses: '2023-07-15 18:00' } });
+    expect(cal.reviewCloses).toBe('2023-07-15T10:00:00.000Z');
   });
 });
 

@@ -17,6 +17,7 @@ import { submitApplication } from '../client/applications';
 import { toReal } from '../domain/calendar';
 import { applicationWorkflowId } from '../domain/ids';
 import { DEADLINE_DAY_REMINDER_PATCH } from '../workflows/application-mail';
+import { TIME_FROM_TIMERS_PATCH } from '../workflows/shared/clock';
 import { dataConverter, parseKeyList, readKeyFile, type Keyring } from '../client/codec';
 import { randomBytes } from 'node:crypto';
 
@@ -57,7 +58,7 @@ beforeAll(() =>
 describe('golden histories', () => {
   it('exist for every workflow type', () => {
     const types = new Set(files.map((f) => JSON.parse(readFileSync(join(DIR, f), 'utf8')).workflowType));
-    expect([...types].sort()).toEqual(['application', 'campaign', 'campaignKickoff', 'reevaluation', 'title']);
+    expect([...types].sort()).toEqual(['application', 'campaign', 'campaignKickoff', 'reelectionFiling', 'reevaluation', 'title']);
   });
 
   it('all replay against the current workflow code', async () => {
@@ -71,7 +72,7 @@ describe('encrypted histories', () => {
 
   it('were recorded for every workflow type, with no payload in clear', () => {
     const types = new Set(ENCRYPTED.map((f) => JSON.parse(readFileSync(join(DIR, f), 'utf8')).workflowType));
-    expect([...types].sort()).toEqual(['application', 'campaign', 'campaignKickoff', 'reevaluation', 'title']);
+    expect([...types].sort()).toEqual(['application', 'campaign', 'campaignKickoff', 'reelectionFiling', 'reevaluation', 'title']);
     // Every payload list in every event (search attributes are not payloads of the workflow: they stay plain).
     const encodings = new Map<string, number>();
     const walk = (v: unknown): void => {
@@ -135,9 +136,12 @@ describe('a compatible change made with patched()', () => {
         await env.sleep(toReal(calendar, at('2023-05-31T03:00:00Z', shiftDays)) - (await env.currentTimeMs()));
         return env.client.workflow.getHandle(applicationWorkflowId(2023, id)).fetchHistory();
       });
+      // One marker per patch the run took: time-from-timers (workflows/shared/clock.ts) and the deadline-day reminder.
       const markers = history.events!.filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_patch');
-      expect(markers.length).toBe(1);
-      expect(JSON.stringify(markers[0].markerRecordedEventAttributes!.details)).toContain(Buffer.from(JSON.stringify(DEADLINE_DAY_REMINDER_PATCH)).toString('base64').slice(0, 20));
+      const b64 = (id: string) => Buffer.from(JSON.stringify(id)).toString('base64').slice(0, 20);
+      expect(markers.length).toBe(2);
+      expect(JSON.stringify(markers[0].markerRecordedEventAttributes!.details)).toContain(b64(TIME_FROM_TIMERS_PATCH));
+      expect(JSON.stringify(markers[1].markerRecordedEventAttributes!.details)).toContain(b64(DEADLINE_DAY_REMINDER_PATCH));
       const sends = history.events!.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'sendMail');
       expect(sends.length).toBe(4); // 7, 3 and 1 working days before, and now the deadline day itself
       await Worker.runReplayHistory({ workflowBundle: bundle, dataConverter: dataConverter() }, history, applicationWorkflowId(2023, directory.committees[0].id));

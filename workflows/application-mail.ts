@@ -4,12 +4,13 @@
  * which reports them to the bureau.
  */
 import { getExternalWorkflowHandle, log, patched, workflowInfo } from '@temporalio/workflow';
-import { toCalendar, toIso } from '../domain/calendar';
+import { toIso } from '../domain/calendar';
 import type { ApplicationInput, ApplicationState } from './application-state';
 import { initialMailOutboxState, startMailOutbox } from './mail-outbox';
 import { mailUndeliverableSignal } from './messages/campaign-report';
 import { paperFormJobs, paperFormSlots } from './reminder-plan';
 import { nextSlotAt, reminderSettings } from './reminder-slots';
+import type { StoryClock } from './shared/clock';
 
 /**
  * A change made after applications were already running: committees still without a paper form
@@ -24,11 +25,10 @@ function withDeadlineDayReminder(input: ApplicationInput): ApplicationInput {
   return { ...input, reminders: { ...settings, offsets: [...new Set([...settings.offsets, 0])] } };
 }
 
-export function applicationMail(original: ApplicationInput, s: ApplicationState) {
+export function applicationMail(original: ApplicationInput, s: ApplicationState, clock: StoryClock) {
   const input = withDeadlineDayReminder(original);
   const state = (s.mail ??= initialMailOutboxState());
   const workflowId = workflowInfo().workflowId;
-  const calNow = () => toCalendar(input.calendar, Date.now());
   const outbox = startMailOutbox(state, {
     report: (entries) => {
       getExternalWorkflowHandle(input.campaignWorkflowId)
@@ -41,13 +41,13 @@ export function applicationMail(original: ApplicationInput, s: ApplicationState)
 
   return {
     tick() {
-      const now = calNow();
+      const now = clock.now();
       const cursor = cursorOr(now);
       if (now > cursor) outbox.enqueue(paperFormJobs(input, s, cursor, now, workflowId));
       state.remindedThrough = toIso(Math.max(now, cursor));
     },
     /** The next reminder instant (calendar time) after the last tick, or undefined. */
-    nextAt: (): number | undefined => nextSlotAt(paperFormSlots(input, s), cursorOr(calNow())),
+    nextAt: (): number | undefined => nextSlotAt(paperFormSlots(input, s), cursorOr(clock.now())),
     drained: outbox.drained,
     beforeContinueAsNew: outbox.beforeContinueAsNew,
   };

@@ -4,7 +4,7 @@
  * signal handler share one set of checks.
  */
 import type { CampaignCalendar } from '../domain/calendar';
-import { formatBeijing, formatDeadline, toCalendar, toReal } from '../domain/calendar';
+import { formatBeijing, formatDeadline, toIso } from '../domain/calendar';
 import type { ApplicationForm } from '../domain/application-form';
 import type { Staff } from '../domain/directory';
 import { requireRole, requireSubdistrictOfficial } from '../domain/authorization';
@@ -16,6 +16,7 @@ import { applicationActionSchemas, type ApplicationActionName } from './messages
 import type { MailOutboxState } from './mail-outbox';
 import type { ReminderSettings } from './reminder-slots';
 import type { z } from 'zod';
+import type { TimeScale } from './shared/clock';
 
 export interface AuditEntry {
   at: string;
@@ -43,6 +44,8 @@ export interface ApplicationInput {
   contactEmail?: string;
   /** The campaign's reminder settings (offsets in working days, hour). */
   reminders?: Partial<ReminderSettings>;
+  /** Compressed time for demo, bench and fault runs, read only by workflows/shared/clock.ts. */
+  timeScale?: TimeScale;
   /** Set when continuing as new. */
   carried?: ApplicationState;
 }
@@ -75,6 +78,8 @@ export interface ApplicationState {
   applicationsClose?: string;
   /** Paper-form reminders (workflows/application-mail.ts); created on first use. */
   mail?: MailOutboxState;
+  /** The calendar instant this application's timers have reached (workflows/shared/clock.ts); unset in older runs. */
+  reached?: string;
   /** The committee's re-election was filed while the application ran (换届改选备案). */
   reelection?: { filedOn: string; filingRef: string; by: string; at: string; note?: string };
 }
@@ -111,19 +116,20 @@ export function initialState(input: ApplicationInput): ApplicationState {
 const at = (ms: number) => formatDeadline(ms) + ' (北京时间)';
 const from = (ms: number) => formatBeijing(ms) + ' (北京时间)';
 
-/** Validates an action against the state and the calendar. Throws a typed rejection; changes nothing. */
+/** Validates an action against the state and the calendar instant `now` (calendar time). Throws a typed rejection; changes nothing. */
 export function checkAction(
   name: ApplicationActionName,
   payload: unknown,
   s: ApplicationState,
   input: ApplicationInput,
-  realNow: number,
+  now: number,
+  /** Decides openings; see workflows/campaign-state.ts checkCampaignAction for why it may be later than `now`. */
+  late = now,
 ): z.infer<(typeof applicationActionSchemas)[ApplicationActionName]> {
   const schema = applicationActionSchemas[name];
   if (!schema) reject('InvalidInput', `unknown action ${String(name)}`);
   const data = parse(schema as z.ZodType<any>, payload);
   const cal = input.calendar;
-  const now = toCalendar(cal, realNow);
   const sd = input.form.subdistrict;
   if (isFinal(s)) reject('WrongPhase', `application is closed: ${STAGE_LABELS[s.stage]}${s.reason ? `（${s.reason}）` : ''}`);
   switch (name) {
@@ -136,7 +142,7 @@ export function checkAction(
     case 'recommend':
     case 'notRecommend': {
       requireSubdistrictOfficial(input.staff, data.actor, sd, name);
-      if (now < Date.parse(cal.reviewOpens)) reject('WrongPhase', `街镇 pre-review opens ${from(Date.parse(cal.reviewOpens))}`);
+      if (late < Date.parse(cal.reviewOpens)) reject('WrongPhase', `街镇 pre-review opens ${from(Date.parse(cal.reviewOpens))}`);
       if (s.locked) reject('WrongPhase', `${sd} has confirmed its list or its deadline passed; decisions are locked`);
       if (now >= Date.parse(s.reviewDeadline)) reject('WrongPhase', `the review deadline ${at(Date.parse(s.reviewDeadline))} has passed`);
       const kind = name === 'recommend' ? 'recommend' : 'not-recommend';
@@ -152,7 +158,7 @@ export function checkAction(
       requireRole(input.staff, data.actor, 'inspector', 'recordInspection');
       if (s.inspection) reject('Duplicate', `already inspected on ${s.inspection.date} by ${s.inspection.inspector}`);
       if (s.stage !== 'recommended' || !s.locked) reject('WrongPhase', `only recommended applications with a confirmed list are inspected; stage is ${s.stage}`);
-      if (now < Date.parse(cal.inspectionOpens)) reject('WrongPhase', `inspection opens ${from(Date.parse(cal.inspectionOpens))}`);
+      if (late < Date.parse(cal.inspectionOpens)) reject('WrongPhase', `inspection opens ${from(Date.parse(cal.inspectionOpens))}`);
       if (now >= Date.parse(s.inspectionDeadline)) reject('WrongPhase', `the inspection deadline ${at(Date.parse(s.inspectionDeadline))} has passed`);
       return data;
     }
@@ -160,8 +166,8 @@ export function checkAction(
 }
 
 /** Applies a checked action. Returns the message for the sender. */
-export function applyAction(name: ApplicationActionName, data: any, s: ApplicationState, input: ApplicationInput, realNow: number): string {
-  const when = new Date(toCalendar(input.calendar, realNow)).toISOString();
+export function applyAction(name: ApplicationActionName, data: any, s: ApplicationState, input: ApplicationInput, now: number): string {
+  const when = toIso(now);
   switch (name) {
     case 'recordPaperForm':
       s.paperFormReceived = true;
@@ -193,8 +199,4 @@ export function applyAction(name: ApplicationActionName, data: any, s: Applicati
 export function isFinal(s: ApplicationState): boolean {
   if (s.stage === 'not-recommended') return s.locked;
   return FINAL_STAGES.has(s.stage);
-}
-
-export function deadlineMs(cal: CampaignCalendar, iso: string): number {
-  return toReal(cal, Date.parse(iso));
 }

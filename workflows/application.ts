@@ -13,7 +13,6 @@ import {
   workflowInfo,
   allHandlersFinished,
 } from '@temporalio/workflow';
-import { toReal } from '../domain/calendar';
 import { rejectionOf } from '../domain/rejections';
 import { Stage } from '../domain/search-attributes';
 import { STAGE_LABELS, type ApplicationStage } from '../domain/stages';
@@ -33,6 +32,7 @@ import {
 import { applicationReportSignal } from './messages/campaign-report';
 import { refusedDetail, rejectedAttemptSchema, rejectedAttemptSignal } from './messages/rejected-attempt';
 import { applicationMail } from './application-mail';
+import { storyClock, timeFromTimers, timeScaleOf } from './shared/clock';
 import {
   applyAction,
   checkAction,
@@ -48,8 +48,12 @@ const MAX_REJECTED_IN_AUDIT = 100;
 const PAYLOAD_IN_AUDIT = 500;
 
 export async function application(input: ApplicationInput): Promise<ApplicationSnapshot> {
+  // First, before any command: runs recorded before time-from-timers keep their clock-reading path.
+  const useTimers = timeFromTimers();
   const s: ApplicationState = input.carried ?? initialState(input);
   const cal = input.calendar;
+  // Deadline checks and due reminders read clock.now(): the instant the last timer reached.
+  const clock = storyClock(timeScaleOf(input), s, useTimers);
   const snapshot = (): ApplicationSnapshot => ({
     ...s,
     workflowId: workflowInfo().workflowId,
@@ -78,7 +82,7 @@ export async function application(input: ApplicationInput): Promise<ApplicationS
       text = String(payload);
     }
     s.audit.push({
-      at: new Date(Date.now()).toISOString(),
+      at: clock.stamp(),
       actor: actor.slice(0, 64),
       role: roleOf(actor),
       action: action.slice(0, 64),
@@ -121,12 +125,14 @@ export async function application(input: ApplicationInput): Promise<ApplicationS
   // Every action is one Update (validator = the rules, handler = the change) and also a Signal.
   const act = (name: ApplicationActionName) => ({
     validator: (payload: unknown) => {
-      checkAction(name, payload, s, input, Date.now());
+      // Validators do not run on replay: they may read the clock (see checkCampaignAction).
+      const late = Math.max(clock.now(), clock.live());
+      checkAction(name, payload, s, input, late, late);
     },
     handler: async (payload: unknown) => {
-      const data = checkAction(name, payload, s, input, Date.now());
+      const data = checkAction(name, payload, s, input, clock.now(), Math.max(clock.now(), clock.live()));
       const before = s.stage;
-      const message = applyAction(name, data, s, input, Date.now());
+      const message = applyAction(name, data, s, input, clock.live());
       audit(name, payload);
       if (s.stage !== before) upsertSearchAttributes([{ key: Stage, value: s.stage }]);
       // Answer only once the campaign has the report: a 街镇 that confirms its list right after its
@@ -154,7 +160,7 @@ export async function application(input: ApplicationInput): Promise<ApplicationS
       return;
     }
     try {
-      checkAction(name, payload, s, input, Date.now());
+      checkAction(name, payload, s, input, clock.now());
     } catch (err) {
       const r = rejectionOf(err);
       audit(name, payload, `${r.kind}: ${r.message}`);
@@ -174,7 +180,7 @@ export async function application(input: ApplicationInput): Promise<ApplicationS
   });
   setHandler(applicationStatusQuery, snapshot);
   // Paper-form reminders to the committee (workflows/application-mail.ts), sent beside the main path.
-  const mail = applicationMail(input, s);
+  const mail = applicationMail(input, s, clock);
 
   const applyNotices = async () => {
     while (notices.length) {
@@ -210,7 +216,8 @@ export async function application(input: ApplicationInput): Promise<ApplicationS
   };
 
   if (!input.carried) {
-    if (Date.now() >= toReal(cal, Date.parse(cal.applicationsClose))) {
+    const close = Date.parse(cal.applicationsClose);
+    if (clock.legacy ? clock.realUntil(close) <= 0 : clock.now() >= close) {
       // Defence in depth: the CLI checks first, but a start that races the close still ends here.
       setStage('rejected-late', '申报已于截止时间后提交');
       return snapshot();
@@ -220,13 +227,22 @@ export async function application(input: ApplicationInput): Promise<ApplicationS
   }
 
   // 街镇 pre-review: until the list is confirmed (locked) or the deadline passes.
+  const woken = () => s.locked || notices.length > 0 || historyIsLarge();
   while (!s.locked) {
     mail.tick();
-    const remaining = toReal(cal, Date.parse(s.reviewDeadline)) - Date.now();
-    if (remaining <= 0) break;
-    const reminder = mail.nextAt();
-    const wait = reminder === undefined ? remaining : Math.min(remaining, toReal(cal, reminder) - Date.now());
-    await condition(() => s.locked || notices.length > 0 || historyIsLarge(), Math.max(wait, 1));
+    const deadline = Date.parse(s.reviewDeadline);
+    if (clock.legacy) {
+      // The path these runs were recorded with: the clock decides whether the deadline has passed.
+      const remaining = clock.realUntil(deadline);
+      if (remaining <= 0) break;
+      const reminder = mail.nextAt();
+      const wait = reminder === undefined ? remaining : Math.min(remaining, clock.realUntil(reminder));
+      await condition(woken, Math.max(wait, 1));
+    } else {
+      if (clock.now() >= deadline) break;
+      // The pre-review's opening, the deadline (moved by a campaign notice: the loop re-arms) or a reminder.
+      await clock.waitUntil(earliestAfter(clock.now(), [Date.parse(cal.reviewOpens), deadline, mail.nextAt()]), woken);
+    }
     await applyNotices();
     await continueIfLarge();
   }
@@ -238,11 +254,20 @@ export async function application(input: ApplicationInput): Promise<ApplicationS
   }
   // Inspection, panel, 公示 and commendation: outcomes come from the campaign.
   while (!isFinal(s)) {
-    await condition(() => notices.length > 0 || historyIsLarge());
+    const waiting = () => notices.length > 0 || historyIsLarge();
+    if (clock.legacy) await condition(waiting);
+    // Inspection is recorded between its opening and its deadline: both are timers of this workflow.
+    else await clock.waitUntil(earliestAfter(clock.now(), [Date.parse(cal.inspectionOpens), Date.parse(s.inspectionDeadline)]), waiting);
     await applyNotices();
     if (!isFinal(s)) await continueIfLarge();
   }
   await mail.drained();
   await condition(allHandlersFinished);
   return snapshot();
+}
+
+/** The first instant after `now`, if any. */
+function earliestAfter(now: number, instants: (number | undefined)[]): number | undefined {
+  const later = instants.filter((t): t is number => t !== undefined && t > now);
+  return later.length ? Math.min(...later) : undefined;
 }

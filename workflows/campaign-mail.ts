@@ -11,13 +11,14 @@ import { campaignMailQuery } from './messages/campaign';
 import { mailUndeliverableSignal } from './messages/campaign-report';
 import { campaignNoticeJobs, campaignReminderJobs, campaignSlots, undeliverableReportJobs } from './reminder-plan';
 import { nextSlotAt, reminderSettings } from './reminder-slots';
+import type { StoryClock } from './shared/clock';
 
-export function campaignMail(input: CampaignInput, s: CampaignState, calNow: () => number) {
+export function campaignMail(input: CampaignInput, s: CampaignState, clock: StoryClock) {
   const state = (s.mail ??= initialMailOutboxState());
   const workflowId = workflowInfo().workflowId;
   const settings = reminderSettings(input.reminders);
   const outbox = startMailOutbox(state, {
-    report: (entries, seq) => outbox.enqueue(undeliverableReportJobs(input, workflowId, entries, seq, calNow()), { report: false }),
+    report: (entries, seq) => outbox.enqueue(undeliverableReportJobs(input, workflowId, entries, seq, clock.live()), { report: false }),
   });
   setHandler(mailUndeliverableSignal, (entries) => outbox.recordUndeliverable(Array.isArray(entries) ? entries.slice(0, 1000) : []));
   setHandler(campaignMailQuery, () => outbox.status(settings));
@@ -28,7 +29,7 @@ export function campaignMail(input: CampaignInput, s: CampaignState, calNow: () 
     settings,
     /** Queues the reminders due since the last tick and the phase notices not yet sent. */
     tick() {
-      const now = calNow();
+      const now = clock.now();
       const cursor = state.remindedThrough ? Date.parse(state.remindedThrough) : now;
       if (now > cursor) outbox.enqueue(campaignReminderJobs(input, s, cursor, now, workflowId));
       for (const notice of campaignNoticeJobs(input, s, now, workflowId, state.noticesDone)) {
@@ -39,7 +40,7 @@ export function campaignMail(input: CampaignInput, s: CampaignState, calNow: () 
     },
     /** The next reminder instant (calendar time) after the last tick. */
     nextAt(): number | undefined {
-      const cursor = state.remindedThrough ? Date.parse(state.remindedThrough) : calNow();
+      const cursor = state.remindedThrough ? Date.parse(state.remindedThrough) : clock.now();
       return nextSlotAt(campaignSlots(input, s, settings), cursor);
     },
     drained: outbox.drained,

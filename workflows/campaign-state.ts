@@ -3,7 +3,7 @@
  * Pure functions of (state, input, calendar-now) shared by validators, handlers and signals.
  */
 import type { CampaignCalendar } from '../domain/calendar';
-import { endOfBeijingDay, formatBeijing, formatDeadline, publicityEnd, publicityEndCountingPublicationDay } from '../domain/calendar';
+import { formatBeijing, formatDeadline, publicityEnd, publicityEndCountingPublicationDay } from '../domain/calendar';
 import type { Staff } from '../domain/directory';
 import { requirePanelChair, requireRole, requireSubdistrictOfficial } from '../domain/authorization';
 import type { GradeBands } from '../domain/grades';
@@ -12,9 +12,11 @@ import { requireFiler } from '../domain/reelection';
 import type { CampaignPhase } from '../domain/stages';
 import type { CampaignNotice } from './application-state';
 import { campaignActionSchemas, type CampaignActionName } from './messages/campaign';
+import { instantMs } from './messages/instant';
 import type { MailOutboxState } from './mail-outbox';
 import type { ReminderSettings } from './reminder-slots';
 import type { CarriedCampaignState } from './campaign-registry';
+import type { TimeScale } from './shared/clock';
 
 export interface CampaignInput {
   year: number;
@@ -29,6 +31,8 @@ export interface CampaignInput {
   activeTitles?: string[];
   /** Re-evaluation materials deadline override (date or instant); default: domain/titles.ts materialsDueFor. */
   reevaluationMaterialsDue?: string;
+  /** Compressed time for demo, bench and fault runs, read only by workflows/shared/clock.ts. */
+  timeScale?: TimeScale;
   /** Set by continue-as-new (workflows/campaign-registry.ts packs the registry). */
   carried?: CarriedCampaignState;
 }
@@ -97,6 +101,8 @@ export interface CampaignState {
   bureauToldPanelOverdue: boolean;
   /** Reminders and notices by email (workflows/campaign-mail.ts); created on first use. */
   mail?: MailOutboxState;
+  /** The calendar instant the campaign's timers have reached (workflows/shared/clock.ts); unset in older runs. */
+  reached?: string;
 }
 
 export interface CampaignStatus {
@@ -155,10 +161,12 @@ export function phaseAt(input: CampaignInput, s: CampaignState, now: number): Ca
 }
 
 /** The next instant (calendar time) at which the phase can change by itself. */
-export function nextBoundary(input: CampaignInput, s: CampaignState, now: number): number | undefined {
+export function nextBoundary(input: CampaignInput, s: CampaignState, now: number, timeFromTimers = true): number | undefined {
   const c = input.calendar;
   const candidates = [c.opens, s.applicationsClose, c.inspectionOpens, s.inspectionCloses, ...Object.values(s.reviewDeadlines)]
     .concat(s.draft ? [s.draft.publicityEnds] : [])
+    // confirmList checks the opening of the 街镇 pre-review; runs that read the clock had no timer for it.
+    .concat(timeFromTimers ? [c.reviewOpens] : [])
     .map((x) => Date.parse(x))
     .filter((t) => t > now);
   return candidates.length ? Math.min(...candidates) : undefined;
@@ -166,24 +174,31 @@ export function nextBoundary(input: CampaignInput, s: CampaignState, now: number
 
 const fmt = (iso: string | number) => `${formatDeadline(typeof iso === 'number' ? iso : Date.parse(iso))} (北京时间)`;
 
-function parseInstant(v: string): number {
-  return /^\d{4}-\d{2}-\d{2}$/.test(v) ? endOfBeijingDay(v) : Date.parse(v);
-}
+const parseInstant = instantMs;
 
 export function onList(s: CampaignState): string[] {
   return (s.draft?.ranking ?? []).filter((id) => !s.removed.includes(id));
 }
 
-export function checkCampaignAction(name: CampaignActionName, payload: unknown, s: CampaignState, input: CampaignInput, now: number): any {
+/**
+ * `now` decides deadlines ("before D"): the instant the campaign has reached (workflows/shared/clock.ts),
+ * or, in a validator, the later of that and the clock. `late` decides openings ("from X on"): the later of
+ * the two everywhere. An Update that arrives in the same task as an overdue timer (a worker back after an
+ * outage) is handled before the timer, so an opening must not wait for it; a stale clock (the SDK defect)
+ * is only ever behind, so what `late` allowed live it allows on replay. `live`, given by validators only,
+ * refuses an extension into the past.
+ */
+export function checkCampaignAction(name: CampaignActionName, payload: unknown, s: CampaignState, input: CampaignInput, now: number, late = now, live = now): any {
   const schema = campaignActionSchemas[name];
   const data: any = parse(schema as any, payload);
   const phase = phaseAt(input, s, now);
+  const phaseFrom = phaseAt(input, s, late);
   const staff = input.staff;
   switch (name) {
     case 'extendDeadline': {
       requireRole(staff, data.actor, 'bureau', name);
       const until = parseInstant(data.until);
-      if (until <= now) reject('InvalidInput', `until: ${fmt(until)} is not in the future`);
+      if (until <= Math.max(now, live)) reject('InvalidInput', `until: ${fmt(until)} is not in the future`);
       if (s.draft) reject('WrongPhase', 'the panel has finalised its list; deadlines can no longer move');
       if (data.window === 'applications') {
         if (phase !== 'preparing' && phase !== 'applications') reject('WrongPhase', `applications closed ${fmt(s.applicationsClose)}`);
@@ -208,7 +223,7 @@ export function checkCampaignAction(name: CampaignActionName, payload: unknown, 
       const person = requireRole(staff, data.actor, 'subdistrict', name);
       const sd = person.subdistrict!;
       if (s.confirmed[sd]) reject('Duplicate', `${sd} confirmed its list on ${formatBeijing(Date.parse(s.confirmed[sd].at))} (北京时间)`);
-      if (now < Date.parse(input.calendar.reviewOpens)) reject('WrongPhase', `街镇 pre-review opens ${formatBeijing(Date.parse(input.calendar.reviewOpens))} (北京时间)`);
+      if (late < Date.parse(input.calendar.reviewOpens)) reject('WrongPhase', `街镇 pre-review opens ${formatBeijing(Date.parse(input.calendar.reviewOpens))} (北京时间)`);
       if (now >= Date.parse(s.reviewDeadlines[sd])) reject('WrongPhase', `${sd}'s review deadline ${fmt(s.reviewDeadlines[sd])} has passed`);
       const undecided = Object.entries(s.registry).filter(([, e]) => e.sd === sd && e.stage === 'submitted').map(([id]) => id);
       if (undecided.length) reject('WrongPhase', `${sd} still has ${undecided.length} undecided application(s): ${undecided.slice(0, 10).join(', ')}`);
@@ -216,7 +231,7 @@ export function checkCampaignAction(name: CampaignActionName, payload: unknown, 
     }
     case 'panelVote': {
       requireRole(staff, data.actor, 'panel', name);
-      if (phase !== 'inspection' && phase !== 'awaiting-panel') reject('WrongPhase', `the panel votes during the expert review, not in phase ${phase}`);
+      if (phaseFrom !== 'inspection' && phaseFrom !== 'awaiting-panel') reject('WrongPhase', `the panel votes during the expert review, not in phase ${phaseFrom}`);
       const entry = s.registry[data.committeeId];
       if (!entry) reject('NotFound', `committeeId: no application from ${data.committeeId} this year`);
       if (entry.stage !== 'inspected') reject('WrongPhase', `${data.committeeId} has not been inspected (stage ${entry.stage}); only inspected applications are eligible`);
@@ -227,7 +242,7 @@ export function checkCampaignAction(name: CampaignActionName, payload: unknown, 
     }
     case 'panelFinalize': {
       requirePanelChair(staff, data.actor, name);
-      if (phase !== 'inspection' && phase !== 'awaiting-panel') reject('WrongPhase', `the list is finalised during the expert review, not in phase ${phase}`);
+      if (phaseFrom !== 'inspection' && phaseFrom !== 'awaiting-panel') reject('WrongPhase', `the list is finalised during the expert review, not in phase ${phaseFrom}`);
       if (data.ranking.length > input.quota) reject('InvalidInput', `ranking: ${data.ranking.length} committees exceed the quota of ${input.quota}`);
       for (const id of data.ranking) {
         const e = s.registry[id];
@@ -279,7 +294,7 @@ export function checkCampaignAction(name: CampaignActionName, payload: unknown, 
       if (phase === 'commended') reject('Duplicate', 'the final list is already confirmed');
       const open = (s.reelectionFlags ?? []).filter((f) => !f.decision).map((f) => f.committeeId);
       if (open.length) reject('WrongPhase', `re-election filings await the bureau's decision: ${open.join(', ')} (campaign decide-reelection)`);
-      if (phase !== 'awaiting-confirmation') reject('WrongPhase', `the final list is confirmed after 公示 ends and every objection is resolved; phase is ${phase}`);
+      if (phaseFrom !== 'awaiting-confirmation') reject('WrongPhase', `the final list is confirmed after 公示 ends and every objection is resolved; phase is ${phaseFrom}`);
       return data;
     }
   }

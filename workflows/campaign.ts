@@ -16,7 +16,6 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
-import { toCalendar, toReal } from '../domain/calendar';
 import { rejectionOf } from '../domain/rejections';
 import { Stage } from '../domain/search-attributes';
 import {
@@ -31,7 +30,6 @@ import {
   fileObjectionUpdate,
   panelFinalizeUpdate,
   panelVoteUpdate,
-  registryEntryQuery,
   registryRowsQuery,
   removeFromListUpdate,
   flagReelectionUpdate,
@@ -43,6 +41,7 @@ import { applicationReportSignal } from './messages/campaign-report';
 import { refusedDetail, rejectedAttemptSchema, rejectedAttemptSignal } from './messages/rejected-attempt';
 import { objectorViewedSignal, objectorViewSchema } from './messages/objector-view';
 import { campaignMail } from './campaign-mail';
+import { storyClock, timeFromTimers, timeScaleOf } from './shared/clock';
 import { carryState, resumeState } from './campaign-registry';
 import {
   applyCampaignAction,
@@ -81,16 +80,19 @@ export interface CampaignResult {
 }
 
 export async function campaign(input: CampaignInput): Promise<CampaignResult> {
+  // First, before any command: runs recorded before time-from-timers keep their clock-reading path.
+  const useTimers = timeFromTimers();
   const s: CampaignState = input.carried ? resumeState(input.carried) : initialCampaignState(input);
   const cal = input.calendar;
-  const calNow = () => toCalendar(cal, Date.now());
+  // Phases, deadline checks and due reminders read clock.now(): the instant the last timer reached.
+  const clock = storyClock(timeScaleOf(input), s, useTimers);
   let changed = false;
   // Reminders and notices by email, sent beside the main loop (workflows/campaign-mail.ts).
-  const mail = campaignMail(input, s, calNow);
+  const mail = campaignMail(input, s, clock);
 
   const status = (): CampaignStatus => ({
     year: input.year,
-    phase: phaseAt(input, s, calNow()),
+    phase: phaseAt(input, s, clock.now()),
     calendar: cal,
     quota: input.quota,
     applicationsClose: s.applicationsClose,
@@ -112,7 +114,7 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
 
   const audit = (action: string, payload: unknown, outcome: 'accepted' | 'rejected', detail: string) => {
     const actor = payload && typeof payload === 'object' && 'actor' in payload ? String((payload as any).actor).slice(0, 64) : '(public)';
-    s.audit.push({ at: new Date(calNow()).toISOString(), actor, action: action.slice(0, 64), outcome, detail: detail.slice(0, 500) });
+    s.audit.push({ at: clock.stamp(), actor, action: action.slice(0, 64), outcome, detail: detail.slice(0, 500) });
     if (outcome === 'rejected') {
       s.rejectedCount++;
       const rejected = s.audit.filter((e) => e.outcome === 'rejected');
@@ -122,16 +124,18 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
 
   const handle = (name: CampaignActionName) => ({
     validator: (payload: unknown) => {
-      checkCampaignAction(name, payload, s, input, calNow());
+      // Validators do not run on replay: they may read the clock (see checkCampaignAction).
+      const late = Math.max(clock.now(), clock.live());
+      checkCampaignAction(name, payload, s, input, late, late, clock.live());
     },
     handler: async (payload: unknown) => {
-      const data = checkCampaignAction(name, payload, s, input, calNow());
+      const data = checkCampaignAction(name, payload, s, input, clock.now(), Math.max(clock.now(), clock.live()));
       // Lists finalised before 公示 counted whole working days keep the end they were given.
       const rules = name === 'panelFinalize' ? { wholePublicityDays: patched('publicity-whole-working-days') } : undefined;
-      const result = applyCampaignAction(name, data, s, input, calNow(), rules);
+      const result = applyCampaignAction(name, data, s, input, clock.live(), rules);
       audit(name, payload, 'accepted', result.message);
       changed = true;
-      return { phase: phaseAt(input, s, calNow()), ...result };
+      return { phase: phaseAt(input, s, clock.now()), ...result };
     },
   });
   for (const [update, name] of [
@@ -157,7 +161,7 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
       return;
     }
     try {
-      checkCampaignAction(name, payload, s, input, calNow());
+      checkCampaignAction(name, payload, s, input, clock.now());
     } catch (err) {
       const r = rejectionOf(err);
       audit(name, payload, 'rejected', `${r.kind}: ${r.message}`);
@@ -188,7 +192,6 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
   setHandler(campaignStatusQuery, status);
   setHandler(campaignAuditQuery, () => s.audit);
   setHandler(panelVotesQuery, () => s.votes);
-  setHandler(registryEntryQuery, (committeeId) => s.registry[committeeId] ?? null);
   // Queries add no command to the history: safe for running campaigns and their replays.
   setHandler(registryRowsQuery, (sd) =>
     Object.entries(s.registry)
@@ -198,7 +201,7 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
 
   let lastPhase = '';
   const onPhase = () => {
-    const phase = phaseAt(input, s, calNow());
+    const phase = phaseAt(input, s, clock.now());
     if (phase === lastPhase) return;
     lastPhase = phase;
     upsertSearchAttributes([{ key: Stage, value: phase }]);
@@ -233,13 +236,10 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
       await condition(allHandlersFinished);
       await makeContinueAsNewFunc<typeof campaign>({ workflowTaskTimeout: workflowInfo().taskTimeoutMs })({ ...input, carried: carryState(s) });
     }
-    const next = [nextBoundary(input, s, calNow()), mail.nextAt()].reduce((a, b) => (a === undefined || (b !== undefined && b < a) ? b : a));
+    const next = [nextBoundary(input, s, clock.now(), !clock.legacy), mail.nextAt()].reduce((a, b) => (a === undefined || (b !== undefined && b < a) ? b : a));
     changed = false;
-    const until = () => (next === undefined ? undefined : toReal(cal, next) - Date.now());
-    const wake = () => changed || s.outbox.length > 0 || historyIsLarge();
-    const ms = until();
-    if (ms === undefined) await condition(wake);
-    else if (ms > 0) await condition(wake, ms);
+    // One timer to the next boundary or reminder; an action that moves a deadline wakes the loop, which re-arms it.
+    await clock.waitUntil(next, () => changed || s.outbox.length > 0 || historyIsLarge());
   }
   onPhase();
   mail.tick();

@@ -8,7 +8,8 @@
  * was started without one), this workflow emails the report to the bureau itself.
  */
 import { condition, getExternalWorkflowHandle, log, workflowInfo } from '@temporalio/workflow';
-import { toIso, toReal } from '../domain/calendar';
+import { toIso } from '../domain/calendar';
+import type { StoryClock } from './shared/clock';
 import { campaignWorkflowId } from '../domain/ids';
 import { cli } from '../templates/layout';
 import { initialMailOutboxState, startMailOutbox } from './mail-outbox';
@@ -43,7 +44,7 @@ export function reevaluationReminderView(input: ReevaluationInput, s: Reevaluati
   };
 }
 
-export function reevaluationMail(input: ReevaluationInput, s: ReevaluationState, calNow: () => number) {
+export function reevaluationMail(input: ReevaluationInput, s: ReevaluationState, clock: StoryClock) {
   const state = (s.mail ??= initialMailOutboxState());
   const workflowId = workflowInfo().workflowId;
   const settings = reminderSettings(input.reminders);
@@ -56,7 +57,7 @@ export function reevaluationMail(input: ReevaluationInput, s: ReevaluationState,
         .signal(mailUndeliverableSignal, entries)
         .catch((err) => {
           log.warn('could not report undeliverable mail to the campaign; reporting to the bureau directly', { error: String(err) });
-          outbox.enqueue(undeliverableReportJobs({ year: input.year, staff: input.staff }, workflowId, entries, seq, calNow()), { report: false });
+          outbox.enqueue(undeliverableReportJobs({ year: input.year, staff: input.staff }, workflowId, entries, seq, clock.live()), { report: false });
         })
         .finally(() => reporting--);
     },
@@ -69,15 +70,19 @@ export function reevaluationMail(input: ReevaluationInput, s: ReevaluationState,
     settings,
     /** Queues the reminders whose instant passed since the last tick, to whoever still owes the step now. */
     tick() {
-      const now = calNow();
+      const now = clock.now();
       const cursor = cursorOr(now);
       if (now > cursor) outbox.enqueue(reevaluationJobs(reevaluationReminderView(input, s), cursor, now, workflowId, settings));
       state.remindedThrough = toIso(Math.max(now, cursor));
     },
-    /** Real milliseconds until the next reminder instant (at least 1), or undefined when there is none. */
+    /** The next reminder instant (calendar time) after the last tick, or undefined when there is none. */
+    nextAt(): number | undefined {
+      return nextSlotAt(reevaluationSlots(reevaluationReminderView(input, s), settings), cursorOr(clock.now()));
+    },
+    /** Legacy runs: real milliseconds until the next reminder instant (at least 1), or undefined. */
     waitMs(): number | undefined {
-      const next = nextSlotAt(reevaluationSlots(reevaluationReminderView(input, s), settings), cursorOr(calNow()));
-      return next === undefined ? undefined : Math.max(1, toReal(input.calendar, next) - Date.now());
+      const next = nextSlotAt(reevaluationSlots(reevaluationReminderView(input, s), settings), cursorOr(clock.now()));
+      return next === undefined ? undefined : Math.max(1, clock.realUntil(next));
     },
     /** Waits until everything queued was sent or found undeliverable, and every report has been handed on. */
     drained: () => condition(() => outbox.idle() && reporting === 0),

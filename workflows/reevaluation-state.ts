@@ -17,7 +17,7 @@
  *   counted here and the title keeps it for the next re-evaluation.
  */
 import type { CampaignCalendar } from '../domain/calendar';
-import { endOfBeijingDay, formatDeadline } from '../domain/calendar';
+import { formatDeadline } from '../domain/calendar';
 import type { Staff } from '../domain/directory';
 import { requireAnyRole, requireCommittee, requireRole, requireSubdistrictOfficial } from '../domain/authorization';
 import { atLeastGood, gradeFor, type GradeBands } from '../domain/grades';
@@ -25,6 +25,8 @@ import { parse, reject } from '../domain/rejections';
 import { INCIDENT_LABELS, type Incident } from '../domain/titles';
 import type { Inspection } from './application-state';
 import type { AuditTrail } from './audit-trail';
+import type { TimeScale } from './shared/clock';
+import { instantMs } from './messages/instant';
 import type { MailOutboxState } from './mail-outbox';
 import type { ReminderSettings } from './reminder-slots';
 import { reevaluationActionSchemas, type ReevaluationActionName } from './messages/reevaluation';
@@ -46,6 +48,8 @@ export interface ReevaluationInput {
   contactEmail?: string;
   /** Reminder offsets (working days) and hour; default 7/3/1 at 09:00 Beijing. */
   reminders?: Partial<ReminderSettings>;
+  /** Compressed time for demo, bench and fault runs, read only by workflows/shared/clock.ts. */
+  timeScale?: TimeScale;
   carried?: ReevaluationState;
 }
 
@@ -97,6 +101,8 @@ export interface ReevaluationState extends AuditTrail {
   result?: ReevaluationResult;
   /** Reminders to the holder and the 街镇 (workflows/reevaluation-mail.ts); created on first use. */
   mail?: MailOutboxState;
+  /** The calendar instant this re-evaluation's timers have reached (workflows/shared/clock.ts); unset in older runs. */
+  reached?: string;
 }
 
 export interface ReevaluationSnapshot extends ReevaluationState {
@@ -174,10 +180,10 @@ function requireOpen(s: ReevaluationState, duplicate: boolean): void {
   reject(duplicate ? 'Duplicate' : 'WrongPhase', `复评结果已于 ${fmt(s.result.decidedAt)} 由 ${s.result.decidedBy} 确认：${what}`);
 }
 
-const untilMs = (v: string) => (/^\d{4}-\d{2}-\d{2}$/.test(v) ? endOfBeijingDay(v) : Date.parse(v));
+const untilMs = instantMs;
 
 /** Validates an action; throws a typed one-line rejection and changes nothing. `now` is calendar time. */
-export function checkReevaluationAction(name: ReevaluationActionName, payload: unknown, s: ReevaluationState, input: ReevaluationInput, now: number): any {
+export function checkReevaluationAction(name: ReevaluationActionName, payload: unknown, s: ReevaluationState, input: ReevaluationInput, now: number, late = now): any {
   const schema = reevaluationActionSchemas[name];
   if (!schema) reject('InvalidInput', `unknown action ${String(name)}`);
   const data: any = parse(schema as any, payload);
@@ -193,7 +199,7 @@ export function checkReevaluationAction(name: ReevaluationActionName, payload: u
       requireAnyRole(staff, data.actor, ['bureau', 'inspector'], name);
       requireOpen(s, false);
       if (s.inspection) reject('Duplicate', `专项检查已于 ${s.inspection.date} 录入（${s.inspection.total} 分，${s.inspection.grade}）`);
-      if (now < Date.parse(cal.inspectionOpens)) reject('WrongPhase', `专项检查自 ${fmt(cal.inspectionOpens)} 开始`);
+      if (late < Date.parse(cal.inspectionOpens)) reject('WrongPhase', `专项检查自 ${fmt(cal.inspectionOpens)} 开始`);
       return data;
     case 'preReview':
       requireSubdistrictOfficial(staff, data.actor, sd, name);

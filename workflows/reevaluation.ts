@@ -5,11 +5,11 @@
  * the title as this workflow's return value. Rules and their order: reevaluation-state.ts.
  */
 import { allHandlersFinished, condition, continueAsNew, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
-import { toCalendar, toReal } from '../domain/calendar';
 import { Stage } from '../domain/search-attributes';
 import { recordAudit, rejectionLine, signalParts } from './audit-trail';
 import { refusedDetail, rejectedAttemptSchema, rejectedAttemptSignal } from './messages/rejected-attempt';
 import { reevaluationMail } from './reevaluation-mail';
+import { storyClock, timeFromTimers, timeScaleOf } from './shared/clock';
 import {
   cancelEligibilityUpdate,
   closeReevaluationSignal,
@@ -38,12 +38,14 @@ import {
   type ReevaluationState,
 } from './reevaluation-state';
 
-const iso = (ms: number) => new Date(ms).toISOString();
 
 export async function reevaluation(input: ReevaluationInput): Promise<ReevaluationResult> {
+  // First, before any command: runs recorded before time-from-timers keep their clock-reading path.
+  const useTimers = timeFromTimers();
   const cal = input.calendar;
-  const calNow = () => toCalendar(cal, Date.now());
-  const s: ReevaluationState = input.carried ?? initialReevaluationState(input, calNow());
+  // Deadline checks and due reminders read clock.now(): the instant the last timer reached.
+  const clock = storyClock(timeScaleOf(input), () => s, useTimers);
+  const s: ReevaluationState = input.carried ?? initialReevaluationState(input, clock.live());
   const workflowId = workflowInfo().workflowId;
   /** Bumped by every accepted change, so the main loop re-arms its deadline timer. */
   let changes = 0;
@@ -66,23 +68,25 @@ export async function reevaluation(input: ReevaluationInput): Promise<Reevaluati
       pending: pendingTasks(s, input),
     };
   };
-  const audit = (action: string, payload: unknown, error?: string) => recordAudit(s, calNow(), input.staff, input.committeeId, action, payload, error);
+  const audit = (action: string, payload: unknown, error?: string) => recordAudit(s, clock.live(), input.staff, input.committeeId, action, payload, error);
   const refresh = () => {
     changes++;
     const stage = stageOf(s, input);
     if (stage === s.stage) return;
     s.stage = stage;
-    s.stageSince = iso(calNow());
+    s.stageSince = clock.stamp();
     upsertSearchAttributes([{ key: Stage, value: stage }]);
   };
 
   const act = (name: ReevaluationActionName) => ({
     validator: (payload: unknown) => {
-      checkReevaluationAction(name, payload, s, input, calNow());
+      // Validators do not run on replay: they may read the clock (see checkCampaignAction).
+      const late = Math.max(clock.now(), clock.live());
+      checkReevaluationAction(name, payload, s, input, late, late);
     },
     handler: async (payload: unknown) => {
-      const data = checkReevaluationAction(name, payload, s, input, calNow());
-      const message = applyReevaluationAction(name, data, s, input, calNow(), workflowId);
+      const data = checkReevaluationAction(name, payload, s, input, clock.now(), Math.max(clock.now(), clock.live()));
+      const message = applyReevaluationAction(name, data, s, input, clock.live(), workflowId);
       audit(name, payload);
       refresh();
       return { stage: s.stage, message };
@@ -112,7 +116,7 @@ export async function reevaluation(input: ReevaluationInput): Promise<Reevaluati
       return;
     }
     try {
-      checkReevaluationAction(name as ReevaluationActionName, payload, s, input, calNow());
+      checkReevaluationAction(name as ReevaluationActionName, payload, s, input, clock.now());
     } catch (err) {
       audit(name, payload, rejectionLine(err));
       return;
@@ -128,14 +132,14 @@ export async function reevaluation(input: ReevaluationInput): Promise<Reevaluati
   });
   setHandler(closeReevaluationSignal, ({ reason }) => {
     if (s.result) return;
-    s.result = { year: input.year, workflowId, outcome: 'closed', reasons: [reason], decidedAt: iso(calNow()), countedIncidents: [] };
+    s.result = { year: input.year, workflowId, outcome: 'closed', reasons: [reason], decidedAt: clock.stamp(), countedIncidents: [] };
     audit('close', { reason });
     refresh();
   });
   setHandler(reevaluationStatusQuery, snapshot);
 
   // Reminders to the holder and the 街镇 (workflows/reevaluation-mail.ts), sent beside the main loop.
-  const mail = reevaluationMail(input, s, calNow);
+  const mail = reevaluationMail(input, s, clock);
 
   const historyIsLarge = () => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > 2_000;
   if (!input.carried) {
@@ -146,18 +150,27 @@ export async function reevaluation(input: ReevaluationInput): Promise<Reevaluati
     mail.tick(); // before the deadline check: a reminder due before the deadline still goes out
     const seen = changes;
     const waiting = !s.materials && !s.materialsMissing;
-    const remaining = waiting ? toReal(cal, Date.parse(s.materialsDue)) - Date.now() : undefined;
+    const due = Date.parse(s.materialsDue);
+    // Legacy runs: real milliseconds to the deadline by the clock; others: whether a timer reached it.
+    const remaining = !waiting ? undefined : clock.legacy ? clock.realUntil(due) : due - clock.now();
     if (remaining !== undefined && remaining <= 0) {
-      s.materialsMissing = { deadline: s.materialsDue, notedAt: iso(calNow()) };
+      s.materialsMissing = { deadline: s.materialsDue, notedAt: clock.stamp() };
       audit('materials-deadline', { deadline: s.materialsDue });
       refresh();
       continue;
     }
     const wake = () => changes !== seen || historyIsLarge();
-    const reminder = mail.waitMs();
-    const timeout = remaining === undefined ? reminder : reminder === undefined ? remaining : Math.min(remaining, reminder);
-    if (timeout === undefined) await condition(wake);
-    else await condition(wake, Math.max(1, timeout));
+    if (clock.legacy) {
+      const reminder = mail.waitMs();
+      const timeout = remaining === undefined ? reminder : reminder === undefined ? remaining : Math.min(remaining, reminder);
+      if (timeout === undefined) await condition(wake);
+      else await condition(wake, Math.max(1, timeout));
+    } else {
+      // The materials deadline (moved by extendDeadline: the loop re-arms), the inspection's opening, or a reminder.
+      const now = clock.now();
+      const next = [waiting ? due : undefined, Date.parse(cal.inspectionOpens), mail.nextAt()].filter((t): t is number => t !== undefined && t > now);
+      await clock.waitUntil(next.length ? Math.min(...next) : undefined, wake);
+    }
     if (!s.result && historyIsLarge()) {
       await mail.beforeContinueAsNew(); // unsent mail is carried in s.mail
       await condition(allHandlersFinished);

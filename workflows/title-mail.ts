@@ -11,7 +11,8 @@
  * to RECOVERY_HORIZON_DAYS after the revocation. The choice is recorded in the audit trail
  * ('recovery-reminders') when the revocation is noticed.
  */
-import { INSTANT_FIELDS, addDays, toIso, toReal, type CampaignCalendar, type WorkdayTable } from '../domain/calendar';
+import type { StoryClock } from './shared/clock';
+import { INSTANT_FIELDS, addDays, toIso, type CampaignCalendar, type WorkdayTable } from '../domain/calendar';
 import { cli } from '../templates/layout';
 import { initialMailOutboxState, startMailOutbox } from './mail-outbox';
 import { nextRecoveryAt, recoveryJobs, revocationNoticeJobs, undeliverableReportJobs, type RecoveryReminderView } from './reminder-plan';
@@ -81,12 +82,12 @@ export function recoveryReminderView(input: TitleInput, s: TitleState): Recovery
   };
 }
 
-export function titleMail(input: TitleInput, s: TitleState, workflowId: string, calNow: () => number, audit: (action: string, payload: unknown) => void) {
+export function titleMail(input: TitleInput, s: TitleState, workflowId: string, clock: StoryClock, audit: (action: string, payload: unknown) => void) {
   const state = (s.mail ??= initialMailOutboxState());
   const settings = reminderSettings(input.reminders);
   const year = () => (s.revocation ? campaignYearOf(s, s.revocation.date) : (s.current?.year ?? s.calendar?.year ?? input.awardYear));
   const outbox = startMailOutbox(state, {
-    report: (entries, seq) => outbox.enqueue(undeliverableReportJobs({ year: year(), staff: s.staff }, workflowId, entries, seq, calNow()), { report: false }),
+    report: (entries, seq) => outbox.enqueue(undeliverableReportJobs({ year: year(), staff: s.staff }, workflowId, entries, seq, clock.live()), { report: false }),
   });
   // Sends carried over by continue-as-new start again (same Message-IDs).
   outbox.resume();
@@ -100,7 +101,7 @@ export function titleMail(input: TitleInput, s: TitleState, workflowId: string, 
     tick() {
       const v = recoveryReminderView(input, s);
       if (!v) return;
-      const now = calNow();
+      const now = clock.now();
       if (!state.noticesDone.includes('revocation')) {
         outbox.enqueue(revocationNoticeJobs(v, workflowId));
         state.noticesDone.push('revocation');
@@ -110,12 +111,17 @@ export function titleMail(input: TitleInput, s: TitleState, workflowId: string, 
       if (v.pending && now > cursor) outbox.enqueue(recoveryJobs(v, cursor, now, workflowId, settings));
       state.remindedThrough = toIso(Math.max(now, cursor));
     },
-    /** Real milliseconds until the next weekly reminder (at least 1), or undefined when none is pending. */
+    /** The next weekly reminder instant (calendar time), or undefined when none is pending. */
+    nextAt(): number | undefined {
+      const v = recoveryReminderView(input, s);
+      return v?.pending ? nextRecoveryAt(v, cursorOf(v), settings) : undefined;
+    },
+    /** Legacy runs: real milliseconds until the next weekly reminder (at least 1), or undefined. */
     waitMs(): number | undefined {
       const v = recoveryReminderView(input, s);
       if (!v?.pending) return undefined;
       const next = nextRecoveryAt(v, cursorOf(v), settings);
-      return next === undefined ? undefined : Math.max(1, toReal(v.calendar, next) - Date.now());
+      return next === undefined ? undefined : Math.max(1, clock.realUntil(next));
     },
     drained: outbox.drained,
     beforeContinueAsNew: outbox.beforeContinueAsNew,

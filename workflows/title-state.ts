@@ -75,6 +75,8 @@ export interface TitleState extends AuditTrail {
   runs: number;
   /** The revocation notice and the weekly recovery reminders (workflows/title-mail.ts); created on first use. */
   mail?: MailOutboxState;
+  /** The calendar instant this title's timers have reached (workflows/shared/clock.ts); unset in older runs. */
+  reached?: string;
 }
 
 export interface TitleSnapshot extends Omit<TitleState, 'queue' | 'staff' | 'calendar'> {

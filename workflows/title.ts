@@ -16,7 +16,6 @@ import {
   workflowInfo,
   type ChildWorkflowHandle,
 } from '@temporalio/workflow';
-import { toCalendar } from '../domain/calendar';
 import { reevaluationWorkflowId } from '../domain/ids';
 import { zodLine } from '../domain/rejections';
 import { CampaignYear, CommitteeId, Stage, Subdistrict, TitleStatus } from '../domain/search-attributes';
@@ -36,6 +35,7 @@ import {
   type TitleActionName,
 } from './messages/title';
 import { reevaluation } from './reevaluation';
+import { storyClock, timeFromTimers, timeScaleOf } from './shared/clock';
 import { titleMail } from './title-mail';
 import type { ReevaluationResult } from './reevaluation-state';
 import {
@@ -51,12 +51,16 @@ import {
   type TitleState,
 } from './title-state';
 
-const iso = (ms: number) => new Date(ms).toISOString();
 
 export async function title(input: TitleInput): Promise<TitleSnapshot> {
+  // First, before any command: runs recorded before time-from-timers keep their clock-reading path.
+  const useTimers = timeFromTimers();
   const s: TitleState = input.carried ?? initialTitleState(input);
   const workflowId = workflowInfo().workflowId;
-  const calNow = () => (s.calendar ? toCalendar(s.calendar, Date.now()) : Date.now());
+  // The scale of the latest campaign calendar. A title's checks compare typed dates with today, so they
+  // read the live clock (day precision); its weekly recovery reminders are due by clock.now(), its timers.
+  const clock = storyClock(() => timeScaleOf({ calendar: s.calendar }), s, useTimers);
+  const calNow = clock.live;
   let child: ChildWorkflowHandle<typeof reevaluation> | undefined;
   let finished: { result?: ReevaluationResult; error?: string } | undefined;
 
@@ -143,7 +147,7 @@ export async function title(input: TitleInput): Promise<TitleSnapshot> {
   });
   setHandler(titleStatusQuery, () => snapshotOf(s, input, workflowId));
   // The revocation notice and the weekly recovery reminders (workflows/title-mail.ts), sent beside the main loop.
-  const mail = titleMail(input, s, workflowId, calNow, (action, payload) => audit(action, payload));
+  const mail = titleMail(input, s, workflowId, clock, (action, payload) => audit(action, payload));
 
   const startNext = async () => {
     const req = s.queue.shift()!;
@@ -184,7 +188,7 @@ export async function title(input: TitleInput): Promise<TitleSnapshot> {
       audit('startReevaluation', { year: req.year }, `Error: ${String(err)}`);
       return;
     }
-    s.current = { year: req.year, workflowId: childId, startedAt: iso(calNow()) };
+    s.current = { year: req.year, workflowId: childId, startedAt: clock.stamp() };
     child.result().then(
       (result) => (finished = { result }),
       (err) => (finished = { error: String(err) }),
@@ -206,9 +210,11 @@ export async function title(input: TitleInput): Promise<TitleSnapshot> {
     mail.tick();
     const ready = () => finished !== undefined || mail.noticeDue() || (!child && (done() || (s.status === 'active' && s.queue.length > 0) || historyIsLarge()));
     // A revoked title with the recovery open also wakes for its next weekly reminder.
-    const wait = mail.waitMs();
-    if (wait === undefined) await condition(ready);
-    else await condition(ready, wait);
+    if (clock.legacy) {
+      const wait = mail.waitMs();
+      if (wait === undefined) await condition(ready);
+      else await condition(ready, wait);
+    } else await clock.waitUntil(mail.nextAt(), ready);
     if (finished) {
       const f = finished;
       finished = undefined;

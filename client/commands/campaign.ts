@@ -59,7 +59,7 @@ export const campaignCommands = [
   command({
     name: 'campaign extend',
     summary: 'Extend a window (bureau): --window applications|review|inspection --until <date> [--subdistrict <街镇>]',
-    flags: z.object({ year: flags.year, as: flags.id, window: z.enum(['applications', 'review', 'inspection']), until: flags.dateOrInstant, subdistrict: z.string().optional(), json: flags.json }).strict(),
+    flags: z.object({ year: flags.year, as: flags.id, window: z.enum(['applications', 'review', 'inspection']), until: flags.until, subdistrict: z.string().optional(), json: flags.json }).strict(),
     async run(f, ctx) {
       const r = await campaignAction(await ctx.client(), f.year, 'extendDeadline', { actor: actorFlag(ctx, f.as), window: f.window, until: f.until, subdistrict: f.subdistrict });
       ctx.say(r.message);

@@ -162,7 +162,7 @@ export const titleCommands = [
   command({
     name: 'reevaluation extend',
     summary: 'The bureau moves the materials deadline later, before it passes: --until <date>',
-    flags: z.object({ ...reevFlags, until: flags.dateOrInstant }).strict(),
+    flags: z.object({ ...reevFlags, until: flags.until }).strict(),
     run: async (f, ctx) => say(ctx)(await reevaluationAction(await ctx.client(), f.year, f.committee, 'extendDeadline', { actor: actorFlag(ctx, f.as), until: f.until })),
   }),
 ];

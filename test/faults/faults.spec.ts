@@ -134,9 +134,10 @@ describe.sequential(`fault tests (2023 calendar at ${SPEED}×, seed ${SEED})`, (
     expect(r.unexpectedWorkerExits).toBe(0);
   });
 
-  // Not asserted: after worker kills, SDK 1.24.0 can hand the first task of a query-loaded run a stale
-  // Date.now(), leaving a campaign history that does not replay (TMPRL1100). Reproduced in
-  // test/faults/sdk-repro.ts; maxCachedWorkflows: 0 avoids it but made queries too slow for the demo.
+  // After worker kills, SDK 1.24.0 can hand the first task of a query-loaded run a stale Date.now()
+  // (test/faults/sdk-repro.ts). The workflows take time from their timers (workflows/shared/clock.ts),
+  // so every history of this round, the campaign's included, must replay.
+  it('worker-kills: every workflow history of the round replays', () => expectReplays('worker-kills'));
 
   it('dev server stopped mid-round and started again on the same SQLite file: same list, stages and Message-IDs', async () => {
     const r = await serverRestartRun(SEED + 1);

@@ -1,4 +1,5 @@
 /** The bureau: the campaign dashboard and extending a window. */
+import { beijingInstant } from '../../domain/beijing-time';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { campaignAction, campaignAudit, campaignStatus } from '../../client/campaigns';
 import { APPLICATION_STAGES, PHASE_LABELS, STAGE_LABELS } from '../../domain/stages';
@@ -134,7 +135,7 @@ export function registerBureauRoutes(app: FastifyInstance, ctx: AppContext): voi
     }
     try {
       const result = await within(() =>
-        campaignAction(ctx.client, g.year, 'extendDeadline', { actor: g.actor.id, window: values.window as 'review', until: values.until, subdistrict: values.subdistrict || undefined }, { updateId }),
+        campaignAction(ctx.client, g.year, 'extendDeadline', { actor: g.actor.id, window: values.window as 'review', until: beijingInstant(values.until, 'until', { deadline: true }), subdistrict: values.subdistrict || undefined }, { updateId }),
       );
       request.log.info({ event: 'action', action: 'extendDeadline', person: g.actor.id }, 'action accepted');
       return await show({ result: resultText(result.message), values: {}, nonce: newNonce() }, 200);

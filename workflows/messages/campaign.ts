@@ -1,6 +1,7 @@
 /** Messages of the campaign workflow, defined once for workflow and client. */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { z } from 'zod';
+import { zonedInstant } from './instant';
 import type { CampaignState, CampaignStatus, RegistryEntry } from '../campaign-state';
 import type { MailStatus } from '../mail-outbox';
 import { filingDate, filingRef } from '../../domain/reelection';
@@ -8,8 +9,8 @@ import { filingDate, filingRef } from '../../domain/reelection';
 const actor = z.string().min(1).max(64);
 const committeeId = z.string().min(1).max(64);
 const text = (min: number, max: number) => z.string().trim().min(min).max(max);
-/** A Beijing date (YYYY-MM-DD, meaning 24:00 of that day) or an ISO instant. */
-const instant = z.string().refine((v) => /^\d{4}-\d{2}-\d{2}$/.test(v) || !Number.isNaN(Date.parse(v)), 'must be YYYY-MM-DD or an ISO instant');
+/** A Beijing date (YYYY-MM-DD, meaning 24:00 of that day) or an ISO instant with a zone. */
+const instant = zonedInstant;
 
 export const campaignActionSchemas = {
   extendDeadline: z
@@ -70,7 +71,6 @@ export interface CampaignActionSignal {
 export const campaignActionSignal = defineSignal<[CampaignActionSignal]>('campaignAction');
 
 export const campaignStatusQuery = defineQuery<CampaignStatus>('status');
-export const registryEntryQuery = defineQuery<RegistryEntry | null, [string]>('registryEntry');
 /** One 街镇's applications from the registry (committee id, stage, paper form), or every 街镇's with ''. One Query for a whole list. */
 export interface RegistryRow {
   committeeId: string;

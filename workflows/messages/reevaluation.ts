@@ -1,6 +1,7 @@
 /** Messages of the re-evaluation workflow (复评), defined once for workflow and client. */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { z } from 'zod';
+import { zonedInstant } from './instant';
 import type { Incident } from '../../domain/titles';
 import type { ReevaluationSnapshot } from '../reevaluation-state';
 import { applicationActionSchemas } from './application';
@@ -8,8 +9,8 @@ import { applicationActionSchemas } from './application';
 const actor = z.string().min(1).max(64);
 const text = (min: number, max: number) => z.string().trim().min(min).max(max);
 const standardisationScore = z.number().min(0).max(100);
-/** A Beijing date (YYYY-MM-DD, meaning 24:00 of that day) or an ISO instant. */
-const instant = z.string().refine((v) => /^\d{4}-\d{2}-\d{2}$/.test(v) || !Number.isNaN(Date.parse(v)), 'must be YYYY-MM-DD or an ISO instant');
+/** A Beijing date (YYYY-MM-DD, meaning 24:00 of that day) or an ISO instant with a zone. */
+const instant = zonedInstant;
 
 export const reevaluationActionSchemas = {
   /** The holder, to its original 街镇: written materials (书面复评材料). */

@@ -1,0 +1,131 @@
+/**
+ * The workflows' one clock seam: the only workflow code that reads the workflow clock (`Date.now()`) or
+ * converts between calendar time and timer (real) time.
+ *
+ * Time comes from timers. A workflow's decisions (phases, deadline checks, which reminders are due) read
+ * `now()`: the calendar instant the workflow has *reached*, kept in its state and moved forward only when
+ * one of its durable timers fires (`waitUntil`). A timer firing is an event in the history, so a replay
+ * sees the same instant at the same point. Reading `Date.now()` for decisions is not safe: after a worker
+ * crash, SDK 1.24.0 can hand the first task of a run that a query loaded into the cache a stale clock,
+ * and a branch on it then differs from its replay (test/faults/sdk-repro.ts).
+ *
+ * `live()` is the clock itself. It stamps when a decision arrived (audit entries, `decidedAt`, the start
+ * of 公示), and Update validators may use it (validators do not run on replay); nothing branches on it.
+ *
+ * A time scale (demo, bench and fault runs compress a campaign year into minutes) is read only here:
+ * real = realOrigin + (calendar - calendarOrigin) / speed. Without one, calendar time is real time.
+ *
+ * Runs started before this seam existed branch on the clock; `legacy` keeps their code path so their
+ * histories replay (see the README, "Changing workflow code").
+ */
+import { condition, patched } from '@temporalio/workflow';
+import type { CalendarClock } from '../../domain/calendar-schema';
+
+/** The patch that selects time-from-timers; absent in histories recorded before it. */
+export const TIME_FROM_TIMERS_PATCH = 'time-from-timers';
+
+/** A compressed clock for demo, bench and fault runs; production runs have none (or speed 1). */
+export type TimeScale = CalendarClock;
+
+/** Where a workflow keeps the calendar instant it has reached (ISO); carried by continue-as-new. */
+export interface ReachedHolder {
+  reached?: string;
+}
+
+export interface StoryClock {
+  /** True for runs whose history began before time-from-timers: they keep branching on the clock. */
+  readonly legacy: boolean;
+  /** The calendar instant decisions see: the last timer fired (or the run's start); legacy: the clock. */
+  now(): number;
+  /** The clock, in calendar time: for stamps and validators only. */
+  live(): number;
+  /** `live()` as an ISO instant. */
+  stamp(): string;
+  /** Real milliseconds from the clock to the calendar instant `at`: for the legacy code paths only. */
+  realUntil(at: number): number;
+  /**
+   * Sleeps until the calendar instant `at` (a durable timer) or until `wake()` holds. Returns true if
+   * the timer fired; then `now()` is `at`. With `at` undefined it waits for `wake()` only.
+   */
+  waitUntil(at: number | undefined, wake: () => boolean): Promise<boolean>;
+}
+
+const ms = (iso: string) => Date.parse(iso);
+const iso = (t: number) => new Date(t).toISOString();
+
+export function toRealWith(scale: TimeScale | undefined, calendarMs: number): number {
+  if (!scale) return calendarMs;
+  return Math.ceil(ms(scale.realOrigin) + (calendarMs - ms(scale.calendarOrigin)) / scale.speed);
+}
+
+export function toCalendarWith(scale: TimeScale | undefined, realMs: number): number {
+  if (!scale) return realMs;
+  return Math.floor(ms(scale.calendarOrigin) + (realMs - ms(scale.realOrigin)) * scale.speed);
+}
+
+/** The time scale of a workflow input: its own `timeScale`, else the one its calendar carried (older callers). */
+export function timeScaleOf(input: { timeScale?: TimeScale; calendar?: { clock?: TimeScale } }): TimeScale | undefined {
+  return input.timeScale ?? input.calendar?.clock;
+}
+
+/**
+ * Whether this run uses time-from-timers. Call it once, first thing in the workflow function, before any
+ * command: new runs record the patch marker; replays of histories recorded before it get false.
+ */
+export function timeFromTimers(): boolean {
+  return patched(TIME_FROM_TIMERS_PATCH);
+}
+
+/**
+ * The clock of one workflow run. `reached` starts at the run's first activation (calendar time) and is
+ * carried by continue-as-new with the rest of the state. `holder` may be a getter, for a state that is
+ * built with the clock's help.
+ */
+export function storyClock(
+  scaleOrGetter: TimeScale | undefined | (() => TimeScale | undefined),
+  holder: ReachedHolder | (() => ReachedHolder),
+  useTimers: boolean,
+): StoryClock {
+  // A getter for a workflow whose scale changes (a title takes each re-evaluation's calendar).
+  const scale = () => (typeof scaleOrGetter === 'function' ? scaleOrGetter() : scaleOrGetter);
+  const live = () => toCalendarWith(scale(), Date.now());
+  // The run's start, read once; a state built after the clock (it needs a time) gets it on first use.
+  const start = iso(live());
+  const state = (): ReachedHolder => {
+    const h = typeof holder === 'function' ? holder() : holder;
+    h.reached ??= start;
+    return h;
+  };
+  const realUntil = (at: number) => toRealWith(scale(), at) - Date.now();
+  if (!useTimers) return { legacy: true, now: live, live, stamp: () => iso(live()), realUntil, waitUntil: legacyWait(realUntil) };
+  return {
+    legacy: false,
+    now: () => ms(state().reached!),
+    live,
+    stamp: () => iso(live()),
+    realUntil,
+    // Always one timer, even for an instant already past: whether a timer exists must not depend on the clock.
+    async waitUntil(at, wake) {
+      if (at === undefined) {
+        await condition(wake);
+        return false;
+      }
+      const fired = !(await condition(wake, Math.max(1, realUntil(at))));
+      if (fired && at > ms(state().reached!)) state().reached = iso(at);
+      return fired;
+    },
+  };
+}
+
+/** The campaign's wait as recorded before time-from-timers: no timer at all for an instant already past. */
+function legacyWait(realUntil: (at: number) => number): StoryClock['waitUntil'] {
+  return async (at, wake) => {
+    if (at === undefined) {
+      await condition(wake);
+      return false;
+    }
+    const wait = realUntil(at);
+    if (wait <= 0) return true;
+    return !(await condition(wake, wait));
+  };
+}
