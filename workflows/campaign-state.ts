@@ -5,7 +5,7 @@
 import type { CampaignCalendar } from '../domain/calendar';
 import { formatBeijing, formatDeadline, publicityEnd, publicityEndCountingPublicationDay } from '../domain/calendar';
 import type { Staff } from '../domain/directory';
-import { requirePanelChair, requireRole, requireSubdistrictOfficial } from '../domain/authorization';
+import { requirePanelChair, requireRole } from '../domain/authorization';
 import type { GradeBands } from '../domain/grades';
 import { parse, reject } from '../domain/rejections';
 import { requireFiler } from '../domain/reelection';

@@ -14,6 +14,7 @@ import { z } from 'zod';
 import type { createActivities } from '../activities';
 import { parse, reject } from '../domain/rejections';
 import { campaignActionSchemas } from './messages/campaign';
+import { wallStamp } from './shared/clock';
 
 export const publicObjectionInputSchema = z
   .object({
@@ -80,7 +81,7 @@ export async function publicObjection(raw: PublicObjectionInput): Promise<Public
     confirmObjectionUpdate,
     async () => {
       confirmed = true;
-      state.confirmedAt = new Date().toISOString();
+      state.confirmedAt = wallStamp();
       state.status = 'filing';
       await condition(() => state.result !== undefined);
       return state.result!;

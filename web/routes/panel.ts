@@ -144,7 +144,10 @@ export function registerPanelRoutes(app: FastifyInstance, ctx: AppContext, confi
       const n = Number(v);
       if (!/^\d{1,2}$/.test(v) || n < 1 || n > status.quota) errors.push({ field: `rank-${r.committeeId}`, message: `${r.name}的排名须为 1–${status.quota} 的整数（不列入名单请留空）` });
       else if (seen.has(n)) errors.push({ field: `rank-${r.committeeId}`, message: `${r.name}与${seen.get(n)}的排名都是 ${n}，请用同分排序规则排出先后` });
-      else seen.set(n, r.name), ranked.push({ id: r.committeeId, rank: n });
+      else {
+        seen.set(n, r.name);
+        ranked.push({ id: r.committeeId, rank: n });
+      }
     }
     if (!errors.length && !ranked.length) errors.push({ message: '请至少为一家申报填写排名' });
     if (rule.length < 4 || rule.length > 2000) errors.push({ field: 'tieBreakRule', message: '请填写同分排序规则（4–2000 个字）' });

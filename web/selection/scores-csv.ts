@@ -33,7 +33,10 @@ export function parseCsv(text: string): { line: number; cells: string[] }[] {
   for (let i = 0; i < text.length; i++) {
     const c = text[i];
     if (quoted) {
-      if (c === '"' && text[i + 1] === '"') (cur += '"'), i++;
+      if (c === '"' && text[i + 1] === '"') {
+        cur += '"';
+        i++;
+      }
       else if (c === '"') quoted = false;
       else {
         if (c === '\n') line++;
@@ -41,8 +44,14 @@ export function parseCsv(text: string): { line: number; cells: string[] }[] {
       }
       continue;
     }
-    if (c === '"' && cur === '') (quoted = true), (any = true);
-    else if (c === ',') cells.push(cur), (cur = ''), (any = true);
+    if (c === '"' && cur === '') {
+      quoted = true;
+      any = true;
+    } else if (c === ',') {
+      cells.push(cur);
+      cur = '';
+      any = true;
+    }
     else if (c === '\n' || c === '\r') {
       if (c === '\r' && text[i + 1] === '\n') i++;
       if (any || cur) out.push({ line: start, cells: [...cells, cur] });
@@ -51,7 +60,10 @@ export function parseCsv(text: string): { line: number; cells: string[] }[] {
       any = false;
       line++;
       start = line;
-    } else (cur += c), (any = true);
+    } else {
+      cur += c;
+      any = true;
+    }
   }
   if (any || cur) out.push({ line: start, cells: [...cells, cur] });
   return out;

@@ -2,7 +2,7 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { z } from 'zod';
 import { zonedInstant } from './instant';
-import type { CampaignState, CampaignStatus, RegistryEntry } from '../campaign-state';
+import type { CampaignState, CampaignStatus } from '../campaign-state';
 import type { MailStatus } from '../mail-outbox';
 import { filingDate, filingRef } from '../../domain/reelection';
 

@@ -129,3 +129,6 @@ function legacyWait(realUntil: (at: number) => number): StoryClock['waitUntil'] 
     return !(await condition(wake, wait));
   };
 }
+
+/** The clock as an ISO instant, for a workflow with no calendar of its own (a stamp only; nothing branches on it). */
+export const wallStamp = (): string => iso(Date.now());
