@@ -13,10 +13,11 @@ import { loadWorkdays } from '../domain/holidays';
 import type { Directory } from '../domain/directory';
 import { applicationWorkflowId, campaignWorkflowId } from '../domain/ids';
 import { Monitor } from './monitor';
-import { cpuSeconds, memoryMiB, treeCpuSeconds } from './proc';
+import { cpuSeconds, memoryMiB, treesCpuSeconds } from './proc';
 import { runRound, type Backend, type RoundPlan, type Window } from './round';
 import { Latencies, Retries, sleep } from './stats';
 import { startStack, ROOT } from './stack';
+import type { ExternalServer } from './target';
 import { floorPlanFrom, listExecutions, shapeOf, summariseAll, type FloorPlan, type RunShape } from './profile';
 
 const DAY = 86_400_000;
@@ -71,6 +72,9 @@ export interface DomainOptions {
   dynamicConfig?: Record<string, string | number | boolean>;
   /** Payloads in clear (bench/plain-worker.ts): the baseline for the codec's cost. */
   plain?: boolean;
+  /** A running server instead of a fresh dev server (bench/target.ts), and a year no workflow there has yet. */
+  external?: ExternalServer;
+  year?: number;
   log: (line: string) => void;
 }
 
@@ -88,7 +92,7 @@ export async function countRunning(client: Client, query: string): Promise<numbe
 }
 
 export async function runDomain(o: DomainOptions): Promise<DomainResult> {
-  const year = 2100 + Math.floor(Math.random() * 100); // a label of its own; the calendar keeps 2023's dates
+  const year = o.year ?? 2100 + Math.floor(Math.random() * 100); // a label of its own; the calendar keeps 2023's dates
   const taskQueue = `bench-domain-${year}`;
   const stack = await startStack({
     name: o.plain ? 'plain' : 'domain',
@@ -99,6 +103,7 @@ export async function runDomain(o: DomainOptions): Promise<DomainResult> {
     logFile: o.logFile,
     ready: /polling task queue/,
     dynamicConfig: o.dynamicConfig,
+    external: o.external,
     log: o.log,
   });
   try {
@@ -110,7 +115,7 @@ export async function runDomain(o: DomainOptions): Promise<DomainResult> {
     o.log(`domain: campaign ${campaignWorkflowId(year)}, calendar ×${Math.round(speed)} (${WINDOW_DAYS} days in ${o.windowSeconds} s), ${o.n} applications, ${o.concurrency} calls in flight`);
     const handle = await startCampaign(client, { calendar, directory: o.directory, taskQueue });
 
-    const monitor = new Monitor(stack.workerPid, stack.server.process.pid!);
+    const monitor = new Monitor(stack.workerPid, stack.serverPids);
     const latencies = new Latencies();
     const marks: Record<string, number> = {};
     const retries = new Retries();
@@ -151,7 +156,7 @@ export async function runDomain(o: DomainOptions): Promise<DomainResult> {
     };
 
     const cpu0 = cpuSeconds(stack.workerPid) ?? 0;
-    const srv0 = treeCpuSeconds(stack.server.process.pid!);
+    const srv0 = treesCpuSeconds(stack.serverPids);
     monitor.start();
     await stack.guard(runRound({
       directory: o.directory,
@@ -171,11 +176,18 @@ export async function runDomain(o: DomainOptions): Promise<DomainResult> {
     const end = Date.now();
     monitor.stop();
     const workerCpuS = (cpuSeconds(stack.workerPid) ?? cpu0) - cpu0;
-    const serverCpuS = treeCpuSeconds(stack.server.process.pid!) - srv0;
+    const serverCpuS = treesCpuSeconds(stack.serverPids) - srv0;
     const mem = memoryMiB(stack.workerPid);
 
     o.log('domain: reading every history back (list API + histories)…');
-    const executions = await listExecutions(client);
+    // On a shared server, only this run's workflows: they carry its year, as a search attribute or (the final
+    // list's titles, title-<committee>-<year>) at the end of their id.
+    const executions = o.external
+      ? [
+          ...(await listExecutions(client, `CampaignYear = ${year}`)),
+          ...(await listExecutions(client, `WorkflowType = 'title'`)).filter((e) => e.workflowId.endsWith(`-${year}`)),
+        ]
+      : await listExecutions(client);
     const runs = await summariseAll(client, executions, { campaignType: 'campaign', fanoutActivity: 'notifyApplications' });
     const shape = shapeOf(runs, 'application', campaignWorkflowId(year));
     const floorPlan = floorPlanFrom(runs, {

@@ -12,10 +12,11 @@ import type { Directory } from '../domain/directory';
 import { CampaignYear, CommitteeId, Stage, Subdistrict } from '../domain/search-attributes';
 import { countRunning, until, type PartResult } from './domain';
 import { Monitor } from './monitor';
-import { cpuSeconds, memoryMiB, treeCpuSeconds } from './proc';
+import { cpuSeconds, memoryMiB, treesCpuSeconds } from './proc';
 import { campaignUpdateKey, runRound, type Backend, type RoundPlan } from './round';
 import { Latencies, Retries } from './stats';
 import { startStack } from './stack';
+import type { ExternalServer } from './target';
 import { floorPlanFrom, listExecutions, shapeOf, summariseAll, type FloorPlan } from './profile';
 import { floorActUpdate, floorApplication, floorCampaign, floorCampaignUpdate, floorProgressQuery, floorStatusQuery } from './floor-workflows';
 
@@ -33,15 +34,17 @@ export interface FloorOptions {
   concurrency: number;
   logFile: string;
   dynamicConfig?: Record<string, string | number | boolean>;
+  /** A running server instead of a fresh dev server (bench/target.ts). */
+  external?: ExternalServer;
   log: (line: string) => void;
 }
 
-const APP_PREFIX = 'floor-app-';
-const COORDINATOR = 'floor-campaign';
-
 export async function runFloor(o: FloorOptions): Promise<FloorResult> {
   const taskQueue = `bench-floor-${o.year}`;
-  const stack = await startStack({ name: 'floor', script: 'bench/floor-worker.ts', taskQueue, env: {}, logFile: o.logFile, ready: /floor worker polling/, dynamicConfig: o.dynamicConfig, log: o.log });
+  // A fresh dev server holds only this run; a server that persists keeps earlier runs, so the ids carry the year.
+  const APP_PREFIX = o.external ? `floor-${o.year}-app-` : 'floor-app-';
+  const COORDINATOR = o.external ? `floor-campaign-${o.year}` : 'floor-campaign';
+  const stack = await startStack({ name: 'floor', script: 'bench/floor-worker.ts', taskQueue, env: {}, logFile: o.logFile, ready: /floor worker polling/, dynamicConfig: o.dynamicConfig, external: o.external, log: o.log });
   try {
     const { client } = stack;
     const fp = o.floorPlan;
@@ -56,7 +59,7 @@ export async function runFloor(o: FloorOptions): Promise<FloorResult> {
       ],
     });
     const sdOf = new Map(o.directory.committees.map((c) => [c.id, c.subdistrict]));
-    const monitor = new Monitor(stack.workerPid, stack.server.process.pid!);
+    const monitor = new Monitor(stack.workerPid, stack.serverPids);
     const latencies = new Latencies();
     const marks: Record<string, number> = {};
     const retries = new Retries();
@@ -102,7 +105,7 @@ export async function runFloor(o: FloorOptions): Promise<FloorResult> {
     };
 
     const cpu0 = cpuSeconds(stack.workerPid) ?? 0;
-    const srv0 = treeCpuSeconds(stack.server.process.pid!);
+    const srv0 = treesCpuSeconds(stack.serverPids);
     monitor.start();
     o.log(`floor: ${o.n} applications, ${o.concurrency} calls in flight`);
     await stack.guard(runRound({
@@ -132,11 +135,12 @@ export async function runFloor(o: FloorOptions): Promise<FloorResult> {
     await stack.guard(coordinator.result());
     monitor.stop();
     const workerCpuS = (cpuSeconds(stack.workerPid) ?? cpu0) - cpu0;
-    const serverCpuS = treeCpuSeconds(stack.server.process.pid!) - srv0;
+    const serverCpuS = treesCpuSeconds(stack.serverPids) - srv0;
     const mem = memoryMiB(stack.workerPid);
 
     o.log('floor: reading every history back…');
-    const executions = await listExecutions(client);
+    // On a shared server, only this run's: the domain run of the same year is there too.
+    const executions = await listExecutions(client, o.external ? `CampaignYear = ${o.year} AND (WorkflowType = 'floorApplication' OR WorkflowType = 'floorCampaign')` : undefined);
     const runs = await summariseAll(client, executions, { campaignType: 'floorCampaign', fanoutActivity: 'fanout' });
     const shape = shapeOf(runs, 'floorApplication', COORDINATOR);
     const ownPlan = floorPlanFrom(runs, { appType: 'floorApplication', appIdPrefix: APP_PREFIX, campaignId: COORDINATOR, fanoutActivity: 'fanout', defaultContinueAsNewAt: 3_000 });

@@ -9,7 +9,7 @@
  * idle unless the system is still working (a fan-out, a burst of reminder timers, mail): then they
  * count. The same rule is applied to the floor run, which has no calendar waits.
  */
-import { cpuSeconds, machineBusySeconds, memoryMiB, treeCpuSeconds } from './proc';
+import { cpuSeconds, machineBusySeconds, memoryMiB, treesCpuSeconds } from './proc';
 
 export const SAMPLE_MS = 250;
 /** Below this share of one core (worker + server) a sample with nothing in flight counts as idle. */
@@ -39,15 +39,16 @@ export class Monitor {
 
   constructor(
     private readonly workerPid: number,
-    private readonly serverPid: number,
+    /** The server's processes (a dev server: one; a cluster: its services and database; none: not measured). */
+    private readonly serverPids: number[],
   ) {
     this.lastWorker = cpuSeconds(workerPid) ?? 0;
-    this.lastServer = treeCpuSeconds(serverPid);
+    this.lastServer = treesCpuSeconds(serverPids);
   }
 
   start(): void {
     this.lastWorker = cpuSeconds(this.workerPid) ?? this.lastWorker;
-    this.lastServer = treeCpuSeconds(this.serverPid);
+    this.lastServer = treesCpuSeconds(this.serverPids);
     this.lastMachine = machineBusySeconds();
     this.lastSelf = process.cpuUsage();
     this.timer = setInterval(() => this.sample(), SAMPLE_MS);
@@ -82,7 +83,7 @@ export class Monitor {
   private sample(): void {
     const t = Date.now();
     const w = cpuSeconds(this.workerPid) ?? this.lastWorker;
-    const s = treeCpuSeconds(this.serverPid);
+    const s = treesCpuSeconds(this.serverPids);
     const m = machineBusySeconds();
     const self = process.cpuUsage(this.lastSelf);
     const selfS = (self.user + self.system) / 1e6;

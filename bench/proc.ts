@@ -67,6 +67,12 @@ export function treeCpuSeconds(pid: number): number {
   return processTree(pid).reduce((sum, p) => sum + (cpuSeconds(p) ?? 0), 0);
 }
 
+/** Sum of cpuSeconds over several process trees, each process once (a cluster's services and its database). */
+export function treesCpuSeconds(pids: number[]): number {
+  const all = new Set(pids.flatMap(processTree));
+  return [...all].reduce((sum, p) => sum + (cpuSeconds(p) ?? 0), 0);
+}
+
 /** VmHWM and VmRSS of one process in MiB. */
 export function memoryMiB(pid: number): { hwm: number; rss: number } | undefined {
   try {

@@ -124,6 +124,27 @@ function toExecution(w: WorkflowExecutionInfo): Execution {
   };
 }
 
+/**
+ * A fetched history holds payloads as the client's codecs left them (encrypted, client/codec/): decodes in place
+ * the two that `summarise` reads, the Update inputs and the fan-out activity's input, so the floor plan sees
+ * the Update keys and the committees each fan-out reached.
+ */
+export async function decodeCampaignPayloads(client: Client, events: HistoryEvent[], fanoutActivity: string): Promise<void> {
+  const codecs = [...client.options.loadedDataConverter.payloadCodecs].reverse();
+  if (!codecs.length) return;
+  const decodeList = async (holder: { payloads?: any[] | null } | undefined | null) => {
+    if (!holder?.payloads?.length) return;
+    let payloads = holder.payloads;
+    for (const codec of codecs) payloads = await codec.decode(payloads);
+    holder.payloads = payloads;
+  };
+  for (const e of events) {
+    await decodeList(e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.args);
+    const scheduled = e.activityTaskScheduledEventAttributes;
+    if (scheduled?.activityType?.name === fanoutActivity) await decodeList(scheduled.input);
+  }
+}
+
 /** Fetches and summarises every execution's history (`fanoutActivity` marks the campaign type's fan-outs). */
 export async function summariseAll(
   client: Client,
@@ -133,7 +154,10 @@ export async function summariseAll(
   const out: RunSummary[] = [];
   await forEachConcurrent(executions, opts.concurrency ?? 16, async (exec) => {
     const history = await client.workflow.getHandle(exec.workflowId, exec.runId).fetchHistory();
-    out.push(summarise(exec, (history.events ?? []) as HistoryEvent[], exec.type === opts.campaignType ? opts.fanoutActivity : undefined));
+    const events = (history.events ?? []) as HistoryEvent[];
+    const fanout = exec.type === opts.campaignType ? opts.fanoutActivity : undefined;
+    if (fanout) await decodeCampaignPayloads(client, events, fanout);
+    out.push(summarise(exec, events, fanout));
   });
   return out;
 }

@@ -32,6 +32,8 @@ export interface BenchOptionsForReport {
   dynamicConfig: Record<string, string | number | boolean>;
   /** WORKER_MAX_CACHED_WORKFLOWS given to both workers; unset: the SDK's default. */
   workerMaxCachedWorkflows?: string;
+  /** --address: the running server both runs used (unset: a fresh dev server for each run). */
+  server?: { address: string; namespace: string; serverPids: number[] };
 }
 
 export function buildReport(o: {
@@ -127,7 +129,7 @@ export function buildReport(o: {
 
   return {
     startedAt: o.startedAt,
-    command: `${options.workerMaxCachedWorkflows ? `WORKER_MAX_CACHED_WORKFLOWS=${options.workerMaxCachedWorkflows} ` : ''}npm run bench -- --applications ${n}${options.emails ? ' --emails' : ''} --concurrency ${options.concurrency} --window-seconds ${options.windowSeconds}`,
+    command: `${options.workerMaxCachedWorkflows ? `WORKER_MAX_CACHED_WORKFLOWS=${options.workerMaxCachedWorkflows} ` : ''}npm run bench -- --applications ${n}${options.emails ? ' --emails' : ''} --concurrency ${options.concurrency} --window-seconds ${options.windowSeconds}${options.server ? ` --address ${options.server.address} --namespace ${options.server.namespace}${options.server.serverPids.length ? ` --server-pids ${options.server.serverPids.join(',')}` : ''}` : ''}`,
     options,
     machine: o.machine,
     calendar: {
@@ -267,7 +269,9 @@ export function renderReport(rep: Report): string {
   const windows = Object.entries(d.windows).map(([k, v]) => `${k} +${v}s`).join(', ');
   return [
     `bench: ${n} applications${rep.options.emails ? ' with emails' : ''}, ${rep.options.concurrency} calls in flight, calendar ×${rep.calendar.speed} (61 days = ${rep.calendar.windowSeconds} s); domain windows ${windows}`,
-    `dev servers: ${Object.keys(rep.options.dynamicConfig).length ? Object.entries(rep.options.dynamicConfig).map(([k, v]) => `${k}=${v}`).join(' ') : 'stock dynamic config'}`,
+    rep.options.server
+      ? `server: ${rep.options.server.address}, namespace ${rep.options.server.namespace}, with its own dynamic config; server CPU ${rep.options.server.serverPids.length ? `of processes ${rep.options.server.serverPids.join(', ')} and their children` : 'not measured (no --server-pids): busy time counts the worker alone'}`
+      : `dev servers: ${Object.keys(rep.options.dynamicConfig).length ? Object.entries(rep.options.dynamicConfig).map(([k, v]) => `${k}=${v}`).join(' ') : 'stock dynamic config'}`,
     `outcome: ${rep.outcome.ok ? 'as scripted' : 'NOT as scripted'} — final list ${JSON.stringify(rep.outcome.finalList)}, stages ${JSON.stringify(rep.outcome.stages)}`,
     '',
     table(rows),

@@ -1,12 +1,14 @@
 /**
  * `npm run bench -- [--applications N] [--emails] [--concurrency C] [--window-seconds W] [--no-floor]
- *                   [--dynamic-config key=value]…`
+ *                   [--dynamic-config key=value]… [--address host:port [--namespace ns] [--server-pids p,…]]`
  *
  * 1. The domain run: a dev server of its own, worker/main.ts as a child process, one campaign with N
  *    applications through the whole round, every human action one client call (bench/round.ts).
  * 2. The floor run: another fresh dev server, bench/floor-worker.ts, the same round against minimal
  *    workflows that repeat, per application, the operations the domain histories show.
  * 3. bench/results/<ISO 8601 basic date-time>.json, and a table.
+ * With --address, both runs use that running server instead (bench/target.ts), one after the other, each
+ * with a year of its own; the server is left running.
  * See bench/README.md for what each number means and where the comparison can mislead.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -19,6 +21,7 @@ import { planRound } from './round';
 import { buildReport, renderReport } from './report';
 import { startSmtpSink } from './smtp-sink';
 import { ROOT, stopAllStacks } from './stack';
+import { parseExternalServer, prepareExternalServer, unusedYears, type ExternalServer } from './target';
 
 /**
  * The dev server runs a single history shard, and the server polls each shard's task queues at most
@@ -45,13 +48,17 @@ interface Options {
   codecCompare: boolean;
   stockServer: boolean;
   dynamicConfig: Record<string, string | number | boolean>;
+  /** A running server to use instead of the bench's own dev servers. */
+  external?: ExternalServer;
 }
 
 const USAGE =
-  'usage: npm run bench -- [--applications N (multiple of 10, default 1000)] [--emails] [--concurrency C (default 8)] [--window-seconds W] [--no-floor] [--codec-compare] [--stock-server] [--dynamic-config key=value]…';
+  'usage: npm run bench -- [--applications N (multiple of 10, default 1000)] [--emails] [--concurrency C (default 8)] [--window-seconds W] [--no-floor] [--codec-compare] [--stock-server] [--dynamic-config key=value]… [--address host:port [--namespace NS (default default)] [--server-pids PID,…]]';
 
 function parseArgs(argv: string[]): Options {
   const o: Options = { applications: 1000, emails: false, concurrency: 8, floor: true, codecCompare: false, stockServer: false, dynamicConfig: {} };
+  const target: { address?: string; namespace?: string; pids?: string } = {};
+  let dynamicConfigGiven = false;
   const num = (flag: string, v: string | undefined) => {
     const x = Number(v);
     if (!v || !Number.isFinite(x) || x <= 0) throw new Error(`${flag} needs a positive number\n${USAGE}`);
@@ -68,7 +75,11 @@ function parseArgs(argv: string[]): Options {
     else if (flag === '--no-floor') o.floor = false;
     else if (flag === '--codec-compare') o.codecCompare = true;
     else if (flag === '--stock-server') o.stockServer = true;
+    else if (flag === '--address') target.address = value() ?? '';
+    else if (flag === '--namespace') target.namespace = value() ?? '';
+    else if (flag === '--server-pids') target.pids = value() ?? '';
     else if (flag === '--dynamic-config' || flag.startsWith('--dynamic-config=')) {
+      dynamicConfigGiven = true;
       const kv = flag.startsWith('--dynamic-config=') ? flag.slice('--dynamic-config='.length) : argv[++i];
       const m = /^([^=]+)=(.*)$/.exec(kv ?? '');
       if (!m) throw new Error(`--dynamic-config needs key=value\n${USAGE}`);
@@ -79,7 +90,15 @@ function parseArgs(argv: string[]): Options {
       process.exit(0);
     } else throw new Error(`unknown option ${a}\n${USAGE}`);
   }
-  o.dynamicConfig = { ...(o.stockServer ? {} : BENCH_DYNAMIC_CONFIG), ...o.dynamicConfig };
+  if (target.address !== undefined) {
+    // A running server keeps its own dynamic config: the bench cannot set it.
+    if (o.stockServer || dynamicConfigGiven) throw new Error(`--stock-server and --dynamic-config apply to the bench's own dev servers, not to --address\n${USAGE}`);
+    o.external = parseExternalServer(target);
+    o.dynamicConfig = {};
+  } else {
+    if (target.namespace !== undefined || target.pids !== undefined) throw new Error(`--namespace and --server-pids need --address\n${USAGE}`);
+    o.dynamicConfig = { ...(o.stockServer ? {} : BENCH_DYNAMIC_CONFIG), ...o.dynamicConfig };
+  }
   if (!Number.isInteger(o.applications) || o.applications % 10 !== 0) throw new Error(`--applications must be a multiple of 10 (N/10 committees per 街镇)\n${USAGE}`);
   return o;
 }
@@ -122,6 +141,13 @@ async function main(): Promise<void> {
   const windowSeconds = o.windowSeconds ?? defaultWindowSeconds(o.applications);
   const directory = generateDirectory(o.applications / 10);
   const plan = planRound(directory);
+  // A running server: reachable, the namespace there, the search attributes registered; and years of its own.
+  let years: number[] = [];
+  if (o.external) {
+    await prepareExternalServer(o.external, log);
+    years = await unusedYears(o.external, o.codecCompare ? 2 : 1);
+    if (!o.external.pids.length) log('--server-pids not given: server CPU is not measured, and busy time counts the worker CPU alone');
+  }
   const sink = await startSmtpSink();
   log(`SMTP sink on ${sink.url}; results and worker logs in bench/results/${id}*`);
 
@@ -139,6 +165,8 @@ async function main(): Promise<void> {
     smtpUrl: sink.url,
     logFile: join(resultsDir, `${id}-domain-worker.log`),
     dynamicConfig: o.dynamicConfig,
+    external: o.external,
+    year: years[0],
     log,
   };
   try {
@@ -156,12 +184,13 @@ async function main(): Promise<void> {
         concurrency: o.concurrency,
         logFile: join(resultsDir, `${id}-floor-worker.log`),
         dynamicConfig: o.dynamicConfig,
+        external: o.external,
         log,
       });
       log(`floor: ${floor.applicationsPerSecond.toFixed(2)} applications / busy s (${floor.busyS.toFixed(1)} s busy of ${floor.wallS.toFixed(1)} s)`);
     }
     if (o.codecCompare) {
-      plain = await runDomain({ ...domainOptions, plain: true, logFile: join(resultsDir, `${id}-plain-worker.log`) });
+      plain = await runDomain({ ...domainOptions, plain: true, year: years[1], logFile: join(resultsDir, `${id}-plain-worker.log`) });
       log(`plain (no codec): ${plain.applicationsPerSecond.toFixed(2)} applications / busy s (${plain.busyS.toFixed(1)} s busy)`);
     }
   } catch (err) {
@@ -184,6 +213,7 @@ async function main(): Promise<void> {
       windowSeconds,
       dynamicConfig: o.dynamicConfig,
       workerMaxCachedWorkflows: process.env.WORKER_MAX_CACHED_WORKFLOWS || undefined,
+      server: o.external ? { address: o.external.address, namespace: o.external.namespace, serverPids: o.external.pids } : undefined,
     },
     startedAt: started.toISOString(),
     plan,
@@ -203,7 +233,8 @@ async function main(): Promise<void> {
   process.exit(error ? 1 : 0);
 }
 
+// Bad options and an unreachable --address end here: one line, no stack.
 main().catch((err) => {
-  console.error(err);
+  console.error(`[bench] ${(err as Error)?.message ?? err}`);
   process.exit(1);
 });

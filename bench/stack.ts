@@ -3,6 +3,9 @@
  * the project's search attributes) and one worker as a child process, `node <tsx cli> <script>`, whose
  * output goes to a log file. The domain run and the floor run each get a stack of their own, one after
  * the other, so neither finds the other's workflows in the server's database.
+ *
+ * With an external server (`--address`, bench/target.ts) no dev server is started and none is stopped: the
+ * worker connects to that frontend and namespace, and each run tells its workflows apart by its own year.
  */
 import { createWriteStream } from 'node:fs';
 import { join } from 'node:path';
@@ -11,11 +14,17 @@ import { clientOn } from '../client/connection';
 import { startDevServer, type DevServer } from '../scripts/dev-server';
 import { spawnSupervised, type Supervised } from '../scripts/supervise';
 import { memoryMiB, resetPeakRss, waitForChild } from './proc';
+import type { ExternalServer } from './target';
 
 export const ROOT = join(__dirname, '..');
 
 export interface Stack {
-  server: DevServer;
+  /** The bench's own dev server; undefined with an external server. */
+  server?: DevServer;
+  /** Processes whose CPU is the server's (the dev server; an external server's --server-pids). */
+  serverPids: number[];
+  address: string;
+  namespace: string;
   worker: Supervised;
   /** The real worker process (the tsx wrapper's child). */
   workerPid: number;
@@ -42,6 +51,8 @@ export interface StackOptions {
   dynamicConfig?: Record<string, string | number | boolean>;
   /** A client without the payload codec, for a worker that runs without it (bench/plain-worker.ts). */
   plain?: boolean;
+  /** Use this running server instead of starting a dev server. */
+  external?: ExternalServer;
   log: (line: string) => void;
 }
 
@@ -53,17 +64,26 @@ export async function stopAllStacks(): Promise<void> {
 }
 
 export async function startStack(o: StackOptions): Promise<Stack> {
-  o.log(`${o.name}: starting a dev server (in memory, headless)…`);
-  // The server's own errors (log level error) go to the bench's stderr.
-  const server = await startDevServer({ headless: true, readyTimeoutMs: 120_000, dynamicConfig: o.dynamicConfig, stdio: 'inherit' });
+  let server: DevServer | undefined;
   let stopping = false;
-  const serverExited = new Promise<string>((resolve) =>
-    server.process.once('exit', (code, signal) => resolve(signal ? `killed by ${signal}` : `exit code ${code}`)),
-  );
-  void serverExited.then((how) => {
-    if (!stopping) o.log(`${o.name}: the dev server (pid ${server.process.pid}) went away during the run: ${how}`);
-  });
-  o.log(`${o.name}: dev server on ${server.address} (pid ${server.process.pid}); starting the worker (${o.script})…`);
+  // Never settles with an external server: the bench neither owns nor watches it (its failures reach the calls).
+  let serverExited = new Promise<string>(() => undefined);
+  if (o.external) {
+    o.log(`${o.name}: using the server at ${o.external.address}, namespace ${o.external.namespace}; starting the worker (${o.script})…`);
+  } else {
+    o.log(`${o.name}: starting a dev server (in memory, headless)…`);
+    // The server's own errors (log level error) go to the bench's stderr.
+    const dev = await startDevServer({ headless: true, readyTimeoutMs: 120_000, dynamicConfig: o.dynamicConfig, stdio: 'inherit' });
+    server = dev;
+    serverExited = new Promise<string>((resolve) => dev.process.once('exit', (code, signal) => resolve(signal ? `killed by ${signal}` : `exit code ${code}`)));
+    void serverExited.then((how) => {
+      if (!stopping) o.log(`${o.name}: the dev server (pid ${dev.process.pid}) went away during the run: ${how}`);
+    });
+    o.log(`${o.name}: dev server on ${dev.address} (pid ${dev.process.pid}); starting the worker (${o.script})…`);
+  }
+  const address = o.external?.address ?? server!.address;
+  const namespace = o.external?.namespace ?? 'default';
+  const serverPids = o.external ? o.external.pids : [server!.process.pid!];
   const out = createWriteStream(o.logFile, { flags: 'a' });
   let ready!: () => void;
   const isReady = new Promise<void>((r) => (ready = r));
@@ -71,7 +91,7 @@ export async function startStack(o: StackOptions): Promise<Stack> {
   const nodeArgs = (process.env.BENCH_WORKER_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
   const worker = spawnSupervised(`${o.name}-worker`, process.execPath, [require.resolve('tsx/cli'), ...nodeArgs, o.script], {
     cwd: ROOT,
-    env: { ...process.env, ...o.env, TEMPORAL_ADDRESS: server.address, TASK_QUEUE: o.taskQueue },
+    env: { ...process.env, ...o.env, TEMPORAL_ADDRESS: address, TEMPORAL_NAMESPACE: namespace, TASK_QUEUE: o.taskQueue },
     stdout: out,
     stderr: out,
     onLine: (line) => {
@@ -80,7 +100,7 @@ export async function startStack(o: StackOptions): Promise<Stack> {
   });
   const stopServer = async () => {
     stopping = true;
-    await server.stop().catch(() => undefined);
+    await server?.stop().catch(() => undefined);
   };
   try {
     const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${o.name}: worker not ready after 180 s (see ${o.logFile})`)), 180_000).unref());
@@ -94,13 +114,16 @@ export async function startStack(o: StackOptions): Promise<Stack> {
     throw err;
   }
   const workerPid = await waitForChild(worker.pid);
-  const connection = await Connection.connect({ address: server.address });
-  const client = o.plain ? new Client({ connection, namespace: 'default' }) : clientOn(connection);
+  const connection = await Connection.connect({ address });
+  const client = o.plain ? new Client({ connection, namespace }) : clientOn(connection, namespace);
   const peakReset = resetPeakRss(workerPid);
   const readyRssMiB = memoryMiB(workerPid)?.rss ?? NaN;
   o.log(`${o.name}: worker ready (wrapper pid ${worker.pid}, node pid ${workerPid}, RSS ${readyRssMiB.toFixed(0)} MiB)`);
   const stack: Stack = {
     server,
+    serverPids,
+    address,
+    namespace,
     worker,
     workerPid,
     client,

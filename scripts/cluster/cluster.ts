@@ -102,7 +102,7 @@ export class TemporalCluster {
     this.o.log(`schema ${db}: ${before === after ? `at ${after}` : `${before ?? 'none'} → ${after}`}`);
   }
 
-  /** Starts one service (history first matters little: each waits for the others through membership). */
+  /** Starts one service; on a fresh database, startServices() starts history alone first (see there). */
   startService(name: ServiceName): Supervised {
     if (!this.bins || !this.configs) throw new Error('prepare() first');
     const running = this.procs.get(name);
@@ -127,10 +127,36 @@ export class TemporalCluster {
     if (groupAlive(c.pid)) throw new Error(`temporal-${name}: process group ${c.pid} survived SIGKILL`);
   }
 
-  /** Starts every service and waits until the frontend serves requests. */
+  /** Rows of the cluster's metadata record: 0 on a fresh database until the first service has written it. */
+  private clusterMetadataRows(): number {
+    try {
+      const out = execFileSync(join(this.postgres.bin, 'psql'), ['-h', '127.0.0.1', '-p', String(this.postgres.port), '-U', DB_USER, '-d', 'temporal', '-tAc', 'SELECT count(*) FROM cluster_metadata_info'], {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
+      }).trim();
+      return Number(out) || 0;
+    } catch {
+      return 0;
+    }
+  }
+
+  /**
+   * Starts every service and waits until the frontend serves requests. On a fresh database each service inserts
+   * the cluster's metadata record at start-up; started together, a loser of that race gets PostgreSQL's duplicate
+   * key (23505), "failed to initialize current cluster metadata", and exits (seen on a first `npm run cluster`:
+   * history). So history starts alone until the record exists (at once on a database that has it), then the rest.
+   */
   async startServices(timeoutMs = 180_000): Promise<void> {
-    for (const s of SERVICES) this.startService(s);
-    await this.waitFrontend(timeoutMs);
+    const deadline = Date.now() + timeoutMs;
+    this.startService('history');
+    while (this.clusterMetadataRows() === 0) {
+      const dead = this.deadServices();
+      if (dead.length) throw new Error(`Temporal service(s) exited: ${dead.join(', ')}`);
+      if (Date.now() > deadline) throw new Error(`the history service wrote no cluster metadata in ${timeoutMs} ms (see ${join(this.logDir, 'history.log')})`);
+      await sleep(250);
+    }
+    for (const s of SERVICES) if (s !== 'history') this.startService(s);
+    await this.waitFrontend(Math.max(5_000, deadline - Date.now()));
   }
 
   /** Any service that exited on its own, for a useful error instead of a timeout. */
