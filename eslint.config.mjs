@@ -12,14 +12,28 @@ const nodeBuiltins = builtinModules.flatMap((m) => [m, `node:${m}`]);
 const CLOCK_SEAM = 'workflows/shared/clock.ts';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', '.temporal/', '.data/', 'test-results/', 'coverage/', '**/*.js', '**/*.cjs', 'eslint.config.mjs'] },
+  {
+    ignores: [
+      'node_modules/',
+      '.temporal/',
+      '.data/',
+      'test-results/',
+      'coverage/',
+      '**/*.js',
+      '**/*.cjs',
+      'eslint.config.mjs',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none', ignoreRestSiblings: true }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none', ignoreRestSiblings: true },
+      ],
       'object-shorthand': ['error', 'always'],
       // Outside workflow code, `any` at the SDK's and libraries' edges is allowed, as in Temporal's samples.
       '@typescript-eslint/no-explicit-any': 'off',
@@ -28,7 +42,13 @@ export default tseslint.config(
   {
     files: ['workflows/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', ...nodeBuiltins, '@temporalio/client', '@temporalio/activity', '@temporalio/worker'],
+      'no-restricted-imports': [
+        'error',
+        ...nodeBuiltins,
+        '@temporalio/client',
+        '@temporalio/activity',
+        '@temporalio/worker',
+      ],
       // Warn, not fail: the action handlers still take `any` where their Update types are not yet derived from one table.
       '@typescript-eslint/no-explicit-any': 'warn',
     },
@@ -43,7 +63,10 @@ export default tseslint.config(
       ],
       'no-restricted-syntax': [
         'error',
-        { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: `read the clock through ${CLOCK_SEAM}` },
+        {
+          selector: "NewExpression[callee.name='Date'][arguments.length=0]",
+          message: `read the clock through ${CLOCK_SEAM}`,
+        },
         { selector: "CallExpression[callee.name='Date']", message: `read the clock through ${CLOCK_SEAM}` },
       ],
     },

@@ -14,7 +14,12 @@ import { UserError } from '../client/errors';
 import { CalendarError } from '../domain/calendar';
 import { HolidayDataError } from '../domain/holidays';
 import { campaignWorkflowId } from '../domain/ids';
-import { campaignYearSchema, KICKOFF_FAILURE_TYPES, type KickoffFailureKind, type KickoffResult } from '../domain/kickoff';
+import {
+  campaignYearSchema,
+  KICKOFF_FAILURE_TYPES,
+  type KickoffFailureKind,
+  type KickoffResult,
+} from '../domain/kickoff';
 import { zodLine } from '../domain/rejections';
 import type { Mailer } from './mailer';
 import { sendMailActivity } from './send-mail';
@@ -78,7 +83,11 @@ export function kickoffActivities(client: Client, mailer: Mailer, opts: KickoffO
       try {
         calendar = resolveYearCalendar(year, { holidayFile: existsSync(file) ? file : undefined, now });
       } catch (err) {
-        if (err instanceof HolidayDataError) fail('holiday-data', `${err.message.replace(/; pass --holiday-file.*$/, '')}; no holiday file ${shown(file)}`);
+        if (err instanceof HolidayDataError)
+          fail(
+            'holiday-data',
+            `${err.message.replace(/; pass --holiday-file.*$/, '')}; no holiday file ${shown(file)}`,
+          );
         if (err instanceof CalendarError) fail('calendar', err.message);
         throw err;
       }
@@ -117,12 +126,29 @@ export function kickoffActivities(client: Client, mailer: Mailer, opts: KickoffO
       } catch (err) {
         throw ApplicationFailure.nonRetryable((err as Error).message, 'InvalidInput');
       }
-      const template = { type: 'notice', notice: 'kickoff-failed', year: m.year, kind: m.kind, reason: m.reason, scheduledAt: m.scheduledAt, holidayFile: shown(holidayFileOf(m.year)), scheduleId: m.scheduleId } as const;
+      const template = {
+        type: 'notice',
+        notice: 'kickoff-failed',
+        year: m.year,
+        kind: m.kind,
+        reason: m.reason,
+        scheduledAt: m.scheduledAt,
+        holidayFile: shown(holidayFileOf(m.year)),
+        scheduleId: m.scheduleId,
+      } as const;
       const undeliverable: string[] = [];
       let sent = 0;
       for (const p of bureau) {
         const to = { id: p.id, name: p.name, role: 'bureau' as const, email: p.email };
-        const r = await sendMail({ workflowId: m.workflowId, kind: 'kickoff-failed', deadline: m.scheduledAt, offset: '-', to, template, scheduledAt: m.scheduledAt });
+        const r = await sendMail({
+          workflowId: m.workflowId,
+          kind: 'kickoff-failed',
+          deadline: m.scheduledAt,
+          offset: '-',
+          to,
+          template,
+          scheduledAt: m.scheduledAt,
+        });
         if (r.status === 'sent') sent++;
         else undeliverable.push(p.id);
       }

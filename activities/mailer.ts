@@ -88,7 +88,13 @@ export function createMailer(overrides: Partial<MailerConfig> = {}): Mailer {
 /** A permanent per-recipient rejection (5xx to RCPT TO) is undeliverable; anything else is worth retrying. */
 export function permanentRejection(err: unknown): string | undefined {
   const e = err as { code?: string; responseCode?: number; command?: string; response?: string; message?: string };
-  if (e && typeof e.responseCode === 'number' && e.responseCode >= 500 && e.responseCode < 600 && (e.code === 'EENVELOPE' || e.command === 'RCPT TO')) {
+  if (
+    e &&
+    typeof e.responseCode === 'number' &&
+    e.responseCode >= 500 &&
+    e.responseCode < 600 &&
+    (e.code === 'EENVELOPE' || e.command === 'RCPT TO')
+  ) {
     return String(e.response ?? e.message ?? e.responseCode).slice(0, 300);
   }
   return undefined;

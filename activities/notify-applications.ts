@@ -14,7 +14,11 @@ export interface NotifyApplicationsInput {
 }
 
 export function notifyApplicationsActivity(client: Client) {
-  return async function notifyApplications({ year, committeeIds, notice }: NotifyApplicationsInput): Promise<{ sent: number; missing: string[] }> {
+  return async function notifyApplications({
+    year,
+    committeeIds,
+    notice,
+  }: NotifyApplicationsInput): Promise<{ sent: number; missing: string[] }> {
     const ctx = Context.current();
     // Resume after a retry where the last heartbeat left off; signals are idempotent for applications anyway.
     let next: number = (ctx.info.heartbeatDetails as number | undefined) ?? 0;
@@ -25,7 +29,9 @@ export function notifyApplicationsActivity(client: Client) {
         const i = next++;
         if (i >= committeeIds.length) return;
         try {
-          await client.workflow.getHandle(applicationWorkflowId(year, committeeIds[i])).signal(campaignNoticeSignal, notice);
+          await client.workflow
+            .getHandle(applicationWorkflowId(year, committeeIds[i]))
+            .signal(campaignNoticeSignal, notice);
           sent++;
         } catch (err: any) {
           // A finished application cannot be told anything more; that is not an error of the fan-out.

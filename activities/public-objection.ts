@@ -21,7 +21,9 @@ export function publicObjectionActivities(client: Client) {
   return {
     async filePublicObjection(input: FilePublicObjectionInput): Promise<PublicObjectionOutcome> {
       try {
-        const r = await campaignAction(client, input.year, 'fileObjection', input.objection, { updateId: input.updateId });
+        const r = await campaignAction(client, input.year, 'fileObjection', input.objection, {
+          updateId: input.updateId,
+        });
         return { outcome: 'filed', objectionId: r.objectionId!, message: r.message };
       } catch (err) {
         if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {

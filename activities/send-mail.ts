@@ -25,15 +25,17 @@ export interface SendMailInput {
   scheduledAt: string;
 }
 
-export type SendMailResult = { status: 'sent'; messageId: string } | { status: 'undeliverable'; messageId: string; reason: string };
+export type SendMailResult =
+  { status: 'sent'; messageId: string } | { status: 'undeliverable'; messageId: string; reason: string };
 
 export const MESSAGE_ID_DOMAIN = 'red-model.changning';
 
 export function messageIdFor(input: Pick<SendMailInput, 'workflowId' | 'kind' | 'deadline' | 'offset' | 'to'>): string {
-  const key = [input.workflowId, input.kind, input.deadline, input.offset, input.to.id, input.to.email ?? ''].join('\n');
+  const key = [input.workflowId, input.kind, input.deadline, input.offset, input.to.id, input.to.email ?? ''].join(
+    '\n',
+  );
   return `<${createHash('sha256').update(key).digest('hex').slice(0, 40)}@${MESSAGE_ID_DOMAIN}>`;
 }
-
 
 export function addressProblem(email: string | undefined): 'missing' | 'invalid' | undefined {
   if (!email || !email.trim()) return 'missing';

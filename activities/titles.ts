@@ -40,12 +40,22 @@ export interface StartReevaluationsInput {
  * The activity has no directory of its own; without the application the title simply has no address,
  * and its mail is reported undeliverable to the bureau.
  */
-async function contactOf(client: Client, year: number, committeeId: string): Promise<Pick<TitleInput, 'committeeName' | 'contactEmail' | 'reminders'>> {
+async function contactOf(
+  client: Client,
+  year: number,
+  committeeId: string,
+): Promise<Pick<TitleInput, 'committeeName' | 'contactEmail' | 'reminders'>> {
   try {
     const history = await client.workflow.getHandle(applicationWorkflowId(year, committeeId)).fetchHistory();
     const started = history.events?.[0]?.workflowExecutionStartedEventAttributes;
-    const [input] = (await decodeArrayFromPayloads(client.options.loadedDataConverter, started?.input?.payloads)) as [Partial<ApplicationInput> | undefined];
-    return { committeeName: input?.form?.committeeName, contactEmail: input?.contactEmail, reminders: input?.reminders };
+    const [input] = (await decodeArrayFromPayloads(client.options.loadedDataConverter, started?.input?.payloads)) as [
+      Partial<ApplicationInput> | undefined,
+    ];
+    return {
+      committeeName: input?.form?.committeeName,
+      contactEmail: input?.contactEmail,
+      reminders: input?.reminders,
+    };
   } catch (err) {
     log.warn('no application input to take the committee contact from', { committeeId, year, error: String(err) });
     return {};
@@ -83,7 +93,9 @@ export function titleActivities(client: Client) {
       return { started, existing };
     },
 
-    async startReevaluations(input: StartReevaluationsInput): Promise<{ sent: number; missing: string[]; materialsDue: string }> {
+    async startReevaluations(
+      input: StartReevaluationsInput,
+    ): Promise<{ sent: number; missing: string[]; materialsDue: string }> {
       let materialsDue: string;
       try {
         materialsDue = materialsDueFor(input.calendar, input.materialsDue);
@@ -94,7 +106,13 @@ export function titleActivities(client: Client) {
       }
       // Name, email and reminder settings travel with each title (TitleInput) to its re-evaluations; the
       // start request carries only the year's calendar, deadline, staff and grade bands.
-      const request = { year: input.year, calendar: input.calendar, materialsDue, staff: input.staff, gradeBands: input.gradeBands };
+      const request = {
+        year: input.year,
+        calendar: input.calendar,
+        materialsDue,
+        staff: input.staff,
+        gradeBands: input.gradeBands,
+      };
       const r = await sendReevaluationStarts(client, input.titleIds, request, () => Context.current().heartbeat());
       return { ...r, materialsDue };
     },

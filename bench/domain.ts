@@ -79,7 +79,12 @@ export interface DomainOptions {
 }
 
 /** Polls `check` every `everyMs` until it is true, or throws after `timeoutMs`. */
-export async function until(what: string, check: () => Promise<boolean>, timeoutMs: number, everyMs = 250): Promise<void> {
+export async function until(
+  what: string,
+  check: () => Promise<boolean>,
+  timeoutMs: number,
+  everyMs = 250,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out after ${Math.round(timeoutMs / 1000)} s waiting for ${what}`);
@@ -112,37 +117,53 @@ export async function runDomain(o: DomainOptions): Promise<DomainResult> {
     const base = { ...defaultCalendar(2023, loadWorkdays(2023)), year };
     const calendar = compressCalendar(base, Date.now() + 3_000, speed);
     const real = (iso: string) => toReal(calendar, Date.parse(iso));
-    o.log(`domain: campaign ${campaignWorkflowId(year)}, calendar ×${Math.round(speed)} (${WINDOW_DAYS} days in ${o.windowSeconds} s), ${o.n} applications, ${o.concurrency} calls in flight`);
+    o.log(
+      `domain: campaign ${campaignWorkflowId(year)}, calendar ×${Math.round(speed)} (${WINDOW_DAYS} days in ${o.windowSeconds} s), ${o.n} applications, ${o.concurrency} calls in flight`,
+    );
     const handle = await startCampaign(client, { calendar, directory: o.directory, taskQueue });
 
     const monitor = new Monitor(stack.workerPid, stack.serverPids);
     const latencies = new Latencies();
     const marks: Record<string, number> = {};
     const retries = new Retries();
-    const call = <T>(kind: string, fn: () => Promise<T>) => monitor.track(() => latencies.time(kind, () => retries.run(kind, fn)));
+    const call = <T>(kind: string, fn: () => Promise<T>) =>
+      monitor.track(() => latencies.time(kind, () => retries.run(kind, fn)));
     const phase = async () => (await campaignStatus(client, year)).phase;
 
     const overrun = (what: string, deadlineIso: string) => {
       if (Date.now() >= real(deadlineIso)) {
-        throw new Error(`the ${what} work did not fit its window (closed ${deadlineIso} calendar time); run with a larger --window-seconds (now ${o.windowSeconds})`);
+        throw new Error(
+          `the ${what} work did not fit its window (closed ${deadlineIso} calendar time); run with a larger --window-seconds (now ${o.windowSeconds})`,
+        );
       }
     };
     const enter = async (w: Window) => {
       if (w === 'applications') {
         await sleep(real(calendar.opens) - Date.now() + 100);
-        await until('the campaign to open for applications', async () => (await phase()) === 'applications', 60_000, 50);
+        await until(
+          'the campaign to open for applications',
+          async () => (await phase()) === 'applications',
+          60_000,
+          50,
+        );
       } else if (w === 'review') {
         overrun('applications', calendar.applicationsClose);
-        o.log(`domain: applications done in ${((Date.now() - marks.applications) / 1000).toFixed(1)} s; waiting for the review window`);
+        o.log(
+          `domain: applications done in ${((Date.now() - marks.applications) / 1000).toFixed(1)} s; waiting for the review window`,
+        );
         await sleep(real(calendar.reviewOpens) - Date.now() + 100);
       } else if (w === 'inspection') {
         overrun('review', calendar.reviewCloses);
-        o.log(`domain: review done in ${((Date.now() - marks.review) / 1000).toFixed(1)} s; waiting for the inspection window`);
+        o.log(
+          `domain: review done in ${((Date.now() - marks.review) / 1000).toFixed(1)} s; waiting for the inspection window`,
+        );
         await sleep(real(calendar.inspectionOpens) - Date.now() + 100);
       } else {
         const ends = (await campaignStatus(client, year)).draft?.publicityEnds;
         if (!ends) throw new Error('no draft list after panelFinalize');
-        o.log(`domain: inspection and objections done in ${((Date.now() - marks.inspection) / 1000).toFixed(1)} s; waiting for 公示 to end (${ends})`);
+        o.log(
+          `domain: inspection and objections done in ${((Date.now() - marks.inspection) / 1000).toFixed(1)} s; waiting for 公示 to end (${ends})`,
+        );
         await sleep(real(ends) - Date.now() + 100);
         await until('公示 to end', async () => (await phase()) === 'awaiting-confirmation', 60_000, 50);
       }
@@ -150,28 +171,46 @@ export async function runDomain(o: DomainOptions): Promise<DomainResult> {
     const backend: Backend = {
       enter,
       submit: (committeeId) =>
-        call('submit', () => submitApplication(client, { year, directory: o.directory, committeeId, form: { ...FORM, paperFormReceived: !o.emails }, taskQueue })).then(() => undefined),
-      appUpdate: (committeeId, name, payload) => call(`update:${name}`, () => applicationAction(client, year, committeeId, name as any, payload as any)).then(() => undefined),
-      campaignUpdate: (name, payload) => call(`update:campaign:${name}`, () => campaignAction(client, year, name as any, payload as any)).then((r) => r ?? {}),
+        call('submit', () =>
+          submitApplication(client, {
+            year,
+            directory: o.directory,
+            committeeId,
+            form: { ...FORM, paperFormReceived: !o.emails },
+            taskQueue,
+          }),
+        ).then(() => undefined),
+      appUpdate: (committeeId, name, payload) =>
+        call(`update:${name}`, () => applicationAction(client, year, committeeId, name as any, payload as any)).then(
+          () => undefined,
+        ),
+      campaignUpdate: (name, payload) =>
+        call(`update:campaign:${name}`, () => campaignAction(client, year, name as any, payload as any)).then(
+          (r) => r ?? {},
+        ),
     };
 
     const cpu0 = cpuSeconds(stack.workerPid) ?? 0;
     const srv0 = treesCpuSeconds(stack.serverPids);
     monitor.start();
-    await stack.guard(runRound({
-      directory: o.directory,
-      plan: o.plan,
-      backend,
-      concurrency: o.concurrency,
-      calendarYear: 2023,
-      mark: (what) => {
-        marks[what] = Date.now();
-        if (what === 'applications') o.log('domain: applications open; submitting');
-      },
-    }));
+    await stack.guard(
+      runRound({
+        directory: o.directory,
+        plan: o.plan,
+        backend,
+        concurrency: o.concurrency,
+        calendarYear: 2023,
+        mark: (what) => {
+          marks[what] = Date.now();
+          if (what === 'applications') o.log('domain: applications open; submitting');
+        },
+      }),
+    );
     o.log(`domain: final list confirmed; waiting for every application and the campaign to end`);
     const appQuery = `WorkflowType = 'application' AND CampaignYear = ${year}`;
-    await stack.guard(until('every application to end', async () => (await countRunning(client, appQuery)) === 0, 15 * 60_000, 200));
+    await stack.guard(
+      until('every application to end', async () => (await countRunning(client, appQuery)) === 0, 15 * 60_000, 200),
+    );
     const campaignResult = await stack.guard(handle.result());
     const end = Date.now();
     monitor.stop();
@@ -188,7 +227,10 @@ export async function runDomain(o: DomainOptions): Promise<DomainResult> {
           ...(await listExecutions(client, `WorkflowType = 'title'`)).filter((e) => e.workflowId.endsWith(`-${year}`)),
         ]
       : await listExecutions(client);
-    const runs = await summariseAll(client, executions, { campaignType: 'campaign', fanoutActivity: 'notifyApplications' });
+    const runs = await summariseAll(client, executions, {
+      campaignType: 'campaign',
+      fanoutActivity: 'notifyApplications',
+    });
     const shape = shapeOf(runs, 'application', campaignWorkflowId(year));
     const floorPlan = floorPlanFrom(runs, {
       appType: 'application',

@@ -11,7 +11,13 @@ const CONCURRENCY = 32;
 
 export function floorActivities(client: Client) {
   return {
-    async fanout({ prefix, committeeIds }: { prefix: string; committeeIds: string[] }): Promise<{ sent: number; missing: number }> {
+    async fanout({
+      prefix,
+      committeeIds,
+    }: {
+      prefix: string;
+      committeeIds: string[];
+    }): Promise<{ sent: number; missing: number }> {
       const ctx = Context.current();
       let next: number = (ctx.info.heartbeatDetails as number | undefined) ?? 0;
       let sent = 0;

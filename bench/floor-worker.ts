@@ -4,7 +4,13 @@
  * task-queue and concurrency settings as worker/create-worker.ts; only the workflows and activities differ.
  */
 import { Worker } from '@temporalio/worker';
-import { clientOn, connectionOptionsFromEnv, createConnection, createNativeConnection, describeTarget } from '../client/connection';
+import {
+  clientOn,
+  connectionOptionsFromEnv,
+  createConnection,
+  createNativeConnection,
+  describeTarget,
+} from '../client/connection';
 import { dataConverter } from '../client/codec';
 import { floorActivities } from './floor-activities';
 

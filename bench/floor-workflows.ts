@@ -97,7 +97,10 @@ export const floorCampaignUpdate = defineUpdate<{ ok: true }, [FloorCampaignUpda
 export const floorStatusQuery = defineQuery<{ reports: number; outbox: number; finished: boolean }>('status');
 export const floorProgressQuery = defineQuery<{ notices: number; expected: number }>('progress');
 
-const { noop } = proxyActivities<FloorActivities>({ startToCloseTimeout: '2 minutes', retry: { initialInterval: '1 second', maximumInterval: '1 minute' } });
+const { noop } = proxyActivities<FloorActivities>({
+  startToCloseTimeout: '2 minutes',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
+});
 const { fanout } = proxyActivities<FloorActivities>({
   startToCloseTimeout: '10 minutes',
   heartbeatTimeout: '1 minute',
@@ -188,7 +191,9 @@ export async function floorCampaign(input: FloorCampaignInput): Promise<{ report
   });
   setHandler(floorStatusQuery, () => ({ reports: s.reports, outbox: s.outbox.length, finished: s.finished }));
 
-  const bg = s.backgroundDone ? Promise.resolve() : background(p.activities, p.timersFired).then(() => void (s.backgroundDone = true));
+  const bg = s.backgroundDone
+    ? Promise.resolve()
+    : background(p.activities, p.timersFired).then(() => void (s.backgroundDone = true));
   const large = () => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > p.continueAsNewAt;
 
   for (;;) {

@@ -75,11 +75,18 @@ export function summarise(exec: Execution, events: HistoryEvent[], fanoutActivit
     inc(s.types, t);
     if (t === 'WorkflowTaskFailed') {
       const a = e.workflowTaskFailedEventAttributes;
-      s.taskFailures.push(`cause ${a.cause}: ${String(a.failure?.message ?? '').split('\n')[0].slice(0, 200)}`);
+      s.taskFailures.push(
+        `cause ${a.cause}: ${String(a.failure?.message ?? '')
+          .split('\n')[0]
+          .slice(0, 200)}`,
+      );
     }
-    if (t === 'WorkflowExecutionSignaled') inc(s.signalsIn, e.workflowExecutionSignaledEventAttributes.signalName ?? '?');
-    if (t === 'WorkflowExecutionStarted') exec.continuedFrom = e.workflowExecutionStartedEventAttributes.continuedExecutionRunId || undefined;
-    if (t === 'WorkflowExecutionContinuedAsNew') exec.continuedTo = e.workflowExecutionContinuedAsNewEventAttributes.newExecutionRunId || undefined;
+    if (t === 'WorkflowExecutionSignaled')
+      inc(s.signalsIn, e.workflowExecutionSignaledEventAttributes.signalName ?? '?');
+    if (t === 'WorkflowExecutionStarted')
+      exec.continuedFrom = e.workflowExecutionStartedEventAttributes.continuedExecutionRunId || undefined;
+    if (t === 'WorkflowExecutionContinuedAsNew')
+      exec.continuedTo = e.workflowExecutionContinuedAsNewEventAttributes.newExecutionRunId || undefined;
     if (t === 'WorkflowExecutionUpdateAccepted') {
       const input = e.workflowExecutionUpdateAcceptedEventAttributes.acceptedRequest?.input;
       const name = input?.name ?? '?';
@@ -129,7 +136,11 @@ function toExecution(w: WorkflowExecutionInfo): Execution {
  * the two that `summarise` reads, the Update inputs and the fan-out activity's input, so the floor plan sees
  * the Update keys and the committees each fan-out reached.
  */
-export async function decodeCampaignPayloads(client: Client, events: HistoryEvent[], fanoutActivity: string): Promise<void> {
+export async function decodeCampaignPayloads(
+  client: Client,
+  events: HistoryEvent[],
+  fanoutActivity: string,
+): Promise<void> {
   const codecs = [...client.options.loadedDataConverter.payloadCodecs].reverse();
   if (!codecs.length) return;
   const decodeList = async (holder: { payloads?: any[] | null } | undefined | null) => {
@@ -174,7 +185,8 @@ export function chain(runs: RunSummary[]): RunSummary[] {
     first = first.exec.continuedTo ? byRun.get(first.exec.continuedTo) : undefined;
   }
   // Anything not reachable (should not happen) goes last, by start time.
-  for (const r of [...runs].sort((a, b) => a.exec.startTime - b.exec.startTime)) if (!seen.has(r.exec.runId)) out.push(r);
+  for (const r of [...runs].sort((a, b) => a.exec.startTime - b.exec.startTime))
+    if (!seen.has(r.exec.runId)) out.push(r);
   return out;
 }
 
@@ -219,7 +231,10 @@ export function shapeOf(runs: RunSummary[], appType: string, campaignId: string)
   const n = appIds.size || 1;
   const appTypes = sumTypes(apps);
   const campaign = chain(runs.filter((r) => r.exec.workflowId === campaignId));
-  const largest = runs.reduce<RunSummary | undefined>((a, r) => (!a || r.exec.events > a.exec.events ? r : a), undefined);
+  const largest = runs.reduce<RunSummary | undefined>(
+    (a, r) => (!a || r.exec.events > a.exec.events ? r : a),
+    undefined,
+  );
   const byType: RunShape['byType'] = {};
   for (const r of runs) {
     const t = (byType[r.exec.type] ??= { executions: 0, events: 0, maxEvents: 0 });
@@ -238,7 +253,14 @@ export function shapeOf(runs: RunSummary[], appType: string, campaignId: string)
     campaignEventsTotal: campaign.reduce((a, r) => a + r.exec.events, 0),
     largestCampaignRun: Math.max(0, ...campaign.map((r) => r.exec.events)),
     campaignTypes: sumTypes(campaign),
-    largest: largest ? { workflowId: largest.exec.workflowId, runId: largest.exec.runId, type: largest.exec.type, events: largest.exec.events } : { workflowId: '', runId: '', type: '', events: 0 },
+    largest: largest
+      ? {
+          workflowId: largest.exec.workflowId,
+          runId: largest.exec.runId,
+          type: largest.exec.type,
+          events: largest.exec.events,
+        }
+      : { workflowId: '', runId: '', type: '', events: 0 },
     byType,
     lastApplicationClose: closes.length ? Math.max(...closes) : undefined,
     applicationsNotClosed: apps.filter((r) => r.exec.status === 'RUNNING' && !r.exec.continuedTo).length,
@@ -250,7 +272,9 @@ export function shapeOf(runs: RunSummary[], appType: string, campaignId: string)
     applicationStages: apps
       .filter((r) => !r.exec.continuedTo)
       .reduce<Record<string, number>>((m, r) => (inc(m, r.exec.stage ?? '(none)'), m), {}),
-    bytesPerApplication: apps.every((r) => r.exec.historySize) ? apps.reduce((a, r) => a + (r.exec.historySize ?? 0), 0) / n : undefined,
+    bytesPerApplication: apps.every((r) => r.exec.historySize)
+      ? apps.reduce((a, r) => a + (r.exec.historySize ?? 0), 0) / n
+      : undefined,
   };
 }
 
@@ -265,7 +289,16 @@ export interface FloorPlan {
 }
 
 /** The floor's inputs, from the domain run's histories. */
-export function floorPlanFrom(runs: RunSummary[], o: { appType: string; appIdPrefix: string; campaignId: string; fanoutActivity: string; defaultContinueAsNewAt: number }): FloorPlan {
+export function floorPlanFrom(
+  runs: RunSummary[],
+  o: {
+    appType: string;
+    appIdPrefix: string;
+    campaignId: string;
+    fanoutActivity: string;
+    defaultContinueAsNewAt: number;
+  },
+): FloorPlan {
   const campaign = chain(runs.filter((r) => r.exec.workflowId === o.campaignId));
   const batchesByKey: Record<string, string[][]> = {};
   const leadingBatches: string[][] = [];
@@ -286,7 +319,8 @@ export function floorPlanFrom(runs: RunSummary[], o: { appType: string; appIdPre
     }
   });
   const notices = new Map<string, number>();
-  for (const b of [...leadingBatches, ...Object.values(batchesByKey).flat()]) for (const id of b) notices.set(id, (notices.get(id) ?? 0) + 1);
+  for (const b of [...leadingBatches, ...Object.values(batchesByKey).flat()])
+    for (const id of b) notices.set(id, (notices.get(id) ?? 0) + 1);
 
   const byApp = new Map<string, RunSummary[]>();
   for (const r of runs.filter((x) => x.exec.type === o.appType)) {

@@ -79,7 +79,13 @@ export function buildReport(o: {
       met: f ? ratio <= TARGETS.floorRatioAt1000 : false,
       applies: n === 1000,
     },
-    { scale: 1000, name: `Update p99 ≤ ${TARGETS.updateP99MsAt1000} ms`, measured: `${dUpd.p99} ms`, met: dUpd.p99 <= TARGETS.updateP99MsAt1000, applies: n === 1000 },
+    {
+      scale: 1000,
+      name: `Update p99 ≤ ${TARGETS.updateP99MsAt1000} ms`,
+      measured: `${dUpd.p99} ms`,
+      met: dUpd.p99 <= TARGETS.updateP99MsAt1000,
+      applies: n === 1000,
+    },
     {
       scale: 10000,
       name: 'the round completes',
@@ -118,9 +124,15 @@ export function buildReport(o: {
     historyEventsPerApplication: r2(p.shape.eventsPerApplication),
     historyBytesPerApplication: p.shape.bytesPerApplication ? Math.round(p.shape.bytesPerApplication) : null,
     largestHistory: p.shape.largest,
-    campaignChain: { runs: p.shape.campaignRuns, totalEvents: p.shape.campaignEventsTotal, largestRun: p.shape.largestCampaignRun },
+    campaignChain: {
+      runs: p.shape.campaignRuns,
+      totalEvents: p.shape.campaignEventsTotal,
+      largestRun: p.shape.largestCampaignRun,
+    },
     eventsByType: p.shape.byType,
-    applicationEventTypesPerApplication: Object.fromEntries(Object.entries(p.shape.appTypesPerApplication).map(([k, v]) => [k, r3(v)])),
+    applicationEventTypesPerApplication: Object.fromEntries(
+      Object.entries(p.shape.appTypesPerApplication).map(([k, v]) => [k, r3(v)]),
+    ),
     campaignEventTypes: p.shape.campaignTypes,
     applicationStages: p.shape.applicationStages,
     workflowTaskFailures: p.shape.workflowTaskFailures,
@@ -140,7 +152,13 @@ export function buildReport(o: {
       note: 'defaultCalendar(2023, loadWorkdays(2023)) relabelled with its own year, compressed so that each 61-day window lasts windowSeconds',
     },
     error: o.error,
-    outcome: { ok: outcomeOk && stagesOk, finalList: result?.finalList, removed: result?.removed, expectedStages, stages: d.shape.applicationStages },
+    outcome: {
+      ok: outcomeOk && stagesOk,
+      finalList: result?.finalList,
+      removed: result?.removed,
+      expectedStages,
+      stages: d.shape.applicationStages,
+    },
     domain: part(d),
     floor: f ? part(f) : null,
     floorRatio: f ? r3(ratio) : null,
@@ -151,7 +169,10 @@ export function buildReport(o: {
           ratio: r3(d.busyS / o.plain.busyS),
           workerCpuSeconds: { encrypted: r1(d.workerCpuS), plain: r1(o.plain.workerCpuS) },
           updateLatencyMs: { encrypted: dUpd, plain: o.plain.latencies.summary(isUpdate) },
-          historyBytesPerApplication: { encrypted: d.shape.bytesPerApplication ?? null, plain: o.plain.shape.bytesPerApplication ?? null },
+          historyBytesPerApplication: {
+            encrypted: d.shape.bytesPerApplication ?? null,
+            plain: o.plain.shape.bytesPerApplication ?? null,
+          },
           targetRatio: 1.1,
           met: d.busyS / o.plain.busyS <= 1.1,
         }
@@ -159,8 +180,13 @@ export function buildReport(o: {
     floorPlan: {
       unmatchedBatches: d.floorPlan.unmatched,
       campaign: d.floorPlan.campaign,
-      fanoutBatches: Object.values(d.floorPlan.batchesByKey).reduce((a, b) => a + b.length, d.floorPlan.leadingBatches.length),
-      batchesByUpdate: Object.fromEntries(Object.entries(d.floorPlan.batchesByKey).map(([k, v]) => [k, v.map((b) => b.length)])),
+      fanoutBatches: Object.values(d.floorPlan.batchesByKey).reduce(
+        (a, b) => a + b.length,
+        d.floorPlan.leadingBatches.length,
+      ),
+      batchesByUpdate: Object.fromEntries(
+        Object.entries(d.floorPlan.batchesByKey).map(([k, v]) => [k, v.map((b) => b.length)]),
+      ),
       leadingBatches: d.floorPlan.leadingBatches.map((b) => b.length),
       applicationProfiles: (() => {
         const m: Record<string, number> = {};
@@ -175,7 +201,9 @@ export function buildReport(o: {
       received: mailBetween.length,
       perApplication: r3(mailBetween.length / n),
       perSecondWhileSending: rate.perSecond === null ? null : r1(rate.perSecond),
-      bursts: rate.bursts.filter((b) => b.count >= 20).map((b) => ({ atSecond: r1((b.at - d.t0) / 1000), count: b.count, seconds: r2(b.seconds) })),
+      bursts: rate.bursts
+        .filter((b) => b.count >= 20)
+        .map((b) => ({ atSecond: r1((b.at - d.t0) / 1000), count: b.count, seconds: r2(b.seconds) })),
       bytes: o.mailBytes,
     },
     targets,
@@ -188,7 +216,14 @@ export function buildReport(o: {
 export type Report = ReturnType<typeof buildReport>;
 
 function perSecond(samples: DomainResult['samples'], t0: number) {
-  const out: { s: number; active: boolean; workerCpu: number; serverCpu: number; otherCpu: number; workerRssMiB?: number }[] = [];
+  const out: {
+    s: number;
+    active: boolean;
+    workerCpu: number;
+    serverCpu: number;
+    otherCpu: number;
+    workerRssMiB?: number;
+  }[] = [];
   for (const x of samples) {
     const s = Math.floor((x.t - t0) / 1000);
     let last = out[out.length - 1];
@@ -204,7 +239,11 @@ function perSecond(samples: DomainResult['samples'], t0: number) {
 
 function table(rows: string[][]): string {
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => [...(r[i] ?? '')].length)));
-  const line = (r: string[]) => r.map((c, i) => c + ' '.repeat(widths[i] - [...c].length)).join('  ').trimEnd();
+  const line = (r: string[]) =>
+    r
+      .map((c, i) => c + ' '.repeat(widths[i] - [...c].length))
+      .join('  ')
+      .trimEnd();
   return [line(rows[0]), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.slice(1).map(line)].join('\n');
 }
 
@@ -219,21 +258,86 @@ export function renderReport(rep: Report): string {
     ['metric', 'domain', 'floor', 'domain/floor'],
     ['applications', String(n), String(n), ''],
     ['wall s (first call → last application closed)', String(d.wallSeconds), String(f?.wallSeconds ?? '-'), ''],
-    ['  idle s subtracted (calendar waits, nothing running)', String(d.idleSecondsSubtracted), String(f?.idleSecondsSubtracted ?? '-'), ''],
+    [
+      '  idle s subtracted (calendar waits, nothing running)',
+      String(d.idleSecondsSubtracted),
+      String(f?.idleSecondsSubtracted ?? '-'),
+      '',
+    ],
     ['busy s', String(d.busySeconds), String(f?.busySeconds ?? '-'), x(d.busySeconds, f?.busySeconds)],
-    ['applications completed / busy s', String(d.applicationsPerSecond), String(f?.applicationsPerSecond ?? '-'), f ? `floor ${x(d.busySeconds, f.busySeconds)} faster` : ''],
-    ['client calls retried after a server error', String(d.retriedCalls.total), String(f?.retriedCalls.total ?? '-'), ''],
-    ['other processes on the machine (mean cores)', String(d.otherProcessesCores), String(f?.otherProcessesCores ?? '-'), ''],
-    [`Update latency p50 / p99 ms (${d.updateLatencyMs.count} Updates)`, lat(d.updateLatencyMs), lat(f?.updateLatencyMs), ''],
+    [
+      'applications completed / busy s',
+      String(d.applicationsPerSecond),
+      String(f?.applicationsPerSecond ?? '-'),
+      f ? `floor ${x(d.busySeconds, f.busySeconds)} faster` : '',
+    ],
+    [
+      'client calls retried after a server error',
+      String(d.retriedCalls.total),
+      String(f?.retriedCalls.total ?? '-'),
+      '',
+    ],
+    [
+      'other processes on the machine (mean cores)',
+      String(d.otherProcessesCores),
+      String(f?.otherProcessesCores ?? '-'),
+      '',
+    ],
+    [
+      `Update latency p50 / p99 ms (${d.updateLatencyMs.count} Updates)`,
+      lat(d.updateLatencyMs),
+      lat(f?.updateLatencyMs),
+      '',
+    ],
     ['submit (start) latency p50 / p99 ms', lat(d.submitLatencyMs), lat(f?.submitLatencyMs), ''],
-    ['worker CPU s per 1,000 applications', String(d.workerCpuSecondsPer1000), String(f?.workerCpuSecondsPer1000 ?? '-'), x(d.workerCpuSecondsPer1000, f?.workerCpuSecondsPer1000)],
-    ['server CPU s per 1,000 applications', String(d.serverCpuSecondsPer1000), String(f?.serverCpuSecondsPer1000 ?? '-'), x(d.serverCpuSecondsPer1000, f?.serverCpuSecondsPer1000)],
-    ['worker peak RSS MiB (at ready)', `${d.workerPeakRssMiB} (${d.workerReadyRssMiB})`, f ? `${f.workerPeakRssMiB} (${f.workerReadyRssMiB})` : '-', ''],
-    ['worker RSS growth MiB per 1,000 applications', String(d.workerPeakRssGrowthMiBPer1000), String(f?.workerPeakRssGrowthMiBPer1000 ?? '-'), ''],
-    ['history events per application', String(d.historyEventsPerApplication), String(f?.historyEventsPerApplication ?? '-'), x(d.historyEventsPerApplication, f?.historyEventsPerApplication)],
-    ['history bytes per application', String(d.historyBytesPerApplication ?? '-'), String(f?.historyBytesPerApplication ?? '-'), x(d.historyBytesPerApplication ?? 0, f?.historyBytesPerApplication)],
-    ['largest history (events)', `${d.largestHistory.events} ${d.largestHistory.workflowId}`, f ? `${f.largestHistory.events} ${f.largestHistory.workflowId}` : '-', ''],
-    ['campaign chain: runs / events / largest run', `${d.campaignChain.runs} / ${d.campaignChain.totalEvents} / ${d.campaignChain.largestRun}`, f ? `${f.campaignChain.runs} / ${f.campaignChain.totalEvents} / ${f.campaignChain.largestRun}` : '-', ''],
+    [
+      'worker CPU s per 1,000 applications',
+      String(d.workerCpuSecondsPer1000),
+      String(f?.workerCpuSecondsPer1000 ?? '-'),
+      x(d.workerCpuSecondsPer1000, f?.workerCpuSecondsPer1000),
+    ],
+    [
+      'server CPU s per 1,000 applications',
+      String(d.serverCpuSecondsPer1000),
+      String(f?.serverCpuSecondsPer1000 ?? '-'),
+      x(d.serverCpuSecondsPer1000, f?.serverCpuSecondsPer1000),
+    ],
+    [
+      'worker peak RSS MiB (at ready)',
+      `${d.workerPeakRssMiB} (${d.workerReadyRssMiB})`,
+      f ? `${f.workerPeakRssMiB} (${f.workerReadyRssMiB})` : '-',
+      '',
+    ],
+    [
+      'worker RSS growth MiB per 1,000 applications',
+      String(d.workerPeakRssGrowthMiBPer1000),
+      String(f?.workerPeakRssGrowthMiBPer1000 ?? '-'),
+      '',
+    ],
+    [
+      'history events per application',
+      String(d.historyEventsPerApplication),
+      String(f?.historyEventsPerApplication ?? '-'),
+      x(d.historyEventsPerApplication, f?.historyEventsPerApplication),
+    ],
+    [
+      'history bytes per application',
+      String(d.historyBytesPerApplication ?? '-'),
+      String(f?.historyBytesPerApplication ?? '-'),
+      x(d.historyBytesPerApplication ?? 0, f?.historyBytesPerApplication),
+    ],
+    [
+      'largest history (events)',
+      `${d.largestHistory.events} ${d.largestHistory.workflowId}`,
+      f ? `${f.largestHistory.events} ${f.largestHistory.workflowId}` : '-',
+      '',
+    ],
+    [
+      'campaign chain: runs / events / largest run',
+      `${d.campaignChain.runs} / ${d.campaignChain.totalEvents} / ${d.campaignChain.largestRun}`,
+      f ? `${f.campaignChain.runs} / ${f.campaignChain.totalEvents} / ${f.campaignChain.largestRun}` : '-',
+      '',
+    ],
     ['WorkflowTaskFailed (runs)', String(d.workflowTaskFailures), String(f?.workflowTaskFailures ?? '-'), ''],
   ];
   if (rep.options.emails || rep.emails.received > 0) {
@@ -245,7 +349,10 @@ export function renderReport(rep: Report): string {
     ]);
     rows.push(['emails / s while sending', String(rep.emails.perSecondWhileSending ?? '-'), '', '']);
   }
-  const types = new Set([...Object.keys(d.applicationEventTypesPerApplication), ...Object.keys(f?.applicationEventTypesPerApplication ?? {})]);
+  const types = new Set([
+    ...Object.keys(d.applicationEventTypesPerApplication),
+    ...Object.keys(f?.applicationEventTypesPerApplication ?? {}),
+  ]);
   const keyTypes = [
     'WorkflowTaskCompleted',
     'WorkflowExecutionUpdateAccepted',
@@ -258,20 +365,48 @@ export function renderReport(rep: Report): string {
     'UpsertWorkflowSearchAttributes',
   ].filter((t) => types.has(t));
   const profile: string[][] = [['per application (average)', 'domain', 'floor']];
-  for (const t of keyTypes) profile.push([t, String(r2(d.applicationEventTypesPerApplication[t] ?? 0)), String(r2(f?.applicationEventTypesPerApplication[t] ?? 0))]);
-  const ctypes = ['WorkflowExecutionSignaled', 'WorkflowExecutionUpdateAccepted', 'ActivityTaskScheduled', 'TimerStarted', 'TimerFired', 'UpsertWorkflowSearchAttributes', 'WorkflowTaskCompleted'];
+  for (const t of keyTypes)
+    profile.push([
+      t,
+      String(r2(d.applicationEventTypesPerApplication[t] ?? 0)),
+      String(r2(f?.applicationEventTypesPerApplication[t] ?? 0)),
+    ]);
+  const ctypes = [
+    'WorkflowExecutionSignaled',
+    'WorkflowExecutionUpdateAccepted',
+    'ActivityTaskScheduled',
+    'TimerStarted',
+    'TimerFired',
+    'UpsertWorkflowSearchAttributes',
+    'WorkflowTaskCompleted',
+  ];
   const campaignRows: string[][] = [['campaign chain (total)', 'domain', 'floor']];
-  for (const t of ctypes) campaignRows.push([t, String(d.campaignEventTypes[t] ?? 0), String(f?.campaignEventTypes[t] ?? 0)]);
+  for (const t of ctypes)
+    campaignRows.push([t, String(d.campaignEventTypes[t] ?? 0), String(f?.campaignEventTypes[t] ?? 0)]);
 
   const targets: string[][] = [['target', 'at', 'measured', 'result']];
-  for (const t of rep.targets) targets.push([t.name, t.scale.toLocaleString('en-US'), t.measured, `${t.met ? 'met' : 'NOT met'}${t.applies ? '' : ' (reference: this run is not at that scale)'}`]);
+  for (const t of rep.targets)
+    targets.push([
+      t.name,
+      t.scale.toLocaleString('en-US'),
+      t.measured,
+      `${t.met ? 'met' : 'NOT met'}${t.applies ? '' : ' (reference: this run is not at that scale)'}`,
+    ]);
 
-  const windows = Object.entries(d.windows).map(([k, v]) => `${k} +${v}s`).join(', ');
+  const windows = Object.entries(d.windows)
+    .map(([k, v]) => `${k} +${v}s`)
+    .join(', ');
   return [
     `bench: ${n} applications${rep.options.emails ? ' with emails' : ''}, ${rep.options.concurrency} calls in flight, calendar ×${rep.calendar.speed} (61 days = ${rep.calendar.windowSeconds} s); domain windows ${windows}`,
     rep.options.server
       ? `server: ${rep.options.server.address}, namespace ${rep.options.server.namespace}, with its own dynamic config; server CPU ${rep.options.server.serverPids.length ? `of processes ${rep.options.server.serverPids.join(', ')} and their children` : 'not measured (no --server-pids): busy time counts the worker alone'}`
-      : `dev servers: ${Object.keys(rep.options.dynamicConfig).length ? Object.entries(rep.options.dynamicConfig).map(([k, v]) => `${k}=${v}`).join(' ') : 'stock dynamic config'}`,
+      : `dev servers: ${
+          Object.keys(rep.options.dynamicConfig).length
+            ? Object.entries(rep.options.dynamicConfig)
+                .map(([k, v]) => `${k}=${v}`)
+                .join(' ')
+            : 'stock dynamic config'
+        }`,
     `outcome: ${rep.outcome.ok ? 'as scripted' : 'NOT as scripted'} — final list ${JSON.stringify(rep.outcome.finalList)}, stages ${JSON.stringify(rep.outcome.stages)}`,
     '',
     table(rows),

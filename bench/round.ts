@@ -40,7 +40,8 @@ export interface RoundPlan {
 
 export function planRound(d: Directory): RoundPlan {
   const officials: Record<string, string> = {};
-  for (const sd of d.subdistricts) officials[sd] = d.people.find((p) => p.role === 'subdistrict' && p.subdistrict === sd)!.id;
+  for (const sd of d.subdistricts)
+    officials[sd] = d.people.find((p) => p.role === 'subdistrict' && p.subdistrict === sd)!.id;
   const recommended: string[] = [];
   const notRecommended: string[] = [];
   for (const sd of d.subdistricts) {
@@ -49,19 +50,32 @@ export function planRound(d: Directory): RoundPlan {
       .forEach((c, k) => ((k + 1) % 5 === 0 ? notRecommended : recommended).push(c.id));
   }
   // Interleave the 街镇 so the five best come from different ones.
-  const bySd = d.subdistricts.map((sd) => recommended.filter((id) => d.committees.find((c) => c.id === id)!.subdistrict === sd));
+  const bySd = d.subdistricts.map((sd) =>
+    recommended.filter((id) => d.committees.find((c) => c.id === id)!.subdistrict === sd),
+  );
   const order: string[] = [];
   for (let i = 0; order.length < recommended.length; i++) for (const list of bySd) if (list[i]) order.push(list[i]);
   const totals: Record<string, number> = {};
   order.forEach((id, i) => (totals[id] = i < 5 ? 99 - i : 60 + (i % 34)));
   const ranking = order.slice(0, 5);
-  return { recommended: order, notRecommended, ranking, removed: ranking[1], finalList: ranking.filter((id) => id !== ranking[1]), totals, officials };
+  return {
+    recommended: order,
+    notRecommended,
+    ranking,
+    removed: ranking[1],
+    finalList: ranking.filter((id) => id !== ranking[1]),
+    totals,
+    officials,
+  };
 }
 
 export function scoresFor(total: number): Record<(typeof FIVE_GOODS)[number], number> {
   const base = Math.floor(total / 5);
   const extra = total - base * 5;
-  return Object.fromEntries(FIVE_GOODS.map((k, i) => [k, base + (i < extra ? 1 : 0)])) as Record<(typeof FIVE_GOODS)[number], number>;
+  return Object.fromEntries(FIVE_GOODS.map((k, i) => [k, base + (i < extra ? 1 : 0)])) as Record<
+    (typeof FIVE_GOODS)[number],
+    number
+  >;
 }
 
 export interface RoundOptions {
@@ -113,13 +127,37 @@ export async function runRound(o: RoundOptions): Promise<void> {
   await forEachConcurrent(plan.ranking, c, async (id) => {
     await b.campaignUpdate('panelVote', { actor: 'panel-2', committeeId: id, support: true });
   });
-  await b.campaignUpdate('panelFinalize', { actor: 'panel-chair', ranking: plan.ranking, tieBreakRule: '总分相同时，以群众评价好得分高者居前' });
+  await b.campaignUpdate('panelFinalize', {
+    actor: 'panel-chair',
+    ranking: plan.ranking,
+    tieBreakRule: '总分相同时，以群众评价好得分高者居前',
+  });
 
   o.mark('publicity');
-  const upheld = await b.campaignUpdate('fileObjection', { name: '张三', contact: '13800000000', grounds: '该小区业委会换届选举程序存在问题，已向街道反映。', committeeId: plan.removed });
-  const dismissed = await b.campaignUpdate('fileObjection', { name: '李四', contact: 'lisi@example.org', grounds: '认为该业委会公开不及时，但未提供具体材料。', committeeId: plan.ranking[3] });
-  await b.campaignUpdate('resolveObjection', { actor: 'bureau-lu', objectionId: upheld.objectionId!, outcome: 'upheld', reason: '经核查，换届选举程序不规范' });
-  await b.campaignUpdate('resolveObjection', { actor: 'bureau-lu', objectionId: dismissed.objectionId!, outcome: 'dismissed', reason: '经核查，财务与事务公开符合规定' });
+  const upheld = await b.campaignUpdate('fileObjection', {
+    name: '张三',
+    contact: '13800000000',
+    grounds: '该小区业委会换届选举程序存在问题，已向街道反映。',
+    committeeId: plan.removed,
+  });
+  const dismissed = await b.campaignUpdate('fileObjection', {
+    name: '李四',
+    contact: 'lisi@example.org',
+    grounds: '认为该业委会公开不及时，但未提供具体材料。',
+    committeeId: plan.ranking[3],
+  });
+  await b.campaignUpdate('resolveObjection', {
+    actor: 'bureau-lu',
+    objectionId: upheld.objectionId!,
+    outcome: 'upheld',
+    reason: '经核查，换届选举程序不规范',
+  });
+  await b.campaignUpdate('resolveObjection', {
+    actor: 'bureau-lu',
+    objectionId: dismissed.objectionId!,
+    outcome: 'dismissed',
+    reason: '经核查，财务与事务公开符合规定',
+  });
 
   await b.enter('publicityEnds');
   o.mark('confirmation');

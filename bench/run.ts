@@ -56,7 +56,15 @@ const USAGE =
   'usage: npm run bench -- [--applications N (multiple of 10, default 1000)] [--emails] [--concurrency C (default 8)] [--window-seconds W] [--no-floor] [--codec-compare] [--stock-server] [--dynamic-config key=value]… [--address host:port [--namespace NS (default default)] [--server-pids PID,…]]';
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = { applications: 1000, emails: false, concurrency: 8, floor: true, codecCompare: false, stockServer: false, dynamicConfig: {} };
+  const o: Options = {
+    applications: 1000,
+    emails: false,
+    concurrency: 8,
+    floor: true,
+    codecCompare: false,
+    stockServer: false,
+    dynamicConfig: {},
+  };
   const target: { address?: string; namespace?: string; pids?: string } = {};
   let dynamicConfigGiven = false;
   const num = (flag: string, v: string | undefined) => {
@@ -66,7 +74,8 @@ function parseArgs(argv: string[]): Options {
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
-    const [flag, inline] = a.includes('=') && a.startsWith('--') && !a.startsWith('--dynamic-config=') ? a.split(/=(.*)/s) : [a, undefined];
+    const [flag, inline] =
+      a.includes('=') && a.startsWith('--') && !a.startsWith('--dynamic-config=') ? a.split(/=(.*)/s) : [a, undefined];
     const value = () => inline ?? argv[++i];
     if (flag === '--applications') o.applications = num(flag, value());
     else if (flag === '--emails') o.emails = true;
@@ -84,7 +93,8 @@ function parseArgs(argv: string[]): Options {
       const m = /^([^=]+)=(.*)$/.exec(kv ?? '');
       if (!m) throw new Error(`--dynamic-config needs key=value\n${USAGE}`);
       const v = m[2];
-      o.dynamicConfig[m[1]] = v === 'true' ? true : v === 'false' ? false : Number.isFinite(Number(v)) && v.trim() !== '' ? Number(v) : v;
+      o.dynamicConfig[m[1]] =
+        v === 'true' ? true : v === 'false' ? false : Number.isFinite(Number(v)) && v.trim() !== '' ? Number(v) : v;
     } else if (flag === '--help' || flag === '-h') {
       console.log(USAGE);
       process.exit(0);
@@ -92,14 +102,19 @@ function parseArgs(argv: string[]): Options {
   }
   if (target.address !== undefined) {
     // A running server keeps its own dynamic config: the bench cannot set it.
-    if (o.stockServer || dynamicConfigGiven) throw new Error(`--stock-server and --dynamic-config apply to the bench's own dev servers, not to --address\n${USAGE}`);
+    if (o.stockServer || dynamicConfigGiven)
+      throw new Error(
+        `--stock-server and --dynamic-config apply to the bench's own dev servers, not to --address\n${USAGE}`,
+      );
     o.external = parseExternalServer(target);
     o.dynamicConfig = {};
   } else {
-    if (target.namespace !== undefined || target.pids !== undefined) throw new Error(`--namespace and --server-pids need --address\n${USAGE}`);
+    if (target.namespace !== undefined || target.pids !== undefined)
+      throw new Error(`--namespace and --server-pids need --address\n${USAGE}`);
     o.dynamicConfig = { ...(o.stockServer ? {} : BENCH_DYNAMIC_CONFIG), ...o.dynamicConfig };
   }
-  if (!Number.isInteger(o.applications) || o.applications % 10 !== 0) throw new Error(`--applications must be a multiple of 10 (N/10 committees per 街镇)\n${USAGE}`);
+  if (!Number.isInteger(o.applications) || o.applications % 10 !== 0)
+    throw new Error(`--applications must be a multiple of 10 (N/10 committees per 街镇)\n${USAGE}`);
   return o;
 }
 
@@ -115,7 +130,10 @@ export function defaultWindowSeconds(n: number): number {
 }
 
 function stamp(d = new Date()): string {
-  return d.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  return d
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
 }
 
 async function main(): Promise<void> {
@@ -130,14 +148,16 @@ async function main(): Promise<void> {
   // A gRPC retry still pending when a failed run closes its connection throws from a timer; the run's
   // own error is what matters, so that one is logged, not allowed to end the process before the report.
   process.on('uncaughtException', (err) => {
-    if (/Channel has been shut down/.test(String((err as Error)?.message))) console.error(`[bench] ignored after close: ${err.message}`);
+    if (/Channel has been shut down/.test(String((err as Error)?.message)))
+      console.error(`[bench] ignored after close: ${err.message}`);
     else throw err;
   });
   const started = new Date();
   const id = stamp(started);
   const resultsDir = join(ROOT, 'bench', 'results');
   mkdirSync(resultsDir, { recursive: true });
-  const log = (line: string) => console.log(`[bench +${((Date.now() - started.getTime()) / 1000).toFixed(1)}s] ${line}`);
+  const log = (line: string) =>
+    console.log(`[bench +${((Date.now() - started.getTime()) / 1000).toFixed(1)}s] ${line}`);
   const windowSeconds = o.windowSeconds ?? defaultWindowSeconds(o.applications);
   const directory = generateDirectory(o.applications / 10);
   const plan = planRound(directory);
@@ -146,7 +166,8 @@ async function main(): Promise<void> {
   if (o.external) {
     await prepareExternalServer(o.external, log);
     years = await unusedYears(o.external, o.codecCompare ? 2 : 1);
-    if (!o.external.pids.length) log('--server-pids not given: server CPU is not measured, and busy time counts the worker CPU alone');
+    if (!o.external.pids.length)
+      log('--server-pids not given: server CPU is not measured, and busy time counts the worker CPU alone');
   }
   const sink = await startSmtpSink();
   log(`SMTP sink on ${sink.url}; results and worker logs in bench/results/${id}*`);
@@ -171,10 +192,14 @@ async function main(): Promise<void> {
   };
   try {
     domain = await runDomain(domainOptions);
-    log(`domain: ${domain.applicationsPerSecond.toFixed(2)} applications / busy s (${domain.busyS.toFixed(1)} s busy of ${domain.wallS.toFixed(1)} s)`);
+    log(
+      `domain: ${domain.applicationsPerSecond.toFixed(2)} applications / busy s (${domain.busyS.toFixed(1)} s busy of ${domain.wallS.toFixed(1)} s)`,
+    );
     if (o.floor) {
       const fp = domain.floorPlan;
-      log(`floor plan: ${Object.keys(fp.apps).length} application profiles, ${Object.values(fp.batchesByKey).flat().length} fan-out batches over ${Object.keys(fp.batchesByKey).length} campaign Updates, campaign ${JSON.stringify(fp.campaign)}`);
+      log(
+        `floor plan: ${Object.keys(fp.apps).length} application profiles, ${Object.values(fp.batchesByKey).flat().length} fan-out batches over ${Object.keys(fp.batchesByKey).length} campaign Updates, campaign ${JSON.stringify(fp.campaign)}`,
+      );
       floor = await runFloor({
         n: o.applications,
         year: domain.year,
@@ -187,11 +212,20 @@ async function main(): Promise<void> {
         external: o.external,
         log,
       });
-      log(`floor: ${floor.applicationsPerSecond.toFixed(2)} applications / busy s (${floor.busyS.toFixed(1)} s busy of ${floor.wallS.toFixed(1)} s)`);
+      log(
+        `floor: ${floor.applicationsPerSecond.toFixed(2)} applications / busy s (${floor.busyS.toFixed(1)} s busy of ${floor.wallS.toFixed(1)} s)`,
+      );
     }
     if (o.codecCompare) {
-      plain = await runDomain({ ...domainOptions, plain: true, year: years[1], logFile: join(resultsDir, `${id}-plain-worker.log`) });
-      log(`plain (no codec): ${plain.applicationsPerSecond.toFixed(2)} applications / busy s (${plain.busyS.toFixed(1)} s busy)`);
+      plain = await runDomain({
+        ...domainOptions,
+        plain: true,
+        year: years[1],
+        logFile: join(resultsDir, `${id}-plain-worker.log`),
+      });
+      log(
+        `plain (no codec): ${plain.applicationsPerSecond.toFixed(2)} applications / busy s (${plain.busyS.toFixed(1)} s busy)`,
+      );
     }
   } catch (err) {
     error = String((err as Error)?.stack ?? err);
@@ -213,7 +247,9 @@ async function main(): Promise<void> {
       windowSeconds,
       dynamicConfig: o.dynamicConfig,
       workerMaxCachedWorkflows: process.env.WORKER_MAX_CACHED_WORKFLOWS || undefined,
-      server: o.external ? { address: o.external.address, namespace: o.external.namespace, serverPids: o.external.pids } : undefined,
+      server: o.external
+        ? { address: o.external.address, namespace: o.external.namespace, serverPids: o.external.pids }
+        : undefined,
     },
     startedAt: started.toISOString(),
     plan,
@@ -222,7 +258,12 @@ async function main(): Promise<void> {
     plain,
     mail: sink.received,
     mailBytes: sink.bytes,
-    machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
+    machine: {
+      cpus: cpus().length,
+      cpuModel: cpus()[0]?.model,
+      memoryGiB: Math.round(totalmem() / 2 ** 30),
+      node: process.version,
+    },
     error,
   });
   writeFileSync(file, JSON.stringify(report, null, 2) + '\n');

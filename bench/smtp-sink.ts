@@ -53,12 +53,17 @@ export async function startSmtpSink(): Promise<SmtpSink> {
  * Emails per second while mail is flowing: receipts are grouped into bursts (gaps under `gapMs`), and
  * the rate is the messages of bursts of at least `minBurst` over their summed duration.
  */
-export function mailRate(received: number[], gapMs = 1_000, minBurst = 20): { bursts: { at: number; count: number; seconds: number }[]; perSecond: number | null } {
+export function mailRate(
+  received: number[],
+  gapMs = 1_000,
+  minBurst = 20,
+): { bursts: { at: number; count: number; seconds: number }[]; perSecond: number | null } {
   const bursts: { at: number; count: number; seconds: number }[] = [];
   let start = 0;
   for (let i = 1; i <= received.length; i++) {
     if (i === received.length || received[i] - received[i - 1] > gapMs) {
-      if (i > start) bursts.push({ at: received[start], count: i - start, seconds: (received[i - 1] - received[start]) / 1000 });
+      if (i > start)
+        bursts.push({ at: received[start], count: i - start, seconds: (received[i - 1] - received[start]) / 1000 });
       start = i;
     }
   }

@@ -69,13 +69,22 @@ export async function startStack(o: StackOptions): Promise<Stack> {
   // Never settles with an external server: the bench neither owns nor watches it (its failures reach the calls).
   let serverExited = new Promise<string>(() => undefined);
   if (o.external) {
-    o.log(`${o.name}: using the server at ${o.external.address}, namespace ${o.external.namespace}; starting the worker (${o.script})…`);
+    o.log(
+      `${o.name}: using the server at ${o.external.address}, namespace ${o.external.namespace}; starting the worker (${o.script})…`,
+    );
   } else {
     o.log(`${o.name}: starting a dev server (in memory, headless)…`);
     // The server's own errors (log level error) go to the bench's stderr.
-    const dev = await startDevServer({ headless: true, readyTimeoutMs: 120_000, dynamicConfig: o.dynamicConfig, stdio: 'inherit' });
+    const dev = await startDevServer({
+      headless: true,
+      readyTimeoutMs: 120_000,
+      dynamicConfig: o.dynamicConfig,
+      stdio: 'inherit',
+    });
     server = dev;
-    serverExited = new Promise<string>((resolve) => dev.process.once('exit', (code, signal) => resolve(signal ? `killed by ${signal}` : `exit code ${code}`)));
+    serverExited = new Promise<string>((resolve) =>
+      dev.process.once('exit', (code, signal) => resolve(signal ? `killed by ${signal}` : `exit code ${code}`)),
+    );
     void serverExited.then((how) => {
       if (!stopping) o.log(`${o.name}: the dev server (pid ${dev.process.pid}) went away during the run: ${how}`);
     });
@@ -89,21 +98,37 @@ export async function startStack(o: StackOptions): Promise<Stack> {
   const isReady = new Promise<void>((r) => (ready = r));
   // BENCH_WORKER_NODE_ARGS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`) goes to the worker's node, for profiling.
   const nodeArgs = (process.env.BENCH_WORKER_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
-  const worker = spawnSupervised(`${o.name}-worker`, process.execPath, [require.resolve('tsx/cli'), ...nodeArgs, o.script], {
-    cwd: ROOT,
-    env: { ...process.env, ...o.env, TEMPORAL_ADDRESS: address, TEMPORAL_NAMESPACE: namespace, TASK_QUEUE: o.taskQueue },
-    stdout: out,
-    stderr: out,
-    onLine: (line) => {
-      if (o.ready.test(line)) ready();
+  const worker = spawnSupervised(
+    `${o.name}-worker`,
+    process.execPath,
+    [require.resolve('tsx/cli'), ...nodeArgs, o.script],
+    {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        ...o.env,
+        TEMPORAL_ADDRESS: address,
+        TEMPORAL_NAMESPACE: namespace,
+        TASK_QUEUE: o.taskQueue,
+      },
+      stdout: out,
+      stderr: out,
+      onLine: (line) => {
+        if (o.ready.test(line)) ready();
+      },
     },
-  });
+  );
   const stopServer = async () => {
     stopping = true;
     await server?.stop().catch(() => undefined);
   };
   try {
-    const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${o.name}: worker not ready after 180 s (see ${o.logFile})`)), 180_000).unref());
+    const timeout = new Promise<never>((_, reject) =>
+      setTimeout(
+        () => reject(new Error(`${o.name}: worker not ready after 180 s (see ${o.logFile})`)),
+        180_000,
+      ).unref(),
+    );
     const died = worker.exited.then((info) => {
       throw new Error(`${o.name}: worker exited before it was ready (${JSON.stringify(info)}); see ${o.logFile}`);
     });
@@ -118,7 +143,9 @@ export async function startStack(o: StackOptions): Promise<Stack> {
   const client = o.plain ? new Client({ connection, namespace }) : clientOn(connection, namespace);
   const peakReset = resetPeakRss(workerPid);
   const readyRssMiB = memoryMiB(workerPid)?.rss ?? NaN;
-  o.log(`${o.name}: worker ready (wrapper pid ${worker.pid}, node pid ${workerPid}, RSS ${readyRssMiB.toFixed(0)} MiB)`);
+  o.log(
+    `${o.name}: worker ready (wrapper pid ${worker.pid}, node pid ${workerPid}, RSS ${readyRssMiB.toFixed(0)} MiB)`,
+  );
   const stack: Stack = {
     server,
     serverPids,
@@ -132,7 +159,9 @@ export async function startStack(o: StackOptions): Promise<Stack> {
     readyRssMiB,
     guard<T>(work: Promise<T>): Promise<T> {
       const died = worker.exited.then((info): never => {
-        throw new Error(`${o.name}: the worker exited during the run (${info.signal ?? `exit code ${info.code}`}); see ${o.logFile}`);
+        throw new Error(
+          `${o.name}: the worker exited during the run (${info.signal ?? `exit code ${info.code}`}); see ${o.logFile}`,
+        );
       });
       const serverGone = serverExited.then((how): never => {
         throw new Error(`${o.name}: the dev server went away during the run (${how})`);

@@ -58,7 +58,11 @@ export class Latencies {
 }
 
 /** Runs `fn` over `items` with at most `concurrency` calls at once; the first error stops the run. */
-export async function forEachConcurrent<T>(items: readonly T[], concurrency: number, fn: (item: T, index: number) => Promise<void>): Promise<void> {
+export async function forEachConcurrent<T>(
+  items: readonly T[],
+  concurrency: number,
+  fn: (item: T, index: number) => Promise<void>,
+): Promise<void> {
   let next = 0;
   let failed: unknown;
   const lane = async () => {
@@ -108,7 +112,13 @@ export class Retries {
         this.total++;
         this.byKind[kind] = (this.byKind[kind] ?? 0) + 1;
         const cause = (err as { cause?: Error })?.cause;
-        const key = `${(err as Error)?.name}: ${msg.split('\n')[0].slice(0, 100)}${cause ? ` (${String(cause.message ?? cause).split('\n')[0].slice(0, 100)})` : ''}`;
+        const key = `${(err as Error)?.name}: ${msg.split('\n')[0].slice(0, 100)}${
+          cause
+            ? ` (${String(cause.message ?? cause)
+                .split('\n')[0]
+                .slice(0, 100)})`
+            : ''
+        }`;
         this.messages[key] = (this.messages[key] ?? 0) + 1;
         await sleep(Math.min(5_000, 250 * 2 ** (attempt - 1)));
       }

@@ -27,7 +27,9 @@ const externalSchema = z.object({
     .regex(/^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, 'must be host:port, e.g. 127.0.0.1:7233')
     .refine((a) => Number(a.slice(a.lastIndexOf(':') + 1)) <= 65_535, 'port must be at most 65535'),
   // Temporal's own rule for a namespace name: letters, digits, '.', '-', '_', at most 255 characters.
-  namespace: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,254}$/, "must be a namespace name (letters, digits, '.', '-', '_')"),
+  namespace: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,254}$/, "must be a namespace name (letters, digits, '.', '-', '_')"),
   pids: z
     .string()
     .regex(/^\d+(,\d+)*$/, 'must be process ids separated by commas, e.g. 1201,1202')
@@ -41,7 +43,9 @@ export function parseExternalServer(raw: { address?: string; namespace?: string;
   const r = externalSchema.safeParse({ address: raw.address, namespace: raw.namespace ?? 'default', pids: raw.pids });
   if (!r.success) {
     const issue = r.error.issues[0];
-    const field = { address: '--address', namespace: '--namespace', pids: '--server-pids' }[String(issue.path[0])] ?? String(issue.path[0]);
+    const field =
+      { address: '--address', namespace: '--namespace', pids: '--server-pids' }[String(issue.path[0])] ??
+      String(issue.path[0]);
     throw new Error(`${field}: ${issue.code === 'invalid_type' ? 'is required' : issue.message}`);
   }
   return { address: r.data.address, namespace: r.data.namespace, pids: r.data.pids ?? [] };
@@ -53,14 +57,21 @@ export async function prepareExternalServer(server: ExternalServer, log: (line: 
   try {
     connection = await Connection.connect({ address: server.address, connectTimeout: 10_000 });
   } catch (err) {
-    throw new Error(`--address ${server.address}: no Temporal frontend answers there (${String((err as Error)?.message ?? err).split('\n')[0]})`);
+    throw new Error(
+      `--address ${server.address}: no Temporal frontend answers there (${String((err as Error)?.message ?? err).split('\n')[0]})`,
+      { cause: err },
+    );
   }
   try {
     await connection.workflowService.describeNamespace({ namespace: server.namespace }).catch((err) => {
-      throw new Error(`--namespace ${server.namespace}: not found on ${server.address} (${String((err as Error)?.message ?? err).split('\n')[0]})`);
+      throw new Error(
+        `--namespace ${server.namespace}: not found on ${server.address} (${String((err as Error)?.message ?? err).split('\n')[0]})`,
+      );
     });
     const added = await ensureSearchAttributes(connection, server.namespace, { log });
-    log(`server ${server.address}, namespace ${server.namespace}: search attributes ${added.length ? `registered: ${added.join(', ')}` : 'already there'}`);
+    log(
+      `server ${server.address}, namespace ${server.namespace}: search attributes ${added.length ? `registered: ${added.join(', ')}` : 'already there'}`,
+    );
   } finally {
     await connection.close();
   }
@@ -80,7 +91,10 @@ export async function unusedYears(server: ExternalServer, count: number): Promis
       if (out.length === count) break;
       if ((await client.workflow.count(`CampaignYear = ${year}`)).count === 0) out.push(year);
     }
-    if (out.length < count) throw new Error(`--namespace ${server.namespace}: every bench year 2100–2199 is taken by earlier runs; use another namespace`);
+    if (out.length < count)
+      throw new Error(
+        `--namespace ${server.namespace}: every bench year 2100–2199 is taken by earlier runs; use another namespace`,
+      );
     return out;
   } finally {
     await connection.close();

@@ -40,9 +40,11 @@ function arg(name: string, fallback: number): number {
 
 async function pool<T>(items: T[], concurrency: number, fn: (t: T) => Promise<void>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (next < items.length) await fn(items[next++]);
-  }));
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < items.length) await fn(items[next++]);
+    }),
+  );
 }
 
 async function main(): Promise<void> {
@@ -52,7 +54,9 @@ async function main(): Promise<void> {
 
   // Every official and staff member of the demo directory, and N committees, all in one 街镇.
   const base = generateDirectory(1);
-  const committees = generateDirectory(Math.ceil(n / 1)).committees.filter((c) => c.subdistrict === SD).slice(0, n);
+  const committees = generateDirectory(Math.ceil(n / 1))
+    .committees.filter((c) => c.subdistrict === SD)
+    .slice(0, n);
   const directory = { ...base, committees };
 
   log('starting a dev server of its own …');
@@ -89,20 +93,36 @@ async function main(): Promise<void> {
     });
     log(`submitted in ${((Date.now() - t0) / 1000).toFixed(1)} s; waiting for the campaign's counts and the listing …`);
     for (;;) {
-      const [s, rows] = await Promise.all([campaignStatus(client, YEAR), listApplications(client, { year: YEAR, subdistrict: SD })]);
+      const [s, rows] = await Promise.all([
+        campaignStatus(client, YEAR),
+        listApplications(client, { year: YEAR, subdistrict: SD }),
+      ]);
       if (s.counts.total === n && rows.length === n) break;
       await new Promise((r) => setTimeout(r, 1_000));
     }
 
-    const config = loadWebConfig({}, { port: 0, host: '127.0.0.1', publicBaseUrl: 'http://127.0.0.1', sessionKey: Buffer.alloc(32, 1), campaignYear: YEAR });
+    const config = loadWebConfig(
+      {},
+      {
+        port: 0,
+        host: '127.0.0.1',
+        publicBaseUrl: 'http://127.0.0.1',
+        sessionKey: Buffer.alloc(32, 1),
+        campaignYear: YEAR,
+      },
+    );
     web = await buildServer({ client, directory, config, mailer, taskQueue, logger: false });
     await web.listen({ port: 0, host: '127.0.0.1' });
     const address = web.server.address() as { port: number };
     const url = `http://127.0.0.1:${address.port}`;
     // A session cookie as the sign-in would set it (same key, same fields).
-    const cookieFor = (personId: string) => `rmc_session=${encodeURIComponent(web!.encodeSecureSession(web!.createSecureSession({ personId, signedInAt: Date.now() })))}`;
+    const cookieFor = (personId: string) =>
+      `rmc_session=${encodeURIComponent(web!.encodeSecureSession(web!.createSecureSession({ personId, signedInAt: Date.now() })))}`;
 
-    const results: Record<string, { p50: number; p95: number; p99: number; max: number; requests: number; bytes: number }> = {};
+    const results: Record<
+      string,
+      { p50: number; p95: number; p99: number; max: number; requests: number; bytes: number }
+    > = {};
     for (const [name, path, person, expect] of [
       ['inbox (街镇 official)', '/inbox', 'official-huayang', `待办（${n + 1}）`],
       ['dashboard (bureau)', '/dashboard', 'bureau-lu', `申报总数</dt><dd>${n}</dd>`],
@@ -113,7 +133,8 @@ async function main(): Promise<void> {
         const res = await fetch(url + path, { headers: { cookie } });
         const body = await res.text();
         const ms = performance.now() - start;
-        if (res.status !== 200 || !body.includes(expect)) throw new Error(`${path}: status ${res.status}, expected "${expect}" in the page`);
+        if (res.status !== 200 || !body.includes(expect))
+          throw new Error(`${path}: status ${res.status}, expected "${expect}" in the page`);
         return { ms, bytes: body.length };
       };
       for (let i = 0; i < 20; i++) await once();
@@ -126,12 +147,32 @@ async function main(): Promise<void> {
       }
       times.sort((a, b) => a - b);
       const round = (x: number) => Math.round(x * 10) / 10;
-      results[name] = { p50: round(percentile(times, 50)), p95: round(percentile(times, 95)), p99: round(percentile(times, 99)), max: round(times[times.length - 1]), requests, bytes };
-      log(`${name}: p50 ${results[name].p50} ms, p95 ${results[name].p95} ms, p99 ${results[name].p99} ms, max ${results[name].max} ms (${requests} requests, ${bytes} characters)`);
+      results[name] = {
+        p50: round(percentile(times, 50)),
+        p95: round(percentile(times, 95)),
+        p99: round(percentile(times, 99)),
+        max: round(times[times.length - 1]),
+        requests,
+        bytes,
+      };
+      log(
+        `${name}: p50 ${results[name].p50} ms, p95 ${results[name].p95} ms, p99 ${results[name].p99} ms, max ${results[name].max} ms (${requests} requests, ${bytes} characters)`,
+      );
     }
-    const out = join(__dirname, 'results', `web-${new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '')}.json`);
+    const out = join(
+      __dirname,
+      'results',
+      `web-${new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '')}.json`,
+    );
     mkdirSync(join(__dirname, 'results'), { recursive: true });
-    writeFileSync(out, JSON.stringify({ applications: n, subdistrict: SD, results, node: process.version, at: new Date().toISOString() }, null, 2) + '\n');
+    writeFileSync(
+      out,
+      JSON.stringify(
+        { applications: n, subdistrict: SD, results, node: process.version, at: new Date().toISOString() },
+        null,
+        2,
+      ) + '\n',
+    );
     log(`written ${out}`);
   } catch (err) {
     // Say what failed before the teardown below closes connections under pending retries.

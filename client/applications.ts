@@ -30,7 +30,13 @@ export interface SubmitOptions {
 }
 
 const submitOptionsSchema = z
-  .object({ year: yearSchema, directory: z.object({}).passthrough(), committeeId: idSchema, form: z.record(z.string(), z.unknown()), taskQueue: z.string().min(1).max(200).optional() })
+  .object({
+    year: yearSchema,
+    directory: z.object({}).passthrough(),
+    committeeId: idSchema,
+    form: z.record(z.string(), z.unknown()),
+    taskQueue: z.string().min(1).max(200).optional(),
+  })
   .strict();
 
 export async function submitApplication(client: Client, opts: SubmitOptions) {
@@ -50,17 +56,28 @@ export async function submitApplication(client: Client, opts: SubmitOptions) {
   const parsed = applicationFormSchema.safeParse(form);
   if (!parsed.success) throw new UserError(`form: ${zodLine(parsed.error)}`);
   // Identity comes from the directory: a form may repeat it but not change it (every email quotes the name).
-  const identity = { committeeId: committee.id, committeeName: committee.name, subdistrict: committee.subdistrict } as const;
+  const identity = {
+    committeeId: committee.id,
+    committeeName: committee.name,
+    subdistrict: committee.subdistrict,
+  } as const;
   for (const [field, expected] of Object.entries(identity) as [keyof typeof identity, string][]) {
     if (parsed.data[field] !== expected)
-      throw new UserError(`form: ${field}: ${JSON.stringify(parsed.data[field])} is not the directory's ${JSON.stringify(expected)}; leave it out of the form`);
+      throw new UserError(
+        `form: ${field}: ${JSON.stringify(parsed.data[field])} is not the directory's ${JSON.stringify(expected)}; leave it out of the form`,
+      );
   }
 
   const status = await campaignStatus(client, opts.year);
   // The phase comes from the campaign (workflow time), not from this machine's clock.
-  if (status.phase === 'preparing') throw new UserError(`applications for ${opts.year} open ${formatBeijing(Date.parse(status.calendar.opens))} (北京时间)`);
+  if (status.phase === 'preparing')
+    throw new UserError(
+      `applications for ${opts.year} open ${formatBeijing(Date.parse(status.calendar.opens))} (北京时间)`,
+    );
   if (status.phase !== 'applications')
-    throw new UserError(`applications for ${opts.year} closed ${formatDeadline(Date.parse(status.applicationsClose))} (北京时间)`);
+    throw new UserError(
+      `applications for ${opts.year} closed ${formatDeadline(Date.parse(status.applicationsClose))} (北京时间)`,
+    );
   // A second application is refused by its workflow id (REJECT_DUPLICATE below), without asking the campaign.
 
   const input: ApplicationInput = {
@@ -90,7 +107,8 @@ export async function submitApplication(client: Client, opts: SubmitOptions) {
       ],
     });
   } catch (err) {
-    if (err instanceof WorkflowExecutionAlreadyStartedError) throw new UserError(`${committee.id} has already applied in ${opts.year}`);
+    if (err instanceof WorkflowExecutionAlreadyStartedError)
+      throw new UserError(`${committee.id} has already applied in ${opts.year}`);
     throw err;
   }
 }
@@ -123,7 +141,10 @@ export async function applicationAction<N extends msg.ApplicationActionName>(
     throw err;
   }
   try {
-    return await handle.executeUpdate(UPDATE_OF[name] as typeof msg.recommendUpdate, { args: [payload as any], updateId: opts.updateId });
+    return await handle.executeUpdate(UPDATE_OF[name] as typeof msg.recommendUpdate, {
+      args: [payload as any],
+      updateId: opts.updateId,
+    });
   } catch (err: any) {
     if (!isNotFound(err)) {
       await reportRefused(handle, name, payload, err);
@@ -132,10 +153,16 @@ export async function applicationAction<N extends msg.ApplicationActionName>(
   }
   // A closed application takes no more actions: say why it is closed.
   const final = await applicationStatus(client, year, committeeId);
-  throw new UserError(`${name}: the application of ${committeeId} in ${year} is closed: ${final.stage} ${final.stageLabel}${final.reason ? `（${final.reason}）` : ''}`);
+  throw new UserError(
+    `${name}: the application of ${committeeId} in ${year} is closed: ${final.stage} ${final.stageLabel}${final.reason ? `（${final.reason}）` : ''}`,
+  );
 }
 
-export async function applicationStatus(client: Client, year: number, committeeId: string): Promise<ApplicationSnapshot> {
+export async function applicationStatus(
+  client: Client,
+  year: number,
+  committeeId: string,
+): Promise<ApplicationSnapshot> {
   checked(yearSchema, year, 'year');
   checked(idSchema, committeeId, 'committeeId');
   const handle = client.workflow.getHandle<typeof application>(applicationWorkflowId(year, committeeId));
@@ -157,7 +184,11 @@ export async function applicationStatus(client: Client, year: number, committeeI
 /** Lists through Temporal's visibility API (search attributes), never by looping over workflows. */
 export async function listApplications(client: Client, filter: { year: number; subdistrict?: string; stage?: string }) {
   checked(listApplicationsFilterSchema, filter, 'listApplications');
-  const query = visibilityQuery('application', { CampaignYear: filter.year, Subdistrict: filter.subdistrict, Stage: filter.stage });
+  const query = visibilityQuery('application', {
+    CampaignYear: filter.year,
+    Subdistrict: filter.subdistrict,
+    Stage: filter.stage,
+  });
   const rows = await listWorkflows(client, query, (wf) => ({
     workflowId: wf.workflowId,
     committeeId: attribute(wf, CommitteeId),

@@ -8,7 +8,13 @@ import { campaignWorkflowId, TASK_QUEUE } from '../domain/ids';
 import { CampaignYear, Stage } from '../domain/search-attributes';
 import { campaign } from '../workflows/campaign';
 import type { CampaignInput, CampaignState, CampaignStatus } from '../workflows/campaign-state';
-import { campaignActionSchemas, campaignMailQuery, campaignStatusQuery, type CampaignActionInput, type CampaignActionName } from '../workflows/messages/campaign';
+import {
+  campaignActionSchemas,
+  campaignMailQuery,
+  campaignStatusQuery,
+  type CampaignActionInput,
+  type CampaignActionName,
+} from '../workflows/messages/campaign';
 import type { MailStatus } from '../workflows/mail-outbox';
 import * as updates from '../workflows/messages/campaign';
 import { zodLine } from '../domain/rejections';
@@ -77,7 +83,10 @@ export async function startCampaign(client: Client, opts: StartCampaignOptions) 
       ],
     });
   } catch (err) {
-    if (err instanceof WorkflowExecutionAlreadyStartedError) throw new CampaignExistsError(`campaign ${year} already exists (${campaignWorkflowId(year)}); nothing was started`);
+    if (err instanceof WorkflowExecutionAlreadyStartedError)
+      throw new CampaignExistsError(
+        `campaign ${year} already exists (${campaignWorkflowId(year)}); nothing was started`,
+      );
     throw err;
   }
 }
@@ -87,7 +96,10 @@ export async function startCampaign(client: Client, opts: StartCampaignOptions) 
  * weekends only; the notice's windows with overrides; every deadline still ahead of `now`.
  * Throws HolidayDataError (no data for the year, bad file) or CalendarError (bad or passed window).
  */
-export function resolveYearCalendar(year: number, opts: { holidayFile?: string; weekendsOnly?: boolean; overrides?: CalendarOverrides; now: number }): CampaignCalendar {
+export function resolveYearCalendar(
+  year: number,
+  opts: { holidayFile?: string; weekendsOnly?: boolean; overrides?: CalendarOverrides; now: number },
+): CampaignCalendar {
   const workdays = loadWorkdays(year, { holidayFile: opts.holidayFile, weekendsOnly: opts.weekendsOnly });
   return resolveCalendar({ year, overrides: opts.overrides, workdays, now: opts.now });
 }
@@ -107,18 +119,31 @@ const noCampaign = (year: number) => `no campaign for ${year}: start it with \`c
 
 export async function campaignStatus(client: Client, year: number): Promise<CampaignStatus> {
   checked(yearSchema, year, 'year');
-  return requireWorkflow(() => client.workflow.getHandle(campaignWorkflowId(year)).query(campaignStatusQuery), noCampaign(year));
+  return requireWorkflow(
+    () => client.workflow.getHandle(campaignWorkflowId(year)).query(campaignStatusQuery),
+    noCampaign(year),
+  );
 }
 
 /** Applications as the campaign's registry has them (one Query, current with every accepted decision); `subdistrict` '' for all. */
-export async function campaignApplications(client: Client, year: number, subdistrict = ''): Promise<updates.RegistryRow[]> {
-  return requireWorkflow(() => client.workflow.getHandle(campaignWorkflowId(year)).query(updates.registryRowsQuery, subdistrict), noCampaign(year));
+export async function campaignApplications(
+  client: Client,
+  year: number,
+  subdistrict = '',
+): Promise<updates.RegistryRow[]> {
+  return requireWorkflow(
+    () => client.workflow.getHandle(campaignWorkflowId(year)).query(updates.registryRowsQuery, subdistrict),
+    noCampaign(year),
+  );
 }
 
 /** The campaign's email: reminder settings, sent and queued counts, undeliverable addresses (also emailed to the bureau). */
 export async function campaignMailStatus(client: Client, year: number): Promise<MailStatus> {
   checked(yearSchema, year, 'year');
-  return requireWorkflow(() => client.workflow.getHandle(campaignWorkflowId(year)).query(campaignMailQuery), noCampaign(year));
+  return requireWorkflow(
+    () => client.workflow.getHandle(campaignWorkflowId(year)).query(campaignMailQuery),
+    noCampaign(year),
+  );
 }
 
 /** The campaign's audit trail, oldest first; refused Updates are in it when the client that sent them reported them. */
@@ -168,7 +193,10 @@ export async function campaignAction<N extends CampaignActionName>(
     throw err;
   }
   try {
-    return (await handle.executeUpdate(UPDATE_OF[name], { args: [payload], updateId: opts.updateId })) as updates.CampaignActionResult;
+    return (await handle.executeUpdate(UPDATE_OF[name], {
+      args: [payload],
+      updateId: opts.updateId,
+    })) as updates.CampaignActionResult;
   } catch (err: any) {
     if (isNotFound(err)) throw new UserError(`no running campaign for ${year}`);
     await reportRefused(handle, name, payload, err);

@@ -18,7 +18,8 @@ export function parseFlags(args: string[]): Record<string, string | true> {
   const out: Record<string, string | true> = {};
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
-    if (!a.startsWith('--') || a === '--') throw new UserError(`unexpected argument ${JSON.stringify(a)}; flags look like --name value`);
+    if (!a.startsWith('--') || a === '--')
+      throw new UserError(`unexpected argument ${JSON.stringify(a)}; flags look like --name value`);
     const eq = a.indexOf('=');
     const key = camel(eq > 0 ? a.slice(2, eq) : a.slice(2));
     let value: string | true;
@@ -41,7 +42,9 @@ function flagErrorLine(error: z.ZodError, given: Record<string, unknown>): strin
       if (i.code === 'unrecognized_keys') return `unknown flag ${i.keys.map(kebab).join(', ')}`;
       const [first, ...rest] = i.path.map(String);
       const where = first ? kebab(first) + rest.map((r) => `.${r}`).join('') : '(flags)';
-      return first && !(first in given) && i.code === 'invalid_type' ? `${where} is required` : `${where}: ${i.message}`;
+      return first && !(first in given) && i.code === 'invalid_type'
+        ? `${where} is required`
+        : `${where}: ${i.message}`;
     })
     .join('; ');
 }

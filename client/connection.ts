@@ -33,12 +33,16 @@ function definedEnv(env: NodeJS.ProcessEnv): Record<string, string> {
 }
 
 /** Reads the connection settings; `env` defaults to process.env, `profile` to TEMPORAL_PROFILE / "default". */
-export function connectionOptionsFromEnv(env: NodeJS.ProcessEnv = process.env, profile?: string): TemporalConnectionConfig {
+export function connectionOptionsFromEnv(
+  env: NodeJS.ProcessEnv = process.env,
+  profile?: string,
+): TemporalConnectionConfig {
   const { connectionOptions: o, namespace } = loadClientConnectConfig({ overrideEnvVars: definedEnv(env), profile });
   const connectionOptions: TemporalConnectionConfig['connectionOptions'] = { address: o.address || DEFAULT_ADDRESS };
   if (o.tls !== undefined && o.tls !== null) connectionOptions.tls = o.tls;
   if (o.apiKey) connectionOptions.apiKey = o.apiKey;
-  if (o.metadata && Object.keys(o.metadata).length > 0) connectionOptions.metadata = o.metadata as Record<string, string>;
+  if (o.metadata && Object.keys(o.metadata).length > 0)
+    connectionOptions.metadata = o.metadata as Record<string, string>;
   return { namespace: namespace || DEFAULT_NAMESPACE, connectionOptions };
 }
 
@@ -51,7 +55,9 @@ export function describeTarget(config: TemporalConnectionConfig = connectionOpti
 }
 
 /** A client-side gRPC connection (also gives operatorService). Close it with `connection.close()`. */
-export async function createConnection(config: TemporalConnectionConfig = connectionOptionsFromEnv()): Promise<Connection> {
+export async function createConnection(
+  config: TemporalConnectionConfig = connectionOptionsFromEnv(),
+): Promise<Connection> {
   return Connection.connect(config.connectionOptions);
 }
 

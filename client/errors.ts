@@ -1,5 +1,9 @@
 /** Errors a person made (bad flag, wrong phase, …): printed as one line, exit code 1. */
-import { WorkflowUpdateFailedError, WorkflowNotFoundError, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import {
+  WorkflowUpdateFailedError,
+  WorkflowNotFoundError,
+  WorkflowExecutionAlreadyStartedError,
+} from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 
 export class UserError extends Error {

@@ -4,7 +4,16 @@
  * to the same rules as a person at the command line. One line naming the field, nothing started.
  */
 import { z } from 'zod';
-import { DEADLINE_FIELDS, campaignCalendarSchema, fieldFlag, formatDeadline, parseInstant, toCalendar, validateCalendar, type CampaignCalendar } from '../domain/calendar';
+import {
+  DEADLINE_FIELDS,
+  campaignCalendarSchema,
+  fieldFlag,
+  formatDeadline,
+  parseInstant,
+  toCalendar,
+  validateCalendar,
+  type CampaignCalendar,
+} from '../domain/calendar';
 import { directorySchema, personSchema } from '../domain/directory';
 import { gradeBandsSchema } from '../domain/grades';
 import { zodLine } from '../domain/rejections';
@@ -37,7 +46,11 @@ export const startCampaignOptionsSchema = z
   .strict();
 
 export const listApplicationsFilterSchema = z
-  .object({ year: yearSchema, subdistrict: z.string().min(1).max(30).optional(), stage: z.enum(APPLICATION_STAGES).optional() })
+  .object({
+    year: yearSchema,
+    subdistrict: z.string().min(1).max(30).optional(),
+    stage: z.enum(APPLICATION_STAGES).optional(),
+  })
   .strict();
 
 export const titleInputSchema = z
@@ -92,7 +105,10 @@ export function checkCalendar(cal: CampaignCalendar, nowMs: number): void {
   const now = toCalendar(cal, nowMs);
   for (const f of DEADLINE_FIELDS) {
     const at = parseInstant(cal[f]);
-    if (at <= now) throw new UserError(`calendar.${f}: ${formatDeadline(at)} (北京时间) has already passed; start a later year or override the windows, e.g. ${fieldFlag(f)}`);
+    if (at <= now)
+      throw new UserError(
+        `calendar.${f}: ${formatDeadline(at)} (北京时间) has already passed; start a later year or override the windows, e.g. ${fieldFlag(f)}`,
+      );
   }
 }
 

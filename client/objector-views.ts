@@ -5,7 +5,12 @@ import { objectorViewedSignal, objectorViewSchema } from '../workflows/messages/
 import { checked, yearSchema } from './input';
 
 /** Resolves once the server has the signal in the campaign's history: the read is durable before the details are shown. */
-export async function recordObjectorView(client: Client, year: number, actor: string, objectionId: string): Promise<void> {
+export async function recordObjectorView(
+  client: Client,
+  year: number,
+  actor: string,
+  objectionId: string,
+): Promise<void> {
   checked(yearSchema, year, 'year');
   const view = checked(objectorViewSchema, { actor, objectionId }, 'recordObjectorView');
   await client.workflow.getHandle(campaignWorkflowId(year)).signal(objectorViewedSignal, view);

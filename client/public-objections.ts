@@ -49,7 +49,12 @@ export async function startPublicObjection(
   const token = input.contactKind === 'email' ? randomBytes(32).toString('base64url') : undefined;
   const full = checked(
     publicObjectionInputSchema,
-    { ...input, ref, submittedAt: new Date().toISOString(), ...(token ? { tokenHash: objectionTokenHash(token) } : {}) },
+    {
+      ...input,
+      ref,
+      submittedAt: new Date().toISOString(),
+      ...(token ? { tokenHash: objectionTokenHash(token) } : {}),
+    },
     'startPublicObjection',
   );
   const workflowId = publicObjectionWorkflowId(input.year, ref);
@@ -64,10 +69,16 @@ export async function startPublicObjection(
 }
 
 /** `used`: confirmed before; `state` says whether it is filed yet (a first confirmation may still be filing). */
-export type ConfirmOutcome = PublicObjectionOutcome | { outcome: 'used'; state?: PublicObjectionState } | { outcome: 'forged' };
+export type ConfirmOutcome =
+  PublicObjectionOutcome | { outcome: 'used'; state?: PublicObjectionState } | { outcome: 'forged' };
 
 /** Spends an emailed link: files the objection into the campaign and returns what the campaign said. */
-export async function confirmPublicObjection(client: Client, year: number, ref: string, token: string): Promise<ConfirmOutcome> {
+export async function confirmPublicObjection(
+  client: Client,
+  year: number,
+  ref: string,
+  token: string,
+): Promise<ConfirmOutcome> {
   checked(yearSchema, year, 'year');
   if (!OBJECTION_REF_PATTERN.test(ref) || !OBJECTION_TOKEN_PATTERN.test(token)) return { outcome: 'forged' };
   const handle = client.workflow.getHandle(publicObjectionWorkflowId(year, ref));
@@ -76,7 +87,8 @@ export async function confirmPublicObjection(client: Client, year: number, ref: 
   } catch (err: any) {
     if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
       if (err.cause.type === 'NotFound') return { outcome: 'forged' };
-      if (err.cause.type === 'Duplicate') return { outcome: 'used', state: await handle.query(publicObjectionStateQuery).catch(() => undefined) };
+      if (err.cause.type === 'Duplicate')
+        return { outcome: 'used', state: await handle.query(publicObjectionStateQuery).catch(() => undefined) };
       return { outcome: 'expired' };
     }
     if (err?.name !== 'WorkflowNotFoundError') throw err;
@@ -92,7 +104,11 @@ export async function confirmPublicObjection(client: Client, year: number, ref: 
 }
 
 /** Where a pending objection stands (no personal data: committee, status, times, scan id, outcome). */
-export async function publicObjectionState(client: Client, year: number, ref: string): Promise<PublicObjectionState | undefined> {
+export async function publicObjectionState(
+  client: Client,
+  year: number,
+  ref: string,
+): Promise<PublicObjectionState | undefined> {
   checked(yearSchema, year, 'year');
   if (!OBJECTION_REF_PATTERN.test(ref)) return undefined;
   try {
@@ -104,6 +120,10 @@ export async function publicObjectionState(client: Client, year: number, ref: st
 }
 
 /** Waits (within the caller's deadline) for a phone objection to be filed. */
-export async function publicObjectionResult(client: Client, year: number, ref: string): Promise<PublicObjectionOutcome> {
+export async function publicObjectionResult(
+  client: Client,
+  year: number,
+  ref: string,
+): Promise<PublicObjectionOutcome> {
   return client.workflow.getHandle(publicObjectionWorkflowId(year, ref)).result();
 }

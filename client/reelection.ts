@@ -40,7 +40,8 @@ export const fileReelectionOptionsSchema = z
   .strict();
 export type FileReelectionOptions = z.input<typeof fileReelectionOptionsSchema>;
 
-export const reelectionFilingId = (committeeId: string, filedOn: string) => `reelection-filing-${committeeId}-${filedOn}`;
+export const reelectionFilingId = (committeeId: string, filedOn: string) =>
+  `reelection-filing-${committeeId}-${filedOn}`;
 
 export interface FileReelectionResult {
   workflowId: string;
@@ -73,9 +74,16 @@ export async function fileReelection(client: Client, opts: FileReelectionOptions
 
   // What the committee is part of now.
   let round: ReelectionFilingRecord['round'];
-  if ((await isRunning(client, campaignWorkflowId(year))) && (await isRunning(client, applicationWorkflowId(year, committee.id)))) {
+  if (
+    (await isRunning(client, campaignWorkflowId(year))) &&
+    (await isRunning(client, applicationWorkflowId(year, committee.id)))
+  ) {
     const [status, app] = [await campaignStatus(client, year), await applicationStatus(client, year, committee.id)];
-    const onDraftList = !!status.draft && !status.final && status.draft.ranking.includes(committee.id) && !status.removed.includes(committee.id);
+    const onDraftList =
+      !!status.draft &&
+      !status.final &&
+      status.draft.ranking.includes(committee.id) &&
+      !status.removed.includes(committee.id);
     round = { year, stage: app.stage, onDraftList };
   }
   const titles: string[] = [];
@@ -108,26 +116,59 @@ export async function fileReelection(client: Client, opts: FileReelectionOptions
       ],
     });
   } catch (err) {
-    if (err instanceof WorkflowExecutionAlreadyStartedError) throw new UserError(`rejected (Duplicate): ${committee.id} 于 ${filedOn} 的换届改选备案已登记（${workflowId}）`);
+    if (err instanceof WorkflowExecutionAlreadyStartedError)
+      throw new UserError(`rejected (Duplicate): ${committee.id} 于 ${filedOn} 的换届改选备案已登记（${workflowId}）`);
     throw err;
   }
 
-  const messages = [`已登记换届改选备案：${committee.name}（${committee.id}），新一届业委会于 ${filedOn} 备案，备案编号 ${o.filingRef}`];
+  const messages = [
+    `已登记换届改选备案：${committee.name}（${committee.id}），新一届业委会于 ${filedOn} 备案，备案编号 ${o.filingRef}`,
+  ];
   if (round) {
-    messages.push((await applicationAction(client, year, committee.id, 'recordReelection', { actor: o.actor, filedOn, filingRef: o.filingRef, note: o.note })).message);
+    messages.push(
+      (
+        await applicationAction(client, year, committee.id, 'recordReelection', {
+          actor: o.actor,
+          filedOn,
+          filingRef: o.filingRef,
+          note: o.note,
+        })
+      ).message,
+    );
     if (round.onDraftList) {
-      messages.push((await campaignAction(client, year, 'flagReelection', { actor: o.actor, committeeId: committee.id, filedOn, filingRef: o.filingRef })).message);
+      messages.push(
+        (
+          await campaignAction(client, year, 'flagReelection', {
+            actor: o.actor,
+            committeeId: committee.id,
+            filedOn,
+            filingRef: o.filingRef,
+          })
+        ).message,
+      );
     }
   }
   for (const id of titles) {
-    messages.push((await titleAction(client, id, 'fileReelection', { actor: o.actor, filedOn: o.filedOn, note: `新一届业委会备案编号 ${o.filingRef}` })).message);
+    messages.push(
+      (
+        await titleAction(client, id, 'fileReelection', {
+          actor: o.actor,
+          filedOn: o.filedOn,
+          note: `新一届业委会备案编号 ${o.filingRef}`,
+        })
+      ).message,
+    );
   }
   if (!round && !titles.length) messages.push(`${committee.id} 未参加 ${year} 年度评选，也未持有有效称号：仅登记备案`);
   return { workflowId, record, messages };
 }
 
 /** A filing's record from the register. */
-export async function reelectionRecord(client: Client, committeeId: string, filedOn: string): Promise<ReelectionFilingRecord> {
+export async function reelectionRecord(
+  client: Client,
+  committeeId: string,
+  filedOn: string,
+): Promise<ReelectionFilingRecord> {
   checked(idSchema, committeeId, 'committeeId');
   checked(filingDate, filedOn, 'filedOn');
   return requireWorkflow(

@@ -8,12 +8,21 @@ import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/clie
 import { rejectedAttemptSignal } from '../workflows/messages/rejected-attempt';
 import { explain, UserError } from './errors';
 
-export async function reportRefused(handle: WorkflowHandle, action: string, payload: unknown, err: unknown): Promise<void> {
+export async function reportRefused(
+  handle: WorkflowHandle,
+  action: string,
+  payload: unknown,
+  err: unknown,
+): Promise<void> {
   if (!(err instanceof WorkflowUpdateFailedError) && !(err instanceof UserError)) return;
   const raw = payload && typeof payload === 'object' ? (payload as { actor?: unknown }).actor : undefined;
   const actor = typeof raw === 'string' && raw.length > 0 ? raw.slice(0, 64) : undefined;
   try {
-    await handle.signal(rejectedAttemptSignal, { action: action.slice(0, 64), actor, error: explain(err).slice(0, 500) });
+    await handle.signal(rejectedAttemptSignal, {
+      action: action.slice(0, 64),
+      actor,
+      error: explain(err).slice(0, 500),
+    });
   } catch {
     // The workflow has ended or does not exist: there is no trail to add to, and the person still sees the error.
   }

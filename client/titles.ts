@@ -16,11 +16,23 @@ import type { TitleInput, TitleSnapshot } from '../workflows/title-state';
 import { isNotFound, requireWorkflow, UserError } from './errors';
 import { attribute, listWorkflows, visibilityQuery } from './visibility';
 import { reportRefused } from './refusals';
-import { checked, checkedName, idSchema, listTitlesFilterSchema, titleInputSchema, workflowIdSchema, yearSchema } from './input';
+import {
+  checked,
+  checkedName,
+  idSchema,
+  listTitlesFilterSchema,
+  titleInputSchema,
+  workflowIdSchema,
+  yearSchema,
+} from './input';
 import { directorySchema } from '../domain/directory';
 
 /** Starts one title workflow; an existing one (same committee and award year) is left alone. */
-export async function startTitle(client: Client, input: TitleInput, taskQueue = TASK_QUEUE): Promise<'started' | 'exists'> {
+export async function startTitle(
+  client: Client,
+  input: TitleInput,
+  taskQueue = TASK_QUEUE,
+): Promise<'started' | 'exists'> {
   checked(titleInputSchema, input, 'startTitle');
   try {
     await client.workflow.start(title, {
@@ -42,15 +54,22 @@ export async function startTitle(client: Client, input: TitleInput, taskQueue = 
 }
 
 /** `title import`: validates the whole file against its schema and the directory before starting anything. */
-export async function importTitles(client: Client, opts: { data: unknown; directory: Directory; taskQueue?: string; reminders?: TitleInput['reminders'] }) {
+export async function importTitles(
+  client: Client,
+  opts: { data: unknown; directory: Directory; taskQueue?: string; reminders?: TitleInput['reminders'] },
+) {
   checked(directorySchema, opts.directory, 'directory');
   const parsed = titleImportSchema.safeParse(opts.data);
   if (!parsed.success) throw new UserError(`titles file: ${zodLine(parsed.error)}`);
   const { awardYear, titles } = parsed.data;
   titles.forEach((t, i) => {
     const c = opts.directory.committees.find((x) => x.id === t.committeeId);
-    if (!c) throw new UserError(`titles file: titles.${i}.committeeId: ${t.committeeId} is not a committee in the directory`);
-    if (c.subdistrict !== t.subdistrict) throw new UserError(`titles file: titles.${i}.subdistrict: ${t.committeeId} belongs to ${c.subdistrict}, not ${t.subdistrict}`);
+    if (!c)
+      throw new UserError(`titles file: titles.${i}.committeeId: ${t.committeeId} is not a committee in the directory`);
+    if (c.subdistrict !== t.subdistrict)
+      throw new UserError(
+        `titles file: titles.${i}.subdistrict: ${t.committeeId} belongs to ${c.subdistrict}, not ${t.subdistrict}`,
+      );
   });
   const rows: { committeeId: string; workflowId: string; outcome: 'started' | 'exists' }[] = [];
   for (const t of titles) {
@@ -71,13 +90,22 @@ export async function importTitles(client: Client, opts: { data: unknown; direct
       contactEmail: committee.email,
       reminders: opts.reminders,
     };
-    rows.push({ committeeId: t.committeeId, workflowId: titleWorkflowId(t.committeeId, awardYear), outcome: await startTitle(client, input, opts.taskQueue ?? process.env.TASK_QUEUE) });
+    rows.push({
+      committeeId: t.committeeId,
+      workflowId: titleWorkflowId(t.committeeId, awardYear),
+      outcome: await startTitle(client, input, opts.taskQueue ?? process.env.TASK_QUEUE),
+    });
   }
   return rows;
 }
 
 /** Asks each title to start the year's re-evaluation (idempotent per year). Closed titles are reported, not errors. */
-export async function sendReevaluationStarts(client: Client, titleIds: string[], request: tmsg.StartReevaluation, onEach?: (i: number) => void) {
+export async function sendReevaluationStarts(
+  client: Client,
+  titleIds: string[],
+  request: tmsg.StartReevaluation,
+  onEach?: (i: number) => void,
+) {
   checked(z.array(workflowIdSchema), titleIds, 'titleIds');
   checked(tmsg.startReevaluationSchema, request, 'startReevaluation');
   const missing: string[] = [];
@@ -104,10 +132,17 @@ export interface TitleRow {
 }
 
 /** Lists titles through visibility (search attributes). Not available on the time-skipping test server. */
-export async function listTitles(client: Client, filter: { status?: Status; subdistrict?: string; committeeId?: string; runningOnly?: boolean } = {}): Promise<TitleRow[]> {
+export async function listTitles(
+  client: Client,
+  filter: { status?: Status; subdistrict?: string; committeeId?: string; runningOnly?: boolean } = {},
+): Promise<TitleRow[]> {
   checked(listTitlesFilterSchema, filter, 'listTitles');
   const { status, subdistrict, committeeId } = filter;
-  const query = visibilityQuery('title', { TitleStatus: status, Subdistrict: subdistrict, CommitteeId: committeeId }, filter.runningOnly ? [`ExecutionStatus = 'Running'`] : []);
+  const query = visibilityQuery(
+    'title',
+    { TitleStatus: status, Subdistrict: subdistrict, CommitteeId: committeeId },
+    filter.runningOnly ? [`ExecutionStatus = 'Running'`] : [],
+  );
   const rows = await listWorkflows(client, query, (wf) => ({
     workflowId: wf.workflowId,
     committeeId: attribute(wf, CommitteeId),
@@ -128,11 +163,18 @@ export interface ReevaluationRow {
 }
 
 /** One year's re-evaluations through visibility, by 街镇 or committee: one listing, no Query per row. */
-export async function listReevaluations(client: Client, filter: { year: number; subdistrict?: string; committeeId?: string }): Promise<ReevaluationRow[]> {
+export async function listReevaluations(
+  client: Client,
+  filter: { year: number; subdistrict?: string; committeeId?: string },
+): Promise<ReevaluationRow[]> {
   checked(yearSchema, filter.year, 'year');
   if (filter.committeeId !== undefined) checked(idSchema, filter.committeeId, 'committeeId');
   checked(listTitlesFilterSchema, { subdistrict: filter.subdistrict }, 'listReevaluations');
-  const query = visibilityQuery('reevaluation', { CampaignYear: filter.year, Subdistrict: filter.subdistrict, CommitteeId: filter.committeeId });
+  const query = visibilityQuery('reevaluation', {
+    CampaignYear: filter.year,
+    Subdistrict: filter.subdistrict,
+    CommitteeId: filter.committeeId,
+  });
   const rows = await listWorkflows(client, query, (wf) => ({
     workflowId: wf.workflowId,
     committeeId: attribute(wf, CommitteeId),
@@ -164,7 +206,11 @@ export async function titleStatus(client: Client, titleId: string): Promise<Titl
   return requireWorkflow(() => client.workflow.getHandle(titleId).query(tmsg.titleStatusQuery), `no title ${titleId}`);
 }
 
-const TITLE_UPDATES = { recordIncident: tmsg.recordIncidentUpdate, fileReelection: tmsg.fileReelectionUpdate, confirmRecovery: tmsg.confirmRecoveryUpdate } as const;
+const TITLE_UPDATES = {
+  recordIncident: tmsg.recordIncidentUpdate,
+  fileReelection: tmsg.fileReelectionUpdate,
+  confirmRecovery: tmsg.confirmRecoveryUpdate,
+} as const;
 
 /** A title action as an Update. A title that has ended answers from its final state, like the workflow would. */
 export async function titleAction<N extends tmsg.TitleActionName>(
@@ -180,7 +226,10 @@ export async function titleAction<N extends tmsg.TitleActionName>(
   const parsed = tmsg.titleActionSchemas[name].safeParse(payload);
   if (!parsed.success) throw new UserError(`${name}: ${zodLine(parsed.error)}`);
   try {
-    return await client.workflow.getHandle(titleId).executeUpdate(TITLE_UPDATES[name] as any, { args: [payload], ...(opts.updateId ? { updateId: opts.updateId } : {}) });
+    return await client.workflow.getHandle(titleId).executeUpdate(TITLE_UPDATES[name] as any, {
+      args: [payload],
+      ...(opts.updateId ? { updateId: opts.updateId } : {}),
+    });
   } catch (err) {
     if (err instanceof WorkflowUpdateFailedError) {
       await reportRefused(client.workflow.getHandle(titleId), name, payload, err);
@@ -188,13 +237,21 @@ export async function titleAction<N extends tmsg.TitleActionName>(
     }
     const s = await titleStatus(client, titleId);
     const r = s.recovery;
-    if (name === 'confirmRecovery' && r?.confirmedAt) throw new UserError(`rejected (Duplicate): 铭牌与奖状已于 ${r.recoveredOn ?? r.confirmedAt.slice(0, 10)} 由 ${r.confirmedBy} 确认回收`);
-    if (s.revocation) throw new UserError(`rejected (WrongPhase): 称号已于 ${s.revocation.date} 撤销：${s.revocation.reason}`);
+    if (name === 'confirmRecovery' && r?.confirmedAt)
+      throw new UserError(
+        `rejected (Duplicate): 铭牌与奖状已于 ${r.recoveredOn ?? r.confirmedAt.slice(0, 10)} 由 ${r.confirmedBy} 确认回收`,
+      );
+    if (s.revocation)
+      throw new UserError(`rejected (WrongPhase): 称号已于 ${s.revocation.date} 撤销：${s.revocation.reason}`);
     throw err;
   }
 }
 
-export async function reevaluationStatus(client: Client, year: number, committeeId: string): Promise<ReevaluationSnapshot> {
+export async function reevaluationStatus(
+  client: Client,
+  year: number,
+  committeeId: string,
+): Promise<ReevaluationSnapshot> {
   checked(yearSchema, year, 'year');
   checked(idSchema, committeeId, 'committeeId');
   return requireWorkflow(
@@ -228,10 +285,12 @@ export async function reevaluationAction<N extends rmsg.ReevaluationActionName>(
   const parsed = rmsg.reevaluationActionSchemas[name].safeParse(payload);
   if (!parsed.success) throw new UserError(`${name}: ${zodLine(parsed.error)}`);
   try {
-    return await client.workflow.getHandle(reevaluationWorkflowId(year, committeeId)).executeUpdate(REEVALUATION_UPDATES[name] as any, {
-      args: [payload],
-      ...(opts.updateId ? { updateId: opts.updateId } : {}),
-    });
+    return await client.workflow
+      .getHandle(reevaluationWorkflowId(year, committeeId))
+      .executeUpdate(REEVALUATION_UPDATES[name] as any, {
+        args: [payload],
+        ...(opts.updateId ? { updateId: opts.updateId } : {}),
+      });
   } catch (err) {
     if (err instanceof WorkflowUpdateFailedError) {
       await reportRefused(client.workflow.getHandle(reevaluationWorkflowId(year, committeeId)), name, payload, err);
@@ -241,6 +300,8 @@ export async function reevaluationAction<N extends rmsg.ReevaluationActionName>(
     if (!r) throw err;
     if (r.outcome === 'closed') throw new UserError(`rejected (WrongPhase): 复评已终止：${r.reasons.join('；')}`);
     const kind = name === 'confirm' ? 'Duplicate' : 'WrongPhase';
-    throw new UserError(`rejected (${kind}): 复评结果已由 ${r.decidedBy} 确认：${r.outcome === 'pass' ? '通过' : '未通过'}`);
+    throw new UserError(
+      `rejected (${kind}): 复评结果已由 ${r.decidedBy} 确认：${r.outcome === 'pass' ? '通过' : '未通过'}`,
+    );
   }
 }

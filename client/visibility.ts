@@ -8,9 +8,14 @@ type Key = ReturnType<typeof defineSearchAttributeKey>;
 const literal = (v: string | number) => (typeof v === 'number' ? String(v) : `'${v.replace(/'/g, '')}'`);
 
 /** `WorkflowType = '<type>' AND Attr = value …` for every filter entry that is set. */
-export function visibilityQuery(workflowType: string, filter: Record<string, string | number | undefined>, extra: string[] = []): string {
+export function visibilityQuery(
+  workflowType: string,
+  filter: Record<string, string | number | undefined>,
+  extra: string[] = [],
+): string {
   const clauses = [`WorkflowType = ${literal(workflowType)}`];
-  for (const [key, value] of Object.entries(filter)) if (value !== undefined && value !== '') clauses.push(`${key} = ${literal(value)}`);
+  for (const [key, value] of Object.entries(filter))
+    if (value !== undefined && value !== '') clauses.push(`${key} = ${literal(value)}`);
   return [...clauses, ...extra].join(' AND ');
 }
 
@@ -20,7 +25,11 @@ export function attribute(wf: WorkflowExecutionInfo, key: Key): string {
 }
 
 /** Every workflow the query matches, each mapped to a row. */
-export async function listWorkflows<T>(client: Client, query: string, row: (wf: WorkflowExecutionInfo) => T): Promise<T[]> {
+export async function listWorkflows<T>(
+  client: Client,
+  query: string,
+  row: (wf: WorkflowExecutionInfo) => T,
+): Promise<T[]> {
   const rows: T[] = [];
   for await (const wf of client.workflow.list({ query })) rows.push(row(wf));
   return rows;

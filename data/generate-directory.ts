@@ -18,8 +18,32 @@ export const CHANGNING_SUBDISTRICTS = [
   '新泾镇',
 ];
 /** Short ASCII slugs for ids. */
-const SLUGS = ['huayang', 'jiangsu', 'xinhua', 'tianshan', 'zhoujiaqiao', 'hongqiao', 'xianxia', 'chengjiaqiao', 'beixinjing', 'xinjing'];
-const ROADS = ['愚园路', '延安西路', '定西路', '天山路', '长宁路', '虹桥路', '仙霞路', '程家桥路', '北新泾路', '新泾路', '安顺路', '番禺路'];
+const SLUGS = [
+  'huayang',
+  'jiangsu',
+  'xinhua',
+  'tianshan',
+  'zhoujiaqiao',
+  'hongqiao',
+  'xianxia',
+  'chengjiaqiao',
+  'beixinjing',
+  'xinjing',
+];
+const ROADS = [
+  '愚园路',
+  '延安西路',
+  '定西路',
+  '天山路',
+  '长宁路',
+  '虹桥路',
+  '仙霞路',
+  '程家桥路',
+  '北新泾路',
+  '新泾路',
+  '安顺路',
+  '番禺路',
+];
 const NAMES = ['锦苑', '华庭', '新村', '花园', '公寓', '雅苑', '嘉园', '名邸', '小区', '绿苑'];
 const STEMS = ['福', '和', '康', '安', '宁', '兴', '瑞', '丰', '泰', '源', '祥', '景', '荣', '嘉', '逸', '文'];
 const SURNAMES = ['王', '李', '张', '刘', '陈', '杨', '黄', '赵', '周', '吴', '徐', '孙', '朱', '马', '胡', '郭'];
@@ -31,14 +55,39 @@ export function generateDirectory(committeesPerSubdistrict = 4, domain = 'exampl
   const people: Directory['people'] = [
     { id: 'bureau-lu', name: '陆贝芙', role: 'bureau', email: `bureau-lu@${domain}`, organisation: '长宁区房管局' },
     { id: 'bureau-org', name: '钱文', role: 'bureau', email: `bureau-org@${domain}`, organisation: '长宁区委组织部' },
-    { id: 'inspector-1', name: '郑立', role: 'inspector', email: `inspector-1@${domain}`, organisation: '申城第三方测评有限公司（虚构）' },
-    { id: 'inspector-2', name: '冯洁', role: 'inspector', email: `inspector-2@${domain}`, organisation: '申城第三方测评有限公司（虚构）' },
-    { id: 'panel-chair', name: '高明远', role: 'panel', chair: true, email: `panel-chair@${domain}`, organisation: '长宁区红色业委会评选团' },
+    {
+      id: 'inspector-1',
+      name: '郑立',
+      role: 'inspector',
+      email: `inspector-1@${domain}`,
+      organisation: '申城第三方测评有限公司（虚构）',
+    },
+    {
+      id: 'inspector-2',
+      name: '冯洁',
+      role: 'inspector',
+      email: `inspector-2@${domain}`,
+      organisation: '申城第三方测评有限公司（虚构）',
+    },
+    {
+      id: 'panel-chair',
+      name: '高明远',
+      role: 'panel',
+      chair: true,
+      email: `panel-chair@${domain}`,
+      organisation: '长宁区红色业委会评选团',
+    },
     { id: 'panel-2', name: '林晓', role: 'panel', email: `panel-2@${domain}`, organisation: '长宁区红色业委会评选团' },
     { id: 'panel-3', name: '何静', role: 'panel', email: `panel-3@${domain}`, organisation: '长宁区红色业委会评选团' },
   ];
   CHANGNING_SUBDISTRICTS.forEach((sd, i) => {
-    people.push({ id: `official-${SLUGS[i]}`, name: person(i * 3 + 1), role: 'subdistrict', subdistrict: sd, email: `official-${SLUGS[i]}@${domain}` });
+    people.push({
+      id: `official-${SLUGS[i]}`,
+      name: person(i * 3 + 1),
+      role: 'subdistrict',
+      subdistrict: sd,
+      email: `official-${SLUGS[i]}@${domain}`,
+    });
   });
   const committees: Directory['committees'] = [];
   CHANGNING_SUBDISTRICTS.forEach((sd, i) => {

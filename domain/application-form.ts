@@ -6,7 +6,10 @@ const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD'
 const count = z.number().int().min(0).max(99);
 
 export const selfAssessmentSchema = z.object(
-  Object.fromEntries(FIVE_GOODS.map((k) => [k, z.string().min(1).max(2000)])) as Record<(typeof FIVE_GOODS)[number], z.ZodString>,
+  Object.fromEntries(FIVE_GOODS.map((k) => [k, z.string().min(1).max(2000)])) as Record<
+    (typeof FIVE_GOODS)[number],
+    z.ZodString
+  >,
 );
 
 export const applicationFormSchema = z
@@ -28,5 +31,8 @@ export const applicationFormSchema = z
   .strict()
   .refine((f) => f.termEnd >= f.termStart, { path: ['termEnd'], message: 'must not be before termStart' })
   .refine((f) => f.partyMembers <= f.members, { path: ['partyMembers'], message: 'cannot exceed members' })
-  .refine((f) => f.crossAppointedMembers <= f.members, { path: ['crossAppointedMembers'], message: 'cannot exceed members' });
+  .refine((f) => f.crossAppointedMembers <= f.members, {
+    path: ['crossAppointedMembers'],
+    message: 'cannot exceed members',
+  });
 export type ApplicationForm = z.infer<typeof applicationFormSchema>;

@@ -33,7 +33,8 @@ export function requirePanelChair(staff: Staff, actorId: string, action: string)
 /** One of several roles, e.g. the re-evaluation inspection: the bureau or the company it commissions. */
 export function requireAnyRole(staff: Staff, actorId: string, roles: StaffRole[], action: string): Person {
   const person = findPerson(staff, actorId);
-  if (!roles.includes(person.role)) reject('WrongActor', `${action} needs role ${roles.join(' or ')}; ${actorId} is ${person.role}`);
+  if (!roles.includes(person.role))
+    reject('WrongActor', `${action} needs role ${roles.join(' or ')}; ${actorId} is ${person.role}`);
   return person;
 }
 
@@ -41,5 +42,8 @@ export function requireAnyRole(staff: Staff, actorId: string, roles: StaffRole[]
 export function requireCommittee(staff: Staff, actorId: string, committeeId: string, action: string): void {
   if (actorId === committeeId) return;
   const person = staff.find((p) => p.id === actorId);
-  reject('WrongActor', `${action} is for committee ${committeeId} itself; ${actorId} is ${person ? person.role : 'not that committee'}`);
+  reject(
+    'WrongActor',
+    `${action} is for committee ${committeeId} itself; ${actorId} is ${person ? person.role : 'not that committee'}`,
+  );
 }

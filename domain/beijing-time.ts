@@ -47,11 +47,15 @@ export function parseBeijingInput(text: string, field: string, opts: { deadline:
   const local = LOCAL.exec(v);
   if (local) {
     const [, day, hh, mm, ss] = local;
-    if (!isValidDate(day) || Number(hh) > 23 || Number(mm) > 59 || Number(ss ?? 0) > 59) throw new BeijingTimeError(field, `${field}: ${v} is not a valid Beijing date and time`);
+    if (!isValidDate(day) || Number(hh) > 23 || Number(mm) > 59 || Number(ss ?? 0) > 59)
+      throw new BeijingTimeError(field, `${field}: ${v} is not a valid Beijing date and time`);
     return startOfBeijingDay(day) + ((Number(hh) * 60 + Number(mm)) * 60 + Number(ss ?? 0)) * 1000;
   }
   if (ZONED_INSTANT.test(v) && Number.isFinite(Date.parse(v))) return Date.parse(v);
-  throw new BeijingTimeError(field, `${field}: ${JSON.stringify(text)} is neither a Beijing date (YYYY-MM-DD), a Beijing time (YYYY-MM-DD HH:mm) nor an ISO instant with a zone`);
+  throw new BeijingTimeError(
+    field,
+    `${field}: ${JSON.stringify(text)} is neither a Beijing date (YYYY-MM-DD), a Beijing time (YYYY-MM-DD HH:mm) nor an ISO instant with a zone`,
+  );
 }
 
 /** `parseBeijingInput` as the ISO instant (UTC, `Z`) a workflow accepts. */

@@ -26,7 +26,8 @@ function dateToUtcMidnight(date: string): number {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
   const ms = m ? Date.UTC(+m[1], +m[2] - 1, +m[3]) : NaN;
   // The round trip rejects 2023-02-30 and friends instead of rolling them over.
-  if (!m || new Date(ms).toISOString().slice(0, 10) !== date) throw new Error(`not a valid date (YYYY-MM-DD): ${JSON.stringify(date)}`);
+  if (!m || new Date(ms).toISOString().slice(0, 10) !== date)
+    throw new Error(`not a valid date (YYYY-MM-DD): ${JSON.stringify(date)}`);
   return ms;
 }
 
@@ -53,16 +54,18 @@ export const startOfBeijingDay = (date: string): number => dateToUtcMidnight(dat
 /** 24:00 of `date`, i.e. the next day's 00:00. */
 export const endOfBeijingDay = (date: string): number => startOfBeijingDay(date) + DAY;
 
-export const addDays = (date: string, days: number): string => new Date(dateToUtcMidnight(date) + days * DAY).toISOString().slice(0, 10);
+export const addDays = (date: string, days: number): string =>
+  new Date(dateToUtcMidnight(date) + days * DAY).toISOString().slice(0, 10);
 /** 0 = Sunday .. 6 = Saturday. */
 export const weekday = (date: string): number => new Date(dateToUtcMidnight(date)).getUTCDay();
 
 /** `YYYY-MM-DD HH:mm` in Beijing time; midnight prints as 00:00 of the new day. */
-export const formatBeijing = (ms: number): string => new Date(ms + BEIJING_OFFSET).toISOString().slice(0, 16).replace('T', ' ');
+export const formatBeijing = (ms: number): string =>
+  new Date(ms + BEIJING_OFFSET).toISOString().slice(0, 16).replace('T', ' ');
 
 /** Like formatBeijing, but an exact day boundary prints as 24:00 of the day it ends. */
 export function formatDeadline(ms: number): string {
-  if (((ms + BEIJING_OFFSET) % DAY + DAY) % DAY !== 0) return formatBeijing(ms);
+  if ((((ms + BEIJING_OFFSET) % DAY) + DAY) % DAY !== 0) return formatBeijing(ms);
   return `${beijingDate(ms - 1)} 24:00`;
 }
 
@@ -86,7 +89,7 @@ export function addWorkingDays(date: string, n: number, table: WorkdayTable): st
   if (!Number.isInteger(n)) throw new Error(`working-day count must be an integer, got ${n}`);
   const step = n < 0 ? -1 : 1;
   let d = date;
-  for (let left = Math.abs(n); left > 0; ) {
+  for (let left = Math.abs(n); left > 0;) {
     d = addDays(d, step);
     if (isWorkingDay(d, table)) left--;
   }
@@ -133,11 +136,17 @@ export function publicityEndCountingPublicationDay(startMs: number, n: number, t
  * The deadline's day is the date of (deadlineMs - 1 ms), so a 24:00 deadline belongs to its own day.
  * k = 0 means the deadline's day itself. Past instants are not filtered: that needs `now`.
  */
-export function reminderInstants(deadlineMs: number, offsets: number[], table: WorkdayTable, hour = 9): { offset: number; at: number }[] {
+export function reminderInstants(
+  deadlineMs: number,
+  offsets: number[],
+  table: WorkdayTable,
+  hour = 9,
+): { offset: number; at: number }[] {
   const day = beijingDate(deadlineMs - 1);
   return [...new Set(offsets)]
     .map((offset) => {
-      if (!Number.isInteger(offset) || offset < 0) throw new Error(`reminder offset must be a non-negative integer, got ${offset}`);
+      if (!Number.isInteger(offset) || offset < 0)
+        throw new Error(`reminder offset must be a non-negative integer, got ${offset}`);
       return { offset, at: startOfBeijingDay(addWorkingDays(day, -offset, table)) + hour * HOUR };
     })
     .sort((a, b) => a.at - b.at);
@@ -210,7 +219,10 @@ function calendarIssues(cal: CampaignCalendar): Issue[] {
   const parsed = campaignCalendarSchema.safeParse(cal);
   if (!parsed.success) {
     // Later checks would trip over malformed values, so stop at the shape errors.
-    return parsed.error.issues.map((i) => ({ field: i.path.join('.') || 'calendar', message: `${i.path.join('.') || 'calendar'}: ${i.message}` }));
+    return parsed.error.issues.map((i) => ({
+      field: i.path.join('.') || 'calendar',
+      message: `${i.path.join('.') || 'calendar'}: ${i.message}`,
+    }));
   }
   const issues: Issue[] = [];
   const ms = Object.fromEntries(INSTANT_FIELDS.map((f) => [f, parseInstant(cal[f])])) as Record<InstantField, number>;
@@ -228,18 +240,25 @@ function calendarIssues(cal: CampaignCalendar): Issue[] {
     const b = ms[earlier];
     if (a > b || (a === b && !strict)) continue;
     const rel = a < b ? 'is before' : 'is not after';
-    issues.push({ field: later, message: `${later} (${fmtField(later, a)}) ${rel} ${earlier} (${fmtField(earlier, b)})` });
+    issues.push({
+      field: later,
+      message: `${later} (${fmtField(later, a)}) ${rel} ${earlier} (${fmtField(earlier, b)})`,
+    });
   }
   const n = cal.publicityWorkingDays;
   const nOk = Number.isInteger(n) && n >= 1 && n <= 30;
-  if (!nOk) issues.push({ field: 'publicityWorkingDays', message: `publicityWorkingDays must be an integer 1..30, got ${n}` });
+  if (!nOk)
+    issues.push({ field: 'publicityWorkingDays', message: `publicityWorkingDays must be an integer 1..30, got ${n}` });
 
   const { from, to, source } = cal.workdays;
   const first = beijingDate(ms.opens);
   const last = beijingDate(ms.commendationBy - 1);
   const covered = from <= first && to >= last;
   if (!covered) {
-    issues.push({ field: 'workdays', message: `workdays (${source}) cover ${from}..${to} but the campaign runs ${first}..${last}` });
+    issues.push({
+      field: 'workdays',
+      message: `workdays (${source}) cover ${from}..${to} but the campaign runs ${first}..${last}`,
+    });
   }
   if (covered && nOk && issues.length === 0) {
     // A list finalised on the last day of the expert review, part-way through it, counts from the next day.
@@ -268,7 +287,12 @@ function applyOverride(field: InstantField, value: string): string {
 }
 
 /** Default calendar for `year` plus overrides, validated, with every deadline still ahead of `now`. */
-export function resolveCalendar(args: { year: number; overrides?: CalendarOverrides; workdays: WorkdayTable; now: number }): CampaignCalendar {
+export function resolveCalendar(args: {
+  year: number;
+  overrides?: CalendarOverrides;
+  workdays: WorkdayTable;
+  now: number;
+}): CampaignCalendar {
   const cal = defaultCalendar(args.year, args.workdays);
   const overrides = args.overrides ?? {};
   for (const f of INSTANT_FIELDS) {
@@ -315,6 +339,7 @@ export function shiftCalendar(cal: CampaignCalendar, days: number): CampaignCale
 
 /** Runs the calendar `speed` times faster than real time, with `cal.opens` at real `realOrigin`. */
 export function compressCalendar(cal: CampaignCalendar, realOrigin: number, speed: number): CampaignCalendar {
-  if (!(speed > 0) || !Number.isFinite(speed)) throw new Error(`clock speed must be a positive finite number, got ${speed}`);
+  if (!(speed > 0) || !Number.isFinite(speed))
+    throw new Error(`clock speed must be a positive finite number, got ${speed}`);
   return { ...cal, clock: { calendarOrigin: cal.opens, realOrigin: toIso(realOrigin), speed } };
 }

@@ -50,18 +50,27 @@ export const directorySchema = z
     });
     d.people.forEach((p, i) => {
       if (p.role === 'subdistrict' && (!p.subdistrict || !d.subdistricts.includes(p.subdistrict)))
-        ctx.addIssue({ code: 'custom', path: ['people', i, 'subdistrict'], message: `unknown 街镇 ${p.subdistrict ?? '(missing)'}` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['people', i, 'subdistrict'],
+          message: `unknown 街镇 ${p.subdistrict ?? '(missing)'}`,
+        });
     });
     d.committees.forEach((c, i) => {
       if (!d.subdistricts.includes(c.subdistrict))
-        ctx.addIssue({ code: 'custom', path: ['committees', i, 'subdistrict'], message: `unknown 街镇 ${c.subdistrict}` });
-      if (c.termEnd < c.termStart) ctx.addIssue({ code: 'custom', path: ['committees', i, 'termEnd'], message: 'before termStart' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['committees', i, 'subdistrict'],
+          message: `unknown 街镇 ${c.subdistrict}`,
+        });
+      if (c.termEnd < c.termStart)
+        ctx.addIssue({ code: 'custom', path: ['committees', i, 'termEnd'], message: 'before termStart' });
     });
     const chairs = d.people.filter((p) => p.role === 'panel' && p.chair).length;
-    if (chairs !== 1) ctx.addIssue({ code: 'custom', path: ['people'], message: `the panel needs exactly one chair, found ${chairs}` });
+    if (chairs !== 1)
+      ctx.addIssue({ code: 'custom', path: ['people'], message: `the panel needs exactly one chair, found ${chairs}` });
   });
 export type Directory = z.infer<typeof directorySchema>;
 
 /** What a workflow needs to authorise people: the directory without its committees. */
 export type Staff = Person[];
-

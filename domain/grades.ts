@@ -24,7 +24,13 @@ export function atLeastGood(grade: Grade): boolean {
 }
 
 /** The five goods (五好), one inspection score (0–20) each. */
-export const FIVE_GOODS = ['partyLeadership', 'rulesFollowed', 'selfBuilding', 'rolePlayed', 'residentsEvaluation'] as const;
+export const FIVE_GOODS = [
+  'partyLeadership',
+  'rulesFollowed',
+  'selfBuilding',
+  'rolePlayed',
+  'residentsEvaluation',
+] as const;
 export type FiveGoods = (typeof FIVE_GOODS)[number];
 export const FIVE_GOODS_LABELS: Record<FiveGoods, string> = {
   partyLeadership: '党建引领好',

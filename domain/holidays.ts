@@ -53,13 +53,17 @@ export function parseHolidayData(raw: unknown, label: string): HolidayData {
   for (const date of Object.keys(data.workdays)) {
     // A make-up workday on Mon–Fri changes nothing, so it is almost certainly a typo.
     const w = weekday(date);
-    if (w >= 1 && w <= 5) throw new HolidayDataError(`${label}: workdays.${date} is a weekday; list only weekend days that are worked (调休)`);
+    if (w >= 1 && w <= 5)
+      throw new HolidayDataError(
+        `${label}: workdays.${date} is a weekday; list only weekend days that are worked (调休)`,
+      );
     if (date in data.holidays) throw new HolidayDataError(`${label}: ${date} is listed in both holidays and workdays`);
   }
   return data;
 }
 
-const hasYear = (data: HolidayData, year: number): boolean => Object.keys(data.holidays).some((d) => d.startsWith(`${year}-`));
+const hasYear = (data: HolidayData, year: number): boolean =>
+  Object.keys(data.holidays).some((d) => d.startsWith(`${year}-`));
 
 /**
  * Table for `year` from Jan 1 through Dec 31, extended through Dec 31 of the next year when the
@@ -68,7 +72,10 @@ const hasYear = (data: HolidayData, year: number): boolean => Object.keys(data.h
 function tableFrom(data: HolidayData, year: number, source: string): WorkdayTable {
   const from = `${year}-01-01`;
   const to = hasYear(data, year + 1) ? `${year + 1}-12-31` : `${year}-12-31`;
-  const inRange = (m: Record<string, string>): string[] => Object.keys(m).filter((d) => d >= from && d <= to).sort();
+  const inRange = (m: Record<string, string>): string[] =>
+    Object.keys(m)
+      .filter((d) => d >= from && d <= to)
+      .sort();
   return { from, to, holidays: inRange(data.holidays), makeupWorkdays: inRange(data.workdays), source };
 }
 
@@ -92,13 +99,21 @@ function loadFile(file: string): HolidayData {
 
 export function loadWorkdays(year: number, opts: { holidayFile?: string; weekendsOnly?: boolean } = {}): WorkdayTable {
   if (!Number.isInteger(year)) throw new HolidayDataError(`year must be an integer, got ${year}`);
-  if (opts.holidayFile && opts.weekendsOnly) throw new HolidayDataError('use either --holiday-file or --weekends-only, not both');
+  if (opts.holidayFile && opts.weekendsOnly)
+    throw new HolidayDataError('use either --holiday-file or --weekends-only, not both');
   if (opts.weekendsOnly) {
-    return { from: `${year}-01-01`, to: addDays(`${year + 2}-01-01`, -1), holidays: [], makeupWorkdays: [], source: 'weekends-only' };
+    return {
+      from: `${year}-01-01`,
+      to: addDays(`${year + 2}-01-01`, -1),
+      holidays: [],
+      makeupWorkdays: [],
+      source: 'weekends-only',
+    };
   }
   if (opts.holidayFile) {
     const data = loadFile(opts.holidayFile);
-    if (!hasYear(data, year)) throw new HolidayDataError(`holiday file ${opts.holidayFile} lists no holidays in ${year}`);
+    if (!hasYear(data, year))
+      throw new HolidayDataError(`holiday file ${opts.holidayFile} lists no holidays in ${year}`);
     return tableFrom(data, year, `file:${path.basename(opts.holidayFile)}`);
   }
   const { data, version } = loadPackageData();

@@ -17,7 +17,10 @@ const int = (min: number, max: number) => z.coerce.number().int().min(min).max(m
 export const kickoffTimeSchema = z
   .object({ month: int(1, 12).default(4), day: int(1, 31).default(1), hour: int(0, 23).default(9) })
   .strict()
-  .refine((t) => t.day <= MONTH_DAYS[t.month - 1], { path: ['day'], message: 'is not a day of that month in every year' });
+  .refine((t) => t.day <= MONTH_DAYS[t.month - 1], {
+    path: ['day'],
+    message: 'is not a day of that month in every year',
+  });
 export type KickoffTime = z.infer<typeof kickoffTimeSchema>;
 
 export const campaignYearSchema = z.number().int().min(2000).max(2100);
@@ -53,7 +56,10 @@ export const KICKOFF_FAILURE_TYPES: Record<KickoffFailureKind, string> = {
 };
 
 /** Set by the server on every run a Schedule starts (trigger and backfill too): the nominal time, and the Schedule. */
-export const TemporalScheduledStartTime = defineSearchAttributeKey('TemporalScheduledStartTime', SearchAttributeType.DATETIME);
+export const TemporalScheduledStartTime = defineSearchAttributeKey(
+  'TemporalScheduledStartTime',
+  SearchAttributeType.DATETIME,
+);
 export const TemporalScheduledById = defineSearchAttributeKey('TemporalScheduledById', SearchAttributeType.KEYWORD);
 
 /** How a failed kickoff's pause note begins: a campaign started by hand for that year lifts that pause only. */

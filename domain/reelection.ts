@@ -19,9 +19,16 @@ export const reelectionFilingSchema = z
 export type ReelectionFiling = z.infer<typeof reelectionFilingSchema>;
 
 /** The committee itself, an official of its own 街镇, or the bureau. */
-export function requireFiler(staff: Staff, actor: string, committeeId: string, subdistrict: string, action: string): void {
+export function requireFiler(
+  staff: Staff,
+  actor: string,
+  committeeId: string,
+  subdistrict: string,
+  action: string,
+): void {
   if (actor === committeeId) return;
   const p = findPerson(staff, actor);
   if (p.role === 'subdistrict') requireSubdistrictOfficial(staff, actor, subdistrict, action);
-  else if (p.role !== 'bureau') reject('WrongActor', `${action} is for the committee itself, its 街镇 or the bureau; ${actor} is ${p.role}`);
+  else if (p.role !== 'bureau')
+    reject('WrongActor', `${action} is for the committee itself, its 街镇 or the bureau; ${actor} is ${p.role}`);
 }

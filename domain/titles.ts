@@ -4,7 +4,16 @@
  */
 import { parseBeijingInput } from './beijing-time';
 import { z } from 'zod';
-import { addDays, beijingDate, endOfBeijingDay, formatDeadline, isValidDate, parseInstant, toIso, type CampaignCalendar } from './calendar';
+import {
+  addDays,
+  beijingDate,
+  endOfBeijingDay,
+  formatDeadline,
+  isValidDate,
+  parseInstant,
+  toIso,
+  type CampaignCalendar,
+} from './calendar';
 import type { Staff } from './directory';
 
 /** Notice 五(三)3: the events that fail a re-evaluation. */
@@ -33,7 +42,9 @@ export type TitleStatus = (typeof TITLE_STATUSES)[number];
 export const TITLE_STATUS_LABELS: Record<TitleStatus, string> = { active: '有效', revoked: '已撤销' };
 
 export const isoDate = z.string().refine(isValidDate, 'must be a date YYYY-MM-DD');
-const committeeId = z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'must be lower-case letters, digits and dashes (max 64)');
+const committeeId = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'must be lower-case letters, digits and dashes (max 64)');
 
 /** `title import`: holders from before the system existed (the 2022 round's five). */
 export const titleImportSchema = z
@@ -61,19 +72,30 @@ export const titleImportSchema = z
   .superRefine((f, ctx) => {
     const seen = new Set<string>();
     f.titles.forEach((t, i) => {
-      if (seen.has(t.committeeId)) ctx.addIssue({ code: 'custom', path: ['titles', i, 'committeeId'], message: `duplicate committee ${t.committeeId}` });
+      if (seen.has(t.committeeId))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['titles', i, 'committeeId'],
+          message: `duplicate committee ${t.committeeId}`,
+        });
       seen.add(t.committeeId);
       // Lists are published late (the 2022 list came out in Feb 2023), so the next year is allowed.
       const y = Number(t.awardedOn.slice(0, 4));
       if (y !== f.awardYear && y !== f.awardYear + 1)
-        ctx.addIssue({ code: 'custom', path: ['titles', i, 'awardedOn'], message: `must be in ${f.awardYear} or ${f.awardYear + 1}` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['titles', i, 'awardedOn'],
+          message: `must be in ${f.awardYear} or ${f.awardYear + 1}`,
+        });
     });
   });
 export type TitleImport = z.infer<typeof titleImportSchema>;
 
 /** The people a title and its re-evaluations authorise: bureau, inspectors, the title's 街镇 officials. */
 export function staffForTitle(staff: Staff, subdistrict: string): Staff {
-  return staff.filter((p) => p.role === 'bureau' || p.role === 'inspector' || (p.role === 'subdistrict' && p.subdistrict === subdistrict));
+  return staff.filter(
+    (p) => p.role === 'bureau' || p.role === 'inspector' || (p.role === 'subdistrict' && p.subdistrict === subdistrict),
+  );
 }
 
 /** Days after the inspection window opens that written materials are due: Aug 1 → Sep 30 24:00. */
@@ -92,6 +114,8 @@ export function materialsDueFor(cal: CampaignCalendar, override?: string): strin
   }
   const ms = parseBeijingInput(override, 'reevaluationMaterialsDue', { deadline: true });
   if (ms <= parseInstant(cal.opens) || ms > parseInstant(cal.commendationBy))
-    throw new Error(`reevaluationMaterialsDue: ${formatDeadline(ms)} must fall after the campaign opens and no later than commendationBy (${formatDeadline(parseInstant(cal.commendationBy))})`);
+    throw new Error(
+      `reevaluationMaterialsDue: ${formatDeadline(ms)} must fall after the campaign opens and no later than commendationBy (${formatDeadline(parseInstant(cal.commendationBy))})`,
+    );
   return toIso(ms);
 }

@@ -50,17 +50,25 @@ async function startStack(): Promise<Supervised> {
   const log = createWriteStream(join(ROOT, '.data', 'demo-stack.log'));
   let ready!: () => void;
   const up = new Promise<void>((r) => (ready = r));
-  const stack = spawnSupervised('stack', process.execPath, [require.resolve('tsx/cli'), join(ROOT, 'scripts', 'start.ts')], {
-    env: { ...process.env, TEMPORAL_DB_FILE: dataFile, MAIL_DIR: mailDir },
-    onLine: (line) => {
-      if (/Web UI/.test(line)) ready();
+  const stack = spawnSupervised(
+    'stack',
+    process.execPath,
+    [require.resolve('tsx/cli'), join(ROOT, 'scripts', 'start.ts')],
+    {
+      env: { ...process.env, TEMPORAL_DB_FILE: dataFile, MAIL_DIR: mailDir },
+      onLine: (line) => {
+        if (/Web UI/.test(line)) ready();
+      },
+      // The stack's own output goes to a log file, so the terminal shows the round.
+      stdout: KEEP ? process.stdout : log,
+      stderr: KEEP ? process.stderr : log,
     },
-    // The stack's own output goes to a log file, so the terminal shows the round.
-    stdout: KEEP ? process.stdout : log,
-    stderr: KEEP ? process.stderr : log,
-  });
+  );
   say(`stack output: ${join('.data', 'demo-stack.log')}`);
-  await Promise.race([up, stack.exited.then((e) => Promise.reject(new Error(`the stack exited during startup (${JSON.stringify(e)})`)))]);
+  await Promise.race([
+    up,
+    stack.exited.then((e) => Promise.reject(new Error(`the stack exited during startup (${JSON.stringify(e)})`))),
+  ]);
   return stack;
 }
 
@@ -72,7 +80,9 @@ function watchProgress(client: Client, calendar: ReturnType<typeof compressCalen
     while (!stopped) {
       try {
         const s = await campaignStatus(client, YEAR);
-        const counts = Object.entries(s.counts.byStage).map(([k, v]) => `${STAGE_LABELS[k as ApplicationStage] ?? k} ${v}`).join(' · ');
+        const counts = Object.entries(s.counts.byStage)
+          .map(([k, v]) => `${STAGE_LABELS[k as ApplicationStage] ?? k} ${v}`)
+          .join(' · ');
         const line = `${s.phase.padEnd(21)} ${counts}`;
         if (line !== last) {
           say(`${formatBeijing(toCalendar(calendar, Date.now())).slice(0, 10)}  ${line}`);
@@ -105,7 +115,12 @@ function summary(outcome: DemoOutcome, emails: number | undefined): string {
   for (const r of outcome.revocations) lines.push(`  ${r}`);
   if (!outcome.revocations.length) lines.push('  —');
   lines.push(`Emails sent: ${emails ?? 'unknown (mail catcher not reachable)'}`);
-  lines.push('', `Web console:  ${CONSOLE}`, `Temporal UI:  ${UI}/namespaces/default/workflows`, `Mail catcher: ${MAIL}`);
+  lines.push(
+    '',
+    `Web console:  ${CONSOLE}`,
+    `Temporal UI:  ${UI}/namespaces/default/workflows`,
+    `Mail catcher: ${MAIL}`,
+  );
   return lines.join('\n');
 }
 
@@ -115,9 +130,17 @@ async function main(): Promise<number> {
   if (!stack) say('using the stack that is already up on 127.0.0.1:7233');
   const client = await createClient();
   try {
-    const exists = await client.workflow.getHandle(campaignWorkflowId(YEAR)).describe().then(() => true, () => false);
+    const exists = await client.workflow
+      .getHandle(campaignWorkflowId(YEAR))
+      .describe()
+      .then(
+        () => true,
+        () => false,
+      );
     if (exists) {
-      console.error(`error: campaign-${YEAR} already exists on the running stack; stop it (Ctrl-C in npm start) and run the demo again: it then uses a database of its own`);
+      console.error(
+        `error: campaign-${YEAR} already exists on the running stack; stop it (Ctrl-C in npm start) and run the demo again: it then uses a database of its own`,
+      );
       return 1;
     }
     const directory = loadDirectory();

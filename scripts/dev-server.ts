@@ -81,7 +81,8 @@ export async function startDevServer(opts: DevServerOptions = {}): Promise<DevSe
     uiUrl = `http://127.0.0.1:${uiPort}`;
   }
   for (const [name, type] of Object.entries(SEARCH_ATTRIBUTE_TYPES)) args.push('--search-attribute', `${name}=${type}`);
-  for (const [k, v] of Object.entries(opts.dynamicConfig ?? {})) args.push('--dynamic-config-value', `${k}=${JSON.stringify(v)}`);
+  for (const [k, v] of Object.entries(opts.dynamicConfig ?? {}))
+    args.push('--dynamic-config-value', `${k}=${JSON.stringify(v)}`);
 
   const child = spawn(bin.command, args, { stdio: ['ignore', opts.stdio ?? 'ignore', opts.stdio ?? 'inherit'] });
   const address = `127.0.0.1:${port}`;

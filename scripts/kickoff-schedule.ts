@@ -4,7 +4,12 @@
  *   npx tsx scripts/kickoff-schedule.ts   (TEMPORAL_*, TASK_QUEUE, KICKOFF_MONTH/DAY/HOUR from the environment)
  */
 import { formatBeijing } from '../domain/calendar';
-import { clientOn, connectionOptionsFromEnv, createConnection, type TemporalConnectionConfig } from '../client/connection';
+import {
+  clientOn,
+  connectionOptionsFromEnv,
+  createConnection,
+  type TemporalConnectionConfig,
+} from '../client/connection';
 import { ensureKickoffSchedule, kickoffTimeFromEnv, type KickoffScheduleConfig } from '../client/kickoff-schedule';
 import { KICKOFF_SCHEDULE_ID } from '../domain/kickoff';
 

@@ -38,10 +38,18 @@ async function runKickoffs(client: Client): Promise<void> {
   await ensureKickoffSchedule(client, { taskQueue: TASK_QUEUE });
   const schedule = client.schedule.getHandle(KICKOFF_SCHEDULE_ID);
   await schedule.backfill({ start: new Date('2031-04-01T00:59:00Z'), end: new Date('2031-04-01T01:01:00Z') });
-  await client.workflow.execute(campaignKickoff, { workflowId: 'campaign-kickoff-by-hand-2023', taskQueue: TASK_QUEUE, args: [{ year: 2023 }] });
+  await client.workflow.execute(campaignKickoff, {
+    workflowId: 'campaign-kickoff-by-hand-2023',
+    taskQueue: TASK_QUEUE,
+    args: [{ year: 2023 }],
+  });
   for (let i = 0; ; i++) {
     const run = (await schedule.describe()).info.recentActions[0]?.action.workflow;
-    if (run && (await client.workflow.getHandle(run.workflowId, run.firstExecutionRunId).describe()).status.name !== 'RUNNING') break;
+    if (
+      run &&
+      (await client.workflow.getHandle(run.workflowId, run.firstExecutionRunId).describe()).status.name !== 'RUNNING'
+    )
+      break;
     if (i > 300) throw new Error('the scheduled kickoff did not finish within a minute');
     await new Promise((r) => setTimeout(r, 200));
   }
@@ -49,7 +57,11 @@ async function runKickoffs(client: Client): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const smtp = new SMTPServer({ authOptional: true, disabledCommands: ['STARTTLS'], onData: (s, _session, cb) => (s.resume(), s.on('end', () => cb())) });
+  const smtp = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    onData: (s, _session, cb) => (s.resume(), s.on('end', () => cb())),
+  });
   await new Promise<void>((r) => smtp.listen(0, '127.0.0.1', r));
   const smtpPort = (smtp.server.address() as { port: number }).port;
   process.env.SMTP_URL = `smtp://127.0.0.1:${smtpPort}`;
@@ -89,7 +101,16 @@ async function main(): Promise<void> {
       }
       const history = await client.workflow.getHandle(wf.workflowId, wf.runId).fetchHistory();
       const file = `${type}--${wf.workflowId.replace(/:/g, '')}--${wf.runId.slice(-8)}.json`; // no colons: scheduled runs end in a time
-      writeFileSync(join(OUT, file), JSON.stringify({ workflowId: wf.workflowId, runId: wf.runId, workflowType: type, status: wf.status.name, history: JSON.parse(historyToJSON(history)) }) + '\n');
+      writeFileSync(
+        join(OUT, file),
+        JSON.stringify({
+          workflowId: wf.workflowId,
+          runId: wf.runId,
+          workflowType: type,
+          status: wf.status.name,
+          history: JSON.parse(historyToJSON(history)),
+        }) + '\n',
+      );
       written++;
       console.log(`[record] ${file} (${history.events?.length} events)`);
     }

@@ -8,7 +8,15 @@ import { SEARCH_ATTRIBUTE_TYPES } from '../domain/search-attributes';
 
 /** temporal.api.enums.v1.IndexedValueType (@temporalio/proto is not a direct dependency). */
 const TYPE_TO_PROTO: Record<'Int' | 'Keyword', number> = { Keyword: 2, Int: 3 };
-const PROTO_TO_NAME: Record<number, string> = { 1: 'Text', 2: 'Keyword', 3: 'Int', 4: 'Double', 5: 'Bool', 6: 'Datetime', 7: 'KeywordList' };
+const PROTO_TO_NAME: Record<number, string> = {
+  1: 'Text',
+  2: 'Keyword',
+  3: 'Int',
+  4: 'Double',
+  5: 'Bool',
+  6: 'Datetime',
+  7: 'KeywordList',
+};
 
 const GRPC_ALREADY_EXISTS = 6;
 
@@ -34,7 +42,10 @@ export async function ensureSearchAttributes(
 
   const clashes = [...wanted].filter(([name, type]) => existing.has(name) && existing.get(name) !== type);
   if (clashes.length > 0) {
-    const list = clashes.map(([name]) => `${name} is ${PROTO_TO_NAME[existing.get(name)!] ?? existing.get(name)}, want ${SEARCH_ATTRIBUTE_TYPES[name]}`);
+    const list = clashes.map(
+      ([name]) =>
+        `${name} is ${PROTO_TO_NAME[existing.get(name)!] ?? existing.get(name)}, want ${SEARCH_ATTRIBUTE_TYPES[name]}`,
+    );
     throw new Error(`Search attributes with the wrong type on namespace ${namespace}: ${list.join('; ')}`);
   }
   const missing = [...wanted].filter(([name]) => !existing.has(name));
@@ -45,8 +56,14 @@ export async function ensureSearchAttributes(
     await operatorService.addSearchAttributes({ namespace, searchAttributes: Object.fromEntries(missing) });
   } catch (err) {
     if (!isAlreadyExists(err)) {
-      const manual = missing.map(([n]) => `temporal operator search-attribute create --namespace ${namespace} --name ${n} --type ${SEARCH_ATTRIBUTE_TYPES[n]}`);
-      throw new Error(`Could not register search attributes (${String((err as Error)?.message ?? err)}). Register them yourself:\n  ${manual.join('\n  ')}`, { cause: err });
+      const manual = missing.map(
+        ([n]) =>
+          `temporal operator search-attribute create --namespace ${namespace} --name ${n} --type ${SEARCH_ATTRIBUTE_TYPES[n]}`,
+      );
+      throw new Error(
+        `Could not register search attributes (${String((err as Error)?.message ?? err)}). Register them yourself:\n  ${manual.join('\n  ')}`,
+        { cause: err },
+      );
     }
   }
 
@@ -56,7 +73,8 @@ export async function ensureSearchAttributes(
     const now = await listCustom(operatorService, namespace);
     const notYet = missing.filter(([name]) => !now.has(name)).map(([n]) => n);
     if (notYet.length === 0) break;
-    if (Date.now() > deadline) throw new Error(`Search attributes still not visible on ${namespace}: ${notYet.join(', ')}`);
+    if (Date.now() > deadline)
+      throw new Error(`Search attributes still not visible on ${namespace}: ${notYet.join(', ')}`);
     await new Promise((r) => setTimeout(r, 500));
   }
   return missing.map(([name]) => name);

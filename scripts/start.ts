@@ -22,7 +22,9 @@ const HOST = '127.0.0.1';
 const PORTS = { temporal: 7233, ui: 8233, smtp: 1025, mailWeb: 1080 } as const;
 const DATA_DIR = join(ROOT, '.data');
 // The demo runs on a file of its own (TEMPORAL_DB_FILE) so it never collides with your campaigns.
-const DB_FILE = process.env.TEMPORAL_DB_FILE ? resolve(process.env.TEMPORAL_DB_FILE) : join(DATA_DIR, 'temporal.sqlite');
+const DB_FILE = process.env.TEMPORAL_DB_FILE
+  ? resolve(process.env.TEMPORAL_DB_FILE)
+  : join(DATA_DIR, 'temporal.sqlite');
 const MAIL_DIR = process.env.MAIL_DIR ? resolve(process.env.MAIL_DIR) : join(DATA_DIR, 'maildev');
 const READY_TIMEOUT_MS = 120_000;
 const DEV_SERVER_CHILD = '--dev-server-child';
@@ -109,7 +111,9 @@ async function runDevServerChild(): Promise<void> {
 
 async function main(): Promise<void> {
   const external = Boolean(process.env.TEMPORAL_ADDRESS?.trim());
-  const temporal = external ? connectionOptionsFromEnv() : { namespace: 'default', connectionOptions: { address: `${HOST}:${PORTS.temporal}` } };
+  const temporal = external
+    ? connectionOptionsFromEnv()
+    : { namespace: 'default', connectionOptions: { address: `${HOST}:${PORTS.temporal}` } };
   const workerCommand = process.env.WORKER_COMMAND?.trim();
   // A bad KICKOFF_MONTH / KICKOFF_DAY / KICKOFF_HOUR is refused before anything starts.
   try {
@@ -118,7 +122,8 @@ async function main(): Promise<void> {
     throw new StartError((err as Error).message);
   }
   const workerScript = join(ROOT, 'worker', 'main.ts');
-  if (!workerCommand && !existsSync(workerScript)) throw new StartError(`${relative(process.cwd(), workerScript)} does not exist yet`);
+  if (!workerCommand && !existsSync(workerScript))
+    throw new StartError(`${relative(process.cwd(), workerScript)} does not exist yet`);
 
   // Refuse to start a second stack on top of a running one.
   if (!external && (await portAnswers(PORTS.temporal))) {
@@ -127,10 +132,15 @@ async function main(): Promise<void> {
         '(another `npm start`?). Stop it first (Ctrl-C in its terminal); not starting a second one.',
     );
   }
-  const needed: [string, number][] = [['mail catcher SMTP', PORTS.smtp], ['mail catcher web', PORTS.mailWeb], ['web console', WEB_PORT]];
+  const needed: [string, number][] = [
+    ['mail catcher SMTP', PORTS.smtp],
+    ['mail catcher web', PORTS.mailWeb],
+    ['web console', WEB_PORT],
+  ];
   if (!external) needed.unshift(['Temporal Web UI', PORTS.ui]);
   for (const [what, port] of needed) {
-    if (await portAnswers(port)) throw new StartError(`Port ${port} (${what}) is already in use on ${HOST}; free it and retry.`);
+    if (await portAnswers(port))
+      throw new StartError(`Port ${port} (${what}) is already in use on ${HOST}; free it and retry.`);
   }
 
   const children: Supervised[] = []; // in start order; stopped in reverse
@@ -150,7 +160,13 @@ async function main(): Promise<void> {
       void shutdown(0);
     });
   }
-  const start = (name: string, command: string, args: string[], env?: NodeJS.ProcessEnv, onLine?: (l: string) => void) => {
+  const start = (
+    name: string,
+    command: string,
+    args: string[],
+    env?: NodeJS.ProcessEnv,
+    onLine?: (l: string) => void,
+  ) => {
     if (stopping) throw new StartError('stopping');
     const child = spawnSupervised(name, command, args, { cwd: ROOT, env: { ...process.env, ...env }, onLine });
     children.push(child);
@@ -175,8 +191,17 @@ async function main(): Promise<void> {
     }
     mkdirSync(MAIL_DIR, { recursive: true });
     start('mail', process.execPath, [
-      maildevBin(), '--smtp', String(PORTS.smtp), '--web', String(PORTS.mailWeb),
-      '--ip', HOST, '--web-ip', HOST, '--mail-directory', MAIL_DIR,
+      maildevBin(),
+      '--smtp',
+      String(PORTS.smtp),
+      '--web',
+      String(PORTS.mailWeb),
+      '--ip',
+      HOST,
+      '--web-ip',
+      HOST,
+      '--mail-directory',
+      MAIL_DIR,
     ]);
     const address = temporal.connectionOptions.address;
     if (external) {
@@ -186,19 +211,25 @@ async function main(): Promise<void> {
       });
       try {
         const added = await whileAlive(ensureSearchAttributes(connection, temporal.namespace, { log }));
-        log(added.length ? `registered search attributes: ${added.join(', ')}` : 'search attributes already registered');
+        log(
+          added.length ? `registered search attributes: ${added.join(', ')}` : 'search attributes already registered',
+        );
       } finally {
         await connection.close();
       }
     } else {
       await whileAlive(waitForServer(address, READY_TIMEOUT_MS + 10_000));
-      await whileAlive(waitForHttp(`http://${HOST}:${PORTS.ui}`, 30_000).catch((err) => log(`warning: ${err.message}`)));
+      await whileAlive(
+        waitForHttp(`http://${HOST}:${PORTS.ui}`, 30_000).catch((err) => log(`warning: ${err.message}`)),
+      );
     }
     await whileAlive(waitForHttp(`http://${HOST}:${PORTS.mailWeb}/api/healthz`, 30_000));
     // The yearly kickoff (April 1, 09:00 Beijing) lives in the namespace: created or updated at every start.
-    await whileAlive(ensureKickoffScheduleOn(temporal, log).catch((err: Error) => {
-      throw new StartError(`kickoff schedule: ${err.message}`);
-    }));
+    await whileAlive(
+      ensureKickoffScheduleOn(temporal, log).catch((err: Error) => {
+        throw new StartError(`kickoff schedule: ${err.message}`);
+      }),
+    );
 
     // 2. The worker, once Temporal and SMTP answer.
     const workerEnv = {
@@ -213,7 +244,9 @@ async function main(): Promise<void> {
     if (workerCommand) start('worker', '/bin/sh', ['-c', workerCommand], workerEnv, onLine);
     else start('worker', process.execPath, tsxArgs(workerScript), workerEnv, onLine);
     // Bundling the workflows takes a few seconds; print the banner once the worker says it polls.
-    const timedOut = await whileAlive(Promise.race([polling.then(() => false), sleep(WORKER_READY_WAIT_MS).then(() => true)]));
+    const timedOut = await whileAlive(
+      Promise.race([polling.then(() => false), sleep(WORKER_READY_WAIT_MS).then(() => true)]),
+    );
     if (timedOut) log(`the worker has not said it is polling after ${WORKER_READY_WAIT_MS / 1000} s; going on`);
 
     // 3. The web console (web/main.ts), on the same Temporal and SMTP as the worker.
@@ -223,7 +256,7 @@ async function main(): Promise<void> {
     printBanner(external, describeTarget(temporal), temporal.namespace);
   } catch (err) {
     if (stopping) return;
-    console.error(`[start] ${err instanceof StartError ? err.message : (err as Error)?.stack ?? err}`);
+    console.error(`[start] ${err instanceof StartError ? err.message : ((err as Error)?.stack ?? err)}`);
     await shutdown(1);
   }
 
@@ -266,7 +299,7 @@ if (process.argv.includes(DEV_SERVER_CHILD)) {
   });
 } else {
   main().catch((err) => {
-    console.error(`[start] ${err instanceof StartError ? err.message : (err as Error)?.stack ?? err}`);
+    console.error(`[start] ${err instanceof StartError ? err.message : ((err as Error)?.stack ?? err)}`);
     process.exit(1);
   });
 }

@@ -161,7 +161,10 @@ export function spawnSupervised(
 }
 
 /** Stops children one after another, in the given order; never throws. */
-export async function stopAll(children: Supervised[], opts?: { timeoutMs?: number; log?: (msg: string) => void }): Promise<void> {
+export async function stopAll(
+  children: Supervised[],
+  opts?: { timeoutMs?: number; log?: (msg: string) => void },
+): Promise<void> {
   for (const child of children) {
     const alreadyGone = child.exitInfo() !== null && !groupAlive(child.pid);
     if (!alreadyGone) opts?.log?.(`stopping ${child.name} (pid ${child.pid})…`);

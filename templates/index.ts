@@ -9,5 +9,7 @@ export { renderReminder, describeItem, REMINDER_TEXT } from './reminders';
 
 /** `consoleUrl`: the web console's public address; every action in an email is a link to its page there. */
 export function renderMail(template: MailTemplate, to: Recipient, consoleUrl?: string): RenderedMail {
-  return template.type === 'reminder' ? renderReminder(template, to, consoleUrl) : renderNotice(template, to, consoleUrl);
+  return template.type === 'reminder'
+    ? renderReminder(template, to, consoleUrl)
+    : renderNotice(template, to, consoleUrl);
 }

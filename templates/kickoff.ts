@@ -7,11 +7,15 @@ type KickoffFailedMail = Extract<NoticeMail, { notice: 'kickoff-failed' }>;
 export function renderKickoffFailed(mail: KickoffFailedMail, to: Recipient, base = DEFAULT_CONSOLE_URL): RenderedMail {
   const startPage = [consoleLink(base, '/campaign/start', `在工作台启动${mail.year}年评选`)];
   const blocks: Block[] = [
-    { p: `${mail.year}年长宁区红色示范业委会创建评选工作原定于 ${instantText(mail.scheduledAt)} 自动启动，但未能启动，评选尚未开始。` },
+    {
+      p: `${mail.year}年长宁区红色示范业委会创建评选工作原定于 ${instantText(mail.scheduledAt)} 自动启动，但未能启动，评选尚未开始。`,
+    },
   ];
   if (mail.kind === 'holiday-data') {
     blocks.push(
-      { p: `原因：系统中尚无 ${mail.year} 年的法定节假日与调休安排（国务院办公厅每年发布的放假通知），无法按工作日计算公示期和提醒时间。` },
+      {
+        p: `原因：系统中尚无 ${mail.year} 年的法定节假日与调休安排（国务院办公厅每年发布的放假通知），无法按工作日计算公示期和提醒时间。`,
+      },
       {
         list: [
           {
@@ -27,7 +31,10 @@ export function renderKickoffFailed(mail: KickoffFailedMail, to: Recipient, base
     );
   } else {
     const what = mail.kind === 'calendar' ? '各阶段时间无法按默认安排确定' : '启动过程出错';
-    blocks.push({ p: `原因：${what}。技术信息：${mail.reason}` }, { label: '排除问题后，在工作台启动本年度评选：', links: startPage });
+    blocks.push(
+      { p: `原因：${what}。技术信息：${mail.reason}` },
+      { label: '排除问题后，在工作台启动本年度评选：', links: startPage },
+    );
   }
   if (mail.scheduleId) {
     blocks.push({ p: `年度计划（${mail.scheduleId}）已暂停；本年度评选启动后即自动恢复，明年照常按时启动。` });

@@ -29,7 +29,10 @@ export interface ConsoleLink {
   text: string;
   href: string;
 }
-export const consoleLink = (base: string, path: string, text: string): ConsoleLink => ({ text, href: `${base.replace(/\/+$/, '')}${path}` });
+export const consoleLink = (base: string, path: string, text: string): ConsoleLink => ({
+  text,
+  href: `${base.replace(/\/+$/, '')}${path}`,
+});
 
 export function committeeLabel(c: CommitteeRef): string {
   const where = [c.committeeId, c.subdistrict].filter(Boolean).join('，');
@@ -55,13 +58,14 @@ export function render(subject: string, to: Recipient, blocks: Block[]): Rendere
   const text: string[] = [greeting(to), ''];
   const html: string[] = [
     '<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"></head>',
-    '<body style="font-family: \'PingFang SC\', \'Microsoft YaHei\', sans-serif; font-size: 14px; line-height: 1.6; color: #222;">',
+    "<body style=\"font-family: 'PingFang SC', 'Microsoft YaHei', sans-serif; font-size: 14px; line-height: 1.6; color: #222;\">",
     `<p>${escapeHtml(greeting(to))}</p>`,
   ];
   const code = (c: string) => {
     // "推荐：npm run cli -- …": the label stays outside the code, so the command copies cleanly.
     const m = /^([^：\s]{1,12})：(npm run .*)$/.exec(c);
-    const box = (x: string) => `<code style="background:#f4f4f4; padding:2px 4px; font-family: monospace;">${escapeHtml(x)}</code>`;
+    const box = (x: string) =>
+      `<code style="background:#f4f4f4; padding:2px 4px; font-family: monospace;">${escapeHtml(x)}</code>`;
     return m ? `${escapeHtml(m[1])}：${box(m[2])}` : box(c);
   };
   const anchor = (l: ConsoleLink) => `<a href="${escapeHtml(l.href)}">${escapeHtml(l.text)}</a>`;

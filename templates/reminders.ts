@@ -1,5 +1,14 @@
 /** Deadline reminders: one email per recipient per reminder, naming every pending item and the console page where it is done. */
-import { committeeLabel, consoleLink, deadlineText, DEFAULT_CONSOLE_URL, instantText, render, type Block, type ConsoleLink } from './layout';
+import {
+  committeeLabel,
+  consoleLink,
+  deadlineText,
+  DEFAULT_CONSOLE_URL,
+  instantText,
+  render,
+  type Block,
+  type ConsoleLink,
+} from './layout';
 import type { PendingItem, Recipient, ReminderKind, ReminderMail, RenderedMail } from './types';
 import { fiveGoodsText } from '../domain/grades';
 
@@ -53,7 +62,12 @@ export const REMINDER_TEXT: Record<ReminderKind, { due: string; intro: string; m
 };
 
 /** The item's title, detail lines and the console page where this recipient clears it. */
-export function describeItem(item: PendingItem, to: Recipient, year: number, base = DEFAULT_CONSOLE_URL): { title: string; lines?: string[]; links?: ConsoleLink[] } {
+export function describeItem(
+  item: PendingItem,
+  to: Recipient,
+  year: number,
+  base = DEFAULT_CONSOLE_URL,
+): { title: string; lines?: string[]; links?: ConsoleLink[] } {
   const page = (path: string, text: string) => [consoleLink(base, path, text)];
   const application = (id: string) => `/applications/${encodeURIComponent(id)}`;
   const title = (id: string) => `/titles/${encodeURIComponent(id)}`;
@@ -68,16 +82,26 @@ export function describeItem(item: PendingItem, to: Recipient, year: number, bas
         links: page(application(item.committeeId), '查看申报状态'),
       };
     case 'decide':
-      return { title: `【待作出推荐决定】${committeeLabel(item)}`, links: page(application(item.committeeId), '推荐或不予推荐') };
+      return {
+        title: `【待作出推荐决定】${committeeLabel(item)}`,
+        links: page(application(item.committeeId), '推荐或不予推荐'),
+      };
     case 'confirm-list':
       return {
         title: `【待确认推荐名单】${item.subdistrict}（已推荐 ${item.recommended} 家${item.undecided ? `，尚有 ${item.undecided} 家未决定，须先作出决定` : ''}）`,
         links: page('/subdistrict/confirm-list', '确认推荐名单'),
       };
     case 'inspect':
-      return { title: `【待专项检查】${committeeLabel(item)}`, lines: [`请录入五项得分（${fiveGoodsText('、')}）、检查人员和检查日期。`], links: page(`/inspection/${encodeURIComponent(item.committeeId)}`, '录入专项检查得分') };
+      return {
+        title: `【待专项检查】${committeeLabel(item)}`,
+        lines: [`请录入五项得分（${fiveGoodsText('、')}）、检查人员和检查日期。`],
+        links: page(`/inspection/${encodeURIComponent(item.committeeId)}`, '录入专项检查得分'),
+      };
     case 'finalize':
-      return { title: `【待确定拟表彰名单】已完成专项检查 ${item.inspected} 家，表彰名额 ${item.quota} 家`, links: panel };
+      return {
+        title: `【待确定拟表彰名单】已完成专项检查 ${item.inspected} 家，表彰名额 ${item.quota} 家`,
+        links: panel,
+      };
     case 'panel-overdue':
       return {
         title: `【评选团逾期未定稿】专家评审期已于 ${deadlineText(item.inspectionCloses)} 结束`,
@@ -87,7 +111,10 @@ export function describeItem(item: PendingItem, to: Recipient, year: number, bas
     case 'resolve-objection':
       return {
         title: `【待处理异议 ${item.objectionId}】针对 ${committeeLabel(item)}`,
-        lines: [`受理时间：${instantText(item.filedAt)}`, `异议理由：${item.grounds.length > 200 ? `${item.grounds.slice(0, 200)}…` : item.grounds}`],
+        lines: [
+          `受理时间：${instantText(item.filedAt)}`,
+          `异议理由：${item.grounds.length > 200 ? `${item.grounds.slice(0, 200)}…` : item.grounds}`,
+        ],
         links: page(`/objections/${encodeURIComponent(item.objectionId)}`, '查看并处理异议'),
       };
     case 'decide-reelection':
@@ -103,7 +130,10 @@ export function describeItem(item: PendingItem, to: Recipient, year: number, bas
         links: objections,
       };
     case 'submit-materials':
-      return { title: `【复评材料未提交】${committeeLabel(item)}`, links: page(title(item.committeeId), '提交书面复评材料') };
+      return {
+        title: `【复评材料未提交】${committeeLabel(item)}`,
+        links: page(title(item.committeeId), '提交书面复评材料'),
+      };
     case 'review-reevaluation':
       return {
         title: `【待复评初审】${committeeLabel(item)}`,
@@ -111,7 +141,10 @@ export function describeItem(item: PendingItem, to: Recipient, year: number, bas
         links: page(title(item.committeeId), '办理复评预审'),
       };
     case 'recover-nameplate':
-      return { title: `【待收回铭牌与奖状】${committeeLabel(item)}（称号于 ${instantText(item.revokedAt)} 撤销）`, links: page(title(item.committeeId), '确认已收回铭牌与奖状') };
+      return {
+        title: `【待收回铭牌与奖状】${committeeLabel(item)}（称号于 ${instantText(item.revokedAt)} 撤销）`,
+        links: page(title(item.committeeId), '确认已收回铭牌与奖状'),
+      };
   }
 }
 
@@ -139,7 +172,9 @@ export function renderReminder(mail: ReminderMail, to: Recipient, base = DEFAULT
   // Titles and re-evaluations are not the selection: no campaign progress link there.
   const selection = mail.kind !== 'reevaluation-review' && mail.kind !== 'recovery';
   if (to.role !== 'committee' && selection) blocks.push({ label: '查看评选进度：', links: [progressLink(to, base)] });
-  blocks.push({ p: `登录方式：打开工作台 ${base.replace(/\/+$/, '')}/ ，输入您在名录中登记的工作邮箱，点击邮件中的登录链接即可。` });
+  blocks.push({
+    p: `登录方式：打开工作台 ${base.replace(/\/+$/, '')}/ ，输入您在名录中登记的工作邮箱，点击邮件中的登录链接即可。`,
+  });
   return render(subject, to, blocks);
 }
 

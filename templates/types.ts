@@ -91,14 +91,55 @@ export interface UndeliverableEntry {
 
 export type NoticeMail =
   | { type: 'notice'; notice: 'campaign-opened'; year: number; windows: CampaignWindows }
-  | { type: 'notice'; notice: 'draft-published'; year: number; ranking: CommitteeRef[]; publicityEnds: string; tieBreakRule: string }
-  | { type: 'notice'; notice: 'final-list'; year: number; list: CommitteeRef[]; removed: CommitteeRef[]; confirmedAt: string }
+  | {
+      type: 'notice';
+      notice: 'draft-published';
+      year: number;
+      ranking: CommitteeRef[];
+      publicityEnds: string;
+      tieBreakRule: string;
+    }
+  | {
+      type: 'notice';
+      notice: 'final-list';
+      year: number;
+      list: CommitteeRef[];
+      removed: CommitteeRef[];
+      confirmedAt: string;
+    }
   | { type: 'notice'; notice: 'panel-overdue'; year: number; inspectionCloses: string; inspected: number }
   /** The bureau took a committee off the draft list (not by an objection). */
-  | { type: 'notice'; notice: 'list-removal'; year: number; committee: CommitteeRef; reason: string; by: string; at: string }
+  | {
+      type: 'notice';
+      notice: 'list-removal';
+      year: number;
+      committee: CommitteeRef;
+      reason: string;
+      by: string;
+      at: string;
+    }
   /** A committee on the draft list filed its re-election: the bureau must decide before the final list. */
-  | { type: 'notice'; notice: 'reelection-flag'; year: number; committee: CommitteeRef; filedOn: string; filingRef: string; by: string; at: string }
-  | { type: 'notice'; notice: 'reelection-decision'; year: number; committee: CommitteeRef; filingRef: string; outcome: 'keep' | 'remove'; reason: string; by: string; at: string }
+  | {
+      type: 'notice';
+      notice: 'reelection-flag';
+      year: number;
+      committee: CommitteeRef;
+      filedOn: string;
+      filingRef: string;
+      by: string;
+      at: string;
+    }
+  | {
+      type: 'notice';
+      notice: 'reelection-decision';
+      year: number;
+      committee: CommitteeRef;
+      filingRef: string;
+      outcome: 'keep' | 'remove';
+      reason: string;
+      by: string;
+      at: string;
+    }
   | {
       type: 'notice';
       notice: 'revocation';

@@ -37,8 +37,10 @@ describe('parseBeijingInput', () => {
 });
 
 describe("workflows' instant fields", () => {
-  const campaign = (until: string) => campaignActionSchemas.extendDeadline.safeParse({ actor: 'bureau-lu', window: 'applications', until });
-  const reevaluation = (until: string) => reevaluationActionSchemas.extendDeadline.safeParse({ actor: 'bureau-lu', until });
+  const campaign = (until: string) =>
+    campaignActionSchemas.extendDeadline.safeParse({ actor: 'bureau-lu', window: 'applications', until });
+  const reevaluation = (until: string) =>
+    reevaluationActionSchemas.extendDeadline.safeParse({ actor: 'bureau-lu', until });
 
   it('refuse a zone-less date and time with one line naming the field', () => {
     for (const r of [campaign('2027-08-15T10:00'), reevaluation('2027-08-15T10:00')]) {

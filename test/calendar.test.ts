@@ -93,8 +93,12 @@ describe('publicity and reminders', () => {
     expect(formatDeadline(publicityEnd(startOfBeijingDay('2023-06-24'), 1, T2023))).toBe('2023-06-25 24:00');
     // A make-up Sunday counts as a whole working day when publicity starts at its 00:00.
     expect(formatDeadline(publicityEnd(startOfBeijingDay('2023-04-23'), 5, T2023))).toBe('2023-04-27 24:00');
-    expect(formatDeadline(publicityEnd(startOfBeijingDay('2023-04-23') + 3_600_000, 5, T2023))).toBe('2023-04-28 24:00');
-    expect(formatDeadline(publicityEnd(startOfBeijingDay('2023-04-28') + 10 * 3_600_000, 1, T2023))).toBe('2023-05-04 24:00');
+    expect(formatDeadline(publicityEnd(startOfBeijingDay('2023-04-23') + 3_600_000, 5, T2023))).toBe(
+      '2023-04-28 24:00',
+    );
+    expect(formatDeadline(publicityEnd(startOfBeijingDay('2023-04-28') + 10 * 3_600_000, 1, T2023))).toBe(
+      '2023-05-04 24:00',
+    );
   });
 
   // Finalised on each day of the week around every 2023 holiday of the campaign: [date, end if at 00:00, end if later that day].
@@ -130,22 +134,31 @@ describe('publicity and reminders', () => {
     ['2023-09-29', '2023-10-11', '2023-10-11'],
     ['2023-09-30', '2023-10-11', '2023-10-11'],
   ];
-  it.each(AROUND_HOLIDAYS)('5 working days of 公示 from %s end %s 24:00 (at 00:00) or %s 24:00 (later)', (date, fromMidnight, fromLater) => {
-    const start = startOfBeijingDay(date);
-    expect(formatDeadline(publicityEnd(start, 5, T2023))).toBe(`${fromMidnight} 24:00`);
-    for (const hours of [0.0001, 9, 10.5, 17, 23.99]) {
-      expect(formatDeadline(publicityEnd(start + hours * 3_600_000, 5, T2023))).toBe(`${fromLater} 24:00`);
-    }
-  });
+  it.each(AROUND_HOLIDAYS)(
+    '5 working days of 公示 from %s end %s 24:00 (at 00:00) or %s 24:00 (later)',
+    (date, fromMidnight, fromLater) => {
+      const start = startOfBeijingDay(date);
+      expect(formatDeadline(publicityEnd(start, 5, T2023))).toBe(`${fromMidnight} 24:00`);
+      for (const hours of [0.0001, 9, 10.5, 17, 23.99]) {
+        expect(formatDeadline(publicityEnd(start + hours * 3_600_000, 5, T2023))).toBe(`${fromLater} 24:00`);
+      }
+    },
+  );
 
   it('the old rule (publication day counted as day 1) is kept for campaigns finalised under it', () => {
-    expect(formatDeadline(publicityEndCountingPublicationDay(Date.parse('2023-09-25T02:00:00.000Z'), 5, T2023))).toBe('2023-10-07 24:00');
+    expect(formatDeadline(publicityEndCountingPublicationDay(Date.parse('2023-09-25T02:00:00.000Z'), 5, T2023))).toBe(
+      '2023-10-07 24:00',
+    );
   });
 
   it('reminders before the Jul 31 deadline go out Jul 20/26/28 09:00', () => {
     const r = reminderInstants(Date.parse('2023-07-31T16:00:00.000Z'), [1, 7, 3], T2023);
     expect(r.map((x) => x.offset)).toEqual([7, 3, 1]);
-    expect(r.map((x) => iso(x.at))).toEqual(['2023-07-20T01:00:00.000Z', '2023-07-26T01:00:00.000Z', '2023-07-28T01:00:00.000Z']);
+    expect(r.map((x) => iso(x.at))).toEqual([
+      '2023-07-20T01:00:00.000Z',
+      '2023-07-26T01:00:00.000Z',
+      '2023-07-28T01:00:00.000Z',
+    ]);
     expect(r.map((x) => formatBeijing(x.at))).toEqual(['2023-07-20 09:00', '2023-07-26 09:00', '2023-07-28 09:00']);
   });
 
@@ -153,7 +166,12 @@ describe('publicity and reminders', () => {
     // Deadline Tue 2023-10-10 24:00: 1 → Mon Oct 9, 2 → Sun Oct 8 and 3 → Sat Oct 7 (make-ups),
     // 4 → Thu Sep 28, jumping Sep 29–Oct 6.
     const r = reminderInstants(endOfBeijingDay('2023-10-10'), [1, 2, 3, 4], T2023, 10);
-    expect(r.map((x) => formatBeijing(x.at))).toEqual(['2023-09-28 10:00', '2023-10-07 10:00', '2023-10-08 10:00', '2023-10-09 10:00']);
+    expect(r.map((x) => formatBeijing(x.at))).toEqual([
+      '2023-09-28 10:00',
+      '2023-10-07 10:00',
+      '2023-10-08 10:00',
+      '2023-10-09 10:00',
+    ]);
   });
 
   it('offset 0 is the deadline day itself', () => {
@@ -200,14 +218,20 @@ describe('default 2023 calendar', () => {
   it('rejects publicity that does not fit before commendationBy', () => {
     const errs = validateCalendar({ ...cal, publicityWorkingDays: 30 });
     expect(errs).toHaveLength(1);
-    expect(errs[0]).toMatch(/^publicityWorkingDays: 30 working days from 2023-11-01 end after commendationBy \(2023-11-30 24:00\)/);
-    expect(validateCalendar({ ...cal, publicityWorkingDays: 0 })[0]).toMatch(/^publicityWorkingDays must be an integer 1\.\.30/);
+    expect(errs[0]).toMatch(
+      /^publicityWorkingDays: 30 working days from 2023-11-01 end after commendationBy \(2023-11-30 24:00\)/,
+    );
+    expect(validateCalendar({ ...cal, publicityWorkingDays: 0 })[0]).toMatch(
+      /^publicityWorkingDays must be an integer 1\.\.30/,
+    );
     expect(validateCalendar({ ...cal, publicityWorkingDays: 2.5 })[0]).toMatch(/^publicityWorkingDays/);
   });
 
   it('rejects a workday table that does not cover the campaign', () => {
     const short: WorkdayTable = { ...T2023, to: '2023-10-31' };
-    expect(validateCalendar({ ...cal, workdays: short })[0]).toMatch(/^workdays \(chinese-days@1\.5\.7\) cover 2023-01-01\.\.2023-10-31/);
+    expect(validateCalendar({ ...cal, workdays: short })[0]).toMatch(
+      /^workdays \(chinese-days@1\.5\.7\) cover 2023-01-01\.\.2023-10-31/,
+    );
   });
 
   it('reports malformed values by path', () => {
@@ -235,7 +259,12 @@ describe('resolveCalendar', () => {
       year: 2023,
       workdays: T2023,
       now: Date.parse('2023-06-15T00:00:00.000Z'),
-      overrides: { applicationsClose: '2023-06-30', reviewOpens: '2023-07-01', reviewCloses: '2023-08-15T18:00:00+08:00', inspectionOpens: '2023-08-16' },
+      overrides: {
+        applicationsClose: '2023-06-30',
+        reviewOpens: '2023-07-01',
+        reviewCloses: '2023-08-15T18:00:00+08:00',
+        inspectionOpens: '2023-08-16',
+      },
     });
     expect(cal.applicationsClose).toBe('2023-06-30T16:00:00.000Z');
     expect(cal.reviewOpens).toBe('2023-06-30T16:00:00.000Z');
@@ -245,16 +274,30 @@ describe('resolveCalendar', () => {
 
   it('throws CalendarError for invalid overrides, joining messages', () => {
     expect(() =>
-      resolveCalendar({ year: 2023, workdays: T2023, now: 0, overrides: { reviewCloses: '2023-05-01', publicityWorkingDays: 40 } }),
-    ).toThrow(/^reviewCloses \(2023-05-01 24:00\) is before reviewOpens \(2023-06-01 00:00\); .*publicityWorkingDays must be/);
-    expect(() => resolveCalendar({ year: 2023, workdays: T2023, now: 0, overrides: { opens: '2023-04-01 25:00' } })).toThrow(
-      /^opens: .* not a valid Beijing date and time/,
+      resolveCalendar({
+        year: 2023,
+        workdays: T2023,
+        now: 0,
+        overrides: { reviewCloses: '2023-05-01', publicityWorkingDays: 40 },
+      }),
+    ).toThrow(
+      /^reviewCloses \(2023-05-01 24:00\) is before reviewOpens \(2023-06-01 00:00\); .*publicityWorkingDays must be/,
     );
-    expect(() => resolveCalendar({ year: 2023, workdays: T2023, now: 0, overrides: { opens: 'April 1st' } })).toThrow(/^opens: .* neither a Beijing date/);
+    expect(() =>
+      resolveCalendar({ year: 2023, workdays: T2023, now: 0, overrides: { opens: '2023-04-01 25:00' } }),
+    ).toThrow(/^opens: .* not a valid Beijing date and time/);
+    expect(() => resolveCalendar({ year: 2023, workdays: T2023, now: 0, overrides: { opens: 'April 1st' } })).toThrow(
+      /^opens: .* neither a Beijing date/,
+    );
   });
 
   it('reads a typed time without a zone as Beijing time (domain/beijing-time.ts)', () => {
-    const cal = resolveCalendar({ year: 2023, workdays: T2023, now: 0, overrides: { reviewCloses: '2023-07-15 18:00' } });
+    const cal = resolveCalendar({
+      year: 2023,
+      workdays: T2023,
+      now: 0,
+      overrides: { reviewCloses: '2023-07-15 18:00' },
+    });
     expect(cal.reviewCloses).toBe('2023-07-15T10:00:00.000Z');
   });
 });
@@ -290,11 +333,17 @@ describe('2027: no package data', () => {
       fs.writeFileSync(f, JSON.stringify(body));
       return f;
     };
-    expect(() => loadWorkdays(2027, { holidayFile: write('a.json', { holidays: { '2027-02-30': 'x' } }) })).toThrow(/holidays\.2027-02-30/);
-    expect(() => loadWorkdays(2027, { holidayFile: write('b.json', { holidays: { '2027-01-01': 'x' }, workdays: { '2027-02-08': 'x' } }) })).toThrow(
-      /workdays\.2027-02-08 is a weekday/,
+    expect(() => loadWorkdays(2027, { holidayFile: write('a.json', { holidays: { '2027-02-30': 'x' } }) })).toThrow(
+      /holidays\.2027-02-30/,
     );
-    expect(() => loadWorkdays(2027, { holidayFile: write('c.json', { holidays: { '2027-01-01': 1 } }) })).toThrow(/holidays\.2027-01-01/);
+    expect(() =>
+      loadWorkdays(2027, {
+        holidayFile: write('b.json', { holidays: { '2027-01-01': 'x' }, workdays: { '2027-02-08': 'x' } }),
+      }),
+    ).toThrow(/workdays\.2027-02-08 is a weekday/);
+    expect(() => loadWorkdays(2027, { holidayFile: write('c.json', { holidays: { '2027-01-01': 1 } }) })).toThrow(
+      /holidays\.2027-01-01/,
+    );
     expect(() => loadWorkdays(2027, { holidayFile: write('d.json', { workdays: {} }) })).toThrow(/: holidays: /);
     expect(() => loadWorkdays(2028, { holidayFile: EXAMPLE_2027 })).toThrow(/no holidays in 2028/);
     expect(() => loadWorkdays(2027, { holidayFile: path.join(dir, 'missing.json') })).toThrow(HolidayDataError);

@@ -2,13 +2,30 @@ import { describe, expect, it } from 'vitest';
 import { carryState, packRegistry, resumeState, unpackRegistry } from '../workflows/campaign-registry';
 import { initialCampaignState, type RegistryEntry } from '../workflows/campaign-state';
 
-const SDS = ['华阳路街道', '江苏路街道', '新华路街道', '天山路街道', '周家桥街道', '虹桥街道', '仙霞新村街道', '程家桥街道', '北新泾街道', '新泾镇'];
+const SDS = [
+  '华阳路街道',
+  '江苏路街道',
+  '新华路街道',
+  '天山路街道',
+  '周家桥街道',
+  '虹桥街道',
+  '仙霞新村街道',
+  '程家桥街道',
+  '北新泾街道',
+  '新泾镇',
+];
 const STAGES = ['submitted', 'recommended', 'not-recommended', 'inspected', 'listed', 'commended'];
 
 function cityRegistry(n: number): Record<string, RegistryEntry> {
   const r: Record<string, RegistryEntry> = {};
   for (let i = 0; i < n; i++) {
-    const e: RegistryEntry = { sd: SDS[i % 10], stage: STAGES[i % 6], seq: 1 + (i % 4), paper: i % 3 !== 0, name: `第${i}号小区业主委员会` };
+    const e: RegistryEntry = {
+      sd: SDS[i % 10],
+      stage: STAGES[i % 6],
+      seq: 1 + (i % 4),
+      paper: i % 3 !== 0,
+      name: `第${i}号小区业主委员会`,
+    };
     if (i % 6 >= 3) Object.assign(e, { total: 60 + (i % 40), grade: 'B' });
     r[`sd${i % 10}-${String(i).padStart(5, '0')}`] = e;
   }
@@ -23,7 +40,13 @@ describe('the campaign registry carried by continue-as-new', () => {
 
   it('resumes from both the packed form and the older object form', () => {
     const input = { year: 2099, subdistricts: SDS } as any;
-    const s = { ...initialCampaignState({ ...input, calendar: { applicationsClose: 'a', reviewCloses: 'b', inspectionCloses: 'c' } }), registry: cityRegistry(20) };
+    const s = {
+      ...initialCampaignState({
+        ...input,
+        calendar: { applicationsClose: 'a', reviewCloses: 'b', inspectionCloses: 'c' },
+      }),
+      registry: cityRegistry(20),
+    };
     expect(resumeState(JSON.parse(JSON.stringify(carryState(s))))).toEqual(s);
     expect(resumeState(JSON.parse(JSON.stringify(s)))).toEqual(s);
   });

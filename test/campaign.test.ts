@@ -24,7 +24,12 @@ describe('campaign phases on the time-skipping server', () => {
   beforeAll(async () => {
     quietWorkerLogs();
     env = await createTimeSkippingEnv();
-    worker = await createWorker({ connection: env.nativeConnection, client: env.client, taskQueue, workflowBundle: await workflowBundle() });
+    worker = await createWorker({
+      connection: env.nativeConnection,
+      client: env.client,
+      taskQueue,
+      workflowBundle: await workflowBundle(),
+    });
     running = worker.run();
   });
   afterAll(async () => {
@@ -57,17 +62,24 @@ describe('campaign phases on the time-skipping server', () => {
       // when a query reads the clock. The timer's duration was computed when its task started, so it fires
       // late by that task's run time: under a loaded machine's first task, seconds.
       await phaseAt(t);
-      await eventually(async () => expect({ field, phase: (await campaignStatus(env.client, 2023)).phase }).toEqual({ field, phase: after }));
+      await eventually(async () =>
+        expect({ field, phase: (await campaignStatus(env.client, 2023)).phase }).toEqual({ field, phase: after }),
+      );
       expect(await env.currentTimeMs()).toBeLessThan(t + TASK_LATENCY_MS);
     }
     const status = await campaignStatus(env.client, 2023);
     expect(status.panelOverdue).toBe(true);
     // The timers are absolute: the history's timer starts add up to the calendar's instants.
     const history = await env.client.workflow.getHandle(campaignWorkflowId(2023)).fetchHistory();
-    const fired = history.events!.filter((e) => e.timerFiredEventAttributes).map((e) => Number(e.eventTime!.seconds) * 1000);
+    const fired = history
+      .events!.filter((e) => e.timerFiredEventAttributes)
+      .map((e) => Number(e.eventTime!.seconds) * 1000);
     for (const field of ['opens', 'applicationsClose', 'inspectionOpens', 'inspectionCloses'] as const) {
       const t = toReal(calendar, Date.parse(calendar[field]));
-      expect({ field, firedOnTime: fired.some((f) => f >= t && f < t + TASK_LATENCY_MS) }).toEqual({ field, firedOnTime: true });
+      expect({ field, firedOnTime: fired.some((f) => f >= t && f < t + TASK_LATENCY_MS) }).toEqual({
+        field,
+        firedOnTime: true,
+      });
     }
   });
 });
@@ -104,18 +116,25 @@ describe('campaign start and status through the CLI (dev server)', () => {
   });
 
   const exists = async (year: number) =>
-    client.workflow.getHandle(campaignWorkflowId(year)).describe().then(
-      () => true,
-      () => false,
-    );
+    client.workflow
+      .getHandle(campaignWorkflowId(year))
+      .describe()
+      .then(
+        () => true,
+        () => false,
+      );
 
   it('refuses a past year, a year without holiday data and a bad calendar, creating nothing', async () => {
     const past = await cli('campaign', 'start', '--year', '2023');
     expect(past).toMatchObject({ code: 1, stdout: '' });
-    expect(past.stderr).toBe('error: applicationsClose 2023-05-31 24:00 (Beijing) has already passed; start a later year or override the windows, e.g. --applications-close');
+    expect(past.stderr).toBe(
+      'error: applicationsClose 2023-05-31 24:00 (Beijing) has already passed; start a later year or override the windows, e.g. --applications-close',
+    );
     const noData = await cli('campaign', 'start', '--year', '2027');
     expect(noData.code).toBe(1);
-    expect(noData.stderr).toMatch(/no official holiday data for 2027; pass --holiday-file <file> .* or --weekends-only/);
+    expect(noData.stderr).toMatch(
+      /no official holiday data for 2027; pass --holiday-file <file> .* or --weekends-only/,
+    );
     const bad = await cli('campaign', 'start', '--year', '2027', '--weekends-only', '--review-closes', '2027-05-20');
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/^error: reviewCloses \(2027-05-20 24:00\) is before reviewOpens/);
@@ -125,7 +144,14 @@ describe('campaign start and status through the CLI (dev server)', () => {
   });
 
   it('starts 2027 with a holiday file, shows the windows in Beijing time, and refuses a second start', async () => {
-    const started = await cli('campaign', 'start', '--year', '2027', '--holiday-file', join(__dirname, '..', 'domain', 'holidays-example-2027.json'));
+    const started = await cli(
+      'campaign',
+      'start',
+      '--year',
+      '2027',
+      '--holiday-file',
+      join(__dirname, '..', 'domain', 'holidays-example-2027.json'),
+    );
     expect(started.stderr).toBe('');
     expect(started.code).toBe(0);
     const status = await cli('campaign', 'status', '--year', '2027');
@@ -138,6 +164,9 @@ describe('campaign start and status through the CLI (dev server)', () => {
     const json = JSON.parse((await cli('campaign', 'status', '--year', '2027', '--json')).stdout);
     expect(json.calendar.applicationsClose).toBe('2027-05-31T16:00:00.000Z');
     const again = await cli('campaign', 'start', '--year', '2027', '--weekends-only');
-    expect(again).toMatchObject({ code: 1, stderr: 'error: campaign 2027 already exists (campaign-2027); nothing was started' });
+    expect(again).toMatchObject({
+      code: 1,
+      stderr: 'error: campaign 2027 already exists (campaign-2027); nothing was started',
+    });
   });
 });

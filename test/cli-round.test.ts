@@ -48,7 +48,12 @@ beforeAll(async () => {
   process.env.TEMPORAL_ADDRESS = dev.address;
   process.env.TASK_QUEUE = taskQueue;
   nativeConnection = await NativeConnection.connect({ address: dev.address });
-  worker = await createWorker({ connection: nativeConnection, client, taskQueue, workflowBundle: await workflowBundle() });
+  worker = await createWorker({
+    connection: nativeConnection,
+    client,
+    taskQueue,
+    workflowBundle: await workflowBundle(),
+  });
   running = worker.run();
 });
 
@@ -78,13 +83,29 @@ describe('the round through the CLI (dev server)', () => {
 
     // Listing goes through visibility, which lags the workflows slightly.
     await eventually(async () => {
-      const r = await cli(['application', 'list', '--year', String(YEAR), '--subdistrict', '新泾镇', '--stage', 'no-decision', '--json']);
+      const r = await cli([
+        'application',
+        'list',
+        '--year',
+        String(YEAR),
+        '--subdistrict',
+        '新泾镇',
+        '--stage',
+        'no-decision',
+        '--json',
+      ]);
       expect(r.code).toBe(0);
-      expect(JSON.parse(r.stdout).map((x: { committeeId: string }) => x.committeeId)).toEqual(directory.committees.filter((c) => c.subdistrict === '新泾镇').map((c) => c.id));
+      expect(JSON.parse(r.stdout).map((x: { committeeId: string }) => x.committeeId)).toEqual(
+        directory.committees.filter((c) => c.subdistrict === '新泾镇').map((c) => c.id),
+      );
     });
     await eventually(async () => {
       const r = await cli(['application', 'list', '--year', String(YEAR), '--stage', 'commended', '--json']);
-      expect(JSON.parse(r.stdout).map((x: { committeeId: string }) => x.committeeId).sort()).toEqual([...plan.finalList].sort());
+      expect(
+        JSON.parse(r.stdout)
+          .map((x: { committeeId: string }) => x.committeeId)
+          .sort(),
+      ).toEqual([...plan.finalList].sort());
     });
     const all = await cli(['application', 'list', '--year', String(YEAR), '--json']);
     expect(JSON.parse(all.stdout)).toHaveLength(directory.committees.length);
@@ -96,8 +117,18 @@ describe('the round through the CLI (dev server)', () => {
 
   it("keeps the objectors' details and the forms out of every stored history and search attribute", async () => {
     // What the scripted round typed (scripts/scenario.ts, data/example-form.json): names, phone, grounds, a form.
-    const personal = ['张三', '李四', '13800000000', '换届选举程序存在问题', '未提供具体材料', '成立业委会党的工作小组'];
-    const histories = await rawHistories(client, `CampaignYear = ${YEAR} OR WorkflowId = '${campaignWorkflowId(YEAR)}'`);
+    const personal = [
+      '张三',
+      '李四',
+      '13800000000',
+      '换届选举程序存在问题',
+      '未提供具体材料',
+      '成立业委会党的工作小组',
+    ];
+    const histories = await rawHistories(
+      client,
+      `CampaignYear = ${YEAR} OR WorkflowId = '${campaignWorkflowId(YEAR)}'`,
+    );
     expect(histories.length).toBeGreaterThan(loadDirectory().committees.length); // every application and the campaign
     const hits = histories.flatMap((h) => plaintextHits(h.json, personal, h.id));
     expect(hits).toEqual([]);
@@ -116,7 +147,9 @@ describe('the round through the CLI (dev server)', () => {
     expect(logLines.length).toBeGreaterThan(0);
     expect(logLines.filter((l) => contactLike.test(l) || personal.some((p) => l.includes(p)))).toEqual([]);
     // With the codec (this client), the same histories still read: the objection is there, decrypted.
-    const campaign = await client.workflow.getHandle(campaignWorkflowId(YEAR)).query<{ objections?: { name?: string }[] }>('status');
+    const campaign = await client.workflow
+      .getHandle(campaignWorkflowId(YEAR))
+      .query<{ objections?: { name?: string }[] }>('status');
     expect(JSON.stringify(campaign)).toContain('张三');
   }, 120_000);
 });

@@ -49,19 +49,46 @@ async function exists(workflowId: string): Promise<boolean> {
   }
 }
 
-const future = () => compressCalendar({ ...defaultCalendar(2023, loadWorkdays(2023)), year: YEAR }, Date.now() + 60_000, 1_000);
+const future = () =>
+  compressCalendar({ ...defaultCalendar(2023, loadWorkdays(2023)), year: YEAR }, Date.now() + 60_000, 1_000);
 
 describe('client functions validate their input like the CLI', () => {
   it('startCampaign refuses a review that ends before it opens, naming the field, and starts nothing', async () => {
     const cal = future();
-    await refused(startCampaign(client, { calendar: { ...cal, reviewCloses: toIso(Date.parse(cal.reviewOpens) - 86_400_000) }, directory, taskQueue }), /^calendar\.reviewCloses \(2023-05-30 24:00\) is before reviewOpens \(2023-06-01 00:00\)$/);
-    await refused(startCampaign(client, { calendar: { ...cal, publicityWorkingDays: 31 }, directory, taskQueue }), /^calendar\.publicityWorkingDays must be an integer 1\.\.30/);
-    await refused(startCampaign(client, { calendar: { ...cal, opens: 'soon' }, directory, taskQueue }), /^startCampaign: calendar\.opens: must be an ISO-8601 UTC instant/);
+    await refused(
+      startCampaign(client, {
+        calendar: { ...cal, reviewCloses: toIso(Date.parse(cal.reviewOpens) - 86_400_000) },
+        directory,
+        taskQueue,
+      }),
+      /^calendar\.reviewCloses \(2023-05-30 24:00\) is before reviewOpens \(2023-06-01 00:00\)$/,
+    );
+    await refused(
+      startCampaign(client, { calendar: { ...cal, publicityWorkingDays: 31 }, directory, taskQueue }),
+      /^calendar\.publicityWorkingDays must be an integer 1\.\.30/,
+    );
+    await refused(
+      startCampaign(client, { calendar: { ...cal, opens: 'soon' }, directory, taskQueue }),
+      /^startCampaign: calendar\.opens: must be an ISO-8601 UTC instant/,
+    );
     await refused(startCampaign(client, { calendar: cal, directory, taskQueue, quota: 0 }), /^startCampaign: quota:/);
-    await refused(startCampaign(client, { calendar: cal, directory: { ...directory, people: [] }, taskQueue }), /^startCampaign: directory\.people:/);
-    await refused(startCampaign(client, { calendar: cal, directory, taskQueue, reminders: { hour: 25 } }), /^startCampaign: reminders\.hour:/);
+    await refused(
+      startCampaign(client, { calendar: cal, directory: { ...directory, people: [] }, taskQueue }),
+      /^startCampaign: directory\.people:/,
+    );
+    await refused(
+      startCampaign(client, { calendar: cal, directory, taskQueue, reminders: { hour: 25 } }),
+      /^startCampaign: reminders\.hour:/,
+    );
     // An uncompressed 2023 calendar: its deadlines have passed, as `campaign start` would say.
-    await refused(startCampaign(client, { calendar: { ...defaultCalendar(2023, loadWorkdays(2023)), year: YEAR }, directory, taskQueue }), /^calendar\.applicationsClose: 2023-05-31 24:00 \(北京时间\) has already passed/);
+    await refused(
+      startCampaign(client, {
+        calendar: { ...defaultCalendar(2023, loadWorkdays(2023)), year: YEAR },
+        directory,
+        taskQueue,
+      }),
+      /^calendar\.applicationsClose: 2023-05-31 24:00 \(北京时间\) has already passed/,
+    );
     expect(await exists(campaignWorkflowId(YEAR))).toBe(false);
   });
 
@@ -71,15 +98,37 @@ describe('client functions validate their input like the CLI', () => {
     await refused(campaignAction(client, YEAR, 'launch' as any, {} as any), /^campaignAction: unknown action "launch"/);
     await refused(campaignAction(client, YEAR, 'confirmFinal', { actor: '' }), /^confirmFinal: actor:/);
     await refused(applicationAction(client, YEAR, '', 'recommend', { actor: 'x' }), /^committeeId: /);
-    await refused(applicationAction(client, YEAR, 'huayang-001', 'approve' as any, {} as any), /^applicationAction: unknown action "approve"/);
+    await refused(
+      applicationAction(client, YEAR, 'huayang-001', 'approve' as any, {} as any),
+      /^applicationAction: unknown action "approve"/,
+    );
     await refused(applicationStatus(client, 2023.5, 'huayang-001'), /^year: /);
     await refused(listApplications(client, { year: YEAR, stage: 'winning' }), /^listApplications: stage: /);
-    await refused(submitApplication(client, { year: YEAR, directory, committeeId: 'huayang-001', form: 'a form' as any }), /^submitApplication: form: /);
+    await refused(
+      submitApplication(client, { year: YEAR, directory, committeeId: 'huayang-001', form: 'a form' as any }),
+      /^submitApplication: form: /,
+    );
     await refused(listTitles(client, { status: 'gone' as any }), /^listTitles: status: /);
     await refused(titleStatus(client, '' as any), /^titleId: /);
-    await refused(titleAction(client, titleWorkflowId('huayang-001', 2022), 'erase' as any, {} as any), /^titleAction: unknown action "erase"/);
-    await refused(reevaluationAction(client, YEAR, 'huayang-001', 'submitMaterials', { actor: 'huayang-001', summary: 1 } as any), /^submitMaterials: summary: /);
-    const title = { committeeId: 'huayang-001', subdistrict: '华阳路街道', awardYear: YEAR, awardedOn: '2093-13-01', nameplateIssued: true, certificateIssued: true, source: 'import' as const, staff: directory.people, gradeBands: DEFAULT_GRADE_BANDS };
+    await refused(
+      titleAction(client, titleWorkflowId('huayang-001', 2022), 'erase' as any, {} as any),
+      /^titleAction: unknown action "erase"/,
+    );
+    await refused(
+      reevaluationAction(client, YEAR, 'huayang-001', 'submitMaterials', { actor: 'huayang-001', summary: 1 } as any),
+      /^submitMaterials: summary: /,
+    );
+    const title = {
+      committeeId: 'huayang-001',
+      subdistrict: '华阳路街道',
+      awardYear: YEAR,
+      awardedOn: '2093-13-01',
+      nameplateIssued: true,
+      certificateIssued: true,
+      source: 'import' as const,
+      staff: directory.people,
+      gradeBands: DEFAULT_GRADE_BANDS,
+    };
     await refused(startTitle(client, title, taskQueue), /^startTitle: awardedOn: /);
     expect(await exists(titleWorkflowId('huayang-001', YEAR))).toBe(false);
   });
@@ -90,7 +139,9 @@ describe('the checks themselves (unit)', () => {
     const cal = future();
     expect(() => checkCalendar(cal, Date.now())).not.toThrow();
     // Eight months at 1,000×: six hours later every deadline has passed.
-    expect(() => checkCalendar(cal, Date.now() + 6 * 3_600_000)).toThrow(/^calendar\.applicationsClose: .* has already passed/);
+    expect(() => checkCalendar(cal, Date.now() + 6 * 3_600_000)).toThrow(
+      /^calendar\.applicationsClose: .* has already passed/,
+    );
     expect(() => checked(yearSchema, '2023', 'year')).toThrow(/^year: Invalid input: expected number/);
     expect(checked(yearSchema, 2023, 'year')).toBe(2023);
   });

@@ -42,7 +42,10 @@ describe('the payload codec', () => {
     const rotated = new EncryptionCodec(parseKeyList(`a=${A},b=${B}`));
     const [fresh] = await rotated.encode([payload]);
     expect(Buffer.from(fresh.metadata!['encryption-key-id']!).toString()).toBe('b');
-    expect((await rotated.decode([old, fresh])).map((p) => defaultPayloadConverter.fromPayload(p))).toEqual([objection, objection]);
+    expect((await rotated.decode([old, fresh])).map((p) => defaultPayloadConverter.fromPayload(p))).toEqual([
+      objection,
+      objection,
+    ]);
   });
 
   it('names the key id when the key is missing, and refuses altered data', async () => {
@@ -51,7 +54,9 @@ describe('the payload codec', () => {
     await expect(other.decode([sealed])).rejects.toThrow(MissingKeyError);
     await expect(other.decode([sealed])).rejects.toThrow(/key "a", which is not configured/);
     const tampered = { ...sealed, data: Buffer.from(sealed.data!).fill(0, 20, 24) };
-    await expect(new EncryptionCodec(parseKeyList(`a=${A}`)).decode([tampered])).rejects.toThrow(/failed authentication/);
+    await expect(new EncryptionCodec(parseKeyList(`a=${A}`)).decode([tampered])).rejects.toThrow(
+      /failed authentication/,
+    );
   });
 
   it('passes payloads written before encryption through unchanged', async () => {
@@ -68,7 +73,15 @@ describe('the keys', () => {
     expect(() => parseKeyList(`a=${key()},a=${key()}`)).toThrow(/"a" is listed twice/);
     const dir = mkdtempSync(join(tmpdir(), 'keys-'));
     const file = join(dir, 'keys.json');
-    writeFileSync(file, JSON.stringify({ keys: [{ id: 'k1', key: key() }, { id: 'k2', key: key() }] }));
+    writeFileSync(
+      file,
+      JSON.stringify({
+        keys: [
+          { id: 'k1', key: key() },
+          { id: 'k2', key: key() },
+        ],
+      }),
+    );
     expect(readKeyFile(file).currentId).toBe('k2');
     writeFileSync(file, JSON.stringify({ keys: [] }));
     expect(() => readKeyFile(file)).toThrow(/keys: at least one key/);
@@ -82,7 +95,12 @@ describe('the keys', () => {
 describe('the history search the privacy tests rely on', () => {
   it('finds text as is and inside base64, and nothing else', async () => {
     const { plaintextHits } = await import('./plaintext');
-    const history = { events: [{ input: { payloads: [{ data: Buffer.from('{"name":"张三"}').toString('base64') }] } }, { note: '13800000000' }] };
+    const history = {
+      events: [
+        { input: { payloads: [{ data: Buffer.from('{"name":"张三"}').toString('base64') }] } },
+        { note: '13800000000' },
+      ],
+    };
     expect(plaintextHits(history, ['张三', '13800000000', '李四'])).toEqual([
       '$.events[0].input.payloads[0].data: 张三',
       '$.events[1].note: 13800000000',
@@ -93,7 +111,11 @@ describe('the history search the privacy tests rely on', () => {
 describe('log redaction', () => {
   it('hides email addresses and mobile numbers in text from outside', async () => {
     const { redactContacts } = await import('../domain/redact');
-    expect(redactContacts('550 5.1.1 <zhang.san@example.cn>: Recipient address rejected')).toBe('550 5.1.1 <***@***>: Recipient address rejected');
-    expect(redactContacts('call +86 13800000000 or 13912345678; ref 2023000000001')).toBe('call *********** or ***********; ref 2023000000001');
+    expect(redactContacts('550 5.1.1 <zhang.san@example.cn>: Recipient address rejected')).toBe(
+      '550 5.1.1 <***@***>: Recipient address rejected',
+    );
+    expect(redactContacts('call +86 13800000000 or 13912345678; ref 2023000000001')).toBe(
+      'call *********** or ***********; ref 2023000000001',
+    );
   });
 });

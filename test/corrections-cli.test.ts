@@ -94,7 +94,13 @@ beforeAll(async () => {
   smtp = await startTestSmtp({ clock: () => env.currentTimeMs(), reject: (a) => a === BAD_ADDRESS });
   mailer = createMailer({ url: smtp.url });
   ({ calendar, shiftDays: shift } = calendar2023Ahead(await env.currentTimeMs()));
-  worker = await createWorker({ connection: env.nativeConnection, client: env.client, taskQueue, workflowBundle: await workflowBundle(), mailer });
+  worker = await createWorker({
+    connection: env.nativeConnection,
+    client: env.client,
+    taskQueue,
+    workflowBundle: await workflowBundle(),
+    mailer,
+  });
   running = worker.run();
   // The CLI connects like a person's: to the server and task queue named in the environment.
   process.env.TEMPORAL_ADDRESS = env.address;
@@ -120,8 +126,12 @@ describe('the round through the CLI, as its users meet it (time-skipping, real S
     writeFileSync(renamed, JSON.stringify({ ...example, committeeName: '改名后的业主委员会' }));
     const r = await cli('application', 'submit', ...y, '--as', H1, '--form', renamed);
     expect(r.code).toBe(1);
-    expect(r.stderr).toBe(`error: form: committeeName: "改名后的业主委员会" is not the directory's "${nameOf(H1)}"; leave it out of the form`);
-    expect((await cli('application', 'show', ...y, '--committee', H1)).stderr).toBe(`error: no application from ${H1} in ${Y}`);
+    expect(r.stderr).toBe(
+      `error: form: committeeName: "改名后的业主委员会" is not the directory's "${nameOf(H1)}"; leave it out of the form`,
+    );
+    expect((await cli('application', 'show', ...y, '--committee', H1)).stderr).toBe(
+      `error: no application from ${H1} in ${Y}`,
+    );
 
     // Repeating the directory's own name is fine; leaving it out is the usual way.
     const same = join(tmp, 'same.json');
@@ -129,11 +139,14 @@ describe('the round through the CLI, as its users meet it (time-skipping, real S
     expect((await cli('application', 'submit', ...y, '--as', H1, '--form', same)).code).toBe(0);
     const plain = join(tmp, 'plain.json');
     writeFileSync(plain, JSON.stringify(example));
-    for (const id of [H2, H3, J1, J2]) expect((await cli('application', 'submit', ...y, '--as', id, '--form', plain)).stderr).toBe('');
+    for (const id of [H2, H3, J1, J2])
+      expect((await cli('application', 'submit', ...y, '--as', id, '--form', plain)).stderr).toBe('');
     expect((await applicationStatus(env.client, Y, H1)).form.committeeName).toBe(nameOf(H1));
 
     const history = await cli('application', 'history', ...y, '--committee', H1);
-    expect(history.stdout).toMatch(new RegExp(`\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}\\s+${H1}\\s+committee\\s+submit\\s+accepted`));
+    expect(history.stdout).toMatch(
+      new RegExp(`\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}\\s+${H1}\\s+committee\\s+submit\\s+accepted`),
+    );
     expect(history.stdout).not.toMatch(ISO_INSTANT);
     expect(history.stdout).not.toContain('unknown');
     expect(history.stdout).toContain('Refused Updates appear only when the client that sent them reported them');
@@ -141,36 +154,68 @@ describe('the round through the CLI, as its users meet it (time-skipping, real S
 
   it('review: a duplicate confirmation prints Beijing time and is in the campaign audit with the refusal', async () => {
     await sleepUntil('2023-06-05T02:00:00Z');
-    for (const id of [H1, H2, H3]) await applicationAction(env.client, Y, id, 'recommend', { actor: 'official-huayang' });
+    for (const id of [H1, H2, H3])
+      await applicationAction(env.client, Y, id, 'recommend', { actor: 'official-huayang' });
     for (const id of [J1, J2]) await applicationAction(env.client, Y, id, 'recommend', { actor: 'official-jiangsu' });
     await eventually(async () => expect((await campaignStatus(env.client, Y)).counts.byStage.recommended).toBe(5));
     expect((await cli('subdistrict', 'confirm-list', ...y, '--as', 'official-huayang')).code).toBe(0);
     expect((await cli('subdistrict', 'confirm-list', ...y, '--as', 'official-jiangsu')).code).toBe(0);
-    const line = await refused(['subdistrict', 'confirm-list', ...y, '--as', 'official-huayang'], /^error: rejected \(Duplicate\): 华阳路街道 confirmed its list on \d{4}-\d{2}-\d{2} 10:0\d \(北京时间\)$/);
+    const line = await refused(
+      ['subdistrict', 'confirm-list', ...y, '--as', 'official-huayang'],
+      /^error: rejected \(Duplicate\): 华阳路街道 confirmed its list on \d{4}-\d{2}-\d{2} 10:0\d \(北京时间\)$/,
+    );
 
     // The refused Update never reached the workflow's history; the CLI reported it, so the bureau sees it.
     await eventually(async () => {
       const refusals = await json('campaign', 'audit', ...y, '--rejected');
-      expect(refusals).toEqual([expect.objectContaining({ actor: 'official-huayang', action: 'confirmList', outcome: 'rejected', detail: expect.stringContaining(line.slice('error: '.length, 60)) })]);
+      expect(refusals).toEqual([
+        expect.objectContaining({
+          actor: 'official-huayang',
+          action: 'confirmList',
+          outcome: 'rejected',
+          detail: expect.stringContaining(line.slice('error: '.length, 60)),
+        }),
+      ]);
     });
     const table = await cli('campaign', 'audit', ...y);
     expect(table.stdout).toMatch(/official-jiangsu\s+confirmList\s+accepted/);
     expect(table.stdout).not.toMatch(ISO_INSTANT);
-    expect((await campaignAudit(env.client, Y)).filter((e) => e.outcome === 'accepted').map((e) => e.action)).toEqual(['confirmList', 'confirmList']);
+    expect((await campaignAudit(env.client, Y)).filter((e) => e.outcome === 'accepted').map((e) => e.action)).toEqual([
+      'confirmList',
+      'confirmList',
+    ]);
   });
 
   it('panel: the bureau reads the votes so far; finalising prints the end of 公示 in whole working days', async () => {
     await sleepUntil('2023-08-07T02:00:00Z');
     for (const [n, id] of [H1, H2, H3, J1, J2].entries()) {
       const total = 95 - n;
-      await applicationAction(env.client, Y, id, 'recordInspection', { actor: 'inspector-1', scores: scores(total), total, inspector: '郑立', date: '2023-08-07', notes: '' });
+      await applicationAction(env.client, Y, id, 'recordInspection', {
+        actor: 'inspector-1',
+        scores: scores(total),
+        total,
+        inspector: '郑立',
+        date: '2023-08-07',
+        notes: '',
+      });
     }
     await eventually(async () => expect((await campaignStatus(env.client, Y)).counts.byStage.inspected).toBe(5));
     expect((await cli('panel', 'vote', ...y, '--committee', H1, '--as', 'panel-2', '--support', 'yes')).code).toBe(0);
-    expect((await cli('panel', 'vote', ...y, '--committee', H1, '--as', 'panel-3', '--support', 'no', '--note', '台账不全')).code).toBe(0);
+    expect(
+      (await cli('panel', 'vote', ...y, '--committee', H1, '--as', 'panel-3', '--support', 'no', '--note', '台账不全'))
+        .code,
+    ).toBe(0);
     expect((await cli('panel', 'vote', ...y, '--committee', J1, '--as', 'panel-3', '--support', 'yes')).code).toBe(0);
     expect(await json('panel', 'votes', ...y)).toEqual([
-      { committeeId: H1, support: 1, against: 1, votes: [{ member: 'panel-2', support: true }, { member: 'panel-3', support: false, note: '台账不全' }] },
+      {
+        committeeId: H1,
+        support: 1,
+        against: 1,
+        votes: [
+          { member: 'panel-2', support: true },
+          { member: 'panel-3', support: false, note: '台账不全' },
+        ],
+      },
       { committeeId: J1, support: 1, against: 0, votes: [{ member: 'panel-3', support: true }] },
     ]);
     expect((await cli('panel', 'votes', ...y)).stdout).toMatch(new RegExp(`${H1}\\s+1\\s+1\\s+panel-2:yes panel-3:no`));
@@ -179,9 +224,21 @@ describe('the round through the CLI, as its users meet it (time-skipping, real S
     await sleepUntil('2023-09-25T02:00:00Z');
     const sent = smtp.messages.length;
     const ends = formatDeadline(at('2023-10-08T16:00:00Z', shift));
-    const finalize = await cli('panel', 'finalize', ...y, '--as', 'panel-chair', '--ranking', [H1, H2, J1].join(','), '--tie-break-rule', '总分相同时，以群众评价好得分高者居前');
+    const finalize = await cli(
+      'panel',
+      'finalize',
+      ...y,
+      '--as',
+      'panel-chair',
+      '--ranking',
+      [H1, H2, J1].join(','),
+      '--tie-break-rule',
+      '总分相同时，以群众评价好得分高者居前',
+    );
     expect(finalize.stdout).toBe(`拟表彰名单已确定（3 家），公示至 ${ends} (北京时间)`);
-    expect((await cli('campaign', 'status', ...y)).stdout).toContain(`公示 ends ${ends} (北京时间): 5 whole working days`);
+    expect((await cli('campaign', 'status', ...y)).stdout).toContain(
+      `公示 ends ${ends} (北京时间): 5 whole working days`,
+    );
     await eventually(async () => {
       const drafts = smtp.messages.slice(sent).filter((m) => m.headers['x-red-model-kind'] === 'draft-published');
       expect(drafts.length).toBeGreaterThan(0);
@@ -191,22 +248,50 @@ describe('the round through the CLI, as its users meet it (time-skipping, real S
 
   it('the bureau takes a committee off the draft list with a reason: refused for the wrong actor, an unlisted committee, twice', async () => {
     const reason = '小区于公示期间发生重大消防安全事故（五（三））';
-    await refused(['campaign', 'remove', ...y, '--as', 'official-huayang', '--committee', H2, '--reason', reason], /^error: rejected \(WrongActor\): removeFromList needs role bureau; official-huayang is subdistrict$/, H2);
-    await refused(['campaign', 'remove', ...y, '--as', 'bureau-lu', '--committee', H3, '--reason', reason], /^error: rejected \(NotFound\): committeeId: huayang-003 is not on the draft list$/, H3);
-    await refused(['campaign', 'remove', ...y, '--as', 'bureau-lu', '--committee', H2, '--reason', '无'], /^error: --reason: /, H2);
+    await refused(
+      ['campaign', 'remove', ...y, '--as', 'official-huayang', '--committee', H2, '--reason', reason],
+      /^error: rejected \(WrongActor\): removeFromList needs role bureau; official-huayang is subdistrict$/,
+      H2,
+    );
+    await refused(
+      ['campaign', 'remove', ...y, '--as', 'bureau-lu', '--committee', H3, '--reason', reason],
+      /^error: rejected \(NotFound\): committeeId: huayang-003 is not on the draft list$/,
+      H3,
+    );
+    await refused(
+      ['campaign', 'remove', ...y, '--as', 'bureau-lu', '--committee', H2, '--reason', '无'],
+      /^error: --reason: /,
+      H2,
+    );
     const sent = smtp.messages.length;
     const r = await cli('campaign', 'remove', ...y, '--as', 'bureau-lu', '--committee', H2, '--reason', reason);
     expect(r.stdout).toBe(`${H2} 已移出拟表彰名单：${reason}`);
-    await refused(['campaign', 'remove', ...y, '--as', 'bureau-lu', '--committee', H2, '--reason', reason], /^error: rejected \(Duplicate\): huayang-002 has already been removed from the draft list$/, H2);
+    await refused(
+      ['campaign', 'remove', ...y, '--as', 'bureau-lu', '--committee', H2, '--reason', reason],
+      /^error: rejected \(Duplicate\): huayang-002 has already been removed from the draft list$/,
+      H2,
+    );
 
     const status = await json('campaign', 'status', ...y);
     expect(status.removed).toEqual([H2]);
     expect(status.listRemovals).toEqual([{ committeeId: H2, reason, by: 'bureau-lu', at: expect.any(String) }]);
     expect((await cli('campaign', 'status', ...y)).stdout).toContain(`2. ${H2}  (removed by bureau-lu: ${reason})`);
-    await eventually(async () => expect(await applicationStatus(env.client, Y, H2)).toMatchObject({ stage: 'removed', reason: `区房管局决定移出拟表彰名单：${reason}` }));
-    expect(await campaignAudit(env.client, Y)).toEqual(expect.arrayContaining([expect.objectContaining({ actor: 'bureau-lu', action: 'removeFromList', outcome: 'accepted' })]));
+    await eventually(async () =>
+      expect(await applicationStatus(env.client, Y, H2)).toMatchObject({
+        stage: 'removed',
+        reason: `区房管局决定移出拟表彰名单：${reason}`,
+      }),
+    );
+    expect(await campaignAudit(env.client, Y)).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ actor: 'bureau-lu', action: 'removeFromList', outcome: 'accepted' }),
+      ]),
+    );
     // The bureau and huayang's official are told, with the reason.
-    const expected = [...directory.people.filter((p) => p.role === 'bureau').map((p) => p.email), emailOf('official-huayang')].sort();
+    const expected = [
+      ...directory.people.filter((p) => p.role === 'bureau').map((p) => p.email),
+      emailOf('official-huayang'),
+    ].sort();
     await eventually(async () => {
       const told = smtp.messages.slice(sent).filter((m) => m.headers['x-red-model-kind'] === 'list-removal');
       expect(told.map((m) => m.to).sort()).toEqual(expected);
@@ -227,7 +312,10 @@ describe('the round through the CLI, as its users meet it (time-skipping, real S
     expect(text.stdout).toContain('official-xinhua');
 
     await sleepUntil('2023-10-08T15:00:00Z'); // Sun Oct 8 23:00: still 公示, so no confirmation
-    await refused(['campaign', 'confirm', ...y, '--as', 'bureau-lu'], /^error: rejected \(WrongPhase\): the final list is confirmed after 公示 ends/);
+    await refused(
+      ['campaign', 'confirm', ...y, '--as', 'bureau-lu'],
+      /^error: rejected \(WrongPhase\): the final list is confirmed after 公示 ends/,
+    );
     await sleepUntil('2023-10-09T02:00:00Z');
     expect((await cli('campaign', 'confirm', ...y, '--as', 'bureau-lu')).code).toBe(0);
     const result = await env.client.workflow.getHandle(`campaign-${Y}`).result();
@@ -239,7 +327,13 @@ describe('the round through the CLI, as its users meet it (time-skipping, real S
   it('the campaign recorded under the new 公示 rule carries its patch marker and replays, with its new Updates and signals', async () => {
     const history = await env.client.workflow.getHandle(`campaign-${Y}`).fetchHistory();
     const markers = history.events!.filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_patch');
-    expect(markers.map((m) => JSON.stringify(m.markerRecordedEventAttributes!.details))).toEqual([expect.stringContaining(Buffer.from('"publicity-whole-working-days"').toString('base64').slice(0, 24))]);
-    await Worker.runReplayHistory({ workflowBundle: await workflowBundle(), dataConverter: dataConverter() }, history, `campaign-${Y}`);
+    expect(markers.map((m) => JSON.stringify(m.markerRecordedEventAttributes!.details))).toEqual([
+      expect.stringContaining(Buffer.from('"publicity-whole-working-days"').toString('base64').slice(0, 24)),
+    ]);
+    await Worker.runReplayHistory(
+      { workflowBundle: await workflowBundle(), dataConverter: dataConverter() },
+      history,
+      `campaign-${Y}`,
+    );
   });
 });

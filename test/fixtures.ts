@@ -55,6 +55,9 @@ export function scores(total: number) {
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 /** One workflow bundle per test file. */
 export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
-  bundle ??= bundleWorkflowCode({ ...BUNDLE_OPTIONS, logger: { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} } as any });
+  bundle ??= bundleWorkflowCode({
+    ...BUNDLE_OPTIONS,
+    logger: { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} } as any,
+  });
   return bundle;
 }

@@ -34,7 +34,12 @@ function randomValue(r: () => number, depth = 0): unknown {
     case 6:
       return Array.from({ length: Math.floor(r() * 5) }, () => randomValue(r, depth + 1));
     default:
-      return Object.fromEntries(Array.from({ length: Math.floor(r() * 5) }, (_, i) => [`k${i}${Math.floor(r() * 99)}`, randomValue(r, depth + 1)]));
+      return Object.fromEntries(
+        Array.from({ length: Math.floor(r() * 5) }, (_, i) => [
+          `k${i}${Math.floor(r() * 99)}`,
+          randomValue(r, depth + 1),
+        ]),
+      );
   }
 }
 

@@ -44,10 +44,15 @@ beforeAll(async () => {
   const base = defaultCalendar(2023, loadWorkdays(2023));
   const shift = Math.ceil((Date.now() - DAY - Date.parse(base.opens)) / DAY);
   await startCampaign(client, { calendar: { ...shiftCalendar(base, shift), year: YEAR }, directory, taskQueue });
-  for (const id of inA.slice(0, 2)) await submitApplication(client, { year: YEAR, directory, committeeId: id, form: formFor(id, false), taskQueue });
+  for (const id of inA.slice(0, 2))
+    await submitApplication(client, { year: YEAR, directory, committeeId: id, form: formFor(id, false), taskQueue });
   await applicationAction(client, YEAR, inA[0], 'recordPaperForm', { actor: 'bureau-lu', receivedOn: '2023-05-01' });
   // Recorded once, so the base payload below is a duplicate like the paper form's.
-  await applicationAction(client, YEAR, inA[0], 'recordReelection', { actor: inA[0], filedOn: '2023-05-02', filingRef: 'HY-2023-001' });
+  await applicationAction(client, YEAR, inA[0], 'recordReelection', {
+    actor: inA[0],
+    filedOn: '2023-05-02',
+    filingRef: 'HY-2023-001',
+  });
   await eventually(async () => expect((await campaignStatus(client, YEAR)).counts.total).toBe(2));
 });
 
@@ -61,30 +66,60 @@ afterAll(async () => {
 /** Runs `fn` over `items` with a few in flight at once. */
 async function pool<T>(items: T[], width: number, fn: (x: T) => Promise<void>) {
   let next = 0;
-  await Promise.all(Array.from({ length: width }, async () => {
-    while (next < items.length) await fn(items[next++]);
-  }));
+  await Promise.all(
+    Array.from({ length: width }, async () => {
+      while (next < items.length) await fn(items[next++]);
+    }),
+  );
 }
 
-const inspection = { actor: 'inspector-1', scores: scores(90), total: 90, inspector: '郑立', date: '2023-08-07', notes: '' };
+const inspection = {
+  actor: 'inspector-1',
+  scores: scores(90),
+  total: 90,
+  inspector: '郑立',
+  date: '2023-08-07',
+  notes: '',
+};
 const APPLICATION_BASES: Record<keyof typeof applicationActionSchemas, [Record<string, unknown>, string[]]> = {
   recordPaperForm: [{ actor: 'bureau-lu', receivedOn: '2023-05-01' }, [official(sdA), 'inspector-1']],
   recommend: [{ actor: official(sdA) }, [official(sdB), 'bureau-lu', 'inspector-1']],
   notRecommend: [{ actor: official(sdA), reason: '台账不全' }, [official(sdB), 'panel-chair']],
   recordInspection: [inspection, ['panel-2', official(sdA)]],
-  recordReelection: [{ actor: inA[0], filedOn: '2023-05-02', filingRef: 'HY-2023-001' }, ['panel-2', official(sdB), 'inspector-1']],
+  recordReelection: [
+    { actor: inA[0], filedOn: '2023-05-02', filingRef: 'HY-2023-001' },
+    ['panel-2', official(sdB), 'inspector-1'],
+  ],
 };
 const CAMPAIGN_BASES: Record<keyof typeof campaignActionSchemas, [Record<string, unknown>, string[]]> = {
-  extendDeadline: [{ actor: 'bureau-lu', window: 'review', subdistrict: sdA, until: '2000-01-01' }, [official(sdA), 'panel-chair']],
+  extendDeadline: [
+    { actor: 'bureau-lu', window: 'review', subdistrict: sdA, until: '2000-01-01' },
+    [official(sdA), 'panel-chair'],
+  ],
   confirmList: [{ actor: official(sdA) }, ['bureau-lu', 'inspector-1']],
   panelVote: [{ actor: 'panel-2', committeeId: inA[0], support: true }, ['bureau-lu', official(sdA)]],
   panelFinalize: [{ actor: 'panel-chair', ranking: [inA[0]], tieBreakRule: '按总分排序' }, ['panel-2', 'bureau-lu']],
-  fileObjection: [{ name: '王五', contact: '13900000000', grounds: '该业委会财务公开不及时，有照片为证。', committeeId: inA[0] }, []],
-  resolveObjection: [{ actor: 'bureau-lu', objectionId: 'obj-1', outcome: 'dismissed', reason: '经核查不属实' }, ['panel-chair', official(sdA)]],
+  fileObjection: [
+    { name: '王五', contact: '13900000000', grounds: '该业委会财务公开不及时，有照片为证。', committeeId: inA[0] },
+    [],
+  ],
+  resolveObjection: [
+    { actor: 'bureau-lu', objectionId: 'obj-1', outcome: 'dismissed', reason: '经核查不属实' },
+    ['panel-chair', official(sdA)],
+  ],
   confirmFinal: [{ actor: 'bureau-lu' }, ['panel-chair', 'inspector-1']],
-  removeFromList: [{ actor: 'bureau-lu', committeeId: inA[0], reason: '小区发生重大安全事故' }, ['panel-chair', official(sdA)]],
-  flagReelection: [{ actor: official(sdA), committeeId: inA[0], filedOn: '2023-05-02', filingRef: 'HY-2023-001' }, ['panel-chair', official(sdB)]],
-  decideReelection: [{ actor: 'bureau-lu', committeeId: inA[0], outcome: 'keep', reason: '新一届业委会延续原班子' }, ['panel-chair', official(sdA)]],
+  removeFromList: [
+    { actor: 'bureau-lu', committeeId: inA[0], reason: '小区发生重大安全事故' },
+    ['panel-chair', official(sdA)],
+  ],
+  flagReelection: [
+    { actor: official(sdA), committeeId: inA[0], filedOn: '2023-05-02', filingRef: 'HY-2023-001' },
+    ['panel-chair', official(sdB)],
+  ],
+  decideReelection: [
+    { actor: 'bureau-lu', committeeId: inA[0], outcome: 'keep', reason: '新一届业委会延续原班子' },
+    ['panel-chair', official(sdA)],
+  ],
 };
 
 /** The reminder bookkeeping records how far the clock has been checked; that moves with time, not with input. */
@@ -101,7 +136,7 @@ async function expectAllRejected(name: string, send: (p: unknown) => Promise<unk
     } catch (err) {
       const cause = err instanceof WorkflowUpdateFailedError ? err.cause : undefined;
       if (!(cause instanceof ApplicationFailure) || !cause.type || !cause.message || cause.message.includes('\n'))
-        failures.push(`${name}: unclear rejection ${String((cause ?? err as Error)?.message).slice(0, 200)}`);
+        failures.push(`${name}: unclear rejection ${String((cause ?? (err as Error))?.message).slice(0, 200)}`);
     }
   });
   expect(failures.slice(0, 5)).toEqual([]);
@@ -114,10 +149,18 @@ describe('fuzzed Updates and Signals', () => {
     const before = [await campaignStatus(client, YEAR), await applicationStatus(client, YEAR, inA[0])];
     let seed = 1;
     for (const [name, [base, wrongActors]] of Object.entries(APPLICATION_BASES)) {
-      await expectAllRejected(name, (p) => app.executeUpdate(name, { args: [p] }), badPayloads(base, PER_MESSAGE, seed++, { wrongActors }));
+      await expectAllRejected(
+        name,
+        (p) => app.executeUpdate(name, { args: [p] }),
+        badPayloads(base, PER_MESSAGE, seed++, { wrongActors }),
+      );
     }
     for (const [name, [base, wrongActors]] of Object.entries(CAMPAIGN_BASES)) {
-      await expectAllRejected(name, (p) => camp.executeUpdate(name, { args: [p] }), badPayloads(base, PER_MESSAGE, seed++, { wrongActors }));
+      await expectAllRejected(
+        name,
+        (p) => camp.executeUpdate(name, { args: [p] }),
+        badPayloads(base, PER_MESSAGE, seed++, { wrongActors }),
+      );
     }
     expect([await campaignStatus(client, YEAR), await applicationStatus(client, YEAR, inA[0])]).toEqual(before);
   }, 600_000);
@@ -129,12 +172,18 @@ describe('fuzzed Updates and Signals', () => {
     const r = rng(99);
     const appNames = [...Object.keys(APPLICATION_BASES), 'bogus', ''];
     const campNames = [...Object.keys(CAMPAIGN_BASES), 'bogus', ''];
-    const appSignals = Object.entries(APPLICATION_BASES).flatMap(([n, [b, w]], i) => badPayloads(b, PER_MESSAGE / 4, 500 + i, { wrongActors: w }).map((p) => ({ action: n, payload: p })));
-    const campSignals = Object.entries(CAMPAIGN_BASES).flatMap(([n, [b, w]], i) => badPayloads(b, Math.ceil(PER_MESSAGE / 7), 600 + i, { wrongActors: w }).map((p) => ({ action: n, payload: p })));
+    const appSignals = Object.entries(APPLICATION_BASES).flatMap(([n, [b, w]], i) =>
+      badPayloads(b, PER_MESSAGE / 4, 500 + i, { wrongActors: w }).map((p) => ({ action: n, payload: p })),
+    );
+    const campSignals = Object.entries(CAMPAIGN_BASES).flatMap(([n, [b, w]], i) =>
+      badPayloads(b, Math.ceil(PER_MESSAGE / 7), 600 + i, { wrongActors: w }).map((p) => ({ action: n, payload: p })),
+    );
     // A few envelopes that are themselves malformed.
     for (let i = 0; i < 20; i++) {
       appSignals.push({ action: appNames[Math.floor(r() * appNames.length)] + (i % 2 ? 'x' : ''), payload: i } as any);
-      campSignals.push(i % 3 ? ({ action: campNames[i % campNames.length] + 'y', payload: null } as any) : ('junk' as any));
+      campSignals.push(
+        i % 3 ? ({ action: campNames[i % campNames.length] + 'y', payload: null } as any) : ('junk' as any),
+      );
     }
     await pool(appSignals, 8, (s) => app.signal(applicationActionSignal, s as any));
     await pool(campSignals, 8, (s) => camp.signal(campaignActionSignal, s as any));
@@ -151,7 +200,10 @@ describe('fuzzed Updates and Signals', () => {
     expect(campSignals.length).toBeGreaterThanOrEqual(PER_MESSAGE);
 
     // Oversized signals are kept in the history, so read it over a connection that accepts large messages.
-    const big = await Connection.connect({ address: inject('temporalAddress'), channelArgs: { 'grpc.max_receive_message_length': 256 * 1024 * 1024 } });
+    const big = await Connection.connect({
+      address: inject('temporalAddress'),
+      channelArgs: { 'grpc.max_receive_message_length': 256 * 1024 * 1024 },
+    });
     const reader = new Client({ connection: big });
     let unhandled = 0;
     const FORCE_CLOSE_COMMAND = 17; // temporal.api.enums.v1.WorkflowTaskFailedCause
@@ -168,13 +220,17 @@ describe('fuzzed Updates and Signals', () => {
         // A failure of our code (an exception, nondeterminism) shows with another cause and fails here.
         const serverOwn = (f: { cause?: number | null; failure?: { message?: string | null } | null }) =>
           f.failure?.message === 'UnhandledCommand' || f.cause === FORCE_CLOSE_COMMAND;
-        const failed = history.events!.filter((e) => e.workflowTaskFailedEventAttributes).map((e) => e.workflowTaskFailedEventAttributes!);
+        const failed = history
+          .events!.filter((e) => e.workflowTaskFailedEventAttributes)
+          .map((e) => e.workflowTaskFailedEventAttributes!);
         expect(failed.filter((f) => !serverOwn(f)).map((f) => `${f.cause}: ${f.failure?.message}`)).toEqual([]);
         unhandled += failed.length;
         id = history.events![0].workflowExecutionStartedEventAttributes?.continuedExecutionRunId ?? undefined;
       }
     }
     await big.close();
-    console.log(`fuzz: ${appSignals.length} + ${campSignals.length} signals recorded as rejected; UnhandledCommand / force-close retries: ${unhandled}`);
+    console.log(
+      `fuzz: ${appSignals.length} + ${campSignals.length} signals recorded as rejected; UnhandledCommand / force-close retries: ${unhandled}`,
+    );
   }, 600_000);
 });

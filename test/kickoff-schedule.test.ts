@@ -76,7 +76,8 @@ async function isolated(name: string): Promise<{ client: Client; namespace: stri
   const running = worker.run();
   cleanups.push(async () => {
     // Campaigns started here would go on sending mail; they are this test's only.
-    for await (const wf of client.workflow.list({ query: `ExecutionStatus = 'Running'` })) await client.workflow.getHandle(wf.workflowId).terminate('test over');
+    for await (const wf of client.workflow.list({ query: `ExecutionStatus = 'Running'` }))
+      await client.workflow.getHandle(wf.workflowId).terminate('test over');
     worker.shutdown();
     await running;
     await native.close();
@@ -92,7 +93,10 @@ function track(handle: ScheduleHandle): ScheduleHandle {
 /** A minimal but valid holiday file: New Year's Day only. */
 function writeHolidayFile(year: number): string {
   const file = join(holidayDir, `${year}.json`);
-  writeFileSync(file, JSON.stringify({ _comment: 'test data', holidays: { [`${year}-01-01`]: "New Year's Day,元旦,1" }, workdays: {} }));
+  writeFileSync(
+    file,
+    JSON.stringify({ _comment: 'test data', holidays: { [`${year}-01-01`]: "New Year's Day,元旦,1" }, workdays: {} }),
+  );
   return file;
 }
 
@@ -146,13 +150,17 @@ describe('the kickoff Schedule (dev server)', () => {
     expect(first.spec.timezone).toBe('Asia/Shanghai');
     expect(first.policies).toEqual({ overlap: 'SKIP', catchupWindow: 7 * DAY, pauseOnFailure: true });
     expect(first.action).toMatchObject({ workflowType: 'campaignKickoff', workflowId: scheduleId, taskQueue });
-    expect(logs[0]).toBe(`kickoff schedule ${scheduleId} created: next run ${formatBeijing(Date.parse(nextAprilFirst(Date.now())))} Beijing (${nextAprilFirst(Date.now())})`);
+    expect(logs[0]).toBe(
+      `kickoff schedule ${scheduleId} created: next run ${formatBeijing(Date.parse(nextAprilFirst(Date.now())))} Beijing (${nextAprilFirst(Date.now())})`,
+    );
 
     // A pause someone made survives a restart of the stack; nothing runs, nothing is duplicated.
     await handle.pause('paused for the test');
     await ensureKickoffScheduleOn(temporal, (m) => logs.push(m), { scheduleId, taskQueue });
     const second = await handle.describe();
-    expect(logs[1]).toMatch(new RegExp(`^kickoff schedule ${scheduleId} updated: next run .*; PAUSED: paused for the test$`));
+    expect(logs[1]).toMatch(
+      new RegExp(`^kickoff schedule ${scheduleId} updated: next run .*; PAUSED: paused for the test$`),
+    );
     expect(second.state).toMatchObject({ paused: true, note: 'paused for the test' });
     expect(second.info.numActionsTaken).toBe(0);
     expect(second.info.nextActionTimes[0]).toEqual(first.info.nextActionTimes[0]);
@@ -161,17 +169,26 @@ describe('the kickoff Schedule (dev server)', () => {
     expect(ids).toEqual([scheduleId]);
 
     // Day and hour come from the environment, validated.
-    await ensureKickoffScheduleOn(temporal, () => undefined, { scheduleId, taskQueue, time: kickoffTimeFromEnv({ KICKOFF_MONTH: '3', KICKOFF_DAY: '15', KICKOFF_HOUR: '8' }) });
+    await ensureKickoffScheduleOn(temporal, () => undefined, {
+      scheduleId,
+      taskQueue,
+      time: kickoffTimeFromEnv({ KICKOFF_MONTH: '3', KICKOFF_DAY: '15', KICKOFF_HOUR: '8' }),
+    });
     const moved = await handle.describe();
     expect(moved.info.nextActionTimes[0].toISOString()).toMatch(/^\d{4}-03-15T00:00:00\.000Z$/);
-    expect(() => kickoffTimeFromEnv({ KICKOFF_MONTH: '2', KICKOFF_DAY: '29' })).toThrow('KICKOFF_DAY: is not a day of that month in every year');
+    expect(() => kickoffTimeFromEnv({ KICKOFF_MONTH: '2', KICKOFF_DAY: '29' })).toThrow(
+      'KICKOFF_DAY: is not a day of that month in every year',
+    );
     expect(() => kickoffTimeFromEnv({ KICKOFF_HOUR: '9am' })).toThrow(/^KICKOFF_HOUR: /);
   });
 
   it('trigger() starts the year with holiday data; a second trigger, like a campaign started by hand, is a no-op', async () => {
     const { client, namespace, taskQueue } = await isolated('trigger');
     const scheduleId = `campaign-kickoff-${randomUUID().slice(0, 8)}`;
-    await ensureKickoffScheduleOn({ namespace, connectionOptions: { address } }, () => undefined, { scheduleId, taskQueue });
+    await ensureKickoffScheduleOn({ namespace, connectionOptions: { address } }, () => undefined, {
+      scheduleId,
+      taskQueue,
+    });
     const handle = track(client.schedule.getHandle(scheduleId));
     // A trigger is scheduled "now": the year is the current one in Beijing. The bureau supplied its holiday file.
     const year = Number(beijingDate(Date.now()).slice(0, 4));
@@ -194,8 +211,14 @@ describe('the kickoff Schedule (dev server)', () => {
     const shown = await cli(namespace, 'campaign', 'schedule', 'show', '--schedule-id', scheduleId);
     expect(shown.stderr).toBe('');
     expect(shown.stdout).toContain(`Schedule ${scheduleId}: active (task queue ${taskQueue})`);
-    expect(shown.stdout).toContain(`next run: ${formatBeijing(Date.parse(nextAprilFirst(Date.now())))} Beijing (${nextAprilFirst(Date.now())})`);
-    expect(shown.stdout).toMatch(new RegExp(`last run: scheduled .* Beijing, taken .* Beijing: COMPLETED — campaign-${year} already existed; nothing to do`));
+    expect(shown.stdout).toContain(
+      `next run: ${formatBeijing(Date.parse(nextAprilFirst(Date.now())))} Beijing (${nextAprilFirst(Date.now())})`,
+    );
+    expect(shown.stdout).toMatch(
+      new RegExp(
+        `last run: scheduled .* Beijing, taken .* Beijing: COMPLETED — campaign-${year} already existed; nothing to do`,
+      ),
+    );
     const bad = await cli(namespace, 'campaign', 'schedule', 'pause', '--schedule-id', scheduleId);
     expect(bad).toMatchObject({ code: 1, stderr: 'error: --reason is required' });
   });
@@ -203,7 +226,10 @@ describe('the kickoff Schedule (dev server)', () => {
   it('a year without holiday data mails the bureau and pauses the Schedule with the reason', async () => {
     const { client, namespace, taskQueue } = await isolated('nodata');
     const scheduleId = `campaign-kickoff-${randomUUID().slice(0, 8)}`;
-    await ensureKickoffScheduleOn({ namespace, connectionOptions: { address } }, () => undefined, { scheduleId, taskQueue });
+    await ensureKickoffScheduleOn({ namespace, connectionOptions: { address } }, () => undefined, {
+      scheduleId,
+      taskQueue,
+    });
     const handle = track(client.schedule.getHandle(scheduleId));
     // April 1, 2031 09:00 Beijing, run now as a backfill: chinese-days has no 2031, and no file was supplied.
     kickoffNow = Date.parse('2031-04-01T01:00:00Z');
@@ -218,7 +244,9 @@ describe('the kickoff Schedule (dev server)', () => {
       return m;
     });
     expect(mails[0].subject).toBe('【红色示范业委会】2031年红色示范业委会评选未能自动启动，请处理');
-    expect(mails[0].text).toContain('2031年长宁区红色示范业委会创建评选工作原定于 2031-04-01 09:00（北京时间） 自动启动，但未能启动，评选尚未开始。');
+    expect(mails[0].text).toContain(
+      '2031年长宁区红色示范业委会创建评选工作原定于 2031-04-01 09:00（北京时间） 自动启动，但未能启动，评选尚未开始。',
+    );
     expect(mails[0].text).toContain('/campaign/start');
     expect(mails[0].text).not.toContain('npm run');
     expect(mails[0].text).toContain(`年度计划（${scheduleId}）已暂停；本年度评选启动后即自动恢复`);
@@ -228,25 +256,36 @@ describe('the kickoff Schedule (dev server)', () => {
       expect(d.state.paused).toBe(true);
       return d.state;
     });
-    expect(state.note).toMatch(/^The 2031 kickoff failed: chinese-days@[\d.]+ has no official holiday data for 2031; no holiday file .*2031\.json\. Supply that holiday file /);
+    expect(state.note).toMatch(
+      /^The 2031 kickoff failed: chinese-days@[\d.]+ has no official holiday data for 2031; no holiday file .*2031\.json\. Supply that holiday file /,
+    );
     // The server's own pause-on-failure comes after the run has failed; it leaves the reason in place.
     await new Promise((r) => setTimeout(r, 3000));
     expect((await handle.describe()).state).toEqual(state);
     const shown = await cli(namespace, 'campaign', 'schedule', 'show', '--schedule-id', scheduleId);
     expect(shown.stdout).toContain(`Schedule ${scheduleId}: PAUSED`);
     expect(shown.stdout).toContain('note: The 2031 kickoff failed');
-    expect(shown.stdout).toMatch(/last run: scheduled 2031-04-01 09:00 Beijing, .*: FAILED — kickoff 2031: chinese-days/);
+    expect(shown.stdout).toMatch(
+      /last run: scheduled 2031-04-01 09:00 Beijing, .*: FAILED — kickoff 2031: chinese-days/,
+    );
 
     // A campaign started by hand for another year leaves the pause; for 2031 it lifts it.
     expect(await resumeAfterStartByHand(client, 2030, scheduleId)).toBe(false);
     expect(await resumeAfterStartByHand(client, 2031, scheduleId)).toBe(true);
-    expect((await handle.describe()).state).toMatchObject({ paused: false, note: 'Resumed: campaign-2031 was started by hand' });
+    expect((await handle.describe()).state).toMatchObject({
+      paused: false,
+      note: 'Resumed: campaign-2031 was started by hand',
+    });
     // A pause by hand stays until someone resumes it by hand.
     await cli(namespace, 'campaign', 'schedule', 'pause', '--schedule-id', scheduleId, '--reason', '年度评选暂缓');
     expect(await resumeAfterStartByHand(client, 2031, scheduleId)).toBe(false);
-    expect((await cli(namespace, 'campaign', 'schedule', 'resume', '--schedule-id', scheduleId)).stdout).toContain(`Resumed ${scheduleId}.`);
+    expect((await cli(namespace, 'campaign', 'schedule', 'resume', '--schedule-id', scheduleId)).stdout).toContain(
+      `Resumed ${scheduleId}.`,
+    );
     expect((await handle.describe()).state.paused).toBe(false);
-    expect((await cli(namespace, 'campaign', 'schedule', 'resume', '--schedule-id', scheduleId)).stderr).toBe(`error: schedule ${scheduleId} is not paused`);
+    expect((await cli(namespace, 'campaign', 'schedule', 'resume', '--schedule-id', scheduleId)).stderr).toBe(
+      `error: schedule ${scheduleId} is not paused`,
+    );
   });
 
   it('a backfill of a run scheduled 3 days ago in Beijing starts the year it was scheduled for', async () => {
@@ -258,9 +297,15 @@ describe('the kickoff Schedule (dev server)', () => {
     // (Feb 29 is refused as a kickoff day: then Feb 28.)
     const month = bj.getUTCMonth() + 1;
     const time = { month, day: month === 2 ? Math.min(bj.getUTCDate(), 28) : bj.getUTCDate(), hour: bj.getUTCHours() };
-    const at = Date.parse(`${bj.getUTCFullYear()}-${String(time.month).padStart(2, '0')}-${String(time.day).padStart(2, '0')}T${String(time.hour).padStart(2, '0')}:00:00+08:00`);
+    const at = Date.parse(
+      `${bj.getUTCFullYear()}-${String(time.month).padStart(2, '0')}-${String(time.day).padStart(2, '0')}T${String(time.hour).padStart(2, '0')}:00:00+08:00`,
+    );
     const year = Number(beijingDate(at).slice(0, 4));
-    await ensureKickoffScheduleOn({ namespace, connectionOptions: { address } }, () => undefined, { scheduleId, taskQueue, time });
+    await ensureKickoffScheduleOn({ namespace, connectionOptions: { address } }, () => undefined, {
+      scheduleId,
+      taskQueue,
+      time,
+    });
     const handle = track(client.schedule.getHandle(scheduleId));
     writeHolidayFile(year);
     kickoffNow = Date.parse(`${year}-01-01T00:00:00Z`);

@@ -35,7 +35,14 @@ beforeAll(async () => {
   env = await createTimeSkippingEnv();
   smtp = await startTestSmtp();
   mailer = createMailer({ url: smtp.url });
-  worker = await createWorker({ connection: env.nativeConnection, client: env.client, taskQueue, workflowBundle: await workflowBundle(), mailer, kickoff: { holidayDir } });
+  worker = await createWorker({
+    connection: env.nativeConnection,
+    client: env.client,
+    taskQueue,
+    workflowBundle: await workflowBundle(),
+    mailer,
+    kickoff: { holidayDir },
+  });
   running = worker.run();
 });
 
@@ -48,7 +55,8 @@ afterAll(async () => {
   rmSync(holidayDir, { recursive: true, force: true });
 });
 
-const kickoff = (input: unknown, id: string) => env.client.workflow.execute(campaignKickoff, { workflowId: id, taskQueue, args: [input as any] });
+const kickoff = (input: unknown, id: string) =>
+  env.client.workflow.execute(campaignKickoff, { workflowId: id, taskQueue, args: [input as any] });
 
 async function failureOf(p: Promise<unknown>): Promise<ApplicationFailure> {
   const err = await p.then(
@@ -63,8 +71,15 @@ async function failureOf(p: Promise<unknown>): Promise<ApplicationFailure> {
 
 /** The bureau's kickoff emails for `year` (the campaign started in the first test mails everyone too). */
 async function kickoffMails(year: number, n: number) {
-  await eventually(async () => expect(smtp.messages.filter((m) => m.headers['x-red-model-kind'] === 'kickoff-failed' && m.subject.includes(`${year}年`)).length).toBeGreaterThanOrEqual(n));
-  return smtp.messages.filter((m) => m.headers['x-red-model-kind'] === 'kickoff-failed' && m.subject.includes(`${year}年`));
+  await eventually(async () =>
+    expect(
+      smtp.messages.filter((m) => m.headers['x-red-model-kind'] === 'kickoff-failed' && m.subject.includes(`${year}年`))
+        .length,
+    ).toBeGreaterThanOrEqual(n),
+  );
+  return smtp.messages.filter(
+    (m) => m.headers['x-red-model-kind'] === 'kickoff-failed' && m.subject.includes(`${year}年`),
+  );
 }
 
 async function activityAttempts(workflowId: string): Promise<Record<string, number>> {
@@ -91,7 +106,10 @@ describe('the kickoff year', () => {
 describe('campaignKickoff (time-skipping server)', () => {
   it('counts a campaign that already exists as success, before looking for holiday data', async () => {
     // Started by hand in March with the example holiday file; the kickoff's holiday dir has nothing for 2027.
-    const calendar = resolveYearCalendar(2027, { holidayFile: 'domain/holidays-example-2027.json', now: Date.parse('2027-03-01T00:00:00Z') });
+    const calendar = resolveYearCalendar(2027, {
+      holidayFile: 'domain/holidays-example-2027.json',
+      now: Date.parse('2027-03-01T00:00:00Z'),
+    });
     await startCampaign(env.client, { calendar, directory: loadDirectory(), taskQueue });
     const result = await kickoff({ year: 2027 }, 'kickoff-by-hand-2027');
     expect(result).toEqual({ year: 2027, outcome: 'exists', workflowId: 'campaign-2027' });
@@ -102,7 +120,9 @@ describe('campaignKickoff (time-skipping server)', () => {
     const failure = await failureOf(kickoff({ year: 2031 }, 'kickoff-by-hand-2031'));
     expect(failure.type).toBe('HolidayDataMissing');
     expect(failure.nonRetryable).toBe(true);
-    expect(failure.message).toMatch(/^kickoff 2031: chinese-days@[\d.]+ has no official holiday data for 2031; no holiday file /);
+    expect(failure.message).toMatch(
+      /^kickoff 2031: chinese-days@[\d.]+ has no official holiday data for 2031; no holiday file /,
+    );
     // One attempt, then the bureau's email; no Schedule started this run, so there is none to pause.
     expect(await activityAttempts('kickoff-by-hand-2031')).toEqual({ kickoffCampaign: 1, mailKickoffFailure: 1 });
 
@@ -122,7 +142,11 @@ describe('campaignKickoff (time-skipping server)', () => {
 
   it('keeps retrying the email to the bureau while SMTP is down, and fails the kickoff once it is sent', async () => {
     await smtp.stop();
-    const handle = await env.client.workflow.start(campaignKickoff, { workflowId: 'kickoff-smtp-down-2032', taskQueue, args: [{ year: 2032 }] });
+    const handle = await env.client.workflow.start(campaignKickoff, {
+      workflowId: 'kickoff-smtp-down-2032',
+      taskQueue,
+      args: [{ year: 2032 }],
+    });
     // Until the first send has failed (connection refused) and the next attempt waits for its retry.
     await eventually(async () => {
       const pending = (await handle.describe()).raw.pendingActivities ?? [];
@@ -131,8 +155,15 @@ describe('campaignKickoff (time-skipping server)', () => {
     await smtp.start();
     const failure = await failureOf(handle.result());
     expect(failure.type).toBe('HolidayDataMissing');
-    expect((await kickoffMails(2032, 2)).map((m) => m.to).sort()).toEqual(['bureau-lu@example.org', 'bureau-org@example.org']);
-    expect(await activityAttempts('kickoff-smtp-down-2032')).toEqual({ kickoffCampaign: 1, mailKickoffFailure: 1, retries: 1 });
+    expect((await kickoffMails(2032, 2)).map((m) => m.to).sort()).toEqual([
+      'bureau-lu@example.org',
+      'bureau-org@example.org',
+    ]);
+    expect(await activityAttempts('kickoff-smtp-down-2032')).toEqual({
+      kickoffCampaign: 1,
+      mailKickoffFailure: 1,
+      retries: 1,
+    });
   });
 
   it('fails with the calendar reason when the year has data but its deadlines have passed', async () => {
@@ -151,6 +182,7 @@ describe('campaignKickoff (time-skipping server)', () => {
     expect(none.message).toBe('kickoff input: year: required for a run not started by the Schedule');
     const extra = await failureOf(kickoff({ year: 2027, scheduleId: 'x' }, 'kickoff-extra'));
     expect(extra.message).toMatch(/^kickoff input: .*scheduleId/);
-    for (const id of ['kickoff-bad-year', 'kickoff-no-year', 'kickoff-extra']) expect(await activityAttempts(id)).toEqual({});
+    for (const id of ['kickoff-bad-year', 'kickoff-no-year', 'kickoff-extra'])
+      expect(await activityAttempts(id)).toEqual({});
   });
 });

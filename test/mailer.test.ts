@@ -14,7 +14,14 @@ const job = (to: Partial<SendMailInput['to']>, offset = '7'): SendMailInput => (
   deadline: '2023-07-31T16:00:00.000Z',
   offset,
   to: { id: 'official-huayang', name: '李建华', role: 'subdistrict', email: 'official-huayang@example.org', ...to },
-  template: { type: 'reminder', kind: 'review', year: 2023, deadline: '2023-07-31T16:00:00.000Z', offset: Number(offset), items: [{ action: 'confirm-list', subdistrict: '华阳路街道', recommended: 0, undecided: 0 }] },
+  template: {
+    type: 'reminder',
+    kind: 'review',
+    year: 2023,
+    deadline: '2023-07-31T16:00:00.000Z',
+    offset: Number(offset),
+    items: [{ action: 'confirm-list', subdistrict: '华阳路街道', recommended: 0, undecided: 0 }],
+  },
   scheduledAt: '2023-07-20T01:00:00.000Z',
 });
 
@@ -51,9 +58,18 @@ describe('sendMail', () => {
   it('returns undeliverable for a missing, an invalid or a rejected address, without throwing', async () => {
     expect(await sendMail(job({ email: undefined }))).toMatchObject({ status: 'undeliverable', reason: 'missing' });
     expect(await sendMail(job({ email: '  ' }))).toMatchObject({ status: 'undeliverable', reason: 'missing' });
-    expect(await sendMail(job({ email: 'not-an-address' }))).toMatchObject({ status: 'undeliverable', reason: 'invalid' });
-    expect(await sendMail(job({ email: 'a@b@example.org' }))).toMatchObject({ status: 'undeliverable', reason: 'invalid' });
-    expect(await sendMail(job({ email: 'gone@example.org' }))).toMatchObject({ status: 'undeliverable', reason: expect.stringMatching(/550/) });
+    expect(await sendMail(job({ email: 'not-an-address' }))).toMatchObject({
+      status: 'undeliverable',
+      reason: 'invalid',
+    });
+    expect(await sendMail(job({ email: 'a@b@example.org' }))).toMatchObject({
+      status: 'undeliverable',
+      reason: 'invalid',
+    });
+    expect(await sendMail(job({ email: 'gone@example.org' }))).toMatchObject({
+      status: 'undeliverable',
+      reason: expect.stringMatching(/550/),
+    });
   });
 
   it('throws while the server is down, so the activity is retried, and sends once it is back', async () => {
@@ -64,8 +80,17 @@ describe('sendMail', () => {
   });
 
   it('reads its settings from the environment', () => {
-    expect(mailerConfigFromEnv({})).toMatchObject({ url: 'smtp://127.0.0.1:1025', fromName: '长宁区房管局红色业委会评选工作组' });
-    expect(mailerConfigFromEnv({ SMTP_URL: 'smtps://u:p@mail.example.org:465', MAIL_FROM: 'x@example.org', MAIL_FROM_NAME: '工作组' })).toMatchObject({
+    expect(mailerConfigFromEnv({})).toMatchObject({
+      url: 'smtp://127.0.0.1:1025',
+      fromName: '长宁区房管局红色业委会评选工作组',
+    });
+    expect(
+      mailerConfigFromEnv({
+        SMTP_URL: 'smtps://u:p@mail.example.org:465',
+        MAIL_FROM: 'x@example.org',
+        MAIL_FROM_NAME: '工作组',
+      }),
+    ).toMatchObject({
       url: 'smtps://u:p@mail.example.org:465',
       from: 'x@example.org',
       fromName: '工作组',

@@ -55,8 +55,17 @@ const refusals = ([c, a]: Snap) => c.rejectedActions + a.rejectedCount;
  * `recorded`: the client reported the refusal, so it is in the campaign's or the application's audit.
  * Not so for refusals with no running workflow to tell (a submission, a closed application) or raw Updates.
  */
-async function rejected(action: () => Promise<unknown>, kind: string, text: RegExp, committeeId = inA[0], recorded = true) {
-  const snap = async (): Promise<Snap> => [await campaignStatus(env.client, Y), await applicationStatus(env.client, Y, committeeId)];
+async function rejected(
+  action: () => Promise<unknown>,
+  kind: string,
+  text: RegExp,
+  committeeId = inA[0],
+  recorded = true,
+) {
+  const snap = async (): Promise<Snap> => [
+    await campaignStatus(env.client, Y),
+    await applicationStatus(env.client, Y, committeeId),
+  ];
   const before = await snap();
   const err = await action().then(
     () => undefined,
@@ -76,7 +85,10 @@ async function rejected(action: () => Promise<unknown>, kind: string, text: RegE
     await eventually(async () => {
       const now = await snap();
       expect(refusals(now)).toBe(refusals(before) + 1);
-      const last = now[1].rejectedCount > before[1].rejectedCount ? now[1].audit.at(-1)!.error : (await campaignAudit(env.client, Y)).at(-1)!.detail;
+      const last =
+        now[1].rejectedCount > before[1].rejectedCount
+          ? now[1].audit.at(-1)!.error
+          : (await campaignAudit(env.client, Y)).at(-1)!.detail;
       expect(last).toContain(line.slice(0, 60));
     });
   }
@@ -89,7 +101,12 @@ beforeAll(async () => {
   quietWorkerLogs();
   env = await createTimeSkippingEnv();
   ({ calendar, shiftDays: shift } = calendar2023Ahead(await env.currentTimeMs()));
-  worker = await createWorker({ connection: env.nativeConnection, client: env.client, taskQueue, workflowBundle: await workflowBundle() });
+  worker = await createWorker({
+    connection: env.nativeConnection,
+    client: env.client,
+    taskQueue,
+    workflowBundle: await workflowBundle(),
+  });
   running = worker.run();
   await startCampaign(env.client, { calendar, directory, taskQueue });
 });
@@ -102,88 +119,375 @@ afterAll(async () => {
 
 describe('rejections leave the state unchanged', () => {
   it('applications: before opening, duplicates, invalid forms, after closing', async () => {
-    await expect(submitApplication(env.client, { year: Y, directory, committeeId: inA[0], form: formFor(inA[0]), taskQueue })).rejects.toThrow(/open \d{4}-\d{2}-\d{2} 00:00 \(北京时间\)/);
+    await expect(
+      submitApplication(env.client, { year: Y, directory, committeeId: inA[0], form: formFor(inA[0]), taskQueue }),
+    ).rejects.toThrow(/open \d{4}-\d{2}-\d{2} 00:00 \(北京时间\)/);
     await sleepUntil('2023-04-03T02:00:00Z');
-    for (const id of [...inA, ...inB]) await submitApplication(env.client, { year: Y, directory, committeeId: id, form: formFor(id, false), taskQueue });
-    await eventually(async () => expect((await campaignStatus(env.client, Y)).counts.total).toBe(inA.length + inB.length));
+    for (const id of [...inA, ...inB])
+      await submitApplication(env.client, { year: Y, directory, committeeId: id, form: formFor(id, false), taskQueue });
+    await eventually(async () =>
+      expect((await campaignStatus(env.client, Y)).counts.total).toBe(inA.length + inB.length),
+    );
     // The committee's own action shows its role, not "unknown".
-    expect((await applicationStatus(env.client, Y, inA[0])).audit[0]).toMatchObject({ action: 'submit', actor: inA[0], role: 'committee' });
-    await rejected(() => submitApplication(env.client, { year: Y, directory, committeeId: inA[0], form: formFor(inA[0]), taskQueue }), 'UserError', /already applied in 2023/, inA[0], false);
-    await rejected(() => submitApplication(env.client, { year: Y, directory, committeeId: inA[0], form: { ...formFor(inA[0]), members: 0 }, taskQueue }), 'UserError', /form: members:/, inA[0], false);
-    await rejected(() => submitApplication(env.client, { year: Y, directory, committeeId: 'nobody', form: formFor('x'), taskQueue }), 'UserError', /not a committee in the directory/, inA[0], false);
-    await rejected(() => applicationAction(env.client, Y, inA[0], 'recommend', { actor: officialOf(sdA) }), 'WrongPhase', /pre-review opens \d{4}-\d{2}-\d{2} 00:00/);
-    await rejected(() => applicationAction(env.client, Y, inA[0], 'recordPaperForm', { actor: officialOf(sdA), receivedOn: '2023-05-02' }), 'WrongActor', /needs role bureau/);
+    expect((await applicationStatus(env.client, Y, inA[0])).audit[0]).toMatchObject({
+      action: 'submit',
+      actor: inA[0],
+      role: 'committee',
+    });
+    await rejected(
+      () =>
+        submitApplication(env.client, { year: Y, directory, committeeId: inA[0], form: formFor(inA[0]), taskQueue }),
+      'UserError',
+      /already applied in 2023/,
+      inA[0],
+      false,
+    );
+    await rejected(
+      () =>
+        submitApplication(env.client, {
+          year: Y,
+          directory,
+          committeeId: inA[0],
+          form: { ...formFor(inA[0]), members: 0 },
+          taskQueue,
+        }),
+      'UserError',
+      /form: members:/,
+      inA[0],
+      false,
+    );
+    await rejected(
+      () => submitApplication(env.client, { year: Y, directory, committeeId: 'nobody', form: formFor('x'), taskQueue }),
+      'UserError',
+      /not a committee in the directory/,
+      inA[0],
+      false,
+    );
+    await rejected(
+      () => applicationAction(env.client, Y, inA[0], 'recommend', { actor: officialOf(sdA) }),
+      'WrongPhase',
+      /pre-review opens \d{4}-\d{2}-\d{2} 00:00/,
+    );
+    await rejected(
+      () =>
+        applicationAction(env.client, Y, inA[0], 'recordPaperForm', {
+          actor: officialOf(sdA),
+          receivedOn: '2023-05-02',
+        }),
+      'WrongActor',
+      /needs role bureau/,
+    );
     await applicationAction(env.client, Y, inA[0], 'recordPaperForm', { actor: 'bureau-lu', receivedOn: '2023-05-02' });
-    await rejected(() => applicationAction(env.client, Y, inA[0], 'recordPaperForm', { actor: 'bureau-lu', receivedOn: '2023-05-03' }), 'Duplicate', /already recorded/);
-    await rejected(() => campaignAction(env.client, Y, 'fileObjection', { name: '王五', contact: '13900000000', grounds: '公示前就想提出异议的理由。', committeeId: inA[0] }), 'WrongPhase', /尚未公示/);
+    await rejected(
+      () =>
+        applicationAction(env.client, Y, inA[0], 'recordPaperForm', { actor: 'bureau-lu', receivedOn: '2023-05-03' }),
+      'Duplicate',
+      /already recorded/,
+    );
+    await rejected(
+      () =>
+        campaignAction(env.client, Y, 'fileObjection', {
+          name: '王五',
+          contact: '13900000000',
+          grounds: '公示前就想提出异议的理由。',
+          committeeId: inA[0],
+        }),
+      'WrongPhase',
+      /尚未公示/,
+    );
     await sleepUntil('2023-06-01T02:00:00Z');
     const late = directory.committees.find((c) => c.subdistrict === directory.subdistricts[5])!.id;
-    await rejected(() => submitApplication(env.client, { year: Y, directory, committeeId: late, form: formFor(late), taskQueue }), 'UserError', /closed \d{4}-\d{2}-\d{2} 24:00/, inA[0], false);
+    await rejected(
+      () => submitApplication(env.client, { year: Y, directory, committeeId: late, form: formFor(late), taskQueue }),
+      'UserError',
+      /closed \d{4}-\d{2}-\d{2} 24:00/,
+      inA[0],
+      false,
+    );
   });
 
   it('街镇 review: wrong 街镇, wrong role, missing reason, duplicates, unconfirmed lists, extensions', async () => {
-    await rejected(() => applicationAction(env.client, Y, inA[0], 'recommend', { actor: officialOf(sdB) }), 'WrongActor', new RegExp(`official of ${sdB}, not of ${sdA}`));
-    await rejected(() => applicationAction(env.client, Y, inA[0], 'recommend', { actor: 'inspector-1' }), 'WrongActor', /needs role subdistrict/);
-    await rejected(() => applicationAction(env.client, Y, inA[0], 'recommend', { actor: 'ghost' }), 'WrongActor', /not in the directory/);
-    await rejected(() => applicationAction(env.client, Y, inA[0], 'notRecommend', { actor: officialOf(sdA), reason: '' } as any), 'UserError', /reason/);
+    await rejected(
+      () => applicationAction(env.client, Y, inA[0], 'recommend', { actor: officialOf(sdB) }),
+      'WrongActor',
+      new RegExp(`official of ${sdB}, not of ${sdA}`),
+    );
+    await rejected(
+      () => applicationAction(env.client, Y, inA[0], 'recommend', { actor: 'inspector-1' }),
+      'WrongActor',
+      /needs role subdistrict/,
+    );
+    await rejected(
+      () => applicationAction(env.client, Y, inA[0], 'recommend', { actor: 'ghost' }),
+      'WrongActor',
+      /not in the directory/,
+    );
+    await rejected(
+      () => applicationAction(env.client, Y, inA[0], 'notRecommend', { actor: officialOf(sdA), reason: '' } as any),
+      'UserError',
+      /reason/,
+    );
     // The same payload past the client's own check is still refused by the workflow's validator.
     const handle = env.client.workflow.getHandle(applicationWorkflowId(Y, inA[0]));
-    await rejected(() => handle.executeUpdate('notRecommend', { args: [{ actor: officialOf(sdA), reason: '' }] }), 'InvalidInput', /reason:/, inA[0], false);
-    await rejected(() => handle.executeUpdate('recommend', { args: [{ actor: officialOf(sdA), extra: 1 }] }), 'InvalidInput', /extra/, inA[0], false);
-    await rejected(() => campaignAction(env.client, Y, 'confirmList', { actor: officialOf(sdA) }), 'WrongPhase', /undecided application/);
+    await rejected(
+      () => handle.executeUpdate('notRecommend', { args: [{ actor: officialOf(sdA), reason: '' }] }),
+      'InvalidInput',
+      /reason:/,
+      inA[0],
+      false,
+    );
+    await rejected(
+      () => handle.executeUpdate('recommend', { args: [{ actor: officialOf(sdA), extra: 1 }] }),
+      'InvalidInput',
+      /extra/,
+      inA[0],
+      false,
+    );
+    await rejected(
+      () => campaignAction(env.client, Y, 'confirmList', { actor: officialOf(sdA) }),
+      'WrongPhase',
+      /undecided application/,
+    );
 
     await applicationAction(env.client, Y, inA[0], 'recommend', { actor: officialOf(sdA) });
-    await rejected(() => applicationAction(env.client, Y, inA[0], 'recommend', { actor: officialOf(sdA) }), 'Duplicate', /already decided/);
-    for (const id of inA.slice(1)) await applicationAction(env.client, Y, id, 'notRecommend', { actor: officialOf(sdA), reason: '台账不全' });
+    await rejected(
+      () => applicationAction(env.client, Y, inA[0], 'recommend', { actor: officialOf(sdA) }),
+      'Duplicate',
+      /already decided/,
+    );
+    for (const id of inA.slice(1))
+      await applicationAction(env.client, Y, id, 'notRecommend', { actor: officialOf(sdA), reason: '台账不全' });
     await campaignAction(env.client, Y, 'confirmList', { actor: officialOf(sdA) });
     // Beijing time in the one format of every message, never a raw UTC instant.
-    await rejected(() => campaignAction(env.client, Y, 'confirmList', { actor: officialOf(sdA) }), 'Duplicate', new RegExp(`${sdA} confirmed its list on \\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2} \\(北京时间\\)$`));
+    await rejected(
+      () => campaignAction(env.client, Y, 'confirmList', { actor: officialOf(sdA) }),
+      'Duplicate',
+      new RegExp(`${sdA} confirmed its list on \\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2} \\(北京时间\\)$`),
+    );
     await eventually(async () => expect((await applicationStatus(env.client, Y, inA[0])).locked).toBe(true));
-    await rejected(() => applicationAction(env.client, Y, inA[0], 'notRecommend', { actor: officialOf(sdA), reason: '改变主意' }), 'WrongPhase', /decisions are locked/);
-    await rejected(() => campaignAction(env.client, Y, 'extendDeadline', { actor: officialOf(sdB), window: 'review', subdistrict: sdB, until: day('2023-08-10') }), 'WrongActor', /needs role bureau/, inB[0]);
-    await rejected(() => campaignAction(env.client, Y, 'extendDeadline', { actor: 'bureau-lu', window: 'review', subdistrict: sdA, until: day('2023-08-10') }), 'WrongPhase', /already confirmed/);
-    await rejected(() => campaignAction(env.client, Y, 'extendDeadline', { actor: 'bureau-lu', window: 'review', subdistrict: sdB, until: day('2023-07-01') }), 'InvalidInput', /must be after/, inB[0]);
+    await rejected(
+      () => applicationAction(env.client, Y, inA[0], 'notRecommend', { actor: officialOf(sdA), reason: '改变主意' }),
+      'WrongPhase',
+      /decisions are locked/,
+    );
+    await rejected(
+      () =>
+        campaignAction(env.client, Y, 'extendDeadline', {
+          actor: officialOf(sdB),
+          window: 'review',
+          subdistrict: sdB,
+          until: day('2023-08-10'),
+        }),
+      'WrongActor',
+      /needs role bureau/,
+      inB[0],
+    );
+    await rejected(
+      () =>
+        campaignAction(env.client, Y, 'extendDeadline', {
+          actor: 'bureau-lu',
+          window: 'review',
+          subdistrict: sdA,
+          until: day('2023-08-10'),
+        }),
+      'WrongPhase',
+      /already confirmed/,
+    );
+    await rejected(
+      () =>
+        campaignAction(env.client, Y, 'extendDeadline', {
+          actor: 'bureau-lu',
+          window: 'review',
+          subdistrict: sdB,
+          until: day('2023-07-01'),
+        }),
+      'InvalidInput',
+      /must be after/,
+      inB[0],
+    );
     // The bureau gives 街镇 B ten more days; its applications can still be decided in August.
-    await campaignAction(env.client, Y, 'extendDeadline', { actor: 'bureau-lu', window: 'review', subdistrict: sdB, until: day('2023-08-10') });
+    await campaignAction(env.client, Y, 'extendDeadline', {
+      actor: 'bureau-lu',
+      window: 'review',
+      subdistrict: sdB,
+      until: day('2023-08-10'),
+    });
     await sleepUntil('2023-08-02T02:00:00Z');
     await applicationAction(env.client, Y, inB[0], 'recommend', { actor: officialOf(sdB) });
     await sleepUntil('2023-08-11T02:00:00Z');
     await eventually(async () => expect((await applicationStatus(env.client, Y, inB[1])).stage).toBe('no-decision'));
-    await rejected(() => applicationAction(env.client, Y, inB[1], 'recommend', { actor: officialOf(sdB) }), 'UserError', /is closed: no-decision/, inB[1], false);
+    await rejected(
+      () => applicationAction(env.client, Y, inB[1], 'recommend', { actor: officialOf(sdB) }),
+      'UserError',
+      /is closed: no-decision/,
+      inB[1],
+      false,
+    );
   });
 
   it('inspection and panel: invalid scores, wrong role, ineligible and over-quota lists', async () => {
-    const rec = { actor: 'inspector-1', scores: scores(95), total: 95, inspector: '郑立', date: '2023-08-11', notes: '' };
-    await rejected(() => applicationAction(env.client, Y, inA[0], 'recordInspection', { ...rec, scores: { ...rec.scores, partyLeadership: 21 } }), 'UserError', /scores.partyLeadership/);
-    await rejected(() => applicationAction(env.client, Y, inA[0], 'recordInspection', { ...rec, total: 90 }), 'UserError', /total: must equal the sum/);
-    await rejected(() => applicationAction(env.client, Y, inA[0], 'recordInspection', { ...rec, actor: 'panel-2' }), 'WrongActor', /needs role inspector/);
-    await rejected(() => applicationAction(env.client, Y, inA[1], 'recordInspection', rec), 'UserError', /is closed: not-recommended/, inA[1], false);
-    await rejected(() => campaignAction(env.client, Y, 'panelVote', { actor: 'panel-2', committeeId: inA[0], support: true }), 'WrongPhase', /not been inspected/);
+    const rec = {
+      actor: 'inspector-1',
+      scores: scores(95),
+      total: 95,
+      inspector: '郑立',
+      date: '2023-08-11',
+      notes: '',
+    };
+    await rejected(
+      () =>
+        applicationAction(env.client, Y, inA[0], 'recordInspection', {
+          ...rec,
+          scores: { ...rec.scores, partyLeadership: 21 },
+        }),
+      'UserError',
+      /scores.partyLeadership/,
+    );
+    await rejected(
+      () => applicationAction(env.client, Y, inA[0], 'recordInspection', { ...rec, total: 90 }),
+      'UserError',
+      /total: must equal the sum/,
+    );
+    await rejected(
+      () => applicationAction(env.client, Y, inA[0], 'recordInspection', { ...rec, actor: 'panel-2' }),
+      'WrongActor',
+      /needs role inspector/,
+    );
+    await rejected(
+      () => applicationAction(env.client, Y, inA[1], 'recordInspection', rec),
+      'UserError',
+      /is closed: not-recommended/,
+      inA[1],
+      false,
+    );
+    await rejected(
+      () => campaignAction(env.client, Y, 'panelVote', { actor: 'panel-2', committeeId: inA[0], support: true }),
+      'WrongPhase',
+      /not been inspected/,
+    );
     await applicationAction(env.client, Y, inA[0], 'recordInspection', rec);
-    await rejected(() => applicationAction(env.client, Y, inA[0], 'recordInspection', rec), 'Duplicate', /already inspected/);
+    await rejected(
+      () => applicationAction(env.client, Y, inA[0], 'recordInspection', rec),
+      'Duplicate',
+      /already inspected/,
+    );
     await eventually(async () => expect((await campaignStatus(env.client, Y)).counts.byStage.inspected).toBe(1));
     await campaignAction(env.client, Y, 'panelVote', { actor: 'panel-2', committeeId: inA[0], support: true });
-    await rejected(() => campaignAction(env.client, Y, 'panelVote', { actor: 'panel-2', committeeId: inA[0], support: true }), 'Duplicate', /already voted the same/);
+    await rejected(
+      () => campaignAction(env.client, Y, 'panelVote', { actor: 'panel-2', committeeId: inA[0], support: true }),
+      'Duplicate',
+      /already voted the same/,
+    );
     // A different vote replaces the member's earlier one until the chair finalises.
-    expect((await campaignAction(env.client, Y, 'panelVote', { actor: 'panel-2', committeeId: inA[0], support: false })).message).toContain('已更改');
+    expect(
+      (await campaignAction(env.client, Y, 'panelVote', { actor: 'panel-2', committeeId: inA[0], support: false }))
+        .message,
+    ).toContain('已更改');
     expect((await panelVotes(env.client, Y))[inA[0]]['panel-2']).toEqual({ support: false });
-    await rejected(() => campaignAction(env.client, Y, 'panelFinalize', { actor: 'panel-2', ranking: [inA[0]], tieBreakRule: '按总分排序' }), 'WrongActor', /panel chair/);
-    await rejected(() => campaignAction(env.client, Y, 'panelFinalize', { actor: 'panel-chair', ranking: [inA[0], inB[0]], tieBreakRule: '按总分排序' }), 'InvalidInput', /only inspected applications are eligible/);
-    await rejected(() => campaignAction(env.client, Y, 'panelFinalize', { actor: 'panel-chair', ranking: [inA[0], inA[0]], tieBreakRule: '按总分排序' }), 'UserError', /twice/);
-    await rejected(() => campaignAction(env.client, Y, 'confirmFinal', { actor: 'bureau-lu' }), 'WrongPhase', /after 公示 ends/);
+    await rejected(
+      () =>
+        campaignAction(env.client, Y, 'panelFinalize', {
+          actor: 'panel-2',
+          ranking: [inA[0]],
+          tieBreakRule: '按总分排序',
+        }),
+      'WrongActor',
+      /panel chair/,
+    );
+    await rejected(
+      () =>
+        campaignAction(env.client, Y, 'panelFinalize', {
+          actor: 'panel-chair',
+          ranking: [inA[0], inB[0]],
+          tieBreakRule: '按总分排序',
+        }),
+      'InvalidInput',
+      /only inspected applications are eligible/,
+    );
+    await rejected(
+      () =>
+        campaignAction(env.client, Y, 'panelFinalize', {
+          actor: 'panel-chair',
+          ranking: [inA[0], inA[0]],
+          tieBreakRule: '按总分排序',
+        }),
+      'UserError',
+      /twice/,
+    );
+    await rejected(
+      () => campaignAction(env.client, Y, 'confirmFinal', { actor: 'bureau-lu' }),
+      'WrongPhase',
+      /after 公示 ends/,
+    );
   });
 
   it('publicity: objections need a real name and contact, only for listed committees, resolved once', async () => {
-    await campaignAction(env.client, Y, 'panelFinalize', { actor: 'panel-chair', ranking: [inA[0]], tieBreakRule: '按总分排序，同分以群众评价好得分高者居前' });
-    const obj = { name: '王五', contact: '13900000000', grounds: '该业委会财务公开不及时，有照片为证。', committeeId: inA[0] };
-    await rejected(() => campaignAction(env.client, Y, 'fileObjection', { ...obj, contact: '' }), 'UserError', /contact/);
-    await rejected(() => campaignAction(env.client, Y, 'fileObjection', { ...obj, organisation: '某物业公司' }), 'UserError', /盖章/);
-    await rejected(() => campaignAction(env.client, Y, 'fileObjection', { ...obj, committeeId: inB[0] }), 'NotFound', /不在公示名单中/);
+    await campaignAction(env.client, Y, 'panelFinalize', {
+      actor: 'panel-chair',
+      ranking: [inA[0]],
+      tieBreakRule: '按总分排序，同分以群众评价好得分高者居前',
+    });
+    const obj = {
+      name: '王五',
+      contact: '13900000000',
+      grounds: '该业委会财务公开不及时，有照片为证。',
+      committeeId: inA[0],
+    };
+    await rejected(
+      () => campaignAction(env.client, Y, 'fileObjection', { ...obj, contact: '' }),
+      'UserError',
+      /contact/,
+    );
+    await rejected(
+      () => campaignAction(env.client, Y, 'fileObjection', { ...obj, organisation: '某物业公司' }),
+      'UserError',
+      /盖章/,
+    );
+    await rejected(
+      () => campaignAction(env.client, Y, 'fileObjection', { ...obj, committeeId: inB[0] }),
+      'NotFound',
+      /不在公示名单中/,
+    );
     const { objectionId } = await campaignAction(env.client, Y, 'fileObjection', obj);
-    await rejected(() => campaignAction(env.client, Y, 'resolveObjection', { actor: 'panel-chair', objectionId: objectionId!, outcome: 'dismissed', reason: '无据' }), 'WrongActor', /needs role bureau/);
-    await rejected(() => campaignAction(env.client, Y, 'resolveObjection', { actor: 'bureau-lu', objectionId: 'obj-99', outcome: 'dismissed', reason: '无据' }), 'NotFound', /obj-99/);
-    await campaignAction(env.client, Y, 'resolveObjection', { actor: 'bureau-lu', objectionId: objectionId!, outcome: 'dismissed', reason: '经核查不属实' });
-    await rejected(() => campaignAction(env.client, Y, 'resolveObjection', { actor: 'bureau-lu', objectionId: objectionId!, outcome: 'upheld', reason: '再议' }), 'Duplicate', /already dismissed/);
+    await rejected(
+      () =>
+        campaignAction(env.client, Y, 'resolveObjection', {
+          actor: 'panel-chair',
+          objectionId: objectionId!,
+          outcome: 'dismissed',
+          reason: '无据',
+        }),
+      'WrongActor',
+      /needs role bureau/,
+    );
+    await rejected(
+      () =>
+        campaignAction(env.client, Y, 'resolveObjection', {
+          actor: 'bureau-lu',
+          objectionId: 'obj-99',
+          outcome: 'dismissed',
+          reason: '无据',
+        }),
+      'NotFound',
+      /obj-99/,
+    );
+    await campaignAction(env.client, Y, 'resolveObjection', {
+      actor: 'bureau-lu',
+      objectionId: objectionId!,
+      outcome: 'dismissed',
+      reason: '经核查不属实',
+    });
+    await rejected(
+      () =>
+        campaignAction(env.client, Y, 'resolveObjection', {
+          actor: 'bureau-lu',
+          objectionId: objectionId!,
+          outcome: 'upheld',
+          reason: '再议',
+        }),
+      'Duplicate',
+      /already dismissed/,
+    );
   });
 
   it('bad signals are recorded as rejected and change nothing else', async () => {
@@ -193,12 +497,18 @@ describe('rejections leave the state unchanged', () => {
     await app.signal(applicationActionSignal, { action: 'recommend', payload: { actor: officialOf(sdB) } });
     await app.signal(applicationActionSignal, { action: 'launchMissiles', payload: 1 });
     await app.signal(applicationActionSignal, 'not even an object' as any);
-    await camp.signal(campaignActionSignal, { action: 'confirmFinal', payload: { actor: 'bureau-lu', extra: 'x'.repeat(2000) } });
+    await camp.signal(campaignActionSignal, {
+      action: 'confirmFinal',
+      payload: { actor: 'bureau-lu', extra: 'x'.repeat(2000) },
+    });
     await eventually(async () => {
       const a = await applicationStatus(env.client, Y, inA[0]);
       expect(a.rejectedCount).toBe(before[1].rejectedCount + 3);
       expect(a.audit.filter((e) => e.outcome === 'rejected').map((e) => e.error)).toEqual(
-        expect.arrayContaining([expect.stringMatching(/^WrongActor/), expect.stringMatching(/unknown action launchMissiles/)]),
+        expect.arrayContaining([
+          expect.stringMatching(/^WrongActor/),
+          expect.stringMatching(/unknown action launchMissiles/),
+        ]),
       );
       const { audit: _a, rejectedCount: _r, ...rest } = a;
       const { audit: _b, rejectedCount: _s, ...restBefore } = before[1] as typeof a;

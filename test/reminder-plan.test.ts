@@ -1,6 +1,12 @@
 /** The reminder plan, pure: exact send instants of the 2023 calendar, who owes what, and which reminders are due. */
 import { describe, expect, it } from 'vitest';
-import { defaultCalendar, endOfBeijingDay, formatBeijing, resolveCalendar, type CampaignCalendar } from '../domain/calendar';
+import {
+  defaultCalendar,
+  endOfBeijingDay,
+  formatBeijing,
+  resolveCalendar,
+  type CampaignCalendar,
+} from '../domain/calendar';
 import { loadWorkdays } from '../domain/holidays';
 import { DEFAULT_GRADE_BANDS } from '../domain/grades';
 import { directory } from './fixtures';
@@ -21,7 +27,14 @@ import {
   type RecoveryReminderView,
   type ReevaluationReminderView,
 } from '../workflows/reminder-plan';
-import { deadlineSlots, dueSlots, nextSlotAt, weeklySlots, DEFAULT_REMINDER_SETTINGS, type Slot } from '../workflows/reminder-slots';
+import {
+  deadlineSlots,
+  dueSlots,
+  nextSlotAt,
+  weeklySlots,
+  DEFAULT_REMINDER_SETTINGS,
+  type Slot,
+} from '../workflows/reminder-slots';
 
 const T2023 = loadWorkdays(2023);
 const CAL = defaultCalendar(2023, T2023);
@@ -30,12 +43,24 @@ const t = (iso: string) => Date.parse(iso);
 const HUAYANG = '华阳路街道';
 
 function campaignInput(overrides: Partial<CampaignInput> = {}, calendar: CampaignCalendar = CAL): CampaignInput {
-  return { year: 2023, calendar, quota: 5, subdistricts: directory.subdistricts, staff: directory.people, gradeBands: DEFAULT_GRADE_BANDS, ...overrides };
+  return {
+    year: 2023,
+    calendar,
+    quota: 5,
+    subdistricts: directory.subdistricts,
+    staff: directory.people,
+    gradeBands: DEFAULT_GRADE_BANDS,
+    ...overrides,
+  };
 }
 
-function withRegistry(input: CampaignInput, entries: Record<string, { sd: string; stage: string; paper?: boolean }>): CampaignState {
+function withRegistry(
+  input: CampaignInput,
+  entries: Record<string, { sd: string; stage: string; paper?: boolean }>,
+): CampaignState {
   const s = initialCampaignState(input);
-  for (const [id, e] of Object.entries(entries)) s.registry[id] = { sd: e.sd, stage: e.stage, seq: 1, paper: e.paper ?? true, name: `${id} 业主委员会` };
+  for (const [id, e] of Object.entries(entries))
+    s.registry[id] = { sd: e.sd, stage: e.stage, seq: 1, paper: e.paper ?? true, name: `${id} 业主委员会` };
   return s;
 }
 
@@ -52,16 +77,34 @@ describe('send instants of the 2023 plan', () => {
       ]);
       expect(review.every((s) => s.deadline === '2023-07-31T16:00:00.000Z')).toBe(true);
     }
-    expect(bj(slots.filter((s) => s.kind === 'inspection'))).toEqual(['2023-10-20 09:00', '2023-10-26 09:00', '2023-10-30 09:00']);
-    expect(bj(slots.filter((s) => s.kind === 'panel'))).toEqual(['2023-10-20 09:00', '2023-10-26 09:00', '2023-10-30 09:00']);
-    expect(bj(slots.filter((s) => s.kind === 'final'))).toEqual(['2023-11-21 09:00', '2023-11-27 09:00', '2023-11-29 09:00']);
+    expect(bj(slots.filter((s) => s.kind === 'inspection'))).toEqual([
+      '2023-10-20 09:00',
+      '2023-10-26 09:00',
+      '2023-10-30 09:00',
+    ]);
+    expect(bj(slots.filter((s) => s.kind === 'panel'))).toEqual([
+      '2023-10-20 09:00',
+      '2023-10-26 09:00',
+      '2023-10-30 09:00',
+    ]);
+    expect(bj(slots.filter((s) => s.kind === 'final'))).toEqual([
+      '2023-11-21 09:00',
+      '2023-11-27 09:00',
+      '2023-11-29 09:00',
+    ]);
     expect(slots.filter((s) => s.kind === 'objections')).toEqual([]); // no draft list yet
   });
 
   it('skips the National Day holiday: 公示 ending Sat Oct 7 is reminded on Sep 26 and Sep 28; the 7-day one precedes the list', () => {
     const input = campaignInput();
     const s = initialCampaignState(input);
-    s.draft = { ranking: ['a'], tieBreakRule: 'x', by: 'panel-chair', at: '2023-09-25T02:00:00.000Z', publicityEnds: new Date(endOfBeijingDay('2023-10-07')).toISOString() };
+    s.draft = {
+      ranking: ['a'],
+      tieBreakRule: 'x',
+      by: 'panel-chair',
+      at: '2023-09-25T02:00:00.000Z',
+      publicityEnds: new Date(endOfBeijingDay('2023-10-07')).toISOString(),
+    };
     const objections = campaignSlots(input, s).filter((x) => x.kind === 'objections');
     expect(objections.map((x) => [x.offset, formatBeijing(x.at)])).toEqual([
       [3, '2023-09-26 09:00'],
@@ -72,7 +115,12 @@ describe('send instants of the 2023 plan', () => {
   });
 
   it('skips 劳动节 and counts the Saturday make-up workday: paper forms due May 8', () => {
-    const cal = resolveCalendar({ year: 2023, overrides: { applicationsClose: '2023-05-08' }, workdays: T2023, now: t('2023-03-01T00:00:00Z') });
+    const cal = resolveCalendar({
+      year: 2023,
+      overrides: { applicationsClose: '2023-05-08' },
+      workdays: T2023,
+      now: t('2023-03-01T00:00:00Z'),
+    });
     const slots = deadlineSlots('paper-form', '', cal.applicationsClose, cal.opens, T2023, DEFAULT_REMINDER_SETTINGS);
     expect(slots.map((x) => [x.offset, formatBeijing(x.at)])).toEqual([
       [7, '2023-04-25 09:00'],
@@ -92,13 +140,40 @@ describe('send instants of the 2023 plan', () => {
 
   it('drops reminders before the window opens and offsets outside the workday table', () => {
     // Applications open Apr 1; Apr 5 is 清明, so the 1st working day before Apr 6 is Apr 4; the 3rd and 7th fall in March.
-    expect(bj(deadlineSlots('paper-form', '', new Date(endOfBeijingDay('2023-04-06')).toISOString(), CAL.opens, T2023, DEFAULT_REMINDER_SETTINGS))).toEqual(['2023-04-04 09:00']);
+    expect(
+      bj(
+        deadlineSlots(
+          'paper-form',
+          '',
+          new Date(endOfBeijingDay('2023-04-06')).toISOString(),
+          CAL.opens,
+          T2023,
+          DEFAULT_REMINDER_SETTINGS,
+        ),
+      ),
+    ).toEqual(['2023-04-04 09:00']);
     const early = { ...T2023, from: '2023-04-01' };
-    expect(deadlineSlots('paper-form', '', new Date(endOfBeijingDay('2023-04-06')).toISOString(), '2023-01-01T00:00:00Z', early, { offsets: [30, 1], hour: 9 }).map((x) => x.offset)).toEqual([1]);
+    expect(
+      deadlineSlots(
+        'paper-form',
+        '',
+        new Date(endOfBeijingDay('2023-04-06')).toISOString(),
+        '2023-01-01T00:00:00Z',
+        early,
+        { offsets: [30, 1], hour: 9 },
+      ).map((x) => x.offset),
+    ).toEqual([1]);
   });
 
   it('plans weekly reminders on the first working day of each week', () => {
-    const slots = weeklySlots('recovery', 'huayang-001', '2023-09-27T02:00:00.000Z', t('2023-10-24T00:00:00Z'), T2023, DEFAULT_REMINDER_SETTINGS);
+    const slots = weeklySlots(
+      'recovery',
+      'huayang-001',
+      '2023-09-27T02:00:00.000Z',
+      t('2023-10-24T00:00:00Z'),
+      T2023,
+      DEFAULT_REMINDER_SETTINGS,
+    );
     // Week of Oct 2 is all holiday until Sat Oct 7 (make-up workday).
     expect(bj(slots)).toEqual(['2023-10-07 09:00', '2023-10-09 09:00', '2023-10-16 09:00', '2023-10-23 09:00']);
     expect(slots.every((x) => x.offset === null && x.deadline === new Date(x.at).toISOString())).toBe(true);
@@ -107,7 +182,9 @@ describe('send instants of the 2023 plan', () => {
 
 describe('which reminders are due', () => {
   const input = campaignInput();
-  const slots = campaignSlots(input, initialCampaignState(input)).filter((s) => s.kind === 'review' && s.scope === HUAYANG);
+  const slots = campaignSlots(input, initialCampaignState(input)).filter(
+    (s) => s.kind === 'review' && s.scope === HUAYANG,
+  );
 
   it('sends a slot once the clock passes it, and only the latest of one deadline after a gap', () => {
     expect(dueSlots(slots, t('2023-07-19T00:00:00Z'), t('2023-07-20T00:59:59Z'))).toEqual([]);
@@ -124,13 +201,16 @@ describe('which reminders are due', () => {
 
 describe('who owes what', () => {
   const input = campaignInput();
-  const officials = (sd: string) => directory.people.filter((p) => p.role === 'subdistrict' && p.subdistrict === sd).map((p) => p.id);
-  const slotAt = (kind: Slot['kind'], scope = ''): Slot => campaignSlots(input, s0).find((x) => x.kind === kind && x.scope === scope)!;
+  const officials = (sd: string) =>
+    directory.people.filter((p) => p.role === 'subdistrict' && p.subdistrict === sd).map((p) => p.id);
+  const slotAt = (kind: Slot['kind'], scope = ''): Slot =>
+    campaignSlots(input, s0).find((x) => x.kind === kind && x.scope === scope)!;
   const s0 = initialCampaignState(input);
 
   it('gives a 街镇 official one email naming all 12 undecided applications and the list to confirm', () => {
     const entries: Record<string, { sd: string; stage: string }> = {};
-    for (let i = 1; i <= 12; i++) entries[`huayang-${String(i).padStart(3, '0')}`] = { sd: HUAYANG, stage: 'submitted' };
+    for (let i = 1; i <= 12; i++)
+      entries[`huayang-${String(i).padStart(3, '0')}`] = { sd: HUAYANG, stage: 'submitted' };
     entries['huayang-013'] = { sd: HUAYANG, stage: 'recommended' };
     entries['jiangsu-001'] = { sd: '江苏路街道', stage: 'submitted' };
     const s = withRegistry(input, entries);
@@ -139,18 +219,35 @@ describe('who owes what', () => {
     const huayang = jobs.filter((j) => j.to.id === officials(HUAYANG)[0]);
     expect(huayang).toHaveLength(1);
     const tpl = huayang[0].template;
-    expect(tpl.type === 'reminder' && tpl.items.map((i) => (i.action === 'decide' ? i.committeeId : i.action))).toEqual([
-      ...Array.from({ length: 12 }, (_, i) => `huayang-${String(i + 1).padStart(3, '0')}`),
-      'confirm-list',
-    ]);
-    expect(huayang[0]).toMatchObject({ workflowId: 'campaign-2023', kind: 'review', deadline: '2023-07-31T16:00:00.000Z', offset: '7', scheduledAt: '2023-07-20T01:00:00.000Z' });
+    expect(tpl.type === 'reminder' && tpl.items.map((i) => (i.action === 'decide' ? i.committeeId : i.action))).toEqual(
+      [...Array.from({ length: 12 }, (_, i) => `huayang-${String(i + 1).padStart(3, '0')}`), 'confirm-list'],
+    );
+    expect(huayang[0]).toMatchObject({
+      workflowId: 'campaign-2023',
+      kind: 'review',
+      deadline: '2023-07-31T16:00:00.000Z',
+      offset: '7',
+      scheduledAt: '2023-07-20T01:00:00.000Z',
+    });
     // One email per official of every 街镇 that has not confirmed, and nobody else.
-    expect(jobs.map((j) => j.to.id).sort()).toEqual(directory.people.filter((p) => p.role === 'subdistrict').map((p) => p.id).sort());
+    expect(jobs.map((j) => j.to.id).sort()).toEqual(
+      directory.people
+        .filter((p) => p.role === 'subdistrict')
+        .map((p) => p.id)
+        .sort(),
+    );
   });
 
   it('sends nothing to a 街镇 that has confirmed, and only the list to one that has decided everything', () => {
-    const s = withRegistry(input, { 'huayang-001': { sd: HUAYANG, stage: 'recommended' }, 'jiangsu-001': { sd: '江苏路街道', stage: 'recommended' } });
-    s.confirmed['江苏路街道'] = { by: 'official-jiangsu', at: '2023-06-05T02:00:00.000Z', recommended: ['jiangsu-001'] };
+    const s = withRegistry(input, {
+      'huayang-001': { sd: HUAYANG, stage: 'recommended' },
+      'jiangsu-001': { sd: '江苏路街道', stage: 'recommended' },
+    });
+    s.confirmed['江苏路街道'] = {
+      by: 'official-jiangsu',
+      at: '2023-06-05T02:00:00.000Z',
+      recommended: ['jiangsu-001'],
+    };
     const now = t('2023-07-20T01:00:00Z');
     expect(campaignPending(slotAt('review', '江苏路街道'), input, s, now)).toEqual([]);
     const [p] = campaignPending(slotAt('review', HUAYANG), input, s, now);
@@ -169,24 +266,63 @@ describe('who owes what', () => {
     const now = t('2023-10-20T01:00:00Z');
     const insp = campaignPending(slotAt('inspection'), input, s, now);
     expect(insp.map((x) => x.to.id)).toEqual(['inspector-1', 'inspector-2']);
-    expect(insp[0].items.map((i) => (i.action === 'inspect' ? i.committeeId : ''))).toEqual(['huayang-001', 'jiangsu-001']);
+    expect(insp[0].items.map((i) => (i.action === 'inspect' ? i.committeeId : ''))).toEqual([
+      'huayang-001',
+      'jiangsu-001',
+    ]);
     const panel = campaignPending(slotAt('panel'), input, s, now);
-    expect(panel).toEqual([{ to: expect.objectContaining({ id: 'panel-chair' }), items: [{ action: 'finalize', inspected: 1, quota: 5 }] }]);
-    s.draft = { ranking: ['huayang-002'], tieBreakRule: 'x', by: 'panel-chair', at: '2023-10-19T02:00:00.000Z', publicityEnds: '2023-10-25T16:00:00.000Z' };
+    expect(panel).toEqual([
+      { to: expect.objectContaining({ id: 'panel-chair' }), items: [{ action: 'finalize', inspected: 1, quota: 5 }] },
+    ]);
+    s.draft = {
+      ranking: ['huayang-002'],
+      tieBreakRule: 'x',
+      by: 'panel-chair',
+      at: '2023-10-19T02:00:00.000Z',
+      publicityEnds: '2023-10-25T16:00:00.000Z',
+    };
     expect(campaignPending(slotAt('panel'), input, s, now)).toEqual([]);
   });
 
   it('reminds the bureau of unresolved objections and of the final confirmation', () => {
     const s = withRegistry(input, { 'huayang-002': { sd: HUAYANG, stage: 'listed' } });
-    s.draft = { ranking: ['huayang-002'], tieBreakRule: 'x', by: 'panel-chair', at: '2023-10-19T02:00:00.000Z', publicityEnds: '2023-10-25T16:00:00.000Z' };
+    s.draft = {
+      ranking: ['huayang-002'],
+      tieBreakRule: 'x',
+      by: 'panel-chair',
+      at: '2023-10-19T02:00:00.000Z',
+      publicityEnds: '2023-10-25T16:00:00.000Z',
+    };
     s.objections.push(
-      { id: 'obj-1', committeeId: 'huayang-002', name: '张三', contact: '138', grounds: '理由一二三四五六七八', filedAt: '2023-10-20T02:00:00.000Z' },
-      { id: 'obj-2', committeeId: 'huayang-002', name: '李四', contact: '139', grounds: '理由一二三四五六七八', filedAt: '2023-10-20T03:00:00.000Z', resolution: { outcome: 'dismissed', reason: 'x', by: 'bureau-lu', at: '2023-10-21T02:00:00.000Z' } },
+      {
+        id: 'obj-1',
+        committeeId: 'huayang-002',
+        name: '张三',
+        contact: '138',
+        grounds: '理由一二三四五六七八',
+        filedAt: '2023-10-20T02:00:00.000Z',
+      },
+      {
+        id: 'obj-2',
+        committeeId: 'huayang-002',
+        name: '李四',
+        contact: '139',
+        grounds: '理由一二三四五六七八',
+        filedAt: '2023-10-20T03:00:00.000Z',
+        resolution: { outcome: 'dismissed', reason: 'x', by: 'bureau-lu', at: '2023-10-21T02:00:00.000Z' },
+      },
     );
     const objSlot = campaignSlots(input, s).find((x) => x.kind === 'objections')!;
     const obj = campaignPending(objSlot, input, s, objSlot.at);
     expect(obj.map((x) => x.to.id)).toEqual(['bureau-lu', 'bureau-org']);
-    expect(obj[0].items).toEqual([expect.objectContaining({ action: 'resolve-objection', objectionId: 'obj-1', committeeId: 'huayang-002', committeeName: 'huayang-002 业主委员会' })]);
+    expect(obj[0].items).toEqual([
+      expect.objectContaining({
+        action: 'resolve-objection',
+        objectionId: 'obj-1',
+        committeeId: 'huayang-002',
+        committeeName: 'huayang-002 业主委员会',
+      }),
+    ]);
     const finSlot = campaignSlots(input, s).find((x) => x.kind === 'final')!;
     const fin = campaignPending(finSlot, input, s, finSlot.at);
     expect(fin[0].items.map((i) => i.action)).toEqual(['resolve-objection', 'confirm-final']);
@@ -196,7 +332,9 @@ describe('who owes what', () => {
 
   it('tells the bureau when the panel is overdue', () => {
     const finSlot = campaignSlots(input, s0).find((x) => x.kind === 'final')!;
-    expect(campaignPending(finSlot, input, s0, finSlot.at)[0].items).toEqual([{ action: 'panel-overdue', inspectionCloses: '2023-10-31T16:00:00.000Z' }]);
+    expect(campaignPending(finSlot, input, s0, finSlot.at)[0].items).toEqual([
+      { action: 'panel-overdue', inspectionCloses: '2023-10-31T16:00:00.000Z' },
+    ]);
   });
 });
 
@@ -209,20 +347,36 @@ describe('phase notices', () => {
     expect(at('2023-03-31T00:00:00Z')).toEqual([]);
     const opened = at('2023-04-01T00:00:00Z');
     expect(opened.map((n) => n.key)).toEqual(['campaign-opened']);
-    expect(opened[0].jobs.map((j) => j.to.role).sort()).toEqual([...Array(2).fill('bureau'), ...Array(10).fill('subdistrict')]);
+    expect(opened[0].jobs.map((j) => j.to.role).sort()).toEqual([
+      ...Array(2).fill('bureau'),
+      ...Array(10).fill('subdistrict'),
+    ]);
     done.push('campaign-opened');
-    s.draft = { ranking: ['huayang-001'], tieBreakRule: 'x', by: 'panel-chair', at: '2023-09-25T02:00:00.000Z', publicityEnds: '2023-10-07T16:00:00.000Z' };
+    s.draft = {
+      ranking: ['huayang-001'],
+      tieBreakRule: 'x',
+      by: 'panel-chair',
+      at: '2023-09-25T02:00:00.000Z',
+      publicityEnds: '2023-10-07T16:00:00.000Z',
+    };
     const draft = at('2023-09-25T02:00:00Z');
     expect(draft.map((n) => n.key)).toEqual(['draft-published']);
     expect(draft[0].jobs).toHaveLength(2 + 10 + 3);
-    expect(draft[0].jobs[0].template).toMatchObject({ notice: 'draft-published', ranking: [{ committeeId: 'huayang-001', committeeName: 'huayang-001 业主委员会', subdistrict: HUAYANG }] });
+    expect(draft[0].jobs[0].template).toMatchObject({
+      notice: 'draft-published',
+      ranking: [{ committeeId: 'huayang-001', committeeName: 'huayang-001 业主委员会', subdistrict: HUAYANG }],
+    });
   });
 });
 
 describe('paper-form reminders of one application', () => {
   const app = (contactEmail?: string): ApplicationInput => ({
     year: 2023,
-    form: { committeeId: 'huayang-001', committeeName: '和福锦苑业主委员会', subdistrict: HUAYANG } as ApplicationInput['form'],
+    form: {
+      committeeId: 'huayang-001',
+      committeeName: '和福锦苑业主委员会',
+      subdistrict: HUAYANG,
+    } as ApplicationInput['form'],
     calendar: CAL,
     reviewDeadline: CAL.reviewCloses,
     inspectionDeadline: CAL.inspectionCloses,
@@ -232,13 +386,36 @@ describe('paper-form reminders of one application', () => {
     submittedBy: 'huayang-001',
     contactEmail,
   });
-  const state = (paper: boolean): ApplicationState => ({ stage: 'submitted', paperFormReceived: paper, locked: false, reviewDeadline: CAL.reviewCloses, inspectionDeadline: CAL.inspectionCloses, audit: [], rejectedCount: 0, reportSeq: 0 });
+  const state = (paper: boolean): ApplicationState => ({
+    stage: 'submitted',
+    paperFormReceived: paper,
+    locked: false,
+    reviewDeadline: CAL.reviewCloses,
+    inspectionDeadline: CAL.inspectionCloses,
+    audit: [],
+    rejectedCount: 0,
+    reportSeq: 0,
+  });
 
   it('reminds the committee on May 22, 26 and 30 until the paper form is recorded', () => {
-    expect(bj(paperFormSlots(app(), state(false)))).toEqual(['2023-05-22 09:00', '2023-05-26 09:00', '2023-05-30 09:00']);
+    expect(bj(paperFormSlots(app(), state(false)))).toEqual([
+      '2023-05-22 09:00',
+      '2023-05-26 09:00',
+      '2023-05-30 09:00',
+    ]);
     const now = t('2023-05-22T01:00:00Z');
-    const [job] = paperFormJobs(app('huayang-001@example.org'), state(false), now - 1, now, 'application-2023-huayang-001');
-    expect(job).toMatchObject({ kind: 'paper-form', offset: '7', to: { id: 'huayang-001', role: 'committee', email: 'huayang-001@example.org' } });
+    const [job] = paperFormJobs(
+      app('huayang-001@example.org'),
+      state(false),
+      now - 1,
+      now,
+      'application-2023-huayang-001',
+    );
+    expect(job).toMatchObject({
+      kind: 'paper-form',
+      offset: '7',
+      to: { id: 'huayang-001', role: 'committee', email: 'huayang-001@example.org' },
+    });
     expect(paperFormJobs(app('x@example.org'), state(true), now - 1, now, 'w')).toEqual([]);
     // An extension of the applications window, told to the application, moves the reminders.
     const extended = { ...state(false), applicationsClose: new Date(endOfBeijingDay('2023-06-15')).toISOString() };
@@ -247,7 +424,9 @@ describe('paper-form reminders of one application', () => {
 });
 
 describe('re-evaluation and recovery helpers', () => {
-  const officials = directory.people.filter((p) => p.role === 'subdistrict' && p.subdistrict === HUAYANG).map((p) => ({ id: p.id, name: p.name, role: 'subdistrict' as const, email: p.email }));
+  const officials = directory.people
+    .filter((p) => p.role === 'subdistrict' && p.subdistrict === HUAYANG)
+    .map((p) => ({ id: p.id, name: p.name, role: 'subdistrict' as const, email: p.email }));
   const view = (over: Partial<ReevaluationReminderView> = {}): ReevaluationReminderView => ({
     year: 2023,
     committee: { id: 'huayang-001', name: '和福锦苑业主委员会', email: 'huayang-001@example.org' },
@@ -265,14 +444,34 @@ describe('re-evaluation and recovery helpers', () => {
 
   it('reminds the holder of its materials before Sat Sep 30 (Fri Sep 29 is 中秋), and the 街镇 of its pre-review', () => {
     const slots = reevaluationSlots(view(), DEFAULT_REMINDER_SETTINGS);
-    expect(bj(slots.filter((x) => x.kind === 'reevaluation-materials'))).toEqual(['2023-09-20 09:00', '2023-09-26 09:00', '2023-09-28 09:00']);
-    expect(bj(slots.filter((x) => x.kind === 'reevaluation-review'))).toEqual(['2023-10-20 09:00', '2023-10-26 09:00', '2023-10-30 09:00']);
+    expect(bj(slots.filter((x) => x.kind === 'reevaluation-materials'))).toEqual([
+      '2023-09-20 09:00',
+      '2023-09-26 09:00',
+      '2023-09-28 09:00',
+    ]);
+    expect(bj(slots.filter((x) => x.kind === 'reevaluation-review'))).toEqual([
+      '2023-10-20 09:00',
+      '2023-10-26 09:00',
+      '2023-10-30 09:00',
+    ]);
     const now = t('2023-09-20T01:00:00Z');
     const [job] = reevaluationJobs(view(), now - 1, now, 'reevaluation-2023-huayang-001', DEFAULT_REMINDER_SETTINGS);
-    expect(job).toMatchObject({ kind: 'reevaluation-materials', to: { id: 'huayang-001', role: 'committee' }, template: { items: [{ action: 'submit-materials', command: expect.stringContaining('reevaluation submit') }] } });
-    expect(reevaluationJobs(view({ materialsPending: false }), now - 1, now, 'w', DEFAULT_REMINDER_SETTINGS)).toEqual([]);
+    expect(job).toMatchObject({
+      kind: 'reevaluation-materials',
+      to: { id: 'huayang-001', role: 'committee' },
+      template: { items: [{ action: 'submit-materials', command: expect.stringContaining('reevaluation submit') }] },
+    });
+    expect(reevaluationJobs(view({ materialsPending: false }), now - 1, now, 'w', DEFAULT_REMINDER_SETTINGS)).toEqual(
+      [],
+    );
     const oct20 = t('2023-10-20T01:00:00Z');
-    const review = reevaluationJobs(view({ materialsPending: false, preReviewPending: true }), oct20 - 1, oct20, 'w', DEFAULT_REMINDER_SETTINGS);
+    const review = reevaluationJobs(
+      view({ materialsPending: false, preReviewPending: true }),
+      oct20 - 1,
+      oct20,
+      'w',
+      DEFAULT_REMINDER_SETTINGS,
+    );
     expect(review.map((j) => j.to.id)).toEqual(officials.map((o) => o.id));
   });
 
@@ -290,13 +489,22 @@ describe('re-evaluation and recovery helpers', () => {
       bureau: [],
       recoverCommand: (id) => `npm run cli -- title confirm-recovery --committee huayang-001 --as ${id}`,
     };
-    expect(new Date(nextRecoveryAt(v, t('2023-09-27T02:00:00Z'), DEFAULT_REMINDER_SETTINGS)!).toISOString()).toBe('2023-10-07T01:00:00.000Z');
+    expect(new Date(nextRecoveryAt(v, t('2023-09-27T02:00:00Z'), DEFAULT_REMINDER_SETTINGS)!).toISOString()).toBe(
+      '2023-10-07T01:00:00.000Z',
+    );
     const now = t('2023-10-09T01:00:00Z');
     const jobs = recoveryJobs(v, t('2023-10-07T01:00:00Z'), now, 'title-huayang-001-2022', DEFAULT_REMINDER_SETTINGS);
-    expect(jobs.map((j) => [j.to.id, j.offset, j.scheduledAt])).toEqual(officials.map((o) => [o.id, 'weekly', '2023-10-09T01:00:00.000Z']));
-    expect(recoveryJobs({ ...v, pending: false }, t('2023-10-07T01:00:00Z'), now, 'w', DEFAULT_REMINDER_SETTINGS)).toEqual([]);
+    expect(jobs.map((j) => [j.to.id, j.offset, j.scheduledAt])).toEqual(
+      officials.map((o) => [o.id, 'weekly', '2023-10-09T01:00:00.000Z']),
+    );
+    expect(
+      recoveryJobs({ ...v, pending: false }, t('2023-10-07T01:00:00Z'), now, 'w', DEFAULT_REMINDER_SETTINGS),
+    ).toEqual([]);
     const notices = revocationNoticeJobs(v, 'title-huayang-001-2022');
     expect(notices.map((j) => j.to.role)).toEqual(['committee', ...officials.map(() => 'subdistrict')]);
-    expect(notices[1].template).toMatchObject({ notice: 'revocation', recoverCommand: expect.stringContaining('confirm-recovery') });
+    expect(notices[1].template).toMatchObject({
+      notice: 'revocation',
+      recoverCommand: expect.stringContaining('confirm-recovery'),
+    });
   });
 });

@@ -32,7 +32,8 @@ const directory: Directory = {
     c.id === 'jiangsu-001' ? { ...c, email: '' } : c.id === 'jiangsu-002' ? { ...c, email: 'not-an-address' } : c,
   ),
 };
-const people = (role: string, sd?: string) => directory.people.filter((p) => p.role === role && (!sd || p.subdistrict === sd)).map((p) => p.id);
+const people = (role: string, sd?: string) =>
+  directory.people.filter((p) => p.role === role && (!sd || p.subdistrict === sd)).map((p) => p.id);
 const official = (sd: string) => people('subdistrict', sd)[0];
 const emailOf = (id: string) => [...directory.people, ...directory.committees].find((p) => p.id === id)!.email;
 const [HUAYANG, JIANGSU, XINHUA] = directory.subdistricts;
@@ -55,10 +56,20 @@ async function rig(prefix: string): Promise<Rig> {
   const smtp = await startTestSmtp({ clock: () => env.currentTimeMs() });
   const mailer = createMailer({ url: smtp.url });
   const attempts = { count: 0 };
-  const counting: Mailer = { config: mailer.config, close: () => mailer.close(), send: (m) => (attempts.count++, mailer.send(m)) };
+  const counting: Mailer = {
+    config: mailer.config,
+    close: () => mailer.close(),
+    send: (m) => (attempts.count++, mailer.send(m)),
+  };
   const { calendar, shiftDays: shift } = calendar2023Ahead(await env.currentTimeMs());
   const taskQueue = uniqueTaskQueue(prefix);
-  const worker = await createWorker({ connection: env.nativeConnection, client: env.client, taskQueue, workflowBundle: await workflowBundle(), mailer: counting });
+  const worker = await createWorker({
+    connection: env.nativeConnection,
+    client: env.client,
+    taskQueue,
+    workflowBundle: await workflowBundle(),
+    mailer: counting,
+  });
   return { env, smtp, mailer, attempts, worker, running: worker.run(), calendar, shift, taskQueue };
 }
 
@@ -140,7 +151,13 @@ describe('reminders through a whole round (time-skipping, 2023 shape, real SMTP)
     const noPaper = ['huayang-001', 'huayang-002', 'jiangsu-001', 'jiangsu-002'];
     for (const sd of [HUAYANG, JIANGSU, XINHUA]) {
       for (const c of directory.committees.filter((x) => x.subdistrict === sd)) {
-        await submitApplication(client, { year: 2023, directory, committeeId: c.id, form: formFor(c.id, !noPaper.includes(c.id)), taskQueue });
+        await submitApplication(client, {
+          year: 2023,
+          directory,
+          committeeId: c.id,
+          form: formFor(c.id, !noPaper.includes(c.id)),
+          taskQueue,
+        });
       }
     }
     await eventually(async () => expect((await campaignStatus(client, 2023)).counts.total).toBe(9));
@@ -165,7 +182,10 @@ describe('reminders through a whole round (time-skipping, 2023 shape, real SMTP)
       const all = seen(r, mark).filter((s) => s.kind === 'undeliverable');
       expect(new Set(all.map((s) => s.to))).toEqual(new Set(addresses(people('bureau'))));
       for (const b of addresses(people('bureau'))) {
-        const text = all.filter((s) => s.to === b).map((s) => s.mail.text).join('\n');
+        const text = all
+          .filter((s) => s.to === b)
+          .map((s) => s.mail.text)
+          .join('\n');
         expect(text).toContain('jiangsu-001');
         expect(text).toContain('jiangsu-002');
       }
@@ -176,7 +196,10 @@ describe('reminders through a whole round (time-skipping, 2023 shape, real SMTP)
 
     // The bureau records huayang-002's paper form: it gets no further reminder; huayang-001 gets May 26 and May 30.
     await sleepUntil(r, '2023-05-23T02:00:00Z');
-    await applicationAction(client, 2023, 'huayang-002', 'recordPaperForm', { actor: 'bureau-lu', receivedOn: new Date(at('2023-05-23T02:00:00Z', r.shift)).toISOString().slice(0, 10) });
+    await applicationAction(client, 2023, 'huayang-002', 'recordPaperForm', {
+      actor: 'bureau-lu',
+      receivedOn: new Date(at('2023-05-23T02:00:00Z', r.shift)).toISOString().slice(0, 10),
+    });
     await sleepUntil(r, '2023-05-26T04:00:00Z');
     const may26 = await next(1);
     expect(recipients(may26)).toEqual(addresses(['huayang-001']));
@@ -195,10 +218,15 @@ describe('reminders through a whole round (time-skipping, 2023 shape, real SMTP)
     await sleepUntil(r, '2023-06-05T02:00:00Z');
     await applicationAction(client, 2023, 'jiangsu-001', 'recommend', { actor: official(JIANGSU) });
     await applicationAction(client, 2023, 'jiangsu-002', 'recommend', { actor: official(JIANGSU) });
-    await applicationAction(client, 2023, 'jiangsu-003', 'notRecommend', { actor: official(JIANGSU), reason: '维修资金使用未按规定公示' });
+    await applicationAction(client, 2023, 'jiangsu-003', 'notRecommend', {
+      actor: official(JIANGSU),
+      reason: '维修资金使用未按规定公示',
+    });
     await campaignAction(client, 2023, 'confirmList', { actor: official(JIANGSU) });
     await applicationAction(client, 2023, 'xinhua-001', 'recommend', { actor: official(XINHUA) });
-    await eventually(async () => expect((await campaignStatus(client, 2023)).counts.bySubdistrict[XINHUA].recommended).toBe(1));
+    await eventually(async () =>
+      expect((await campaignStatus(client, 2023)).counts.bySubdistrict[XINHUA].recommended).toBe(1),
+    );
 
     // Jul 20 (7th working day before Mon Jul 31): every official whose 街镇 has not confirmed, one email each.
     await sleepUntil(r, '2023-07-20T04:00:00Z');
@@ -228,7 +256,9 @@ describe('reminders through a whole round (time-skipping, 2023 shape, real SMTP)
     await sleepUntil(r, '2023-07-21T02:00:00Z');
     await applicationAction(client, 2023, 'xinhua-002', 'recommend', { actor: official(XINHUA) });
     await applicationAction(client, 2023, 'xinhua-003', 'recommend', { actor: official(XINHUA) });
-    await eventually(async () => expect((await campaignStatus(client, 2023)).counts.bySubdistrict[XINHUA].recommended).toBe(3));
+    await eventually(async () =>
+      expect((await campaignStatus(client, 2023)).counts.bySubdistrict[XINHUA].recommended).toBe(3),
+    );
     await campaignAction(client, 2023, 'confirmList', { actor: official(XINHUA) });
     const others = addresses(directory.subdistricts.filter((sd) => sd !== JIANGSU && sd !== XINHUA).map(official));
     await sleepUntil(r, '2023-07-26T04:00:00Z');
@@ -243,7 +273,14 @@ describe('reminders through a whole round (time-skipping, 2023 shape, real SMTP)
     // Inspection: four of five recommended are inspected early; the fifth is what the inspectors are reminded of.
     await sleepUntil(r, '2023-08-07T02:00:00Z');
     for (const [n, id] of ['jiangsu-001', 'jiangsu-002', 'xinhua-001', 'xinhua-002'].entries()) {
-      await applicationAction(client, 2023, id, 'recordInspection', { actor: 'inspector-1', scores: scores(95 - n), total: 95 - n, inspector: '郑立', date: '2023-08-07', notes: '' });
+      await applicationAction(client, 2023, id, 'recordInspection', {
+        actor: 'inspector-1',
+        scores: scores(95 - n),
+        total: 95 - n,
+        inspector: '郑立',
+        date: '2023-08-07',
+        notes: '',
+      });
     }
     await eventually(async () => expect((await campaignStatus(client, 2023)).counts.byStage.inspected).toBe(4));
     await sleepUntil(r, '2023-10-20T04:00:00Z');
@@ -255,14 +292,27 @@ describe('reminders through a whole round (time-skipping, 2023 shape, real SMTP)
       expect(s.mail.text).toContain('xinhua-003');
       expect(s.mail.text).not.toContain('xinhua-002');
     }
-    expect(oct20.find((s) => s.kind === 'panel')!.mail.text).toContain('【待确定拟表彰名单】已完成专项检查 4 家，表彰名额 5 家');
+    expect(oct20.find((s) => s.kind === 'panel')!.mail.text).toContain(
+      '【待确定拟表彰名单】已完成专项检查 4 家，表彰名额 5 家',
+    );
 
     // The last inspection and the panel's list on Oct 23–24: no Oct 26 or Oct 30 reminders; the draft is announced.
     await sleepUntil(r, '2023-10-23T02:00:00Z');
-    await applicationAction(client, 2023, 'xinhua-003', 'recordInspection', { actor: 'inspector-2', scores: scores(80), total: 80, inspector: '冯洁', date: '2023-10-23', notes: '' });
+    await applicationAction(client, 2023, 'xinhua-003', 'recordInspection', {
+      actor: 'inspector-2',
+      scores: scores(80),
+      total: 80,
+      inspector: '冯洁',
+      date: '2023-10-23',
+      notes: '',
+    });
     await eventually(async () => expect((await campaignStatus(client, 2023)).counts.byStage.inspected).toBe(5));
     await sleepUntil(r, '2023-10-24T02:00:00Z');
-    await campaignAction(client, 2023, 'panelFinalize', { actor: 'panel-chair', ranking: ['jiangsu-001', 'xinhua-001'], tieBreakRule: '总分相同时，以群众评价好得分高者居前' });
+    await campaignAction(client, 2023, 'panelFinalize', {
+      actor: 'panel-chair',
+      ranking: ['jiangsu-001', 'xinhua-001'],
+      tieBreakRule: '总分相同时，以群众评价好得分高者居前',
+    });
     const drafted = await next(15);
     expect(recipients(drafted)).toEqual(addresses([...people('bureau'), ...people('subdistrict'), ...people('panel')]));
     expect(drafted.every((s) => s.kind === 'draft-published')).toBe(true);
@@ -270,7 +320,12 @@ describe('reminders through a whole round (time-skipping, 2023 shape, real SMTP)
     const publicityEnds = at('2023-10-31T16:00:00Z', r.shift);
     expect((await campaignStatus(client, 2023)).draft!.publicityEnds).toBe(new Date(publicityEnds).toISOString());
     expect(drafted[0].mail.text).toContain(`公示期至 ${formatDeadline(publicityEnds)}（北京时间）`);
-    const { objectionId } = await campaignAction(client, 2023, 'fileObjection', { name: '张三', contact: '13800000000', grounds: '该小区业委会换届选举程序存在问题，已向街道反映。', committeeId: 'jiangsu-001' });
+    const { objectionId } = await campaignAction(client, 2023, 'fileObjection', {
+      name: '张三',
+      contact: '13800000000',
+      grounds: '该小区业委会换届选举程序存在问题，已向街道反映。',
+      committeeId: 'jiangsu-001',
+    });
 
     // 公示 Wed Oct 25 – Tue Oct 31: the bureau is reminded of the open objection on Oct 26 (3rd working day before).
     await sleepUntil(r, '2023-10-26T04:00:00Z');
@@ -279,7 +334,12 @@ describe('reminders through a whole round (time-skipping, 2023 shape, real SMTP)
     onTime(oct25, '2023-10-26T01:00:00.000Z');
     expect(oct25[0].mail.text).toContain(`【待处理异议 ${objectionId}】`);
     expect(oct25[0].mail.text).toContain('在评选看板中办理：http://127.0.0.1:3000/dashboard');
-    await campaignAction(client, 2023, 'resolveObjection', { actor: 'bureau-lu', objectionId: objectionId!, outcome: 'dismissed', reason: '经核查，换届程序符合规定' });
+    await campaignAction(client, 2023, 'resolveObjection', {
+      actor: 'bureau-lu',
+      objectionId: objectionId!,
+      outcome: 'dismissed',
+      reason: '经核查，换届程序符合规定',
+    });
 
     // Nothing until the final-confirmation reminder on Nov 21; confirmed on Nov 22: the final list goes out.
     await sleepUntil(r, '2023-11-21T04:00:00Z');
@@ -317,10 +377,17 @@ describe('SMTP down for a simulated day', () => {
     const taskQueue = r.taskQueue;
     await startCampaign(client, { calendar: r.calendar, directory, taskQueue });
     await sleepUntil(r, '2023-04-03T02:00:00Z');
-    await submitApplication(client, { year: 2023, directory, committeeId: 'huayang-001', form: formFor('huayang-001'), taskQueue });
+    await submitApplication(client, {
+      year: 2023,
+      directory,
+      committeeId: 'huayang-001',
+      form: formFor('huayang-001'),
+      taskQueue,
+    });
     // Eight 街镇 confirm at once; 华阳路 and 江苏路 are left to be reminded.
     await sleepUntil(r, '2023-06-05T02:00:00Z');
-    for (const sd of directory.subdistricts.slice(2)) await campaignAction(client, 2023, 'confirmList', { actor: official(sd) });
+    for (const sd of directory.subdistricts.slice(2))
+      await campaignAction(client, 2023, 'confirmList', { actor: official(sd) });
     await smtp.waitFor(12); // the opening notices
     const before = smtp.messages.length;
 

@@ -7,7 +7,13 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
-import { bundleWorkflowCode, DefaultLogger, Runtime, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import {
+  bundleWorkflowCode,
+  DefaultLogger,
+  Runtime,
+  Worker,
+  type WorkflowBundleWithSourceMap,
+} from '@temporalio/worker';
 import { DeterminismViolationError } from '@temporalio/workflow';
 import { at, calendar2023Ahead, directory, formFor, workflowBundle } from './fixtures';
 import { createTimeSkippingEnv, uniqueTaskQueue } from './harness';
@@ -35,7 +41,10 @@ const silent = { trace() {}, debug() {}, info() {}, warn() {}, error() {}, log()
 async function replayAll(bundle: WorkflowBundleWithSourceMap, names: string[], keyring?: Keyring) {
   const failures: string[] = [];
   const histories = names.map((file) => ({ file, ...load(file) }));
-  const results = Worker.runReplayHistories({ workflowBundle: bundle, replayName: 'golden', dataConverter: dataConverter(keyring) }, histories.map((h) => ({ workflowId: h.workflowId, history: h.history })));
+  const results = Worker.runReplayHistories(
+    { workflowBundle: bundle, replayName: 'golden', dataConverter: dataConverter(keyring) },
+    histories.map((h) => ({ workflowId: h.workflowId, history: h.history })),
+  );
   for await (const r of results) {
     if (r.error) {
       const file = histories.find((h) => h.workflowId === r.workflowId)?.file;
@@ -58,7 +67,14 @@ beforeAll(() =>
 describe('golden histories', () => {
   it('exist for every workflow type', () => {
     const types = new Set(files.map((f) => JSON.parse(readFileSync(join(DIR, f), 'utf8')).workflowType));
-    expect([...types].sort()).toEqual(['application', 'campaign', 'campaignKickoff', 'reelectionFiling', 'reevaluation', 'title']);
+    expect([...types].sort()).toEqual([
+      'application',
+      'campaign',
+      'campaignKickoff',
+      'reelectionFiling',
+      'reevaluation',
+      'title',
+    ]);
   });
 
   it('all replay against the current workflow code', async () => {
@@ -72,7 +88,14 @@ describe('encrypted histories', () => {
 
   it('were recorded for every workflow type, with no payload in clear', () => {
     const types = new Set(ENCRYPTED.map((f) => JSON.parse(readFileSync(join(DIR, f), 'utf8')).workflowType));
-    expect([...types].sort()).toEqual(['application', 'campaign', 'campaignKickoff', 'reelectionFiling', 'reevaluation', 'title']);
+    expect([...types].sort()).toEqual([
+      'application',
+      'campaign',
+      'campaignKickoff',
+      'reelectionFiling',
+      'reevaluation',
+      'title',
+    ]);
     // Every payload list in every event (search attributes are not payloads of the workflow: they stay plain).
     const encodings = new Map<string, number>();
     const walk = (v: unknown): void => {
@@ -95,7 +118,9 @@ describe('encrypted histories', () => {
 
   it('still replay once a newer key is current, the old key kept for decryption', async () => {
     const old = readKeyFile(TEST_KEYS);
-    const rotated = parseKeyList([...[...old.keys].map(([id, k]) => `${id}=${k.toString('base64')}`), fresh()].join(','));
+    const rotated = parseKeyList(
+      [...[...old.keys].map(([id, k]) => `${id}=${k.toString('base64')}`), fresh()].join(','),
+    );
     expect(rotated.currentId).not.toBe(old.currentId);
     expect(await replayAll(await workflowBundle(), ENCRYPTED, rotated)).toEqual([]);
   });
@@ -112,10 +137,15 @@ describe('encrypted histories', () => {
 
 describe('the gate proves itself', () => {
   it('fails an incompatible change (a timer inserted before the first command) with DeterminismViolationError', async () => {
-    const bundle = await bundleWorkflowCode({ workflowsPath: join(__dirname, 'variants', 'incompatible.ts'), logger: silent });
+    const bundle = await bundleWorkflowCode({
+      workflowsPath: join(__dirname, 'variants', 'incompatible.ts'),
+      logger: silent,
+    });
     const file = files.find((f) => f.startsWith('application-'))!;
     const { workflowId, history } = load(file);
-    await expect(Worker.runReplayHistory({ workflowBundle: bundle }, history, workflowId)).rejects.toBeInstanceOf(DeterminismViolationError);
+    await expect(Worker.runReplayHistory({ workflowBundle: bundle }, history, workflowId)).rejects.toBeInstanceOf(
+      DeterminismViolationError,
+    );
   });
 });
 
@@ -124,14 +154,25 @@ describe('a compatible change made with patched()', () => {
     const env = await createTimeSkippingEnv();
     const taskQueue = uniqueTaskQueue('patched');
     const bundle = await workflowBundle();
-    const worker = await createWorker({ connection: env.nativeConnection, client: env.client, taskQueue, workflowBundle: bundle });
+    const worker = await createWorker({
+      connection: env.nativeConnection,
+      client: env.client,
+      taskQueue,
+      workflowBundle: bundle,
+    });
     try {
       const history = await worker.runUntil(async () => {
         const { calendar, shiftDays } = calendar2023Ahead(await env.currentTimeMs());
         await startCampaign(env.client, { calendar, directory, taskQueue });
         await env.sleep(toReal(calendar, at('2023-04-03T02:00:00Z', shiftDays)) - (await env.currentTimeMs()));
         const id = directory.committees[0].id;
-        await submitApplication(env.client, { year: 2023, directory, committeeId: id, form: formFor(id, false), taskQueue });
+        await submitApplication(env.client, {
+          year: 2023,
+          directory,
+          committeeId: id,
+          form: formFor(id, false),
+          taskQueue,
+        });
         // Past 09:00 on the deadline day (Wed 2023-05-31), when the new reminder goes out.
         await env.sleep(toReal(calendar, at('2023-05-31T03:00:00Z', shiftDays)) - (await env.currentTimeMs()));
         return env.client.workflow.getHandle(applicationWorkflowId(2023, id)).fetchHistory();
@@ -141,10 +182,18 @@ describe('a compatible change made with patched()', () => {
       const b64 = (id: string) => Buffer.from(JSON.stringify(id)).toString('base64').slice(0, 20);
       expect(markers.length).toBe(2);
       expect(JSON.stringify(markers[0].markerRecordedEventAttributes!.details)).toContain(b64(TIME_FROM_TIMERS_PATCH));
-      expect(JSON.stringify(markers[1].markerRecordedEventAttributes!.details)).toContain(b64(DEADLINE_DAY_REMINDER_PATCH));
-      const sends = history.events!.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'sendMail');
+      expect(JSON.stringify(markers[1].markerRecordedEventAttributes!.details)).toContain(
+        b64(DEADLINE_DAY_REMINDER_PATCH),
+      );
+      const sends = history.events!.filter(
+        (e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'sendMail',
+      );
       expect(sends.length).toBe(4); // 7, 3 and 1 working days before, and now the deadline day itself
-      await Worker.runReplayHistory({ workflowBundle: bundle, dataConverter: dataConverter() }, history, applicationWorkflowId(2023, directory.committees[0].id));
+      await Worker.runReplayHistory(
+        { workflowBundle: bundle, dataConverter: dataConverter() },
+        history,
+        applicationWorkflowId(2023, directory.committees[0].id),
+      );
     } finally {
       await env.teardown();
     }

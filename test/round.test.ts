@@ -23,7 +23,8 @@ let shift: number;
 const taskQueue = uniqueTaskQueue('round');
 
 const official = (sd: string) => directory.people.find((p) => p.role === 'subdistrict' && p.subdistrict === sd)!.id;
-const bySd = (i: number) => directory.committees.filter((c) => c.subdistrict === directory.subdistricts[i]).map((c) => c.id);
+const bySd = (i: number) =>
+  directory.committees.filter((c) => c.subdistrict === directory.subdistricts[i]).map((c) => c.id);
 
 async function sleepUntil(calendarIso: string) {
   const target = toReal(calendar, at(calendarIso, shift));
@@ -35,7 +36,12 @@ beforeAll(async () => {
   quietWorkerLogs();
   env = await createTimeSkippingEnv();
   ({ calendar, shiftDays: shift } = calendar2023Ahead(await env.currentTimeMs()));
-  worker = await createWorker({ connection: env.nativeConnection, client: env.client, taskQueue, workflowBundle: await workflowBundle() });
+  worker = await createWorker({
+    connection: env.nativeConnection,
+    client: env.client,
+    taskQueue,
+    workflowBundle: await workflowBundle(),
+  });
   run = worker.run();
 });
 
@@ -51,7 +57,8 @@ describe('a whole round (time-skipping, 2023 shape)', () => {
     const campaign = await startCampaign(client, { calendar, directory, taskQueue });
 
     await sleepUntil('2023-04-03T02:00:00Z'); // Mon Apr 3, 10:00 Beijing
-    for (const c of directory.committees) await submitApplication(client, { year: 2023, directory, committeeId: c.id, form: formFor(c.id), taskQueue });
+    for (const c of directory.committees)
+      await submitApplication(client, { year: 2023, directory, committeeId: c.id, form: formFor(c.id), taskQueue });
     await eventually(async () => expect((await campaignStatus(client, 2023)).counts.total).toBe(30));
 
     await sleepUntil('2023-06-05T02:00:00Z');
@@ -66,7 +73,8 @@ describe('a whole round (time-skipping, 2023 shape)', () => {
     }
     // 程家桥 decides one and never confirms; 北新泾 recommends all; 新泾镇 lets its deadline pass.
     await applicationAction(client, 2023, bySd(7)[0], 'recommend', { actor: official(directory.subdistricts[7]) });
-    for (const id of bySd(8)) await applicationAction(client, 2023, id, 'recommend', { actor: official(directory.subdistricts[8]) });
+    for (const id of bySd(8))
+      await applicationAction(client, 2023, id, 'recommend', { actor: official(directory.subdistricts[8]) });
     await campaignAction(client, 2023, 'confirmList', { actor: official(directory.subdistricts[8]) });
 
     await sleepUntil('2023-08-07T02:00:00Z');
@@ -83,12 +91,17 @@ describe('a whole round (time-skipping, 2023 shape)', () => {
         notes: '现场检查台账齐全',
       });
     }
-    for (const id of recommended.slice(0, 6)) await campaignAction(client, 2023, 'panelVote', { actor: 'panel-2', committeeId: id, support: true });
+    for (const id of recommended.slice(0, 6))
+      await campaignAction(client, 2023, 'panelVote', { actor: 'panel-2', committeeId: id, support: true });
 
     // Mon Sep 25 10:00: the public gets 5 whole working days from Tue Sep 26 (Sep 29 – Oct 6 off), so 公示 ends Sun Oct 8 24:00.
     await sleepUntil('2023-09-25T02:00:00Z');
     const ranking = recommended.slice(0, 5);
-    const finalized = await campaignAction(client, 2023, 'panelFinalize', { actor: 'panel-chair', ranking, tieBreakRule: '总分相同时，以群众评价好得分高者居前' });
+    const finalized = await campaignAction(client, 2023, 'panelFinalize', {
+      actor: 'panel-chair',
+      ranking,
+      tieBreakRule: '总分相同时，以群众评价好得分高者居前',
+    });
     expect(finalized.phase).toBe('publicity');
     const status = await campaignStatus(client, 2023);
     const ends = at('2023-10-08T16:00:00Z', shift);
@@ -96,10 +109,30 @@ describe('a whole round (time-skipping, 2023 shape)', () => {
     expect(finalized.message).toContain(`公示至 ${formatDeadline(ends)} (北京时间)`);
     expect(formatCampaignStatus(status)).toContain(formatDeadline(ends));
 
-    const upheld = await campaignAction(client, 2023, 'fileObjection', { name: '张三', contact: '13800000000', grounds: '该小区业委会换届选举程序存在问题，已向街道反映。', committeeId: ranking[1] });
-    const dismissed = await campaignAction(client, 2023, 'fileObjection', { name: '李四', contact: 'lisi@example.org', grounds: '认为该业委会公开不及时，但未提供具体材料。', committeeId: ranking[3] });
-    await campaignAction(client, 2023, 'resolveObjection', { actor: 'bureau-lu', objectionId: upheld.objectionId!, outcome: 'upheld', reason: '经核查，换届选举程序不规范' });
-    await campaignAction(client, 2023, 'resolveObjection', { actor: 'bureau-lu', objectionId: dismissed.objectionId!, outcome: 'dismissed', reason: '经核查，财务与事务公开符合规定' });
+    const upheld = await campaignAction(client, 2023, 'fileObjection', {
+      name: '张三',
+      contact: '13800000000',
+      grounds: '该小区业委会换届选举程序存在问题，已向街道反映。',
+      committeeId: ranking[1],
+    });
+    const dismissed = await campaignAction(client, 2023, 'fileObjection', {
+      name: '李四',
+      contact: 'lisi@example.org',
+      grounds: '认为该业委会公开不及时，但未提供具体材料。',
+      committeeId: ranking[3],
+    });
+    await campaignAction(client, 2023, 'resolveObjection', {
+      actor: 'bureau-lu',
+      objectionId: upheld.objectionId!,
+      outcome: 'upheld',
+      reason: '经核查，换届选举程序不规范',
+    });
+    await campaignAction(client, 2023, 'resolveObjection', {
+      actor: 'bureau-lu',
+      objectionId: dismissed.objectionId!,
+      outcome: 'dismissed',
+      reason: '经核查，财务与事务公开符合规定',
+    });
 
     await sleepUntil('2023-10-08T15:00:00Z'); // Sun Oct 8 23:00, a make-up workday: still 公示
     expect((await campaignStatus(client, 2023)).phase).toBe('publicity');
@@ -124,6 +157,8 @@ describe('a whole round (time-skipping, 2023 shape)', () => {
       expect(final.reason).toMatch(reason!);
     }
     const commended = await applicationStatus(client, 2023, finalList[0]);
-    expect(commended.audit.map((e) => e.action)).toEqual(expect.arrayContaining(['submit', 'recommend', 'recordInspection', 'campaign:listed', 'campaign:commended']));
+    expect(commended.audit.map((e) => e.action)).toEqual(
+      expect.arrayContaining(['submit', 'recommend', 'recordInspection', 'campaign:listed', 'campaign:commended']),
+    );
   });
 });

@@ -8,10 +8,35 @@ const row = (id: string, scores = '18,18,18,18,18', rest = '郑立,2023-08-15,')
 
 describe('inspection scores', () => {
   it('computes the total and grade band, and names every bad field', () => {
-    expect(checkScores({ partyLeadership: '20', rulesFollowed: '18', selfBuilding: '17', rolePlayed: '16', residentsEvaluation: '19', inspector: '郑立', date: '2023-08-15' }).entry).toMatchObject({ total: 90, grade: '优秀' });
-    const r = checkScores({ partyLeadership: '-1', rulesFollowed: '1.5', selfBuilding: '', rolePlayed: '21', residentsEvaluation: '20', inspector: '郑', date: '2023-02-30' });
+    expect(
+      checkScores({
+        partyLeadership: '20',
+        rulesFollowed: '18',
+        selfBuilding: '17',
+        rolePlayed: '16',
+        residentsEvaluation: '19',
+        inspector: '郑立',
+        date: '2023-08-15',
+      }).entry,
+    ).toMatchObject({ total: 90, grade: '优秀' });
+    const r = checkScores({
+      partyLeadership: '-1',
+      rulesFollowed: '1.5',
+      selfBuilding: '',
+      rolePlayed: '21',
+      residentsEvaluation: '20',
+      inspector: '郑',
+      date: '2023-02-30',
+    });
     expect(r.entry).toBeUndefined();
-    expect(r.errors.map((e) => e.field)).toEqual(['partyLeadership', 'rulesFollowed', 'selfBuilding', 'rolePlayed', 'inspector', 'date']);
+    expect(r.errors.map((e) => e.field)).toEqual([
+      'partyLeadership',
+      'rulesFollowed',
+      'selfBuilding',
+      'rolePlayed',
+      'inspector',
+      'date',
+    ]);
   });
 
   it('template: BOM, the columns, one row per application', () => {
@@ -31,10 +56,24 @@ describe('inspection scores', () => {
 
   it('refuses a file whole for wrong columns, bad encoding or no rows; otherwise checks rows one by one', () => {
     const eligible = new Set(['a-1', 'a-2', 'a-3']);
-    expect(checkCsv(Buffer.from('业委会编号,总分\na-1,90\n'), eligible)).toMatchObject({ ok: false, message: expect.stringContaining('文件的列不正确') });
-    expect(checkCsv(Buffer.from([0xc4, 0xe3, 0xba, 0xc3]), eligible)).toMatchObject({ ok: false, message: expect.stringContaining('UTF-8') });
-    expect(checkCsv(Buffer.from(`\uFEFF${header}\r\n`), eligible)).toMatchObject({ ok: false, message: '文件中没有数据行。' });
-    const r = checkCsv(Buffer.from(`\uFEFF${[header, row('a-1'), row('a-2', '18,18,x,18,18'), row('a-1'), 'a-3,short', row('zz-9')].join('\r\n')}\r\n`), eligible);
+    expect(checkCsv(Buffer.from('业委会编号,总分\na-1,90\n'), eligible)).toMatchObject({
+      ok: false,
+      message: expect.stringContaining('文件的列不正确'),
+    });
+    expect(checkCsv(Buffer.from([0xc4, 0xe3, 0xba, 0xc3]), eligible)).toMatchObject({
+      ok: false,
+      message: expect.stringContaining('UTF-8'),
+    });
+    expect(checkCsv(Buffer.from(`\uFEFF${header}\r\n`), eligible)).toMatchObject({
+      ok: false,
+      message: '文件中没有数据行。',
+    });
+    const r = checkCsv(
+      Buffer.from(
+        `\uFEFF${[header, row('a-1'), row('a-2', '18,18,x,18,18'), row('a-1'), 'a-3,short', row('zz-9')].join('\r\n')}\r\n`,
+      ),
+      eligible,
+    );
     if (!r.ok) throw new Error(r.message);
     expect(r.good.map((g) => [g.line, g.committeeId, g.entry.total])).toEqual([[2, 'a-1', 90]]);
     expect(r.bad).toEqual([

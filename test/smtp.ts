@@ -73,7 +73,8 @@ export async function startTestSmtp(opts: TestSmtpOptions = {}): Promise<TestSmt
         cb();
       },
       onRcptTo(address, _session, cb) {
-        if (opts.reject?.(address.address)) return cb(Object.assign(new Error('mailbox unavailable'), { responseCode: 550 }));
+        if (opts.reject?.(address.address))
+          return cb(Object.assign(new Error('mailbox unavailable'), { responseCode: 550 }));
         cb();
       },
       onData(stream, _session, cb) {
@@ -129,7 +130,10 @@ export async function startTestSmtp(opts: TestSmtpOptions = {}): Promise<TestSmt
     async waitFor(n, timeoutMs = 30_000) {
       const deadline = Date.now() + timeoutMs;
       while (messages.length < n) {
-        if (Date.now() > deadline) throw new Error(`expected ${n} messages, got ${messages.length}: ${messages.map((m) => `${m.to} ${m.subject}`).join('; ')}`);
+        if (Date.now() > deadline)
+          throw new Error(
+            `expected ${n} messages, got ${messages.length}: ${messages.map((m) => `${m.to} ${m.subject}`).join('; ')}`,
+          );
         await new Promise((r) => setTimeout(r, 25));
       }
       return messages;

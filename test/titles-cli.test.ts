@@ -39,7 +39,13 @@ beforeAll(async () => {
   process.env.TEMPORAL_ADDRESS = dev.address;
   process.env.TASK_QUEUE = taskQueue;
   nativeConnection = await NativeConnection.connect({ address: dev.address });
-  worker = await createWorker({ connection: nativeConnection, client, taskQueue, workflowBundle: await workflowBundle(), mailer: noMail });
+  worker = await createWorker({
+    connection: nativeConnection,
+    client,
+    taskQueue,
+    workflowBundle: await workflowBundle(),
+    mailer: noMail,
+  });
   running = worker.run();
 });
 
@@ -59,24 +65,78 @@ describe('titles through the CLI (dev server)', () => {
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/^error: titles file: /);
 
-    await eventually(async () => expect((await json('title', 'list', '--status', 'active', '--subdistrict', '华阳路街道')).map((r: any) => r.workflowId)).toContain('title-huayang-002-2022'));
+    await eventually(async () =>
+      expect(
+        (await json('title', 'list', '--status', 'active', '--subdistrict', '华阳路街道')).map(
+          (r: any) => r.workflowId,
+        ),
+      ).toContain('title-huayang-002-2022'),
+    );
     await cli('campaign', 'start', '--year', String(YEAR), '--weekends-only');
-    await eventually(async () => expect((await titleStatus(client, 'title-huayang-002-2022')).current?.year).toBe(YEAR));
+    await eventually(async () =>
+      expect((await titleStatus(client, 'title-huayang-002-2022')).current?.year).toBe(YEAR),
+    );
     const reev = await json('reevaluation', 'show', '--year', String(YEAR), '--committee', 'huayang-002');
     expect(reev.materialsDue).toBe(`${YEAR}-09-30T16:00:00.000Z`);
-    const sent = await cli('reevaluation', 'submit-materials', '--year', String(YEAR), '--as', 'huayang-002', '--summary', '年度书面复评材料：党建引领与制度执行情况');
+    const sent = await cli(
+      'reevaluation',
+      'submit-materials',
+      '--year',
+      String(YEAR),
+      '--as',
+      'huayang-002',
+      '--summary',
+      '年度书面复评材料：党建引领与制度执行情况',
+    );
     expect(sent.stdout).toMatch(/已向华阳路街道提交书面复评材料/);
 
-    const wrong = await cli('incident', 'record', '--committee', 'huayang-002', '--as', 'official-huayang', '--type', 'other-major-impact', '--date', '2024-01-10', '--description', '小区外墙脱落砸伤路人');
+    const wrong = await cli(
+      'incident',
+      'record',
+      '--committee',
+      'huayang-002',
+      '--as',
+      'official-huayang',
+      '--type',
+      'other-major-impact',
+      '--date',
+      '2024-01-10',
+      '--description',
+      '小区外墙脱落砸伤路人',
+    );
     expect(wrong.stderr).toMatch(/^error: rejected \(WrongActor\): recordIncident needs role bureau/);
 
-    const filed = await cli('committee', 'file-reelection', '--committee', 'huayang-002', '--as', 'official-huayang', '--filing-ref', 'HY-2024-002');
+    const filed = await cli(
+      'committee',
+      'file-reelection',
+      '--committee',
+      'huayang-002',
+      '--as',
+      'official-huayang',
+      '--filing-ref',
+      'HY-2024-002',
+    );
     expect(filed.stdout).toMatch(/称号即时失效/);
-    await eventually(async () => expect((await json('title', 'list', '--status', 'revoked')).map((r: any) => r.workflowId)).toContain('title-huayang-002-2022'));
+    await eventually(async () =>
+      expect((await json('title', 'list', '--status', 'revoked')).map((r: any) => r.workflowId)).toContain(
+        'title-huayang-002-2022',
+      ),
+    );
     const shown = await cli('title', 'show', '--committee', 'huayang-002');
     expect(shown.stdout).toMatch(/recovery by 华阳路街道: OPEN/);
-    expect((await cli('title', 'confirm-recovery', '--committee', 'huayang-002', '--as', 'official-huayang')).stdout).toMatch(/已确认回收铭牌与奖状/);
-    const again = await cli('title', 'confirm-recovery', '--committee', 'huayang-002', '--award-year', '2022', '--as', 'official-huayang');
+    expect(
+      (await cli('title', 'confirm-recovery', '--committee', 'huayang-002', '--as', 'official-huayang')).stdout,
+    ).toMatch(/已确认回收铭牌与奖状/);
+    const again = await cli(
+      'title',
+      'confirm-recovery',
+      '--committee',
+      'huayang-002',
+      '--award-year',
+      '2022',
+      '--as',
+      'official-huayang',
+    );
     expect(again.stderr).toMatch(/^error: rejected \(Duplicate\): 铭牌与奖状已于/);
   });
 });

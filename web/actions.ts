@@ -3,7 +3,13 @@
  * page shows — busy (no worker answered in time), a rejection by the workflow (in Chinese, with the
  * field it concerns) or a person's input error.
  */
-import { isGrpcDeadlineError, ServiceError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError, type Client } from '@temporalio/client';
+import {
+  isGrpcDeadlineError,
+  ServiceError,
+  WorkflowUpdateFailedError,
+  WorkflowUpdateRPCTimeoutOrCancelledError,
+  type Client,
+} from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { UserError } from '../client/errors';
 
@@ -51,10 +57,17 @@ export function classify(err: unknown, pastDeadline = false): ActionFailure {
   if (err instanceof ActionError) return err.failure;
   if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
     const kind = err.cause.type ?? 'Error';
-    return { kind: 'rejected', rejection: kind, message: rejectionText(kind, err.cause.message), field: fieldOf(err.cause.message) };
+    return {
+      kind: 'rejected',
+      rejection: kind,
+      message: rejectionText(kind, err.cause.message),
+      field: fieldOf(err.cause.message),
+    };
   }
-  if (err instanceof UserError) return { kind: 'input', message: rejectionText('InvalidInput', err.message), field: fieldOf(err.message) };
-  if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError || isGrpcDeadlineError(err) || pastDeadline) return { kind: 'busy', message: BUSY };
+  if (err instanceof UserError)
+    return { kind: 'input', message: rejectionText('InvalidInput', err.message), field: fieldOf(err.message) };
+  if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError || isGrpcDeadlineError(err) || pastDeadline)
+    return { kind: 'busy', message: BUSY };
   // E.g. "Failed to query Workflow" while a campaign continues as new: passing, so the person tries again.
   if (err instanceof ServiceError) return { kind: 'busy', message: BUSY };
   const code = (err as { code?: number })?.code;

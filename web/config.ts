@@ -11,7 +11,10 @@ const envSchema = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
   PUBLIC_BASE_URL: z.url().optional(),
   /** 32 bytes as 64 hex characters; without it a development key is made once under .data/. */
-  SESSION_KEY: z.string().regex(/^[0-9a-f]{64}$/i, 'must be 64 hex characters (32 bytes)').optional(),
+  SESSION_KEY: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/i, 'must be 64 hex characters (32 bytes)')
+    .optional(),
   SESSION_KEY_FILE: z.string().optional(),
   /** Sign-in links live at most 10 minutes (OWASP ASVS 2.7.2). */
   SIGN_IN_TTL_SECONDS: z.coerce.number().int().min(1).max(600).default(600),
@@ -21,7 +24,12 @@ const envSchema = z.object({
   /** Origins whose pages may call /codec with the session cookie: the Temporal Web UI's (comma-separated). */
   CODEC_ALLOWED_ORIGINS: z
     .string()
-    .transform((s) => s.split(',').map((o) => o.trim()).filter(Boolean))
+    .transform((s) =>
+      s
+        .split(',')
+        .map((o) => o.trim())
+        .filter(Boolean),
+    )
     .pipe(z.array(z.url()))
     .optional(),
 });
@@ -52,14 +60,20 @@ function devSessionKey(file: string): Buffer {
 
 export function loadWebConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<WebConfig> = {}): WebConfig {
   // An empty variable (e.g. docker-compose's `${SESSION_KEY:-}`) means unset.
-  const parsed = envSchema.safeParse(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== '')));
-  if (!parsed.success) throw new Error(`web config: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  const parsed = envSchema.safeParse(
+    Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== '')),
+  );
+  if (!parsed.success)
+    throw new Error(`web config: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   const e = parsed.data;
   const port = overrides.port ?? e.PORT;
   const host = overrides.host ?? e.HOST;
   const publicBaseUrl = (overrides.publicBaseUrl ?? e.PUBLIC_BASE_URL ?? `http://${host}:${port}`).replace(/\/+$/, '');
   const sessionKey =
-    overrides.sessionKey ?? (e.SESSION_KEY ? Buffer.from(e.SESSION_KEY, 'hex') : devSessionKey(e.SESSION_KEY_FILE ?? join(ROOT, '.data', 'web-session.key')));
+    overrides.sessionKey ??
+    (e.SESSION_KEY
+      ? Buffer.from(e.SESSION_KEY, 'hex')
+      : devSessionKey(e.SESSION_KEY_FILE ?? join(ROOT, '.data', 'web-session.key')));
   if (sessionKey.length !== 32) throw new Error('web config: the session key must be 32 bytes');
   return {
     port,
@@ -70,6 +84,7 @@ export function loadWebConfig(env: NodeJS.ProcessEnv = process.env, overrides: P
     actionDeadlineMs: overrides.actionDeadlineMs ?? e.ACTION_DEADLINE_MS,
     campaignYear: overrides.campaignYear ?? e.CAMPAIGN_YEAR,
     secureCookies: publicBaseUrl.startsWith('https:'),
-    codecAllowedOrigins: overrides.codecAllowedOrigins ?? e.CODEC_ALLOWED_ORIGINS ?? ['http://127.0.0.1:8233', 'http://localhost:8233'],
+    codecAllowedOrigins: overrides.codecAllowedOrigins ??
+      e.CODEC_ALLOWED_ORIGINS ?? ['http://127.0.0.1:8233', 'http://localhost:8233'],
   };
 }

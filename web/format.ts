@@ -1,5 +1,12 @@
 /** Dates for pages: Beijing time, deadlines as "7月31日 24:00（剩 3 个工作日）", on the campaign's own clock. */
-import { beijingDate, countWorkingDays, formatBeijing, formatDeadline, toCalendar, type CampaignCalendar } from '../domain/calendar';
+import {
+  beijingDate,
+  countWorkingDays,
+  formatBeijing,
+  formatDeadline,
+  toCalendar,
+  type CampaignCalendar,
+} from '../domain/calendar';
 
 /** "7月31日 24:00" from a Beijing "YYYY-MM-DD HH:mm". */
 function monthDay(text: string): string {
@@ -24,7 +31,12 @@ export interface DeadlineView {
 export const calendarNow = (cal: CampaignCalendar, realMs = Date.now()): number => toCalendar(cal, realMs);
 
 /** `passed`: the words for a deadline gone by — '已逾期' for something owed, '已结束' for a window. */
-export function deadlineView(iso: string, cal: CampaignCalendar, realNow = Date.now(), passed = '已逾期'): DeadlineView {
+export function deadlineView(
+  iso: string,
+  cal: CampaignCalendar,
+  realNow = Date.now(),
+  passed = '已逾期',
+): DeadlineView {
   const ms = Date.parse(iso);
   const now = calendarNow(cal, realNow);
   const text = monthDay(formatDeadline(ms));

@@ -26,8 +26,15 @@ export function chineseIssues(error: z.ZodError, labels: Record<string, string>)
     const label = labels[field] ?? field;
     const i = issue as any;
     let message: string;
-    if (issue.code === 'too_small') message = i.origin === 'string' ? (Number(i.minimum) <= 1 ? `请填写${label}` : `${label}至少 ${i.minimum} 个字`) : `${label}不能小于 ${i.minimum}`;
-    else if (issue.code === 'too_big') message = i.origin === 'string' ? `${label}不能超过 ${i.maximum} 个字` : `${label}不能大于 ${i.maximum}`;
+    if (issue.code === 'too_small')
+      message =
+        i.origin === 'string'
+          ? Number(i.minimum) <= 1
+            ? `请填写${label}`
+            : `${label}至少 ${i.minimum} 个字`
+          : `${label}不能小于 ${i.minimum}`;
+    else if (issue.code === 'too_big')
+      message = i.origin === 'string' ? `${label}不能超过 ${i.maximum} 个字` : `${label}不能大于 ${i.maximum}`;
     else if (issue.code === 'invalid_type') message = i.expected === 'number' ? `${label}须填写整数` : `请填写${label}`;
     else if (issue.code === 'invalid_format' || issue.code === 'invalid_value') message = `${label}格式不正确`;
     else message = `${label}：${issue.message}`;

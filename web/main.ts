@@ -15,7 +15,9 @@ async function main(): Promise<void> {
   const mailer = createMailer();
   const app = await buildServer({ client, directory, config, mailer });
   await app.listen({ port: config.port, host: config.host });
-  console.log(`web console listening on http://${config.host}:${config.port} (public address ${config.publicBaseUrl}; Temporal ${describeTarget()})`);
+  console.log(
+    `web console listening on http://${config.host}:${config.port} (public address ${config.publicBaseUrl}; Temporal ${describeTarget()})`,
+  );
   const stop = async () => {
     await app.close();
     mailer.close();

@@ -39,6 +39,9 @@ export function actorById(d: Directory, id: string): Actor | undefined {
 export function actorByEmail(d: Directory, email: string): Actor | undefined {
   const e = email.trim().toLowerCase();
   if (!e) return undefined;
-  const matches = [...d.people.filter((p) => p.email.toLowerCase() === e).map(fromPerson), ...d.committees.filter((c) => c.email.toLowerCase() === e).map(fromCommittee)];
+  const matches = [
+    ...d.people.filter((p) => p.email.toLowerCase() === e).map(fromPerson),
+    ...d.committees.filter((c) => c.email.toLowerCase() === e).map(fromCommittee),
+  ];
   return matches.length === 1 ? matches[0] : undefined;
 }

@@ -38,7 +38,13 @@ export function publicView(status: CampaignStatus, directory: Directory, realNow
   if (!draft) return { year: status.year, ...NO_PUBLICITY };
   const row = (committeeId: string, i: number): PublicRow => {
     const c = directory.committees.find((x) => x.id === committeeId);
-    return { rank: i + 1, committeeId, name: c?.name ?? committeeId, subdistrict: c?.subdistrict ?? '—', removed: status.removed.includes(committeeId) };
+    return {
+      rank: i + 1,
+      committeeId,
+      name: c?.name ?? committeeId,
+      subdistrict: c?.subdistrict ?? '—',
+      removed: status.removed.includes(committeeId),
+    };
   };
   const ends = Date.parse(draft.publicityEnds);
   const open = !status.final && calendarNow(status.calendar, realNow) < ends;
@@ -52,7 +58,8 @@ export function publicView(status: CampaignStatus, directory: Directory, realNow
     left: open ? deadlineView(draft.publicityEnds, status.calendar, realNow, '已结束').left : undefined,
     tieBreakRule: draft.tieBreakRule,
   };
-  if (status.final) view.final = { rows: status.final.list.map(row), confirmedText: formatBeijing(Date.parse(status.final.at)) };
+  if (status.final)
+    view.final = { rows: status.final.list.map(row), confirmedText: formatBeijing(Date.parse(status.final.at)) };
   return view;
 }
 

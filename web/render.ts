@@ -14,10 +14,22 @@ export interface PageOptions {
   actor?: Actor;
 }
 
-export function renderPage(request: FastifyRequest, reply: FastifyReply, view: string, data: Record<string, unknown>, opts: PageOptions): FastifyReply {
+export function renderPage(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  view: string,
+  data: Record<string, unknown>,
+  opts: PageOptions,
+): FastifyReply {
   const csrf = reply.generateCsrf();
   const body = eta.render(view, { ...data, csrf });
-  const html = eta.render('layout', { title: opts.title, body, actor: opts.actor, roleText: opts.actor ? ROLE_TEXT[opts.actor.role] : '', csrf });
+  const html = eta.render('layout', {
+    title: opts.title,
+    body,
+    actor: opts.actor,
+    roleText: opts.actor ? ROLE_TEXT[opts.actor.role] : '',
+    csrf,
+  });
   return reply
     .code(opts.status ?? 200)
     .type('text/html; charset=utf-8')
@@ -30,7 +42,22 @@ export interface Link {
   text: string;
 }
 
-export function errorPage(request: FastifyRequest, reply: FastifyReply, status: number, title: string, message: string, opts: { detail?: string; links?: Link[]; actor?: Actor } = {}) {
-  const links = opts.links ?? (opts.actor ? [{ href: '/inbox', text: '返回我的待办' }] : [{ href: '/auth/sign-in', text: '返回登录页' }]);
-  return renderPage(request, reply, 'error', { message, detail: opts.detail, links }, { title, status, actor: opts.actor });
+export function errorPage(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  status: number,
+  title: string,
+  message: string,
+  opts: { detail?: string; links?: Link[]; actor?: Actor } = {},
+) {
+  const links =
+    opts.links ??
+    (opts.actor ? [{ href: '/inbox', text: '返回我的待办' }] : [{ href: '/auth/sign-in', text: '返回登录页' }]);
+  return renderPage(
+    request,
+    reply,
+    'error',
+    { message, detail: opts.detail, links },
+    { title, status, actor: opts.actor },
+  );
 }

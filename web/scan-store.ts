@@ -32,7 +32,10 @@ export interface ScanStore {
 }
 
 /** File layout: MAGIC ‖ key-id length (1 byte) ‖ key id ‖ nonce (12) ‖ ciphertext of (type byte ‖ data) ‖ tag (16); AAD = key id ‖ scan id. */
-export function createScanStore(dir = process.env.OBJECTION_SCAN_DIR || join(ROOT, '.data', 'objection-scans'), keyring: Keyring = keyringFromEnv()): ScanStore {
+export function createScanStore(
+  dir = process.env.OBJECTION_SCAN_DIR || join(ROOT, '.data', 'objection-scans'),
+  keyring: Keyring = keyringFromEnv(),
+): ScanStore {
   const path = (id: string) => join(dir, `${id}.scan`);
   return {
     save(data, type) {
@@ -42,9 +45,17 @@ export function createScanStore(dir = process.env.OBJECTION_SCAN_DIR || join(ROO
       const nonce = randomBytes(12);
       const cipher = createCipheriv('aes-256-gcm', keyring.keys.get(keyring.currentId)!, nonce);
       cipher.setAAD(Buffer.concat([keyId, Buffer.from(id)]));
-      const body = Buffer.concat([cipher.update(Buffer.from([TYPES.indexOf(type)])), cipher.update(data), cipher.final()]);
+      const body = Buffer.concat([
+        cipher.update(Buffer.from([TYPES.indexOf(type)])),
+        cipher.update(data),
+        cipher.final(),
+      ]);
       const aside = `${path(id)}.${process.pid}.tmp`;
-      writeFileSync(aside, Buffer.concat([MAGIC, Buffer.from([keyId.length]), keyId, nonce, body, cipher.getAuthTag()]), { mode: 0o600 });
+      writeFileSync(
+        aside,
+        Buffer.concat([MAGIC, Buffer.from([keyId.length]), keyId, nonce, body, cipher.getAuthTag()]),
+        { mode: 0o600 },
+      );
       renameSync(aside, path(id));
       return id;
     },

@@ -109,12 +109,21 @@ export async function buildServer(deps: WebDeps): Promise<FastifyInstance> {
   });
   await app.register(formbody);
   // Only the holiday-file upload is multipart: one small file, fields in request.body like a urlencoded form.
-  await app.register(multipart, { attachFieldsToBody: 'keyValues', limits: { fileSize: 256 * 1024, files: 1, fields: 20 } });
+  await app.register(multipart, {
+    attachFieldsToBody: 'keyValues',
+    limits: { fileSize: 256 * 1024, files: 1, fields: 20 },
+  });
   await app.register(secureSession, {
     key: deps.config.sessionKey,
     cookieName: 'rmc_session',
     expiry: SESSION_HOURS * 3600,
-    cookie: { path: '/', httpOnly: true, sameSite: 'lax', secure: deps.config.secureCookies, maxAge: SESSION_HOURS * 3600 },
+    cookie: {
+      path: '/',
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: deps.config.secureCookies,
+      maxAge: SESSION_HOURS * 3600,
+    },
   });
   await app.register(csrf, { sessionPlugin: '@fastify/secure-session' });
   await app.register(rateLimit, { global: false });
@@ -127,7 +136,8 @@ export async function buildServer(deps: WebDeps): Promise<FastifyInstance> {
   });
   // CSRF on every POST: after the body is parsed (preValidation), since the token is a form field.
   app.addHook('preValidation', (request, reply, done) => {
-    if (request.method === 'POST' && request.routeOptions.config?.csrf !== false) return app.csrfProtection(request, reply, done);
+    if (request.method === 'POST' && request.routeOptions.config?.csrf !== false)
+      return app.csrfProtection(request, reply, done);
     done();
   });
   app.addHook('onResponse', async (request, reply) => {
@@ -137,17 +147,36 @@ export async function buildServer(deps: WebDeps): Promise<FastifyInstance> {
   app.setErrorHandler((err: any, request, reply) => {
     if (err.code?.startsWith?.('FST_CSRF')) {
       request.log.warn({ route: request.routeOptions.url, person: request.actor?.id, event: 'csrf-rejected' }, 'csrf');
-      return errorPage(request, reply, 403, '请求已失效', '表单已过期或缺少安全校验，请返回上一页刷新后重新提交。', { actor: request.actor });
+      return errorPage(request, reply, 403, '请求已失效', '表单已过期或缺少安全校验，请返回上一页刷新后重新提交。', {
+        actor: request.actor,
+      });
     }
-    if (err.statusCode === 429) return errorPage(request, reply, 429, '请求过于频繁', '请求过于频繁，请 15 分钟后再试。', { actor: request.actor });
-    if (err.statusCode && err.statusCode < 500) return errorPage(request, reply, err.statusCode, '请求有误', '请求有误，请返回重试。', { actor: request.actor });
-    request.log.error({ err: { name: err.name, message: err.message, stack: err.stack }, route: request.routeOptions?.url, person: request.actor?.id }, 'request failed');
-    return errorPage(request, reply, 500, '系统错误', '系统出现错误，请稍后再试。如果问题持续，请联系区房管局。', { actor: request.actor });
+    if (err.statusCode === 429)
+      return errorPage(request, reply, 429, '请求过于频繁', '请求过于频繁，请 15 分钟后再试。', {
+        actor: request.actor,
+      });
+    if (err.statusCode && err.statusCode < 500)
+      return errorPage(request, reply, err.statusCode, '请求有误', '请求有误，请返回重试。', { actor: request.actor });
+    request.log.error(
+      {
+        err: { name: err.name, message: err.message, stack: err.stack },
+        route: request.routeOptions?.url,
+        person: request.actor?.id,
+      },
+      'request failed',
+    );
+    return errorPage(request, reply, 500, '系统错误', '系统出现错误，请稍后再试。如果问题持续，请联系区房管局。', {
+      actor: request.actor,
+    });
   });
-  app.setNotFoundHandler((request, reply) => errorPage(request, reply, 404, '页面不存在', '您访问的页面不存在。', { actor: request.actor }));
+  app.setNotFoundHandler((request, reply) =>
+    errorPage(request, reply, 404, '页面不存在', '您访问的页面不存在。', { actor: request.actor }),
+  );
 
   app.get('/healthz', async () => ({ status: 'ok' }));
-  app.get('/static/console.css', async (_req, reply) => reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=3600').send(CSS));
+  app.get('/static/console.css', async (_req, reply) =>
+    reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=3600').send(CSS),
+  );
   app.get('/', async (request, reply) => reply.redirect(request.actor ? '/inbox' : '/auth/sign-in'));
 
   registerAuthRoutes(app, ctx);
@@ -167,7 +196,8 @@ export async function buildServer(deps: WebDeps): Promise<FastifyInstance> {
 export function requireActor(request: FastifyRequest, reply: FastifyReply): Actor | undefined {
   if (request.actor) return request.actor;
   // Only a local path, never another site: "/x", not "//host" or "http:".
-  if (request.method === 'GET' && /^\/(?![/\\])/.test(request.url) && request.url.length < 300) request.session.set('returnTo', request.url);
+  if (request.method === 'GET' && /^\/(?![/\\])/.test(request.url) && request.url.length < 300)
+    request.session.set('returnTo', request.url);
   void reply.redirect('/auth/sign-in');
   return undefined;
 }

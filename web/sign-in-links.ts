@@ -16,7 +16,13 @@ export const tokenHash = (token: string): string => createHash('sha256').update(
 export const signInWorkflowId = (hash: string): string => `signin-${hash}`;
 
 /** `idOf`: the same single-use link under another id prefix, e.g. the fresh confirmation of an irreversible action. */
-export async function startSignIn(client: Client, personId: string, ttlMs: number, taskQueue?: string, idOf = signInWorkflowId): Promise<string> {
+export async function startSignIn(
+  client: Client,
+  personId: string,
+  ttlMs: number,
+  taskQueue?: string,
+  idOf = signInWorkflowId,
+): Promise<string> {
   const token = newToken();
   await client.workflow.start(signIn, {
     workflowId: idOf(tokenHash(token)),
@@ -47,7 +53,11 @@ export async function redeem(client: Client, token: string, idOf = signInWorkflo
   // The run has ended: it tells whether its link was used or expired.
   try {
     const d = await handle.describe();
-    if (d.status.name === 'COMPLETED') return { ok: false, reason: ((await handle.result()) as SignInResult).outcome === 'redeemed' ? 'used' : 'expired' };
+    if (d.status.name === 'COMPLETED')
+      return {
+        ok: false,
+        reason: ((await handle.result()) as SignInResult).outcome === 'redeemed' ? 'used' : 'expired',
+      };
     return { ok: false, reason: 'expired' };
   } catch (err: any) {
     if (isNotFound(err)) return { ok: false, reason: 'forged' };

@@ -30,9 +30,14 @@ export interface Inbox {
   done: Task[];
 }
 
-const byDeadline = (a: Task, b: Task) => (a.deadline?.ms ?? Infinity) - (b.deadline?.ms ?? Infinity) || a.title.localeCompare(b.title, 'zh-CN');
+const byDeadline = (a: Task, b: Task) =>
+  (a.deadline?.ms ?? Infinity) - (b.deadline?.ms ?? Infinity) || a.title.localeCompare(b.title, 'zh-CN');
 
-export async function ownApplication(client: Client, year: number, committeeId: string): Promise<ApplicationSnapshot | undefined> {
+export async function ownApplication(
+  client: Client,
+  year: number,
+  committeeId: string,
+): Promise<ApplicationSnapshot | undefined> {
   try {
     return await applicationStatus(client, year, committeeId);
   } catch (err) {
@@ -48,7 +53,12 @@ const titleHref = (committeeId: string) => `/titles/${encodeURIComponent(committ
  * one listing of the year's re-evaluations awaiting its pre-review and one of its revoked titles still
  * running (a revoked title ends once the recovery is confirmed); for the bureau, one listing.
  */
-async function titleTasks(client: Client, actor: Actor, year: number, nameOf: (id: string) => string): Promise<{ open: Task[]; done: Task[] }> {
+async function titleTasks(
+  client: Client,
+  actor: Actor,
+  year: number,
+  nameOf: (id: string) => string,
+): Promise<{ open: Task[]; done: Task[] }> {
   const open: Task[] = [];
   const done: Task[] = [];
   if (actor.role === 'committee') {
@@ -58,8 +68,14 @@ async function titleTasks(client: Client, actor: Actor, year: number, nameOf: (i
     } catch (err) {
       if (!(err instanceof UserError)) throw err;
     }
-    if (r?.pending.some((p) => p.role === 'committee')) open.push({ title: `提交 ${year} 年度书面复评材料`, href: titleHref(actor.id), deadline: deadlineView(r.materialsDue, r.calendar) });
-    else if (r?.materials) done.push({ title: `${year} 年度书面复评材料已提交`, href: titleHref(actor.id), detail: r.stageLabel });
+    if (r?.pending.some((p) => p.role === 'committee'))
+      open.push({
+        title: `提交 ${year} 年度书面复评材料`,
+        href: titleHref(actor.id),
+        deadline: deadlineView(r.materialsDue, r.calendar),
+      });
+    else if (r?.materials)
+      done.push({ title: `${year} 年度书面复评材料已提交`, href: titleHref(actor.id), detail: r.stageLabel });
   }
   if (actor.role === 'subdistrict' && actor.subdistrict) {
     const [reevs, revoked] = await Promise.all([
@@ -70,11 +86,13 @@ async function titleTasks(client: Client, actor: Actor, year: number, nameOf: (i
       const t: Task = { title: `复评预审：${nameOf(r.committeeId)}`, href: titleHref(r.committeeId) };
       if (r.stage === 'awaiting-pre-review') open.push(t);
     }
-    for (const t of revoked) open.push({ title: `收回铭牌与奖状并确认：${nameOf(t.committeeId)}`, href: titleHref(t.committeeId) });
+    for (const t of revoked)
+      open.push({ title: `收回铭牌与奖状并确认：${nameOf(t.committeeId)}`, href: titleHref(t.committeeId) });
   }
   if (actor.role === 'bureau') {
     for (const r of await listReevaluations(client, { year })) {
-      if (r.stage === 'awaiting-confirmation') open.push({ title: `复评再评审并确认结果：${nameOf(r.committeeId)}`, href: titleHref(r.committeeId) });
+      if (r.stage === 'awaiting-confirmation')
+        open.push({ title: `复评再评审并确认结果：${nameOf(r.committeeId)}`, href: titleHref(r.committeeId) });
     }
   }
   return { open, done };
@@ -85,7 +103,11 @@ export async function inboxFor(client: Client, directory: Directory, actor: Acto
   const nameOfId = (id: string) => directory.committees.find((c) => c.id === id)?.name ?? id;
   const [status, rows, titles] = await Promise.all([
     campaignStatus(client, year),
-    official ? campaignApplications(client, year, official) : actor.role === 'inspector' ? campaignApplications(client, year, '') : Promise.resolve([]),
+    official
+      ? campaignApplications(client, year, official)
+      : actor.role === 'inspector'
+        ? campaignApplications(client, year, '')
+        : Promise.resolve([]),
     titleTasks(client, actor, year, nameOfId),
   ]);
   const cal = status.calendar;
@@ -96,12 +118,28 @@ export async function inboxFor(client: Client, directory: Directory, actor: Acto
   if (actor.role === 'committee') {
     const app = await ownApplication(client, year, actor.id);
     if (!app) {
-      if (status.phase === 'applications') open.push({ title: '填写并提交推荐表', href: '/application/new', deadline: deadlineView(status.applicationsClose, cal) });
-      else if (status.phase === 'preparing') open.push({ title: '推荐表（申报尚未开始）', href: '/application', detail: '申报开始后可在此填写' });
+      if (status.phase === 'applications')
+        open.push({
+          title: '填写并提交推荐表',
+          href: '/application/new',
+          deadline: deadlineView(status.applicationsClose, cal),
+        });
+      else if (status.phase === 'preparing')
+        open.push({ title: '推荐表（申报尚未开始）', href: '/application', detail: '申报开始后可在此填写' });
     } else {
       done.push({ title: `推荐表已提交（${app.stageLabel}）`, href: '/application' });
-      if (!app.paperFormReceived && !app.final) open.push({ title: '报送纸质推荐表（一式两份）至区房管局', href: '/application', deadline: deadlineView(app.applicationsClose ?? status.applicationsClose, cal) });
-      if (app.decision) done.push({ title: `街镇${app.decision.kind === 'recommend' ? '已推荐' : '未推荐'}`, href: '/application', detail: app.decision.note });
+      if (!app.paperFormReceived && !app.final)
+        open.push({
+          title: '报送纸质推荐表（一式两份）至区房管局',
+          href: '/application',
+          deadline: deadlineView(app.applicationsClose ?? status.applicationsClose, cal),
+        });
+      if (app.decision)
+        done.push({
+          title: `街镇${app.decision.kind === 'recommend' ? '已推荐' : '未推荐'}`,
+          href: '/application',
+          detail: app.decision.note,
+        });
     }
   }
 
@@ -109,12 +147,22 @@ export async function inboxFor(client: Client, directory: Directory, actor: Acto
     const sd = actor.subdistrict;
     const deadline = deadlineView(status.reviewDeadlines[sd], cal);
     for (const r of rows) {
-      const t: Task = { title: `初步审查：${nameOf(r.committeeId)}`, href: `/applications/${encodeURIComponent(r.committeeId)}`, deadline };
+      const t: Task = {
+        title: `初步审查：${nameOf(r.committeeId)}`,
+        href: `/applications/${encodeURIComponent(r.committeeId)}`,
+        deadline,
+      };
       if (r.stage === 'submitted' && !status.confirmed[sd]) open.push(t);
       else done.push({ ...t, detail: STAGE_LABELS[r.stage as ApplicationStage] ?? r.stage, deadline: undefined });
     }
-    if (status.confirmed[sd]) done.push({ title: '确认推荐名单', href: '/subdistrict/confirm-list', detail: `已确认，推荐 ${status.confirmed[sd].recommended.length} 个` });
-    else if (['applications', 'review'].includes(status.phase)) open.push({ title: '确认本街镇推荐名单并报区房管局', href: '/subdistrict/confirm-list', deadline });
+    if (status.confirmed[sd])
+      done.push({
+        title: '确认推荐名单',
+        href: '/subdistrict/confirm-list',
+        detail: `已确认，推荐 ${status.confirmed[sd].recommended.length} 个`,
+      });
+    else if (['applications', 'review'].includes(status.phase))
+      open.push({ title: '确认本街镇推荐名单并报区房管局', href: '/subdistrict/confirm-list', deadline });
   }
 
   // The selection (web/routes/inspection.ts, panel.ts, objections-review.ts): the inspection window's deadline, 公示's end.
@@ -123,8 +171,14 @@ export async function inboxFor(client: Client, directory: Directory, actor: Acto
     const deadline = deadlineView(status.inspectionCloses, cal);
     for (const r of rows) {
       const href = `/inspection/${encodeURIComponent(r.committeeId)}`;
-      if (r.stage === 'recommended' && status.confirmed[r.subdistrict] && reviewing) open.push({ title: `专项检查评分：${nameOf(r.committeeId)}`, href, deadline });
-      else if (!['submitted', 'recommended', 'not-recommended', 'no-decision', 'withdrawn'].includes(r.stage)) done.push({ title: `专项检查评分：${nameOf(r.committeeId)}`, href: '/inspection', detail: STAGE_LABELS[r.stage as ApplicationStage] ?? r.stage });
+      if (r.stage === 'recommended' && status.confirmed[r.subdistrict] && reviewing)
+        open.push({ title: `专项检查评分：${nameOf(r.committeeId)}`, href, deadline });
+      else if (!['submitted', 'recommended', 'not-recommended', 'no-decision', 'withdrawn'].includes(r.stage))
+        done.push({
+          title: `专项检查评分：${nameOf(r.committeeId)}`,
+          href: '/inspection',
+          detail: STAGE_LABELS[r.stage as ApplicationStage] ?? r.stage,
+        });
     }
   }
   if (actor.role === 'panel') {
@@ -132,23 +186,43 @@ export async function inboxFor(client: Client, directory: Directory, actor: Acto
     if (!status.draft && reviewing) {
       const deadline = deadlineView(status.inspectionCloses, cal);
       open.push({ title: `评审投票（已专项检查 ${inspected} 家）`, href: '/panel', deadline });
-      if (directory.people.some((p) => p.id === actor.id && p.chair)) open.push({ title: `确定拟表彰名单（名额 ${status.quota} 家）`, href: '/panel', deadline });
-    } else if (status.draft) done.push({ title: '拟表彰名单已确定', href: '/panel', detail: `${status.draft.ranking.length} 家` });
+      if (directory.people.some((p) => p.id === actor.id && p.chair))
+        open.push({ title: `确定拟表彰名单（名额 ${status.quota} 家）`, href: '/panel', deadline });
+    } else if (status.draft)
+      done.push({ title: '拟表彰名单已确定', href: '/panel', detail: `${status.draft.ranking.length} 家` });
   }
   if (actor.role === 'bureau') {
     const publicityEnds = status.draft ? deadlineView(status.draft.publicityEnds, cal) : undefined;
     for (const o of status.objections) {
-      const t: Task = { title: `处理异议 ${o.id}：${nameOf(o.committeeId)}`, href: `/objections/${encodeURIComponent(o.id)}`, deadline: o.resolution ? undefined : publicityEnds };
+      const t: Task = {
+        title: `处理异议 ${o.id}：${nameOf(o.committeeId)}`,
+        href: `/objections/${encodeURIComponent(o.id)}`,
+        deadline: o.resolution ? undefined : publicityEnds,
+      };
       (o.resolution ? done : open).push(t);
     }
-    for (const f of status.reelectionFlags) if (!f.decision && status.phase !== 'commended') open.push({ title: `换届改选备案，决定保留或移出：${nameOf(f.committeeId)}`, href: '/objections' });
-    if (status.phase === 'awaiting-confirmation') open.push({ title: '确认最终表彰名单', href: '/objections', deadline: deadlineView(cal.commendationBy, cal) });
+    for (const f of status.reelectionFlags)
+      if (!f.decision && status.phase !== 'commended')
+        open.push({ title: `换届改选备案，决定保留或移出：${nameOf(f.committeeId)}`, href: '/objections' });
+    if (status.phase === 'awaiting-confirmation')
+      open.push({ title: '确认最终表彰名单', href: '/objections', deadline: deadlineView(cal.commendationBy, cal) });
     for (const sd of Object.keys(status.reviewDeadlines)) {
       const d = deadlineView(status.reviewDeadlines[sd], cal);
-      if (!status.confirmed[sd] && d.overdue && status.phase !== 'applications') open.push({ title: `${sd}逾期未确认推荐名单`, href: '/dashboard', deadline: d });
-      if (status.confirmed[sd]) done.push({ title: `${sd}已确认推荐名单`, href: '/dashboard', detail: `推荐 ${status.confirmed[sd].recommended.length} 个` });
+      if (!status.confirmed[sd] && d.overdue && status.phase !== 'applications')
+        open.push({ title: `${sd}逾期未确认推荐名单`, href: '/dashboard', deadline: d });
+      if (status.confirmed[sd])
+        done.push({
+          title: `${sd}已确认推荐名单`,
+          href: '/dashboard',
+          detail: `推荐 ${status.confirmed[sd].recommended.length} 个`,
+        });
     }
-    if (status.panelOverdue && !status.draft) open.push({ title: '评审期已过，评选团尚未定稿', href: '/dashboard', deadline: deadlineView(status.inspectionCloses, cal) });
+    if (status.panelOverdue && !status.draft)
+      open.push({
+        title: '评审期已过，评选团尚未定稿',
+        href: '/dashboard',
+        deadline: deadlineView(status.inspectionCloses, cal),
+      });
   }
 
   open.push(...titles.open);

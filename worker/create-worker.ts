@@ -28,7 +28,10 @@ export interface CreateWorkerOptions {
 export const WORKFLOWS_PATH = join(__dirname, '..', 'workflows', 'index.ts');
 
 /** What a prebuilt bundle (tests, replay) needs so that its failures are encoded as the worker's are. */
-export const BUNDLE_OPTIONS = { workflowsPath: WORKFLOWS_PATH, failureConverterPath: FAILURE_CONVERTER_PATH } satisfies Partial<BundleOptions>;
+export const BUNDLE_OPTIONS = {
+  workflowsPath: WORKFLOWS_PATH,
+  failureConverterPath: FAILURE_CONVERTER_PATH,
+} satisfies Partial<BundleOptions>;
 
 export async function createWorker(opts: CreateWorkerOptions): Promise<Worker> {
   return Worker.create({

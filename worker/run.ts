@@ -1,7 +1,12 @@
 /** The worker process's body, shared by worker/main.ts and the bench's plain baseline. Settings come from the environment. */
 import { Client } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
-import { connectionOptionsFromEnv, createConnection, createNativeConnection, describeTarget } from '../client/connection';
+import {
+  connectionOptionsFromEnv,
+  createConnection,
+  createNativeConnection,
+  describeTarget,
+} from '../client/connection';
 import { dataConverter as projectDataConverter } from '../client/codec';
 import { TASK_QUEUE } from '../domain/ids';
 import { createMailer } from '../activities/mailer';
@@ -17,7 +22,8 @@ function cacheSizeFromEnv(): number | undefined {
   const raw = process.env.WORKER_MAX_CACHED_WORKFLOWS;
   if (raw === undefined || raw === '') return undefined;
   const parsed = z.coerce.number().int().min(0).safeParse(raw);
-  if (!parsed.success) throw new Error(`WORKER_MAX_CACHED_WORKFLOWS: expected a whole number ≥ 0, got ${JSON.stringify(raw)}`);
+  if (!parsed.success)
+    throw new Error(`WORKER_MAX_CACHED_WORKFLOWS: expected a whole number ≥ 0, got ${JSON.stringify(raw)}`);
   return parsed.data;
 }
 
@@ -45,7 +51,8 @@ export async function runWorker(opts: RunWorkerOptions = {}): Promise<void> {
     extra: maxCachedWorkflows === undefined ? {} : { maxCachedWorkflows },
   });
   console.log(`worker polling task queue ${process.env.TASK_QUEUE ?? TASK_QUEUE} on ${describeTarget(config)}`);
-  if (maxCachedWorkflows !== undefined) console.log(`workflow cache: ${maxCachedWorkflows} workflows (WORKER_MAX_CACHED_WORKFLOWS)`);
+  if (maxCachedWorkflows !== undefined)
+    console.log(`workflow cache: ${maxCachedWorkflows} workflows (WORKER_MAX_CACHED_WORKFLOWS)`);
   console.log(`mail via ${mailer.config.url.replace(/\/\/[^@/]*@/, '//***@')} from ${mailer.config.from}`);
   // Worker.run() resolves after SIGINT/SIGTERM once in-flight tasks finish (the SDK installs the handlers).
   await worker.run();

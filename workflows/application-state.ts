@@ -131,42 +131,59 @@ export function checkAction(
   const data = parse(schema as z.ZodType<any>, payload);
   const cal = input.calendar;
   const sd = input.form.subdistrict;
-  if (isFinal(s)) reject('WrongPhase', `application is closed: ${STAGE_LABELS[s.stage]}${s.reason ? `（${s.reason}）` : ''}`);
+  if (isFinal(s))
+    reject('WrongPhase', `application is closed: ${STAGE_LABELS[s.stage]}${s.reason ? `（${s.reason}）` : ''}`);
   switch (name) {
     case 'recordPaperForm': {
       requireRole(input.staff, data.actor, 'bureau', 'recordPaperForm');
       if (s.paperFormReceived) reject('Duplicate', 'the paper form is already recorded as received');
-      if (now >= Date.parse(s.reviewDeadline)) reject('WrongPhase', `paper forms are recorded until the review deadline ${at(Date.parse(s.reviewDeadline))}`);
+      if (now >= Date.parse(s.reviewDeadline))
+        reject('WrongPhase', `paper forms are recorded until the review deadline ${at(Date.parse(s.reviewDeadline))}`);
       return data;
     }
     case 'recommend':
     case 'notRecommend': {
       requireSubdistrictOfficial(input.staff, data.actor, sd, name);
-      if (late < Date.parse(cal.reviewOpens)) reject('WrongPhase', `街镇 pre-review opens ${from(Date.parse(cal.reviewOpens))}`);
+      if (late < Date.parse(cal.reviewOpens))
+        reject('WrongPhase', `街镇 pre-review opens ${from(Date.parse(cal.reviewOpens))}`);
       if (s.locked) reject('WrongPhase', `${sd} has confirmed its list or its deadline passed; decisions are locked`);
-      if (now >= Date.parse(s.reviewDeadline)) reject('WrongPhase', `the review deadline ${at(Date.parse(s.reviewDeadline))} has passed`);
+      if (now >= Date.parse(s.reviewDeadline))
+        reject('WrongPhase', `the review deadline ${at(Date.parse(s.reviewDeadline))} has passed`);
       const kind = name === 'recommend' ? 'recommend' : 'not-recommend';
       if (s.decision?.kind === kind) reject('Duplicate', `already decided: ${kind} by ${s.decision.by}`);
       return data;
     }
     case 'recordReelection': {
       requireFiler(input.staff, data.actor, input.form.committeeId, sd, name);
-      if (s.reelection) reject('Duplicate', `新一届业委会已于 ${s.reelection.filedOn} 备案（备案编号 ${s.reelection.filingRef}），已记录`);
+      if (s.reelection)
+        reject(
+          'Duplicate',
+          `新一届业委会已于 ${s.reelection.filedOn} 备案（备案编号 ${s.reelection.filingRef}），已记录`,
+        );
       return data;
     }
     case 'recordInspection': {
       requireRole(input.staff, data.actor, 'inspector', 'recordInspection');
       if (s.inspection) reject('Duplicate', `already inspected on ${s.inspection.date} by ${s.inspection.inspector}`);
-      if (s.stage !== 'recommended' || !s.locked) reject('WrongPhase', `only recommended applications with a confirmed list are inspected; stage is ${s.stage}`);
-      if (late < Date.parse(cal.inspectionOpens)) reject('WrongPhase', `inspection opens ${from(Date.parse(cal.inspectionOpens))}`);
-      if (now >= Date.parse(s.inspectionDeadline)) reject('WrongPhase', `the inspection deadline ${at(Date.parse(s.inspectionDeadline))} has passed`);
+      if (s.stage !== 'recommended' || !s.locked)
+        reject('WrongPhase', `only recommended applications with a confirmed list are inspected; stage is ${s.stage}`);
+      if (late < Date.parse(cal.inspectionOpens))
+        reject('WrongPhase', `inspection opens ${from(Date.parse(cal.inspectionOpens))}`);
+      if (now >= Date.parse(s.inspectionDeadline))
+        reject('WrongPhase', `the inspection deadline ${at(Date.parse(s.inspectionDeadline))} has passed`);
       return data;
     }
   }
 }
 
 /** Applies a checked action. Returns the message for the sender. */
-export function applyAction(name: ApplicationActionName, data: any, s: ApplicationState, input: ApplicationInput, now: number): string {
+export function applyAction(
+  name: ApplicationActionName,
+  data: any,
+  s: ApplicationState,
+  input: ApplicationInput,
+  now: number,
+): string {
   const when = toIso(now);
   switch (name) {
     case 'recordPaperForm':
@@ -188,7 +205,15 @@ export function applyAction(name: ApplicationActionName, data: any, s: Applicati
       return `已记录换届改选备案：新一届业委会于 ${data.filedOn} 备案（备案编号 ${data.filingRef}）`;
     case 'recordInspection': {
       const grade = gradeFor(data.total, input.gradeBands);
-      s.inspection = { scores: data.scores, total: data.total, grade, inspector: data.inspector, date: data.date, notes: data.notes, recordedBy: data.actor };
+      s.inspection = {
+        scores: data.scores,
+        total: data.total,
+        grade,
+        inspector: data.inspector,
+        date: data.date,
+        notes: data.notes,
+        recordedBy: data.actor,
+      };
       s.stage = 'inspected';
       return `专项检查得分 ${data.total}，等级 ${grade}`;
     }

@@ -74,7 +74,8 @@ export async function application(input: ApplicationInput): Promise<ApplicationS
     }
   };
   const audit = (action: string, payload: unknown, error?: string) => {
-    const actor = typeof payload === 'object' && payload && 'actor' in payload ? String((payload as any).actor) : '(none)';
+    const actor =
+      typeof payload === 'object' && payload && 'actor' in payload ? String((payload as any).actor) : '(none)';
     let text: string;
     try {
       text = JSON.stringify(payload) ?? 'undefined';
@@ -257,7 +258,11 @@ export async function application(input: ApplicationInput): Promise<ApplicationS
     const waiting = () => notices.length > 0 || historyIsLarge();
     if (clock.legacy) await condition(waiting);
     // Inspection is recorded between its opening and its deadline: both are timers of this workflow.
-    else await clock.waitUntil(earliestAfter(clock.now(), [Date.parse(cal.inspectionOpens), Date.parse(s.inspectionDeadline)]), waiting);
+    else
+      await clock.waitUntil(
+        earliestAfter(clock.now(), [Date.parse(cal.inspectionOpens), Date.parse(s.inspectionDeadline)]),
+        waiting,
+      );
     await applyNotices();
     if (!isFinal(s)) await continueIfLarge();
   }

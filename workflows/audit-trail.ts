@@ -15,8 +15,17 @@ const MAX_REJECTED = 100;
 const PAYLOAD_CHARS = 500;
 
 /** Appends one entry; rejected entries are capped so a flood of bad signals cannot grow the state. */
-export function recordAudit(t: AuditTrail, at: number, staff: Staff, committeeId: string, action: string, payload: unknown, error?: string): void {
-  const actor = typeof payload === 'object' && payload && 'actor' in payload ? String((payload as any).actor) : '(system)';
+export function recordAudit(
+  t: AuditTrail,
+  at: number,
+  staff: Staff,
+  committeeId: string,
+  action: string,
+  payload: unknown,
+  error?: string,
+): void {
+  const actor =
+    typeof payload === 'object' && payload && 'actor' in payload ? String((payload as any).actor) : '(system)';
   let role = 'unknown';
   if (actor === committeeId) role = 'committee';
   else if (actor === '(system)') role = 'system';

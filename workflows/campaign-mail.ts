@@ -18,9 +18,12 @@ export function campaignMail(input: CampaignInput, s: CampaignState, clock: Stor
   const workflowId = workflowInfo().workflowId;
   const settings = reminderSettings(input.reminders);
   const outbox = startMailOutbox(state, {
-    report: (entries, seq) => outbox.enqueue(undeliverableReportJobs(input, workflowId, entries, seq, clock.live()), { report: false }),
+    report: (entries, seq) =>
+      outbox.enqueue(undeliverableReportJobs(input, workflowId, entries, seq, clock.live()), { report: false }),
   });
-  setHandler(mailUndeliverableSignal, (entries) => outbox.recordUndeliverable(Array.isArray(entries) ? entries.slice(0, 1000) : []));
+  setHandler(mailUndeliverableSignal, (entries) =>
+    outbox.recordUndeliverable(Array.isArray(entries) ? entries.slice(0, 1000) : []),
+  );
   setHandler(campaignMailQuery, () => outbox.status(settings));
   // Sends carried over by continue-as-new start again (same Message-IDs).
   outbox.resume();

@@ -6,7 +6,16 @@
  */
 import type { CampaignState, RegistryEntry } from './campaign-state';
 
-type Row = [id: string, sd: number, stage: number, seq: number, paper: 0 | 1, total: number | null, grade: string | null, name: string | null];
+type Row = [
+  id: string,
+  sd: number,
+  stage: number,
+  seq: number,
+  paper: 0 | 1,
+  total: number | null,
+  grade: string | null,
+  name: string | null,
+];
 
 export interface PackedRegistry {
   subdistricts: string[];
@@ -21,9 +30,16 @@ export function packRegistry(registry: Record<string, RegistryEntry>): PackedReg
     const i = list.indexOf(v);
     return i >= 0 ? i : list.push(v) - 1;
   };
-  const rows = Object.entries(registry).map(
-    ([id, e]): Row => [id, indexOf(sds, e.sd), indexOf(stages, e.stage), e.seq, e.paper ? 1 : 0, e.total ?? null, e.grade ?? null, e.name ?? null],
-  );
+  const rows = Object.entries(registry).map(([id, e]): Row => [
+    id,
+    indexOf(sds, e.sd),
+    indexOf(stages, e.stage),
+    e.seq,
+    e.paper ? 1 : 0,
+    e.total ?? null,
+    e.grade ?? null,
+    e.name ?? null,
+  ]);
   return { subdistricts: sds, stages, rows };
 }
 
@@ -40,7 +56,10 @@ export function unpackRegistry(p: PackedRegistry): Record<string, RegistryEntry>
 }
 
 /** The state continue-as-new carries: the registry packed, everything else as it is. */
-export type CarriedCampaignState = Omit<CampaignState, 'registry'> & { registry?: Record<string, RegistryEntry>; packedRegistry?: PackedRegistry };
+export type CarriedCampaignState = Omit<CampaignState, 'registry'> & {
+  registry?: Record<string, RegistryEntry>;
+  packedRegistry?: PackedRegistry;
+};
 
 export function carryState(s: CampaignState): CarriedCampaignState {
   const { registry, ...rest } = s;

@@ -113,7 +113,10 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
   });
 
   const audit = (action: string, payload: unknown, outcome: 'accepted' | 'rejected', detail: string) => {
-    const actor = payload && typeof payload === 'object' && 'actor' in payload ? String((payload as any).actor).slice(0, 64) : '(public)';
+    const actor =
+      payload && typeof payload === 'object' && 'actor' in payload
+        ? String((payload as any).actor).slice(0, 64)
+        : '(public)';
     s.audit.push({ at: clock.stamp(), actor, action: action.slice(0, 64), outcome, detail: detail.slice(0, 500) });
     if (outcome === 'rejected') {
       s.rejectedCount++;
@@ -131,7 +134,8 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
     handler: async (payload: unknown) => {
       const data = checkCampaignAction(name, payload, s, input, clock.now(), Math.max(clock.now(), clock.live()));
       // Lists finalised before 公示 counted whole working days keep the end they were given.
-      const rules = name === 'panelFinalize' ? { wholePublicityDays: patched('publicity-whole-working-days') } : undefined;
+      const rules =
+        name === 'panelFinalize' ? { wholePublicityDays: patched('publicity-whole-working-days') } : undefined;
       const result = applyCampaignAction(name, data, s, input, clock.live(), rules);
       audit(name, payload, 'accepted', result.message);
       changed = true;
@@ -171,7 +175,8 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
   });
   setHandler(rejectedAttemptSignal, (attempt) => {
     const r = rejectedAttemptSchema.safeParse(attempt);
-    if (r.success) audit(r.data.action, r.data.actor ? { actor: r.data.actor } : undefined, 'rejected', refusedDetail(r.data.error));
+    if (r.success)
+      audit(r.data.action, r.data.actor ? { actor: r.data.actor } : undefined, 'rejected', refusedDetail(r.data.error));
     else audit('rejectedAttempt', undefined, 'rejected', 'InvalidInput: malformed report of a refused attempt');
   });
   // A read of an objector's details: an audit entry only (no command, no other state), so histories without it replay unchanged.
@@ -179,15 +184,40 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
     const r = objectorViewSchema.safeParse(v);
     if (!r.success) return audit('viewedObjector', undefined, 'rejected', 'InvalidInput: malformed record of a read');
     const reader = input.staff.find((p) => p.id === r.data.actor);
-    if (reader?.role !== 'bureau') return audit('viewedObjector', { actor: r.data.actor }, 'rejected', `WrongActor: objectors' details are for the bureau; ${r.data.actor} is ${reader?.role ?? 'not in the directory'}`);
-    if (!s.objections.some((o) => o.id === r.data.objectionId)) return audit('viewedObjector', { actor: r.data.actor }, 'rejected', `NotFound: no objection ${r.data.objectionId}`);
-    audit('viewedObjector', { actor: r.data.actor }, 'accepted', `read the objector's details of ${r.data.objectionId}`);
+    if (reader?.role !== 'bureau')
+      return audit(
+        'viewedObjector',
+        { actor: r.data.actor },
+        'rejected',
+        `WrongActor: objectors' details are for the bureau; ${r.data.actor} is ${reader?.role ?? 'not in the directory'}`,
+      );
+    if (!s.objections.some((o) => o.id === r.data.objectionId))
+      return audit(
+        'viewedObjector',
+        { actor: r.data.actor },
+        'rejected',
+        `NotFound: no objection ${r.data.objectionId}`,
+      );
+    audit(
+      'viewedObjector',
+      { actor: r.data.actor },
+      'accepted',
+      `read the objector's details of ${r.data.objectionId}`,
+    );
   });
   setHandler(applicationReportSignal, (r) => {
     const prev = s.registry[r.committeeId];
     if (prev && prev.seq >= r.seq) return;
     // Reports do not wake the main loop: phases depend on time and actions, not on counts.
-    s.registry[r.committeeId] = { sd: r.subdistrict, stage: r.stage, seq: r.seq, paper: r.paperFormReceived, total: r.total, grade: r.grade, name: r.name };
+    s.registry[r.committeeId] = {
+      sd: r.subdistrict,
+      stage: r.stage,
+      seq: r.seq,
+      paper: r.paperFormReceived,
+      total: r.total,
+      grade: r.grade,
+      name: r.name,
+    };
   });
   setHandler(campaignStatusQuery, status);
   setHandler(campaignAuditQuery, () => s.audit);
@@ -196,7 +226,15 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
   setHandler(registryRowsQuery, (sd) =>
     Object.entries(s.registry)
       .filter(([, e]) => !sd || e.sd === sd)
-      .map(([committeeId, e]) => ({ committeeId, subdistrict: e.sd, stage: e.stage, paper: e.paper, name: e.name, total: e.total, grade: e.grade })),
+      .map(([committeeId, e]) => ({
+        committeeId,
+        subdistrict: e.sd,
+        stage: e.stage,
+        paper: e.paper,
+        name: e.name,
+        total: e.total,
+        grade: e.grade,
+      })),
   );
 
   let lastPhase = '';
@@ -234,9 +272,14 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
     if (historyIsLarge()) {
       await mail.beforeContinueAsNew(); // unsent mail is carried in s.mail
       await condition(allHandlersFinished);
-      await makeContinueAsNewFunc<typeof campaign>({ workflowTaskTimeout: workflowInfo().taskTimeoutMs })({ ...input, carried: carryState(s) });
+      await makeContinueAsNewFunc<typeof campaign>({ workflowTaskTimeout: workflowInfo().taskTimeoutMs })({
+        ...input,
+        carried: carryState(s),
+      });
     }
-    const next = [nextBoundary(input, s, clock.now(), !clock.legacy), mail.nextAt()].reduce((a, b) => (a === undefined || (b !== undefined && b < a) ? b : a));
+    const next = [nextBoundary(input, s, clock.now(), !clock.legacy), mail.nextAt()].reduce((a, b) =>
+      a === undefined || (b !== undefined && b < a) ? b : a,
+    );
     changed = false;
     // One timer to the next boundary or reminder; an action that moves a deadline wakes the loop, which re-arms it.
     await clock.waitUntil(next, () => changed || s.outbox.length > 0 || historyIsLarge());
@@ -246,7 +289,14 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
   await mail.drained(); // the final-list notice, and anything still retrying, goes out before the campaign ends
   // Every commended committee now holds a title (one long-lived workflow each).
   const commended = s.final!.list.map((committeeId) => ({ committeeId, subdistrict: s.registry[committeeId].sd }));
-  if (commended.length) await titleLinks.startTitles({ awardYear: input.year, awardedAt: s.final!.at, titles: commended, staff: input.staff, gradeBands: input.gradeBands });
+  if (commended.length)
+    await titleLinks.startTitles({
+      awardYear: input.year,
+      awardedAt: s.final!.at,
+      titles: commended,
+      staff: input.staff,
+      gradeBands: input.gradeBands,
+    });
   await condition(allHandlersFinished);
   return { year: input.year, finalList: s.final!.list, removed: s.removed, counts: countsOf(s) };
 }

@@ -57,7 +57,16 @@ export interface MailStatus {
 }
 
 export function initialMailOutboxState(): MailOutboxState {
-  return { noticesDone: [], queue: [], sent: 0, undeliverable: [], undeliverableTotal: 0, unreported: [], reportedKeys: [], reports: 0 };
+  return {
+    noticesDone: [],
+    queue: [],
+    sent: 0,
+    undeliverable: [],
+    undeliverableTotal: 0,
+    unreported: [],
+    reportedKeys: [],
+    reports: 0,
+  };
 }
 
 const keyOf = (m: SendMailInput) => [m.kind, m.deadline, m.offset, m.to.id].join('|');
@@ -74,7 +83,8 @@ export function startMailOutbox(state: MailOutboxState, opts: MailOutboxOptions 
   const record = (entries: UndeliverableEntry[], report: boolean) => {
     state.undeliverable.push(...entries);
     state.undeliverableTotal += entries.length;
-    if (state.undeliverable.length > KEEP_UNDELIVERABLE) state.undeliverable.splice(0, state.undeliverable.length - KEEP_UNDELIVERABLE);
+    if (state.undeliverable.length > KEEP_UNDELIVERABLE)
+      state.undeliverable.splice(0, state.undeliverable.length - KEEP_UNDELIVERABLE);
     if (!report) return;
     const reported = (state.reportedKeys ??= []);
     for (const e of entries) {
@@ -101,7 +111,20 @@ export function startMailOutbox(state: MailOutboxState, opts: MailOutboxOptions 
     else {
       const m = job.input;
       log.warn('mail undeliverable', { to: m.to.id, kind: m.kind, reason: redactContacts(result.reason) });
-      record([{ recipientId: m.to.id, recipientName: m.to.name, email: m.to.email, reason: result.reason, kind: m.kind, at: m.scheduledAt, workflowId: m.workflowId }], job.report);
+      record(
+        [
+          {
+            recipientId: m.to.id,
+            recipientName: m.to.name,
+            email: m.to.email,
+            reason: result.reason,
+            kind: m.kind,
+            at: m.scheduledAt,
+            workflowId: m.workflowId,
+          },
+        ],
+        job.report,
+      );
     }
     maybeReport();
     pump();
@@ -117,7 +140,11 @@ export function startMailOutbox(state: MailOutboxState, opts: MailOutboxOptions 
       // Not awaited: the result is handled whenever it arrives, while the main loop goes on.
       sendMail(job.input).then(
         (r: SendMailResult) => settle(job, key, r),
-        (err: unknown) => settle(job, key, { status: 'failed', reason: `failed: ${String((err as Error)?.message ?? err).slice(0, 200)}` }),
+        (err: unknown) =>
+          settle(job, key, {
+            status: 'failed',
+            reason: `failed: ${String((err as Error)?.message ?? err).slice(0, 200)}`,
+          }),
       );
     }
   };

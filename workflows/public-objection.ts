@@ -9,7 +9,15 @@
  * refused by the campaign (e.g. confirmed after 公示 ended), or never confirmed — the run ends with that outcome and
  * its history keeps what the person gave, for the bureau, until the namespace's retention.
  */
-import { allHandlersFinished, condition, defineQuery, defineUpdate, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import {
+  allHandlersFinished,
+  condition,
+  defineQuery,
+  defineUpdate,
+  proxyActivities,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
 import { z } from 'zod';
 import type { createActivities } from '../activities';
 import { parse, reject } from '../domain/rejections';
@@ -25,16 +33,29 @@ export const publicObjectionInputSchema = z
     objection: campaignActionSchemas.fileObjection,
     contactKind: z.enum(['email', 'phone']),
     /** SHA-256 (hex) of the emailed link's token; only for an email contact. */
-    tokenHash: z.string().regex(/^[0-9a-f]{64}$/).optional(),
+    tokenHash: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/)
+      .optional(),
     /** How long the emailed link stays valid (real ms). */
-    ttlMs: z.number().int().min(1_000).max(7 * 86_400_000),
+    ttlMs: z
+      .number()
+      .int()
+      .min(1_000)
+      .max(7 * 86_400_000),
     /** The stamped scan, stored encrypted by the web process (web/scan-store.ts). */
-    scanId: z.string().regex(/^[0-9a-f]{32}$/).optional(),
+    scanId: z
+      .string()
+      .regex(/^[0-9a-f]{32}$/)
+      .optional(),
     /** When the person pressed 提交 (real time, ISO). */
     submittedAt: z.iso.datetime(),
   })
   .strict()
-  .refine((v) => (v.contactKind === 'email') === (v.tokenHash !== undefined), { path: ['tokenHash'], message: 'is required for an email contact, and only for it' });
+  .refine((v) => (v.contactKind === 'email') === (v.tokenHash !== undefined), {
+    path: ['tokenHash'],
+    message: 'is required for an email contact, and only for it',
+  });
 export type PublicObjectionInput = z.infer<typeof publicObjectionInputSchema>;
 
 export type PublicObjectionOutcome =
@@ -89,7 +110,8 @@ export async function publicObjection(raw: PublicObjectionInput): Promise<Public
     {
       validator: (arg) => {
         if (input.contactKind !== 'email') reject('WrongPhase', 'a phone contact needs no confirmation');
-        if (!arg || arg.tokenHash !== input.tokenHash) reject('NotFound', 'token: this link does not belong to this objection');
+        if (!arg || arg.tokenHash !== input.tokenHash)
+          reject('NotFound', 'token: this link does not belong to this objection');
         if (state.status === 'expired') reject('WrongPhase', 'this link has expired');
         if (confirmed) reject('Duplicate', 'this objection has already been confirmed');
       },
@@ -101,7 +123,12 @@ export async function publicObjection(raw: PublicObjectionInput): Promise<Public
     state.result = { outcome: 'expired' };
   } else {
     try {
-      state.result = await filePublicObjection({ year: input.year, ref: input.ref, updateId: workflowInfo().workflowId, objection: input.objection });
+      state.result = await filePublicObjection({
+        year: input.year,
+        ref: input.ref,
+        updateId: workflowInfo().workflowId,
+        objection: input.objection,
+      });
     } catch {
       // A day of retries without reaching the campaign: recorded as refused, the input stays in this history.
       state.result = { outcome: 'refused', kind: 'Unavailable', message: 'the campaign could not be reached' };

@@ -15,7 +15,12 @@ import { cli } from '../templates/layout';
 import { initialMailOutboxState, startMailOutbox } from './mail-outbox';
 import { mailUndeliverableSignal } from './messages/campaign-report';
 import { failureReasons, type ReevaluationInput, type ReevaluationState } from './reevaluation-state';
-import { reevaluationJobs, reevaluationSlots, undeliverableReportJobs, type ReevaluationReminderView } from './reminder-plan';
+import {
+  reevaluationJobs,
+  reevaluationSlots,
+  undeliverableReportJobs,
+  type ReevaluationReminderView,
+} from './reminder-plan';
 import { nextSlotAt, recipientOf, reminderSettings } from './reminder-slots';
 
 /** `reevaluation submit-materials` (client/commands/titles.ts), as the holder runs it. */
@@ -38,7 +43,9 @@ export function reevaluationReminderView(input: ReevaluationInput, s: Reevaluati
     materialsDue: s.materialsDue,
     materialsPending: !s.materials && !s.materialsMissing && !certain,
     preReviewPending: !!s.materials && !!s.inspection && !s.preReview && !certain,
-    officials: input.staff.filter((p) => p.role === 'subdistrict' && p.subdistrict === input.subdistrict).map(recipientOf),
+    officials: input.staff
+      .filter((p) => p.role === 'subdistrict' && p.subdistrict === input.subdistrict)
+      .map(recipientOf),
     submitCommand: submitMaterialsCommand(input.year, input.committeeId),
     preReviewCommand: (officialId) => preReviewCommand(input.year, input.committeeId, officialId),
   };
@@ -56,8 +63,13 @@ export function reevaluationMail(input: ReevaluationInput, s: ReevaluationState,
       getExternalWorkflowHandle(campaignWorkflowId(input.year))
         .signal(mailUndeliverableSignal, entries)
         .catch((err) => {
-          log.warn('could not report undeliverable mail to the campaign; reporting to the bureau directly', { error: String(err) });
-          outbox.enqueue(undeliverableReportJobs({ year: input.year, staff: input.staff }, workflowId, entries, seq, clock.live()), { report: false });
+          log.warn('could not report undeliverable mail to the campaign; reporting to the bureau directly', {
+            error: String(err),
+          });
+          outbox.enqueue(
+            undeliverableReportJobs({ year: input.year, staff: input.staff }, workflowId, entries, seq, clock.live()),
+            { report: false },
+          );
         })
         .finally(() => reporting--);
     },
@@ -72,7 +84,8 @@ export function reevaluationMail(input: ReevaluationInput, s: ReevaluationState,
     tick() {
       const now = clock.now();
       const cursor = cursorOr(now);
-      if (now > cursor) outbox.enqueue(reevaluationJobs(reevaluationReminderView(input, s), cursor, now, workflowId, settings));
+      if (now > cursor)
+        outbox.enqueue(reevaluationJobs(reevaluationReminderView(input, s), cursor, now, workflowId, settings));
       state.remindedThrough = toIso(Math.max(now, cursor));
     },
     /** The next reminder instant (calendar time) after the last tick, or undefined when there is none. */

@@ -53,7 +53,14 @@ export interface ReevaluationInput {
   carried?: ReevaluationState;
 }
 
-export type ReevaluationStage = 'awaiting-materials' | 'awaiting-inspection' | 'awaiting-pre-review' | 'awaiting-confirmation' | 'passed' | 'failed' | 'closed';
+export type ReevaluationStage =
+  | 'awaiting-materials'
+  | 'awaiting-inspection'
+  | 'awaiting-pre-review'
+  | 'awaiting-confirmation'
+  | 'passed'
+  | 'failed'
+  | 'closed';
 export const REEVALUATION_STAGE_LABELS: Record<ReevaluationStage, string> = {
   'awaiting-materials': '待提交书面复评材料',
   'awaiting-inspection': '待专项检查',
@@ -140,9 +147,12 @@ export function initialReevaluationState(input: ReevaluationInput, now: number):
 /** Every reason the re-evaluation fails on the record so far (notice 五(三)), in a fixed order. */
 export function failureReasons(s: ReevaluationState, input: ReevaluationInput): string[] {
   const reasons: string[] = [];
-  if (s.materialsMissing) reasons.push(`未在截止时间 ${fmt(s.materialsMissing.deadline)} 前提交书面复评材料，不能通过复评`);
+  if (s.materialsMissing)
+    reasons.push(`未在截止时间 ${fmt(s.materialsMissing.deadline)} 前提交书面复评材料，不能通过复评`);
   if (s.cancellation)
-    reasons.push(`${input.subdistrict}依据 ${input.year} 年度规范化评价成绩（${s.cancellation.standardisationScore} 分）取消其复评资格：${s.cancellation.reason}`);
+    reasons.push(
+      `${input.subdistrict}依据 ${input.year} 年度规范化评价成绩（${s.cancellation.standardisationScore} 分）取消其复评资格：${s.cancellation.reason}`,
+    );
   for (const i of s.incidents) reasons.push(`小区于 ${i.date} 发生${INCIDENT_LABELS[i.type]}：${i.description}`);
   if (s.inspection && !atLeastGood(s.inspection.grade as any))
     reasons.push(`专项检查等级为“${s.inspection.grade}”（${s.inspection.total} 分），低于“良好”`);
@@ -162,14 +172,32 @@ export function pendingTasks(s: ReevaluationState, input: ReevaluationInput): Pe
   const certain = failureReasons(s, input).length > 0;
   const tasks: PendingTask[] = [];
   if (!s.materials && !certain)
-    tasks.push({ role: 'committee', who: input.committeeId, task: `向${input.subdistrict}提交书面复评材料`, since: s.startedAt, due: s.materialsDue });
+    tasks.push({
+      role: 'committee',
+      who: input.committeeId,
+      task: `向${input.subdistrict}提交书面复评材料`,
+      since: s.startedAt,
+      due: s.materialsDue,
+    });
   if (!s.inspection && !certain) {
     const since = s.startedAt > cal.inspectionOpens ? s.startedAt : cal.inspectionOpens;
-    tasks.push({ role: 'bureau', who: '区委组织部、区房管局', task: '开展专项检查并录入等级', since, due: cal.inspectionCloses });
+    tasks.push({
+      role: 'bureau',
+      who: '区委组织部、区房管局',
+      task: '开展专项检查并录入等级',
+      since,
+      due: cal.inspectionCloses,
+    });
   }
   if (s.materials && s.inspection && !s.preReview && !certain)
-    tasks.push({ role: 'subdistrict', who: input.subdistrict, task: '街镇预审：确认复评名单报区房管局，或依规范化评价成绩取消资格', since: s.stageSince });
-  if (s.stage === 'awaiting-confirmation') tasks.push({ role: 'bureau', who: '区房管局', task: '再评审并确认复评结果', since: s.stageSince });
+    tasks.push({
+      role: 'subdistrict',
+      who: input.subdistrict,
+      task: '街镇预审：确认复评名单报区房管局，或依规范化评价成绩取消资格',
+      since: s.stageSince,
+    });
+  if (s.stage === 'awaiting-confirmation')
+    tasks.push({ role: 'bureau', who: '区房管局', task: '再评审并确认复评结果', since: s.stageSince });
   return tasks;
 }
 
@@ -177,13 +205,23 @@ function requireOpen(s: ReevaluationState, duplicate: boolean): void {
   if (!s.result) return;
   if (s.result.outcome === 'closed') reject('WrongPhase', `复评已终止：${s.result.reasons.join('；')}`);
   const what = s.result.outcome === 'pass' ? '通过' : '未通过';
-  reject(duplicate ? 'Duplicate' : 'WrongPhase', `复评结果已于 ${fmt(s.result.decidedAt)} 由 ${s.result.decidedBy} 确认：${what}`);
+  reject(
+    duplicate ? 'Duplicate' : 'WrongPhase',
+    `复评结果已于 ${fmt(s.result.decidedAt)} 由 ${s.result.decidedBy} 确认：${what}`,
+  );
 }
 
 const untilMs = instantMs;
 
 /** Validates an action; throws a typed one-line rejection and changes nothing. `now` is calendar time. */
-export function checkReevaluationAction(name: ReevaluationActionName, payload: unknown, s: ReevaluationState, input: ReevaluationInput, now: number, late = now): any {
+export function checkReevaluationAction(
+  name: ReevaluationActionName,
+  payload: unknown,
+  s: ReevaluationState,
+  input: ReevaluationInput,
+  now: number,
+  late = now,
+): any {
   const schema = reevaluationActionSchemas[name];
   if (!schema) reject('InvalidInput', `unknown action ${String(name)}`);
   const data: any = parse(schema as any, payload);
@@ -193,12 +231,17 @@ export function checkReevaluationAction(name: ReevaluationActionName, payload: u
       requireCommittee(staff, data.actor, input.committeeId, name);
       requireOpen(s, false);
       if (s.materials) reject('Duplicate', `书面复评材料已于 ${fmt(s.materials.at)} 提交`);
-      if (now >= Date.parse(s.materialsDue)) reject('WrongPhase', `书面复评材料已于 ${fmt(s.materialsDue)} 截止，逾期不予受理`);
+      if (now >= Date.parse(s.materialsDue))
+        reject('WrongPhase', `书面复评材料已于 ${fmt(s.materialsDue)} 截止，逾期不予受理`);
       return data;
     case 'recordInspection':
       requireAnyRole(staff, data.actor, ['bureau', 'inspector'], name);
       requireOpen(s, false);
-      if (s.inspection) reject('Duplicate', `专项检查已于 ${s.inspection.date} 录入（${s.inspection.total} 分，${s.inspection.grade}）`);
+      if (s.inspection)
+        reject(
+          'Duplicate',
+          `专项检查已于 ${s.inspection.date} 录入（${s.inspection.total} 分，${s.inspection.grade}）`,
+        );
       if (late < Date.parse(cal.inspectionOpens)) reject('WrongPhase', `专项检查自 ${fmt(cal.inspectionOpens)} 开始`);
       return data;
     case 'preReview':
@@ -226,9 +269,11 @@ export function checkReevaluationAction(name: ReevaluationActionName, payload: u
       requireRole(staff, data.actor, 'bureau', name);
       requireOpen(s, false);
       if (s.materials) reject('WrongPhase', '书面复评材料已提交，无需延期');
-      if (s.materialsMissing || now >= Date.parse(s.materialsDue)) reject('WrongPhase', `材料截止时间 ${fmt(s.materialsDue)} 已过，不能再延期`);
+      if (s.materialsMissing || now >= Date.parse(s.materialsDue))
+        reject('WrongPhase', `材料截止时间 ${fmt(s.materialsDue)} 已过，不能再延期`);
       const until = untilMs(data.until);
-      if (until <= Date.parse(s.materialsDue)) reject('InvalidInput', `until: 必须晚于当前截止时间 ${fmt(s.materialsDue)}`);
+      if (until <= Date.parse(s.materialsDue))
+        reject('InvalidInput', `until: 必须晚于当前截止时间 ${fmt(s.materialsDue)}`);
       if (until > Date.parse(cal.commendationBy)) reject('InvalidInput', `until: 不能晚于 ${fmt(cal.commendationBy)}`);
       return data;
     }
@@ -236,7 +281,14 @@ export function checkReevaluationAction(name: ReevaluationActionName, payload: u
 }
 
 /** Applies a checked action; returns the message for the sender. */
-export function applyReevaluationAction(name: ReevaluationActionName, data: any, s: ReevaluationState, input: ReevaluationInput, now: number, workflowId: string): string {
+export function applyReevaluationAction(
+  name: ReevaluationActionName,
+  data: any,
+  s: ReevaluationState,
+  input: ReevaluationInput,
+  now: number,
+  workflowId: string,
+): string {
   const at = iso(now);
   switch (name) {
     case 'submitMaterials':
@@ -244,7 +296,16 @@ export function applyReevaluationAction(name: ReevaluationActionName, data: any,
       return `已向${input.subdistrict}提交书面复评材料`;
     case 'recordInspection': {
       const grade = gradeFor(data.total, input.gradeBands);
-      s.inspection = { scores: data.scores, total: data.total, grade, inspector: data.inspector, date: data.date, notes: data.notes, recordedBy: data.actor, recordedAt: at };
+      s.inspection = {
+        scores: data.scores,
+        total: data.total,
+        grade,
+        inspector: data.inspector,
+        date: data.date,
+        notes: data.notes,
+        recordedBy: data.actor,
+        recordedAt: at,
+      };
       return `专项检查得分 ${data.total}，等级 ${grade}`;
     }
     case 'preReview':
@@ -255,7 +316,11 @@ export function applyReevaluationAction(name: ReevaluationActionName, data: any,
       return `${input.subdistrict}已取消其复评资格（规范化评价成绩 ${data.standardisationScore} 分）`;
     case 'confirm': {
       const fails = failureReasons(s, input);
-      const pass = s.inspection ? [`专项检查等级为“${s.inspection.grade}”（${s.inspection.total} 分），书面材料已提交，街镇预审通过，当年未发生重大影响事件`] : [];
+      const pass = s.inspection
+        ? [
+            `专项检查等级为“${s.inspection.grade}”（${s.inspection.total} 分），书面材料已提交，街镇预审通过，当年未发生重大影响事件`,
+          ]
+        : [];
       s.result = {
         year: input.year,
         workflowId,

@@ -4,7 +4,14 @@
  * The materials deadline is a durable timer on an absolute calendar instant; the result goes back to
  * the title as this workflow's return value. Rules and their order: reevaluation-state.ts.
  */
-import { allHandlersFinished, condition, continueAsNew, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import {
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
 import { Stage } from '../domain/search-attributes';
 import { recordAudit, rejectionLine, signalParts } from './audit-trail';
 import { refusedDetail, rejectedAttemptSchema, rejectedAttemptSignal } from './messages/rejected-attempt';
@@ -38,7 +45,6 @@ import {
   type ReevaluationState,
 } from './reevaluation-state';
 
-
 export async function reevaluation(input: ReevaluationInput): Promise<ReevaluationResult> {
   // First, before any command: runs recorded before time-from-timers keep their clock-reading path.
   const useTimers = timeFromTimers();
@@ -68,7 +74,8 @@ export async function reevaluation(input: ReevaluationInput): Promise<Reevaluati
       pending: pendingTasks(s, input),
     };
   };
-  const audit = (action: string, payload: unknown, error?: string) => recordAudit(s, clock.live(), input.staff, input.committeeId, action, payload, error);
+  const audit = (action: string, payload: unknown, error?: string) =>
+    recordAudit(s, clock.live(), input.staff, input.committeeId, action, payload, error);
   const refresh = () => {
     changes++;
     const stage = stageOf(s, input);
@@ -132,7 +139,14 @@ export async function reevaluation(input: ReevaluationInput): Promise<Reevaluati
   });
   setHandler(closeReevaluationSignal, ({ reason }) => {
     if (s.result) return;
-    s.result = { year: input.year, workflowId, outcome: 'closed', reasons: [reason], decidedAt: clock.stamp(), countedIncidents: [] };
+    s.result = {
+      year: input.year,
+      workflowId,
+      outcome: 'closed',
+      reasons: [reason],
+      decidedAt: clock.stamp(),
+      countedIncidents: [],
+    };
     audit('close', { reason });
     refresh();
   });
@@ -162,13 +176,16 @@ export async function reevaluation(input: ReevaluationInput): Promise<Reevaluati
     const wake = () => changes !== seen || historyIsLarge();
     if (clock.legacy) {
       const reminder = mail.waitMs();
-      const timeout = remaining === undefined ? reminder : reminder === undefined ? remaining : Math.min(remaining, reminder);
+      const timeout =
+        remaining === undefined ? reminder : reminder === undefined ? remaining : Math.min(remaining, reminder);
       if (timeout === undefined) await condition(wake);
       else await condition(wake, Math.max(1, timeout));
     } else {
       // The materials deadline (moved by extendDeadline: the loop re-arms), the inspection's opening, or a reminder.
       const now = clock.now();
-      const next = [waiting ? due : undefined, Date.parse(cal.inspectionOpens), mail.nextAt()].filter((t): t is number => t !== undefined && t > now);
+      const next = [waiting ? due : undefined, Date.parse(cal.inspectionOpens), mail.nextAt()].filter(
+        (t): t is number => t !== undefined && t > now,
+      );
       await clock.waitUntil(next.length ? Math.min(...next) : undefined, wake);
     }
     if (!s.result && historyIsLarge()) {

@@ -18,23 +18,43 @@ import type { SendMailInput } from '../activities/send-mail';
 import type { CommitteeRef, PendingItem, Recipient, UndeliverableEntry } from '../templates/types';
 import { onList, type CampaignInput, type CampaignState, type RegistryEntry } from './campaign-state';
 import type { ApplicationInput, ApplicationState } from './application-state';
-import { deadlineSlots, dueSlots, noticeJob, recipientOf, reminderJob, reminderSettings, weeklySlots, type ReminderSettings, type Slot } from './reminder-slots';
+import {
+  deadlineSlots,
+  dueSlots,
+  noticeJob,
+  recipientOf,
+  reminderJob,
+  reminderSettings,
+  weeklySlots,
+  type ReminderSettings,
+  type Slot,
+} from './reminder-slots';
 
 // ---- the campaign -------------------------------------------------------------------------
 
 type WithStaff = Pick<CampaignInput, 'staff'>;
-const people = (input: WithStaff, pred: (p: CampaignInput['staff'][number]) => boolean): Recipient[] => input.staff.filter(pred).map(recipientOf);
+const people = (input: WithStaff, pred: (p: CampaignInput['staff'][number]) => boolean): Recipient[] =>
+  input.staff.filter(pred).map(recipientOf);
 const bureau = (input: WithStaff) => people(input, (p) => p.role === 'bureau');
-const officials = (input: CampaignInput, sd?: string) => people(input, (p) => p.role === 'subdistrict' && (sd === undefined || p.subdistrict === sd));
+const officials = (input: CampaignInput, sd?: string) =>
+  people(input, (p) => p.role === 'subdistrict' && (sd === undefined || p.subdistrict === sd));
 
 /** Registry entries in committee-id order, so emails list items the same way every time. */
 function entries(s: CampaignState): [string, RegistryEntry][] {
   return Object.entries(s.registry).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }
-const refOf = (s: CampaignState, id: string): CommitteeRef => ({ committeeId: id, committeeName: s.registry[id]?.name, subdistrict: s.registry[id]?.sd });
+const refOf = (s: CampaignState, id: string): CommitteeRef => ({
+  committeeId: id,
+  committeeName: s.registry[id]?.name,
+  subdistrict: s.registry[id]?.sd,
+});
 
 /** Every reminder slot of the campaign as it stands; recomputed whenever deadlines move. */
-export function campaignSlots(input: CampaignInput, s: CampaignState, settings: ReminderSettings = reminderSettings(input.reminders)): Slot[] {
+export function campaignSlots(
+  input: CampaignInput,
+  s: CampaignState,
+  settings: ReminderSettings = reminderSettings(input.reminders),
+): Slot[] {
   const c = input.calendar;
   const t = c.workdays;
   const out: Slot[] = [];
@@ -52,12 +72,24 @@ export function campaignSlots(input: CampaignInput, s: CampaignState, settings: 
 }
 
 /** Who owes what for one slot, at calendar time `now`. Recipients with nothing pending are left out. */
-export function campaignPending(slot: Slot, input: CampaignInput, s: CampaignState, now: number): { to: Recipient; items: PendingItem[] }[] {
-  const to = (recipients: Recipient[], items: PendingItem[]) => (items.length ? recipients.map((r) => ({ to: r, items })) : []);
+export function campaignPending(
+  slot: Slot,
+  input: CampaignInput,
+  s: CampaignState,
+  now: number,
+): { to: Recipient; items: PendingItem[] }[] {
+  const to = (recipients: Recipient[], items: PendingItem[]) =>
+    items.length ? recipients.map((r) => ({ to: r, items })) : [];
   const unresolved = (): PendingItem[] =>
     s.objections
       .filter((o) => !o.resolution)
-      .map((o) => ({ action: 'resolve-objection', objectionId: o.id, filedAt: o.filedAt, grounds: o.grounds, ...refOf(s, o.committeeId) }));
+      .map((o) => ({
+        action: 'resolve-objection',
+        objectionId: o.id,
+        filedAt: o.filedAt,
+        grounds: o.grounds,
+        ...refOf(s, o.committeeId),
+      }));
   switch (slot.kind) {
     case 'review': {
       const sd = slot.scope;
@@ -65,20 +97,32 @@ export function campaignPending(slot: Slot, input: CampaignInput, s: CampaignSta
       const mine = entries(s).filter(([, e]) => e.sd === sd);
       const undecided = mine.filter(([, e]) => e.stage === 'submitted');
       const items: PendingItem[] = undecided.map(([id]) => ({ action: 'decide', ...refOf(s, id) }));
-      items.push({ action: 'confirm-list', subdistrict: sd, recommended: mine.filter(([, e]) => e.stage === 'recommended').length, undecided: undecided.length });
+      items.push({
+        action: 'confirm-list',
+        subdistrict: sd,
+        recommended: mine.filter(([, e]) => e.stage === 'recommended').length,
+        undecided: undecided.length,
+      });
       return to(officials(input, sd), items);
     }
     case 'inspection': {
-      const locked = (e: RegistryEntry) => Boolean(s.confirmed[e.sd]) || Date.parse(s.reviewDeadlines[e.sd] ?? input.calendar.reviewCloses) <= now;
+      const locked = (e: RegistryEntry) =>
+        Boolean(s.confirmed[e.sd]) || Date.parse(s.reviewDeadlines[e.sd] ?? input.calendar.reviewCloses) <= now;
       const items: PendingItem[] = entries(s)
         .filter(([, e]) => e.stage === 'recommended' && locked(e))
         .map(([id]) => ({ action: 'inspect', ...refOf(s, id) }));
-      return to(people(input, (p) => p.role === 'inspector'), items);
+      return to(
+        people(input, (p) => p.role === 'inspector'),
+        items,
+      );
     }
     case 'panel': {
       if (s.draft) return [];
       const inspected = entries(s).filter(([, e]) => e.stage === 'inspected').length;
-      return to(people(input, (p) => p.role === 'panel' && p.chair === true), [{ action: 'finalize', inspected, quota: input.quota }]);
+      return to(
+        people(input, (p) => p.role === 'panel' && p.chair === true),
+        [{ action: 'finalize', inspected, quota: input.quota }],
+      );
     }
     case 'objections':
       return s.draft ? to(bureau(input), unresolved()) : [];
@@ -86,11 +130,17 @@ export function campaignPending(slot: Slot, input: CampaignInput, s: CampaignSta
       if (s.final) return [];
       const items: PendingItem[] = [];
       if (!s.draft) {
-        if (now >= Date.parse(s.inspectionCloses)) items.push({ action: 'panel-overdue', inspectionCloses: s.inspectionCloses });
+        if (now >= Date.parse(s.inspectionCloses))
+          items.push({ action: 'panel-overdue', inspectionCloses: s.inspectionCloses });
       } else {
         if (now >= Date.parse(s.draft.publicityEnds)) items.push(...unresolved());
         for (const f of (s.reelectionFlags ?? []).filter((x) => !x.decision)) {
-          items.push({ action: 'decide-reelection', filedOn: f.filedOn, filingRef: f.filingRef, ...refOf(s, f.committeeId) });
+          items.push({
+            action: 'decide-reelection',
+            filedOn: f.filedOn,
+            filingRef: f.filingRef,
+            ...refOf(s, f.committeeId),
+          });
         }
         items.push({ action: 'confirm-final', publicityEnds: s.draft.publicityEnds, listed: onList(s).length });
       }
@@ -102,16 +152,29 @@ export function campaignPending(slot: Slot, input: CampaignInput, s: CampaignSta
 }
 
 /** The reminder emails due at `now` since the cursor: one per recipient per slot. */
-export function campaignReminderJobs(input: CampaignInput, s: CampaignState, cursor: number, now: number, workflowId: string): SendMailInput[] {
+export function campaignReminderJobs(
+  input: CampaignInput,
+  s: CampaignState,
+  cursor: number,
+  now: number,
+  workflowId: string,
+): SendMailInput[] {
   const jobs: SendMailInput[] = [];
   for (const slot of dueSlots(campaignSlots(input, s), cursor, now)) {
-    for (const { to, items } of campaignPending(slot, input, s, now)) jobs.push(reminderJob(workflowId, input.year, slot, to, items));
+    for (const { to, items } of campaignPending(slot, input, s, now))
+      jobs.push(reminderJob(workflowId, input.year, slot, to, items));
   }
   return jobs;
 }
 
 /** Phase notices that are due and not yet sent (`done` holds their keys): campaign opened, draft list, final list, panel overdue. */
-export function campaignNoticeJobs(input: CampaignInput, s: CampaignState, now: number, workflowId: string, done: string[]): { key: string; jobs: SendMailInput[] }[] {
+export function campaignNoticeJobs(
+  input: CampaignInput,
+  s: CampaignState,
+  now: number,
+  workflowId: string,
+  done: string[],
+): { key: string; jobs: SendMailInput[] }[] {
   const c = input.calendar;
   const out: { key: string; jobs: SendMailInput[] }[] = [];
   const add = (key: string, at: string, to: Recipient[], template: Parameters<typeof noticeJob>[3]) => {
@@ -130,7 +193,12 @@ export function campaignNoticeJobs(input: CampaignInput, s: CampaignState, now: 
       commendationBy: c.commendationBy,
       publicityWorkingDays: c.publicityWorkingDays,
     };
-    add('campaign-opened', c.opens, [...bureau(input), ...officials(input)], { type: 'notice', notice: 'campaign-opened', year, windows });
+    add('campaign-opened', c.opens, [...bureau(input), ...officials(input)], {
+      type: 'notice',
+      notice: 'campaign-opened',
+      year,
+      windows,
+    });
   }
   if (s.bureauToldPanelOverdue && !s.draft) {
     const inspected = entries(s).filter(([, e]) => e.stage === 'inspected').length;
@@ -169,10 +237,29 @@ export function campaignNoticeJobs(input: CampaignInput, s: CampaignState, now: 
     const sd = s.registry[f.committeeId]?.sd;
     const to = [...bureau(input), ...(sd ? officials(input, sd) : [])];
     const committee = refOf(s, f.committeeId);
-    add(`reelection-flag|${f.committeeId}`, f.at, to, { type: 'notice', notice: 'reelection-flag', year, committee, filedOn: f.filedOn, filingRef: f.filingRef, by: f.by, at: f.at });
+    add(`reelection-flag|${f.committeeId}`, f.at, to, {
+      type: 'notice',
+      notice: 'reelection-flag',
+      year,
+      committee,
+      filedOn: f.filedOn,
+      filingRef: f.filingRef,
+      by: f.by,
+      at: f.at,
+    });
     const d = f.decision;
     if (d) {
-      add(`reelection-decision|${f.committeeId}`, d.at, to, { type: 'notice', notice: 'reelection-decision', year, committee, filingRef: f.filingRef, outcome: d.outcome, reason: d.reason, by: d.by, at: d.at });
+      add(`reelection-decision|${f.committeeId}`, d.at, to, {
+        type: 'notice',
+        notice: 'reelection-decision',
+        year,
+        committee,
+        filingRef: f.filingRef,
+        outcome: d.outcome,
+        reason: d.reason,
+        by: d.by,
+        at: d.at,
+      });
     }
   }
   if (s.final) {
@@ -189,31 +276,59 @@ export function campaignNoticeJobs(input: CampaignInput, s: CampaignState, now: 
 }
 
 /** The bureau's report of undeliverable mail (one email per bureau member); any workflow with the staff list can send it. */
-export function undeliverableReportJobs(input: Pick<CampaignInput, 'year' | 'staff'>, workflowId: string, entries: UndeliverableEntry[], seq: number, now: number): SendMailInput[] {
+export function undeliverableReportJobs(
+  input: Pick<CampaignInput, 'year' | 'staff'>,
+  workflowId: string,
+  entries: UndeliverableEntry[],
+  seq: number,
+  now: number,
+): SendMailInput[] {
   const at = toIso(now);
   const shown = entries.slice(0, 100);
   return bureau(input).map((to) =>
-    noticeJob(workflowId, at, to, { type: 'notice', notice: 'undeliverable', year: input.year, entries: shown, total: entries.length }, `report-${seq}`),
+    noticeJob(
+      workflowId,
+      at,
+      to,
+      { type: 'notice', notice: 'undeliverable', year: input.year, entries: shown, total: entries.length },
+      `report-${seq}`,
+    ),
   );
 }
 
 // ---- one application: its paper form --------------------------------------------------------
 
 /** The paper-form deadline as the application knows it (an extension of the applications window moves it). */
-export const paperFormDeadline = (input: ApplicationInput, s: ApplicationState): string => s.applicationsClose ?? input.calendar.applicationsClose;
+export const paperFormDeadline = (input: ApplicationInput, s: ApplicationState): string =>
+  s.applicationsClose ?? input.calendar.applicationsClose;
 
 export function paperFormSlots(input: ApplicationInput, s: ApplicationState): Slot[] {
   if (s.paperFormReceived) return [];
   const c = input.calendar;
-  return deadlineSlots('paper-form', '', paperFormDeadline(input, s), c.opens, c.workdays, reminderSettings(input.reminders));
+  return deadlineSlots(
+    'paper-form',
+    '',
+    paperFormDeadline(input, s),
+    c.opens,
+    c.workdays,
+    reminderSettings(input.reminders),
+  );
 }
 
-export function paperFormJobs(input: ApplicationInput, s: ApplicationState, cursor: number, now: number, workflowId: string): SendMailInput[] {
+export function paperFormJobs(
+  input: ApplicationInput,
+  s: ApplicationState,
+  cursor: number,
+  now: number,
+  workflowId: string,
+): SendMailInput[] {
   if (s.paperFormReceived) return [];
   const f = input.form;
   const to: Recipient = { id: f.committeeId, name: f.committeeName, role: 'committee', email: input.contactEmail };
   return dueSlots(paperFormSlots(input, s), cursor, now).map((slot) =>
-    reminderJob(workflowId, input.year, slot, to, [{ action: 'paper-form', committeeId: f.committeeId, committeeName: f.committeeName, subdistrict: f.subdistrict }]),
+    reminderJob(workflowId, input.year, slot, to, [
+      { action: 'paper-form', committeeId: f.committeeId, committeeName: f.committeeName, subdistrict: f.subdistrict },
+    ]),
   );
 }
 
@@ -244,23 +359,51 @@ export interface ReevaluationReminderView {
 export function reevaluationSlots(v: ReevaluationReminderView, settings: ReminderSettings): Slot[] {
   const t = v.calendar.workdays;
   const out: Slot[] = [];
-  if (v.materialsPending) out.push(...deadlineSlots('reevaluation-materials', v.committee.id, v.materialsDue, v.startedAt, t, settings));
+  if (v.materialsPending)
+    out.push(...deadlineSlots('reevaluation-materials', v.committee.id, v.materialsDue, v.startedAt, t, settings));
   const opens = v.startedAt > v.calendar.inspectionOpens ? v.startedAt : v.calendar.inspectionOpens;
-  out.push(...deadlineSlots('reevaluation-review', v.subdistrict, v.preReviewDue ?? v.calendar.inspectionCloses, opens, t, settings));
+  out.push(
+    ...deadlineSlots(
+      'reevaluation-review',
+      v.subdistrict,
+      v.preReviewDue ?? v.calendar.inspectionCloses,
+      opens,
+      t,
+      settings,
+    ),
+  );
   return out.sort((a, b) => a.at - b.at);
 }
 
 /** Reminders due since the cursor: the committee for its materials, the 街镇 officials for the pre-review. */
-export function reevaluationJobs(v: ReevaluationReminderView, cursor: number, now: number, workflowId: string, settings: ReminderSettings): SendMailInput[] {
+export function reevaluationJobs(
+  v: ReevaluationReminderView,
+  cursor: number,
+  now: number,
+  workflowId: string,
+  settings: ReminderSettings,
+): SendMailInput[] {
   const ref = { committeeId: v.committee.id, committeeName: v.committee.name, subdistrict: v.subdistrict };
   const jobs: SendMailInput[] = [];
   for (const slot of dueSlots(reevaluationSlots(v, settings), cursor, now)) {
     if (slot.kind === 'reevaluation-materials' && v.materialsPending) {
-      const to: Recipient = { id: v.committee.id, name: v.committee.name ?? v.committee.id, role: 'committee', email: v.committee.email };
-      jobs.push(reminderJob(workflowId, v.year, slot, to, [{ action: 'submit-materials', command: v.submitCommand, ...ref }]));
+      const to: Recipient = {
+        id: v.committee.id,
+        name: v.committee.name ?? v.committee.id,
+        role: 'committee',
+        email: v.committee.email,
+      };
+      jobs.push(
+        reminderJob(workflowId, v.year, slot, to, [{ action: 'submit-materials', command: v.submitCommand, ...ref }]),
+      );
     }
     if (slot.kind === 'reevaluation-review' && v.preReviewPending) {
-      for (const to of v.officials) jobs.push(reminderJob(workflowId, v.year, slot, to, [{ action: 'review-reevaluation', command: v.preReviewCommand(to.id), ...ref }]));
+      for (const to of v.officials)
+        jobs.push(
+          reminderJob(workflowId, v.year, slot, to, [
+            { action: 'review-reevaluation', command: v.preReviewCommand(to.id), ...ref },
+          ]),
+        );
     }
   }
   return jobs;
@@ -284,32 +427,68 @@ export interface RecoveryReminderView {
 }
 
 /** Weekly, on the first working day of each week after the revocation, while the recovery is pending (up to the workday table's end). */
-export function recoverySlots(v: RecoveryReminderView, settings: ReminderSettings, horizonMs = Number.MAX_SAFE_INTEGER): Slot[] {
-  return v.pending ? weeklySlots('recovery', v.committee.id, v.revokedAt, horizonMs, v.calendar.workdays, settings) : [];
+export function recoverySlots(
+  v: RecoveryReminderView,
+  settings: ReminderSettings,
+  horizonMs = Number.MAX_SAFE_INTEGER,
+): Slot[] {
+  return v.pending
+    ? weeklySlots('recovery', v.committee.id, v.revokedAt, horizonMs, v.calendar.workdays, settings)
+    : [];
 }
 
-export function recoveryJobs(v: RecoveryReminderView, cursor: number, now: number, workflowId: string, settings: ReminderSettings): SendMailInput[] {
+export function recoveryJobs(
+  v: RecoveryReminderView,
+  cursor: number,
+  now: number,
+  workflowId: string,
+  settings: ReminderSettings,
+): SendMailInput[] {
   const ref = { committeeId: v.committee.id, committeeName: v.committee.name, subdistrict: v.subdistrict };
   return dueSlots(recoverySlots(v, settings, now + 1), cursor, now).flatMap((slot) =>
-    v.officials.map((to) => reminderJob(workflowId, v.year, slot, to, [{ action: 'recover-nameplate', revokedAt: v.revokedAt, command: v.recoverCommand(to.id), ...ref }])),
+    v.officials.map((to) =>
+      reminderJob(workflowId, v.year, slot, to, [
+        { action: 'recover-nameplate', revokedAt: v.revokedAt, command: v.recoverCommand(to.id), ...ref },
+      ]),
+    ),
   );
 }
 
 /** The revocation notice: the committee, its 街镇's officials (with the recovery command) and the bureau. */
 export function revocationNoticeJobs(v: RecoveryReminderView, workflowId: string): SendMailInput[] {
-  const committee: Recipient = { id: v.committee.id, name: v.committee.name ?? v.committee.id, role: 'committee', email: v.committee.email };
+  const committee: Recipient = {
+    id: v.committee.id,
+    name: v.committee.name ?? v.committee.id,
+    role: 'committee',
+    email: v.committee.email,
+  };
   const ref = { committeeId: v.committee.id, committeeName: v.committee.name, subdistrict: v.subdistrict };
   const notice = (recoverCommand?: string) =>
-    ({ type: 'notice', notice: 'revocation', year: v.year, awardYear: v.awardYear, committee: ref, reason: v.reason, revokedAt: v.revokedAt, recoverCommand }) as const;
+    ({
+      type: 'notice',
+      notice: 'revocation',
+      year: v.year,
+      awardYear: v.awardYear,
+      committee: ref,
+      reason: v.reason,
+      revokedAt: v.revokedAt,
+      recoverCommand,
+    }) as const;
   return [
     noticeJob(workflowId, v.revokedAt, committee, notice()),
-    ...v.officials.map((to) => noticeJob(workflowId, v.revokedAt, to, notice(v.pending ? v.recoverCommand(to.id) : undefined))),
+    ...v.officials.map((to) =>
+      noticeJob(workflowId, v.revokedAt, to, notice(v.pending ? v.recoverCommand(to.id) : undefined)),
+    ),
     ...v.bureau.map((to) => noticeJob(workflowId, v.revokedAt, to, notice())),
   ];
 }
 
 /** The next weekly recovery reminder after the cursor (calendar ms), for the title workflow's timer. */
-export function nextRecoveryAt(v: RecoveryReminderView, cursor: number, settings: ReminderSettings): number | undefined {
+export function nextRecoveryAt(
+  v: RecoveryReminderView,
+  cursor: number,
+  settings: ReminderSettings,
+): number | undefined {
   const slots = recoverySlots(v, settings, cursor + 15 * 86_400_000);
   return slots.find((s) => s.at > cursor)?.at;
 }

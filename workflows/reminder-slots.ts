@@ -44,7 +44,14 @@ export interface Slot {
  * kept only if at or after `opensAt` (nobody can act before the window opens) and before the deadline.
  * Offsets that fall outside the workday table are dropped, never guessed.
  */
-export function deadlineSlots(kind: ReminderKind, scope: string, deadline: string, opensAt: string, table: WorkdayTable, settings: ReminderSettings): Slot[] {
+export function deadlineSlots(
+  kind: ReminderKind,
+  scope: string,
+  deadline: string,
+  opensAt: string,
+  table: WorkdayTable,
+  settings: ReminderSettings,
+): Slot[] {
   const end = Date.parse(deadline);
   const opens = Date.parse(opensAt);
   const out: Slot[] = [];
@@ -61,11 +68,24 @@ export function deadlineSlots(kind: ReminderKind, scope: string, deadline: strin
 }
 
 /** Weekly slots: `hour`:00 on the first working day of each week, after `fromIso`, until `untilMs` or the table's end. */
-export function weeklySlots(kind: ReminderKind, scope: string, fromIso: string, untilMs: number, table: WorkdayTable, settings: ReminderSettings): Slot[] {
+export function weeklySlots(
+  kind: ReminderKind,
+  scope: string,
+  fromIso: string,
+  untilMs: number,
+  table: WorkdayTable,
+  settings: ReminderSettings,
+): Slot[] {
   const until = Math.min(untilMs, endOfBeijingDay(table.to));
   const from = Date.parse(fromIso);
   if (!(until > from)) return [];
-  return weeklyInstants(from, until, table, settings.hour).map((at) => ({ kind, scope, deadline: toIso(at), offset: null, at }));
+  return weeklyInstants(from, until, table, settings.hour).map((at) => ({
+    kind,
+    scope,
+    deadline: toIso(at),
+    offset: null,
+    at,
+  }));
 }
 
 const seriesKey = (s: Slot) => `${s.kind}|${s.scope}|${s.offset === null ? 'weekly' : s.deadline}`;
@@ -98,7 +118,13 @@ export function recipientOf(p: Pick<Person, 'id' | 'name' | 'role' | 'email'>): 
 }
 
 /** The send-activity input of one reminder to one recipient. Its Message-ID follows from workflow, deadline, offset, recipient. */
-export function reminderJob(workflowId: string, year: number, slot: Slot, to: Recipient, items: PendingItem[]): SendMailInput {
+export function reminderJob(
+  workflowId: string,
+  year: number,
+  slot: Slot,
+  to: Recipient,
+  items: PendingItem[],
+): SendMailInput {
   return {
     workflowId,
     kind: slot.kind,
@@ -111,6 +137,12 @@ export function reminderJob(workflowId: string, year: number, slot: Slot, to: Re
 }
 
 /** The send-activity input of one notice to one recipient; `at` (ISO) is the event's instant and part of its Message-ID. */
-export function noticeJob(workflowId: string, at: string, to: Recipient, template: Extract<MailTemplate, { type: 'notice' }>, tag = '-'): SendMailInput {
+export function noticeJob(
+  workflowId: string,
+  at: string,
+  to: Recipient,
+  template: Extract<MailTemplate, { type: 'notice' }>,
+  tag = '-',
+): SendMailInput {
   return { workflowId, kind: template.notice, deadline: at, offset: tag, to, template, scheduledAt: at };
 }

@@ -15,7 +15,13 @@ import type { StoryClock } from './shared/clock';
 import { INSTANT_FIELDS, addDays, toIso, type CampaignCalendar, type WorkdayTable } from '../domain/calendar';
 import { cli } from '../templates/layout';
 import { initialMailOutboxState, startMailOutbox } from './mail-outbox';
-import { nextRecoveryAt, recoveryJobs, revocationNoticeJobs, undeliverableReportJobs, type RecoveryReminderView } from './reminder-plan';
+import {
+  nextRecoveryAt,
+  recoveryJobs,
+  revocationNoticeJobs,
+  undeliverableReportJobs,
+  type RecoveryReminderView,
+} from './reminder-plan';
 import { recipientOf, reminderSettings } from './reminder-slots';
 import type { TitleInput, TitleState } from './title-state';
 
@@ -47,7 +53,12 @@ export function recoveryCalendar(s: TitleState): CampaignCalendar {
     : { from, to, holidays: [], makeupWorkdays: [], source: 'weekends-only (the title has no campaign calendar)' };
   if (s.calendar) return { ...s.calendar, workdays };
   // Only the workday table and the clock are used; the windows are placeholders.
-  const cal = { year: Number(r.date.slice(0, 4)), publicityWorkingDays: 5, workdays, clock: { calendarOrigin: r.at, realOrigin: r.at, speed: 1 } } as CampaignCalendar;
+  const cal = {
+    year: Number(r.date.slice(0, 4)),
+    publicityWorkingDays: 5,
+    workdays,
+    clock: { calendarOrigin: r.at, realOrigin: r.at, speed: 1 },
+  } as CampaignCalendar;
   for (const f of INSTANT_FIELDS) cal[f] = r.at;
   return cal;
 }
@@ -82,16 +93,28 @@ export function recoveryReminderView(input: TitleInput, s: TitleState): Recovery
   };
 }
 
-export function titleMail(input: TitleInput, s: TitleState, workflowId: string, clock: StoryClock, audit: (action: string, payload: unknown) => void) {
+export function titleMail(
+  input: TitleInput,
+  s: TitleState,
+  workflowId: string,
+  clock: StoryClock,
+  audit: (action: string, payload: unknown) => void,
+) {
   const state = (s.mail ??= initialMailOutboxState());
   const settings = reminderSettings(input.reminders);
-  const year = () => (s.revocation ? campaignYearOf(s, s.revocation.date) : (s.current?.year ?? s.calendar?.year ?? input.awardYear));
+  const year = () =>
+    s.revocation ? campaignYearOf(s, s.revocation.date) : (s.current?.year ?? s.calendar?.year ?? input.awardYear);
   const outbox = startMailOutbox(state, {
-    report: (entries, seq) => outbox.enqueue(undeliverableReportJobs({ year: year(), staff: s.staff }, workflowId, entries, seq, clock.live()), { report: false }),
+    report: (entries, seq) =>
+      outbox.enqueue(
+        undeliverableReportJobs({ year: year(), staff: s.staff }, workflowId, entries, seq, clock.live()),
+        { report: false },
+      ),
   });
   // Sends carried over by continue-as-new start again (same Message-IDs).
   outbox.resume();
-  const cursorOf = (v: RecoveryReminderView) => (state.remindedThrough ? Date.parse(state.remindedThrough) : Date.parse(v.revokedAt));
+  const cursorOf = (v: RecoveryReminderView) =>
+    state.remindedThrough ? Date.parse(state.remindedThrough) : Date.parse(v.revokedAt);
 
   return {
     settings,
@@ -105,7 +128,12 @@ export function titleMail(input: TitleInput, s: TitleState, workflowId: string, 
       if (!state.noticesDone.includes('revocation')) {
         outbox.enqueue(revocationNoticeJobs(v, workflowId));
         state.noticesDone.push('revocation');
-        if (v.pending) audit('recovery-reminders', { weekly: `first working day of each week, ${settings.hour}:00 Beijing`, workdays: v.calendar.workdays.source, until: v.calendar.workdays.to });
+        if (v.pending)
+          audit('recovery-reminders', {
+            weekly: `first working day of each week, ${settings.hour}:00 Beijing`,
+            workdays: v.calendar.workdays.source,
+            until: v.calendar.workdays.to,
+          });
       }
       const cursor = cursorOf(v);
       if (v.pending && now > cursor) outbox.enqueue(recoveryJobs(v, cursor, now, workflowId, settings));

@@ -51,7 +51,6 @@ import {
   type TitleState,
 } from './title-state';
 
-
 export async function title(input: TitleInput): Promise<TitleSnapshot> {
   // First, before any command: runs recorded before time-from-timers keep their clock-reading path.
   const useTimers = timeFromTimers();
@@ -64,7 +63,8 @@ export async function title(input: TitleInput): Promise<TitleSnapshot> {
   let child: ChildWorkflowHandle<typeof reevaluation> | undefined;
   let finished: { result?: ReevaluationResult; error?: string } | undefined;
 
-  const audit = (action: string, payload: unknown, error?: string) => recordAudit(s, calNow(), s.staff, input.committeeId, action, payload, error);
+  const audit = (action: string, payload: unknown, error?: string) =>
+    recordAudit(s, calNow(), s.staff, input.committeeId, action, payload, error);
   // Every run, not only at start: cheap, and right however the run was started.
   const upsertAttributes = () =>
     upsertSearchAttributes([
@@ -87,7 +87,9 @@ export async function title(input: TitleInput): Promise<TitleSnapshot> {
   const closeChild = async () => {
     if (!child || !s.current) return;
     try {
-      await child.signal(closeReevaluationSignal, { reason: `新一届业委会已备案，称号即时失效，${s.current.year} 年度复评终止` });
+      await child.signal(closeReevaluationSignal, {
+        reason: `新一届业委会已备案，称号即时失效，${s.current.year} 年度复评终止`,
+      });
     } catch (err) {
       log.warn('could not close the re-evaluation', { error: String(err) });
     }
@@ -208,7 +210,10 @@ export async function title(input: TitleInput): Promise<TitleSnapshot> {
 
   for (;;) {
     mail.tick();
-    const ready = () => finished !== undefined || mail.noticeDue() || (!child && (done() || (s.status === 'active' && s.queue.length > 0) || historyIsLarge()));
+    const ready = () =>
+      finished !== undefined ||
+      mail.noticeDue() ||
+      (!child && (done() || (s.status === 'active' && s.queue.length > 0) || historyIsLarge()));
     // A revoked title with the recovery open also wakes for its next weekly reminder.
     if (clock.legacy) {
       const wait = mail.waitMs();

@@ -58,8 +58,17 @@ export class EncryptionCodec implements PayloadCodec {
     const nonce = randomBytes(NONCE_BYTES);
     const cipher = createCipheriv('aes-256-gcm', key, nonce);
     cipher.setAAD(Buffer.from(id));
-    const sealed = Buffer.concat([nonce, cipher.update(Buffer.from([format])), cipher.update(body), cipher.final(), cipher.getAuthTag()]);
-    return { metadata: { [METADATA_ENCODING_KEY]: utf8(ENCRYPTED_ENCODING), [KEY_ID_METADATA]: utf8(id) }, data: sealed };
+    const sealed = Buffer.concat([
+      nonce,
+      cipher.update(Buffer.from([format])),
+      cipher.update(body),
+      cipher.final(),
+      cipher.getAuthTag(),
+    ]);
+    return {
+      metadata: { [METADATA_ENCODING_KEY]: utf8(ENCRYPTED_ENCODING), [KEY_ID_METADATA]: utf8(id) },
+      data: sealed,
+    };
   }
 
   decryptOne(payload: Payload): Payload {

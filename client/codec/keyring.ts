@@ -52,7 +52,9 @@ export function parseKeyList(raw: string): Keyring {
     .map((pair, i) => {
       const eq = pair.indexOf('=');
       if (eq < 1) throw new Error(`PAYLOAD_KEYS: entry ${i + 1} is not "id=base64key"`);
-      const parsed = z.object({ id: KeyId, key: KeyBytes }).safeParse({ id: pair.slice(0, eq), key: pair.slice(eq + 1) });
+      const parsed = z
+        .object({ id: KeyId, key: KeyBytes })
+        .safeParse({ id: pair.slice(0, eq), key: pair.slice(eq + 1) });
       if (!parsed.success) throw new Error(`PAYLOAD_KEYS: entry ${i + 1}, ${firstIssue(parsed.error)}`);
       return parsed.data;
     });

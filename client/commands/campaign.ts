@@ -9,12 +9,16 @@ import { command } from './command';
 import { actorFlag, flags } from './flags';
 import { resumeAfterStartByHand } from '../kickoff-schedule';
 
-const windowFlags = Object.fromEntries(INSTANT_FIELDS.map((f) => [f, flags.dateOrInstant.optional()])) as Record<(typeof INSTANT_FIELDS)[number], z.ZodOptional<typeof flags.dateOrInstant>>;
+const windowFlags = Object.fromEntries(INSTANT_FIELDS.map((f) => [f, flags.dateOrInstant.optional()])) as Record<
+  (typeof INSTANT_FIELDS)[number],
+  z.ZodOptional<typeof flags.dateOrInstant>
+>;
 
 export const campaignCommands = [
   command({
     name: 'campaign start',
-    summary: 'Start the year\'s campaign (bureau). Windows default to the notice; override any with e.g. --review-closes 2027-08-15',
+    summary:
+      "Start the year's campaign (bureau). Windows default to the notice; override any with e.g. --review-closes 2027-08-15",
     flags: z
       .object({
         year: flags.year,
@@ -33,16 +37,30 @@ export const campaignCommands = [
       if (f.publicityWorkingDays) overrides.publicityWorkingDays = f.publicityWorkingDays;
       let calendar;
       try {
-        calendar = resolveYearCalendar(f.year, { holidayFile: f.holidayFile, weekendsOnly: f.weekendsOnly, overrides, now: Date.now() });
+        calendar = resolveYearCalendar(f.year, {
+          holidayFile: f.holidayFile,
+          weekendsOnly: f.weekendsOnly,
+          overrides,
+          now: Date.now(),
+        });
       } catch (err) {
         if (err instanceof CalendarError || err instanceof HolidayDataError) throw new UserError(err.message);
         throw err;
       }
       // Every title active now is re-evaluated this year (startYearCampaign lists them).
-      const { handle, activeTitles } = await startYearCampaign(await ctx.client(), { calendar, directory: ctx.directory(), quota: f.quota, reevaluationMaterialsDue: f.reevaluationMaterialsDue });
+      const { handle, activeTitles } = await startYearCampaign(await ctx.client(), {
+        calendar,
+        directory: ctx.directory(),
+        quota: f.quota,
+        reevaluationMaterialsDue: f.reevaluationMaterialsDue,
+      });
       ctx.say(`Started ${handle.workflowId}. Next: npm run cli -- campaign status --year ${f.year}`);
-      if (activeTitles.length) ctx.say(`Re-evaluating ${activeTitles.length} active title(s) this year: npm run cli -- title list --status active`);
-      if (await resumeAfterStartByHand(await ctx.client(), f.year)) ctx.say(`The yearly kickoff Schedule, paused by the failed ${f.year} kickoff, is resumed.`);
+      if (activeTitles.length)
+        ctx.say(
+          `Re-evaluating ${activeTitles.length} active title(s) this year: npm run cli -- title list --status active`,
+        );
+      if (await resumeAfterStartByHand(await ctx.client(), f.year))
+        ctx.say(`The yearly kickoff Schedule, paused by the failed ${f.year} kickoff, is resumed.`);
       return { workflowId: handle.workflowId, calendar };
     },
   }),
@@ -59,9 +77,23 @@ export const campaignCommands = [
   command({
     name: 'campaign extend',
     summary: 'Extend a window (bureau): --window applications|review|inspection --until <date> [--subdistrict <街镇>]',
-    flags: z.object({ year: flags.year, as: flags.id, window: z.enum(['applications', 'review', 'inspection']), until: flags.until, subdistrict: z.string().optional(), json: flags.json }).strict(),
+    flags: z
+      .object({
+        year: flags.year,
+        as: flags.id,
+        window: z.enum(['applications', 'review', 'inspection']),
+        until: flags.until,
+        subdistrict: z.string().optional(),
+        json: flags.json,
+      })
+      .strict(),
     async run(f, ctx) {
-      const r = await campaignAction(await ctx.client(), f.year, 'extendDeadline', { actor: actorFlag(ctx, f.as), window: f.window, until: f.until, subdistrict: f.subdistrict });
+      const r = await campaignAction(await ctx.client(), f.year, 'extendDeadline', {
+        actor: actorFlag(ctx, f.as),
+        window: f.window,
+        until: f.until,
+        subdistrict: f.subdistrict,
+      });
       ctx.say(r.message);
       return r;
     },

@@ -9,7 +9,12 @@ export const flags = {
   id: z.string().min(1).max(64),
   text: (min = 1, max = 2000) => z.string().min(min).max(max),
   date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD'),
-  dateOrInstant: z.string().refine((v) => /^\d{4}-\d{2}-\d{2}$/.test(v) || !Number.isNaN(Date.parse(v)), 'must be YYYY-MM-DD or an ISO instant'),
+  dateOrInstant: z
+    .string()
+    .refine(
+      (v) => /^\d{4}-\d{2}-\d{2}$/.test(v) || !Number.isNaN(Date.parse(v)),
+      'must be YYYY-MM-DD or an ISO instant',
+    ),
   /** A deadline a person types (Beijing time): sent to the workflow as an instant with a zone. */
   until: z.string().transform((v, ctx) => {
     try {
@@ -19,8 +24,15 @@ export const flags = {
       return z.NEVER;
     }
   }),
-  bool: z.union([z.literal(true), z.enum(['true', 'false', 'yes', 'no'])]).transform((v) => v === true || v === 'true' || v === 'yes'),
-  list: z.string().transform((v) => v.split(',').map((x) => x.trim()).filter(Boolean)),
+  bool: z
+    .union([z.literal(true), z.enum(['true', 'false', 'yes', 'no'])])
+    .transform((v) => v === true || v === 'true' || v === 'yes'),
+  list: z.string().transform((v) =>
+    v
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean),
+  ),
   json: z.literal(true).optional(),
 };
 

@@ -1,10 +1,19 @@
 /** Bureau staff: the yearly kickoff Schedule (client/kickoff-schedule.ts). */
 import { z } from 'zod';
-import { formatKickoffSchedule, kickoffScheduleSummary, pauseKickoff, resumeKickoff, triggerKickoff } from '../kickoff-schedule';
+import {
+  formatKickoffSchedule,
+  kickoffScheduleSummary,
+  pauseKickoff,
+  resumeKickoff,
+  triggerKickoff,
+} from '../kickoff-schedule';
 import { command } from './command';
 import { flags } from './flags';
 
-const scheduleId = z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'must be lower-case letters, digits and dashes').default('campaign-kickoff');
+const scheduleId = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'must be lower-case letters, digits and dashes')
+  .default('campaign-kickoff');
 
 export const scheduleCommands = [
   command({

@@ -43,17 +43,24 @@ export async function ensureBinaries(log: (line: string) => void, version = SERV
   const done = builtBinaries(version);
   if (done) return done;
   const go = spawnSync('go', ['version'], { encoding: 'utf8' });
-  if (go.status !== 0) throw new Error('Go is needed to build the Temporal server (https://go.dev/dl/, 1.26.8 or newer)');
+  if (go.status !== 0)
+    throw new Error('Go is needed to build the Temporal server (https://go.dev/dl/, 1.26.8 or newer)');
   const dir = binariesDir(version);
   const staging = join(dir, 'staging');
   rmSync(staging, { recursive: true, force: true });
   mkdirSync(staging, { recursive: true });
-  log(`building Temporal server ${version} and its SQL tool with ${go.stdout.trim()} (once; about 5–9 minutes on 2 cores)…`);
+  log(
+    `building Temporal server ${version} and its SQL tool with ${go.stdout.trim()} (once; about 5–9 minutes on 2 cores)…`,
+  );
   const t0 = Date.now();
-  const child = spawn('go', ['install', '-v', `${MODULE}/cmd/server@${version}`, `${MODULE}/cmd/tools/sql@${version}`], {
-    env: { ...process.env, GOBIN: staging, GOTOOLCHAIN: process.env.GOTOOLCHAIN ?? 'local' },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  const child = spawn(
+    'go',
+    ['install', '-v', `${MODULE}/cmd/server@${version}`, `${MODULE}/cmd/tools/sql@${version}`],
+    {
+      env: { ...process.env, GOBIN: staging, GOTOOLCHAIN: process.env.GOTOOLCHAIN ?? 'local' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
   // `go install -v` names each package as it compiles; count them for the progress line, keep the tail for errors.
   let packages = 0;
   let last = '';
@@ -68,7 +75,11 @@ export async function ensureBinaries(log: (line: string) => void, version = SERV
   });
   const timer = setInterval(() => {
     const s = Math.round((Date.now() - t0) / 1000);
-    log(packages ? `  …${s} s, ${packages} packages compiled (of ~1,700 cold), last ${last}` : `  …${s} s (downloading modules or linking)`);
+    log(
+      packages
+        ? `  …${s} s, ${packages} packages compiled (of ~1,700 cold), last ${last}`
+        : `  …${s} s (downloading modules or linking)`,
+    );
   }, 30_000);
   const code = await new Promise<number | null>((r) => child.once('exit', r));
   clearInterval(timer);

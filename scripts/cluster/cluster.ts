@@ -46,7 +46,12 @@ export class TemporalCluster {
     this.logDir = o.logDir ?? join(o.dataDir, 'logs');
     mkdirSync(this.logDir, { recursive: true });
     ensureDataParent(o.dataDir);
-    this.postgres = new Postgres({ dataDir: join(o.dataDir, 'postgres'), port: o.ports.postgres, log: o.log, output: this.logFile('postgres') });
+    this.postgres = new Postgres({
+      dataDir: join(o.dataDir, 'postgres'),
+      port: o.ports.postgres,
+      log: o.log,
+      output: this.logFile('postgres'),
+    });
   }
 
   get address(): string {
@@ -74,16 +79,44 @@ export class TemporalCluster {
   }
 
   private sql(db: string, ...args: string[]): void {
-    const base = ['--plugin', 'postgres12', '--ep', '127.0.0.1', '-p', String(this.postgres.port), '-u', DB_USER, '--pw', DB_USER, '--db', db];
+    const base = [
+      '--plugin',
+      'postgres12',
+      '--ep',
+      '127.0.0.1',
+      '-p',
+      String(this.postgres.port),
+      '-u',
+      DB_USER,
+      '--pw',
+      DB_USER,
+      '--db',
+      db,
+    ];
     execFileSync(this.bins!.sqlTool, [...base, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
   }
 
   private schemaVersion(db: string): string | undefined {
     try {
-      const out = execFileSync(join(this.postgres.bin, 'psql'), ['-h', '127.0.0.1', '-p', String(this.postgres.port), '-U', DB_USER, '-d', db, '-tAc', 'SELECT curr_version FROM schema_version'], {
-        encoding: 'utf8',
-        stdio: ['ignore', 'pipe', 'ignore'],
-      }).trim();
+      const out = execFileSync(
+        join(this.postgres.bin, 'psql'),
+        [
+          '-h',
+          '127.0.0.1',
+          '-p',
+          String(this.postgres.port),
+          '-U',
+          DB_USER,
+          '-d',
+          db,
+          '-tAc',
+          'SELECT curr_version FROM schema_version',
+        ],
+        {
+          encoding: 'utf8',
+          stdio: ['ignore', 'pipe', 'ignore'],
+        },
+      ).trim();
       return out || undefined;
     } catch {
       return undefined; // no database or no version table yet
@@ -109,7 +142,12 @@ export class TemporalCluster {
     if (running && running.exitInfo() === null) throw new Error(`${name} is already running`);
     const out = this.logFile(name);
     out.write(`---- ${new Date().toISOString()} start\n`);
-    const child = spawnSupervised(`temporal-${name}`, this.bins.server, ['--config-file', this.configs[name], '--allow-no-auth', 'start', '--service', name], { stdout: out, stderr: out });
+    const child = spawnSupervised(
+      `temporal-${name}`,
+      this.bins.server,
+      ['--config-file', this.configs[name], '--allow-no-auth', 'start', '--service', name],
+      { stdout: out, stderr: out },
+    );
     this.procs.set(name, child);
     return child;
   }
@@ -130,10 +168,25 @@ export class TemporalCluster {
   /** Rows of the cluster's metadata record: 0 on a fresh database until the first service has written it. */
   private clusterMetadataRows(): number {
     try {
-      const out = execFileSync(join(this.postgres.bin, 'psql'), ['-h', '127.0.0.1', '-p', String(this.postgres.port), '-U', DB_USER, '-d', 'temporal', '-tAc', 'SELECT count(*) FROM cluster_metadata_info'], {
-        encoding: 'utf8',
-        stdio: ['ignore', 'pipe', 'ignore'],
-      }).trim();
+      const out = execFileSync(
+        join(this.postgres.bin, 'psql'),
+        [
+          '-h',
+          '127.0.0.1',
+          '-p',
+          String(this.postgres.port),
+          '-U',
+          DB_USER,
+          '-d',
+          'temporal',
+          '-tAc',
+          'SELECT count(*) FROM cluster_metadata_info',
+        ],
+        {
+          encoding: 'utf8',
+          stdio: ['ignore', 'pipe', 'ignore'],
+        },
+      ).trim();
       return Number(out) || 0;
     } catch {
       return 0;
@@ -152,7 +205,10 @@ export class TemporalCluster {
     while (this.clusterMetadataRows() === 0) {
       const dead = this.deadServices();
       if (dead.length) throw new Error(`Temporal service(s) exited: ${dead.join(', ')}`);
-      if (Date.now() > deadline) throw new Error(`the history service wrote no cluster metadata in ${timeoutMs} ms (see ${join(this.logDir, 'history.log')})`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `the history service wrote no cluster metadata in ${timeoutMs} ms (see ${join(this.logDir, 'history.log')})`,
+        );
       await sleep(250);
     }
     for (const s of SERVICES) if (s !== 'history') this.startService(s);
@@ -161,7 +217,9 @@ export class TemporalCluster {
 
   /** Any service that exited on its own, for a useful error instead of a timeout. */
   deadServices(): string[] {
-    return [...this.procs].filter(([, c]) => c.exitInfo() !== null).map(([n, c]) => `${n} (${JSON.stringify(c.exitInfo())}; see ${join(this.logDir, `${n}.log`)})`);
+    return [...this.procs]
+      .filter(([, c]) => c.exitInfo() !== null)
+      .map(([n, c]) => `${n} (${JSON.stringify(c.exitInfo())}; see ${join(this.logDir, `${n}.log`)})`);
   }
 
   /** Until the frontend answers and the history service behind it serves the system namespace. */
@@ -182,7 +240,8 @@ export class TemporalCluster {
       } catch (err) {
         last = err;
       }
-      if (Date.now() > deadline) throw new Error(`Temporal frontend ${this.address} not ready after ${timeoutMs} ms: ${String(last)}`);
+      if (Date.now() > deadline)
+        throw new Error(`Temporal frontend ${this.address} not ready after ${timeoutMs} ms: ${String(last)}`);
       await sleep(500);
     }
   }
@@ -191,7 +250,11 @@ export class TemporalCluster {
    * Registers `namespace` if it does not exist, with the project's search attributes (scripts/search-attributes.ts),
    * and waits until the frontend knows it (its namespace cache refreshes every 10 s).
    */
-  async ensureNamespace(namespace: string, retentionDays = 30, timeoutMs = 60_000): Promise<{ created: boolean; attributes: string[] }> {
+  async ensureNamespace(
+    namespace: string,
+    retentionDays = 30,
+    timeoutMs = 60_000,
+  ): Promise<{ created: boolean; attributes: string[] }> {
     const c = await Connection.connect({ address: this.address });
     try {
       let created = false;
@@ -200,7 +263,10 @@ export class TemporalCluster {
       } catch (err: any) {
         if (err?.code !== 5) throw err; // NOT_FOUND
         try {
-          await c.workflowService.registerNamespace({ namespace, workflowExecutionRetentionPeriod: msToTs(retentionDays * 86_400_000) });
+          await c.workflowService.registerNamespace({
+            namespace,
+            workflowExecutionRetentionPeriod: msToTs(retentionDays * 86_400_000),
+          });
           created = true;
         } catch (e: any) {
           if (e?.code !== 6) throw e; // ALREADY_EXISTS: someone else was first
@@ -227,7 +293,10 @@ export class TemporalCluster {
   /** Services in reverse dependency order (frontend first stops new requests), then PostgreSQL. Never throws. */
   async stop(log?: (line: string) => void): Promise<void> {
     const order: ServiceName[] = ['frontend', 'worker', 'matching', 'history'];
-    await stopAll(order.map((n) => this.procs.get(n)).filter((c): c is Supervised => !!c), { log, timeoutMs: 15_000 });
+    await stopAll(
+      order.map((n) => this.procs.get(n)).filter((c): c is Supervised => !!c),
+      { log, timeoutMs: 15_000 },
+    );
     log?.('stopping PostgreSQL (fast shutdown)…');
     await this.postgres.stop().catch((err) => log?.(`could not stop PostgreSQL: ${String(err)}`));
     await Promise.all([...this.logs.values()].map((s) => new Promise<void>((r) => s.end(() => r()))));

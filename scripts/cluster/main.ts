@@ -35,23 +35,44 @@ function portAnswers(port: number): Promise<boolean> {
 /** CLUSTER_PORT_OFFSET=<n> moves every port by n, for a machine where 7233 is taken (then set TEMPORAL_ADDRESS for the CLI). */
 function portsFromEnv(): ClusterPorts {
   const offset = Number(process.env.CLUSTER_PORT_OFFSET ?? 0);
-  if (!Number.isInteger(offset) || offset < 0 || offset > 20_000) throw new Error(`CLUSTER_PORT_OFFSET must be an integer from 0 to 20000, not ${process.env.CLUSTER_PORT_OFFSET}`);
-  const shift = (p: ServicePorts): ServicePorts => ({ grpc: p.grpc + offset, membership: p.membership + offset, pprof: p.pprof + offset, metrics: p.metrics + offset });
+  if (!Number.isInteger(offset) || offset < 0 || offset > 20_000)
+    throw new Error(`CLUSTER_PORT_OFFSET must be an integer from 0 to 20000, not ${process.env.CLUSTER_PORT_OFFSET}`);
+  const shift = (p: ServicePorts): ServicePorts => ({
+    grpc: p.grpc + offset,
+    membership: p.membership + offset,
+    pprof: p.pprof + offset,
+    metrics: p.metrics + offset,
+  });
   const d = DEFAULT_PORTS;
   return {
     postgres: d.postgres + offset,
     frontendHttp: d.frontendHttp + offset,
-    services: { frontend: shift(d.services.frontend), history: shift(d.services.history), matching: shift(d.services.matching), worker: shift(d.services.worker) },
+    services: {
+      frontend: shift(d.services.frontend),
+      history: shift(d.services.history),
+      matching: shift(d.services.matching),
+      worker: shift(d.services.worker),
+    },
   };
 }
 
 async function main(): Promise<void> {
   const ports = portsFromEnv();
   const taken: string[] = [];
-  for (const [name, p] of [['PostgreSQL', ports.postgres], ['frontend HTTP', ports.frontendHttp], ...SERVICES.flatMap((s) => [[`${s} gRPC`, ports.services[s].grpc], [`${s} membership`, ports.services[s].membership]])] as [string, number][]) {
+  for (const [name, p] of [
+    ['PostgreSQL', ports.postgres],
+    ['frontend HTTP', ports.frontendHttp],
+    ...SERVICES.flatMap((s) => [
+      [`${s} gRPC`, ports.services[s].grpc],
+      [`${s} membership`, ports.services[s].membership],
+    ]),
+  ] as [string, number][]) {
     if (await portAnswers(p)) taken.push(`${p} (${name})`);
   }
-  if (taken.length) throw new Error(`port(s) already in use: ${taken.join(', ')} — is \`npm start\` or another \`npm run cluster\` running? Stop it first.`);
+  if (taken.length)
+    throw new Error(
+      `port(s) already in use: ${taken.join(', ')} — is \`npm start\` or another \`npm run cluster\` running? Stop it first.`,
+    );
 
   const cluster = new TemporalCluster({ dataDir: DATA_DIR, ports, log });
   let app: Supervised | undefined;
@@ -78,7 +99,9 @@ async function main(): Promise<void> {
 
   try {
     await cluster.prepare();
-    log(`starting Temporal ${SERVER_VERSION}: ${SERVICES.join(', ')} (logs in ${relative(process.cwd(), cluster.logDir)}/)…`);
+    log(
+      `starting Temporal ${SERVER_VERSION}: ${SERVICES.join(', ')} (logs in ${relative(process.cwd(), cluster.logDir)}/)…`,
+    );
     const t0 = Date.now();
     await cluster.startServices();
     log(`frontend ready on ${cluster.address} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
@@ -91,7 +114,9 @@ async function main(): Promise<void> {
         ...process.env,
         TEMPORAL_ADDRESS: cluster.address,
         TEMPORAL_NAMESPACE: 'default',
-        TEMPORAL_UI_URL: process.env.TEMPORAL_UI_URL ?? 'none with `npm run cluster` (use `temporal workflow list`, or the docker-compose stack)',
+        TEMPORAL_UI_URL:
+          process.env.TEMPORAL_UI_URL ??
+          'none with `npm run cluster` (use `temporal workflow list`, or the docker-compose stack)',
       },
     });
   } catch (err) {

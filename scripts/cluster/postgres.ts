@@ -18,16 +18,24 @@ export function postgresBin(log: (line: string) => void): string {
   const find = () => {
     const base = '/usr/lib/postgresql';
     if (!existsSync(base)) return undefined;
-    const versions = readdirSync(base).filter((v) => existsSync(join(base, v, 'bin', 'postgres'))).sort((a, b) => Number(b) - Number(a));
+    const versions = readdirSync(base)
+      .filter((v) => existsSync(join(base, v, 'bin', 'postgres')))
+      .sort((a, b) => Number(b) - Number(a));
     return versions.length ? join(base, versions[0], 'bin') : undefined;
   };
   const found = find();
   if (found) return found;
   log('PostgreSQL is not installed; installing it with apt-get (about a minute)…');
   const sudo = isRoot() ? [] : ['sudo'];
-  for (const args of [['apt-get', 'update', '-qq'], ['apt-get', 'install', '-y', '-qq', '--no-install-recommends', 'postgresql']]) {
+  for (const args of [
+    ['apt-get', 'update', '-qq'],
+    ['apt-get', 'install', '-y', '-qq', '--no-install-recommends', 'postgresql'],
+  ]) {
     const cmd = [...sudo, ...args];
-    const r = spawnSync(cmd[0], cmd.slice(1), { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+    const r = spawnSync(cmd[0], cmd.slice(1), {
+      stdio: ['ignore', 'ignore', 'inherit'],
+      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+    });
     if (r.status !== 0) throw new Error(`${cmd.join(' ')} failed; install PostgreSQL 12 or newer yourself`);
   }
   const installed = find();
@@ -70,7 +78,16 @@ export class Postgres {
       const { uid, gid } = userIds('postgres');
       chownSync(dataDir, uid, gid);
     }
-    const [cmd, args] = asOwner(join(this.bin, 'initdb'), ['-D', dataDir, '-U', DB_USER, '--auth=trust', '-E', 'UTF8', '--locale=C.UTF-8']);
+    const [cmd, args] = asOwner(join(this.bin, 'initdb'), [
+      '-D',
+      dataDir,
+      '-U',
+      DB_USER,
+      '--auth=trust',
+      '-E',
+      'UTF8',
+      '--locale=C.UTF-8',
+    ]);
     execFileSync(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'] });
     return true;
   }
@@ -79,12 +96,34 @@ export class Postgres {
   async start(timeoutMs = 60_000): Promise<void> {
     if (this.running()) throw new Error('PostgreSQL is already running');
     const { dataDir, port } = this.o;
-    const [cmd, args] = asOwner(join(this.bin, 'postgres'), ['-D', dataDir, '-p', String(port), '-k', dataDir, '-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200']);
+    const [cmd, args] = asOwner(join(this.bin, 'postgres'), [
+      '-D',
+      dataDir,
+      '-p',
+      String(port),
+      '-k',
+      dataDir,
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      'max_connections=200',
+    ]);
     this.child = spawnSupervised('postgres', cmd, args, { stdout: this.o.output, stderr: this.o.output });
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      if (this.child.exitInfo()) throw new Error(`PostgreSQL exited during startup (${JSON.stringify(this.child.exitInfo())}); see its log`);
-      const r = spawnSync(join(this.bin, 'pg_isready'), ['-h', '127.0.0.1', '-p', String(port), '-U', DB_USER, '-d', 'postgres', '-q']);
+      if (this.child.exitInfo())
+        throw new Error(`PostgreSQL exited during startup (${JSON.stringify(this.child.exitInfo())}); see its log`);
+      const r = spawnSync(join(this.bin, 'pg_isready'), [
+        '-h',
+        '127.0.0.1',
+        '-p',
+        String(port),
+        '-U',
+        DB_USER,
+        '-d',
+        'postgres',
+        '-q',
+      ]);
       if (r.status === 0) return;
       if (Date.now() > deadline) throw new Error(`PostgreSQL on port ${port} not ready after ${timeoutMs} ms`);
       await sleep(200);
@@ -104,7 +143,16 @@ export class Postgres {
     if (!c) return;
     this.child = undefined;
     if (c.exitInfo() === null) {
-      const [cmd, args] = asOwner(join(this.bin, 'pg_ctl'), ['-D', this.o.dataDir, '-m', 'fast', '-w', '-t', String(Math.ceil(timeoutMs / 1000)), 'stop']);
+      const [cmd, args] = asOwner(join(this.bin, 'pg_ctl'), [
+        '-D',
+        this.o.dataDir,
+        '-m',
+        'fast',
+        '-w',
+        '-t',
+        String(Math.ceil(timeoutMs / 1000)),
+        'stop',
+      ]);
       spawnSync(cmd, args, { stdio: 'ignore' });
     }
     await c.stop({ signal: 'SIGINT', timeoutMs: 5_000 });

@@ -40,7 +40,9 @@ let releaseLock = () => {};
 const t0 = Date.now();
 
 function expectInTime(r: ClusterReport) {
-  const late = r.outcome.bursts.filter((b) => !b.inTime).map((b) => `${b.burst} ended at ${b.calendarEnd}, after ${b.mustEndBefore}`);
+  const late = r.outcome.bursts
+    .filter((b) => !b.inTime)
+    .map((b) => `${b.burst} ended at ${b.calendarEnd}, after ${b.mustEndBefore}`);
   expect(late, `machine too slow for FAULT_SPEED=${SPEED} (seed ${r.seed ?? '-'}); see ${r.logFile}`).toEqual([]);
 }
 
@@ -53,7 +55,10 @@ function expectSameAsReference(r: ClusterReport) {
   expect(o.finalList, `final list ${where}`).toEqual(ref.finalList);
   expect(o.removed, `removed ${where}`).toEqual(ref.removed);
   expect(o.stages, `final stages ${where}`).toEqual(ref.stages);
-  expect({ missing: missingFrom(ref.mail, o.mail), extra: missingFrom(o.mail, ref.mail) }, `sent Message-IDs ${where}`).toEqual({ missing: [], extra: [] });
+  expect(
+    { missing: missingFrom(ref.mail, o.mail), extra: missingFrom(o.mail, ref.mail) },
+    `sent Message-IDs ${where}`,
+  ).toEqual({ missing: [], extra: [] });
   expect(r.unexpectedWorkerExits, `worker exits nobody asked for ${where}`).toBe(0);
 }
 
@@ -97,8 +102,16 @@ describe.sequential(`fault tests on a Temporal cluster (2023 calendar at ${SPEED
         seconds: Math.round(r.outcome.realMs / 100) / 10,
         faults: r.faults,
         finalList: r.outcome.finalList,
-        mail: { deliveries: r.outcome.mail.deliveries, messageIds: r.outcome.mail.ids.length, duplicates: r.outcome.mail.duplicates },
-        actors: { failedAttempts: r.outcome.failedAttempts, tookEffectAnyway: r.outcome.tookEffectAnyway, resent: r.outcome.resent },
+        mail: {
+          deliveries: r.outcome.mail.deliveries,
+          messageIds: r.outcome.mail.ids.length,
+          duplicates: r.outcome.mail.duplicates,
+        },
+        actors: {
+          failedAttempts: r.outcome.failedAttempts,
+          tookEffectAnyway: r.outcome.tookEffectAnyway,
+          resent: r.outcome.resent,
+        },
         replay: { workflows: r.outcome.historyEvents.workflows, failures: r.outcome.replayFailures },
         listingMs: r.listingMs,
         unexpectedWorkerExits: r.unexpectedWorkerExits,
@@ -111,7 +124,14 @@ describe.sequential(`fault tests on a Temporal cluster (2023 calendar at ${SPEED
       const outage = r.faults.map((f) => f.outageMs).filter((x) => x !== undefined);
       return `${r.name.padEnd(19)} ${String(Math.round(o.realMs / 1000)).padStart(4)} s  outage ${outage.length ? `${outage.map((x) => (x! / 1000).toFixed(1)).join('+')} s` : '-'}  Message-IDs ${o.mail.ids.length}  duplicates ${o.mail.duplicates}  failed CLI attempts ${o.failedAttempts} (took effect anyway ${o.tookEffectAnyway}, re-sent ${o.resent})  replay failures ${o.replayFailures.length}/${o.historyEvents.workflows}  listing ${JSON.stringify(r.listing) === JSON.stringify(r.listingExpected) ? 'ok' : 'DIFFERS'}`;
     };
-    console.log(['', `cluster fault tests, seed ${SEED}, speed ${SPEED}×, ${summary.seconds} s:`, ...reports.map(line), `details: ${join(LOG_DIR, 'cluster-summary.json')}`].join('\n'));
+    console.log(
+      [
+        '',
+        `cluster fault tests, seed ${SEED}, speed ${SPEED}×, ${summary.seconds} s:`,
+        ...reports.map(line),
+        `details: ${join(LOG_DIR, 'cluster-summary.json')}`,
+      ].join('\n'),
+    );
   });
 
   it('reference: an undisturbed round on the cluster', async () => {
@@ -127,7 +147,8 @@ describe.sequential(`fault tests on a Temporal cluster (2023 calendar at ${SPEED
     reference = r;
   });
 
-  it('reference: every history replays; listing by search attributes matches the final stages', () => expectReplaysAndListing('cluster-reference'));
+  it('reference: every history replays; listing by search attributes matches the final stages', () =>
+    expectReplaysAndListing('cluster-reference'));
 
   it('history SIGKILLed mid-round, started again after 10 s: same list, stages and Message-IDs', async () => {
     const r = await round(() => historyKillRun(cluster!, SEED));

@@ -31,7 +31,16 @@ import { SERVICES, type ClusterPorts, type ServiceName } from '../../scripts/clu
 import { freePort } from '../../scripts/dev-server';
 import { rng } from '../fuzz-payloads';
 import { FAULT_YEAR, fmtCal, runRound, type RoundHooks, type Step } from './round';
-import { pickInt, quiesce, superviseUnexpected, TASK_QUEUE, withStack, type FaultEvent, type ScenarioReport, type Stack } from './scenarios';
+import {
+  pickInt,
+  quiesce,
+  superviseUnexpected,
+  TASK_QUEUE,
+  withStack,
+  type FaultEvent,
+  type ScenarioReport,
+  type Stack,
+} from './scenarios';
 import { LOG_DIR, type FaultBackend } from './stack';
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -39,12 +48,24 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 export const HISTORY_DOWN_MS = 10_000;
 
 /** A cluster of its own for this test run: free ports, data in a temp folder, server logs with the run's logs. */
-export async function startFaultCluster(log: (line: string) => void): Promise<{ cluster: TemporalCluster; dispose: () => Promise<void> }> {
-  const service = async () => ({ grpc: await freePort(), membership: await freeLowPort(), pprof: await freePort(), metrics: await freePort() });
+export async function startFaultCluster(
+  log: (line: string) => void,
+): Promise<{ cluster: TemporalCluster; dispose: () => Promise<void> }> {
+  const service = async () => ({
+    grpc: await freePort(),
+    membership: await freeLowPort(),
+    pprof: await freePort(),
+    metrics: await freePort(),
+  });
   const ports: ClusterPorts = {
     postgres: await freePort(),
     frontendHttp: await freePort(),
-    services: { history: await service(), matching: await service(), frontend: await service(), worker: await service() },
+    services: {
+      history: await service(),
+      matching: await service(),
+      frontend: await service(),
+      worker: await service(),
+    },
   };
   const dataDir = mkdtempSync(join(tmpdir(), 'faults-cluster-'));
   const cluster = new TemporalCluster({ dataDir, ports, log, logDir: join(LOG_DIR, 'cluster'), logLevel: 'warn' });
@@ -56,7 +77,9 @@ export async function startFaultCluster(log: (line: string) => void): Promise<{ 
     await cluster.prepare();
     const t0 = Date.now();
     await cluster.startServices();
-    log(`cluster ready: ${SERVICES.join(', ')} on ${cluster.address}, PostgreSQL on ${ports.postgres}, in ${Date.now() - t0} ms (data ${dataDir})`);
+    log(
+      `cluster ready: ${SERVICES.join(', ')} on ${cluster.address}, PostgreSQL on ${ports.postgres}, in ${Date.now() - t0} ms (data ${dataDir})`,
+    );
     return { cluster, dispose };
   } catch (err) {
     await dispose();
@@ -122,7 +145,12 @@ export function expectedListing(stages: Record<string, { stage: string }>, final
     (byStage[stages[c.id].stage] ??= []).push(c.id);
     (bySubdistrict[c.subdistrict] ??= []).push(c.id);
   }
-  const sort = (r: Record<string, string[]>) => Object.fromEntries(Object.entries(r).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => [k, [...v].sort()]));
+  const sort = (r: Record<string, string[]>) =>
+    Object.fromEntries(
+      Object.entries(r)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([k, v]) => [k, [...v].sort()]),
+    );
   return { byStage: sort(byStage), bySubdistrict: sort(bySubdistrict), activeTitles: [...finalList].sort() };
 }
 
@@ -137,16 +165,21 @@ export async function readListing(client: Client, expected: Listing): Promise<{ 
   for (;;) {
     try {
       const byStage: Record<string, string[]> = {};
-      for (const stage of Object.keys(expected.byStage)) byStage[stage] = (await listApplications(client, { year: FAULT_YEAR, stage })).map((r) => r.committeeId).sort();
+      for (const stage of Object.keys(expected.byStage))
+        byStage[stage] = (await listApplications(client, { year: FAULT_YEAR, stage })).map((r) => r.committeeId).sort();
       const bySubdistrict: Record<string, string[]> = {};
-      for (const sd of Object.keys(expected.bySubdistrict)) bySubdistrict[sd] = (await listApplications(client, { year: FAULT_YEAR, subdistrict: sd })).map((r) => r.committeeId).sort();
+      for (const sd of Object.keys(expected.bySubdistrict))
+        bySubdistrict[sd] = (await listApplications(client, { year: FAULT_YEAR, subdistrict: sd }))
+          .map((r) => r.committeeId)
+          .sort();
       const activeTitles = (await listTitles(client, { status: 'active' })).map((r) => r.committeeId).sort();
       listing = { byStage, bySubdistrict, activeTitles };
       if (JSON.stringify(listing) === JSON.stringify(expected)) return { listing, ms: Date.now() - t0 };
     } catch {
       // a service still recovering: read again
     }
-    if (Date.now() - t0 > 60_000) return { listing: listing ?? { byStage: {}, bySubdistrict: {}, activeTitles: [] }, ms: Date.now() - t0 };
+    if (Date.now() - t0 > 60_000)
+      return { listing: listing ?? { byStage: {}, bySubdistrict: {}, activeTitles: [] }, ms: Date.now() - t0 };
     await sleep(1_000);
   }
 }
@@ -178,7 +211,10 @@ async function clusterRound(
   cluster: TemporalCluster,
   name: string,
   seed: number | undefined,
-  plan: (s: ClusterStack, r: () => number) => { hooks?: RoundHooks; faults: FaultEvent[]; settled?: () => Promise<void> },
+  plan: (
+    s: ClusterStack,
+    r: () => number,
+  ) => { hooks?: RoundHooks; faults: FaultEvent[]; settled?: () => Promise<void> },
 ): Promise<ClusterReport> {
   return withStack(
     name,
@@ -187,12 +223,32 @@ async function clusterRound(
       const guard = superviseUnexpected(s, s.workers[0]);
       try {
         const p = plan(s, rng(seed ?? 1));
-        const outcome = await runRound({ name: s.name, address: s.server.address, namespace: s.server.namespace, taskQueue: TASK_QUEUE, smtp: s.smtp, log: s.log, hooks: p.hooks });
+        const outcome = await runRound({
+          name: s.name,
+          address: s.server.address,
+          namespace: s.server.namespace,
+          taskQueue: TASK_QUEUE,
+          smtp: s.smtp,
+          log: s.log,
+          hooks: p.hooks,
+        });
         await p.settled?.();
         const listingExpected = expectedListing(outcome.stages, outcome.finalList);
         const { listing, ms } = await readListing(s.client, listingExpected);
-        s.log(`listing by search attributes ${JSON.stringify(listing) === JSON.stringify(listingExpected) ? 'matches the final stages' : 'DIFFERS from the final stages'} after ${ms} ms`);
-        return { name, seed, outcome, faults: p.faults, unexpectedWorkerExits: s.workers[0].unexpectedExits.length, logFile: s.logFile, listing, listingExpected, listingMs: ms };
+        s.log(
+          `listing by search attributes ${JSON.stringify(listing) === JSON.stringify(listingExpected) ? 'matches the final stages' : 'DIFFERS from the final stages'} after ${ms} ms`,
+        );
+        return {
+          name,
+          seed,
+          outcome,
+          faults: p.faults,
+          unexpectedWorkerExits: s.workers[0].unexpectedExits.length,
+          logFile: s.logFile,
+          listing,
+          listingExpected,
+          listingMs: ms,
+        };
       } finally {
         guard.stop();
       }
@@ -226,7 +282,9 @@ function killDuringStep(
     let cal: CampaignCalendar | undefined;
     let killed: Promise<void> | undefined;
     let back: Promise<void> | undefined;
-    s.log(`seed ${seed}: SIGKILL ${service} during ${burst} action #${at} (+${delay} ms), started again after ${downMs} ms`);
+    s.log(
+      `seed ${seed}: SIGKILL ${service} during ${burst} action #${at} (+${delay} ms), started again after ${downMs} ms`,
+    );
     const hooks: RoundHooks = {
       started: (c) => void (cal = c),
       async beforeStep(step) {
@@ -242,9 +300,15 @@ function killDuringStep(
           await sleep(downMs);
           cluster.startService(service);
           const serves = await untilHistoryServes(s);
-          const event: FaultEvent = { what: `${service} SIGKILLed during "${step.label}", started again after ${downMs} ms`, calendar: new Date(toCalendar(cal!, t)).toISOString(), outageMs: Date.now() - t };
+          const event: FaultEvent = {
+            what: `${service} SIGKILLed during "${step.label}", started again after ${downMs} ms`,
+            calendar: new Date(toCalendar(cal!, t)).toISOString(),
+            outageMs: Date.now() - t,
+          };
           faults.push(event);
-          s.log(`temporal-${service} started again; the campaign answers ${serves} ms after its start, ${event.outageMs} ms after the kill`);
+          s.log(
+            `temporal-${service} started again; the campaign answers ${serves} ms after its start, ${event.outageMs} ms after the kill`,
+          );
         });
       },
       async afterStep() {
@@ -259,7 +323,16 @@ function killDuringStep(
 
 export function historyKillRun(cluster: TemporalCluster, seed: number): Promise<ClusterReport> {
   // A B3 action with at least four after it (as the dev server's restart in scenarios.ts).
-  return killDuringStep(cluster, 'history-kill', seed, 'history', 'B3 inspection+panel', (r) => pickInt(r, 0, 20), HISTORY_DOWN_MS, false);
+  return killDuringStep(
+    cluster,
+    'history-kill',
+    seed,
+    'history',
+    'B3 inspection+panel',
+    (r) => pickInt(r, 0, 20),
+    HISTORY_DOWN_MS,
+    false,
+  );
 }
 
 export function matchingKillRun(cluster: TemporalCluster, seed: number): Promise<ClusterReport> {
@@ -285,9 +358,15 @@ export function postgresRestartRun(cluster: TemporalCluster, seed: number): Prom
           const stopped = Date.now() - t;
           await cluster.postgres.start();
           const serves = await untilHistoryServes(s);
-          const event: FaultEvent = { what: `PostgreSQL stopped (fast) during "${step.label}" and started again`, calendar: new Date(toCalendar(cal!, t)).toISOString(), outageMs: Date.now() - t };
+          const event: FaultEvent = {
+            what: `PostgreSQL stopped (fast) during "${step.label}" and started again`,
+            calendar: new Date(toCalendar(cal!, t)).toISOString(),
+            outageMs: Date.now() - t,
+          };
           faults.push(event);
-          s.log(`PostgreSQL fast shutdown in ${stopped} ms during "${step.label}" at calendar ${fmtCal(toCalendar(cal!, t))}, started again; the campaign answers ${serves} ms later, ${event.outageMs} ms after the stop`);
+          s.log(
+            `PostgreSQL fast shutdown in ${stopped} ms during "${step.label}" at calendar ${fmtCal(toCalendar(cal!, t))}, started again; the campaign answers ${serves} ms later, ${event.outageMs} ms after the stop`,
+          );
         });
       },
       async afterStep() {
@@ -306,27 +385,40 @@ export function workerKillWhileHistoryDownRun(cluster: TemporalCluster, seed: nu
     const faults: FaultEvent[] = [];
     let done: Promise<void> = Promise.resolve();
     let timer: NodeJS.Timeout | undefined;
-    s.log(`seed ${seed}: SIGKILL history at calendar ${fmtCal(at)}, the worker 2 s later; history back after ${HISTORY_DOWN_MS} ms, then the worker`);
+    s.log(
+      `seed ${seed}: SIGKILL history at calendar ${fmtCal(at)}, the worker 2 s later; history back after ${HISTORY_DOWN_MS} ms, then the worker`,
+    );
     const hooks: RoundHooks = {
       started(cal) {
-        timer = setTimeout(() => {
-          done = (async () => {
-            await quiesce(s.client, s.log);
-            const t = Date.now();
-            await cluster.killService('history');
-            s.log(`SIGKILL temporal-history at calendar ${fmtCal(toCalendar(cal, t))}`);
-            await sleep(2_000);
-            await s.workers[0].kill();
-            s.log(`SIGKILL ${s.workers[0].name} while history is down, at calendar ${fmtCal(toCalendar(cal, Date.now()))}`);
-            await sleep(Math.max(0, t + HISTORY_DOWN_MS - Date.now()));
-            cluster.startService('history');
-            const ready = await s.workers[0].start();
-            const serves = await untilHistoryServes(s);
-            const event: FaultEvent = { what: `history SIGKILLed for ${HISTORY_DOWN_MS} ms, the worker SIGKILLed while it was down`, calendar: new Date(toCalendar(cal, t)).toISOString(), outageMs: Date.now() - t };
-            faults.push(event);
-            s.log(`temporal-history started again, worker ready in ${ready} ms; the campaign answers ${event.outageMs} ms after the history kill (${serves} ms after the worker was ready)`);
-          })();
-        }, Math.max(0, toReal(cal, at) - Date.now()));
+        timer = setTimeout(
+          () => {
+            done = (async () => {
+              await quiesce(s.client, s.log);
+              const t = Date.now();
+              await cluster.killService('history');
+              s.log(`SIGKILL temporal-history at calendar ${fmtCal(toCalendar(cal, t))}`);
+              await sleep(2_000);
+              await s.workers[0].kill();
+              s.log(
+                `SIGKILL ${s.workers[0].name} while history is down, at calendar ${fmtCal(toCalendar(cal, Date.now()))}`,
+              );
+              await sleep(Math.max(0, t + HISTORY_DOWN_MS - Date.now()));
+              cluster.startService('history');
+              const ready = await s.workers[0].start();
+              const serves = await untilHistoryServes(s);
+              const event: FaultEvent = {
+                what: `history SIGKILLed for ${HISTORY_DOWN_MS} ms, the worker SIGKILLed while it was down`,
+                calendar: new Date(toCalendar(cal, t)).toISOString(),
+                outageMs: Date.now() - t,
+              };
+              faults.push(event);
+              s.log(
+                `temporal-history started again, worker ready in ${ready} ms; the campaign answers ${event.outageMs} ms after the history kill (${serves} ms after the worker was ready)`,
+              );
+            })();
+          },
+          Math.max(0, toReal(cal, at) - Date.now()),
+        );
       },
     };
     return {
@@ -339,4 +431,3 @@ export function workerKillWhileHistoryDownRun(cluster: TemporalCluster, seed: nu
     };
   });
 }
-

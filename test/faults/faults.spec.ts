@@ -45,19 +45,33 @@ function summarise(r: ScenarioReport) {
     faults: r.faults,
     finalList: o.finalList,
     removed: o.removed,
-    mail: { deliveries: o.mail.deliveries, messageIds: o.mail.ids.length, duplicates: o.mail.duplicates, duplicatesByKind: o.mail.duplicatesByKind, byKind: o.mail.countsByKind },
+    mail: {
+      deliveries: o.mail.deliveries,
+      messageIds: o.mail.ids.length,
+      duplicates: o.mail.duplicates,
+      duplicatesByKind: o.mail.duplicatesByKind,
+      byKind: o.mail.countsByKind,
+    },
     actors: { failedAttempts: o.failedAttempts, tookEffectAnyway: o.tookEffectAnyway, resent: o.resent },
     unexpectedWorkerExits: r.unexpectedWorkerExits,
     replay: { workflows: o.historyEvents.workflows, failures: o.replayFailures, historiesDir: o.historiesDir },
     historyEvents: o.historyEvents,
-    bursts: o.bursts.map((b) => ({ burst: b.burst, calendarEnd: b.calendarEnd, mustEndBefore: b.mustEndBefore, realMs: b.realMs, inTime: b.inTime })),
+    bursts: o.bursts.map((b) => ({
+      burst: b.burst,
+      calendarEnd: b.calendarEnd,
+      mustEndBefore: b.mustEndBefore,
+      realMs: b.realMs,
+      inTime: b.inTime,
+    })),
     log: r.logFile,
   };
 }
 
 /** The preconditions of a fair comparison: every burst of scripted actions ended before the reminder it decides. */
 function expectInTime(r: ScenarioReport) {
-  const late = r.outcome.bursts.filter((b) => !b.inTime).map((b) => `${b.burst} ended at ${b.calendarEnd}, after ${b.mustEndBefore}`);
+  const late = r.outcome.bursts
+    .filter((b) => !b.inTime)
+    .map((b) => `${b.burst} ended at ${b.calendarEnd}, after ${b.mustEndBefore}`);
   expect(late, `machine too slow for FAULT_SPEED=${SPEED} (seed ${r.seed ?? '-'}); see ${r.logFile}`).toEqual([]);
 }
 
@@ -71,7 +85,10 @@ function expectSameAsReference(r: ScenarioReport) {
   expect(o.finalList, `final list ${where}`).toEqual(ref.finalList);
   expect(o.removed, `removed ${where}`).toEqual(ref.removed);
   expect(o.stages, `final stages ${where}`).toEqual(ref.stages);
-  expect({ missing: missingFrom(ref.mail, o.mail), extra: missingFrom(o.mail, ref.mail) }, `sent Message-IDs ${where}`).toEqual({ missing: [], extra: [] });
+  expect(
+    { missing: missingFrom(ref.mail, o.mail), extra: missingFrom(o.mail, ref.mail) },
+    `sent Message-IDs ${where}`,
+  ).toEqual({ missing: [], extra: [] });
 }
 
 /** Every workflow of the round replays from its history (see the header). */
@@ -96,7 +113,14 @@ describe.sequential(`fault tests (2023 calendar at ${SPEED}×, seed ${SEED})`, (
       const o = r.outcome;
       return `${r.name.padEnd(15)} ${String(Math.round(o.realMs / 1000)).padStart(4)} s  faults ${String(r.faults.length).padStart(2)}  Message-IDs ${o.mail.ids.length}  deliveries ${o.mail.deliveries}  duplicates ${o.mail.duplicates}  failed CLI attempts ${o.failedAttempts} (took effect anyway ${o.tookEffectAnyway}, re-sent ${o.resent})  replay failures ${o.replayFailures.length}/${o.historyEvents.workflows}`;
     };
-    console.log(['', `fault tests, seed ${SEED}, speed ${SPEED}×:`, ...reports.map(line), `details: ${join(LOG_DIR, 'summary.json')}`].join('\n'));
+    console.log(
+      [
+        '',
+        `fault tests, seed ${SEED}, speed ${SPEED}×:`,
+        ...reports.map(line),
+        `details: ${join(LOG_DIR, 'summary.json')}`,
+      ].join('\n'),
+    );
   });
 
   it('reference: an undisturbed round, worker as a child process', async () => {
@@ -113,7 +137,8 @@ describe.sequential(`fault tests (2023 calendar at ${SPEED}×, seed ${SEED})`, (
     for (const id of plan.finalList) expect(stageOf(id)).toBe('commended');
     for (const id of plan.notRecommended) expect(stageOf(id)).toBe('not-recommended');
     for (const id of plan.noDecision) expect(stageOf(id)).toBe('no-decision');
-    for (const id of plan.recommended.filter((x) => !plan.ranking.includes(x))) expect(stageOf(id)).toBe('not-selected');
+    for (const id of plan.recommended.filter((x) => !plan.ranking.includes(x)))
+      expect(stageOf(id)).toBe('not-selected');
     expect(r.outcome.mail.duplicates).toBe(0);
     expect(r.outcome.mail.countsByKind['campaign-opened']).toBeGreaterThan(0);
     expect(r.outcome.mail.countsByKind['draft-published']).toBeGreaterThan(0);

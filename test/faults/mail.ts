@@ -27,11 +27,23 @@ export interface MailRecord {
   describe: Record<string, string>;
   countsByKind: Record<string, number>;
   /** Every delivery in order of receipt, for the log. */
-  log: { messageId: string; kind: string; to: string; deadline: string; scheduled: string; workflowId: string; receivedAt: string }[];
+  log: {
+    messageId: string;
+    kind: string;
+    to: string;
+    deadline: string;
+    scheduled: string;
+    workflowId: string;
+    receivedAt: string;
+  }[];
 }
 
 /** `events`: the campaign's recorded instants; without them the event notices are compared but not checked against the campaign. */
-export function collectMail(messages: ReceivedMail[], d: Directory, events?: { draftAt: string; finalAt: string }): MailRecord {
+export function collectMail(
+  messages: ReceivedMail[],
+  d: Directory,
+  events?: { draftAt: string; finalAt: string },
+): MailRecord {
   const idByEmail = new Map<string, string>();
   for (const p of d.people) if (p.email) idByEmail.set(p.email.toLowerCase(), p.id);
   for (const c of d.committees) if (c.email) idByEmail.set(c.email.toLowerCase(), c.id);
@@ -67,10 +79,16 @@ export function collectMail(messages: ReceivedMail[], d: Directory, events?: { d
       const id = idByEmail.get(m.to.toLowerCase());
       if (!id) throw new Error(`${kind} notice to ${m.to}, who is not in the directory`);
       const expected = kind === 'draft-published' ? events?.draftAt : events?.finalAt;
-      if (expected !== undefined && deadline !== expected) throw new Error(`${kind} notice to ${m.to} is for ${deadline}, but the campaign recorded the event at ${expected}`);
+      if (expected !== undefined && deadline !== expected)
+        throw new Error(
+          `${kind} notice to ${m.to} is for ${deadline}, but the campaign recorded the event at ${expected}`,
+        );
       const to = { id, email: m.to, name: '', role: 'bureau' as const }; // only id and email enter the Message-ID
       const own = messageIdFor({ workflowId, kind, deadline, offset: '-', to });
-      if (own !== m.messageId) throw new Error(`${kind} notice to ${m.to}: Message-ID ${m.messageId} is not the one derived from its event (${own})`);
+      if (own !== m.messageId)
+        throw new Error(
+          `${kind} notice to ${m.to}: Message-ID ${m.messageId} is not the one derived from its event (${own})`,
+        );
       key = `${messageIdFor({ workflowId, kind, deadline: `(the ${kind} event)`, offset: '-', to })} [${kind}]`;
     }
     comparable.add(key);

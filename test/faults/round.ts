@@ -15,14 +15,28 @@
  */
 import { Connection, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
-import { bundleWorkflowCode, DefaultLogger, Runtime, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import {
+  bundleWorkflowCode,
+  DefaultLogger,
+  Runtime,
+  Worker,
+  type WorkflowBundleWithSourceMap,
+} from '@temporalio/worker';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { applicationStatus } from '../../client/applications';
 import { campaignStatus, startCampaign } from '../../client/campaigns';
 import { runCli } from '../../client/cli';
 import { loadDirectory } from '../../client/directory';
-import { compressCalendar, defaultCalendar, publicityEnd, toCalendar, toIso, toReal, type CampaignCalendar } from '../../domain/calendar';
+import {
+  compressCalendar,
+  defaultCalendar,
+  publicityEnd,
+  toCalendar,
+  toIso,
+  toReal,
+  type CampaignCalendar,
+} from '../../domain/calendar';
 import type { Directory } from '../../domain/directory';
 import { FIVE_GOODS } from '../../domain/grades';
 import { loadWorkdays } from '../../domain/holidays';
@@ -177,10 +191,16 @@ async function untilResult<T>(fn: () => Promise<T>, timeoutMs: number): Promise<
 }
 
 /** Reminder instants that the scripted actions must not cross (computed with the workflows' own slot rules). */
-export function guardInstants(cal: CampaignCalendar): { paperForm: number; review: number; objections: number; final: number } {
+export function guardInstants(cal: CampaignCalendar): {
+  paperForm: number;
+  review: number;
+  objections: number;
+  final: number;
+} {
   const settings = reminderSettings();
   const t = cal.workdays;
-  const first = (deadline: string, opens: string, kind: 'paper-form' | 'review' | 'objections' | 'final') => deadlineSlots(kind, '', deadline, opens, t, settings)[0].at;
+  const first = (deadline: string, opens: string, kind: 'paper-form' | 'review' | 'objections' | 'final') =>
+    deadlineSlots(kind, '', deadline, opens, t, settings)[0].at;
   // The objections reminders depend on the draft's instant; for a draft on Sep 28 10:00 the publicity ends Oct 11 24:00 (whole working days from Oct 7).
   const draftAt = toIso(calDay('09-28'));
   const publicityEnds = toIso(publicityEnd(calDay('09-28'), cal.publicityWorkingDays, t));
@@ -207,7 +227,9 @@ export async function runRound(o: RoundOptions): Promise<RoundOutcome> {
     const calendar = faultCalendar(Date.now() + LEAD_MS);
     // A task started on a killed worker waits out its timeout: 60 s would be 69 days at 100,000×.
     await startCampaign(client, { calendar, directory, taskQueue: o.taskQueue, workflowTaskTimeout: '10 seconds' });
-    log(`campaign ${campaignWorkflowId(FAULT_YEAR)} started: 2023 calendar at ${SPEED}×, Apr 1 00:00 opens in ${LEAD_MS} ms`);
+    log(
+      `campaign ${campaignWorkflowId(FAULT_YEAR)} started: 2023 calendar at ${SPEED}×, Apr 1 00:00 opens in ${LEAD_MS} ms`,
+    );
     hooks.started?.(calendar);
     const calNow = () => toCalendar(calendar, Date.now());
 
@@ -245,7 +267,8 @@ export async function runRound(o: RoundOptions): Promise<RoundOutcome> {
           log(`  ${step.label}: had taken effect; not re-sent`);
           return effect;
         }
-        if (/rejected \(/.test(r.stderr) || attempt >= 60) throw new Error(`${step.label} failed for good after ${attempt} attempt(s): ${r.stderr}`);
+        if (/rejected \(/.test(r.stderr) || attempt >= 60)
+          throw new Error(`${step.label} failed for good after ${attempt} attempt(s): ${r.stderr}`);
         resent++;
         await sleep(Math.min(200 * attempt, 2_000));
       }
@@ -278,7 +301,9 @@ export async function runRound(o: RoundOptions): Promise<RoundOutcome> {
         inTime: calEnd < mustEnd[burst],
       };
       bursts.push(timing);
-      log(`${burst}: ${steps.length} actions, calendar ${fmtCal(calStart)} → ${fmtCal(calEnd)} (${timing.realMs} ms)${timing.inTime ? '' : ` — LATE: had to end before ${fmtCal(mustEnd[burst])}`}`);
+      log(
+        `${burst}: ${steps.length} actions, calendar ${fmtCal(calStart)} → ${fmtCal(calEnd)} (${timing.realMs} ms)${timing.inTime ? '' : ` — LATE: had to end before ${fmtCal(mustEnd[burst])}`}`,
+      );
       return outputs;
     };
 
@@ -288,12 +313,17 @@ export async function runRound(o: RoundOptions): Promise<RoundOutcome> {
     await runBurst('B4 finalize+objections', script.b4);
 
     // 公示 ends (Oct 10 24:00); the bureau confirms as soon as the campaign awaits it.
-    await answered(async () => {
-      for (;;) {
-        if ((await campaignStatus(client, FAULT_YEAR)).phase === 'awaiting-confirmation') return;
-        await sleep(200);
-      }
-    }, toReal(calendar, publicityEnd(calDay('09-28'), calendar.publicityWorkingDays, calendar.workdays)) - Date.now() + 180_000);
+    await answered(
+      async () => {
+        for (;;) {
+          if ((await campaignStatus(client, FAULT_YEAR)).phase === 'awaiting-confirmation') return;
+          await sleep(200);
+        }
+      },
+      toReal(calendar, publicityEnd(calDay('09-28'), calendar.publicityWorkingDays, calendar.workdays)) -
+        Date.now() +
+        180_000,
+    );
     await runBurst('B5 confirm', script.b5);
     // The campaign's recorded instants of the finalize and the confirmation, read while it still runs (cached by a
     // worker; a query on a closed workflow replays its whole history, which the replay check below covers).
@@ -311,10 +341,17 @@ export async function runRound(o: RoundOptions): Promise<RoundOutcome> {
 
     // The round is over when the campaign and every application have finished (each waits for its mail first).
     const endBy = Date.now() + 300_000;
-    const result = await untilResult(() => client.workflow.getHandle(campaignWorkflowId(FAULT_YEAR)).result() as Promise<CampaignResult>, endBy - Date.now());
+    const result = await untilResult(
+      () => client.workflow.getHandle(campaignWorkflowId(FAULT_YEAR)).result() as Promise<CampaignResult>,
+      endBy - Date.now(),
+    );
     const stages: RoundOutcome['stages'] = {};
     for (const c of directory.committees) {
-      const snap = await untilResult(() => client.workflow.getHandle(applicationWorkflowId(FAULT_YEAR, c.id)).result() as Promise<ApplicationSnapshot>, endBy - Date.now());
+      const snap = await untilResult(
+        () =>
+          client.workflow.getHandle(applicationWorkflowId(FAULT_YEAR, c.id)).result() as Promise<ApplicationSnapshot>,
+        endBy - Date.now(),
+      );
       stages[c.id] = snap.reason === undefined ? { stage: snap.stage } : { stage: snap.stage, reason: snap.reason };
     }
     // Every send was awaited by its workflow; give the SMTP server a moment to finish parsing the last one.
@@ -322,11 +359,18 @@ export async function runRound(o: RoundOptions): Promise<RoundOutcome> {
     const mail = collectMail(o.smtp.messages, directory, draftAt && finalAt ? { draftAt, finalAt } : undefined);
 
     // Replay every workflow of the round from its history, as a restarted worker would.
-    const ids = [campaignWorkflowId(FAULT_YEAR), ...directory.committees.map((c) => applicationWorkflowId(FAULT_YEAR, c.id)), ...result.finalList.map((id) => titleWorkflowId(id, FAULT_YEAR))];
+    const ids = [
+      campaignWorkflowId(FAULT_YEAR),
+      ...directory.committees.map((c) => applicationWorkflowId(FAULT_YEAR, c.id)),
+      ...result.finalList.map((id) => titleWorkflowId(id, FAULT_YEAR)),
+    ];
     const historiesDir = join(LOG_DIR, `${o.name}-histories`);
     const replay = await replayRound(client, ids, historiesDir);
-    if (replay.failures.length) log(`!! ${replay.failures.length} workflow(s) do not replay: ${replay.failures.join(' | ').slice(0, 2_000)}`);
-    log(`round finished in ${((Date.now() - t0) / 1000).toFixed(1)} s: final list ${result.finalList.join(',')}; ${mail.deliveries} deliveries, ${mail.ids.length} Message-IDs, ${mail.duplicates} duplicate(s); ${ids.length} histories replayed, ${replay.failures.length} failure(s)`);
+    if (replay.failures.length)
+      log(`!! ${replay.failures.length} workflow(s) do not replay: ${replay.failures.join(' | ').slice(0, 2_000)}`);
+    log(
+      `round finished in ${((Date.now() - t0) / 1000).toFixed(1)} s: final list ${result.finalList.join(',')}; ${mail.deliveries} deliveries, ${mail.ids.length} Message-IDs, ${mail.duplicates} duplicate(s); ${ids.length} histories replayed, ${replay.failures.length} failure(s)`,
+    );
     return {
       plan: script.plan,
       finalList: result.finalList,
@@ -354,17 +398,29 @@ let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 const silent = { trace() {}, debug() {}, info() {}, warn() {}, error() {}, log() {} } as any;
 
 /** Saves the histories (test-results/faults/<round>-histories/<id>.json, the format of test/histories) and replays them. */
-async function replayRound(client: Client, ids: string[], dir: string): Promise<{ failures: string[]; events: RoundOutcome['historyEvents'] }> {
+async function replayRound(
+  client: Client,
+  ids: string[],
+  dir: string,
+): Promise<{ failures: string[]; events: RoundOutcome['historyEvents'] }> {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
-  const histories: { workflowId: string; history: Awaited<ReturnType<ReturnType<Client['workflow']['getHandle']>['fetchHistory']>> }[] = [];
+  const histories: {
+    workflowId: string;
+    history: Awaited<ReturnType<ReturnType<Client['workflow']['getHandle']>['fetchHistory']>>;
+  }[] = [];
   for (const workflowId of ids) {
     const history = await untilResult(() => client.workflow.getHandle(workflowId).fetchHistory(), 60_000);
-    writeFileSync(join(dir, `${workflowId}.json`), JSON.stringify({ workflowId, history: JSON.parse(historyToJSON(history)) }));
+    writeFileSync(
+      join(dir, `${workflowId}.json`),
+      JSON.stringify({ workflowId, history: JSON.parse(historyToJSON(history)) }),
+    );
     histories.push({ workflowId, history });
   }
   const size = (id: string) => histories.find((h) => h.workflowId === id)?.history.events?.length ?? 0;
-  const apps = histories.filter((h) => h.workflowId.startsWith('application-')).map((h) => h.history.events?.length ?? 0);
+  const apps = histories
+    .filter((h) => h.workflowId.startsWith('application-'))
+    .map((h) => h.history.events?.length ?? 0);
   try {
     Runtime.install({ logger: new DefaultLogger('WARN') }); // the replay workers' state changes are noise
   } catch {
@@ -372,10 +428,16 @@ async function replayRound(client: Client, ids: string[], dir: string): Promise<
   }
   bundle ??= bundleWorkflowCode({ ...BUNDLE_OPTIONS, logger: silent });
   const failures: string[] = [];
-  for await (const r of Worker.runReplayHistories({ workflowBundle: await bundle, replayName: 'faults', dataConverter: dataConverter() }, histories)) {
+  for await (const r of Worker.runReplayHistories(
+    { workflowBundle: await bundle, replayName: 'faults', dataConverter: dataConverter() },
+    histories,
+  )) {
     if (r.error) failures.push(`${r.workflowId}: ${r.error.name}: ${r.error.message}`);
   }
-  return { failures, events: { campaign: size(ids[0]), largestApplication: Math.max(...apps), workflows: histories.length } };
+  return {
+    failures,
+    events: { campaign: size(ids[0]), largestApplication: Math.max(...apps), workflows: histories.length },
+  };
 }
 
 /** The actions of runScenario, each with a read that tells whether it has taken effect. */
@@ -386,7 +448,8 @@ function buildScript(client: Client, d: Directory) {
   const y = ['--year', String(FAULT_YEAR)];
   let index = 0;
   type Action = Omit<Step, 'index' | 'indexInBurst' | 'lastInBurst' | 'burst'>;
-  const mk = (burst: Burst, list: Action[]): Step[] => list.map((s, i) => ({ ...s, burst, index: index++, indexInBurst: i, lastInBurst: i === list.length - 1 }));
+  const mk = (burst: Burst, list: Action[]): Step[] =>
+    list.map((s, i) => ({ ...s, burst, index: index++, indexInBurst: i, lastInBurst: i === list.length - 1 }));
 
   const app = (id: string) => applicationStatus(client, FAULT_YEAR, id);
   const camp = (): Promise<CampaignStatus> => campaignStatus(client, FAULT_YEAR);
@@ -403,10 +466,24 @@ function buildScript(client: Client, d: Directory) {
   };
 
   const b1 = mk('B1 applications', [
-    ...d.committees.map((c) => ({ label: `submit ${c.id}`, argv: () => ['application', 'submit', ...y, '--as', c.id, '--form', FORM], effect: () => exists(c.id) })),
+    ...d.committees.map((c) => ({
+      label: `submit ${c.id}`,
+      argv: () => ['application', 'submit', ...y, '--as', c.id, '--form', FORM],
+      effect: () => exists(c.id),
+    })),
     ...d.committees.slice(0, -3).map((c) => ({
       label: `paper form ${c.id}`,
-      argv: () => ['application', 'record-paper-form', ...y, '--committee', c.id, '--as', 'bureau-lu', '--received-on', '2023-05-20'],
+      argv: () => [
+        'application',
+        'record-paper-form',
+        ...y,
+        '--committee',
+        c.id,
+        '--as',
+        'bureau-lu',
+        '--received-on',
+        '2023-05-20',
+      ],
       effect: async () => yes((await app(c.id)).paperFormReceived),
     })),
   ]);
@@ -418,11 +495,25 @@ function buildScript(client: Client, d: Directory) {
       argv: () =>
         kind === 'recommend'
           ? ['subdistrict', 'recommend', ...y, '--committee', id, '--as', officials[i]]
-          : ['subdistrict', 'reject', ...y, '--committee', id, '--as', officials[i], '--reason', '小区维修资金使用未按规定公示'],
+          : [
+              'subdistrict',
+              'reject',
+              ...y,
+              '--committee',
+              id,
+              '--as',
+              officials[i],
+              '--reason',
+              '小区维修资金使用未按规定公示',
+            ],
       effect: async () => yes((await app(id)).decision?.kind === kind),
     });
   const confirm = (i: number) =>
-    b2list.push({ label: `confirm-list ${d.subdistricts[i]}`, argv: () => ['subdistrict', 'confirm-list', ...y, '--as', officials[i]], effect: async () => yes((await camp()).confirmed[d.subdistricts[i]]) });
+    b2list.push({
+      label: `confirm-list ${d.subdistricts[i]}`,
+      argv: () => ['subdistrict', 'confirm-list', ...y, '--as', officials[i]],
+      effect: async () => yes((await camp()).confirmed[d.subdistricts[i]]),
+    });
   for (let i = 0; i < n - 2; i++) {
     for (const id of bySd[i]) {
       if (plan.recommended.includes(id)) decide(id, i, 'recommend');
@@ -441,7 +532,23 @@ function buildScript(client: Client, d: Directory) {
       const scores = FIVE_GOODS.map((_, i) => base + (i < total - base * 5 ? 1 : 0));
       return {
         label: `inspect ${id}`,
-        argv: () => ['inspection', 'record', ...y, '--committee', id, '--as', 'inspector-1', '--scores', scores.join(','), '--inspector', '郑立', '--date', '2023-08-07', '--notes', '现场检查台账齐全'],
+        argv: () => [
+          'inspection',
+          'record',
+          ...y,
+          '--committee',
+          id,
+          '--as',
+          'inspector-1',
+          '--scores',
+          scores.join(','),
+          '--inspector',
+          '郑立',
+          '--date',
+          '2023-08-07',
+          '--notes',
+          '现场检查台账齐全',
+        ],
         effect: async () => yes((await app(id)).inspection),
       };
     }),
@@ -456,23 +563,60 @@ function buildScript(client: Client, d: Directory) {
   const objectionIds: string[] = [];
   const objection = (committee: string, name: string, grounds: string) => ({
     label: `objection against ${committee}`,
-    argv: () => ['objection', 'file', ...y, '--committee', committee, '--name', name, '--contact', '13800000000', '--grounds', grounds, '--json'],
+    argv: () => [
+      'objection',
+      'file',
+      ...y,
+      '--committee',
+      committee,
+      '--name',
+      name,
+      '--contact',
+      '13800000000',
+      '--grounds',
+      grounds,
+      '--json',
+    ],
     // Filing is not idempotent (each filing is a new objection): find it by committee, name and grounds.
     effect: async () => {
-      const o = (await camp()).objections.find((x) => x.committeeId === committee && x.name === name && x.grounds === grounds);
+      const o = (await camp()).objections.find(
+        (x) => x.committeeId === committee && x.name === name && x.grounds === grounds,
+      );
       return o ? JSON.stringify({ objectionId: o.id }) : undefined;
     },
     onDone: (out: string) => void objectionIds.push(JSON.parse(out).objectionId as string),
   });
   const resolve = (k: number, outcome: 'upheld' | 'dismissed', reason: string) => ({
     label: `resolve objection #${k + 1} ${outcome}`,
-    argv: () => ['objection', 'resolve', ...y, '--as', 'bureau-lu', '--objection', objectionIds[k], '--outcome', outcome, '--reason', reason],
+    argv: () => [
+      'objection',
+      'resolve',
+      ...y,
+      '--as',
+      'bureau-lu',
+      '--objection',
+      objectionIds[k],
+      '--outcome',
+      outcome,
+      '--reason',
+      reason,
+    ],
     effect: async () => yes((await camp()).objections.find((o) => o.id === objectionIds[k])?.resolution),
   });
   const b4 = mk('B4 finalize+objections', [
     {
       label: 'panel finalize',
-      argv: () => ['panel', 'finalize', ...y, '--as', 'panel-chair', '--ranking', plan.ranking.join(','), '--tie-break-rule', '总分相同时，以群众评价好得分高者居前'],
+      argv: () => [
+        'panel',
+        'finalize',
+        ...y,
+        '--as',
+        'panel-chair',
+        '--ranking',
+        plan.ranking.join(','),
+        '--tie-break-rule',
+        '总分相同时，以群众评价好得分高者居前',
+      ],
       effect: async () => yes((await camp()).draft),
     },
     objection(plan.removed, '张三', '该小区业委会换届选举程序存在问题，已向街道反映。'),
@@ -480,7 +624,12 @@ function buildScript(client: Client, d: Directory) {
     resolve(0, 'upheld', '经核查，换届选举程序不规范'),
     resolve(1, 'dismissed', '经核查，财务与事务公开符合规定'),
   ]);
-  const b5 = mk('B5 confirm', [{ label: 'campaign confirm', argv: () => ['campaign', 'confirm', ...y, '--as', 'bureau-lu'], effect: async () => yes((await camp()).final) }]);
+  const b5 = mk('B5 confirm', [
+    {
+      label: 'campaign confirm',
+      argv: () => ['campaign', 'confirm', ...y, '--as', 'bureau-lu'],
+      effect: async () => yes((await camp()).final),
+    },
+  ]);
   return { plan, b1, b2, b3, b4, b5 };
 }
-

@@ -78,7 +78,12 @@ export interface Stack<B extends FaultBackend = FaultServer> {
  * 250 (test/smtp.ts's `clock` option): a fault injected there hits a send whose mail has arrived but whose sender
  * never hears so — the window in which retries deliver duplicates.
  */
-export async function withStack<T, B extends FaultBackend = FaultServer>(name: string, workers: number, body: (s: Stack<B>) => Promise<T>, backend?: B): Promise<T> {
+export async function withStack<T, B extends FaultBackend = FaultServer>(
+  name: string,
+  workers: number,
+  body: (s: Stack<B>) => Promise<T>,
+  backend?: B,
+): Promise<T> {
   const { log, stream, path } = makeLog(name);
   const server = backend ?? (new FaultServer(name) as FaultBackend as B);
   let smtp: TestSmtp | undefined;
@@ -95,7 +100,12 @@ export async function withStack<T, B extends FaultBackend = FaultServer>(name: s
       },
     });
     for (let i = 0; i < workers; i++) {
-      const w = new WorkerProcess(`${name}-worker-${String.fromCharCode(97 + i)}`, { TEMPORAL_ADDRESS: server.address, TEMPORAL_NAMESPACE: server.namespace, TASK_QUEUE, SMTP_URL: smtp.url });
+      const w = new WorkerProcess(`${name}-worker-${String.fromCharCode(97 + i)}`, {
+        TEMPORAL_ADDRESS: server.address,
+        TEMPORAL_NAMESPACE: server.namespace,
+        TASK_QUEUE,
+        SMTP_URL: smtp.url,
+      });
       procs.push(w);
       log(`${w.name}: ready in ${await w.start()} ms`);
     }
@@ -154,7 +164,9 @@ export class WorkerKiller {
       await this.worker.kill();
       const event: FaultEvent = { what, calendar: this.cal ? new Date(toCalendar(this.cal, at)).toISOString() : '' };
       this.faults.push(event);
-      this.stack.log(`SIGKILL ${this.worker.name} (${what}) at calendar ${this.cal ? fmtCal(toCalendar(this.cal, at)) : '?'}`);
+      this.stack.log(
+        `SIGKILL ${this.worker.name} (${what}) at calendar ${this.cal ? fmtCal(toCalendar(this.cal, at)) : '?'}`,
+      );
       return { at, event };
     });
     this.chain = killed
@@ -177,7 +189,10 @@ export class WorkerKiller {
 }
 
 /** Keeps a worker alive: restarts it if it exits on its own (reported, not hidden). */
-export function superviseUnexpected(stack: Stack<FaultBackend>, w: WorkerProcess): { stop(): void; restarts: () => number } {
+export function superviseUnexpected(
+  stack: Stack<FaultBackend>,
+  w: WorkerProcess,
+): { stop(): void; restarts: () => number } {
   let restarts = 0;
   let stopped = false;
   const timer = setInterval(() => {
@@ -202,8 +217,20 @@ export function superviseUnexpected(stack: Stack<FaultBackend>, w: WorkerProcess
 
 export async function referenceRun(): Promise<ScenarioReport> {
   return withStack('reference', 1, async (s) => {
-    const outcome = await runRound({ name: s.name, address: s.server.address, taskQueue: TASK_QUEUE, smtp: s.smtp, log: s.log });
-    return { name: 'reference', outcome, faults: [], unexpectedWorkerExits: s.workers[0].unexpectedExits.length, logFile: s.logFile };
+    const outcome = await runRound({
+      name: s.name,
+      address: s.server.address,
+      taskQueue: TASK_QUEUE,
+      smtp: s.smtp,
+      log: s.log,
+    });
+    return {
+      name: 'reference',
+      outcome,
+      faults: [],
+      unexpectedWorkerExits: s.workers[0].unexpectedExits.length,
+      logFile: s.logFile,
+    };
   });
 }
 
@@ -229,7 +256,9 @@ export async function workerKillsRun(seed: number): Promise<ScenarioReport> {
     const b3 = pickInt(r, 0, 24);
     const publicity = Date.parse('2023-09-30T00:00:00Z') + Math.floor(r() * 6 * 86_400_000);
     const inFlightDelay = () => pickInt(r, 0, 40);
-    s.log(`seed ${seed}: kill on receipt of campaign-opened mail #${opensAfter}; during B2 decision #${b2Decision}; at calendar ${fmtCal(lateJuly)}; during B3 action #${b3}; at calendar ${fmtCal(publicity)}`);
+    s.log(
+      `seed ${seed}: kill on receipt of campaign-opened mail #${opensAfter}; during B2 decision #${b2Decision}; at calendar ${fmtCal(lateJuly)}; during B3 action #${b3}; at calendar ${fmtCal(publicity)}`,
+    );
 
     let stepKill: Promise<void> | undefined;
     let armPublicity = () => {};
@@ -241,9 +270,12 @@ export async function workerKillsRun(seed: number): Promise<ScenarioReport> {
         let received = 0;
         s.onMailReceived = async () => {
           if (++received !== opensAfter) return;
-          await killer.kill(`campaign-opened notices being sent: SMTP server has read mail #${received} and not yet answered 250`);
+          await killer.kill(
+            `campaign-opened notices being sent: SMTP server has read mail #${received} and not yet answered 250`,
+          );
         };
-        const at = (ms: number, what: string) => timers.push(setTimeout(() => void killer.kill(what), Math.max(0, toReal(cal, ms) - Date.now())));
+        const at = (ms: number, what: string) =>
+          timers.push(setTimeout(() => void killer.kill(what), Math.max(0, toReal(cal, ms) - Date.now())));
         at(lateJuly, 'quiet, review deadline ahead');
         // Only once B4 is done (its objections must beat their reminder): armed in afterStep below.
         armPublicity = () => at(publicity, '公示, objections resolved, end of 公示 ahead');
@@ -267,10 +299,24 @@ export async function workerKillsRun(seed: number): Promise<ScenarioReport> {
       },
     };
     try {
-      const outcome = await runRound({ name: s.name, address: s.server.address, taskQueue: TASK_QUEUE, smtp: s.smtp, log: s.log, hooks });
+      const outcome = await runRound({
+        name: s.name,
+        address: s.server.address,
+        taskQueue: TASK_QUEUE,
+        smtp: s.smtp,
+        log: s.log,
+        hooks,
+      });
       await killer.settled();
       if (killer.faults.length !== 5) throw new Error(`expected 5 kills, made ${killer.faults.length}`);
-      return { name: 'worker-kills', seed, outcome, faults: killer.faults, unexpectedWorkerExits: s.workers[0].unexpectedExits.length, logFile: s.logFile };
+      return {
+        name: 'worker-kills',
+        seed,
+        outcome,
+        faults: killer.faults,
+        unexpectedWorkerExits: s.workers[0].unexpectedExits.length,
+        logFile: s.logFile,
+      };
     } finally {
       timers.forEach((t) => clearInterval(t));
       guard.stop();
@@ -292,13 +338,19 @@ export async function serverRestartRun(seed: number): Promise<ScenarioReport> {
     // a submission, a panel vote and an objection (each filing would be a new objection).
     const d = loadDirectory();
     const plan = planFor(d);
-    const lose = new Set([`submit ${d.committees[pickInt(r, 0, d.committees.length)].id}`, `vote ${plan.ranking[pickInt(r, 0, plan.ranking.length)]}`, `objection against ${plan.removed}`]);
+    const lose = new Set([
+      `submit ${d.committees[pickInt(r, 0, d.committees.length)].id}`,
+      `vote ${plan.ranking[pickInt(r, 0, plan.ranking.length)]}`,
+      `objection against ${plan.removed}`,
+    ]);
     const faults: FaultEvent[] = [];
     const guard = superviseUnexpected(s, s.workers[0]);
     let cal: CampaignCalendar | undefined;
     let restart: Promise<void> | undefined;
     let stopped: Promise<void> | undefined;
-    s.log(`seed ${seed}: server stop during B3 action #${at} (+${delay} ms), down ${downMs} ms; replies lost for: ${[...lose].join(' | ')}`);
+    s.log(
+      `seed ${seed}: server stop during B3 action #${at} (+${delay} ms), down ${downMs} ms; replies lost for: ${[...lose].join(' | ')}`,
+    );
     const hooks: RoundHooks = {
       started: (c) => void (cal = c),
       async beforeStep(step) {
@@ -307,12 +359,18 @@ export async function serverRestartRun(seed: number): Promise<ScenarioReport> {
         stopped = sleep(delay).then(async () => {
           t = Date.now();
           const stopMs = await s.server.stop();
-          s.log(`dev server stopped (SIGTERM${stopMs > 9_500 ? ', then SIGKILL' : ''}) in ${stopMs} ms, during "${step.label}", at calendar ${fmtCal(toCalendar(cal!, t))}; down for ${downMs} ms more`);
+          s.log(
+            `dev server stopped (SIGTERM${stopMs > 9_500 ? ', then SIGKILL' : ''}) in ${stopMs} ms, during "${step.label}", at calendar ${fmtCal(toCalendar(cal!, t))}; down for ${downMs} ms more`,
+          );
         });
         restart = stopped.then(async () => {
           await sleep(downMs);
           const startMs = await s.server.start();
-          const event: FaultEvent = { what: `dev server stopped during "${step.label}" and started again`, calendar: new Date(toCalendar(cal!, t)).toISOString(), outageMs: Date.now() - t };
+          const event: FaultEvent = {
+            what: `dev server stopped during "${step.label}" and started again`,
+            calendar: new Date(toCalendar(cal!, t)).toISOString(),
+            outageMs: Date.now() - t,
+          };
           faults.push(event);
           s.log(`dev server started again on the same file and port in ${startMs} ms; away ${event.outageMs} ms`);
         });
@@ -325,15 +383,32 @@ export async function serverRestartRun(seed: number): Promise<ScenarioReport> {
       async cli(step, real): Promise<CliResult> {
         const res = await real(step.argv());
         if (res.code !== 0 || !lose.delete(step.label)) return res;
-        faults.push({ what: `reply lost after "${step.label}" took effect`, calendar: new Date(toCalendar(cal!, Date.now())).toISOString() });
+        faults.push({
+          what: `reply lost after "${step.label}" took effect`,
+          calendar: new Date(toCalendar(cal!, Date.now())).toISOString(),
+        });
         s.log(`  (injected) the reply of "${step.label}" is lost`);
         return { code: 1, stdout: '', stderr: 'error: injected fault: connection reset before the reply' };
       },
     };
     try {
-      const outcome = await runRound({ name: s.name, address: s.server.address, taskQueue: TASK_QUEUE, smtp: s.smtp, log: s.log, hooks });
+      const outcome = await runRound({
+        name: s.name,
+        address: s.server.address,
+        taskQueue: TASK_QUEUE,
+        smtp: s.smtp,
+        log: s.log,
+        hooks,
+      });
       await restart;
-      return { name: 'server-restart', seed, outcome, faults, unexpectedWorkerExits: s.workers[0].unexpectedExits.length, logFile: s.logFile };
+      return {
+        name: 'server-restart',
+        seed,
+        outcome,
+        faults,
+        unexpectedWorkerExits: s.workers[0].unexpectedExits.length,
+        logFile: s.logFile,
+      };
     } finally {
       guard.stop();
     }
@@ -349,7 +424,9 @@ export async function twoWorkersRun(seed: number): Promise<ScenarioReport> {
     const killer = new WorkerKiller(s, victim, false);
     const b2Decision = pickInt(r, 0, 30);
     const delay = pickInt(r, 0, 40);
-    s.log(`seed ${seed}: SIGKILL ${victim.name} during B2 decision #${b2Decision} (+${delay} ms); the other worker carries on alone`);
+    s.log(
+      `seed ${seed}: SIGKILL ${victim.name} during B2 decision #${b2Decision} (+${delay} ms); the other worker carries on alone`,
+    );
     let b2Decisions = -1;
     let stepKill: Promise<void> | undefined;
     const hooks: RoundHooks = {
@@ -365,10 +442,23 @@ export async function twoWorkersRun(seed: number): Promise<ScenarioReport> {
         stepKill = undefined;
       },
     };
-    const outcome = await runRound({ name: s.name, address: s.server.address, taskQueue: TASK_QUEUE, smtp: s.smtp, log: s.log, hooks });
+    const outcome = await runRound({
+      name: s.name,
+      address: s.server.address,
+      taskQueue: TASK_QUEUE,
+      smtp: s.smtp,
+      log: s.log,
+      hooks,
+    });
     await killer.settled();
     const survivor = s.workers.find((w) => w !== victim)!;
-    return { name: 'two-workers', seed, outcome, faults: killer.faults, unexpectedWorkerExits: survivor.unexpectedExits.length, logFile: s.logFile };
+    return {
+      name: 'two-workers',
+      seed,
+      outcome,
+      faults: killer.faults,
+      unexpectedWorkerExits: survivor.unexpectedExits.length,
+      logFile: s.logFile,
+    };
   });
 }
-

@@ -58,12 +58,32 @@ describe('the SDK defect conditions on the real campaign and applications', () =
       const calendar = compressCalendar({ ...defaultCalendar(2023, loadWorkdays(2023)), year: YEAR }, opensAt, SPEED);
       const realOf = (iso: string) => toReal(calendar, Date.parse(iso));
       await startCampaign(s.client, { calendar, directory, taskQueue: TASK_QUEUE });
-      await eventually(() => campaignStatus(s.client, YEAR), (st) => st.phase === 'applications', 30_000);
+      await eventually(
+        () => campaignStatus(s.client, YEAR),
+        (st) => st.phase === 'applications',
+        30_000,
+      );
       // Both applications were submitted in time, and the campaign has them.
       const [withPaper, withoutPaper] = directory.committees.slice(0, 2).map((c) => c.id);
-      await submitApplication(s.client, { year: YEAR, directory, committeeId: withPaper, form: formFor(withPaper, true), taskQueue: TASK_QUEUE });
-      await submitApplication(s.client, { year: YEAR, directory, committeeId: withoutPaper, form: formFor(withoutPaper, false), taskQueue: TASK_QUEUE });
-      const ids = [campaignWorkflowId(YEAR), applicationWorkflowId(YEAR, withPaper), applicationWorkflowId(YEAR, withoutPaper)];
+      await submitApplication(s.client, {
+        year: YEAR,
+        directory,
+        committeeId: withPaper,
+        form: formFor(withPaper, true),
+        taskQueue: TASK_QUEUE,
+      });
+      await submitApplication(s.client, {
+        year: YEAR,
+        directory,
+        committeeId: withoutPaper,
+        form: formFor(withoutPaper, false),
+        taskQueue: TASK_QUEUE,
+      });
+      const ids = [
+        campaignWorkflowId(YEAR),
+        applicationWorkflowId(YEAR, withPaper),
+        applicationWorkflowId(YEAR, withoutPaper),
+      ];
 
       // A dies some calendar days before the first reminders (7 working days before May 31).
       await sleep(Math.max(0, realOf('2023-05-12T00:00:00Z') - Date.now()));
@@ -83,7 +103,12 @@ describe('the SDK defect conditions on the real campaign and applications', () =
           await sleep(150);
         }
       };
-      const pollers = [poll(ids[0], campaignStatusQuery), poll(ids[0], campaignStatusQuery), poll(ids[1], applicationStatusQuery), poll(ids[2], applicationStatusQuery)];
+      const pollers = [
+        poll(ids[0], campaignStatusQuery),
+        poll(ids[0], campaignStatusQuery),
+        poll(ids[1], applicationStatusQuery),
+        poll(ids[2], applicationStatusQuery),
+      ];
 
       // No worker while the reminders, the applications deadline and the pre-review's opening pass.
       await sleep(Math.max(0, realOf('2023-06-01T00:00:00Z') + 2_000 - Date.now()));
@@ -99,7 +124,11 @@ describe('the SDK defect conditions on the real campaign and applications', () =
       let status;
       try {
         // B catches up: the applications deadline passed while no worker ran (the calendar keeps moving).
-        status = await eventually(() => campaignStatus(s.client, YEAR), (st) => !['preparing', 'applications'].includes(st.phase), 60_000);
+        status = await eventually(
+          () => campaignStatus(s.client, YEAR),
+          (st) => !['preparing', 'applications'].includes(st.phase),
+          60_000,
+        );
         await sleep(3_000);
       } finally {
         polling = false;
@@ -110,20 +139,38 @@ describe('the SDK defect conditions on the real campaign and applications', () =
 
       const dir = join(LOG_DIR, 'sdk-conditions-histories');
       mkdirSync(dir, { recursive: true });
-      const histories: { workflowId: string; history: Awaited<ReturnType<ReturnType<typeof s.client.workflow.getHandle>['fetchHistory']>> }[] = [];
+      const histories: {
+        workflowId: string;
+        history: Awaited<ReturnType<ReturnType<typeof s.client.workflow.getHandle>['fetchHistory']>>;
+      }[] = [];
       for (const workflowId of ids) {
         const history = await s.client.workflow.getHandle(workflowId).fetchHistory();
-        writeFileSync(join(dir, `${workflowId}.json`), JSON.stringify({ workflowId, history: JSON.parse(historyToJSON(history)) }));
+        writeFileSync(
+          join(dir, `${workflowId}.json`),
+          JSON.stringify({ workflowId, history: JSON.parse(historyToJSON(history)) }),
+        );
         histories.push({ workflowId, history });
       }
       // The conditions happened: each workflow had a timer fire while no worker ran.
       const firedInOutage = (h: (typeof histories)[number]) =>
-        h.history.events!.filter((e) => e.timerFiredEventAttributes && Number(e.eventTime!.seconds) * 1000 >= killedAt && Number(e.eventTime!.seconds) * 1000 < readyAt).length;
-      for (const h of histories) expect({ workflowId: h.workflowId, timersFired: firedInOutage(h) > 0 }).toEqual({ workflowId: h.workflowId, timersFired: true });
+        h.history.events!.filter(
+          (e) =>
+            e.timerFiredEventAttributes &&
+            Number(e.eventTime!.seconds) * 1000 >= killedAt &&
+            Number(e.eventTime!.seconds) * 1000 < readyAt,
+        ).length;
+      for (const h of histories)
+        expect({ workflowId: h.workflowId, timersFired: firedInOutage(h) > 0 }).toEqual({
+          workflowId: h.workflowId,
+          timersFired: true,
+        });
 
       const bundle = await bundleWorkflowCode({ ...BUNDLE_OPTIONS, logger: silent });
       const failures: string[] = [];
-      for await (const r of Worker.runReplayHistories({ workflowBundle: bundle, replayName: 'sdk-conditions', dataConverter: dataConverter() }, histories)) {
+      for await (const r of Worker.runReplayHistories(
+        { workflowBundle: bundle, replayName: 'sdk-conditions', dataConverter: dataConverter() },
+        histories,
+      )) {
         if (r.error) failures.push(`${r.workflowId}: ${r.error.name}: ${r.error.message}`);
       }
       expect(failures, `histories in ${dir}`).toEqual([]);

@@ -24,12 +24,17 @@ async function startWorker(name: string) {
   let ready!: () => void;
   const up = new Promise<void>((r) => (ready = r));
   const sink = { write: () => true } as unknown as NodeJS.WritableStream;
-  const w = spawnSupervised(name, process.execPath, [require.resolve('tsx/cli'), join(__dirname, 'sdk-repro-worker.ts')], {
-    env: { ...process.env },
-    stdout: sink,
-    stderr: sink,
-    onLine: (l) => l.includes('worker polling') && ready(),
-  });
+  const w = spawnSupervised(
+    name,
+    process.execPath,
+    [require.resolve('tsx/cli'), join(__dirname, 'sdk-repro-worker.ts')],
+    {
+      env: { ...process.env },
+      stdout: sink,
+      stderr: sink,
+      onLine: (l) => l.includes('worker polling') && ready(),
+    },
+  );
   await up;
   return w;
 }
@@ -43,7 +48,11 @@ async function main(): Promise<boolean> {
   try {
     const a = await startWorker('A');
     const deadline = Date.now() + 8_000;
-    const handle = await client.workflow.start('phaseLoop', { taskQueue: 'sdk-repro', workflowId: `sdk-repro-${Date.now()}`, args: [deadline] });
+    const handle = await client.workflow.start('phaseLoop', {
+      taskQueue: 'sdk-repro',
+      workflowId: `sdk-repro-${Date.now()}`,
+      args: [deadline],
+    });
     await sleep(1_500);
     await a.stop({ signal: 'SIGKILL' });
     void (async () => {
@@ -56,11 +65,17 @@ async function main(): Promise<boolean> {
     const b = await startWorker('B');
     const seen = (await handle.result()) as number[];
     polling = false;
-    console.log(`live Date.now() of each activation, ms after the deadline: ${seen.map((t) => t - deadline).join(', ')}`);
+    console.log(
+      `live Date.now() of each activation, ms after the deadline: ${seen.map((t) => t - deadline).join(', ')}`,
+    );
     const history = await handle.fetchHistory();
     let ok = true;
     try {
-      await Worker.runReplayHistory({ workflowsPath: require.resolve('./sdk-repro-workflow') }, history, handle.workflowId);
+      await Worker.runReplayHistory(
+        { workflowsPath: require.resolve('./sdk-repro-workflow') },
+        history,
+        handle.workflowId,
+      );
       console.log('replay: OK');
     } catch (err) {
       ok = false;

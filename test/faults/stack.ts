@@ -5,7 +5,19 @@
  *     configured only through the environment (TEMPORAL_ADDRESS, TASK_QUEUE, SMTP_URL), exactly as in production.
  * Every child writes to a log file under test-results/faults/, so CI output stays readable and a failure can be read later.
  */
-import { closeSync, createWriteStream, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, unlinkSync, writeSync, type WriteStream } from 'node:fs';
+import {
+  closeSync,
+  createWriteStream,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  unlinkSync,
+  writeSync,
+  type WriteStream,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SMTPServer } from 'smtp-server';
@@ -25,11 +37,14 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 export function pruneOldRuns(keep = 5): void {
   let dirs: string[];
   try {
-    dirs = readdirSync(RUNS_DIR).filter((d) => /^\d{4}-\d{2}-\d{2}T/.test(d)).sort();
+    dirs = readdirSync(RUNS_DIR)
+      .filter((d) => /^\d{4}-\d{2}-\d{2}T/.test(d))
+      .sort();
   } catch {
     return;
   }
-  for (const d of dirs.slice(0, Math.max(0, dirs.length - keep))) rmSync(join(RUNS_DIR, d), { recursive: true, force: true });
+  for (const d of dirs.slice(0, Math.max(0, dirs.length - keep)))
+    rmSync(join(RUNS_DIR, d), { recursive: true, force: true });
 }
 
 const LOCK = join(tmpdir(), 'red-model-fault-tests.lock');
@@ -156,7 +171,12 @@ export class FaultServer implements FaultBackend {
     // A restart may find the port still in TIME_WAIT or the old process not quite gone: retry a few times.
     for (let attempt = 1; ; attempt++) {
       try {
-        this.server = await startDevServer({ port: this.port, dbFilename: this.dbFilename, readyTimeoutMs: 120_000, stdio: 'ignore' });
+        this.server = await startDevServer({
+          port: this.port,
+          dbFilename: this.dbFilename,
+          readyTimeoutMs: 120_000,
+          stdio: 'ignore',
+        });
         return Date.now() - t0;
       } catch (err) {
         if (attempt >= 3) throw err;

@@ -17,7 +17,8 @@ export async function launch(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM });
 }
 
-export const newContext = (browser: Browser): Promise<BrowserContext> => browser.newContext({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai', viewport: { width: 1200, height: 900 } });
+export const newContext = (browser: Browser): Promise<BrowserContext> =>
+  browser.newContext({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai', viewport: { width: 1200, height: 900 } });
 
 /** Every page checked: no WCAG 2.0/2.1 A or AA violation. */
 export async function checkA11y(page: Page, name: string): Promise<void> {
@@ -32,7 +33,8 @@ export async function shot(page: Page, name: string): Promise<void> {
   await checkA11y(page, name);
 }
 
-export const mainText = async (page: Page): Promise<string> => (await page.locator('main').innerText()).replace(/\s+/g, ' ');
+export const mainText = async (page: Page): Promise<string> =>
+  (await page.locator('main').innerText()).replace(/\s+/g, ' ');
 
 /** The sign-in link in the newest mail to `email` received after `since` messages. */
 export async function linkFromMail(smtp: TestSmtp, email: string, since: number, timeoutMs = 30_000): Promise<string> {
@@ -50,7 +52,13 @@ export async function linkFromMail(smtp: TestSmtp, email: string, since: number,
 }
 
 /** Asks for a link on the sign-in page and returns it from the mail (the page always answers the same). */
-export async function requestLink(page: Page, base: string, smtp: TestSmtp, email: string, name?: string): Promise<string> {
+export async function requestLink(
+  page: Page,
+  base: string,
+  smtp: TestSmtp,
+  email: string,
+  name?: string,
+): Promise<string> {
   await page.goto(`${base}/`);
   expect(new URL(page.url()).pathname).toBe('/auth/sign-in');
   if (name) await shot(page, `${name}-sign-in`);
@@ -63,7 +71,13 @@ export async function requestLink(page: Page, base: string, smtp: TestSmtp, emai
 }
 
 /** Signs in through the emailed link's "确认登录" page; returns the page on 我的待办. */
-export async function signIn(context: BrowserContext, base: string, smtp: TestSmtp, email: string, name?: string): Promise<{ page: Page; link: string }> {
+export async function signIn(
+  context: BrowserContext,
+  base: string,
+  smtp: TestSmtp,
+  email: string,
+  name?: string,
+): Promise<{ page: Page; link: string }> {
   const page = await context.newPage();
   const link = await requestLink(page, base, smtp, email, name);
   expect(link.startsWith(base)).toBe(true);

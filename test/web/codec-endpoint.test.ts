@@ -60,8 +60,25 @@ beforeAll(async () => {
   running = worker.run();
   smtp = await startTestSmtp();
   mailer = createMailer({ url: smtp.url });
-  const config = loadWebConfig({}, { port, host: '127.0.0.1', publicBaseUrl: base, sessionKey: Buffer.alloc(32, 9), codecAllowedOrigins: [server.uiUrl!] });
-  app = await buildServer({ client, directory, config, mailer, taskQueue, logger: { level: 'warn' }, activeTitles: async () => [] });
+  const config = loadWebConfig(
+    {},
+    {
+      port,
+      host: '127.0.0.1',
+      publicBaseUrl: base,
+      sessionKey: Buffer.alloc(32, 9),
+      codecAllowedOrigins: [server.uiUrl!],
+    },
+  );
+  app = await buildServer({
+    client,
+    directory,
+    config,
+    mailer,
+    taskQueue,
+    logger: { level: 'warn' },
+    activeTitles: async () => [],
+  });
   await app.listen({ port, host: '127.0.0.1' });
   browser = await launch();
   // No worker polls this task queue: the input stays in the history as the client encrypted it.
@@ -90,29 +107,49 @@ describe('the codec endpoint', () => {
   it('refuses a caller without a bureau session, or from another origin', async () => {
     const history = JSON.parse(historyToJSON(await client.workflow.getHandle(WORKFLOW_ID).fetchHistory()));
     const body = JSON.stringify({ payloads: history.events[0].workflowExecutionStartedEventAttributes.input.payloads });
-    const post = (headers: Record<string, string>) => fetch(`${base}/codec/decode`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+    const post = (headers: Record<string, string>) =>
+      fetch(`${base}/codec/decode`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body,
+      });
     const anonymous = await post({ origin: server.uiUrl! });
     expect(anonymous.status).toBe(401);
     expect(anonymous.headers.get('access-control-allow-origin')).toBe(server.uiUrl);
-    const preflight = await fetch(`${base}/codec/decode`, { method: 'OPTIONS', headers: { origin: 'http://evil.example', 'access-control-request-method': 'POST' } });
+    const preflight = await fetch(`${base}/codec/decode`, {
+      method: 'OPTIONS',
+      headers: { origin: 'http://evil.example', 'access-control-request-method': 'POST' },
+    });
     expect(preflight.status).toBe(403);
     expect(preflight.headers.get('access-control-allow-origin')).toBeNull();
 
     // A committee signed in is not the bureau.
     const committee = await signIn(await context(), base, smtp, directory.committees[0].email);
-    const asCommittee = await committee.page.context().request.post(`${base}/codec/decode`, { headers: { origin: server.uiUrl!, 'content-type': 'application/json' }, data: body });
+    const asCommittee = await committee.page.context().request.post(`${base}/codec/decode`, {
+      headers: { origin: server.uiUrl!, 'content-type': 'application/json' },
+      data: body,
+    });
     expect(asCommittee.status()).toBe(403);
 
     const bureau = await signIn(await context(), base, smtp, directory.people.find((p) => p.role === 'bureau')!.email);
     const request = bureau.page.context().request;
-    const elsewhere = await request.post(`${base}/codec/decode`, { headers: { origin: 'http://evil.example', 'content-type': 'application/json' }, data: body });
+    const elsewhere = await request.post(`${base}/codec/decode`, {
+      headers: { origin: 'http://evil.example', 'content-type': 'application/json' },
+      data: body,
+    });
     expect(elsewhere.status()).toBe(403);
-    const decoded = await request.post(`${base}/codec/decode`, { headers: { origin: server.uiUrl!, 'content-type': 'application/json', 'x-namespace': 'default' }, data: body });
+    const decoded = await request.post(`${base}/codec/decode`, {
+      headers: { origin: server.uiUrl!, 'content-type': 'application/json', 'x-namespace': 'default' },
+      data: body,
+    });
     expect(decoded.status()).toBe(200);
     const [payload] = (await decoded.json()).payloads;
     expect(Buffer.from(payload.metadata.encoding, 'base64').toString()).toBe('json/plain');
     expect(JSON.parse(Buffer.from(payload.data, 'base64').toString())).toEqual(SECRET);
-    const bad = await request.post(`${base}/codec/decode`, { headers: { origin: server.uiUrl!, 'content-type': 'application/json' }, data: '{"payloads":[{"data":"not base64!"}]}' });
+    const bad = await request.post(`${base}/codec/decode`, {
+      headers: { origin: server.uiUrl!, 'content-type': 'application/json' },
+      data: '{"payloads":[{"data":"not base64!"}]}',
+    });
     expect(bad.status()).toBe(400);
     expect((await bad.json()).error).toMatch(/^payloads\.0\.data: /);
   });
@@ -126,7 +163,8 @@ describe('the codec endpoint', () => {
       await p.goto(ui);
       await p.evaluate(
         ([endpoint]) => {
-          const storage = (globalThis as unknown as { localStorage: { setItem(k: string, v: string): void } }).localStorage;
+          const storage = (globalThis as unknown as { localStorage: { setItem(k: string, v: string): void } })
+            .localStorage;
           storage.setItem('endpoint', JSON.stringify(endpoint));
           storage.setItem('includeCredentials', 'true');
           storage.setItem('overrideRemoteCodecConfiguration', 'true');
@@ -146,7 +184,9 @@ describe('the codec endpoint', () => {
     const stranger = await useCodecWithCredentials(await context());
     await stranger.goto(page);
     // The UI's decode call was refused (401): it says so, and shows the ciphertext.
-    await expect.poll(() => stranger.locator('body').innerText(), { timeout: 30_000 }).toContain('Codec Server could not connect');
+    await expect
+      .poll(() => stranger.locator('body').innerText(), { timeout: 30_000 })
+      .toContain('Codec Server could not connect');
     expect(await stranger.locator('body').innerText()).not.toContain(SECRET.objector);
     await stranger.screenshot({ path: join(SHOTS, 'temporal-ui-encrypted-without-session.png'), fullPage: true });
   });

@@ -39,7 +39,13 @@ const taskQueue = uniqueTaskQueue('web');
  */
 const STARTED_YEAR = 2038;
 const HOLIDAY_FILE_2038 = join(mkdtempSync(join(tmpdir(), 'holidays-')), 'holidays.json');
-writeFileSync(HOLIDAY_FILE_2038, readFileSync(join(__dirname, '..', '..', 'domain', 'holidays-example-2027.json'), 'utf8').replaceAll('2027-', '2038-'));
+writeFileSync(
+  HOLIDAY_FILE_2038,
+  readFileSync(join(__dirname, '..', '..', 'domain', 'holidays-example-2027.json'), 'utf8').replaceAll(
+    '2027-',
+    '2038-',
+  ),
+);
 const directory = loadDirectory();
 const A = 'huayang-001';
 const B = 'huayang-002';
@@ -62,7 +68,12 @@ const logs: string[] = [];
 const links: string[] = [];
 
 async function startWorker() {
-  worker = await createWorker({ connection: nativeConnection, client, taskQueue, workflowBundle: await workflowBundle() });
+  worker = await createWorker({
+    connection: nativeConnection,
+    client,
+    taskQueue,
+    workflowBundle: await workflowBundle(),
+  });
   running = worker.run();
 }
 async function stopWorker() {
@@ -73,9 +84,29 @@ async function stopWorker() {
 
 async function webApp(overrides: { signInTtlMs?: number; signInLimit?: number; capture?: boolean } = {}) {
   const port = await freePort();
-  const config = loadWebConfig({}, { port, host: '127.0.0.1', publicBaseUrl: `http://127.0.0.1:${port}`, sessionKey: KEY, campaignYear: YEAR, actionDeadlineMs: 6_000, signInTtlMs: overrides.signInTtlMs });
+  const config = loadWebConfig(
+    {},
+    {
+      port,
+      host: '127.0.0.1',
+      publicBaseUrl: `http://127.0.0.1:${port}`,
+      sessionKey: KEY,
+      campaignYear: YEAR,
+      actionDeadlineMs: 6_000,
+      signInTtlMs: overrides.signInTtlMs,
+    },
+  );
   // Titles other test files left on the shared dev server are not this campaign's to re-evaluate.
-  const server = await buildServer({ client, directory, config, mailer, taskQueue, signInLimit: overrides.signInLimit ?? 30, logger: overrides.capture ? { level: 'info', stream: { write: (l: string) => logs.push(l) } } : { level: 'warn' }, activeTitles: async () => [] });
+  const server = await buildServer({
+    client,
+    directory,
+    config,
+    mailer,
+    taskQueue,
+    signInLimit: overrides.signInLimit ?? 30,
+    logger: overrides.capture ? { level: 'info', stream: { write: (l: string) => logs.push(l) } } : { level: 'warn' },
+    activeTitles: async () => [],
+  });
   await server.listen({ port, host: '127.0.0.1' });
   return { server, base: config.publicBaseUrl };
 }
@@ -91,7 +122,8 @@ async function fillForm(page: Page, members: string, paper: boolean) {
   await page.getByLabel('业委会委员人数（必填）').fill(members);
   await page.getByLabel('其中党员人数（必填）').fill('4');
   await page.getByLabel('其中交叉任职人数（必填）').fill('2');
-  for (const label of ['党建引领好', '制度执行好', '自身建设好', '作用发挥好', '群众评价好']) await page.getByLabel(`自评：${label}（必填）`).fill(`${label}：每月召开联席会议，按季公开财务。`);
+  for (const label of ['党建引领好', '制度执行好', '自身建设好', '作用发挥好', '群众评价好'])
+    await page.getByLabel(`自评：${label}（必填）`).fill(`${label}：每月召开联席会议，按季公开财务。`);
   await page.getByLabel('申报简述（必填）').fill('小区业委会申报红色示范业委会。');
   if (paper) await page.getByLabel('纸质推荐表（一式两份）已报送区房管局').check();
 }
@@ -119,8 +151,16 @@ afterAll(async () => {
   for (const c of contexts) await c.close().catch(() => undefined);
   await browser?.close();
   await app?.close();
-  for (const id of [campaignWorkflowId(YEAR), campaignWorkflowId(STARTED_YEAR), applicationWorkflowId(YEAR, A), applicationWorkflowId(YEAR, B)]) {
-    await client.workflow.getHandle(id).terminate('web test done').catch(() => undefined);
+  for (const id of [
+    campaignWorkflowId(YEAR),
+    campaignWorkflowId(STARTED_YEAR),
+    applicationWorkflowId(YEAR, A),
+    applicationWorkflowId(YEAR, B),
+  ]) {
+    await client.workflow
+      .getHandle(id)
+      .terminate('web test done')
+      .catch(() => undefined);
   }
   await stopWorker();
   mailer?.close();
@@ -377,7 +417,9 @@ describe('web console (Chromium)', () => {
     await page.getByLabel('街镇（仅街镇审查窗口可按街镇延长）').selectOption('江苏路街道');
     await page.getByLabel('延长至（该日 24:00）').fill('2023-08-15');
     await page.getByRole('button', { name: '延长' }).click();
-    expect(await mainText(page)).toContain('已办理：街镇审查推荐窗口截止时间延长至 2023-08-15 24:00 (北京时间)（江苏路街道）');
+    expect(await mainText(page)).toContain(
+      '已办理：街镇审查推荐窗口截止时间延长至 2023-08-15 24:00 (北京时间)（江苏路街道）',
+    );
     await shot(page, 'bureau-extended');
     expect((await campaignStatus(client, YEAR)).reviewDeadlines['江苏路街道']).toBe('2023-08-15T16:00:00.000Z');
 
@@ -402,17 +444,21 @@ describe('web console (Chromium)', () => {
     await page.getByLabel('评选年度（必填）').fill(String(STARTED_YEAR));
     await page.getByLabel('使用系统内置的国务院办公厅节假日安排').check();
     await page.getByRole('button', { name: '启动评选' }).click();
-    expect(await page.locator('#holidays-error').innerText()).toContain(`系统内置数据中没有 ${STARTED_YEAR} 年的节假日安排`);
+    expect(await page.locator('#holidays-error').innerText()).toContain(
+      `系统内置数据中没有 ${STARTED_YEAR} 年的节假日安排`,
+    );
     await shot(page, 'bureau-start-no-holidays');
     await page.getByLabel('上传节假日文件（JSON，格式见 domain/holidays-example-2027.json）').check();
     await page.getByLabel('节假日文件（选择“上传节假日文件”时必填）').setInputFiles(HOLIDAY_FILE_2038);
     await page.getByRole('button', { name: '启动评选' }).click();
-    expect(await mainText(page)).toContain(`已启动 ${STARTED_YEAR} 年红色示范业委会创建评选（campaign-${STARTED_YEAR}），工作日依据：file:holidays.json`);
+    expect(await mainText(page)).toContain(
+      `已启动 ${STARTED_YEAR} 年红色示范业委会创建评选（campaign-${STARTED_YEAR}），工作日依据：file:holidays.json`,
+    );
     await shot(page, 'bureau-started');
     expect((await campaignStatus(client, STARTED_YEAR)).calendar.workdays.holidays).toContain('2038-02-08');
   });
 
-  it('a committee cannot open the dashboard or another committee\'s application', async () => {
+  it("a committee cannot open the dashboard or another committee's application", async () => {
     const { page } = await signIn(await context(), base, smtp, email(A));
     expect((await page.goto(`${base}/dashboard`))!.status()).toBe(403);
     expect((await page.goto(`${base}/applications/${B}`))!.status()).toBe(403);
@@ -428,9 +474,13 @@ describe('web console (Chromium)', () => {
     const entries = logs.map((l) => JSON.parse(l));
     const requests = entries.filter((e) => e.msg === 'request');
     expect(requests.length).toBeGreaterThan(20);
-    expect(requests.some((e) => e.person === 'official-huayang' && e.route === '/applications/:committeeId')).toBe(true);
+    expect(requests.some((e) => e.person === 'official-huayang' && e.route === '/applications/:committeeId')).toBe(
+      true,
+    );
     expect(requests.some((e) => e.route === '/auth/link/:token' && e.status === 410)).toBe(true);
-    expect(entries.some((e) => e.event === 'forbidden' && e.person === 'official-huayang' && e.committee === OTHER)).toBe(true);
+    expect(
+      entries.some((e) => e.event === 'forbidden' && e.person === 'official-huayang' && e.committee === OTHER),
+    ).toBe(true);
     const all = logs.join('\n');
     for (const link of links) expect(all).not.toContain(link.slice(link.lastIndexOf('/') + 1));
     expect(all).not.toMatch(/[A-Za-z0-9_-]{43}/);

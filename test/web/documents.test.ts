@@ -76,13 +76,19 @@ function keep(name: string, pdf: Buffer): string {
 }
 const pdfInfo = (name: string) => execFileSync('pdfinfo', [join(OUT, `${name}.pdf`)], { encoding: 'utf8' });
 const pdfFonts = (name: string) => execFileSync('pdffonts', [join(OUT, `${name}.pdf`)], { encoding: 'utf8' });
-const pageText = (file: string, page: number) => execFileSync('pdftotext', ['-f', String(page), '-l', String(page), '-layout', file, '-'], { encoding: 'utf8' });
+const pageText = (file: string, page: number) =>
+  execFileSync('pdftotext', ['-f', String(page), '-l', String(page), '-layout', file, '-'], { encoding: 'utf8' });
 
 /** A bureau document through a browser context's cookies (the session), without following redirects. */
 async function get(ctx: BrowserContext | undefined, path: string) {
   if (ctx) return ctx.request.get(`${base}${path}`, { maxRedirects: 0 });
   const res = await fetch(`${base}${path}`, { redirect: 'manual' });
-  return { status: () => res.status, headers: () => Object.fromEntries(res.headers), body: async () => Buffer.from(await res.arrayBuffer()), text: () => res.text() };
+  return {
+    status: () => res.status,
+    headers: () => Object.fromEntries(res.headers),
+    body: async () => Buffer.from(await res.arrayBuffer()),
+    text: () => res.text(),
+  };
 }
 
 /** "2023年10月9日": an instant's day in Beijing. */
@@ -95,7 +101,11 @@ function parseCsv(body: Buffer): string[][] {
   const text = body.toString('utf8');
   expect(text.startsWith(BOM)).toBe(true);
   // The scripted round's names hold no comma, quote or line break: plain splitting reads them.
-  return text.slice(1).trimEnd().split('\r\n').map((l) => l.split(','));
+  return text
+    .slice(1)
+    .trimEnd()
+    .split('\r\n')
+    .map((l) => l.split(','));
 }
 
 beforeAll(async () => {
@@ -106,14 +116,37 @@ beforeAll(async () => {
   process.env.TEMPORAL_ADDRESS = dev.address;
   process.env.TASK_QUEUE = taskQueue;
   nativeConnection = await NativeConnection.connect({ address: dev.address });
-  worker = await createWorker({ connection: nativeConnection, client, taskQueue, workflowBundle: await workflowBundle() });
+  worker = await createWorker({
+    connection: nativeConnection,
+    client,
+    taskQueue,
+    workflowBundle: await workflowBundle(),
+  });
   running = worker.run();
   smtp = await startTestSmtp();
   mailer = createMailer({ url: smtp.url });
   const port = await freePort();
   // A closed campaign answers a Query by replaying its history: over 10 s on this machine when loaded.
-  const config = loadWebConfig({}, { port, host: '127.0.0.1', publicBaseUrl: `http://127.0.0.1:${port}`, sessionKey: KEY, campaignYear: YEAR, actionDeadlineMs: 30_000 });
-  app = await buildServer({ client, directory, config, mailer, taskQueue, logger: { level: 'warn' }, activeTitles: async () => [] });
+  const config = loadWebConfig(
+    {},
+    {
+      port,
+      host: '127.0.0.1',
+      publicBaseUrl: `http://127.0.0.1:${port}`,
+      sessionKey: KEY,
+      campaignYear: YEAR,
+      actionDeadlineMs: 30_000,
+    },
+  );
+  app = await buildServer({
+    client,
+    directory,
+    config,
+    mailer,
+    taskQueue,
+    logger: { level: 'warn' },
+    activeTitles: async () => [],
+  });
   await app.listen({ port, host: '127.0.0.1' });
   base = config.publicBaseUrl;
   browser = await launch();
@@ -132,7 +165,10 @@ afterAll(async () => {
   await browser?.close();
   await app?.close();
   for (const id of [campaignWorkflowId(YEAR), ...directory.committees.map((c) => applicationWorkflowId(YEAR, c.id))]) {
-    await client.workflow.getHandle(id).terminate('documents test done').catch(() => undefined);
+    await client.workflow
+      .getHandle(id)
+      .terminate('documents test done')
+      .catch(() => undefined);
   }
   worker?.shutdown();
   await running;
@@ -184,7 +220,9 @@ describe('official documents (Chromium, poppler)', () => {
     const res = await get(undefined, `/public/${YEAR}/final-list.pdf`);
     expect(res.status()).toBe(200);
     expect(res.headers()['content-type']).toBe('application/pdf');
-    expect(res.headers()['content-disposition']).toContain(`filename*=UTF-8''${encodeURIComponent(`${YEAR}年度红色示范业委会表彰名单.pdf`)}`);
+    expect(res.headers()['content-disposition']).toContain(
+      `filename*=UTF-8''${encodeURIComponent(`${YEAR}年度红色示范业委会表彰名单.pdf`)}`,
+    );
     const pdf = await res.body();
     const text = keep('final-list', pdf);
     for (const id of plan.finalList) expect(text).toContain(nameOf(id));
@@ -270,12 +308,19 @@ describe('official documents (Chromium, poppler)', () => {
       expect(row[6]).not.toBe('');
     }
     expect(scoreRows.find((r) => r[1] === plan.finalList[0])![4]).toBe('已表彰');
-    for (const body of [draftBody, scoresBody]) for (const p of PERSONAL) expect(body.toString('utf8')).not.toContain(p);
+    for (const body of [draftBody, scoresBody])
+      for (const p of PERSONAL) expect(body.toString('utf8')).not.toContain(p);
     writeFileSync(join(OUT, 'scores.csv'), scoresBody);
   });
 
   it('refuses bureau documents without a session and to a committee', async () => {
-    const paths = ['publicity-notice.pdf', 'draft-list.csv', 'final-list.csv', 'scores.csv', `certificates/${plan.finalList[0]}.pdf`].map((p) => `/documents/${YEAR}/${p}`);
+    const paths = [
+      'publicity-notice.pdf',
+      'draft-list.csv',
+      'final-list.csv',
+      'scores.csv',
+      `certificates/${plan.finalList[0]}.pdf`,
+    ].map((p) => `/documents/${YEAR}/${p}`);
     for (const path of [...paths, `/documents/${YEAR}`, '/documents']) {
       const anonymous = await get(undefined, path);
       expect({ path, status: anonymous.status() }).toEqual({ path, status: 302 });
@@ -292,8 +337,13 @@ describe('official documents (Chromium, poppler)', () => {
     await page.getByRole('link', { name: /正式文件与导出/ }).click();
     await page.waitForURL(`${base}/documents/${YEAR}`);
     await shot(page, 'bureau-documents');
-    for (const id of plan.finalList) expect(await page.getByRole('link', { name: `${nameOf(id)}奖状（PDF）` }).getAttribute('href')).toBe(`/documents/${YEAR}/certificates/${id}.pdf`);
-    expect(await page.getByRole('link', { name: '表彰名单（PDF，已向社会公开）' }).getAttribute('href')).toBe(`/public/${YEAR}/final-list.pdf`);
+    for (const id of plan.finalList)
+      expect(await page.getByRole('link', { name: `${nameOf(id)}奖状（PDF）` }).getAttribute('href')).toBe(
+        `/documents/${YEAR}/certificates/${id}.pdf`,
+      );
+    expect(await page.getByRole('link', { name: '表彰名单（PDF，已向社会公开）' }).getAttribute('href')).toBe(
+      `/public/${YEAR}/final-list.pdf`,
+    );
     await page.close();
   });
 
@@ -301,8 +351,19 @@ describe('official documents (Chromium, poppler)', () => {
     const saved = process.env.CHROMIUM_PATH;
     process.env.CHROMIUM_PATH = '/nonexistent/chromium';
     const port = await freePort();
-    const config = loadWebConfig({}, { port, host: '127.0.0.1', publicBaseUrl: `http://127.0.0.1:${port}`, sessionKey: KEY, campaignYear: YEAR });
-    const broken = await buildServer({ client, directory, config, mailer, taskQueue, logger: false, activeTitles: async () => [] });
+    const config = loadWebConfig(
+      {},
+      { port, host: '127.0.0.1', publicBaseUrl: `http://127.0.0.1:${port}`, sessionKey: KEY, campaignYear: YEAR },
+    );
+    const broken = await buildServer({
+      client,
+      directory,
+      config,
+      mailer,
+      taskQueue,
+      logger: false,
+      activeTitles: async () => [],
+    });
     if (saved === undefined) delete process.env.CHROMIUM_PATH;
     else process.env.CHROMIUM_PATH = saved;
     try {
@@ -317,10 +378,21 @@ describe('official documents (Chromium, poppler)', () => {
   });
 
   it('repeats the table header and numbers the pages of a long list', async () => {
-    const entries = Array.from({ length: 120 }, (_, i) => ({ rank: i + 1, committeeId: `c-${i}`, name: `测试小区${i + 1}号业主委员会`, subdistrict: '华阳路街道' }));
+    const entries = Array.from({ length: 120 }, (_, i) => ({
+      rank: i + 1,
+      committeeId: `c-${i}`,
+      name: `测试小区${i + 1}号业主委员会`,
+      subdistrict: '华阳路街道',
+    }));
     const printer = new Printer();
     try {
-      const list = { year: YEAR, kind: 'final' as const, at: '2086-11-20T02:00:00.000Z', dateText: '2086年11月20日', entries };
+      const list = {
+        year: YEAR,
+        kind: 'final' as const,
+        at: '2086-11-20T02:00:00.000Z',
+        dateText: '2086年11月20日',
+        entries,
+      };
       const file = join(OUT, 'long-list.pdf');
       writeFileSync(file, await printer.pdf(finalListHtml(list), { pageNumbers: true, documentDate: list.at }));
       const pages = Number(/Pages:\s+(\d+)/.exec(execFileSync('pdfinfo', [file], { encoding: 'utf8' }))![1]);

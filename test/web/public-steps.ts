@@ -28,7 +28,11 @@ export async function openPublicPage(page: Page, base: string, year: number, sho
 }
 
 /** Fills and submits the objection form on the 公示 page (already open); returns the answer's status and text. */
-export async function fileObjection(page: Page, o: ObjectionInput, shotName?: string): Promise<{ status: number; text: string; ref?: string; objectionId?: string }> {
+export async function fileObjection(
+  page: Page,
+  o: ObjectionInput,
+  shotName?: string,
+): Promise<{ status: number; text: string; ref?: string; objectionId?: string }> {
   const option = page.locator('#committeeId option', { hasText: o.committeeName });
   await page.getByLabel('异议针对的业委会（必填）').selectOption((await option.getAttribute('value'))!);
   await page.getByLabel('真实姓名（必填）').fill(o.name);
@@ -36,20 +40,37 @@ export async function fileObjection(page: Page, o: ObjectionInput, shotName?: st
   await page.getByLabel('异议理由（必填）').fill(o.grounds);
   if (o.organisation) await page.getByLabel('单位名称（以单位名义提出时填写）').fill(o.organisation);
   if (o.scanPath) await page.getByLabel('加盖公章的扫描件（以单位名义提出时必填）').setInputFiles(o.scanPath);
-  const [response] = await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST' && /\/objection$/.test(r.url())), page.getByRole('button', { name: '提交异议' }).click()]);
+  const [response] = await Promise.all([
+    page.waitForResponse((r) => r.request().method() === 'POST' && /\/objection$/.test(r.url())),
+    page.getByRole('button', { name: '提交异议' }).click(),
+  ]);
   await page.waitForLoadState();
   if (shotName) await shot(page, shotName);
   const text = await mainText(page);
-  return { status: response.status(), text, ref: /参考编号 ([A-Z0-9]{4}-[A-Z0-9]{4})/.exec(text)?.[1], objectionId: /异议编号 (obj-\d+)/.exec(text)?.[1] };
+  return {
+    status: response.status(),
+    text,
+    ref: /参考编号 ([A-Z0-9]{4}-[A-Z0-9]{4})/.exec(text)?.[1],
+    objectionId: /异议编号 (obj-\d+)/.exec(text)?.[1],
+  };
 }
 
 /** The confirmation link in the newest objection mail to `email` received after `since` messages. */
-export async function objectionLinkFromMail(smtp: TestSmtp, email: string, since: number, timeoutMs = 30_000): Promise<{ link: string; ref: string; text: string }> {
+export async function objectionLinkFromMail(
+  smtp: TestSmtp,
+  email: string,
+  since: number,
+  timeoutMs = 30_000,
+): Promise<{ link: string; ref: string; text: string }> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const m = smtp.messages.slice(since).find((x) => x.to === email && x.subject.includes('请确认您对拟表彰名单的异议'));
+    const m = smtp.messages
+      .slice(since)
+      .find((x) => x.to === email && x.subject.includes('请确认您对拟表彰名单的异议'));
     if (m) {
-      const link = /https?:\/\/[^\s"<>]+\/public\/\d{4}\/objections\/[A-Z0-9-]{9}\/confirm\/[A-Za-z0-9_-]{43}/.exec(m.text)?.[0];
+      const link = /https?:\/\/[^\s"<>]+\/public\/\d{4}\/objections\/[A-Z0-9-]{9}\/confirm\/[A-Za-z0-9_-]{43}/.exec(
+        m.text,
+      )?.[0];
       if (!link) throw new Error(`no confirmation link in: ${m.text}`);
       return { link, ref: /参考编号 ([A-Z0-9]{4}-[A-Z0-9]{4})/.exec(m.subject)![1], text: m.text };
     }
@@ -59,11 +80,18 @@ export async function objectionLinkFromMail(smtp: TestSmtp, email: string, since
 }
 
 /** Opens the emailed link and presses 确认提交异议; returns the answer's status and text (with the objection id when filed). */
-export async function confirmObjection(page: Page, link: string, shotName?: string): Promise<{ status: number; text: string; objectionId?: string }> {
+export async function confirmObjection(
+  page: Page,
+  link: string,
+  shotName?: string,
+): Promise<{ status: number; text: string; objectionId?: string }> {
   await page.goto(link);
   expect(await mainText(page)).toContain('确认提交异议');
   if (shotName) await shot(page, `${shotName}-confirm`);
-  const [response] = await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST' && r.url() === link), page.getByRole('button', { name: '确认提交异议' }).click()]);
+  const [response] = await Promise.all([
+    page.waitForResponse((r) => r.request().method() === 'POST' && r.url() === link),
+    page.getByRole('button', { name: '确认提交异议' }).click(),
+  ]);
   await page.waitForLoadState();
   if (shotName) await shot(page, shotName);
   const text = await mainText(page);

@@ -13,7 +13,13 @@ import type { Page } from 'playwright-core';
 import { campaignAction, campaignStatus, startCampaign } from '../../client/campaigns';
 import { applicationAction, submitApplication } from '../../client/applications';
 import { publicObjectionState, publicObjectionWorkflowId } from '../../client/public-objections';
-import { compressCalendar, defaultCalendar, formatDeadline, toReal, type CampaignCalendar } from '../../domain/calendar';
+import {
+  compressCalendar,
+  defaultCalendar,
+  formatDeadline,
+  toReal,
+  type CampaignCalendar,
+} from '../../domain/calendar';
 import { loadWorkdays } from '../../domain/holidays';
 import { applicationWorkflowId, campaignWorkflowId } from '../../domain/ids';
 import { createScanStore } from '../../web/scan-store';
@@ -35,7 +41,9 @@ const BUREAU = 'bureau-lu';
 
 const SCAN_DIR = mkdtempSync(join(tmpdir(), 'objection-scans-'));
 const FILES = mkdtempSync(join(tmpdir(), 'objection-files-'));
-const PDF = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n% 盖章扫描件 stamped-scan-marker\ntrailer << /Root 1 0 R >>\n%%EOF\n');
+const PDF = Buffer.from(
+  '%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n% 盖章扫描件 stamped-scan-marker\ntrailer << /Root 1 0 R >>\n%%EOF\n',
+);
 const files = {
   stamped: join(FILES, 'stamp.pdf'),
   /** Named .pdf, but a GIF inside: the server reads the bytes, not the name. */
@@ -48,10 +56,27 @@ writeFileSync(files.wrongType, Buffer.concat([Buffer.from('GIF89a'), Buffer.allo
 writeFileSync(files.tooLarge, Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.alloc(5 * 1024 * 1024 + 1 - 9, 0x20)]));
 
 /** The people who object (fictional) and what must never show on a public page. */
-const EMAIL_OBJECTOR = { name: '钱晓梅', contact: 'qian.xiaomei@example.net', grounds: '该小区业委会2023年未按规定公开维修资金使用情况，业主多次反映未获答复。' };
-const PHONE_OBJECTOR = { name: '孙建国', contact: '13912345678', grounds: '该业委会换届筹备期间未依法公示候选人名单，程序存在瑕疵。', organisation: '某某小区业主代表小组' };
-const LATE_OBJECTOR = { name: '周丽华', contact: 'zhou.lihua@example.net', grounds: '公示期内提交但未及时确认邮箱的异议，用于检验确认时限。' };
-const AFTER_OBJECTOR = { name: '吴志强', contact: '13700001111', grounds: '公示结束后提交的异议，应当被拒绝并告知结束时间。' };
+const EMAIL_OBJECTOR = {
+  name: '钱晓梅',
+  contact: 'qian.xiaomei@example.net',
+  grounds: '该小区业委会2023年未按规定公开维修资金使用情况，业主多次反映未获答复。',
+};
+const PHONE_OBJECTOR = {
+  name: '孙建国',
+  contact: '13912345678',
+  grounds: '该业委会换届筹备期间未依法公示候选人名单，程序存在瑕疵。',
+  organisation: '某某小区业主代表小组',
+};
+const LATE_OBJECTOR = {
+  name: '周丽华',
+  contact: 'zhou.lihua@example.net',
+  grounds: '公示期内提交但未及时确认邮箱的异议，用于检验确认时限。',
+};
+const AFTER_OBJECTOR = {
+  name: '吴志强',
+  contact: '13700001111',
+  grounds: '公示结束后提交的异议，应当被拒绝并告知结束时间。',
+};
 const SECRETS = [EMAIL_OBJECTOR, PHONE_OBJECTOR, LATE_OBJECTOR, AFTER_OBJECTOR].flatMap((o) => [o.name, o.contact]);
 
 let stack: WebStack;
@@ -74,7 +99,16 @@ function shapedCalendar(): CampaignCalendar {
   const base = defaultCalendar(2023, loadWorkdays(2023));
   const t0 = Date.parse('2023-09-14T16:00:00.000Z');
   const iso = (ms: number) => new Date(ms).toISOString();
-  const shaped = { ...base, year: YEAR, opens: iso(t0), applicationsClose: iso(t0 + 16 * HOUR), reviewOpens: iso(t0 + 16 * HOUR), reviewCloses: iso(t0 + 32 * HOUR), inspectionOpens: iso(t0 + 32 * HOUR), publicityWorkingDays: 3 };
+  const shaped = {
+    ...base,
+    year: YEAR,
+    opens: iso(t0),
+    applicationsClose: iso(t0 + 16 * HOUR),
+    reviewOpens: iso(t0 + 16 * HOUR),
+    reviewCloses: iso(t0 + 32 * HOUR),
+    inspectionOpens: iso(t0 + 32 * HOUR),
+    publicityWorkingDays: 3,
+  };
   return compressCalendar(shaped, Date.now() + 2_000, SPEED);
 }
 
@@ -85,7 +119,8 @@ beforeAll(async () => {
   calendar = shapedCalendar();
   await startCampaign(client, { calendar, directory, taskQueue });
   await waitForPhase('applications', 20_000);
-  for (const id of COMMITTEES) await submitApplication(client, { year: YEAR, directory, committeeId: id, form: formFor(id), taskQueue });
+  for (const id of COMMITTEES)
+    await submitApplication(client, { year: YEAR, directory, committeeId: id, form: formFor(id), taskQueue });
   await eventually(async () => expect((await campaignStatus(client, YEAR)).counts.total).toBe(3), 15_000);
   await waitForPhase('review', 30_000);
   for (const id of COMMITTEES) await applicationAction(client, YEAR, id, 'recommend', { actor: OFFICIAL });
@@ -94,10 +129,25 @@ beforeAll(async () => {
   await waitForPhase('inspection', 30_000);
   for (const [i, id] of COMMITTEES.entries()) {
     const total = 95 - i * 3;
-    await eventually(() => applicationAction(client, YEAR, id, 'recordInspection', { actor: 'inspector-1', scores: scores(total), total, inspector: '郑立', date: '2023-09-16', notes: '台账齐全' }), 15_000);
+    await eventually(
+      () =>
+        applicationAction(client, YEAR, id, 'recordInspection', {
+          actor: 'inspector-1',
+          scores: scores(total),
+          total,
+          inspector: '郑立',
+          date: '2023-09-16',
+          notes: '台账齐全',
+        }),
+      15_000,
+    );
   }
   await eventually(async () => expect((await campaignStatus(client, YEAR)).counts.byStage.inspected).toBe(3), 15_000);
-  const r = await campaignAction(client, YEAR, 'panelFinalize', { actor: 'panel-chair', ranking: COMMITTEES, tieBreakRule: '总分相同时，以群众评价好得分高者居前' });
+  const r = await campaignAction(client, YEAR, 'panelFinalize', {
+    actor: 'panel-chair',
+    ranking: COMMITTEES,
+    tieBreakRule: '总分相同时，以群众评价好得分高者居前',
+  });
   expect(r.phase).toBe('publicity');
   endsText = formatDeadline(Date.parse((await campaignStatus(client, YEAR)).draft!.publicityEnds));
 }, 180_000);
@@ -135,13 +185,21 @@ describe('the public 公示 page and objections (Chromium)', () => {
   it('refuses a scan that is not PDF, JPG or PNG by its content, and one over 5 MB, keeping what was typed', async () => {
     const page = await (await stack.context()).newPage();
     await openPublicPage(page, stack.base, YEAR);
-    const wrong = await fileObjection(page, { committeeName: nameOf(COMMITTEES[0]), ...PHONE_OBJECTOR, scanPath: files.wrongType }, 'public-objection-wrong-type');
+    const wrong = await fileObjection(
+      page,
+      { committeeName: nameOf(COMMITTEES[0]), ...PHONE_OBJECTOR, scanPath: files.wrongType },
+      'public-objection-wrong-type',
+    );
     expect(wrong.status).toBe(400);
     expect(wrong.text).toContain('扫描件须为 PDF、JPG 或 PNG 文件');
     expect(await page.getByLabel('异议理由（必填）').inputValue()).toBe(PHONE_OBJECTOR.grounds);
     expect(await page.getByLabel('单位名称（以单位名义提出时填写）').inputValue()).toBe(PHONE_OBJECTOR.organisation);
 
-    const large = await fileObjection(page, { committeeName: nameOf(COMMITTEES[0]), ...PHONE_OBJECTOR, scanPath: files.tooLarge }, 'public-objection-too-large');
+    const large = await fileObjection(
+      page,
+      { committeeName: nameOf(COMMITTEES[0]), ...PHONE_OBJECTOR, scanPath: files.tooLarge },
+      'public-objection-too-large',
+    );
     expect(large.status).toBe(400);
     expect(large.text).toContain('扫描件不能超过 5 MB');
     expect(await page.getByLabel('真实姓名（必填）').inputValue()).toBe(PHONE_OBJECTOR.name);
@@ -153,7 +211,11 @@ describe('the public 公示 page and objections (Chromium)', () => {
     const page = await (await stack.context()).newPage();
     await openPublicPage(page, stack.base, YEAR);
     const since = stack.smtp.messages.length;
-    const sent = await fileObjection(page, { committeeName: nameOf(COMMITTEES[1]), ...EMAIL_OBJECTOR }, 'public-objection-email-sent');
+    const sent = await fileObjection(
+      page,
+      { committeeName: nameOf(COMMITTEES[1]), ...EMAIL_OBJECTOR },
+      'public-objection-email-sent',
+    );
     expect(sent.status).toBe(202);
     expect(sent.text).toContain('我们已向您填写的邮箱发送确认邮件');
     expect(sent.text).toContain(`公示于 ${endsText}（北京时间）结束`);
@@ -167,24 +229,39 @@ describe('the public 公示 page and objections (Chromium)', () => {
     expect(confirmed.status).toBe(200);
     expect(confirmed.objectionId).toBe('obj-1');
     const objections = (await campaignStatus(stack.client, YEAR)).objections;
-    expect(objections.map((o) => [o.id, o.committeeId, o.name, o.contact, o.grounds])).toEqual([['obj-1', COMMITTEES[1], EMAIL_OBJECTOR.name, EMAIL_OBJECTOR.contact, EMAIL_OBJECTOR.grounds]]);
+    expect(objections.map((o) => [o.id, o.committeeId, o.name, o.contact, o.grounds])).toEqual([
+      ['obj-1', COMMITTEES[1], EMAIL_OBJECTOR.name, EMAIL_OBJECTOR.contact, EMAIL_OBJECTOR.grounds],
+    ]);
 
     await page.goto(mail.link);
-    const [again] = await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST'), page.getByRole('button', { name: '确认提交异议' }).click()]);
+    const [again] = await Promise.all([
+      page.waitForResponse((r) => r.request().method() === 'POST'),
+      page.getByRole('button', { name: '确认提交异议' }).click(),
+    ]);
     expect(again.status()).toBe(410);
-    expect(await mainText(page)).toContain(`这个确认链接已经使用过。您的异议已受理，异议编号 obj-1。参考编号 ${sent.ref}。`);
+    expect(await mainText(page)).toContain(
+      `这个确认链接已经使用过。您的异议已受理，异议编号 obj-1。参考编号 ${sent.ref}。`,
+    );
     await shot(page, 'public-objection-link-used');
   });
 
   it('a phone objection by a unit with a stamped scan is filed at once; the scan is stored encrypted and only the bureau reads it', async () => {
     const page = await (await stack.context()).newPage();
     await openPublicPage(page, stack.base, YEAR);
-    const filed = await fileObjection(page, { committeeName: nameOf(COMMITTEES[2]), ...PHONE_OBJECTOR, scanPath: files.stamped }, 'public-objection-phone-filed');
+    const filed = await fileObjection(
+      page,
+      { committeeName: nameOf(COMMITTEES[2]), ...PHONE_OBJECTOR, scanPath: files.stamped },
+      'public-objection-phone-filed',
+    );
     expect(filed.status).toBe(200);
     expect(filed.objectionId).toBe('obj-2');
     phoneRef = filed.ref!;
     const o = (await campaignStatus(stack.client, YEAR)).objections.find((x) => x.id === 'obj-2')!;
-    expect([o.name, o.contact, o.organisation]).toEqual([PHONE_OBJECTOR.name, PHONE_OBJECTOR.contact, PHONE_OBJECTOR.organisation]);
+    expect([o.name, o.contact, o.organisation]).toEqual([
+      PHONE_OBJECTOR.name,
+      PHONE_OBJECTOR.contact,
+      PHONE_OBJECTOR.organisation,
+    ]);
 
     const state = (await publicObjectionState(stack.client, YEAR, phoneRef))!;
     expect(state.status).toBe('filed');
@@ -201,7 +278,9 @@ describe('the public 公示 page and objections (Chromium)', () => {
     expect(res.status()).toBe(200);
     expect(res.headers()['content-type']).toBe('application/pdf');
     expect((await res.body()).equals(PDF)).toBe(true);
-    expect(stack.logs.some((l) => l.includes('"event":"objection-scan-read"') && l.includes(`"person":"${BUREAU}"`))).toBe(true);
+    expect(
+      stack.logs.some((l) => l.includes('"event":"objection-scan-read"') && l.includes(`"person":"${BUREAU}"`)),
+    ).toBe(true);
   });
 
   it('prepares the late cases while 公示 is open: an email objection left unconfirmed, and a form left open', async () => {
@@ -227,7 +306,11 @@ describe('the public 公示 page and objections (Chromium)', () => {
     expect(late.text).toContain(`未被受理：公示已于 ${endsText}（北京时间）结束`);
     expect((await publicObjectionState(stack.client, YEAR, lateRef))!.status).toBe('refused');
 
-    const after = await fileObjection(afterPage, { committeeName: nameOf(COMMITTEES[0]), ...AFTER_OBJECTOR }, 'public-objection-too-late');
+    const after = await fileObjection(
+      afterPage,
+      { committeeName: nameOf(COMMITTEES[0]), ...AFTER_OBJECTOR },
+      'public-objection-too-late',
+    );
     expect(after.status).toBe(409);
     expect(after.text).toContain(`公示已于 ${endsText}（北京时间）结束，不再受理异议。`);
     expect(await afterPage.locator('form[action$="/objection"]').count()).toBe(0);
@@ -237,24 +320,34 @@ describe('the public 公示 page and objections (Chromium)', () => {
     const closed = await openPublicPage(page, stack.base, YEAR, 'public-closed');
     expect(closed).toContain('公示期已结束，不再受理异议');
     await keep(page, 'closed');
-   }, 240_000);
+  }, 240_000);
 
   it('after the bureau confirms, the page shows the final list and links its PDF', async () => {
-    for (const id of ['obj-1', 'obj-2']) await campaignAction(stack.client, YEAR, 'resolveObjection', { actor: BUREAU, objectionId: id, outcome: 'dismissed', reason: '经核查，反映情况不属实' });
+    for (const id of ['obj-1', 'obj-2'])
+      await campaignAction(stack.client, YEAR, 'resolveObjection', {
+        actor: BUREAU,
+        objectionId: id,
+        outcome: 'dismissed',
+        reason: '经核查，反映情况不属实',
+      });
     await campaignAction(stack.client, YEAR, 'confirmFinal', { actor: BUREAU });
     const page = await (await stack.context()).newPage();
     const text = await openPublicPage(page, stack.base, YEAR, 'public-final');
     expect(text).toContain(`${YEAR} 年长宁区红色示范业委会表彰名单已于`);
     for (const id of COMMITTEES) expect(text).toContain(`${nameOf(id)} 华阳路街道`);
-    expect(await page.getByRole('link', { name: '下载表彰名单（PDF）' }).getAttribute('href')).toBe(`/public/${YEAR}/final-list.pdf`);
+    expect(await page.getByRole('link', { name: '下载表彰名单（PDF）' }).getAttribute('href')).toBe(
+      `/public/${YEAR}/final-list.pdf`,
+    );
     await keep(page, 'final');
   });
 
   it("no public page and no log line carries an objector's name or contact", async () => {
     // The pages as anyone fetches them too, not only as the browser rendered them.
-    for (const year of [YEAR, NO_CAMPAIGN_YEAR]) publicHtml.push({ name: `fetch ${year}`, html: await (await fetch(`${stack.base}/public/${year}`)).text() });
+    for (const year of [YEAR, NO_CAMPAIGN_YEAR])
+      publicHtml.push({ name: `fetch ${year}`, html: await (await fetch(`${stack.base}/public/${year}`)).text() });
     expect(publicHtml.length).toBeGreaterThanOrEqual(5);
-    for (const { name, html } of publicHtml) for (const s of SECRETS) expect(html.includes(s), `${s} on ${name}`).toBe(false);
+    for (const { name, html } of publicHtml)
+      for (const s of SECRETS) expect(html.includes(s), `${s} on ${name}`).toBe(false);
     const logs = stack.logs.join('\n');
     expect(logs).toContain('"event":"objection-submitted"');
     for (const s of SECRETS) expect(logs.includes(s), `${s} in the console's log`).toBe(false);

@@ -57,7 +57,13 @@ export async function startWebStack(opts: WebStackOptions): Promise<WebStack> {
   let worker: Worker | undefined;
   let running: Promise<void> | undefined;
   const startWorker = async () => {
-    worker = await createWorker({ connection: nativeConnection, client, taskQueue, workflowBundle: await workflowBundle(), mailer });
+    worker = await createWorker({
+      connection: nativeConnection,
+      client,
+      taskQueue,
+      workflowBundle: await workflowBundle(),
+      mailer,
+    });
     running = worker.run();
   };
   const stopWorker = async () => {
@@ -68,9 +74,28 @@ export async function startWebStack(opts: WebStackOptions): Promise<WebStack> {
   await startWorker();
   const logs: string[] = [];
   const port = await freePort();
-  const config = loadWebConfig({}, { port, host: '127.0.0.1', publicBaseUrl: `http://127.0.0.1:${port}`, sessionKey: opts.key, campaignYear: opts.year, actionDeadlineMs: 8_000, ...opts.config });
+  const config = loadWebConfig(
+    {},
+    {
+      port,
+      host: '127.0.0.1',
+      publicBaseUrl: `http://127.0.0.1:${port}`,
+      sessionKey: opts.key,
+      campaignYear: opts.year,
+      actionDeadlineMs: 8_000,
+      ...opts.config,
+    },
+  );
   // Titles other test files left on the shared dev server are not this campaign's to re-evaluate.
-  const app = await buildServer({ client, directory, config, mailer, taskQueue, logger: { level: 'info', stream: { write: (l: string) => logs.push(l) } }, activeTitles: async () => [] });
+  const app = await buildServer({
+    client,
+    directory,
+    config,
+    mailer,
+    taskQueue,
+    logger: { level: 'info', stream: { write: (l: string) => logs.push(l) } },
+    activeTitles: async () => [],
+  });
   await app.listen({ port, host: '127.0.0.1' });
   const browser = await launch();
   const contexts: BrowserContext[] = [];
@@ -95,7 +120,11 @@ export async function startWebStack(opts: WebStackOptions): Promise<WebStack> {
       for (const c of contexts) await c.close().catch(() => undefined);
       await browser.close();
       await app.close();
-      for (const id of workflowIds) await client.workflow.getHandle(id).terminate('web test done').catch(() => undefined);
+      for (const id of workflowIds)
+        await client.workflow
+          .getHandle(id)
+          .terminate('web test done')
+          .catch(() => undefined);
       await stopWorker();
       mailer.close();
       await smtp.close();

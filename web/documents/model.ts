@@ -58,7 +58,8 @@ const DIGITS = '〇一二三四五六七八九';
 /** "二〇二三年十一月二十日", as a certificate is dated. */
 export function chineseNumeralDate(iso: string): string {
   const [y, m, d] = formatBeijing(Date.parse(iso)).slice(0, 10).split('-').map(Number);
-  const small = (n: number) => (n < 10 ? DIGITS[n] : `${n >= 20 ? DIGITS[Math.floor(n / 10)] : ''}十${n % 10 ? DIGITS[n % 10] : ''}`);
+  const small = (n: number) =>
+    n < 10 ? DIGITS[n] : `${n >= 20 ? DIGITS[Math.floor(n / 10)] : ''}十${n % 10 ? DIGITS[n % 10] : ''}`;
   return `${[...String(y)].map((c) => DIGITS[+c]).join('')}年${small(m)}月${small(d)}日`;
 }
 
@@ -66,13 +67,22 @@ export function chineseNumeralDate(iso: string): string {
 function entryOf(rows: Map<string, RegistryRow>, directory: Directory, committeeId: string, rank: number): ListEntry {
   const row = rows.get(committeeId);
   const known = directory.committees.find((c) => c.id === committeeId);
-  return { rank, committeeId, name: row?.name ?? known?.name ?? committeeId, subdistrict: row?.subdistrict ?? known?.subdistrict ?? '' };
+  return {
+    rank,
+    committeeId,
+    name: row?.name ?? known?.name ?? committeeId,
+    subdistrict: row?.subdistrict ?? known?.subdistrict ?? '',
+  };
 }
 
 const byId = (rows: RegistryRow[]) => new Map(rows.map((r) => [r.committeeId, r]));
 
 /** The draft list as the panel's chair published it for 公示: the whole ranking, before any removal. */
-export function draftList(status: DocumentStatus, rows: RegistryRow[], directory: Directory): PublishedList | undefined {
+export function draftList(
+  status: DocumentStatus,
+  rows: RegistryRow[],
+  directory: Directory,
+): PublishedList | undefined {
   const d = status.draft;
   if (!d) return undefined;
   const index = byId(rows);
@@ -88,11 +98,21 @@ export function draftList(status: DocumentStatus, rows: RegistryRow[], directory
 }
 
 /** The final list as the bureau confirmed it; undefined until then. */
-export function finalList(status: DocumentStatus, rows: RegistryRow[], directory: Directory): PublishedList | undefined {
+export function finalList(
+  status: DocumentStatus,
+  rows: RegistryRow[],
+  directory: Directory,
+): PublishedList | undefined {
   const f = status.final;
   if (!f) return undefined;
   const index = byId(rows);
-  return { year: status.year, kind: 'final', at: f.at, dateText: chineseDate(f.at), entries: f.list.map((id, i) => entryOf(index, directory, id, i + 1)) };
+  return {
+    year: status.year,
+    kind: 'final',
+    at: f.at,
+    dateText: chineseDate(f.at),
+    entries: f.list.map((id, i) => entryOf(index, directory, id, i + 1)),
+  };
 }
 
 /** Every application with its inspection result, by 街镇 then committee id (inspected or not: the export is complete). */
@@ -100,7 +120,11 @@ export function scoreRows(rows: RegistryRow[], directory: Directory): ScoreRow[]
   const order = new Map(directory.subdistricts.map((sd, i) => [sd, i]));
   const names = new Map(directory.committees.map((c) => [c.id, c.name]));
   return [...rows]
-    .sort((a, b) => (order.get(a.subdistrict) ?? 99) - (order.get(b.subdistrict) ?? 99) || a.committeeId.localeCompare(b.committeeId))
+    .sort(
+      (a, b) =>
+        (order.get(a.subdistrict) ?? 99) - (order.get(b.subdistrict) ?? 99) ||
+        a.committeeId.localeCompare(b.committeeId),
+    )
     .map((r) => ({
       committeeId: r.committeeId,
       name: r.name ?? names.get(r.committeeId) ?? r.committeeId,

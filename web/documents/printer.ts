@@ -8,7 +8,6 @@
  */
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
-
 export interface PrintOptions {
   landscape?: boolean;
   /** "第 N 页 共 M 页" at the foot of each page. */
@@ -81,7 +80,12 @@ export class Printer {
     if (this.closed) throw new Error('printer closed');
     if (!this.browser) {
       const started = chromium.launch({ executablePath: this.executablePath }).then(async (browser) => {
-        const context = await browser.newContext({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai', javaScriptEnabled: false, offline: true });
+        const context = await browser.newContext({
+          locale: 'zh-CN',
+          timezoneId: 'Asia/Shanghai',
+          javaScriptEnabled: false,
+          offline: true,
+        });
         return { browser, context };
       });
       this.browser = started;
@@ -110,13 +114,16 @@ export class Printer {
           displayHeaderFooter: opts.pageNumbers ?? false,
           headerTemplate: '<span></span>',
           footerTemplate: opts.pageNumbers ? FOOTER : '<span></span>',
-          margin: opts.pageNumbers ? { top: '22mm', bottom: '22mm', left: '20mm', right: '20mm' } : { top: '0', bottom: '0', left: '0', right: '0' },
+          margin: opts.pageNumbers
+            ? { top: '22mm', bottom: '22mm', left: '20mm', right: '20mm' }
+            : { top: '0', bottom: '0', left: '0', right: '0' },
         });
         ok = true;
         return stampDates(pdf, opts.documentDate);
       } finally {
         // A page that failed is not trusted again; one that printed waits for the next document.
-        if (ok && !page.isClosed() && page.context() === (await this.browser?.catch(() => undefined))?.context) this.idle.push(page);
+        if (ok && !page.isClosed() && page.context() === (await this.browser?.catch(() => undefined))?.context)
+          this.idle.push(page);
         else await page.close().catch(() => undefined);
       }
     });

@@ -78,18 +78,27 @@ export class DocumentService {
   }
 
   publicityNoticePdf(list: PublishedList): Promise<Buffer> {
-    return this.kept(`${list.year}:notice:${list.at}`, () => this.printer.pdf(publicityNoticeHtml(list, this.publicPage(list.year)), { pageNumbers: true, documentDate: list.at }));
+    return this.kept(`${list.year}:notice:${list.at}`, () =>
+      this.printer.pdf(publicityNoticeHtml(list, this.publicPage(list.year)), {
+        pageNumbers: true,
+        documentDate: list.at,
+      }),
+    );
   }
 
   finalListPdf(list: PublishedList): Promise<Buffer> {
-    return this.kept(`${list.year}:final:${list.at}`, () => this.printer.pdf(finalListHtml(list), { pageNumbers: true, documentDate: list.at }));
+    return this.kept(`${list.year}:final:${list.at}`, () =>
+      this.printer.pdf(finalListHtml(list), { pageNumbers: true, documentDate: list.at }),
+    );
   }
 
   /** undefined when the committee is not on the final list. */
   certificatePdf(list: PublishedList, committeeId: string): Promise<Buffer> | undefined {
     const entry = list.entries.find((e) => e.committeeId === committeeId);
     if (!entry) return undefined;
-    return this.kept(`${list.year}:certificate:${committeeId}:${list.at}`, () => this.printer.pdf(certificateHtml(list, entry), { landscape: true, documentDate: list.at }));
+    return this.kept(`${list.year}:certificate:${committeeId}:${list.at}`, () =>
+      this.printer.pdf(certificateHtml(list, entry), { landscape: true, documentDate: list.at }),
+    );
   }
 
   listCsv(list: PublishedList): string {

@@ -27,12 +27,34 @@ const ACTION_TEXT: Record<string, string> = {
 const FORM_FIELDS = [
   { id: 'members', name: 'members', label: '业委会委员人数', type: 'number', hint: '1–99 的整数' },
   { id: 'partyMembers', name: 'partyMembers', label: '其中党员人数', type: 'number', hint: '不超过委员人数' },
-  { id: 'crossAppointedMembers', name: 'crossAppointedMembers', label: '其中交叉任职人数', type: 'number', hint: '同时在居委会或党组织任职的委员，不超过委员人数' },
-  ...FIVE_GOODS.map((k) => ({ id: `selfAssessment-${k}`, name: `selfAssessment.${k}`, label: `自评：${FIVE_GOODS_LABELS[k]}`, type: 'textarea', hint: '不超过 2000 字' })),
+  {
+    id: 'crossAppointedMembers',
+    name: 'crossAppointedMembers',
+    label: '其中交叉任职人数',
+    type: 'number',
+    hint: '同时在居委会或党组织任职的委员，不超过委员人数',
+  },
+  ...FIVE_GOODS.map((k) => ({
+    id: `selfAssessment-${k}`,
+    name: `selfAssessment.${k}`,
+    label: `自评：${FIVE_GOODS_LABELS[k]}`,
+    type: 'textarea',
+    hint: '不超过 2000 字',
+  })),
   { id: 'summary', name: 'summary', label: '申报简述', type: 'textarea', hint: '不超过 5000 字' },
-  { id: 'paperFormReceived', name: 'paperFormReceived', label: '纸质推荐表（一式两份）已报送区房管局', type: 'checkbox' },
+  {
+    id: 'paperFormReceived',
+    name: 'paperFormReceived',
+    label: '纸质推荐表（一式两份）已报送区房管局',
+    type: 'checkbox',
+  },
 ];
-const LABELS: Record<string, string> = Object.fromEntries(FORM_FIELDS.map((f) => [f.name, f.label.replace(/^自评：/, '自评“') + (f.name.startsWith('selfAssessment.') ? '”' : '')]));
+const LABELS: Record<string, string> = Object.fromEntries(
+  FORM_FIELDS.map((f) => [
+    f.name,
+    f.label.replace(/^自评：/, '自评“') + (f.name.startsWith('selfAssessment.') ? '”' : ''),
+  ]),
+);
 
 const count = z.coerce.number({ error: 'invalid' }).int().min(0).max(99);
 const webFormSchema = z
@@ -40,12 +62,20 @@ const webFormSchema = z
     members: count.min(1),
     partyMembers: count,
     crossAppointedMembers: count,
-    selfAssessment: z.object(Object.fromEntries(FIVE_GOODS.map((k) => [k, z.string().trim().min(1).max(2000)])) as Record<(typeof FIVE_GOODS)[number], z.ZodString>),
+    selfAssessment: z.object(
+      Object.fromEntries(FIVE_GOODS.map((k) => [k, z.string().trim().min(1).max(2000)])) as Record<
+        (typeof FIVE_GOODS)[number],
+        z.ZodString
+      >,
+    ),
     summary: z.string().trim().min(1).max(5000),
     paperFormReceived: z.boolean(),
   })
   .refine((f) => f.partyMembers <= f.members, { path: ['partyMembers'], message: '党员人数不能超过委员人数' })
-  .refine((f) => f.crossAppointedMembers <= f.members, { path: ['crossAppointedMembers'], message: '交叉任职人数不能超过委员人数' });
+  .refine((f) => f.crossAppointedMembers <= f.members, {
+    path: ['crossAppointedMembers'],
+    message: '交叉任职人数不能超过委员人数',
+  });
 
 type Body = Record<string, string | undefined>;
 const str = (v: unknown) => (typeof v === 'string' ? v : '');
@@ -69,22 +99,34 @@ function formErrors(error: z.ZodError, body: Body): FieldError[] {
     const name = issue?.path.map(String).join('.') ?? '';
     if (issue?.code === 'custom') return { field: e.field, message: issue.message };
     // A blank number field is a missing answer, not a wrong one.
-    if (issue?.code === 'invalid_type' && str(body[name]).trim() === '') return { field: e.field, message: `请填写${LABELS[name] ?? name}` };
+    if (issue?.code === 'invalid_type' && str(body[name]).trim() === '')
+      return { field: e.field, message: `请填写${LABELS[name] ?? name}` };
     return e;
   });
 }
 
-function failurePage(request: FastifyRequest, reply: FastifyReply, actor: Actor, failure: ActionFailure, render: (extra: Record<string, unknown>, status: number) => Promise<FastifyReply>) {
+function failurePage(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  actor: Actor,
+  failure: ActionFailure,
+  render: (extra: Record<string, unknown>, status: number) => Promise<FastifyReply>,
+) {
   if (failure.kind === 'busy') return render({ busy: BUSY }, 503);
-  return render({ errors: [{ field: failure.field, message: failure.message }] }, failure.kind === 'rejected' ? 409 : 400);
+  return render(
+    { errors: [{ field: failure.field, message: failure.message }] },
+    failure.kind === 'rejected' ? 409 : 400,
+  );
 }
 
 export function registerApplicationRoutes(app: FastifyInstance, ctx: AppContext): void {
   const deadlineMs = ctx.config.actionDeadlineMs;
   const within = <T>(fn: () => Promise<T>) => withinDeadline(ctx.client, deadlineMs, fn);
   const nameOf = (id: string) => ctx.directory.committees.find((c) => c.id === id)?.name ?? id;
-  const busyPage = (request: FastifyRequest, reply: FastifyReply, actor: Actor) => errorPage(request, reply, 503, '系统繁忙', BUSY, { actor });
-  const noCampaign = (request: FastifyRequest, reply: FastifyReply, actor: Actor) => renderPage(request, reply, 'message', { message: '目前没有进行中的评选。' }, { title: '没有进行中的评选', actor });
+  const busyPage = (request: FastifyRequest, reply: FastifyReply, actor: Actor) =>
+    errorPage(request, reply, 503, '系统繁忙', BUSY, { actor });
+  const noCampaign = (request: FastifyRequest, reply: FastifyReply, actor: Actor) =>
+    renderPage(request, reply, 'message', { message: '目前没有进行中的评选。' }, { title: '没有进行中的评选', actor });
 
   /** Refuses (403) and logs an attempt on another 街镇's or committee's application. */
   const mayRead = (request: FastifyRequest, reply: FastifyReply, actor: Actor, committeeId: string): boolean => {
@@ -93,10 +135,31 @@ export function registerApplicationRoutes(app: FastifyInstance, ctx: AppContext)
       void errorPage(request, reply, 404, '未找到申报', '名录中没有这个业委会。', { actor });
       return false;
     }
-    const allowed = actor.role === 'bureau' || (actor.role === 'subdistrict' && actor.subdistrict === committee.subdistrict) || (actor.role === 'committee' && actor.id === committee.id);
+    const allowed =
+      actor.role === 'bureau' ||
+      (actor.role === 'subdistrict' && actor.subdistrict === committee.subdistrict) ||
+      (actor.role === 'committee' && actor.id === committee.id);
     if (!allowed) {
-      request.log.warn({ event: 'forbidden', person: actor.id, role: actor.role, committee: committee.id, route: request.routeOptions.url }, 'access refused: another 街镇 or committee');
-      void errorPage(request, reply, 403, '无权查看', actor.role === 'subdistrict' ? `这个申报属于${committee.subdistrict}，您只能查看和办理${actor.subdistrict}的申报。` : '您无权查看这个申报。', { actor });
+      request.log.warn(
+        {
+          event: 'forbidden',
+          person: actor.id,
+          role: actor.role,
+          committee: committee.id,
+          route: request.routeOptions.url,
+        },
+        'access refused: another 街镇 or committee',
+      );
+      void errorPage(
+        request,
+        reply,
+        403,
+        '无权查看',
+        actor.role === 'subdistrict'
+          ? `这个申报属于${committee.subdistrict}，您只能查看和办理${actor.subdistrict}的申报。`
+          : '您无权查看这个申报。',
+        { actor },
+      );
       return false;
     }
     return true;
@@ -104,15 +167,33 @@ export function registerApplicationRoutes(app: FastifyInstance, ctx: AppContext)
 
   // ---- the committee ---------------------------------------------------------------
 
-  const applyPage = async (request: FastifyRequest, reply: FastifyReply, actor: Actor, year: number, extra: Record<string, unknown>, status = 200) => {
+  const applyPage = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    actor: Actor,
+    year: number,
+    extra: Record<string, unknown>,
+    status = 200,
+  ) => {
     // Only for the deadline line: a short wait, and none at all when Temporal was just found busy.
-    const s = extra.busy ? undefined : await withinDeadline(ctx.client, 2_000, () => campaignStatus(ctx.client, year)).catch(() => undefined);
+    const s = extra.busy
+      ? undefined
+      : await withinDeadline(ctx.client, 2_000, () => campaignStatus(ctx.client, year)).catch(() => undefined);
     const deadline = s ? deadlineLine(deadlineView(s.applicationsClose, s.calendar)) : '';
     return renderPage(
       request,
       reply,
       'apply',
-      { committee: actor.committee, fields: FORM_FIELDS, values: {}, fieldErrors: {}, errors: [], nonce: newNonce(), deadline, ...extra },
+      {
+        committee: actor.committee,
+        fields: FORM_FIELDS,
+        values: {},
+        fieldErrors: {},
+        errors: [],
+        nonce: newNonce(),
+        deadline,
+        ...extra,
+      },
       { title: '填写推荐表', actor, status },
     );
   };
@@ -127,7 +208,8 @@ export function registerApplicationRoutes(app: FastifyInstance, ctx: AppContext)
   app.get('/application/new', async (request, reply) => {
     const actor = requireActor(request, reply);
     if (!actor) return reply;
-    if (actor.role !== 'committee') return errorPage(request, reply, 403, '无权办理', '只有业委会可以填写推荐表。', { actor });
+    if (actor.role !== 'committee')
+      return errorPage(request, reply, 403, '无权办理', '只有业委会可以填写推荐表。', { actor });
     const year = await ctx.years.current();
     if (!year) return noCampaign(request, reply, actor);
     try {
@@ -143,7 +225,8 @@ export function registerApplicationRoutes(app: FastifyInstance, ctx: AppContext)
   app.post<{ Body: Body }>('/application', async (request, reply) => {
     const actor = requireActor(request, reply);
     if (!actor) return reply;
-    if (actor.role !== 'committee') return errorPage(request, reply, 403, '无权办理', '只有业委会可以提交推荐表。', { actor });
+    if (actor.role !== 'committee')
+      return errorPage(request, reply, 403, '无权办理', '只有业委会可以提交推荐表。', { actor });
     const year = await ctx.years.current();
     if (!year) return noCampaign(request, reply, actor);
     const body = request.body ?? {};
@@ -155,12 +238,21 @@ export function registerApplicationRoutes(app: FastifyInstance, ctx: AppContext)
       return applyPage(request, reply, actor, year, { values, errors, fieldErrors: fieldMap(errors), nonce }, 400);
     }
     try {
-      await within(() => submitApplication(ctx.client, { year, directory: ctx.directory, committeeId: actor.id, form: parsed.data, taskQueue: ctx.taskQueue }));
+      await within(() =>
+        submitApplication(ctx.client, {
+          year,
+          directory: ctx.directory,
+          committeeId: actor.id,
+          form: parsed.data,
+          taskQueue: ctx.taskQueue,
+        }),
+      );
     } catch (err) {
       const failure = err instanceof ActionError ? err.failure : undefined;
       if (!failure) throw err;
       // A second submission of the same form (double click, reload) finds the application already there.
-      if (failure.kind === 'input' && /already applied/.test(failure.message)) return reply.redirect(`/applications/${encodeURIComponent(actor.id)}?submitted=1`, 303);
+      if (failure.kind === 'input' && /already applied/.test(failure.message))
+        return reply.redirect(`/applications/${encodeURIComponent(actor.id)}?submitted=1`, 303);
       if (failure.kind === 'busy') return applyPage(request, reply, actor, year, { values, busy: BUSY, nonce }, 503);
       return applyPage(request, reply, actor, year, { values, errors: [{ message: failure.message }], nonce }, 409);
     }
@@ -170,14 +262,42 @@ export function registerApplicationRoutes(app: FastifyInstance, ctx: AppContext)
 
   // ---- one application ---------------------------------------------------------------
 
-  const applicationPage = async (request: FastifyRequest, reply: FastifyReply, actor: Actor, year: number, committeeId: string, extra: Record<string, unknown> = {}, status = 200) => {
-    const [s, a] = await within(() => Promise.all([campaignStatus(ctx.client, year), ownApplication(ctx.client, year, committeeId)]));
+  const applicationPage = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    actor: Actor,
+    year: number,
+    committeeId: string,
+    extra: Record<string, unknown> = {},
+    status = 200,
+  ) => {
+    const [s, a] = await within(() =>
+      Promise.all([campaignStatus(ctx.client, year), ownApplication(ctx.client, year, committeeId)]),
+    );
     if (!a) {
-      if (actor.role === 'committee') return renderPage(request, reply, 'message', { message: '您还没有提交推荐表。', links: s.phase === 'applications' ? [{ href: '/application/new', text: '填写推荐表' }] : [] }, { title: '我的申报', actor });
+      if (actor.role === 'committee')
+        return renderPage(
+          request,
+          reply,
+          'message',
+          {
+            message: '您还没有提交推荐表。',
+            links: s.phase === 'applications' ? [{ href: '/application/new', text: '填写推荐表' }] : [],
+          },
+          { title: '我的申报', actor },
+        );
       return errorPage(request, reply, 404, '未找到申报', `${nameOf(committeeId)}在 ${year} 年度没有申报。`, { actor });
     }
-    const open = !a.final && !a.locked && s.phase !== 'preparing' && ['submitted', 'recommended', 'not-recommended'].includes(a.stage);
-    const canDecide = actor.role === 'subdistrict' && actor.subdistrict === a.form.subdistrict && open && !s.confirmed[a.form.subdistrict];
+    const open =
+      !a.final &&
+      !a.locked &&
+      s.phase !== 'preparing' &&
+      ['submitted', 'recommended', 'not-recommended'].includes(a.stage);
+    const canDecide =
+      actor.role === 'subdistrict' &&
+      actor.subdistrict === a.form.subdistrict &&
+      open &&
+      !s.confirmed[a.form.subdistrict];
     const canRecordPaper = actor.role === 'bureau' && !a.paperFormReceived && !a.final;
     return renderPage(
       request,
@@ -192,14 +312,18 @@ export function registerApplicationRoutes(app: FastifyInstance, ctx: AppContext)
         showAudit: actor.role !== 'committee',
         when: beijingText,
         who: (id: string) => (id ? (actorById(ctx.directory, id)?.name ?? id) : '系统'),
-        roleText: (id: string, r: string) => ROLE_TEXT[actorById(ctx.directory, id)?.role ?? (r as keyof typeof ROLE_TEXT)] ?? r,
+        roleText: (id: string, r: string) =>
+          ROLE_TEXT[actorById(ctx.directory, id)?.role ?? (r as keyof typeof ROLE_TEXT)] ?? r,
         actionText: (a: string) => ACTION_TEXT[a] ?? a,
         nonces: { recommend: newNonce(), notRecommend: newNonce(), paper: newNonce() },
         values: {},
         fieldErrors: {},
         errors: [],
         result: (request.query as { submitted?: string }).submitted ? '推荐表已提交' : undefined,
-        back: actor.role === 'committee' ? { href: '/inbox', text: '返回我的待办' } : { href: '/applications', text: '返回申报列表' },
+        back:
+          actor.role === 'committee'
+            ? { href: '/inbox', text: '返回我的待办' }
+            : { href: '/applications', text: '返回申报列表' },
         ...extra,
       },
       { title: `${a.form.committeeName}的申报`, actor, status },
@@ -222,57 +346,126 @@ export function registerApplicationRoutes(app: FastifyInstance, ctx: AppContext)
 
   /** One Update from a form: the nonce is its id, so a repeated submission has one effect and shows the same result. */
   const ACTIONS = {
-    recommend: { role: 'subdistrict', payload: (b: Body) => ({ note: str(b.note).trim() || undefined }), nonceKey: 'recommend' },
-    'not-recommend': { role: 'subdistrict', payload: (b: Body) => ({ reason: str(b.reason).trim() }), nonceKey: 'notRecommend' },
-    'paper-form': { role: 'bureau', payload: (b: Body) => ({ receivedOn: str(b.receivedOn).trim() }), nonceKey: 'paper' },
+    recommend: {
+      role: 'subdistrict',
+      payload: (b: Body) => ({ note: str(b.note).trim() || undefined }),
+      nonceKey: 'recommend',
+    },
+    'not-recommend': {
+      role: 'subdistrict',
+      payload: (b: Body) => ({ reason: str(b.reason).trim() }),
+      nonceKey: 'notRecommend',
+    },
+    'paper-form': {
+      role: 'bureau',
+      payload: (b: Body) => ({ receivedOn: str(b.receivedOn).trim() }),
+      nonceKey: 'paper',
+    },
   } as const;
-  const UPDATE_NAME = { recommend: 'recommend', 'not-recommend': 'notRecommend', 'paper-form': 'recordPaperForm' } as const;
+  const UPDATE_NAME = {
+    recommend: 'recommend',
+    'not-recommend': 'notRecommend',
+    'paper-form': 'recordPaperForm',
+  } as const;
 
-  app.post<{ Params: { committeeId: string; action: string }; Body: Body }>('/applications/:committeeId/:action', async (request, reply) => {
-    const actor = requireActor(request, reply);
-    if (!actor) return reply;
-    const { committeeId, action } = request.params;
-    const spec = ACTIONS[action as keyof typeof ACTIONS];
-    if (!spec) return errorPage(request, reply, 404, '页面不存在', '没有这个操作。', { actor });
-    if (!mayRead(request, reply, actor, committeeId)) return reply;
-    if (actor.role !== spec.role) return errorPage(request, reply, 403, '无权办理', '您的角色不能办理这个事项。', { actor });
-    const year = await ctx.years.current();
-    if (!year) return noCampaign(request, reply, actor);
-    const body = request.body ?? {};
-    const updateId = updateIdOf(actor.id, body.nonce);
-    const values = { note: str(body.note), reason: str(body.reason), receivedOn: str(body.receivedOn) };
-    const keepNonce = { [spec.nonceKey]: str(body.nonce) };
-    const again = async (extra: Record<string, unknown>, status: number) => {
-      try {
-        return await applicationPage(request, reply, actor, year, committeeId, { values, ...extra, nonces: { recommend: newNonce(), notRecommend: newNonce(), paper: newNonce(), ...keepNonce } }, status);
-      } catch (err) {
-        if (err instanceof ActionError && err.failure.kind === 'busy') return errorPage(request, reply, 503, '系统繁忙', `${BUSY}。请返回上一页再次提交，您填写的内容仍在浏览器中。`, { actor });
-        throw err;
+  app.post<{ Params: { committeeId: string; action: string }; Body: Body }>(
+    '/applications/:committeeId/:action',
+    async (request, reply) => {
+      const actor = requireActor(request, reply);
+      if (!actor) return reply;
+      const { committeeId, action } = request.params;
+      const spec = ACTIONS[action as keyof typeof ACTIONS];
+      if (!spec) return errorPage(request, reply, 404, '页面不存在', '没有这个操作。', { actor });
+      if (!mayRead(request, reply, actor, committeeId)) return reply;
+      if (actor.role !== spec.role)
+        return errorPage(request, reply, 403, '无权办理', '您的角色不能办理这个事项。', { actor });
+      const year = await ctx.years.current();
+      if (!year) return noCampaign(request, reply, actor);
+      const body = request.body ?? {};
+      const updateId = updateIdOf(actor.id, body.nonce);
+      const values = { note: str(body.note), reason: str(body.reason), receivedOn: str(body.receivedOn) };
+      const keepNonce = { [spec.nonceKey]: str(body.nonce) };
+      const again = async (extra: Record<string, unknown>, status: number) => {
+        try {
+          return await applicationPage(
+            request,
+            reply,
+            actor,
+            year,
+            committeeId,
+            {
+              values,
+              ...extra,
+              nonces: { recommend: newNonce(), notRecommend: newNonce(), paper: newNonce(), ...keepNonce },
+            },
+            status,
+          );
+        } catch (err) {
+          if (err instanceof ActionError && err.failure.kind === 'busy')
+            return errorPage(
+              request,
+              reply,
+              503,
+              '系统繁忙',
+              `${BUSY}。请返回上一页再次提交，您填写的内容仍在浏览器中。`,
+              { actor },
+            );
+          throw err;
+        }
+      };
+      if (!updateId) return again({ errors: [{ message: '表单已失效，请重新提交' }] }, 400);
+      const payload = { actor: actor.id, ...spec.payload(body) };
+      // Field checks in Chinese before the workflow sees it; the workflow checks again.
+      if (action === 'not-recommend' && (payload as { reason: string }).reason.length < 2) {
+        const e = { field: 'reason', message: '请填写不推荐理由（至少 2 个字）' };
+        return again({ errors: [e], fieldErrors: { reason: e.message } }, 400);
       }
-    };
-    if (!updateId) return again({ errors: [{ message: '表单已失效，请重新提交' }] }, 400);
-    const payload = { actor: actor.id, ...spec.payload(body) };
-    // Field checks in Chinese before the workflow sees it; the workflow checks again.
-    if (action === 'not-recommend' && (payload as { reason: string }).reason.length < 2) {
-      const e = { field: 'reason', message: '请填写不推荐理由（至少 2 个字）' };
-      return again({ errors: [e], fieldErrors: { reason: e.message } }, 400);
-    }
-    if (action === 'paper-form' && !/^\d{4}-\d{2}-\d{2}$/.test((payload as { receivedOn: string }).receivedOn)) {
-      const e = { field: 'receivedOn', message: '请按“年-月-日”填写收到日期' };
-      return again({ errors: [e], fieldErrors: { receivedOn: e.message } }, 400);
-    }
-    try {
-      const result = await within(() => applicationAction(ctx.client, year, committeeId, UPDATE_NAME[action as keyof typeof UPDATE_NAME], payload as any, { updateId }));
-      request.log.info({ event: 'action', action: UPDATE_NAME[action as keyof typeof UPDATE_NAME], person: actor.id, committee: committeeId }, 'action accepted');
-      return await again({ result: result.message, values: {} }, 200);
-    } catch (err) {
-      if (!(err instanceof ActionError)) throw err;
-      const f = err.failure;
-      request.log.info({ event: 'action-refused', kind: f.kind, person: actor.id, committee: committeeId }, 'action refused');
-      const field = f.kind !== 'busy' && f.field && ['reason', 'receivedOn', 'note'].includes(f.field) ? f.field : undefined;
-      return failurePage(request, reply, actor, f, (extra, status) => again({ ...extra, ...(field ? { fieldErrors: { [field]: f.message }, errors: [{ field, message: f.message }] } : {}) }, status));
-    }
-  });
+      if (action === 'paper-form' && !/^\d{4}-\d{2}-\d{2}$/.test((payload as { receivedOn: string }).receivedOn)) {
+        const e = { field: 'receivedOn', message: '请按“年-月-日”填写收到日期' };
+        return again({ errors: [e], fieldErrors: { receivedOn: e.message } }, 400);
+      }
+      try {
+        const result = await within(() =>
+          applicationAction(
+            ctx.client,
+            year,
+            committeeId,
+            UPDATE_NAME[action as keyof typeof UPDATE_NAME],
+            payload as any,
+            { updateId },
+          ),
+        );
+        request.log.info(
+          {
+            event: 'action',
+            action: UPDATE_NAME[action as keyof typeof UPDATE_NAME],
+            person: actor.id,
+            committee: committeeId,
+          },
+          'action accepted',
+        );
+        return await again({ result: result.message, values: {} }, 200);
+      } catch (err) {
+        if (!(err instanceof ActionError)) throw err;
+        const f = err.failure;
+        request.log.info(
+          { event: 'action-refused', kind: f.kind, person: actor.id, committee: committeeId },
+          'action refused',
+        );
+        const field =
+          f.kind !== 'busy' && f.field && ['reason', 'receivedOn', 'note'].includes(f.field) ? f.field : undefined;
+        return failurePage(request, reply, actor, f, (extra, status) =>
+          again(
+            {
+              ...extra,
+              ...(field ? { fieldErrors: { [field]: f.message }, errors: [{ field, message: f.message }] } : {}),
+            },
+            status,
+          ),
+        );
+      }
+    },
+  );
 
   // ---- lists and the 街镇's confirmation ----------------------------------------------------
 
@@ -280,23 +473,48 @@ export function registerApplicationRoutes(app: FastifyInstance, ctx: AppContext)
     const actor = requireActor(request, reply);
     if (!actor) return reply;
     if (actor.role === 'committee') return reply.redirect('/application');
-    if (actor.role !== 'subdistrict' && actor.role !== 'bureau') return errorPage(request, reply, 403, '无权查看', '您的角色不能查看申报列表。', { actor });
+    if (actor.role !== 'subdistrict' && actor.role !== 'bureau')
+      return errorPage(request, reply, 403, '无权查看', '您的角色不能查看申报列表。', { actor });
     const year = await ctx.years.current();
     if (!year) return noCampaign(request, reply, actor);
-    const subdistrict = actor.role === 'subdistrict' ? actor.subdistrict : ctx.directory.subdistricts.find((s) => s === request.query.subdistrict);
+    const subdistrict =
+      actor.role === 'subdistrict'
+        ? actor.subdistrict
+        : ctx.directory.subdistricts.find((s) => s === request.query.subdistrict);
     try {
       const rows = await within(() => campaignApplications(ctx.client, year, subdistrict ?? ''));
-      const view = [...rows].sort((a, b) => a.committeeId.localeCompare(b.committeeId)).map((r) => ({ ...r, name: nameOf(r.committeeId), stageLabel: STAGE_LABELS[r.stage as ApplicationStage] ?? r.stage }));
-      return renderPage(request, reply, 'applications', { rows: view, year, scope: subdistrict ?? '全区' }, { title: subdistrict ? `${subdistrict}的申报` : '全部申报', actor });
+      const view = [...rows]
+        .sort((a, b) => a.committeeId.localeCompare(b.committeeId))
+        .map((r) => ({
+          ...r,
+          name: nameOf(r.committeeId),
+          stageLabel: STAGE_LABELS[r.stage as ApplicationStage] ?? r.stage,
+        }));
+      return renderPage(
+        request,
+        reply,
+        'applications',
+        { rows: view, year, scope: subdistrict ?? '全区' },
+        { title: subdistrict ? `${subdistrict}的申报` : '全部申报', actor },
+      );
     } catch (err) {
       if (err instanceof ActionError && err.failure.kind === 'busy') return busyPage(request, reply, actor);
       throw err;
     }
   });
 
-  const confirmPage = async (request: FastifyRequest, reply: FastifyReply, actor: Actor, year: number, extra: Record<string, unknown> = {}, status = 200) => {
+  const confirmPage = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    actor: Actor,
+    year: number,
+    extra: Record<string, unknown> = {},
+    status = 200,
+  ) => {
     const sd = actor.subdistrict!;
-    const [s, rows] = await within(() => Promise.all([campaignStatus(ctx.client, year), campaignApplications(ctx.client, year, sd)]));
+    const [s, rows] = await within(() =>
+      Promise.all([campaignStatus(ctx.client, year), campaignApplications(ctx.client, year, sd)]),
+    );
     const names = (stage: string) => rows.filter((r) => r.stage === stage).map((r) => nameOf(r.committeeId));
     const confirmed = s.confirmed[sd];
     return renderPage(
@@ -321,7 +539,8 @@ export function registerApplicationRoutes(app: FastifyInstance, ctx: AppContext)
   app.get('/subdistrict/confirm-list', async (request, reply) => {
     const actor = requireActor(request, reply);
     if (!actor) return reply;
-    if (actor.role !== 'subdistrict') return errorPage(request, reply, 403, '无权办理', '只有街镇工作人员可以确认推荐名单。', { actor });
+    if (actor.role !== 'subdistrict')
+      return errorPage(request, reply, 403, '无权办理', '只有街镇工作人员可以确认推荐名单。', { actor });
     const year = await ctx.years.current();
     if (!year) return noCampaign(request, reply, actor);
     try {
@@ -335,22 +554,34 @@ export function registerApplicationRoutes(app: FastifyInstance, ctx: AppContext)
   app.post<{ Body: Body }>('/subdistrict/confirm-list', async (request, reply) => {
     const actor = requireActor(request, reply);
     if (!actor) return reply;
-    if (actor.role !== 'subdistrict') return errorPage(request, reply, 403, '无权办理', '只有街镇工作人员可以确认推荐名单。', { actor });
+    if (actor.role !== 'subdistrict')
+      return errorPage(request, reply, 403, '无权办理', '只有街镇工作人员可以确认推荐名单。', { actor });
     const year = await ctx.years.current();
     if (!year) return noCampaign(request, reply, actor);
     const updateId = updateIdOf(actor.id, (request.body ?? {}).nonce);
     try {
-      if (!updateId) return await confirmPage(request, reply, actor, year, { errors: [{ message: '表单已失效，请重新提交' }] }, 400);
-      const result = await within(() => campaignAction(ctx.client, year, 'confirmList', { actor: actor.id }, { updateId }));
+      if (!updateId)
+        return await confirmPage(request, reply, actor, year, { errors: [{ message: '表单已失效，请重新提交' }] }, 400);
+      const result = await within(() =>
+        campaignAction(ctx.client, year, 'confirmList', { actor: actor.id }, { updateId }),
+      );
       request.log.info({ event: 'action', action: 'confirmList', person: actor.id }, 'action accepted');
       return await confirmPage(request, reply, actor, year, { result: result.message });
     } catch (err) {
       if (!(err instanceof ActionError)) throw err;
       if (err.failure.kind === 'busy') return errorPage(request, reply, 503, '系统繁忙', BUSY, { actor });
       try {
-        return await confirmPage(request, reply, actor, year, { errors: [{ message: err.failure.message }], nonce: str((request.body ?? {}).nonce) }, 409);
+        return await confirmPage(
+          request,
+          reply,
+          actor,
+          year,
+          { errors: [{ message: err.failure.message }], nonce: str((request.body ?? {}).nonce) },
+          409,
+        );
       } catch (again) {
-        if (again instanceof ActionError && again.failure.kind === 'busy') return errorPage(request, reply, 503, '系统繁忙', BUSY, { actor });
+        if (again instanceof ActionError && again.failure.kind === 'busy')
+          return errorPage(request, reply, 503, '系统繁忙', BUSY, { actor });
         throw again;
       }
     }

@@ -44,7 +44,13 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: AppContext): void 
       SIGNATURE,
     ].join('\n');
     const html = `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"></head><body><p>${escapeHtml(actor.name)}您好：</p><p>请打开下面的链接登录红色示范业委会评选工作台。链接 ${ttlText}内有效，只能使用一次：</p><p><a href="${escapeHtml(link)}">${escapeHtml(link)}</a></p><p>如果不是您本人申请登录，请忽略本邮件，您的账号不会有任何变化。</p><p>${escapeHtml(SIGNATURE)}</p></body></html>`;
-    await ctx.mailer.send({ to: { name: actor.name, address: email }, subject: `${SUBJECT_PREFIX}登录链接`, text, html, messageId: `<signin-${randomUUID()}@red-model.local>` });
+    await ctx.mailer.send({
+      to: { name: actor.name, address: email },
+      subject: `${SUBJECT_PREFIX}登录链接`,
+      text,
+      html,
+      messageId: `<signin-${randomUUID()}@red-model.local>`,
+    });
   };
 
   app.get('/auth/sign-in', async (request, reply) => {
@@ -60,7 +66,13 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: AppContext): void 
       const email = parsed.success ? parsed.data.email : '';
       if (!/^[^\s@]+@[^\s@]+$/.test(email)) {
         const message = '请输入有效的工作邮箱，例如 name@example.org';
-        return renderPage(request, reply, 'sign-in', { values: { email }, errors: [{ field: 'email', message }], fieldErrors: { email: message }, ttlText }, { title: '登录', status: 400 });
+        return renderPage(
+          request,
+          reply,
+          'sign-in',
+          { values: { email }, errors: [{ field: 'email', message }], fieldErrors: { email: message }, ttlText },
+          { title: '登录', status: 400 },
+        );
       }
       const actor = actorByEmail(ctx.directory, email);
       if (actor && underAddressLimit(actor.id)) {
@@ -68,17 +80,35 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: AppContext): void 
         void (async () => {
           const token = await startSignIn(ctx.client, actor.id, ctx.config.signInTtlMs, ctx.taskQueue);
           await mailLink(actor, email, token);
-          request.log.info({ event: 'sign-in-link-sent', person: actor.id, link: tokenHash(token).slice(0, 12) }, 'sign-in link sent');
-        })().catch((err) => request.log.error({ event: 'sign-in-link-failed', person: actor.id, err: { name: err?.name, message: err?.message } }, 'sign-in link failed'));
+          request.log.info(
+            { event: 'sign-in-link-sent', person: actor.id, link: tokenHash(token).slice(0, 12) },
+            'sign-in link sent',
+          );
+        })().catch((err) =>
+          request.log.error(
+            { event: 'sign-in-link-failed', person: actor.id, err: { name: err?.name, message: err?.message } },
+            'sign-in link failed',
+          ),
+        );
       } else {
-        request.log.info({ event: 'sign-in-link-not-sent', reason: actor ? 'address-limit' : 'not-in-directory' }, 'sign-in request');
+        request.log.info(
+          { event: 'sign-in-link-not-sent', reason: actor ? 'address-limit' : 'not-in-directory' },
+          'sign-in request',
+        );
       }
       return renderPage(request, reply, 'sign-in', { values: {}, sent: true, ttlText }, { title: '登录' });
     },
   );
 
   app.get<{ Params: { token: string } }>('/auth/link/:token', async (request, reply) => {
-    if (!TOKEN_PATTERN.test(request.params.token)) return errorPage(request, reply, 400, '登录链接无效', '这个登录链接无效。请检查是否完整复制了邮件中的链接，或重新申请登录链接。');
+    if (!TOKEN_PATTERN.test(request.params.token))
+      return errorPage(
+        request,
+        reply,
+        400,
+        '登录链接无效',
+        '这个登录链接无效。请检查是否完整复制了邮件中的链接，或重新申请登录链接。',
+      );
     return renderPage(request, reply, 'confirm-sign-in', { token: request.params.token }, { title: '确认登录' });
   });
 
@@ -88,17 +118,38 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: AppContext): void 
     async (request, reply) => {
       let outcome;
       try {
-        outcome = await withinDeadline(ctx.client, ctx.config.actionDeadlineMs, () => redeem(ctx.client, request.params.token));
+        outcome = await withinDeadline(ctx.client, ctx.config.actionDeadlineMs, () =>
+          redeem(ctx.client, request.params.token),
+        );
       } catch (err) {
-        if (err instanceof ActionError && err.failure.kind === 'busy') return errorPage(request, reply, 503, '系统繁忙', BUSY, { links: [{ href: request.url, text: '重新打开登录链接' }] });
+        if (err instanceof ActionError && err.failure.kind === 'busy')
+          return errorPage(request, reply, 503, '系统繁忙', BUSY, {
+            links: [{ href: request.url, text: '重新打开登录链接' }],
+          });
         throw err;
       }
       if (!outcome.ok) {
         request.log.warn({ event: 'sign-in-link-refused', reason: outcome.reason }, 'sign-in link refused');
         const again = { links: [{ href: '/auth/sign-in', text: '重新申请登录链接' }] };
-        if (outcome.reason === 'used') return errorPage(request, reply, 410, '登录链接已使用', '这个登录链接已经使用过，每个链接只能使用一次。', again);
-        if (outcome.reason === 'expired') return errorPage(request, reply, 410, '登录链接已过期', `这个登录链接已过期（有效期 ${ttlText}）。`, again);
-        return errorPage(request, reply, 400, '登录链接无效', '这个登录链接无效。请检查是否完整复制了邮件中的链接，或重新申请登录链接。', again);
+        if (outcome.reason === 'used')
+          return errorPage(
+            request,
+            reply,
+            410,
+            '登录链接已使用',
+            '这个登录链接已经使用过，每个链接只能使用一次。',
+            again,
+          );
+        if (outcome.reason === 'expired')
+          return errorPage(request, reply, 410, '登录链接已过期', `这个登录链接已过期（有效期 ${ttlText}）。`, again);
+        return errorPage(
+          request,
+          reply,
+          400,
+          '登录链接无效',
+          '这个登录链接无效。请检查是否完整复制了邮件中的链接，或重新申请登录链接。',
+          again,
+        );
       }
       const returnTo = request.session.get('returnTo');
       // A fresh session: nothing from before sign-in (such as the CSRF secret) carries over.

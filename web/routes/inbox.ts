@@ -11,13 +11,23 @@ export function registerInboxRoutes(app: FastifyInstance, ctx: AppContext): void
     const actor = requireActor(request, reply);
     if (!actor) return reply;
     const year = await ctx.years.current();
-    if (!year) return renderPage(request, reply, 'message', { message: '目前没有进行中的评选。' }, { title: '我的待办', actor });
+    if (!year)
+      return renderPage(request, reply, 'message', { message: '目前没有进行中的评选。' }, { title: '我的待办', actor });
     try {
-      const inbox = await withinDeadline(ctx.client, ctx.config.actionDeadlineMs, () => inboxFor(ctx.client, ctx.directory, actor, year));
+      const inbox = await withinDeadline(ctx.client, ctx.config.actionDeadlineMs, () =>
+        inboxFor(ctx.client, ctx.directory, actor, year),
+      );
       const tab = request.query.tab === 'done' ? 'done' : 'open';
-      return renderPage(request, reply, 'inbox', { inbox, tab, year, phaseLabel: PHASE_LABELS[inbox.status.phase] }, { title: '我的待办', actor });
+      return renderPage(
+        request,
+        reply,
+        'inbox',
+        { inbox, tab, year, phaseLabel: PHASE_LABELS[inbox.status.phase] },
+        { title: '我的待办', actor },
+      );
     } catch (err) {
-      if (err instanceof ActionError && err.failure.kind === 'busy') return errorPage(request, reply, 503, '系统繁忙', BUSY, { actor });
+      if (err instanceof ActionError && err.failure.kind === 'busy')
+        return errorPage(request, reply, 503, '系统繁忙', BUSY, { actor });
       throw err;
     }
   });

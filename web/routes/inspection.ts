@@ -27,22 +27,52 @@ const TITLE = '专项检查评分';
 export function registerInspectionRoutes(app: FastifyInstance, ctx: AppContext): void {
   const within = <T>(fn: () => Promise<T>) => withinDeadline(ctx.client, ctx.config.actionDeadlineMs, fn);
   const nameOf = (id: string) => ctx.directory.committees.find((c) => c.id === id)?.name ?? id;
-  const guard = (request: FastifyRequest, reply: FastifyReply) => guardRole(ctx, request, reply, 'inspector', '专项检查评分');
+  const guard = (request: FastifyRequest, reply: FastifyReply) =>
+    guardRole(ctx, request, reply, 'inspector', '专项检查评分');
 
   /** The year's applications as the registry has them: awaiting inspection (recommended, list confirmed) and inspected. */
   const overview = async (year: number) => {
-    const [status, rows] = await within(() => Promise.all([campaignStatus(ctx.client, year), campaignApplications(ctx.client, year, '')]));
+    const [status, rows] = await within(() =>
+      Promise.all([campaignStatus(ctx.client, year), campaignApplications(ctx.client, year, '')]),
+    );
     const open = ['inspection', 'awaiting-panel'].includes(status.phase);
-    const row = (r: (typeof rows)[number]) => ({ committeeId: r.committeeId, name: nameOf(r.committeeId), subdistrict: r.subdistrict, stage: STAGE_LABELS[r.stage as ApplicationStage] ?? r.stage });
+    const row = (r: (typeof rows)[number]) => ({
+      committeeId: r.committeeId,
+      name: nameOf(r.committeeId),
+      subdistrict: r.subdistrict,
+      stage: STAGE_LABELS[r.stage as ApplicationStage] ?? r.stage,
+    });
     const awaiting = rows.filter((r) => r.stage === 'recommended' && status.confirmed[r.subdistrict]).map(row);
     const unconfirmed = rows.filter((r) => r.stage === 'recommended' && !status.confirmed[r.subdistrict]).map(row);
-    const inspected = rows.filter((r) => !['submitted', 'recommended', 'not-recommended', 'no-decision', 'withdrawn'].includes(r.stage)).map(row);
-    return { status, open, awaiting, unconfirmed, inspected, deadline: deadlineLine(deadlineView(status.inspectionCloses, status.calendar, Date.now(), '已结束')) };
+    const inspected = rows
+      .filter((r) => !['submitted', 'recommended', 'not-recommended', 'no-decision', 'withdrawn'].includes(r.stage))
+      .map(row);
+    return {
+      status,
+      open,
+      awaiting,
+      unconfirmed,
+      inspected,
+      deadline: deadlineLine(deadlineView(status.inspectionCloses, status.calendar, Date.now(), '已结束')),
+    };
   };
 
-  const listPage = async (request: FastifyRequest, reply: FastifyReply, actor: Actor, year: number, extra: Record<string, unknown> = {}, code = 200) => {
+  const listPage = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    actor: Actor,
+    year: number,
+    extra: Record<string, unknown> = {},
+    code = 200,
+  ) => {
     const o = await overview(year);
-    return renderPage(request, reply, 'inspection', { ...o, year, columns: COLUMNS, maxRows: MAX_ROWS, nonce: newNonce(), ...extra }, { title: TITLE, actor, status: code });
+    return renderPage(
+      request,
+      reply,
+      'inspection',
+      { ...o, year, columns: COLUMNS, maxRows: MAX_ROWS, nonce: newNonce(), ...extra },
+      { title: TITLE, actor, status: code },
+    );
   };
 
   app.get('/inspection', async (request, reply) => {
@@ -64,7 +94,10 @@ export function registerInspectionRoutes(app: FastifyInstance, ctx: AppContext):
       return reply
         .type('text/csv; charset=utf-8')
         .header('cache-control', 'no-store')
-        .header('content-disposition', `attachment; filename="inspection-${g.year}.csv"; filename*=UTF-8''${encodeURIComponent(name)}`)
+        .header(
+          'content-disposition',
+          `attachment; filename="inspection-${g.year}.csv"; filename*=UTF-8''${encodeURIComponent(name)}`,
+        )
         .send(templateCsv(o.awaiting));
     } catch (err) {
       return busyPage(request, reply, g.actor, err);
@@ -82,7 +115,14 @@ export function registerInspectionRoutes(app: FastifyInstance, ctx: AppContext):
       listPage(request, reply, g.actor, g.year, extra, code).catch((err) => busyPage(request, reply, g.actor, err));
     const prefix = updateIdOf(g.actor.id, nonce);
     if (!prefix) return show({ errors: [{ message: '表单已失效，请重新提交' }] }, 400);
-    if (!file?.length) return show({ errors: [{ field: 'csv', message: '请选择要上传的 CSV 文件' }], fieldErrors: { csv: '请选择要上传的 CSV 文件' } }, 400);
+    if (!file?.length)
+      return show(
+        {
+          errors: [{ field: 'csv', message: '请选择要上传的 CSV 文件' }],
+          fieldErrors: { csv: '请选择要上传的 CSV 文件' },
+        },
+        400,
+      );
     let o;
     try {
       o = await overview(g.year);
@@ -90,14 +130,27 @@ export function registerInspectionRoutes(app: FastifyInstance, ctx: AppContext):
       return busyPage(request, reply, g.actor, err);
     }
     const checkedCsv = checkCsv(file, new Set([...o.awaiting, ...o.inspected].map((r) => r.committeeId)));
-    if (!checkedCsv.ok) return show({ errors: [{ field: 'csv', message: checkedCsv.message }], fieldErrors: { csv: checkedCsv.message } }, 400);
+    if (!checkedCsv.ok)
+      return show(
+        { errors: [{ field: 'csv', message: checkedCsv.message }], fieldErrors: { csv: checkedCsv.message } },
+        400,
+      );
     const bad: RowError[] = [...checkedCsv.bad];
     const saved: { line: number; name: string; total: number; grade: string }[] = [];
     // One Update per good row, in file order; the Update id carries the line, so a re-sent upload is the same Updates.
     for (const row of checkedCsv.good) {
       const { grade: _grade, ...entry } = row.entry;
       try {
-        await within(() => applicationAction(ctx.client, g.year, row.committeeId, 'recordInspection', { actor: g.actor.id, ...entry }, { updateId: `${prefix}-line-${row.line}` }));
+        await within(() =>
+          applicationAction(
+            ctx.client,
+            g.year,
+            row.committeeId,
+            'recordInspection',
+            { actor: g.actor.id, ...entry },
+            { updateId: `${prefix}-line-${row.line}` },
+          ),
+        );
         saved.push({ line: row.line, name: nameOf(row.committeeId), total: row.entry.total, grade: row.entry.grade });
       } catch (err) {
         let failure;
@@ -106,24 +159,54 @@ export function registerInspectionRoutes(app: FastifyInstance, ctx: AppContext):
         } catch {
           throw err;
         }
-        bad.push({ line: row.line, column: '业委会编号', message: failure.kind === 'busy' ? `${BUSY}，本行未保存，请稍后重新上传本行` : failure.message });
+        bad.push({
+          line: row.line,
+          column: '业委会编号',
+          message: failure.kind === 'busy' ? `${BUSY}，本行未保存，请稍后重新上传本行` : failure.message,
+        });
       }
     }
     bad.sort((a, b) => a.line - b.line);
-    request.log.info({ event: 'action', action: 'inspectionCsv', person: g.actor.id, saved: saved.length, bad: bad.length }, 'inspection csv');
+    request.log.info(
+      { event: 'action', action: 'inspectionCsv', person: g.actor.id, saved: saved.length, bad: bad.length },
+      'inspection csv',
+    );
     return show({ upload: { saved, bad } }, bad.length && !saved.length ? 400 : 200);
   });
 
-  const formPage = async (request: FastifyRequest, reply: FastifyReply, actor: Actor, year: number, committeeId: string, extra: Record<string, unknown>, code = 200) => {
+  const formPage = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    actor: Actor,
+    year: number,
+    committeeId: string,
+    extra: Record<string, unknown>,
+    code = 200,
+  ) => {
     const o = await overview(year);
     const row = [...o.awaiting, ...o.inspected, ...o.unconfirmed].find((r) => r.committeeId === committeeId);
-    if (!row) return errorPage(request, reply, 404, '未找到', `本年度没有待专项检查的申报“${committeeId}”。`, { actor, links: [{ href: '/inspection', text: '返回专项检查评分' }] });
+    if (!row)
+      return errorPage(request, reply, 404, '未找到', `本年度没有待专项检查的申报“${committeeId}”。`, {
+        actor,
+        links: [{ href: '/inspection', text: '返回专项检查评分' }],
+      });
     const today = beijingDate(calendarNow(o.status.calendar));
     return renderPage(
       request,
       reply,
       'inspection-form',
-      { row, o, scoreFields: SCORE_FIELDS, labels: OTHER_LABELS, bands: DEFAULT_GRADE_BANDS, nonce: newNonce(), values: { inspector: actor.name, date: today }, fieldErrors: {}, errors: [], ...extra },
+      {
+        row,
+        o,
+        scoreFields: SCORE_FIELDS,
+        labels: OTHER_LABELS,
+        bands: DEFAULT_GRADE_BANDS,
+        nonce: newNonce(),
+        values: { inspector: actor.name, date: today },
+        fieldErrors: {},
+        errors: [],
+        ...extra,
+      },
       { title: `专项检查评分：${row.name}`, actor, status: code },
     );
   };
@@ -147,18 +230,32 @@ export function registerInspectionRoutes(app: FastifyInstance, ctx: AppContext):
     for (const k of [...FIVE_GOODS, 'inspector', 'date', 'notes'] as const) values[k] = str(body[k]);
     const nonce = str(body.nonce);
     const show = (extra: Record<string, unknown>, code: number) =>
-      formPage(request, reply, g.actor, g.year, committeeId, { values, nonce, ...extra }, code).catch((err) => busyPage(request, reply, g.actor, err));
+      formPage(request, reply, g.actor, g.year, committeeId, { values, nonce, ...extra }, code).catch((err) =>
+        busyPage(request, reply, g.actor, err),
+      );
     const updateId = updateIdOf(g.actor.id, nonce);
     if (!updateId) return show({ errors: [{ message: '表单已失效，请重新提交' }], nonce: newNonce() }, 400);
     const r = checkScores(values);
     if (!r.entry) return show({ errors: r.errors, fieldErrors: fieldMap(r.errors) }, 400);
     // Saving needs the preview of exactly these scores first: the grade is seen before it is recorded.
-    if (str(body.step) !== 'save' || Number(str(body.previewTotal)) !== r.entry.total) return show({ preview: r.entry }, 200);
+    if (str(body.step) !== 'save' || Number(str(body.previewTotal)) !== r.entry.total)
+      return show({ preview: r.entry }, 200);
     try {
       const { grade: _grade, ...entry } = r.entry;
-      const result = await within(() => applicationAction(ctx.client, g.year, committeeId, 'recordInspection', { actor: g.actor.id, ...entry }, { updateId }));
+      const result = await within(() =>
+        applicationAction(
+          ctx.client,
+          g.year,
+          committeeId,
+          'recordInspection',
+          { actor: g.actor.id, ...entry },
+          { updateId },
+        ),
+      );
       request.log.info({ event: 'action', action: 'recordInspection', person: g.actor.id }, 'action accepted');
-      return await listPage(request, reply, g.actor, g.year, { result: `${nameOf(committeeId)}：${result.message}` }).catch((err) => busyPage(request, reply, g.actor, err));
+      return await listPage(request, reply, g.actor, g.year, {
+        result: `${nameOf(committeeId)}：${result.message}`,
+      }).catch((err) => busyPage(request, reply, g.actor, err));
     } catch (err) {
       if (!(err instanceof ActionError)) throw err;
       if (err.failure.kind === 'busy') return show({ busy: BUSY, preview: r.entry }, 503);

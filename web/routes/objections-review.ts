@@ -22,20 +22,48 @@ const str = (v: unknown) => (typeof v === 'string' ? v.trim() : '');
 const TITLE = '公示异议与最终名单';
 const OUTCOME_TEXT = { upheld: '异议成立（移出名单）', dismissed: '异议不成立' } as const;
 
-export function registerObjectionReviewRoutes(app: FastifyInstance, ctx: AppContext, confirmations: FreshConfirmations): void {
+export function registerObjectionReviewRoutes(
+  app: FastifyInstance,
+  ctx: AppContext,
+  confirmations: FreshConfirmations,
+): void {
   const within = <T>(fn: () => Promise<T>) => withinDeadline(ctx.client, ctx.config.actionDeadlineMs, fn);
   const nameOf = (id: string) => ctx.directory.committees.find((c) => c.id === id)?.name ?? id;
   const personName = (id: string) => ctx.directory.people.find((p) => p.id === id)?.name ?? id;
-  const guard = (request: FastifyRequest, reply: FastifyReply) => guardRole(ctx, request, reply, 'bureau', '公示异议与最终名单');
+  const guard = (request: FastifyRequest, reply: FastifyReply) =>
+    guardRole(ctx, request, reply, 'bureau', '公示异议与最终名单');
   const resolutionText = (r?: { outcome: 'upheld' | 'dismissed'; reason: string; by: string; at: string }) =>
     r ? `${OUTCOME_TEXT[r.outcome]}：${r.reason}（${personName(r.by)}，${beijingText(r.at)}）` : '待处理';
 
-  const page = async (request: FastifyRequest, reply: FastifyReply, actor: Actor, year: number, extra: Record<string, unknown> = {}, code = 200) => {
+  const page = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    actor: Actor,
+    year: number,
+    extra: Record<string, unknown> = {},
+    code = 200,
+  ) => {
     const s = await within(() => campaignStatus(ctx.client, year));
     const onList = (s.draft?.ranking ?? []).filter((id) => !s.removed.includes(id));
-    const objections = s.objections.map((o) => ({ id: o.id, committee: nameOf(o.committeeId), filedAt: beijingText(o.filedAt), resolution: resolutionText(o.resolution), open: !o.resolution }));
-    const flags = s.reelectionFlags.map((f) => ({ ...f, name: nameOf(f.committeeId), decision: f.decision && `${f.decision.outcome === 'keep' ? '保留' : '移出'}：${f.decision.reason}`, nonce: newNonce() }));
-    const removals = s.listRemovals.map((r) => ({ name: nameOf(r.committeeId), reason: r.reason, by: personName(r.by), at: beijingText(r.at) }));
+    const objections = s.objections.map((o) => ({
+      id: o.id,
+      committee: nameOf(o.committeeId),
+      filedAt: beijingText(o.filedAt),
+      resolution: resolutionText(o.resolution),
+      open: !o.resolution,
+    }));
+    const flags = s.reelectionFlags.map((f) => ({
+      ...f,
+      name: nameOf(f.committeeId),
+      decision: f.decision && `${f.decision.outcome === 'keep' ? '保留' : '移出'}：${f.decision.reason}`,
+      nonce: newNonce(),
+    }));
+    const removals = s.listRemovals.map((r) => ({
+      name: nameOf(r.committeeId),
+      reason: r.reason,
+      by: personName(r.by),
+      at: beijingText(r.at),
+    }));
     return renderPage(
       request,
       reply,
@@ -44,7 +72,9 @@ export function registerObjectionReviewRoutes(app: FastifyInstance, ctx: AppCont
         year,
         s,
         phaseLabel: PHASE_LABELS[s.phase],
-        publicity: s.draft ? deadlineLine(deadlineView(s.draft.publicityEnds, s.calendar, Date.now(), '已结束')) : undefined,
+        publicity: s.draft
+          ? deadlineLine(deadlineView(s.draft.publicityEnds, s.calendar, Date.now(), '已结束'))
+          : undefined,
         onList: onList.map((id) => ({ id, name: nameOf(id) })),
         final: s.final && { names: s.final.list.map(nameOf), at: beijingText(s.final.at), by: personName(s.final.by) },
         objections,
@@ -73,15 +103,34 @@ export function registerObjectionReviewRoutes(app: FastifyInstance, ctx: AppCont
   });
 
   /** The objection's page: the read is recorded (and acknowledged by the server) before the details are rendered. */
-  const objectionPage = async (request: FastifyRequest, reply: FastifyReply, actor: Actor, year: number, id: string, extra: Record<string, unknown> = {}, code = 200) => {
+  const objectionPage = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    actor: Actor,
+    year: number,
+    id: string,
+    extra: Record<string, unknown> = {},
+    code = 200,
+  ) => {
     const s = await within(() => campaignStatus(ctx.client, year));
     const o = s.objections.find((x) => x.id === id);
-    if (!o) return errorPage(request, reply, 404, '未找到', `没有编号为“${id.slice(0, 20)}”的异议。`, { actor, links: [{ href: '/objections', text: '返回公示异议' }] });
+    if (!o)
+      return errorPage(request, reply, 404, '未找到', `没有编号为“${id.slice(0, 20)}”的异议。`, {
+        actor,
+        links: [{ href: '/objections', text: '返回公示异议' }],
+      });
     try {
       await within(() => recordObjectorView(ctx.client, year, actor.id, o.id));
     } catch (err: any) {
       if (err?.name === 'WorkflowNotFoundError' || /not found|already completed/i.test(String(err?.message)))
-        return errorPage(request, reply, 410, '无法查看', '本年度评选已结束，无法再记录查阅，因此不再显示异议人信息。', { actor, links: [{ href: '/objections', text: '返回公示异议' }] });
+        return errorPage(
+          request,
+          reply,
+          410,
+          '无法查看',
+          '本年度评选已结束，无法再记录查阅，因此不再显示异议人信息。',
+          { actor, links: [{ href: '/objections', text: '返回公示异议' }] },
+        );
       throw err;
     }
     request.log.info({ event: 'objector-viewed', person: actor.id, objection: o.id }, 'objector details viewed');
@@ -89,7 +138,15 @@ export function registerObjectionReviewRoutes(app: FastifyInstance, ctx: AppCont
       request,
       reply,
       'objection',
-      { o: { ...o, committee: nameOf(o.committeeId), filedAt: beijingText(o.filedAt) }, resolution: o.resolution && resolutionText(o.resolution), nonce: newNonce(), values: {}, fieldErrors: {}, errors: [], ...extra },
+      {
+        o: { ...o, committee: nameOf(o.committeeId), filedAt: beijingText(o.filedAt) },
+        resolution: o.resolution && resolutionText(o.resolution),
+        nonce: newNonce(),
+        values: {},
+        fieldErrors: {},
+        errors: [],
+        ...extra,
+      },
       { title: `异议 ${o.id}`, actor, status: code },
     );
   };
@@ -110,16 +167,32 @@ export function registerObjectionReviewRoutes(app: FastifyInstance, ctx: AppCont
     const body = request.body ?? {};
     const values = { outcome: str(body.outcome), reason: str(body.reason) };
     const show = (extra: Record<string, unknown>, code: number) =>
-      objectionPage(request, reply, g.actor, g.year, request.params.id, { values, ...extra }, code).catch((err) => busyPage(request, reply, g.actor, err));
+      objectionPage(request, reply, g.actor, g.year, request.params.id, { values, ...extra }, code).catch((err) =>
+        busyPage(request, reply, g.actor, err),
+      );
     const updateId = updateIdOf(g.actor.id, str(body.nonce));
     if (!updateId) return show({ errors: [{ message: '表单已失效，请重新提交' }] }, 400);
     const errors = [];
-    if (values.outcome !== 'upheld' && values.outcome !== 'dismissed') errors.push({ field: 'outcome', message: '请选择异议成立或不成立' });
-    if (values.reason.length < 2 || values.reason.length > 2000) errors.push({ field: 'reason', message: '请填写处理理由（2–2000 个字）' });
-    if (errors.length) return show({ errors, fieldErrors: Object.fromEntries(errors.map((e) => [e.field, e.message])) }, 400);
+    if (values.outcome !== 'upheld' && values.outcome !== 'dismissed')
+      errors.push({ field: 'outcome', message: '请选择异议成立或不成立' });
+    if (values.reason.length < 2 || values.reason.length > 2000)
+      errors.push({ field: 'reason', message: '请填写处理理由（2–2000 个字）' });
+    if (errors.length)
+      return show({ errors, fieldErrors: Object.fromEntries(errors.map((e) => [e.field, e.message])) }, 400);
     try {
       const r = await within(() =>
-        campaignAction(ctx.client, g.year, 'resolveObjection', { actor: g.actor.id, objectionId: request.params.id, outcome: values.outcome as 'upheld', reason: values.reason }, { updateId }),
+        campaignAction(
+          ctx.client,
+          g.year,
+          'resolveObjection',
+          {
+            actor: g.actor.id,
+            objectionId: request.params.id,
+            outcome: values.outcome as 'upheld',
+            reason: values.reason,
+          },
+          { updateId },
+        ),
       );
       request.log.info({ event: 'action', action: 'resolveObjection', person: g.actor.id }, 'action accepted');
       return await page(request, reply, g.actor, g.year, { result: r.message.replace('upheld', '成立') });
@@ -139,14 +212,26 @@ export function registerObjectionReviewRoutes(app: FastifyInstance, ctx: AppCont
       const committeeId = str(body.committeeId);
       const reason = str(body.reason);
       const outcome = str(body.outcome);
-      const show = (extra: Record<string, unknown>, code: number) => page(request, reply, g.actor, g.year, extra, code).catch((err) => busyPage(request, reply, g.actor, err));
+      const show = (extra: Record<string, unknown>, code: number) =>
+        page(request, reply, g.actor, g.year, extra, code).catch((err) => busyPage(request, reply, g.actor, err));
       const updateId = updateIdOf(g.actor.id, str(body.nonce));
       if (!updateId) return show({ errors: [{ message: '表单已失效，请重新提交' }] }, 400);
       const field = name === 'removeFromList' ? 'remove-reason' : `reason-${committeeId}`;
-      if (reason.length < 4 || reason.length > 2000) return show({ errors: [{ field, message: '请填写理由（4–2000 个字）' }], fieldErrors: { [field]: '请填写理由（4–2000 个字）' } }, 400);
-      if (name === 'decideReelection' && outcome !== 'keep' && outcome !== 'remove') return show({ errors: [{ message: '请选择保留或移出' }] }, 400);
+      if (reason.length < 4 || reason.length > 2000)
+        return show(
+          {
+            errors: [{ field, message: '请填写理由（4–2000 个字）' }],
+            fieldErrors: { [field]: '请填写理由（4–2000 个字）' },
+          },
+          400,
+        );
+      if (name === 'decideReelection' && outcome !== 'keep' && outcome !== 'remove')
+        return show({ errors: [{ message: '请选择保留或移出' }] }, 400);
       try {
-        const payload = name === 'removeFromList' ? { actor: g.actor.id, committeeId, reason } : { actor: g.actor.id, committeeId, reason, outcome: outcome as 'keep' };
+        const payload =
+          name === 'removeFromList'
+            ? { actor: g.actor.id, committeeId, reason }
+            : { actor: g.actor.id, committeeId, reason, outcome: outcome as 'keep' };
         const r = await within(() => campaignAction(ctx.client, g.year, name, payload as any, { updateId }));
         request.log.info({ event: 'action', action: name, person: g.actor.id }, 'action accepted');
         return await show({ result: r.message.replace(committeeId, nameOf(committeeId)) }, 200);
@@ -162,14 +247,23 @@ export function registerObjectionReviewRoutes(app: FastifyInstance, ctx: AppCont
   app.post<{ Body: Body }>('/objections/confirm-final', async (request, reply) => {
     const g = await guard(request, reply);
     if (!g) return reply;
-    const show = (extra: Record<string, unknown>, code: number) => page(request, reply, g.actor, g.year, extra, code).catch((err) => busyPage(request, reply, g.actor, err));
+    const show = (extra: Record<string, unknown>, code: number) =>
+      page(request, reply, g.actor, g.year, extra, code).catch((err) => busyPage(request, reply, g.actor, err));
     let s;
     try {
       s = await within(() => campaignStatus(ctx.client, g.year));
     } catch (err) {
       return busyPage(request, reply, g.actor, err);
     }
-    if (s.phase !== 'awaiting-confirmation') return show({ errors: [{ message: `当前阶段（${PHASE_LABELS[s.phase]}）不能确认最终名单：须在公示期满且所有异议处理完毕之后` }] }, 409);
+    if (s.phase !== 'awaiting-confirmation')
+      return show(
+        {
+          errors: [
+            { message: `当前阶段（${PHASE_LABELS[s.phase]}）不能确认最终名单：须在公示期满且所有异议处理完毕之后` },
+          ],
+        },
+        409,
+      );
     const list = (s.draft?.ranking ?? []).filter((id) => !s.removed.includes(id));
     const lines = [
       `${g.year} 年度红色示范业委会最终表彰名单（${list.length} 家）：${list.map((id, i) => `${i + 1}. ${nameOf(id)}`).join('；') || '（空）'}`,
@@ -178,12 +272,31 @@ export function registerObjectionReviewRoutes(app: FastifyInstance, ctx: AppCont
     ];
     const back = { href: '/objections', text: '返回公示异议与最终名单' };
     try {
-      await confirmations.request(g.actor, { year: g.year, title: '确认最终表彰名单', lines, action: { name: 'confirmFinal', payload: { actor: g.actor.id } }, back });
+      await confirmations.request(g.actor, {
+        year: g.year,
+        title: '确认最终表彰名单',
+        lines,
+        action: { name: 'confirmFinal', payload: { actor: g.actor.id } },
+        back,
+      });
     } catch (err) {
-      if (err instanceof ActionError) return show({ errors: [{ message: err.failure.kind === 'busy' ? BUSY : err.failure.message }] }, err.failure.kind === 'busy' ? 503 : 400);
+      if (err instanceof ActionError)
+        return show(
+          { errors: [{ message: err.failure.kind === 'busy' ? BUSY : err.failure.message }] },
+          err.failure.kind === 'busy' ? 503 : 400,
+        );
       throw err;
     }
-    request.log.info({ event: 'fresh-confirmation-sent', action: 'confirmFinal', person: g.actor.id }, 'confirmation link sent');
-    return renderPage(request, reply, 'fresh-confirm-sent', { lines, back, ttlText: confirmations.ttlText }, { title: '请到邮箱确认', actor: g.actor });
+    request.log.info(
+      { event: 'fresh-confirmation-sent', action: 'confirmFinal', person: g.actor.id },
+      'confirmation link sent',
+    );
+    return renderPage(
+      request,
+      reply,
+      'fresh-confirm-sent',
+      { lines, back, ttlText: confirmations.ttlText },
+      { title: '请到邮箱确认', actor: g.actor },
+    );
   });
 }

@@ -57,15 +57,34 @@ export function registerFreshConfirmation(app: FastifyInstance, ctx: AppContext)
   const request: FreshConfirmations['request'] = async (actor, p) => {
     sweep();
     const email = ctx.directory.people.find((x) => x.id === actor.id)?.email;
-    if (!email) throw new ActionError({ kind: 'input', message: '名录中没有您的工作邮箱，无法发送确认链接，请联系区房管局。' });
-    const token = await withinDeadline(ctx.client, ctx.config.actionDeadlineMs, () => startSignIn(ctx.client, actor.id, ttlMs, ctx.taskQueue, confirmationWorkflowId));
+    if (!email)
+      throw new ActionError({ kind: 'input', message: '名录中没有您的工作邮箱，无法发送确认链接，请联系区房管局。' });
+    const token = await withinDeadline(ctx.client, ctx.config.actionDeadlineMs, () =>
+      startSignIn(ctx.client, actor.id, ttlMs, ctx.taskQueue, confirmationWorkflowId),
+    );
     pending.set(tokenHash(token), { ...p, personId: actor.id, expires: Date.now() + ttlMs });
     const link = `${ctx.config.publicBaseUrl}/confirm/${token}`;
     const intro = `${actor.name}您好：`;
     const ask = `您在评选工作台申请“${p.title}”。此操作不可撤销。请打开下面的链接，核对后点击确认。链接 ${ttlText}内有效，只能使用一次：`;
-    const text = [intro, '', ask, ...p.lines.map((l) => `  ${l}`), link, '', '如果不是您本人申请，请不要打开链接，并告知区房管局。', '', SIGNATURE].join('\n');
+    const text = [
+      intro,
+      '',
+      ask,
+      ...p.lines.map((l) => `  ${l}`),
+      link,
+      '',
+      '如果不是您本人申请，请不要打开链接，并告知区房管局。',
+      '',
+      SIGNATURE,
+    ].join('\n');
     const html = `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"></head><body><p>${escapeHtml(intro)}</p><p>${escapeHtml(ask)}</p><ul>${p.lines.map((l) => `<li>${escapeHtml(l)}</li>`).join('')}</ul><p><a href="${escapeHtml(link)}">${escapeHtml(link)}</a></p><p>如果不是您本人申请，请不要打开链接，并告知区房管局。</p><p>${escapeHtml(SIGNATURE)}</p></body></html>`;
-    await ctx.mailer.send({ to: { name: actor.name, address: email }, subject: `${SUBJECT_PREFIX}请确认：${p.title}`, text, html, messageId: `<confirm-${randomUUID()}@red-model.local>` });
+    await ctx.mailer.send({
+      to: { name: actor.name, address: email },
+      subject: `${SUBJECT_PREFIX}请确认：${p.title}`,
+      text,
+      html,
+      messageId: `<confirm-${randomUUID()}@red-model.local>`,
+    });
   };
 
   const find = (request: FastifyRequest<{ Params: { token: string } }>, reply: FastifyReply) => {
@@ -74,12 +93,29 @@ export function registerFreshConfirmation(app: FastifyInstance, ctx: AppContext)
     const { token } = request.params;
     const p = TOKEN_PATTERN.test(token) ? pending.get(tokenHash(token)) : undefined;
     if (!p) {
-      void errorPage(request, reply, 410, '确认链接无效', '这个确认链接无效或已失效（工作台重启后需重新申请）。请回到原页面重新提交。', { actor });
+      void errorPage(
+        request,
+        reply,
+        410,
+        '确认链接无效',
+        '这个确认链接无效或已失效（工作台重启后需重新申请）。请回到原页面重新提交。',
+        { actor },
+      );
       return undefined;
     }
     if (p.personId !== actor.id) {
-      request.log.warn({ event: 'forbidden', person: actor.id, route: request.routeOptions.url }, 'access refused: confirmation of another person');
-      void errorPage(request, reply, 403, '无权确认', '这个确认链接是发给另一位工作人员的。请用收到链接的人员身份登录。', { actor });
+      request.log.warn(
+        { event: 'forbidden', person: actor.id, route: request.routeOptions.url },
+        'access refused: confirmation of another person',
+      );
+      void errorPage(
+        request,
+        reply,
+        403,
+        '无权确认',
+        '这个确认链接是发给另一位工作人员的。请用收到链接的人员身份登录。',
+        { actor },
+      );
       return undefined;
     }
     return { actor, p, token };
@@ -88,7 +124,13 @@ export function registerFreshConfirmation(app: FastifyInstance, ctx: AppContext)
   app.get<{ Params: { token: string } }>('/confirm/:token', async (request, reply) => {
     const f = find(request, reply);
     if (!f) return reply;
-    return renderPage(request, reply, 'fresh-confirm', { p: f.p, token: f.token }, { title: `确认：${f.p.title}`, actor: f.actor });
+    return renderPage(
+      request,
+      reply,
+      'fresh-confirm',
+      { p: f.p, token: f.token },
+      { title: `确认：${f.p.title}`, actor: f.actor },
+    );
   });
 
   app.post<{ Params: { token: string } }>('/confirm/:token', async (request, reply) => {
@@ -96,24 +138,41 @@ export function registerFreshConfirmation(app: FastifyInstance, ctx: AppContext)
     if (!f) return reply;
     const { actor, p, token } = f;
     const hash = tokenHash(token);
-    const done = (result: string) => renderPage(request, reply, 'fresh-confirm', { p, token, result }, { title: `确认：${p.title}`, actor });
+    const done = (result: string) =>
+      renderPage(request, reply, 'fresh-confirm', { p, token, result }, { title: `确认：${p.title}`, actor });
     try {
-      const outcome = await withinDeadline(ctx.client, ctx.config.actionDeadlineMs, () => redeem(ctx.client, token, confirmationWorkflowId));
+      const outcome = await withinDeadline(ctx.client, ctx.config.actionDeadlineMs, () =>
+        redeem(ctx.client, token, confirmationWorkflowId),
+      );
       if (!outcome.ok) {
         // A second click after success: the same result, nothing done twice.
         if (outcome.reason === 'used' && p.result) return done(p.result);
-        const why = outcome.reason === 'expired' ? `这个确认链接已过期（有效期 ${ttlText}）。` : '这个确认链接已经使用过。';
-        return errorPage(request, reply, 410, '确认链接已失效', `${why}请回到原页面重新提交。`, { actor, links: [p.back] });
+        const why =
+          outcome.reason === 'expired' ? `这个确认链接已过期（有效期 ${ttlText}）。` : '这个确认链接已经使用过。';
+        return errorPage(request, reply, 410, '确认链接已失效', `${why}请回到原页面重新提交。`, {
+          actor,
+          links: [p.back],
+        });
       }
-      if (outcome.personId !== actor.id) return errorPage(request, reply, 403, '无权确认', '这个确认链接是发给另一位工作人员的。', { actor });
+      if (outcome.personId !== actor.id)
+        return errorPage(request, reply, 403, '无权确认', '这个确认链接是发给另一位工作人员的。', { actor });
       const updateId = `web-${actor.id}-confirm-${hash.slice(0, 32)}`;
-      const r = await withinDeadline(ctx.client, ctx.config.actionDeadlineMs, () => campaignAction(ctx.client, p.year, p.action.name, p.action.payload as any, { updateId }));
+      const r = await withinDeadline(ctx.client, ctx.config.actionDeadlineMs, () =>
+        campaignAction(ctx.client, p.year, p.action.name, p.action.payload as any, { updateId }),
+      );
       p.result = r.message;
-      request.log.info({ event: 'action', action: p.action.name, person: actor.id, confirmed: 'fresh-link' }, 'action accepted');
+      request.log.info(
+        { event: 'action', action: p.action.name, person: actor.id, confirmed: 'fresh-link' },
+        'action accepted',
+      );
       return done(r.message);
     } catch (err) {
       if (!(err instanceof ActionError)) throw err;
-      if (err.failure.kind === 'busy') return errorPage(request, reply, 503, '系统繁忙', `${BUSY}。请稍后重新打开邮件中的链接。`, { actor, links: [p.back] });
+      if (err.failure.kind === 'busy')
+        return errorPage(request, reply, 503, '系统繁忙', `${BUSY}。请稍后重新打开邮件中的链接。`, {
+          actor,
+          links: [p.back],
+        });
       return errorPage(request, reply, 409, '未能办理', err.failure.message, { actor, links: [p.back] });
     }
   });

@@ -9,7 +9,14 @@ import { checkScores, OTHER_LABELS, type ScoreEntry, type ScoreValues } from './
 
 export const ID_COLUMN = '业委会编号';
 export const NAME_COLUMN = '业委会名称';
-export const COLUMNS = [ID_COLUMN, NAME_COLUMN, ...FIVE_GOODS.map((k) => FIVE_GOODS_LABELS[k]), OTHER_LABELS.inspector, OTHER_LABELS.date, OTHER_LABELS.notes];
+export const COLUMNS = [
+  ID_COLUMN,
+  NAME_COLUMN,
+  ...FIVE_GOODS.map((k) => FIVE_GOODS_LABELS[k]),
+  OTHER_LABELS.inspector,
+  OTHER_LABELS.date,
+  OTHER_LABELS.notes,
+];
 const BOM = '\uFEFF';
 /** Far above a year's recommended applications (about 10 per 街镇), far below the upload's 256 KB. */
 export const MAX_ROWS = 2_000;
@@ -36,8 +43,7 @@ export function parseCsv(text: string): { line: number; cells: string[] }[] {
       if (c === '"' && text[i + 1] === '"') {
         cur += '"';
         i++;
-      }
-      else if (c === '"') quoted = false;
+      } else if (c === '"') quoted = false;
       else {
         if (c === '\n') line++;
         cur += c;
@@ -51,8 +57,7 @@ export function parseCsv(text: string): { line: number; cells: string[] }[] {
       cells.push(cur);
       cur = '';
       any = true;
-    }
-    else if (c === '\n' || c === '\r') {
+    } else if (c === '\n' || c === '\r') {
       if (c === '\r' && text[i + 1] === '\n') i++;
       if (any || cur) out.push({ line: start, cells: [...cells, cur] });
       cells = [];
@@ -94,10 +99,14 @@ export function checkCsv(buf: Buffer, eligible: Set<string>): CsvCheck {
   if (!records.length) return { ok: false, message: '文件是空的。' };
   const header = records[0].cells.map((c) => c.trim());
   if (header.length !== COLUMNS.length || header.some((h, i) => h !== COLUMNS[i]))
-    return { ok: false, message: `文件的列不正确，整个文件未导入。第 1 行应为：${COLUMNS.join('，')}；实际为：${header.join('，').slice(0, 300)}` };
+    return {
+      ok: false,
+      message: `文件的列不正确，整个文件未导入。第 1 行应为：${COLUMNS.join('，')}；实际为：${header.join('，').slice(0, 300)}`,
+    };
   const rows = records.slice(1);
   if (rows.length === 0) return { ok: false, message: '文件中没有数据行。' };
-  if (rows.length > MAX_ROWS) return { ok: false, message: `文件有 ${rows.length} 行数据，一次最多导入 ${MAX_ROWS} 行。` };
+  if (rows.length > MAX_ROWS)
+    return { ok: false, message: `文件有 ${rows.length} 行数据，一次最多导入 ${MAX_ROWS} 行。` };
   const good: { line: number; committeeId: string; entry: ScoreEntry }[] = [];
   const bad: RowError[] = [];
   const seen = new Map<string, number>();
@@ -108,7 +117,12 @@ export function checkCsv(buf: Buffer, eligible: Set<string>): CsvCheck {
     }
     const id = cells[0].trim();
     const errors: RowError[] = [];
-    if (!eligible.has(id)) errors.push({ line, column: ID_COLUMN, message: id ? `“${id.slice(0, 64)}”不是待专项检查的申报` : '请填写业委会编号' });
+    if (!eligible.has(id))
+      errors.push({
+        line,
+        column: ID_COLUMN,
+        message: id ? `“${id.slice(0, 64)}”不是待专项检查的申报` : '请填写业委会编号',
+      });
     else if (seen.has(id)) errors.push({ line, column: ID_COLUMN, message: `“${id}”与第 ${seen.get(id)} 行重复` });
     const values: ScoreValues = {};
     FIVE_GOODS.forEach((k, i) => (values[k] = cells[2 + i]));

@@ -32,13 +32,16 @@ export function checkScores(values: ScoreValues): { entry?: ScoreEntry; errors: 
     const raw = (values[key] ?? '').trim();
     const n = Number(raw);
     if (!raw) errors.push({ field: key, message: `请填写“${label}”得分` });
-    else if (!SCORE.test(raw) || n > 20) errors.push({ field: key, message: `“${label}”得分须为 0–20 的整数，填写的是“${raw.slice(0, 20)}”` });
+    else if (!SCORE.test(raw) || n > 20)
+      errors.push({ field: key, message: `“${label}”得分须为 0–20 的整数，填写的是“${raw.slice(0, 20)}”` });
     else scores[key] = n;
   }
   const inspector = (values.inspector ?? '').trim();
-  if (!inspectorSchema.safeParse(inspector).success) errors.push({ field: 'inspector', message: `${OTHER_LABELS.inspector}须为 2–50 个字` });
+  if (!inspectorSchema.safeParse(inspector).success)
+    errors.push({ field: 'inspector', message: `${OTHER_LABELS.inspector}须为 2–50 个字` });
   const date = (values.date ?? '').trim();
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || !isValidDate(date)) errors.push({ field: 'date', message: `${OTHER_LABELS.date}须为“年-月-日”，例如 2023-08-15` });
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || !isValidDate(date))
+    errors.push({ field: 'date', message: `${OTHER_LABELS.date}须为“年-月-日”，例如 2023-08-15` });
   const notes = (values.notes ?? '').trim();
   if (notes.length > 5000) errors.push({ field: 'notes', message: `${OTHER_LABELS.notes}不能超过 5000 个字` });
   if (errors.length) return { errors };

@@ -5,7 +5,13 @@
  * starts the campaign as `campaign start` would. If that fails, it pauses the Schedule with the reason,
  * emails the bureau, and fails without retrying.
  */
-import { ActivityFailure, ApplicationFailure, isCancellation, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  isCancellation,
+  proxyActivities,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { createActivities } from '../../activities';
 import {
   KICKOFF_FAILURE_TYPES,
@@ -34,7 +40,10 @@ const { pauseKickoffSchedule, mailKickoffFailure } = proxyActivities<Activities>
   retry: { initialInterval: '5 seconds', maximumInterval: '5 minutes' },
 });
 
-const KIND_OF_TYPE = Object.fromEntries(Object.entries(KICKOFF_FAILURE_TYPES).map(([k, t]) => [t, k])) as Record<string, KickoffFailureKind>;
+const KIND_OF_TYPE = Object.fromEntries(Object.entries(KICKOFF_FAILURE_TYPES).map(([k, t]) => [t, k])) as Record<
+  string,
+  KickoffFailureKind
+>;
 
 export async function campaignKickoff(input: KickoffInput = {}): Promise<KickoffResult> {
   const parsed = kickoffInputSchema.safeParse(input ?? {});
@@ -44,7 +53,11 @@ export async function campaignKickoff(input: KickoffInput = {}): Promise<Kickoff
   const scheduleId = info.typedSearchAttributes.get(TemporalScheduledById);
   // A scheduled run (also a late catch-up or a backfill) is for the year it was scheduled in, not the year it runs.
   const year = scheduledAt ? kickoffYear(scheduledAt) : parsed.data.year;
-  if (year === undefined) throw ApplicationFailure.nonRetryable('kickoff input: year: required for a run not started by the Schedule', 'InvalidInput');
+  if (year === undefined)
+    throw ApplicationFailure.nonRetryable(
+      'kickoff input: year: required for a run not started by the Schedule',
+      'InvalidInput',
+    );
 
   try {
     return await kickoffCampaign({ year });
@@ -64,7 +77,11 @@ export async function campaignKickoff(input: KickoffInput = {}): Promise<Kickoff
       workflowId: info.workflowId,
       scheduleId,
     });
-    throw ApplicationFailure.create({ type: KICKOFF_FAILURE_TYPES[kind], message: `kickoff ${year}: ${reason}`, nonRetryable: true });
+    throw ApplicationFailure.create({
+      type: KICKOFF_FAILURE_TYPES[kind],
+      message: `kickoff ${year}: ${reason}`,
+      nonRetryable: true,
+    });
   }
 }
 

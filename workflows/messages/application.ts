@@ -10,13 +10,19 @@ const text = (max: number) => z.string().trim().min(2).max(max);
 const score = z.number().int().min(0).max(20);
 
 export const applicationActionSchemas = {
-  recordPaperForm: z.object({ actor, receivedOn: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD') }).strict(),
+  recordPaperForm: z
+    .object({ actor, receivedOn: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD') })
+    .strict(),
   recommend: z.object({ actor, note: z.string().max(2000).optional() }).strict(),
   notRecommend: z.object({ actor, reason: text(2000) }).strict(),
   recordInspection: z
     .object({
       actor,
-      scores: z.object(Object.fromEntries(FIVE_GOODS.map((k) => [k, score])) as Record<(typeof FIVE_GOODS)[number], typeof score>).strict(),
+      scores: z
+        .object(
+          Object.fromEntries(FIVE_GOODS.map((k) => [k, score])) as Record<(typeof FIVE_GOODS)[number], typeof score>,
+        )
+        .strict(),
       total: z.number().int().min(0).max(100),
       inspector: text(50),
       date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD'),
@@ -38,11 +44,17 @@ export interface ActionResult {
   message: string;
 }
 
-export const recordPaperFormUpdate = defineUpdate<ActionResult, [ApplicationActionInput<'recordPaperForm'>]>('recordPaperForm');
+export const recordPaperFormUpdate = defineUpdate<ActionResult, [ApplicationActionInput<'recordPaperForm'>]>(
+  'recordPaperForm',
+);
 export const recommendUpdate = defineUpdate<ActionResult, [ApplicationActionInput<'recommend'>]>('recommend');
 export const notRecommendUpdate = defineUpdate<ActionResult, [ApplicationActionInput<'notRecommend'>]>('notRecommend');
-export const recordInspectionUpdate = defineUpdate<ActionResult, [ApplicationActionInput<'recordInspection'>]>('recordInspection');
-export const recordReelectionUpdate = defineUpdate<ActionResult, [ApplicationActionInput<'recordReelection'>]>('recordReelection');
+export const recordInspectionUpdate = defineUpdate<ActionResult, [ApplicationActionInput<'recordInspection'>]>(
+  'recordInspection',
+);
+export const recordReelectionUpdate = defineUpdate<ActionResult, [ApplicationActionInput<'recordReelection'>]>(
+  'recordReelection',
+);
 
 /** Fire-and-forget form of the same actions, for integrations. Bad ones are recorded as rejected. */
 export interface ApplicationActionSignal {

@@ -14,15 +14,26 @@ const instant = zonedInstant;
 
 export const campaignActionSchemas = {
   extendDeadline: z
-    .object({ actor, window: z.enum(['applications', 'review', 'inspection']), subdistrict: z.string().min(1).max(30).optional(), until: instant })
+    .object({
+      actor,
+      window: z.enum(['applications', 'review', 'inspection']),
+      subdistrict: z.string().min(1).max(30).optional(),
+      until: instant,
+    })
     .strict()
-    .refine((v) => v.window === 'review' || !v.subdistrict, { path: ['subdistrict'], message: 'only the review window is extended per 街镇' }),
+    .refine((v) => v.window === 'review' || !v.subdistrict, {
+      path: ['subdistrict'],
+      message: 'only the review window is extended per 街镇',
+    }),
   confirmList: z.object({ actor }).strict(),
   panelVote: z.object({ actor, committeeId, support: z.boolean(), note: z.string().max(2000).optional() }).strict(),
   panelFinalize: z
     .object({ actor, ranking: z.array(committeeId).min(1).max(50), tieBreakRule: text(4, 2000) })
     .strict()
-    .refine((v) => new Set(v.ranking).size === v.ranking.length, { path: ['ranking'], message: 'lists a committee twice' }),
+    .refine((v) => new Set(v.ranking).size === v.ranking.length, {
+      path: ['ranking'],
+      message: 'lists a committee twice',
+    }),
   fileObjection: z
     .object({
       name: text(2, 50),
@@ -33,15 +44,27 @@ export const campaignActionSchemas = {
       stamped: z.boolean().optional(),
     })
     .strict()
-    .refine((v) => !v.organisation || v.stamped === true, { path: ['stamped'], message: "a unit's objection must carry its stamp (盖章)" }),
-  resolveObjection: z.object({ actor, objectionId: z.string().min(1).max(20), outcome: z.enum(['upheld', 'dismissed']), reason: text(2, 2000) }).strict(),
+    .refine((v) => !v.organisation || v.stamped === true, {
+      path: ['stamped'],
+      message: "a unit's objection must carry its stamp (盖章)",
+    }),
+  resolveObjection: z
+    .object({
+      actor,
+      objectionId: z.string().min(1).max(20),
+      outcome: z.enum(['upheld', 'dismissed']),
+      reason: text(2, 2000),
+    })
+    .strict(),
   confirmFinal: z.object({ actor }).strict(),
   /** The bureau takes a committee off the draft list on other grounds than an objection, e.g. a serious incident (notice 五(三)). */
   removeFromList: z.object({ actor, committeeId, reason: text(4, 2000) }).strict(),
   /** A committee on the draft list filed its re-election (换届改选备案): flagged for the bureau until it decides. */
   flagReelection: z.object({ actor, committeeId, filedOn: filingDate, filingRef }).strict(),
   /** The bureau decides on a flagged committee: keep it (the title goes to the newly elected committee) or remove it. */
-  decideReelection: z.object({ actor, committeeId, outcome: z.enum(['keep', 'remove']), reason: text(4, 2000) }).strict(),
+  decideReelection: z
+    .object({ actor, committeeId, outcome: z.enum(['keep', 'remove']), reason: text(4, 2000) })
+    .strict(),
 } as const;
 export type CampaignActionName = keyof typeof campaignActionSchemas;
 export type CampaignActionInput<N extends CampaignActionName> = z.input<(typeof campaignActionSchemas)[N]>;

@@ -8,7 +8,10 @@ import { defineSignal } from '@temporalio/workflow';
 import { z } from 'zod';
 
 export const objectorViewSchema = z
-  .object({ actor: z.string().min(1).max(64), objectionId: z.string().regex(/^obj-\d{1,6}$/, 'must be an objection id such as obj-1') })
+  .object({
+    actor: z.string().min(1).max(64),
+    objectionId: z.string().regex(/^obj-\d{1,6}$/, 'must be an objection id such as obj-1'),
+  })
   .strict();
 export type ObjectorView = z.infer<typeof objectorViewSchema>;
 

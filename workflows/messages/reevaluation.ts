@@ -14,11 +14,15 @@ const instant = zonedInstant;
 
 export const reevaluationActionSchemas = {
   /** The holder, to its original 街镇: written materials (书面复评材料). */
-  submitMaterials: z.object({ actor, summary: text(10, 5000), documents: z.array(text(1, 200)).max(50).default([]) }).strict(),
+  submitMaterials: z
+    .object({ actor, summary: text(10, 5000), documents: z.array(text(1, 200)).max(50).default([]) })
+    .strict(),
   /** Org Dept / bureau: the special inspection (专项检查); the same five-goods scores as the selection. */
   recordInspection: applicationActionSchemas.recordInspection,
   /** The original 街镇 keeps the holder on its re-evaluation list and reports it to the bureau. */
-  preReview: z.object({ actor, standardisationScore: standardisationScore.optional(), note: z.string().max(2000).optional() }).strict(),
+  preReview: z
+    .object({ actor, standardisationScore: standardisationScore.optional(), note: z.string().max(2000).optional() })
+    .strict(),
   /** The original 街镇 cancels eligibility on the year's standardisation score (规范化评价成绩). */
   cancelEligibility: z.object({ actor, standardisationScore, reason: text(2, 2000) }).strict(),
   /** Bureau re-review (再评审): confirms the outcome that follows from the record. */
@@ -34,7 +38,8 @@ export interface ReevaluationActionResult {
   message: string;
 }
 
-const u = <N extends ReevaluationActionName>(name: N) => defineUpdate<ReevaluationActionResult, [ReevaluationActionInput<N>]>(name);
+const u = <N extends ReevaluationActionName>(name: N) =>
+  defineUpdate<ReevaluationActionResult, [ReevaluationActionInput<N>]>(name);
 export const submitMaterialsUpdate = u('submitMaterials');
 export const recordReevaluationInspectionUpdate = u('recordInspection');
 export const preReviewUpdate = u('preReview');

@@ -7,7 +7,11 @@ import { defineSignal } from '@temporalio/workflow';
 import { z } from 'zod';
 
 export const rejectedAttemptSchema = z
-  .object({ action: z.string().min(1).max(64), actor: z.string().min(1).max(64).optional(), error: z.string().min(1).max(500) })
+  .object({
+    action: z.string().min(1).max(64),
+    actor: z.string().min(1).max(64).optional(),
+    error: z.string().min(1).max(500),
+  })
   .strict();
 export type RejectedAttempt = z.infer<typeof rejectedAttemptSchema>;
 

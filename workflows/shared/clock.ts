@@ -97,7 +97,8 @@ export function storyClock(
     return h;
   };
   const realUntil = (at: number) => toRealWith(scale(), at) - Date.now();
-  if (!useTimers) return { legacy: true, now: live, live, stamp: () => iso(live()), realUntil, waitUntil: legacyWait(realUntil) };
+  if (!useTimers)
+    return { legacy: true, now: live, live, stamp: () => iso(live()), realUntil, waitUntil: legacyWait(realUntil) };
   return {
     legacy: false,
     now: () => ms(state().reached!),
