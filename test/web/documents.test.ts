@@ -18,6 +18,7 @@ import { runCli } from '../../client/cli';
 import { loadDirectory } from '../../client/directory';
 import { compressCalendar, defaultCalendar, formatBeijing } from '../../domain/calendar';
 import { loadWorkdays } from '../../domain/holidays';
+import { FIVE_GOODS, FIVE_GOODS_LABELS } from '../../domain/grades';
 import { applicationWorkflowId, campaignWorkflowId } from '../../domain/ids';
 import { createWorker } from '../../worker/create-worker';
 import { loadWebConfig } from '../../web/config';
@@ -299,13 +300,20 @@ describe('official documents (Chromium, poppler)', () => {
     const scores = await get(bureau, `/documents/${YEAR}/scores.csv`);
     const scoresBody = await scores.body();
     const scoreRows = parseCsv(scoresBody);
-    expect(scoreRows[0]).toEqual(['年度', '业委会编号', '业委会名称', '所属街镇', '当前阶段', '专项检查总分', '等级']);
+    expect(scoreRows[0]).toEqual([
+      ...['年度', '业委会编号', '业委会名称', '所属街镇', '当前阶段'],
+      ...FIVE_GOODS.map((k) => FIVE_GOODS_LABELS[k]),
+      ...['专项检查总分', '等级'],
+    ]);
     expect(scoreRows).toHaveLength(directory.committees.length + 1);
-    // The scripted inspection gave the k-th recommended committee 98 - 2k points.
+    // The scripted inspection gave the k-th recommended committee 98 - 2k points, spread over the five goods.
     for (const [k, id] of plan.recommended.entries()) {
       const row = scoreRows.find((r) => r[1] === id)!;
-      expect(row[5]).toBe(String(98 - k * 2));
-      expect(row[6]).not.toBe('');
+      const five = row.slice(5, 10).map(Number);
+      expect(five.every((n) => Number.isInteger(n) && n >= 0 && n <= 20)).toBe(true);
+      expect(five.reduce((a, b) => a + b, 0)).toBe(98 - k * 2);
+      expect(row[10]).toBe(String(98 - k * 2));
+      expect(row[11]).not.toBe('');
     }
     expect(scoreRows.find((r) => r[1] === plan.finalList[0])![4]).toBe('已表彰');
     for (const body of [draftBody, scoresBody])

@@ -4,6 +4,7 @@
  * that a committee name cannot become a formula in Excel (CSV injection).
  */
 import type { PublishedList, ScoreRow } from './model';
+import { FIVE_GOODS, FIVE_GOODS_LABELS } from '../../domain/grades';
 
 export const BOM = '\uFEFF';
 
@@ -28,10 +29,28 @@ export function listCsv(list: PublishedList): string {
   );
 }
 
-/** Every application's stage and inspection result (total of the five goods, grade). */
+/** Every application's stage and inspection result: the five goods' scores, their total and the grade. */
 export function scoresCsv(year: number, rows: ScoreRow[]): string {
   return toCsv(
-    ['年度', '业委会编号', '业委会名称', '所属街镇', '当前阶段', '专项检查总分', '等级'],
-    rows.map((r) => [year, r.committeeId, r.name, r.subdistrict, r.stage, r.total, r.grade]),
+    [
+      '年度',
+      '业委会编号',
+      '业委会名称',
+      '所属街镇',
+      '当前阶段',
+      ...FIVE_GOODS.map((k) => FIVE_GOODS_LABELS[k]),
+      '专项检查总分',
+      '等级',
+    ],
+    rows.map((r) => [
+      year,
+      r.committeeId,
+      r.name,
+      r.subdistrict,
+      r.stage,
+      ...FIVE_GOODS.map((k) => r.scores?.[k]),
+      r.total,
+      r.grade,
+    ]),
   );
 }

@@ -38,6 +38,8 @@ export interface ScoreRow {
   name: string;
   subdistrict: string;
   stage: string;
+  /** The five goods' scores, by FIVE_GOODS key, for an inspected application. */
+  scores?: Record<string, number>;
   total?: number;
   grade?: string;
 }
@@ -116,7 +118,11 @@ export function finalList(
 }
 
 /** Every application with its inspection result, by 街镇 then committee id (inspected or not: the export is complete). */
-export function scoreRows(rows: RegistryRow[], directory: Directory): ScoreRow[] {
+export function scoreRows(
+  rows: RegistryRow[],
+  directory: Directory,
+  scores: ReadonlyMap<string, Record<string, number>> = new Map(),
+): ScoreRow[] {
   const order = new Map(directory.subdistricts.map((sd, i) => [sd, i]));
   const names = new Map(directory.committees.map((c) => [c.id, c.name]));
   return [...rows]
@@ -130,6 +136,7 @@ export function scoreRows(rows: RegistryRow[], directory: Directory): ScoreRow[]
       name: r.name ?? names.get(r.committeeId) ?? r.committeeId,
       subdistrict: r.subdistrict,
       stage: STAGE_LABELS[r.stage as keyof typeof STAGE_LABELS] ?? r.stage,
+      scores: scores.get(r.committeeId),
       total: r.total,
       grade: r.grade,
     }));

@@ -105,7 +105,8 @@ export class DocumentService {
     return listCsv(list);
   }
 
-  scoresCsv(s: YearState): string {
-    return scoresCsv(s.status.year, scoreRows(s.rows, this.directory));
+  /** `scores`: the five goods' scores of each inspected application (committee id → scores). */
+  scoresCsv(s: YearState, scores?: ReadonlyMap<string, Record<string, number>>): string {
+    return scoresCsv(s.status.year, scoreRows(s.rows, this.directory, scores));
   }
 }

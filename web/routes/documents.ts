@@ -12,6 +12,8 @@ import { Printer } from '../documents/printer';
 import { errorPage, renderPage } from '../render';
 import { requireActor, type AppContext } from '../server';
 import type { Actor } from '../people';
+import { applicationStatus } from '../../client/applications';
+import { inBatches } from '../in-batches';
 
 const yearParam = z.object({ year: z.coerce.number().int().min(2000).max(2100) });
 const certificateParam = yearParam.extend({ committee: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/) });
@@ -223,9 +225,16 @@ export function registerDocumentRoutes(app: FastifyInstance, ctx: AppContext): v
     if (!actor) return reply;
     const s = await load(request, reply, actor);
     if (!s) return reply;
+    // The five scores live in each application; the campaign's registry has the total and grade. One Query per
+    // inspected application, 8 at a time (inspected applications are the recommended few, not every applicant).
+    const inspected = s.rows.filter((r) => r.total !== undefined);
+    const scores = await inBatches(inspected, 8, async (r) => {
+      const a = await applicationStatus(ctx.client, s.status.year, r.committeeId);
+      return [r.committeeId, a.inspection?.scores ?? {}] as const;
+    });
     return sendCsv(
       reply,
-      docs.scoresCsv(s),
+      docs.scoresCsv(s, new Map(scores)),
       `scores-${s.status.year}.csv`,
       `${s.status.year}年度申报与专项检查得分.csv`,
     );

@@ -18,16 +18,11 @@ import type { AppContext } from '../server';
 import type { FreshConfirmations } from '../selection/fresh-confirmation';
 import { busyPage, guardRole } from '../selection/guard';
 import { SCORE_FIELDS } from '../selection/scores';
+import { inBatches } from '../in-batches';
 
 type Body = Record<string, unknown>;
 const str = (v: unknown) => (typeof v === 'string' ? v.trim() : '');
 const TITLE = '评选团评审';
-
-async function inBatches<T, R>(items: T[], size: number, fn: (t: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = [];
-  for (let i = 0; i < items.length; i += size) out.push(...(await Promise.all(items.slice(i, i + size).map(fn))));
-  return out;
-}
 
 export function registerPanelRoutes(app: FastifyInstance, ctx: AppContext, confirmations: FreshConfirmations): void {
   const within = <T>(fn: () => Promise<T>) => withinDeadline(ctx.client, ctx.config.actionDeadlineMs, fn);
