@@ -113,7 +113,8 @@ export function describeItem(
         title: `【待处理异议 ${item.objectionId}】针对 ${committeeLabel(item)}`,
         lines: [
           `受理时间：${instantText(item.filedAt)}`,
-          `异议理由：${item.grounds.length > 200 ? `${item.grounds.slice(0, 200)}…` : item.grounds}`,
+          // The grounds and the objector stay out of email: read in the console, where each read is audited.
+          '异议人信息与异议理由请登录控制台查看（查阅记录将记入审计）。',
         ],
         links: page(`/objections/${encodeURIComponent(item.objectionId)}`, '查看并处理异议'),
       };
