@@ -162,7 +162,12 @@ async function main(): Promise<number> {
     // Also when the scenario fails: a dev server left behind would hold port 7233 for the next demo.
     if (stack && !KEEP) await stack.stop({ signal: 'SIGINT' });
   }
-  if (stack && KEEP) say('--keep: the stack stays up; stop it with Ctrl-C');
+  if (stack && KEEP) {
+    say('--keep: the stack stays up; stop it with Ctrl-C');
+    // The stack's processes lead process groups of their own, so Ctrl-C reaches only this one: stop them here.
+    const stopStack = () => void stack.stop({ signal: 'SIGINT' }).finally(() => process.exit(0));
+    process.once('SIGINT', stopStack).once('SIGTERM', stopStack);
+  }
   return 0;
 }
 
