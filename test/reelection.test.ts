@@ -325,7 +325,8 @@ describe('re-election filings (time-skipping, CLI, real SMTP)', () => {
       ).toEqual(toldOf);
       const told = flagged.find((m) => m.to === BUREAU[0].email && m.text.includes(H2))!.text;
       expect(told).toContain('请决定保留或移出，并说明理由：');
-      expect(told).toContain('/dashboard');
+      // The bureau decides on the objections page, with the draft list's other open matters.
+      expect(told).toContain('/objections');
       expect(told).not.toContain('npm run');
     });
 

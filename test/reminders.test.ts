@@ -333,7 +333,9 @@ describe('reminders through a whole round (time-skipping, 2023 shape, real SMTP)
     expect(recipients(oct25)).toEqual(addresses(people('bureau')));
     onTime(oct25, '2023-10-26T01:00:00.000Z');
     expect(oct25[0].mail.text).toContain(`【待处理异议 ${objectionId}】`);
-    expect(oct25[0].mail.text).toContain('在评选看板中办理：http://127.0.0.1:3000/dashboard');
+    // Each objection links to its own page, where reading the objector's details is audited; the grounds stay out of mail.
+    expect(oct25[0].mail.text).toContain(`查看并处理异议：http://127.0.0.1:3000/objections/${objectionId}`);
+    expect(oct25[0].mail.text).not.toContain('该小区业委会换届选举程序存在问题');
     await campaignAction(client, 2023, 'resolveObjection', {
       actor: 'bureau-lu',
       objectionId: objectionId!,
