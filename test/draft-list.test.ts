@@ -241,7 +241,9 @@ describe('the final-list reminder', () => {
       `【换届改选待决定】${B} 业主委员会（${B}，${directory.subdistricts[0]}）已于 2023-09-26 备案（备案编号 HY-2023-031）`,
     );
     // The bureau decides on the objections page, where it also reads and resolves objections.
-    expect(text).toContain('决定前不能确认最终名单：\n   在公示异议与最终名单页中办理：http://127.0.0.1:3000/objections');
+    expect(text).toContain(
+      '决定前不能确认最终名单：\n   在公示异议与最终名单页中办理：http://127.0.0.1:3000/objections',
+    );
     expect(text).not.toContain('npm run');
     applyCampaignAction(
       'decideReelection',
