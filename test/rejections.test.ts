@@ -427,6 +427,9 @@ describe('rejections leave the state unchanged', () => {
       ranking: [inA[0]],
       tieBreakRule: '按总分排序，同分以群众评价好得分高者居前',
     });
+    // The campaign tells its listed application by an activity; wait for it, so a refusal below is compared with a
+    // settled state and not with the application's own move to 拟表彰公示中.
+    await eventually(async () => expect((await applicationStatus(env.client, Y, inA[0])).stage).toBe('listed'));
     const obj = {
       name: '王五',
       contact: '13900000000',
