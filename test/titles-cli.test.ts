@@ -3,22 +3,25 @@
  * `campaign start` re-evaluating every active title it lists, re-election, recovery and its duplicate.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Client } from '@temporalio/client';
+import { Connection, type Client } from '@temporalio/client';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import { DEFAULT_MAILER_CONFIG, type Mailer } from '../activities/mailer';
 import { runCli } from '../client/cli';
 import { titleStatus } from '../client/titles';
 import { createWorker } from '../worker/create-worker';
-import { devServerClient, eventually, quietWorkerLogs, uniqueTaskQueue } from './harness';
+import { clientOn } from '../client/connection';
+import { startDevServer, type DevServer } from '../scripts/dev-server';
+import { eventually, quietWorkerLogs, uniqueTaskQueue } from './harness';
 import { workflowBundle } from './fixtures';
 
-const YEAR = 2093; // a year of its own on the shared dev server
+const YEAR = 2093;
 const taskQueue = uniqueTaskQueue('titles-cli');
 const noMail: Mailer = { config: DEFAULT_MAILER_CONFIG, send: async () => ({ response: '250 test' }), close() {} };
 let client: Client;
 let worker: Worker;
 let running: Promise<void>;
 let nativeConnection: NativeConnection;
+let server: DevServer;
 
 const cli = async (...argv: string[]) => {
   const out: string[] = [];
@@ -34,11 +37,13 @@ const json = async (...argv: string[]) => {
 
 beforeAll(async () => {
   quietWorkerLogs();
-  const dev = await devServerClient();
-  client = dev.client;
-  process.env.TEMPORAL_ADDRESS = dev.address;
+  // A dev server of its own: `campaign start` re-evaluates every active title the namespace lists, and on the
+  // run's shared server that would include titles other files left running with no worker to answer them.
+  server = await startDevServer({ readyTimeoutMs: 120_000 });
+  client = clientOn(await Connection.connect({ address: server.address }));
+  process.env.TEMPORAL_ADDRESS = server.address;
   process.env.TASK_QUEUE = taskQueue;
-  nativeConnection = await NativeConnection.connect({ address: dev.address });
+  nativeConnection = await NativeConnection.connect({ address: server.address });
   worker = await createWorker({
     connection: nativeConnection,
     client,
@@ -54,6 +59,7 @@ afterAll(async () => {
   await running;
   await nativeConnection?.close();
   await client?.connection.close();
+  await server?.stop();
   delete process.env.TASK_QUEUE;
 });
 
