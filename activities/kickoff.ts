@@ -13,7 +13,7 @@ import { loadDirectory } from '../client/directory';
 import { UserError } from '../client/errors';
 import { CalendarError } from '../domain/calendar';
 import { HolidayDataError } from '../domain/holidays';
-import { campaignWorkflowId } from '../domain/ids';
+import { campaignWorkflowId } from '../temporal/ids';
 import {
   campaignYearSchema,
   KICKOFF_FAILURE_TYPES,

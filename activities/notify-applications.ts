@@ -1,9 +1,9 @@
 /** Fans a campaign notice out to many application workflows without growing the campaign's history. */
 import { Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
-import { campaignNoticeSignal } from '../workflows/messages/application';
-import type { CampaignNotice } from '../workflows/application-state';
-import { applicationWorkflowId } from '../domain/ids';
+import { campaignNoticeSignal } from '../workflows/application/messages';
+import type { CampaignNotice } from '../workflows/application/state';
+import { applicationWorkflowId } from '../temporal/ids';
 
 const CONCURRENCY = 32;
 

@@ -7,8 +7,8 @@ import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { campaignAction } from '../client/campaigns';
 import { UserError } from '../client/errors';
-import type { CampaignActionInput } from '../workflows/messages/campaign';
-import type { PublicObjectionOutcome } from '../workflows/public-objection';
+import type { CampaignActionInput } from '../workflows/campaign/messages';
+import type { PublicObjectionOutcome } from '../workflows/public-objection/workflow';
 
 export interface FilePublicObjectionInput {
   year: number;

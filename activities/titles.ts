@@ -9,9 +9,9 @@ import { decodeArrayFromPayloads } from '@temporalio/common/lib/internal-non-wor
 import { beijingDate, type CampaignCalendar } from '../domain/calendar';
 import type { Staff } from '../domain/directory';
 import type { GradeBands } from '../domain/grades';
-import { applicationWorkflowId } from '../domain/ids';
-import type { ApplicationInput } from '../workflows/application-state';
-import type { TitleInput } from '../workflows/title-state';
+import { applicationWorkflowId } from '../temporal/ids';
+import type { ApplicationInput } from '../workflows/application/state';
+import type { TitleInput } from '../workflows/title/state';
 import { materialsDueFor, staffForTitle } from '../domain/titles';
 import { sendReevaluationStarts, startTitle } from '../client/titles';
 

@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { generateDirectory } from '../data/generate-directory';
 import { gradeFor } from '../domain/grades';
-import type { RegistryRow } from '../workflows/messages/campaign';
+import type { RegistryRow } from '../workflows/campaign/messages';
 import { Printer } from '../web/documents/printer';
 import { finalListHtml } from '../web/documents/render';
 import { DocumentService, type YearState } from '../web/documents/service';

@@ -11,7 +11,7 @@ import { applicationAction, submitApplication } from '../client/applications';
 import { compressCalendar, defaultCalendar, toReal, type CampaignCalendar } from '../domain/calendar';
 import { loadWorkdays } from '../domain/holidays';
 import type { Directory } from '../domain/directory';
-import { applicationWorkflowId, campaignWorkflowId } from '../domain/ids';
+import { applicationWorkflowId, campaignWorkflowId } from '../temporal/ids';
 import { Monitor } from './monitor';
 import { cpuSeconds, memoryMiB, treesCpuSeconds } from './proc';
 import { runRound, type Backend, type RoundPlan, type Window } from './round';

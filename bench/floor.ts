@@ -9,7 +9,7 @@
  */
 import { WorkflowIdReusePolicy } from '@temporalio/common';
 import type { Directory } from '../domain/directory';
-import { CampaignYear, CommitteeId, Stage, Subdistrict } from '../domain/search-attributes';
+import { CampaignYear, CommitteeId, Stage, Subdistrict } from '../temporal/search-attributes';
 import { countRunning, until, type PartResult } from './domain';
 import { Monitor } from './monitor';
 import { cpuSeconds, memoryMiB, treesCpuSeconds } from './proc';

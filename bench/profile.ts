@@ -8,7 +8,7 @@
  */
 import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
-import { Stage } from '../domain/search-attributes';
+import { Stage } from '../temporal/search-attributes';
 import { campaignUpdateKey } from './round';
 import { forEachConcurrent } from './stats';
 import type { FloorAppProfile, FloorCampaignProfile } from './floor-workflows';

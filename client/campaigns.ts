@@ -4,24 +4,24 @@ import { WorkflowIdReusePolicy, type Duration, type QueryDefinition } from '@tem
 import type { CampaignCalendar } from '../domain/calendar';
 import type { Directory } from '../domain/directory';
 import { DEFAULT_GRADE_BANDS, type GradeBands } from '../domain/grades';
-import { campaignWorkflowId, TASK_QUEUE } from '../domain/ids';
-import { CampaignYear, Stage } from '../domain/search-attributes';
-import { campaign } from '../workflows/campaign';
-import type { CampaignInput, CampaignState, CampaignStatus } from '../workflows/campaign-state';
+import { campaignWorkflowId, TASK_QUEUE } from '../temporal/ids';
+import { CampaignYear, Stage } from '../temporal/search-attributes';
+import { campaign } from '../workflows/campaign/workflow';
+import type { CampaignInput, CampaignState, CampaignStatus } from '../workflows/campaign/state';
 import {
   campaignActionSchemas,
   campaignMailQuery,
   campaignStatusQuery,
   type CampaignActionInput,
   type CampaignActionName,
-} from '../workflows/messages/campaign';
-import type { MailStatus } from '../workflows/mail-outbox';
-import * as updates from '../workflows/messages/campaign';
+} from '../workflows/campaign/messages';
+import type { MailStatus } from '../workflows/shared/mail-outbox';
+import * as updates from '../workflows/campaign/messages';
 import { zodLine } from '../domain/rejections';
 import { materialsDueFor } from '../domain/titles';
 import { isNotFound, requireWorkflow, UserError } from './errors';
 import { reportRefused } from './refusals';
-import { CAMPAIGN_TASK_TIMEOUT } from '../domain/task-timeouts';
+import { CAMPAIGN_TASK_TIMEOUT } from '../temporal/task-timeouts';
 import { resolveCalendar, type CalendarOverrides } from '../domain/calendar';
 import { loadWorkdays } from '../domain/holidays';
 import { activeTitleIds } from './titles';
@@ -42,7 +42,7 @@ export interface StartCampaignOptions {
   reevaluationMaterialsDue?: string;
   /** Reminder offsets in working days before each deadline and the hour (Beijing); default 7, 3, 1 at 09:00. */
   reminders?: CampaignInput['reminders'];
-  /** The campaign's workflow-task timeout (domain/task-timeouts.ts); default 60 s. */
+  /** The campaign's workflow-task timeout (temporal/task-timeouts.ts); default 60 s. */
   workflowTaskTimeout?: Duration;
   /** The instant the deadlines must lie after; default the real clock (the kickoff passes the one it resolved with). */
   now?: number;

@@ -1,7 +1,7 @@
 /** Human output for the CLI: Beijing-time dates and small tables. */
 import { formatBeijing, formatDeadline } from '../domain/calendar';
 import { PHASE_LABELS, STAGE_LABELS, type ApplicationStage } from '../domain/stages';
-import type { CampaignStatus } from '../workflows/campaign-state';
+import type { CampaignStatus } from '../workflows/campaign/state';
 
 const bj = (iso: string) => `${formatBeijing(Date.parse(iso))}`;
 const dl = (iso: string) => `${formatDeadline(Date.parse(iso))}`;

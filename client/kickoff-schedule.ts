@@ -15,7 +15,7 @@ import {
 } from '@temporalio/client';
 import { z } from 'zod';
 import { formatBeijing } from '../domain/calendar';
-import { TASK_QUEUE } from '../domain/ids';
+import { TASK_QUEUE } from '../temporal/ids';
 import {
   KICKOFF_SCHEDULE_ID,
   kickoffFailedNote,
@@ -23,7 +23,7 @@ import {
   type KickoffResult,
   type KickoffTime,
 } from '../domain/kickoff';
-import { campaignKickoff } from '../workflows/kickoff/kickoff';
+import { campaignKickoff } from '../workflows/kickoff/workflow';
 import { isNotFound, UserError } from './errors';
 
 export const KICKOFF_TIMEZONE = 'Asia/Shanghai';

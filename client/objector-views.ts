@@ -1,7 +1,7 @@
-/** Records that a bureau member read an objector's details (workflows/messages/objector-view.ts). */
+/** Records that a bureau member read an objector's details (workflows/campaign/objector-view.ts). */
 import type { Client } from '@temporalio/client';
-import { campaignWorkflowId } from '../domain/ids';
-import { objectorViewedSignal, objectorViewSchema } from '../workflows/messages/objector-view';
+import { campaignWorkflowId } from '../temporal/ids';
+import { objectorViewedSignal, objectorViewSchema } from '../workflows/campaign/objector-view';
 import { checked, yearSchema } from './input';
 
 /** Resolves once the server has the signal in the campaign's history: the read is durable before the details are shown. */

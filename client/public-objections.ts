@@ -1,12 +1,12 @@
 /**
- * Objections from the public (公示): each is held in its own workflow until it counts (workflows/public-objection.ts).
+ * Objections from the public (公示): each is held in its own workflow until it counts (workflows/public-objection/workflow.ts).
  * The emailed link's token is 32 random bytes that exist only in the link; Temporal sees its SHA-256.
  */
 import { createHash, randomBytes, randomInt } from 'node:crypto';
 import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { ApplicationFailure, WorkflowIdReusePolicy } from '@temporalio/common';
-import { TASK_QUEUE } from '../domain/ids';
-import { CampaignYear } from '../domain/search-attributes';
+import { TASK_QUEUE } from '../temporal/ids';
+import { CampaignYear } from '../temporal/search-attributes';
 import {
   confirmObjectionUpdate,
   publicObjection,
@@ -15,7 +15,7 @@ import {
   type PublicObjectionInput,
   type PublicObjectionOutcome,
   type PublicObjectionState,
-} from '../workflows/public-objection';
+} from '../workflows/public-objection/workflow';
 import { checked, yearSchema } from './input';
 
 export const OBJECTION_TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;

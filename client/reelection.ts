@@ -1,6 +1,6 @@
 /**
  * A re-election filing (换届改选备案) for any committee in the directory. The client records it in the
- * register (workflows/reelection-filing.ts), then tells whatever the committee is part of:
+ * register (workflows/reelection-filing/workflow.ts), then tells whatever the committee is part of:
  * - a running application of the year: the filing is recorded on it (date, who, filing reference);
  * - the draft list, up to the commendation: the campaign flags the committee for the bureau's decision;
  * - each active title: it is revoked at once (notice 五(四)2), as before.
@@ -10,10 +10,10 @@ import { ApplicationFailure, WorkflowIdReusePolicy } from '@temporalio/common';
 import { z } from 'zod';
 import type { Directory } from '../domain/directory';
 import { beijingDate } from '../domain/calendar';
-import { applicationWorkflowId, campaignWorkflowId, TASK_QUEUE, titleWorkflowId } from '../domain/ids';
+import { applicationWorkflowId, campaignWorkflowId, TASK_QUEUE, titleWorkflowId } from '../temporal/ids';
 import { filingDate, filingRef, requireFiler } from '../domain/reelection';
-import { CommitteeId, Subdistrict } from '../domain/search-attributes';
-import { reelectionFiling, type ReelectionFilingRecord } from '../workflows/reelection-filing';
+import { CommitteeId, Subdistrict } from '../temporal/search-attributes';
+import { reelectionFiling, type ReelectionFilingRecord } from '../workflows/reelection-filing/workflow';
 import { applicationAction, applicationStatus } from './applications';
 import { campaignAction, campaignStatus } from './campaigns';
 import { findCommittee } from './directory';

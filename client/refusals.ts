@@ -5,7 +5,7 @@
  * with `campaign audit` / `application history`. Never the payload itself: objections carry names.
  */
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
-import { rejectedAttemptSignal } from '../workflows/messages/rejected-attempt';
+import { rejectedAttemptSignal } from '../workflows/shared/rejected-attempt';
 import { explain, UserError } from './errors';
 
 export async function reportRefused(

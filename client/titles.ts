@@ -4,15 +4,15 @@ import { WorkflowExecutionAlreadyStartedError, WorkflowUpdateFailedError, type C
 import { WorkflowIdReusePolicy } from '@temporalio/common';
 import type { Directory } from '../domain/directory';
 import { DEFAULT_GRADE_BANDS } from '../domain/grades';
-import { reevaluationWorkflowId, TASK_QUEUE, titleWorkflowId } from '../domain/ids';
+import { reevaluationWorkflowId, TASK_QUEUE, titleWorkflowId } from '../temporal/ids';
 import { zodLine } from '../domain/rejections';
-import { CommitteeId, Stage, Subdistrict, TitleStatus } from '../domain/search-attributes';
+import { CommitteeId, Stage, Subdistrict, TitleStatus } from '../temporal/search-attributes';
 import { staffForTitle, titleImportSchema, type TitleStatus as Status } from '../domain/titles';
-import * as rmsg from '../workflows/messages/reevaluation';
-import * as tmsg from '../workflows/messages/title';
-import type { ReevaluationSnapshot } from '../workflows/reevaluation-state';
-import { title } from '../workflows/title';
-import type { TitleInput, TitleSnapshot } from '../workflows/title-state';
+import * as rmsg from '../workflows/reevaluation/messages';
+import * as tmsg from '../workflows/title/messages';
+import type { ReevaluationSnapshot } from '../workflows/reevaluation/state';
+import { title } from '../workflows/title/workflow';
+import type { TitleInput, TitleSnapshot } from '../workflows/title/state';
 import { isNotFound, requireWorkflow, UserError } from './errors';
 import { attribute, listWorkflows, visibilityQuery } from './visibility';
 import { reportRefused } from './refusals';
@@ -157,7 +157,7 @@ export interface ReevaluationRow {
   workflowId: string;
   committeeId: string;
   subdistrict: string;
-  /** The re-evaluation's stage as last upserted (workflows/reevaluation.ts). */
+  /** The re-evaluation's stage as last upserted (workflows/reevaluation/workflow.ts). */
   stage: string;
   status: string;
 }

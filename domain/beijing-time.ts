@@ -1,7 +1,7 @@
 /**
  * Dates and times that a person types are Beijing time. This is the one function that reads them, outside
  * workflow code: the CLI, the web forms and the client convert before they call a workflow, which only ever
- * receives instants with an explicit zone (workflows/messages/instant.ts).
+ * receives instants with an explicit zone (workflows/shared/instant.ts).
  *
  * Accepted: `2027-08-15` (a deadline: 24:00 of that Beijing day; otherwise 00:00), `2027-08-15 10:00` or
  * `2027-08-15T10:00[:ss]` (Beijing), and ISO instants with a zone (`…Z`, `…+08:00`). `Date.parse` of a

@@ -118,7 +118,7 @@ export function publicityEnd(startMs: number, n: number, table: WorkdayTable): n
 
 /**
  * The rule before whole working days: the publication day counted as day 1 whatever the hour.
- * Kept only so that campaigns finalised under it replay with their recorded end (workflows/campaign.ts).
+ * Kept only so that campaigns finalised under it replay with their recorded end (workflows/campaign/workflow.ts).
  */
 export function publicityEndCountingPublicationDay(startMs: number, n: number, table: WorkdayTable): number {
   if (!Number.isInteger(n) || n < 1) throw new Error(`publicity length must be a positive integer, got ${n}`);

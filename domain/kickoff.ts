@@ -2,7 +2,6 @@
  * The yearly kickoff: when the campaign starts by itself, and which year a kickoff is for.
  * Workflow-safe (zod and pure functions only); the Temporal Schedule lives in client/kickoff-schedule.ts.
  */
-import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { z } from 'zod';
 import { beijingDate } from './calendar';
 
@@ -54,13 +53,6 @@ export const KICKOFF_FAILURE_TYPES: Record<KickoffFailureKind, string> = {
   calendar: 'CalendarInvalid',
   other: 'KickoffFailed',
 };
-
-/** Set by the server on every run a Schedule starts (trigger and backfill too): the nominal time, and the Schedule. */
-export const TemporalScheduledStartTime = defineSearchAttributeKey(
-  'TemporalScheduledStartTime',
-  SearchAttributeType.DATETIME,
-);
-export const TemporalScheduledById = defineSearchAttributeKey('TemporalScheduledById', SearchAttributeType.KEYWORD);
 
 /** How a failed kickoff's pause note begins: a campaign started by hand for that year lifts that pause only. */
 export const kickoffFailedNote = (year: number): string => `The ${year} kickoff failed: `;

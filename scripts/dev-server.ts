@@ -7,7 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { Connection } from '@temporalio/client';
 import { resolveBinary } from './temporal-binaries';
-import { SEARCH_ATTRIBUTE_TYPES } from '../domain/search-attributes';
+import { SEARCH_ATTRIBUTE_TYPES } from '../temporal/search-attributes';
 
 export interface DevServer {
   address: string;

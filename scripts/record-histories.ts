@@ -10,7 +10,7 @@ import { clientOn } from '../client/connection';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { NativeConnection } from '@temporalio/worker';
 import { SMTPServer } from 'smtp-server';
-import { runCli } from '../client/cli';
+import { runCli } from '../cli/main';
 import { loadDirectory } from '../client/directory';
 import { compressCalendar, defaultCalendar } from '../domain/calendar';
 import { loadWorkdays } from '../domain/holidays';
@@ -19,7 +19,7 @@ import { startDevServer } from './dev-server';
 import { runDemoScenario } from './demo-scenario';
 import { ensureKickoffSchedule } from '../client/kickoff-schedule';
 import { KICKOFF_SCHEDULE_ID } from '../domain/kickoff';
-import { campaignKickoff } from '../workflows/kickoff/kickoff';
+import { campaignKickoff } from '../workflows/kickoff/workflow';
 import { ROOT } from './temporal-binaries';
 
 // One folder per recording, named by its date (or HISTORIES_LABEL): earlier recordings stay, so the gate keeps

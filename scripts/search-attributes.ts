@@ -4,7 +4,7 @@
  * "already exists" answer (a concurrent registration) is ignored, a type clash is an error.
  */
 import type { OperatorService } from '@temporalio/client';
-import { SEARCH_ATTRIBUTE_TYPES } from '../domain/search-attributes';
+import { SEARCH_ATTRIBUTE_TYPES } from '../temporal/search-attributes';
 
 /** temporal.api.enums.v1.IndexedValueType (@temporalio/proto is not a direct dependency). */
 const TYPE_TO_PROTO: Record<'Int' | 'Keyword', number> = { Keyword: 2, Int: 3 };

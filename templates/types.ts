@@ -1,6 +1,6 @@
 /**
  * The data every email is rendered from. Plain JSON, built by the workflow-safe reminder plan
- * (workflows/reminder-plan.ts), carried in the send activity's input, rendered in the activity.
+ * (workflows/reminders/plan.ts), carried in the send activity's input, rendered in the activity.
  * Instants are ISO-8601 UTC strings; templates print them in Beijing time.
  */
 

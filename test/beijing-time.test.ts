@@ -1,8 +1,8 @@
 /** What a person types is Beijing time (domain/beijing-time.ts); workflows accept only instants with a zone. */
 import { describe, expect, it } from 'vitest';
 import { beijingInstant, BeijingTimeError, parseBeijingInput } from '../domain/beijing-time';
-import { campaignActionSchemas } from '../workflows/messages/campaign';
-import { reevaluationActionSchemas } from '../workflows/messages/reevaluation';
+import { campaignActionSchemas } from '../workflows/campaign/messages';
+import { reevaluationActionSchemas } from '../workflows/reevaluation/messages';
 import { zodLine } from '../domain/rejections';
 
 describe('parseBeijingInput', () => {

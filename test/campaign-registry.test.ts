@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { carryState, packRegistry, resumeState, unpackRegistry } from '../workflows/campaign-registry';
-import { initialCampaignState, type RegistryEntry } from '../workflows/campaign-state';
+import { carryState, packRegistry, resumeState, unpackRegistry } from '../workflows/campaign/registry';
+import { initialCampaignState, type RegistryEntry } from '../workflows/campaign/state';
 
 const SDS = [
   '华阳路街道',

@@ -10,9 +10,9 @@ import { createTimeSkippingEnv, devServerClient, eventually, quietWorkerLogs, un
 import { calendar2023Ahead, directory, workflowBundle } from './fixtures';
 import { createWorker } from '../worker/create-worker';
 import { campaignStatus, startCampaign } from '../client/campaigns';
-import { runCli } from '../client/cli';
+import { runCli } from '../cli/main';
 import { toReal, type CampaignCalendar } from '../domain/calendar';
-import { campaignWorkflowId } from '../domain/ids';
+import { campaignWorkflowId } from '../temporal/ids';
 import { join } from 'node:path';
 
 describe('campaign phases on the time-skipping server', () => {

@@ -9,14 +9,14 @@ import { compressCalendar, defaultCalendar } from '../domain/calendar';
 import { loadWorkdays } from '../domain/holidays';
 import { loadDirectory } from '../client/directory';
 import { startCampaign } from '../client/campaigns';
-import { runCli } from '../client/cli';
+import { runCli } from '../cli/main';
 import { createWorker } from '../worker/create-worker';
 import { runScenario } from '../scripts/scenario';
 import { devServerClient, eventually, uniqueTaskQueue } from './harness';
 import { workflowBundle } from './fixtures';
-import { applicationWorkflowId, campaignWorkflowId } from '../domain/ids';
+import { applicationWorkflowId, campaignWorkflowId } from '../temporal/ids';
 import { plaintextHits, rawHistories } from './plaintext';
-import { SEARCH_ATTRIBUTE_TYPES } from '../domain/search-attributes';
+import { SEARCH_ATTRIBUTE_TYPES } from '../temporal/search-attributes';
 
 const YEAR = 2091; // a label of its own on the shared dev server; the calendar keeps the 2023 dates
 const taskQueue = uniqueTaskQueue('cli');

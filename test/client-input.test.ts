@@ -12,7 +12,7 @@ import { UserError, explain } from '../client/errors';
 import { compressCalendar, defaultCalendar, toIso } from '../domain/calendar';
 import { loadWorkdays } from '../domain/holidays';
 import { DEFAULT_GRADE_BANDS } from '../domain/grades';
-import { campaignWorkflowId, titleWorkflowId } from '../domain/ids';
+import { campaignWorkflowId, titleWorkflowId } from '../temporal/ids';
 import { checkCalendar, checked, yearSchema } from '../client/input';
 import { devServerClient, uniqueTaskQueue } from './harness';
 import { directory } from './fixtures';

@@ -17,12 +17,12 @@ import { startTestSmtp, type TestSmtp } from './smtp';
 import { createWorker } from '../worker/create-worker';
 import { dataConverter } from '../client/codec';
 import { createMailer, type Mailer } from '../activities/mailer';
-import { runCli } from '../client/cli';
+import { runCli } from '../cli/main';
 import { loadDirectory } from '../client/directory';
 import { campaignAudit, campaignStatus, startCampaign } from '../client/campaigns';
 import { applicationAction, applicationStatus } from '../client/applications';
 import { formatDeadline, toReal, type CampaignCalendar } from '../domain/calendar';
-import { applicationWorkflowId } from '../domain/ids';
+import { applicationWorkflowId } from '../temporal/ids';
 
 const Y = 2023;
 const directory = loadDirectory();

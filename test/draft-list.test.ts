@@ -11,8 +11,8 @@ import {
   initialCampaignState,
   type CampaignInput,
   type CampaignState,
-} from '../workflows/campaign-state';
-import { campaignNoticeJobs, campaignReminderJobs } from '../workflows/reminder-plan';
+} from '../workflows/campaign/state';
+import { campaignNoticeJobs, campaignReminderJobs } from '../workflows/reminders/plan';
 import { renderMail } from '../templates';
 import { renderNotice } from '../templates/notices';
 

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { Connection, type Client } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
-import { SEARCH_ATTRIBUTE_TYPES } from '../domain/search-attributes';
+import { SEARCH_ATTRIBUTE_TYPES } from '../temporal/search-attributes';
 import { clientOn } from '../client/connection';
 import { dataConverter } from '../client/codec';
 

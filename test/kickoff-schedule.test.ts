@@ -13,7 +13,7 @@ import { clientOn } from '../client/connection';
 import { msToTs } from '@temporalio/common/lib/time';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import { createMailer, type Mailer } from '../activities/mailer';
-import { runCli } from '../client/cli';
+import { runCli } from '../cli/main';
 import { campaignStatus } from '../client/campaigns';
 import { kickoffTimeFromEnv, resumeAfterStartByHand } from '../client/kickoff-schedule';
 import { beijingDate, formatBeijing } from '../domain/calendar';

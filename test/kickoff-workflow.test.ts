@@ -16,7 +16,7 @@ import { createMailer, type Mailer } from '../activities/mailer';
 import { resolveYearCalendar, startCampaign } from '../client/campaigns';
 import { loadDirectory } from '../client/directory';
 import { kickoffYear } from '../domain/kickoff';
-import { campaignKickoff } from '../workflows/kickoff/kickoff';
+import { campaignKickoff } from '../workflows/kickoff/workflow';
 import { createWorker } from '../worker/create-worker';
 import { workflowBundle } from './fixtures';
 import { createTimeSkippingEnv, eventually, quietWorkerLogs, uniqueTaskQueue } from './harness';

@@ -25,7 +25,7 @@ import {
   initialCampaignState,
   type CampaignInput,
   type CampaignStatus,
-} from '../workflows/campaign-state';
+} from '../workflows/campaign/state';
 import { createScanStore, scanTypeOf } from '../web/scan-store';
 import { publicView } from '../web/public-view';
 import { EMAIL_PATTERN as EMAIL, PHONE_PATTERN as PHONE } from '../domain/contact';

@@ -15,14 +15,14 @@ import { startTestSmtp, type TestSmtp } from './smtp';
 import { createWorker } from '../worker/create-worker';
 import { dataConverter } from '../client/codec';
 import { createMailer, type Mailer } from '../activities/mailer';
-import { runCli } from '../client/cli';
+import { runCli } from '../cli/main';
 import { loadDirectory } from '../client/directory';
 import { campaignAction, campaignAudit, campaignStatus, startCampaign } from '../client/campaigns';
 import { applicationAction, applicationStatus, submitApplication } from '../client/applications';
 import { reelectionFilingId, reelectionRecord } from '../client/reelection';
 import { titleStatus } from '../client/titles';
 import { addDays, toReal, type CampaignCalendar } from '../domain/calendar';
-import { titleWorkflowId } from '../domain/ids';
+import { titleWorkflowId } from '../temporal/ids';
 
 try {
   Runtime.install({ logger: new DefaultLogger('ERROR') });

@@ -16,9 +16,9 @@ import { campaignAction, campaignAudit, campaignStatus, panelVotes, startCampaig
 import { applicationAction, applicationStatus, submitApplication } from '../client/applications';
 import { UserError, explain } from '../client/errors';
 import { addDays, toReal, type CampaignCalendar } from '../domain/calendar';
-import { applicationWorkflowId, campaignWorkflowId } from '../domain/ids';
-import { applicationActionSignal } from '../workflows/messages/application';
-import { campaignActionSignal } from '../workflows/messages/campaign';
+import { applicationWorkflowId, campaignWorkflowId } from '../temporal/ids';
+import { applicationActionSignal } from '../workflows/application/messages';
+import { campaignActionSignal } from '../workflows/campaign/messages';
 
 let env: TestWorkflowEnvironment;
 let worker: Worker;

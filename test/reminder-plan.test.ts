@@ -10,8 +10,8 @@ import {
 import { loadWorkdays } from '../domain/holidays';
 import { DEFAULT_GRADE_BANDS } from '../domain/grades';
 import { directory } from './fixtures';
-import { initialCampaignState, type CampaignInput, type CampaignState } from '../workflows/campaign-state';
-import type { ApplicationInput, ApplicationState } from '../workflows/application-state';
+import { initialCampaignState, type CampaignInput, type CampaignState } from '../workflows/campaign/state';
+import type { ApplicationInput, ApplicationState } from '../workflows/application/state';
 import {
   campaignNoticeJobs,
   campaignPending,
@@ -26,7 +26,7 @@ import {
   revocationNoticeJobs,
   type RecoveryReminderView,
   type ReevaluationReminderView,
-} from '../workflows/reminder-plan';
+} from '../workflows/reminders/plan';
 import {
   deadlineSlots,
   dueSlots,
@@ -34,7 +34,7 @@ import {
   weeklySlots,
   DEFAULT_REMINDER_SETTINGS,
   type Slot,
-} from '../workflows/reminder-slots';
+} from '../workflows/reminders/slots';
 
 const T2023 = loadWorkdays(2023);
 const CAL = defaultCalendar(2023, T2023);

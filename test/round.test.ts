@@ -10,7 +10,7 @@ import { at, calendar2023Ahead, directory, formFor, scores, workflowBundle } fro
 import { createWorker } from '../worker/create-worker';
 import { campaignAction, campaignStatus, startCampaign } from '../client/campaigns';
 import { applicationAction, applicationStatus, submitApplication } from '../client/applications';
-import { applicationWorkflowId } from '../domain/ids';
+import { applicationWorkflowId } from '../temporal/ids';
 import { formatDeadline, toReal } from '../domain/calendar';
 import { formatCampaignStatus } from '../client/format';
 import type { CampaignCalendar } from '../domain/calendar';

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Connection, type Client } from '@temporalio/client';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import { DEFAULT_MAILER_CONFIG, type Mailer } from '../activities/mailer';
-import { runCli } from '../client/cli';
+import { runCli } from '../cli/main';
 import { titleStatus } from '../client/titles';
 import { createWorker } from '../worker/create-worker';
 import { clientOn } from '../client/connection';

@@ -26,10 +26,10 @@ import {
 } from '../client/titles';
 import { formatDeadline, shiftCalendar, type CampaignCalendar } from '../domain/calendar';
 import { DEFAULT_GRADE_BANDS } from '../domain/grades';
-import { reevaluationWorkflowId } from '../domain/ids';
-import { TitleStatus } from '../domain/search-attributes';
+import { reevaluationWorkflowId } from '../temporal/ids';
+import { TitleStatus } from '../temporal/search-attributes';
 import { materialsDueFor } from '../domain/titles';
-import { recordIncidentUpdate, titleActionSignal } from '../workflows/messages/title';
+import { recordIncidentUpdate, titleActionSignal } from '../workflows/title/messages';
 
 let env: TestWorkflowEnvironment;
 let worker: Worker;

@@ -4,7 +4,7 @@
  */
 import { formatBeijing, formatDeadline } from '../domain/calendar';
 import type { Directory } from '../domain/directory';
-import type { CampaignStatus } from '../workflows/campaign-state';
+import type { CampaignStatus } from '../workflows/campaign/state';
 import { calendarNow, deadlineView } from './format';
 
 export interface PublicRow {

@@ -5,8 +5,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { ApplicationFailure, WorkflowIdReusePolicy } from '@temporalio/common';
-import { TASK_QUEUE } from '../domain/ids';
-import { redeemUpdate, signIn, type SignInResult } from '../workflows/sign-in';
+import { TASK_QUEUE } from '../temporal/ids';
+import { redeemUpdate, signIn, type SignInResult } from '../workflows/sign-in/workflow';
 import { isNotFound } from '../client/errors';
 
 export const TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;

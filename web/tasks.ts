@@ -11,8 +11,8 @@ import { UserError } from '../client/errors';
 import { listReevaluations, listTitles, reevaluationStatus } from '../client/titles';
 import type { Directory } from '../domain/directory';
 import { STAGE_LABELS, type ApplicationStage } from '../domain/stages';
-import type { CampaignStatus } from '../workflows/campaign-state';
-import type { ApplicationSnapshot } from '../workflows/application-state';
+import type { CampaignStatus } from '../workflows/campaign/state';
+import type { ApplicationSnapshot } from '../workflows/application/state';
 import { deadlineView, type DeadlineView } from './format';
 import type { Actor } from './people';
 

@@ -1,6 +1,6 @@
 /** Which campaign the console shows: configured, or the running campaign with the highest year (one listing, cached). */
 import type { Client } from '@temporalio/client';
-import { CampaignYear } from '../domain/search-attributes';
+import { CampaignYear } from '../temporal/search-attributes';
 import { attribute, listWorkflows, visibilityQuery } from '../client/visibility';
 
 export interface YearResolver {

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { createActivities } from '../activities';
 import type { KickoffOptions } from '../activities/kickoff';
 import { createMailer, type Mailer } from '../activities/mailer';
-import { TASK_QUEUE } from '../domain/ids';
+import { TASK_QUEUE } from '../temporal/ids';
 import { dataConverter, FAILURE_CONVERTER_PATH } from '../client/codec';
 
 export interface CreateWorkerOptions {

@@ -8,7 +8,7 @@ import {
   describeTarget,
 } from '../client/connection';
 import { dataConverter as projectDataConverter } from '../client/codec';
-import { TASK_QUEUE } from '../domain/ids';
+import { TASK_QUEUE } from '../temporal/ids';
 import { createMailer } from '../activities/mailer';
 import { createWorker } from './create-worker';
 import { z } from 'zod';

@@ -1,9 +1,9 @@
 /** The workflow bundle's entry: one workflow per file, named after what it governs. */
-export { campaign } from './campaign';
-export { application } from './application';
-export { title } from './title';
-export { reevaluation } from './reevaluation';
-export { campaignKickoff } from './kickoff/kickoff';
-export { signIn } from './sign-in';
-export { reelectionFiling } from './reelection-filing';
-export { publicObjection } from './public-objection';
+export { campaign } from './campaign/workflow';
+export { application } from './application/workflow';
+export { title } from './title/workflow';
+export { reevaluation } from './reevaluation/workflow';
+export { campaignKickoff } from './kickoff/workflow';
+export { signIn } from './sign-in/workflow';
+export { reelectionFiling } from './reelection-filing/workflow';
+export { publicObjection } from './public-objection/workflow';

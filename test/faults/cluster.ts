@@ -25,7 +25,7 @@ import { listApplications } from '../../client/applications';
 import { loadDirectory } from '../../client/directory';
 import { listTitles } from '../../client/titles';
 import { toCalendar, toReal, type CampaignCalendar } from '../../domain/calendar';
-import { campaignWorkflowId } from '../../domain/ids';
+import { campaignWorkflowId } from '../../temporal/ids';
 import { TemporalCluster } from '../../scripts/cluster/cluster';
 import { SERVICES, type ClusterPorts, type ServiceName } from '../../scripts/cluster/config';
 import { freePort } from '../../scripts/dev-server';

@@ -160,7 +160,7 @@ describe.sequential(`fault tests (2023 calendar at ${SPEED}×, seed ${SEED})`, (
   });
 
   // After worker kills, SDK 1.24.0 can hand the first task of a query-loaded run a stale Date.now()
-  // (test/faults/sdk-repro.ts). The workflows take time from their timers (workflows/shared/clock.ts),
+  // (test/repro/sdk-repro.ts). The workflows take time from their timers (workflows/shared/clock.ts),
   // so every history of this round, the campaign's included, must replay.
   it('worker-kills: every workflow history of the round replays', () => expectReplays('worker-kills'));
 

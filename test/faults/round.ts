@@ -26,7 +26,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { applicationStatus } from '../../client/applications';
 import { campaignStatus, startCampaign } from '../../client/campaigns';
-import { runCli } from '../../client/cli';
+import { runCli } from '../../cli/main';
 import { loadDirectory } from '../../client/directory';
 import {
   compressCalendar,
@@ -40,12 +40,12 @@ import {
 import type { Directory } from '../../domain/directory';
 import { FIVE_GOODS } from '../../domain/grades';
 import { loadWorkdays } from '../../domain/holidays';
-import { applicationWorkflowId, campaignWorkflowId, titleWorkflowId } from '../../domain/ids';
+import { applicationWorkflowId, campaignWorkflowId, titleWorkflowId } from '../../temporal/ids';
 import { planFor, type ScenarioPlan } from '../../scripts/scenario';
-import type { ApplicationSnapshot } from '../../workflows/application-state';
-import type { CampaignResult } from '../../workflows/campaign';
-import type { CampaignStatus } from '../../workflows/campaign-state';
-import { deadlineSlots, reminderSettings } from '../../workflows/reminder-slots';
+import type { ApplicationSnapshot } from '../../workflows/application/state';
+import type { CampaignResult } from '../../workflows/campaign/workflow';
+import type { CampaignStatus } from '../../workflows/campaign/state';
+import { deadlineSlots, reminderSettings } from '../../workflows/reminders/slots';
 import { BUNDLE_OPTIONS } from '../../worker/create-worker';
 import { clientOn } from '../../client/connection';
 import { dataConverter } from '../../client/codec';

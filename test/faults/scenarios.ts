@@ -29,7 +29,7 @@
  */
 import { Connection, type Client } from '@temporalio/client';
 import { clientOn } from '../../client/connection';
-import { campaignWorkflowId } from '../../domain/ids';
+import { campaignWorkflowId } from '../../temporal/ids';
 import { loadDirectory } from '../../client/directory';
 import { planFor } from '../../scripts/scenario';
 import { toCalendar, toReal, type CampaignCalendar } from '../../domain/calendar';

@@ -1,5 +1,5 @@
 /**
- * The conditions of the SDK defect (test/faults/sdk-repro.ts) on the real campaign and applications:
+ * The conditions of the SDK defect (test/repro/sdk-repro.ts) on the real campaign and applications:
  *   1. a campaign and two applications run on worker A; A is SIGKILLed;
  *   2. clients keep querying their status while no worker runs, as `campaign status` pollers do;
  *   3. timers fire meanwhile (reminders, the applications deadline, the 街镇 pre-review's opening);
@@ -19,9 +19,9 @@ import { campaignStatus, startCampaign } from '../../client/campaigns';
 import { dataConverter } from '../../client/codec';
 import { compressCalendar, defaultCalendar, toReal } from '../../domain/calendar';
 import { loadWorkdays } from '../../domain/holidays';
-import { applicationWorkflowId, campaignWorkflowId } from '../../domain/ids';
-import { applicationStatusQuery } from '../../workflows/messages/application';
-import { campaignStatusQuery } from '../../workflows/messages/campaign';
+import { applicationWorkflowId, campaignWorkflowId } from '../../temporal/ids';
+import { applicationStatusQuery } from '../../workflows/application/messages';
+import { campaignStatusQuery } from '../../workflows/campaign/messages';
 import { BUNDLE_OPTIONS } from '../../worker/create-worker';
 import { formFor } from '../fixtures';
 import { TASK_QUEUE, withStack } from './scenarios';

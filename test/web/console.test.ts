@@ -15,7 +15,7 @@ import { applicationStatus } from '../../client/applications';
 import { loadDirectory } from '../../client/directory';
 import { compressCalendar, defaultCalendar } from '../../domain/calendar';
 import { loadWorkdays } from '../../domain/holidays';
-import { applicationWorkflowId, campaignWorkflowId } from '../../domain/ids';
+import { applicationWorkflowId, campaignWorkflowId } from '../../temporal/ids';
 import { createWorker } from '../../worker/create-worker';
 import { loadWebConfig } from '../../web/config';
 import { buildServer } from '../../web/server';

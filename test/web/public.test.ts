@@ -21,7 +21,7 @@ import {
   type CampaignCalendar,
 } from '../../domain/calendar';
 import { loadWorkdays } from '../../domain/holidays';
-import { applicationWorkflowId, campaignWorkflowId } from '../../domain/ids';
+import { applicationWorkflowId, campaignWorkflowId } from '../../temporal/ids';
 import { createScanStore } from '../../web/scan-store';
 import { eventually } from '../harness';
 import { formFor, scores } from '../fixtures';

@@ -16,7 +16,7 @@ import { importTitles, reevaluationAction, reevaluationStatus, sendReevaluationS
 import { compressCalendar, defaultCalendar } from '../../domain/calendar';
 import { DEFAULT_GRADE_BANDS } from '../../domain/grades';
 import { loadWorkdays } from '../../domain/holidays';
-import { campaignWorkflowId, reevaluationWorkflowId, titleWorkflowId } from '../../domain/ids';
+import { campaignWorkflowId, reevaluationWorkflowId, titleWorkflowId } from '../../temporal/ids';
 import { materialsDueFor } from '../../domain/titles';
 import { createWorker } from '../../worker/create-worker';
 import { loadWebConfig } from '../../web/config';

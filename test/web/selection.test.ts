@@ -22,9 +22,9 @@ import { campaignAction, campaignAudit, campaignStatus, panelVotes, startCampaig
 import { loadDirectory } from '../../client/directory';
 import { compressCalendar, defaultCalendar, endOfBeijingDay, startOfBeijingDay, toIso } from '../../domain/calendar';
 import { loadWorkdays } from '../../domain/holidays';
-import { applicationWorkflowId, campaignWorkflowId, titleWorkflowId } from '../../domain/ids';
+import { applicationWorkflowId, campaignWorkflowId, titleWorkflowId } from '../../temporal/ids';
 import { createWorker } from '../../worker/create-worker';
-import { objectorViewedSignal } from '../../workflows/messages/objector-view';
+import { objectorViewedSignal } from '../../workflows/campaign/objector-view';
 import { loadWebConfig } from '../../web/config';
 import { buildServer } from '../../web/server';
 import { devServerClient, eventually, quietWorkerLogs, uniqueTaskQueue } from '../harness';

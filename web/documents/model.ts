@@ -7,8 +7,8 @@
 import { formatBeijing } from '../../domain/calendar';
 import type { Directory } from '../../domain/directory';
 import { STAGE_LABELS } from '../../domain/stages';
-import type { CampaignStatus } from '../../workflows/campaign-state';
-import type { RegistryRow } from '../../workflows/messages/campaign';
+import type { CampaignStatus } from '../../workflows/campaign/state';
+import type { RegistryRow } from '../../workflows/campaign/messages';
 
 /** The parts of the status Query the documents use. */
 export type DocumentStatus = Pick<CampaignStatus, 'year' | 'draft' | 'final' | 'removed'>;

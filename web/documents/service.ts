@@ -6,7 +6,7 @@
 import type { Client } from '@temporalio/client';
 import { campaignApplications, campaignStatus } from '../../client/campaigns';
 import type { Directory } from '../../domain/directory';
-import type { RegistryRow } from '../../workflows/messages/campaign';
+import type { RegistryRow } from '../../workflows/campaign/messages';
 import { listCsv, scoresCsv } from './csv';
 import { draftList, finalList, scoreRows, type DocumentStatus, type PublishedList } from './model';
 import type { Printer } from './printer';

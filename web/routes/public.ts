@@ -18,8 +18,8 @@ import {
 } from '../../client/public-objections';
 import { formatDeadline } from '../../domain/calendar';
 import { SIGNATURE, SUBJECT_PREFIX, escapeHtml } from '../../templates/layout';
-import type { CampaignStatus } from '../../workflows/campaign-state';
-import type { PublicObjectionOutcome } from '../../workflows/public-objection';
+import type { CampaignStatus } from '../../workflows/campaign/state';
+import type { PublicObjectionOutcome } from '../../workflows/public-objection/workflow';
 import { ActionError, BUSY, withinDeadline } from '../actions';
 import type { FieldError } from '../forms';
 import { calendarNow } from '../format';

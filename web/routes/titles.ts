@@ -14,7 +14,7 @@ import {
   titleAction,
   titleStatus,
 } from '../../client/titles';
-import { REEVALUATION_STAGE_LABELS, type ReevaluationStage } from '../../workflows/reevaluation-state';
+import { REEVALUATION_STAGE_LABELS, type ReevaluationStage } from '../../workflows/reevaluation/state';
 import { ActionError, BUSY, withinDeadline } from '../actions';
 import { beijingText, deadlineView } from '../format';
 import { newNonce, updateIdOf, type FieldError } from '../forms';

@@ -7,7 +7,7 @@
  * one of its durable timers fires (`waitUntil`). A timer firing is an event in the history, so a replay
  * sees the same instant at the same point. Reading `Date.now()` for decisions is not safe: after a worker
  * crash, SDK 1.24.0 can hand the first task of a run that a query loaded into the cache a stale clock,
- * and a branch on it then differs from its replay (test/faults/sdk-repro.ts).
+ * and a branch on it then differs from its replay (test/repro/sdk-repro.ts).
  *
  * `live()` is the clock itself. It stamps when a decision arrived (audit entries, `decidedAt`, the start
  * of 公示), and Update validators may use it (validators do not run on replay); nothing branches on it.

@@ -1,0 +1,278 @@
+/**
+ * One committee's application in one year (application-<year>-<committeeId>).
+ * Notice 三(二)–(四): submitted → 街镇 pre-review → special inspection → panel → 公示 → commendation.
+ * Human decisions arrive as Updates (or Signals); deadlines are durable timers on absolute instants.
+ */
+import {
+  condition,
+  continueAsNew,
+  getExternalWorkflowHandle,
+  log,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+  allHandlersFinished,
+} from '@temporalio/workflow';
+import { rejectionOf } from '../../domain/rejections';
+import { Stage } from '../../temporal/search-attributes';
+import { STAGE_LABELS, type ApplicationStage } from '../../domain/stages';
+import { findPerson } from '../../domain/authorization';
+import {
+  applicationActionSchemas,
+  applicationActionSignal,
+  applicationStatusQuery,
+  campaignNoticeSignal,
+  notRecommendUpdate,
+  recommendUpdate,
+  recordInspectionUpdate,
+  recordPaperFormUpdate,
+  recordReelectionUpdate,
+  type ApplicationActionName,
+} from './messages';
+import { applicationReportSignal } from '../campaign/stage-report';
+import { refusedDetail, rejectedAttemptSchema, rejectedAttemptSignal } from '../shared/rejected-attempt';
+import { applicationMail } from './mail';
+import { storyClock, timeFromTimers, timeScaleOf } from '../shared/clock';
+import {
+  applyAction,
+  checkAction,
+  initialState,
+  isFinal,
+  type ApplicationInput,
+  type ApplicationSnapshot,
+  type ApplicationState,
+  type CampaignNotice,
+} from './state';
+
+const MAX_REJECTED_IN_AUDIT = 100;
+const PAYLOAD_IN_AUDIT = 500;
+
+export async function application(input: ApplicationInput): Promise<ApplicationSnapshot> {
+  // First, before any command: runs recorded before time-from-timers keep their clock-reading path.
+  const useTimers = timeFromTimers();
+  const s: ApplicationState = input.carried ?? initialState(input);
+  const cal = input.calendar;
+  // Deadline checks and due reminders read clock.now(): the instant the last timer reached.
+  const clock = storyClock(timeScaleOf(input), s, useTimers);
+  const snapshot = (): ApplicationSnapshot => ({
+    ...s,
+    workflowId: workflowInfo().workflowId,
+    year: input.year,
+    form: input.form,
+    stageLabel: STAGE_LABELS[s.stage],
+    final: isFinal(s),
+  });
+
+  const roleOf = (actor: unknown) => {
+    // The committee acts for itself under its own id; the campaign's notices and timers have no actor.
+    if (actor === input.form.committeeId || actor === input.submittedBy) return 'committee';
+    if (actor === '(none)') return 'system';
+    try {
+      return findPerson(input.staff, String(actor)).role;
+    } catch {
+      return 'unknown';
+    }
+  };
+  const audit = (action: string, payload: unknown, error?: string) => {
+    const actor =
+      typeof payload === 'object' && payload && 'actor' in payload ? String((payload as any).actor) : '(none)';
+    let text: string;
+    try {
+      text = JSON.stringify(payload) ?? 'undefined';
+    } catch {
+      text = String(payload);
+    }
+    s.audit.push({
+      at: clock.stamp(),
+      actor: actor.slice(0, 64),
+      role: roleOf(actor),
+      action: action.slice(0, 64),
+      outcome: error ? 'rejected' : 'accepted',
+      payload: text.length > PAYLOAD_IN_AUDIT ? `${text.slice(0, PAYLOAD_IN_AUDIT)}…(${text.length} chars)` : text,
+      error,
+    });
+    if (error) {
+      s.rejectedCount++;
+      // Keep the trail bounded under a flood of bad signals; the count keeps the total.
+      const rejected = s.audit.filter((e) => e.outcome === 'rejected');
+      if (rejected.length > MAX_REJECTED_IN_AUDIT) s.audit.splice(s.audit.indexOf(rejected[0]), 1);
+    }
+  };
+
+  const report = async () => {
+    s.reportSeq++;
+    try {
+      await getExternalWorkflowHandle(input.campaignWorkflowId).signal(applicationReportSignal, {
+        committeeId: input.form.committeeId,
+        subdistrict: input.form.subdistrict,
+        stage: s.stage,
+        seq: s.reportSeq,
+        paperFormReceived: s.paperFormReceived,
+        total: s.inspection?.total,
+        grade: s.inspection?.grade,
+        name: input.form.committeeName,
+      });
+    } catch (err) {
+      log.warn('could not report to the campaign', { error: String(err) });
+    }
+  };
+
+  const setStage = (stage: ApplicationStage, reason?: string) => {
+    s.stage = stage;
+    s.reason = reason;
+    upsertSearchAttributes([{ key: Stage, value: stage }]);
+  };
+
+  // Every action is one Update (validator = the rules, handler = the change) and also a Signal.
+  const act = (name: ApplicationActionName) => ({
+    validator: (payload: unknown) => {
+      // Validators do not run on replay: they may read the clock (see checkCampaignAction).
+      const late = Math.max(clock.now(), clock.live());
+      checkAction(name, payload, s, input, late, late);
+    },
+    handler: async (payload: unknown) => {
+      const data = checkAction(name, payload, s, input, clock.now(), Math.max(clock.now(), clock.live()));
+      const before = s.stage;
+      const message = applyAction(name, data, s, input, clock.live());
+      audit(name, payload);
+      if (s.stage !== before) upsertSearchAttributes([{ key: Stage, value: s.stage }]);
+      // Answer only once the campaign has the report: a 街镇 that confirms its list right after its
+      // last decision must find that decision there (answering first was tried, and lost that race).
+      // A re-election filing changes no stage: the campaign hears of it from the client, if at all.
+      if (name !== 'recordReelection') await report();
+      return { stage: s.stage, message };
+    },
+  });
+  for (const [update, name] of [
+    [recordPaperFormUpdate, 'recordPaperForm'],
+    [recommendUpdate, 'recommend'],
+    [notRecommendUpdate, 'notRecommend'],
+    [recordInspectionUpdate, 'recordInspection'],
+    [recordReelectionUpdate, 'recordReelection'],
+  ] as const) {
+    const { validator, handler } = act(name);
+    setHandler(update, handler as any, { validator });
+  }
+  setHandler(applicationActionSignal, async (signal) => {
+    const name = (signal && typeof signal === 'object' ? String((signal as any).action) : '') as ApplicationActionName;
+    const payload = signal && typeof signal === 'object' ? (signal as any).payload : signal;
+    if (!Object.prototype.hasOwnProperty.call(applicationActionSchemas, name)) {
+      audit(name || '(missing action)', payload, `InvalidInput: unknown action ${name || '(missing)'}`);
+      return;
+    }
+    try {
+      checkAction(name, payload, s, input, clock.now());
+    } catch (err) {
+      const r = rejectionOf(err);
+      audit(name, payload, `${r.kind}: ${r.message}`);
+      return;
+    }
+    await act(name).handler(payload);
+  });
+
+  const notices: CampaignNotice[] = [];
+  setHandler(rejectedAttemptSignal, (attempt) => {
+    const r = rejectedAttemptSchema.safeParse(attempt);
+    if (r.success) audit(r.data.action, { actor: r.data.actor ?? '(none)' }, refusedDetail(r.data.error));
+    else audit('rejectedAttempt', attempt, 'InvalidInput: malformed report of a refused attempt');
+  });
+  setHandler(campaignNoticeSignal, (notice) => {
+    notices.push(notice);
+  });
+  setHandler(applicationStatusQuery, snapshot);
+  // Paper-form reminders to the committee (workflows/application/mail.ts), sent beside the main path.
+  const mail = applicationMail(input, s, clock);
+
+  const applyNotices = async () => {
+    while (notices.length) {
+      const n = notices.shift()!;
+      audit(`campaign:${n.type}`, n);
+      if (isFinal(s)) continue;
+      if (n.type === 'deadline') {
+        if (n.window === 'review') s.reviewDeadline = n.until;
+        else if (n.window === 'applications') s.applicationsClose = n.until;
+        else s.inspectionDeadline = n.until;
+      } else if (n.type === 'locked') {
+        s.locked = true;
+      } else if (n.type === 'listed') {
+        // Outcomes come from the campaign, which has recorded them already: no report back.
+        s.rank = n.rank;
+        setStage('listed');
+      } else if (n.type === 'removed') {
+        setStage('removed', n.reason);
+      } else if (n.type === 'commended') {
+        setStage('commended', '经公示无异议，确定为红色示范业委会并颁发铭牌与奖状');
+      } else if (n.type === 'not-selected') {
+        setStage('not-selected', n.reason);
+      }
+    }
+  };
+
+  const historyIsLarge = () => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > 2_000;
+  const continueIfLarge = async () => {
+    if (!historyIsLarge()) return;
+    await mail.beforeContinueAsNew(); // unsent mail is carried in s.mail
+    await condition(allHandlersFinished);
+    await continueAsNew<typeof application>({ ...input, carried: s });
+  };
+
+  if (!input.carried) {
+    const close = Date.parse(cal.applicationsClose);
+    if (clock.legacy ? clock.realUntil(close) <= 0 : clock.now() >= close) {
+      // Defence in depth: the CLI checks first, but a start that races the close still ends here.
+      setStage('rejected-late', '申报已于截止时间后提交');
+      return snapshot();
+    }
+    audit('submit', { actor: input.submittedBy, form: input.form });
+    await report();
+  }
+
+  // 街镇 pre-review: until the list is confirmed (locked) or the deadline passes.
+  const woken = () => s.locked || notices.length > 0 || historyIsLarge();
+  while (!s.locked) {
+    mail.tick();
+    const deadline = Date.parse(s.reviewDeadline);
+    if (clock.legacy) {
+      // The path these runs were recorded with: the clock decides whether the deadline has passed.
+      const remaining = clock.realUntil(deadline);
+      if (remaining <= 0) break;
+      const reminder = mail.nextAt();
+      const wait = reminder === undefined ? remaining : Math.min(remaining, clock.realUntil(reminder));
+      await condition(woken, Math.max(wait, 1));
+    } else {
+      if (clock.now() >= deadline) break;
+      // The pre-review's opening, the deadline (moved by a campaign notice: the loop re-arms) or a reminder.
+      await clock.waitUntil(earliestAfter(clock.now(), [Date.parse(cal.reviewOpens), deadline, mail.nextAt()]), woken);
+    }
+    await applyNotices();
+    await continueIfLarge();
+  }
+  if (!s.locked) audit('review-deadline', { deadline: s.reviewDeadline });
+  s.locked = true;
+  if (!s.decision) {
+    setStage('no-decision', '街镇未在截止时间前作出推荐决定');
+    await report();
+  }
+  // Inspection, panel, 公示 and commendation: outcomes come from the campaign.
+  while (!isFinal(s)) {
+    const waiting = () => notices.length > 0 || historyIsLarge();
+    if (clock.legacy) await condition(waiting);
+    // Inspection is recorded between its opening and its deadline: both are timers of this workflow.
+    else
+      await clock.waitUntil(
+        earliestAfter(clock.now(), [Date.parse(cal.inspectionOpens), Date.parse(s.inspectionDeadline)]),
+        waiting,
+      );
+    await applyNotices();
+    if (!isFinal(s)) await continueIfLarge();
+  }
+  await mail.drained();
+  await condition(allHandlersFinished);
+  return snapshot();
+}
+
+/** The first instant after `now`, if any. */
+function earliestAfter(now: number, instants: (number | undefined)[]): number | undefined {
+  const later = instants.filter((t): t is number => t !== undefined && t > now);
+  return later.length ? Math.min(...later) : undefined;
+}

@@ -1,0 +1,52 @@
+/**
+ * The campaign's email: deadline reminders and phase notices (workflows/reminders/plan.ts), sent through
+ * the mail outbox beside the main loop. The main loop calls tick() whenever it wakes and sleeps until
+ * min(next phase boundary, nextAt()); nothing here blocks it.
+ */
+import { setHandler, workflowInfo } from '@temporalio/workflow';
+import { toIso } from '../../domain/calendar';
+import type { CampaignInput, CampaignState } from './state';
+import { initialMailOutboxState, startMailOutbox } from '../shared/mail-outbox';
+import { campaignMailQuery } from './messages';
+import { mailUndeliverableSignal } from './stage-report';
+import { campaignNoticeJobs, campaignReminderJobs, campaignSlots, undeliverableReportJobs } from '../reminders/plan';
+import { nextSlotAt, reminderSettings } from '../reminders/slots';
+import type { StoryClock } from '../shared/clock';
+
+export function campaignMail(input: CampaignInput, s: CampaignState, clock: StoryClock) {
+  const state = (s.mail ??= initialMailOutboxState());
+  const workflowId = workflowInfo().workflowId;
+  const settings = reminderSettings(input.reminders);
+  const outbox = startMailOutbox(state, {
+    report: (entries, seq) =>
+      outbox.enqueue(undeliverableReportJobs(input, workflowId, entries, seq, clock.live()), { report: false }),
+  });
+  setHandler(mailUndeliverableSignal, (entries) =>
+    outbox.recordUndeliverable(Array.isArray(entries) ? entries.slice(0, 1000) : []),
+  );
+  setHandler(campaignMailQuery, () => outbox.status(settings));
+  // Sends carried over by continue-as-new start again (same Message-IDs).
+  outbox.resume();
+
+  return {
+    settings,
+    /** Queues the reminders due since the last tick and the phase notices not yet sent. */
+    tick() {
+      const now = clock.now();
+      const cursor = state.remindedThrough ? Date.parse(state.remindedThrough) : now;
+      if (now > cursor) outbox.enqueue(campaignReminderJobs(input, s, cursor, now, workflowId));
+      for (const notice of campaignNoticeJobs(input, s, now, workflowId, state.noticesDone)) {
+        outbox.enqueue(notice.jobs);
+        state.noticesDone.push(notice.key);
+      }
+      state.remindedThrough = toIso(Math.max(now, cursor));
+    },
+    /** The next reminder instant (calendar time) after the last tick. */
+    nextAt(): number | undefined {
+      const cursor = state.remindedThrough ? Date.parse(state.remindedThrough) : clock.now();
+      return nextSlotAt(campaignSlots(input, s, settings), cursor);
+    },
+    drained: outbox.drained,
+    beforeContinueAsNew: outbox.beforeContinueAsNew,
+  };
+}

@@ -1,0 +1,302 @@
+/**
+ * One year's campaign (campaign-<year>): the phases of notice 三 on durable timers that sleep until
+ * absolute instants, the 街镇 lists, the expert panel, 公示 with objections, and the final list.
+ * Applications are separate workflows; they report stage changes here, so the campaign knows every
+ * stage without querying them, and it continues-as-new before its history grows large.
+ */
+import {
+  allHandlersFinished,
+  condition,
+  log,
+  makeContinueAsNewFunc,
+  patched,
+  proxyActivities,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { createActivities } from '../../activities';
+import { rejectionOf } from '../../domain/rejections';
+import { Stage } from '../../temporal/search-attributes';
+import {
+  campaignActionSchemas,
+  campaignActionSignal,
+  campaignAuditQuery,
+  campaignStatusQuery,
+  panelVotesQuery,
+  confirmFinalUpdate,
+  confirmListUpdate,
+  extendDeadlineUpdate,
+  fileObjectionUpdate,
+  panelFinalizeUpdate,
+  panelVoteUpdate,
+  registryRowsQuery,
+  removeFromListUpdate,
+  flagReelectionUpdate,
+  decideReelectionUpdate,
+  resolveObjectionUpdate,
+  type CampaignActionName,
+} from './messages';
+import { applicationReportSignal } from './stage-report';
+import { refusedDetail, rejectedAttemptSchema, rejectedAttemptSignal } from '../shared/rejected-attempt';
+import { objectorViewedSignal, objectorViewSchema } from './objector-view';
+import { campaignMail } from './mail';
+import { storyClock, timeFromTimers, timeScaleOf } from '../shared/clock';
+import { carryState, resumeState } from './registry';
+import {
+  applyCampaignAction,
+  checkCampaignAction,
+  countsOf,
+  initialCampaignState,
+  nextBoundary,
+  phaseAt,
+  type CampaignInput,
+  type CampaignState,
+  type CampaignStatus,
+} from './state';
+
+const { notifyApplications } = proxyActivities<ReturnType<typeof createActivities>>({
+  startToCloseTimeout: '10 minutes',
+  heartbeatTimeout: '1 minute',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
+});
+
+// The campaign's links to titles (activities/titles.ts); both activities are idempotent.
+const titleLinks = proxyActivities<ReturnType<typeof createActivities>>({
+  startToCloseTimeout: '10 minutes',
+  heartbeatTimeout: '1 minute',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
+});
+
+const MAX_REJECTED_IN_AUDIT = 200;
+/** Below Temporal's 4,096-event suggestion, leaving room for the last workflow task. */
+const HISTORY_LIMIT = 3_000;
+
+export interface CampaignResult {
+  year: number;
+  finalList: string[];
+  removed: string[];
+  counts: CampaignStatus['counts'];
+}
+
+export async function campaign(input: CampaignInput): Promise<CampaignResult> {
+  // First, before any command: runs recorded before time-from-timers keep their clock-reading path.
+  const useTimers = timeFromTimers();
+  const s: CampaignState = input.carried ? resumeState(input.carried) : initialCampaignState(input);
+  const cal = input.calendar;
+  // Phases, deadline checks and due reminders read clock.now(): the instant the last timer reached.
+  const clock = storyClock(timeScaleOf(input), s, useTimers);
+  let changed = false;
+  // Reminders and notices by email, sent beside the main loop (workflows/campaign/mail.ts).
+  const mail = campaignMail(input, s, clock);
+
+  const status = (): CampaignStatus => ({
+    year: input.year,
+    phase: phaseAt(input, s, clock.now()),
+    calendar: cal,
+    quota: input.quota,
+    applicationsClose: s.applicationsClose,
+    reviewDeadlines: s.reviewDeadlines,
+    inspectionCloses: s.inspectionCloses,
+    confirmed: s.confirmed,
+    counts: countsOf(s),
+    votes: Object.values(s.votes).reduce((n, v) => n + Object.keys(v).length, 0),
+    draft: s.draft,
+    removed: s.removed,
+    objections: s.objections,
+    final: s.final,
+    listRemovals: s.listRemovals ?? [],
+    reelectionFlags: s.reelectionFlags ?? [],
+    panelOverdue: s.bureauToldPanelOverdue,
+    rejectedActions: s.rejectedCount,
+    reminders: mail.settings,
+  });
+
+  const audit = (action: string, payload: unknown, outcome: 'accepted' | 'rejected', detail: string) => {
+    const actor =
+      payload && typeof payload === 'object' && 'actor' in payload
+        ? String((payload as any).actor).slice(0, 64)
+        : '(public)';
+    s.audit.push({ at: clock.stamp(), actor, action: action.slice(0, 64), outcome, detail: detail.slice(0, 500) });
+    if (outcome === 'rejected') {
+      s.rejectedCount++;
+      const rejected = s.audit.filter((e) => e.outcome === 'rejected');
+      if (rejected.length > MAX_REJECTED_IN_AUDIT) s.audit.splice(s.audit.indexOf(rejected[0]), 1);
+    }
+  };
+
+  const handle = (name: CampaignActionName) => ({
+    validator: (payload: unknown) => {
+      // Validators do not run on replay: they may read the clock (see checkCampaignAction).
+      const late = Math.max(clock.now(), clock.live());
+      checkCampaignAction(name, payload, s, input, late, late, clock.live());
+    },
+    handler: async (payload: unknown) => {
+      const data = checkCampaignAction(name, payload, s, input, clock.now(), Math.max(clock.now(), clock.live()));
+      // Lists finalised before 公示 counted whole working days keep the end they were given.
+      const rules =
+        name === 'panelFinalize' ? { wholePublicityDays: patched('publicity-whole-working-days') } : undefined;
+      const result = applyCampaignAction(name, data, s, input, clock.live(), rules);
+      audit(name, payload, 'accepted', result.message);
+      changed = true;
+      return { phase: phaseAt(input, s, clock.now()), ...result };
+    },
+  });
+  for (const [update, name] of [
+    [extendDeadlineUpdate, 'extendDeadline'],
+    [confirmListUpdate, 'confirmList'],
+    [panelVoteUpdate, 'panelVote'],
+    [panelFinalizeUpdate, 'panelFinalize'],
+    [fileObjectionUpdate, 'fileObjection'],
+    [resolveObjectionUpdate, 'resolveObjection'],
+    [confirmFinalUpdate, 'confirmFinal'],
+    [removeFromListUpdate, 'removeFromList'],
+    [flagReelectionUpdate, 'flagReelection'],
+    [decideReelectionUpdate, 'decideReelection'],
+  ] as const) {
+    const { validator, handler } = handle(name);
+    setHandler(update, handler as any, { validator });
+  }
+  setHandler(campaignActionSignal, async (signal) => {
+    const name = (signal && typeof signal === 'object' ? String((signal as any).action) : '') as CampaignActionName;
+    const payload = signal && typeof signal === 'object' ? (signal as any).payload : signal;
+    if (!Object.prototype.hasOwnProperty.call(campaignActionSchemas, name)) {
+      audit(name || '(missing action)', payload, 'rejected', `InvalidInput: unknown action ${name || '(missing)'}`);
+      return;
+    }
+    try {
+      checkCampaignAction(name, payload, s, input, clock.now());
+    } catch (err) {
+      const r = rejectionOf(err);
+      audit(name, payload, 'rejected', `${r.kind}: ${r.message}`);
+      return;
+    }
+    await handle(name).handler(payload);
+  });
+  setHandler(rejectedAttemptSignal, (attempt) => {
+    const r = rejectedAttemptSchema.safeParse(attempt);
+    if (r.success)
+      audit(r.data.action, r.data.actor ? { actor: r.data.actor } : undefined, 'rejected', refusedDetail(r.data.error));
+    else audit('rejectedAttempt', undefined, 'rejected', 'InvalidInput: malformed report of a refused attempt');
+  });
+  // A read of an objector's details: an audit entry only (no command, no other state), so histories without it replay unchanged.
+  setHandler(objectorViewedSignal, (v) => {
+    const r = objectorViewSchema.safeParse(v);
+    if (!r.success) return audit('viewedObjector', undefined, 'rejected', 'InvalidInput: malformed record of a read');
+    const reader = input.staff.find((p) => p.id === r.data.actor);
+    if (reader?.role !== 'bureau')
+      return audit(
+        'viewedObjector',
+        { actor: r.data.actor },
+        'rejected',
+        `WrongActor: objectors' details are for the bureau; ${r.data.actor} is ${reader?.role ?? 'not in the directory'}`,
+      );
+    if (!s.objections.some((o) => o.id === r.data.objectionId))
+      return audit(
+        'viewedObjector',
+        { actor: r.data.actor },
+        'rejected',
+        `NotFound: no objection ${r.data.objectionId}`,
+      );
+    audit(
+      'viewedObjector',
+      { actor: r.data.actor },
+      'accepted',
+      `read the objector's details of ${r.data.objectionId}`,
+    );
+  });
+  setHandler(applicationReportSignal, (r) => {
+    const prev = s.registry[r.committeeId];
+    if (prev && prev.seq >= r.seq) return;
+    // Reports do not wake the main loop: phases depend on time and actions, not on counts.
+    s.registry[r.committeeId] = {
+      sd: r.subdistrict,
+      stage: r.stage,
+      seq: r.seq,
+      paper: r.paperFormReceived,
+      total: r.total,
+      grade: r.grade,
+      name: r.name,
+    };
+  });
+  setHandler(campaignStatusQuery, status);
+  setHandler(campaignAuditQuery, () => s.audit);
+  setHandler(panelVotesQuery, () => s.votes);
+  // Queries add no command to the history: safe for running campaigns and their replays.
+  setHandler(registryRowsQuery, (sd) =>
+    Object.entries(s.registry)
+      .filter(([, e]) => !sd || e.sd === sd)
+      .map(([committeeId, e]) => ({
+        committeeId,
+        subdistrict: e.sd,
+        stage: e.stage,
+        paper: e.paper,
+        name: e.name,
+        total: e.total,
+        grade: e.grade,
+      })),
+  );
+
+  let lastPhase = '';
+  const onPhase = () => {
+    const phase = phaseAt(input, s, clock.now());
+    if (phase === lastPhase) return;
+    lastPhase = phase;
+    upsertSearchAttributes([{ key: Stage, value: phase }]);
+    log.info('campaign phase', { year: input.year, phase });
+    if (phase === 'awaiting-panel' && !s.bureauToldPanelOverdue) {
+      // The campaign never picks on its own: it waits, and the bureau is told (status, and email by the reminders).
+      s.bureauToldPanelOverdue = true;
+      log.warn('expert review window ended without a finalised list; waiting for the panel', { year: input.year });
+    }
+  };
+
+  const historyIsLarge = () => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > HISTORY_LIMIT;
+
+  // Re-evaluate the titles active at the start. First run only: a continued run must not repeat it.
+  if (!input.carried && input.activeTitles?.length) {
+    const { year, calendar, staff, gradeBands, activeTitles: titleIds, reevaluationMaterialsDue: materialsDue } = input;
+    await titleLinks.startReevaluations({ year, calendar, titleIds, staff, gradeBands, materialsDue });
+  }
+
+  while (!s.final || s.outbox.length) {
+    onPhase();
+    mail.tick();
+    // Tell applications what the campaign decided (deadline moves, locks, outcomes), in batches.
+    while (s.outbox.length) {
+      const batch = s.outbox[0];
+      await notifyApplications({ year: input.year, committeeIds: batch.committeeIds, notice: batch.notice });
+      s.outbox.shift();
+    }
+    if (s.final) break;
+    if (historyIsLarge()) {
+      await mail.beforeContinueAsNew(); // unsent mail is carried in s.mail
+      await condition(allHandlersFinished);
+      await makeContinueAsNewFunc<typeof campaign>({ workflowTaskTimeout: workflowInfo().taskTimeoutMs })({
+        ...input,
+        carried: carryState(s),
+      });
+    }
+    const next = [nextBoundary(input, s, clock.now(), !clock.legacy), mail.nextAt()].reduce((a, b) =>
+      a === undefined || (b !== undefined && b < a) ? b : a,
+    );
+    changed = false;
+    // One timer to the next boundary or reminder; an action that moves a deadline wakes the loop, which re-arms it.
+    await clock.waitUntil(next, () => changed || s.outbox.length > 0 || historyIsLarge());
+  }
+  onPhase();
+  mail.tick();
+  await mail.drained(); // the final-list notice, and anything still retrying, goes out before the campaign ends
+  // Every commended committee now holds a title (one long-lived workflow each).
+  const commended = s.final!.list.map((committeeId) => ({ committeeId, subdistrict: s.registry[committeeId].sd }));
+  if (commended.length)
+    await titleLinks.startTitles({
+      awardYear: input.year,
+      awardedAt: s.final!.at,
+      titles: commended,
+      staff: input.staff,
+      gradeBands: input.gradeBands,
+    });
+  await condition(allHandlersFinished);
+  return { year: input.year, finalList: s.final!.list, removed: s.removed, counts: countsOf(s) };
+}

@@ -1,0 +1,200 @@
+/**
+ * One title's re-evaluation in one year (reevaluation-<year>-<committeeId>), a child of the title
+ * workflow. Materials → special inspection → 街镇 pre-review → bureau confirmation (notice 五(二)).
+ * The materials deadline is a durable timer on an absolute calendar instant; the result goes back to
+ * the title as this workflow's return value. Rules and their order: reevaluation/state.ts.
+ */
+import {
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import { Stage } from '../../temporal/search-attributes';
+import { recordAudit, rejectionLine, signalParts } from '../shared/audit';
+import { refusedDetail, rejectedAttemptSchema, rejectedAttemptSignal } from '../shared/rejected-attempt';
+import { reevaluationMail } from './mail';
+import { storyClock, timeFromTimers, timeScaleOf } from '../shared/clock';
+import {
+  cancelEligibilityUpdate,
+  closeReevaluationSignal,
+  confirmReevaluationUpdate,
+  extendMaterialsDeadlineUpdate,
+  incidentNoticeSignal,
+  preReviewUpdate,
+  recordReevaluationInspectionUpdate,
+  reevaluationActionSchemas,
+  reevaluationActionSignal,
+  reevaluationStatusQuery,
+  submitMaterialsUpdate,
+  type ReevaluationActionName,
+} from './messages';
+import {
+  REEVALUATION_STAGE_LABELS,
+  applyReevaluationAction,
+  checkReevaluationAction,
+  failureReasons,
+  initialReevaluationState,
+  pendingTasks,
+  stageOf,
+  type ReevaluationInput,
+  type ReevaluationResult,
+  type ReevaluationSnapshot,
+  type ReevaluationState,
+} from './state';
+
+export async function reevaluation(input: ReevaluationInput): Promise<ReevaluationResult> {
+  // First, before any command: runs recorded before time-from-timers keep their clock-reading path.
+  const useTimers = timeFromTimers();
+  const cal = input.calendar;
+  // Deadline checks and due reminders read clock.now(): the instant the last timer reached.
+  const clock = storyClock(timeScaleOf(input), () => s, useTimers);
+  const s: ReevaluationState = input.carried ?? initialReevaluationState(input, clock.live());
+  const workflowId = workflowInfo().workflowId;
+  /** Bumped by every accepted change, so the main loop re-arms its deadline timer. */
+  let changes = 0;
+
+  const snapshot = (): ReevaluationSnapshot => {
+    const reasons = failureReasons(s, input);
+    return {
+      ...s,
+      workflowId,
+      year: input.year,
+      committeeId: input.committeeId,
+      subdistrict: input.subdistrict,
+      awardYear: input.awardYear,
+      titleWorkflowId: input.titleWorkflowId,
+      stageLabel: REEVALUATION_STAGE_LABELS[s.stage],
+      inspectionOpens: cal.inspectionOpens,
+      inspectionCloses: cal.inspectionCloses,
+      calendar: cal,
+      provisional: { outcome: reasons.length ? 'fail' : 'undetermined', reasons },
+      pending: pendingTasks(s, input),
+    };
+  };
+  const audit = (action: string, payload: unknown, error?: string) =>
+    recordAudit(s, clock.live(), input.staff, input.committeeId, action, payload, error);
+  const refresh = () => {
+    changes++;
+    const stage = stageOf(s, input);
+    if (stage === s.stage) return;
+    s.stage = stage;
+    s.stageSince = clock.stamp();
+    upsertSearchAttributes([{ key: Stage, value: stage }]);
+  };
+
+  const act = (name: ReevaluationActionName) => ({
+    validator: (payload: unknown) => {
+      // Validators do not run on replay: they may read the clock (see checkCampaignAction).
+      const late = Math.max(clock.now(), clock.live());
+      checkReevaluationAction(name, payload, s, input, late, late);
+    },
+    handler: async (payload: unknown) => {
+      const data = checkReevaluationAction(name, payload, s, input, clock.now(), Math.max(clock.now(), clock.live()));
+      const message = applyReevaluationAction(name, data, s, input, clock.live(), workflowId);
+      audit(name, payload);
+      refresh();
+      return { stage: s.stage, message };
+    },
+  });
+  for (const [update, name] of [
+    [submitMaterialsUpdate, 'submitMaterials'],
+    [recordReevaluationInspectionUpdate, 'recordInspection'],
+    [preReviewUpdate, 'preReview'],
+    [cancelEligibilityUpdate, 'cancelEligibility'],
+    [confirmReevaluationUpdate, 'confirm'],
+    [extendMaterialsDeadlineUpdate, 'extendDeadline'],
+  ] as const) {
+    const { validator, handler } = act(name);
+    setHandler(update, handler as any, { validator });
+  }
+  // A refused Update, reported by the client that sent it (client/refusals.ts): recorded, nothing else.
+  setHandler(rejectedAttemptSignal, (attempt) => {
+    const r = rejectedAttemptSchema.safeParse(attempt);
+    if (r.success) audit(r.data.action, { actor: r.data.actor ?? '(system)' }, refusedDetail(r.data.error));
+    else audit('rejectedAttempt', attempt, 'InvalidInput: malformed report of a refused attempt');
+  });
+  setHandler(reevaluationActionSignal, async (signal) => {
+    const { name, payload } = signalParts(signal);
+    if (!Object.prototype.hasOwnProperty.call(reevaluationActionSchemas, name)) {
+      audit(name || '(missing action)', payload, `InvalidInput: unknown action ${name || '(missing)'}`);
+      return;
+    }
+    try {
+      checkReevaluationAction(name as ReevaluationActionName, payload, s, input, clock.now());
+    } catch (err) {
+      audit(name, payload, rejectionLine(err));
+      return;
+    }
+    await act(name as ReevaluationActionName).handler(payload);
+  });
+  setHandler(incidentNoticeSignal, (incident) => {
+    // After the decision an incident is not ours: the title keeps it for the next re-evaluation.
+    if (s.result || s.incidents.some((i) => i.id === incident.id)) return;
+    s.incidents.push(incident);
+    audit('incident', incident);
+    refresh();
+  });
+  setHandler(closeReevaluationSignal, ({ reason }) => {
+    if (s.result) return;
+    s.result = {
+      year: input.year,
+      workflowId,
+      outcome: 'closed',
+      reasons: [reason],
+      decidedAt: clock.stamp(),
+      countedIncidents: [],
+    };
+    audit('close', { reason });
+    refresh();
+  });
+  setHandler(reevaluationStatusQuery, snapshot);
+
+  // Reminders to the holder and the 街镇 (workflows/reevaluation/mail.ts), sent beside the main loop.
+  const mail = reevaluationMail(input, s, clock);
+
+  const historyIsLarge = () => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > 2_000;
+  if (!input.carried) {
+    audit('start', { materialsDue: s.materialsDue, incidents: input.incidents.map((i) => i.id) });
+    refresh(); // incidents known at the start may already decide the stage
+  }
+  while (!s.result) {
+    mail.tick(); // before the deadline check: a reminder due before the deadline still goes out
+    const seen = changes;
+    const waiting = !s.materials && !s.materialsMissing;
+    const due = Date.parse(s.materialsDue);
+    // Legacy runs: real milliseconds to the deadline by the clock; others: whether a timer reached it.
+    const remaining = !waiting ? undefined : clock.legacy ? clock.realUntil(due) : due - clock.now();
+    if (remaining !== undefined && remaining <= 0) {
+      s.materialsMissing = { deadline: s.materialsDue, notedAt: clock.stamp() };
+      audit('materials-deadline', { deadline: s.materialsDue });
+      refresh();
+      continue;
+    }
+    const wake = () => changes !== seen || historyIsLarge();
+    if (clock.legacy) {
+      const reminder = mail.waitMs();
+      const timeout =
+        remaining === undefined ? reminder : reminder === undefined ? remaining : Math.min(remaining, reminder);
+      if (timeout === undefined) await condition(wake);
+      else await condition(wake, Math.max(1, timeout));
+    } else {
+      // The materials deadline (moved by extendDeadline: the loop re-arms), the inspection's opening, or a reminder.
+      const now = clock.now();
+      const next = [waiting ? due : undefined, Date.parse(cal.inspectionOpens), mail.nextAt()].filter(
+        (t): t is number => t !== undefined && t > now,
+      );
+      await clock.waitUntil(next.length ? Math.min(...next) : undefined, wake);
+    }
+    if (!s.result && historyIsLarge()) {
+      await mail.beforeContinueAsNew(); // unsent mail is carried in s.mail
+      await condition(allHandlersFinished);
+      await continueAsNew<typeof reevaluation>({ ...input, carried: s });
+    }
+  }
+  await mail.drained(); // reminders already queued (or retrying while SMTP is down) go out before the result
+  await condition(allHandlersFinished);
+  return s.result;
+}
