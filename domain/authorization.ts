@@ -47,3 +47,15 @@ export function requireCommittee(staff: Staff, actorId: string, committeeId: str
     `${action} is for committee ${committeeId} itself; ${actorId} is ${person ? person.role : 'not that committee'}`,
   );
 }
+
+/** Who may read a committee's application or title: the bureau, officials of the committee's own 街镇, the committee itself. */
+export function mayReadCommittee(
+  reader: { id: string; role: StaffRole | 'committee'; subdistrict?: string },
+  committee: { id: string; subdistrict: string },
+): boolean {
+  return (
+    reader.role === 'bureau' ||
+    (reader.role === 'subdistrict' && reader.subdistrict === committee.subdistrict) ||
+    (reader.role === 'committee' && reader.id === committee.id)
+  );
+}

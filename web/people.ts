@@ -45,3 +45,6 @@ export function actorByEmail(d: Directory, email: string): Actor | undefined {
   ];
   return matches.length === 1 ? matches[0] : undefined;
 }
+
+/** A committee's name from the directory, or its id when the directory no longer lists it. */
+export const committeeName = (d: Directory, id: string): string => d.committees.find((c) => c.id === id)?.name ?? id;

@@ -8,10 +8,11 @@ import { applicationAction, submitApplication } from '../../client/applications'
 import { campaignAction, campaignApplications, campaignStatus } from '../../client/campaigns';
 import { FIVE_GOODS, FIVE_GOODS_LABELS } from '../../domain/grades';
 import { STAGE_LABELS, type ApplicationStage } from '../../domain/stages';
+import { committeeReadGuard } from '../access';
 import { ActionError, BUSY, withinDeadline, type ActionFailure } from '../actions';
 import { beijingText, deadlineLine, deadlineView } from '../format';
 import { chineseIssues, fieldMap, newNonce, updateIdOf, type FieldError } from '../forms';
-import { actorById, ROLE_TEXT, type Actor } from '../people';
+import { actorById, ROLE_TEXT, type Actor, committeeName } from '../people';
 import { errorPage, renderPage } from '../render';
 import { requireActor, type AppContext } from '../server';
 import { ownApplication } from '../tasks';
@@ -122,48 +123,13 @@ function failurePage(
 export function registerApplicationRoutes(app: FastifyInstance, ctx: AppContext): void {
   const deadlineMs = ctx.config.actionDeadlineMs;
   const within = <T>(fn: () => Promise<T>) => withinDeadline(ctx.client, deadlineMs, fn);
-  const nameOf = (id: string) => ctx.directory.committees.find((c) => c.id === id)?.name ?? id;
+  const nameOf = (id: string) => committeeName(ctx.directory, id);
   const busyPage = (request: FastifyRequest, reply: FastifyReply, actor: Actor) =>
     errorPage(request, reply, 503, '系统繁忙', BUSY, { actor });
   const noCampaign = (request: FastifyRequest, reply: FastifyReply, actor: Actor) =>
     renderPage(request, reply, 'message', { message: '目前没有进行中的评选。' }, { title: '没有进行中的评选', actor });
 
-  /** Refuses (403) and logs an attempt on another 街镇's or committee's application. */
-  const mayRead = (request: FastifyRequest, reply: FastifyReply, actor: Actor, committeeId: string): boolean => {
-    const committee = ctx.directory.committees.find((c) => c.id === committeeId);
-    if (!committee) {
-      void errorPage(request, reply, 404, '未找到申报', '名录中没有这个业委会。', { actor });
-      return false;
-    }
-    const allowed =
-      actor.role === 'bureau' ||
-      (actor.role === 'subdistrict' && actor.subdistrict === committee.subdistrict) ||
-      (actor.role === 'committee' && actor.id === committee.id);
-    if (!allowed) {
-      request.log.warn(
-        {
-          event: 'forbidden',
-          person: actor.id,
-          role: actor.role,
-          committee: committee.id,
-          route: request.routeOptions.url,
-        },
-        'access refused: another 街镇 or committee',
-      );
-      void errorPage(
-        request,
-        reply,
-        403,
-        '无权查看',
-        actor.role === 'subdistrict'
-          ? `这个申报属于${committee.subdistrict}，您只能查看和办理${actor.subdistrict}的申报。`
-          : '您无权查看这个申报。',
-        { actor },
-      );
-      return false;
-    }
-    return true;
-  };
+  const mayRead = committeeReadGuard(ctx, '申报');
 
   // ---- the committee ---------------------------------------------------------------
 

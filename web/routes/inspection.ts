@@ -13,7 +13,7 @@ import { STAGE_LABELS, type ApplicationStage } from '../../domain/stages';
 import { ActionError, BUSY, classify, withinDeadline } from '../actions';
 import { calendarNow, deadlineLine, deadlineView } from '../format';
 import { fieldMap, newNonce, updateIdOf } from '../forms';
-import type { Actor } from '../people';
+import { type Actor, committeeName } from '../people';
 import { errorPage, renderPage } from '../render';
 import type { AppContext } from '../server';
 import { busyPage, guardRole } from '../selection/guard';
@@ -26,7 +26,7 @@ const TITLE = '专项检查评分';
 
 export function registerInspectionRoutes(app: FastifyInstance, ctx: AppContext): void {
   const within = <T>(fn: () => Promise<T>) => withinDeadline(ctx.client, ctx.config.actionDeadlineMs, fn);
-  const nameOf = (id: string) => ctx.directory.committees.find((c) => c.id === id)?.name ?? id;
+  const nameOf = (id: string) => committeeName(ctx.directory, id);
   const guard = (request: FastifyRequest, reply: FastifyReply) =>
     guardRole(ctx, request, reply, 'inspector', '专项检查评分');
 

@@ -11,7 +11,7 @@ import { PHASE_LABELS } from '../../domain/stages';
 import { ActionError, BUSY, withinDeadline } from '../actions';
 import { beijingText, deadlineLine, deadlineView } from '../format';
 import { newNonce, updateIdOf } from '../forms';
-import type { Actor } from '../people';
+import { type Actor, committeeName } from '../people';
 import { errorPage, renderPage } from '../render';
 import type { AppContext } from '../server';
 import type { FreshConfirmations } from '../selection/fresh-confirmation';
@@ -28,7 +28,7 @@ export function registerObjectionReviewRoutes(
   confirmations: FreshConfirmations,
 ): void {
   const within = <T>(fn: () => Promise<T>) => withinDeadline(ctx.client, ctx.config.actionDeadlineMs, fn);
-  const nameOf = (id: string) => ctx.directory.committees.find((c) => c.id === id)?.name ?? id;
+  const nameOf = (id: string) => committeeName(ctx.directory, id);
   const personName = (id: string) => ctx.directory.people.find((p) => p.id === id)?.name ?? id;
   const guard = (request: FastifyRequest, reply: FastifyReply) =>
     guardRole(ctx, request, reply, 'bureau', '公示异议与最终名单');
@@ -271,32 +271,18 @@ export function registerObjectionReviewRoutes(
       `公示期间收到异议 ${s.objections.length} 件，均已处理。确认后即授予称号，不可撤销。`,
     ];
     const back = { href: '/objections', text: '返回公示异议与最终名单' };
-    try {
-      await confirmations.request(g.actor, {
+    return confirmations.requestAndShow(
+      request,
+      reply,
+      g.actor,
+      {
         year: g.year,
         title: '确认最终表彰名单',
         lines,
         action: { name: 'confirmFinal', payload: { actor: g.actor.id } },
         back,
-      });
-    } catch (err) {
-      if (err instanceof ActionError)
-        return show(
-          { errors: [{ message: err.failure.kind === 'busy' ? BUSY : err.failure.message }] },
-          err.failure.kind === 'busy' ? 503 : 400,
-        );
-      throw err;
-    }
-    request.log.info(
-      { event: 'fresh-confirmation-sent', action: 'confirmFinal', person: g.actor.id },
-      'confirmation link sent',
-    );
-    return renderPage(
-      request,
-      reply,
-      'fresh-confirm-sent',
-      { lines, back, ttlText: confirmations.ttlText },
-      { title: '请到邮箱确认', actor: g.actor },
+      },
+      (message, code) => show({ errors: [{ message }] }, code),
     );
   });
 }

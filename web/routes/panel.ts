@@ -12,7 +12,7 @@ import { FIVE_GOODS } from '../../domain/grades';
 import { ActionError, BUSY, withinDeadline } from '../actions';
 import { beijingText, deadlineLine, deadlineView } from '../format';
 import { newNonce, updateIdOf } from '../forms';
-import type { Actor } from '../people';
+import { type Actor, committeeName } from '../people';
 import { renderPage } from '../render';
 import type { AppContext } from '../server';
 import type { FreshConfirmations } from '../selection/fresh-confirmation';
@@ -26,7 +26,7 @@ const TITLE = '评选团评审';
 
 export function registerPanelRoutes(app: FastifyInstance, ctx: AppContext, confirmations: FreshConfirmations): void {
   const within = <T>(fn: () => Promise<T>) => withinDeadline(ctx.client, ctx.config.actionDeadlineMs, fn);
-  const nameOf = (id: string) => ctx.directory.committees.find((c) => c.id === id)?.name ?? id;
+  const nameOf = (id: string) => committeeName(ctx.directory, id);
   const personName = (id: string) => ctx.directory.people.find((p) => p.id === id)?.name ?? id;
   const isChair = (actor: Actor) =>
     ctx.directory.people.some((p) => p.id === actor.id && p.role === 'panel' && p.chair === true);
@@ -202,32 +202,18 @@ export function registerPanelRoutes(app: FastifyInstance, ctx: AppContext, confi
       `确认后名单即公示 ${status.calendar.publicityWorkingDays} 个工作日，评选团不能再投票或修改名单。`,
     ];
     const back = { href: '/panel', text: '返回评选团评审' };
-    try {
-      await confirmations.request(g.actor, {
+    return confirmations.requestAndShow(
+      request,
+      reply,
+      g.actor,
+      {
         year: g.year,
         title: '确定拟表彰名单并开始公示',
         lines,
         action: { name: 'panelFinalize', payload: { actor: g.actor.id, ranking, tieBreakRule: rule } },
         back,
-      });
-    } catch (err) {
-      if (err instanceof ActionError)
-        return show(
-          { errors: [{ message: err.failure.kind === 'busy' ? BUSY : err.failure.message }] },
-          err.failure.kind === 'busy' ? 503 : 400,
-        );
-      throw err;
-    }
-    request.log.info(
-      { event: 'fresh-confirmation-sent', action: 'panelFinalize', person: g.actor.id },
-      'confirmation link sent',
-    );
-    return renderPage(
-      request,
-      reply,
-      'fresh-confirm-sent',
-      { lines, back, ttlText: confirmations.ttlText },
-      { title: '请到邮箱确认', actor: g.actor },
+      },
+      (message, code) => show({ errors: [{ message }] }, code),
     );
   });
 }

@@ -15,10 +15,11 @@ import {
   titleStatus,
 } from '../../client/titles';
 import { REEVALUATION_STAGE_LABELS, type ReevaluationStage } from '../../workflows/reevaluation/state';
+import { committeeReadGuard } from '../access';
 import { ActionError, BUSY, withinDeadline } from '../actions';
 import { beijingText, deadlineView } from '../format';
 import { newNonce, updateIdOf, type FieldError } from '../forms';
-import type { Actor } from '../people';
+import { type Actor, committeeName } from '../people';
 import { errorPage, renderPage } from '../render';
 import { requireActor, type AppContext } from '../server';
 
@@ -108,46 +109,11 @@ const FORMS = ['materials', 'pre-review', 'cancel-eligibility', 'confirm-recover
 
 export function registerTitleRoutes(app: FastifyInstance, ctx: AppContext): void {
   const within = <T>(fn: () => Promise<T>) => withinDeadline(ctx.client, ctx.config.actionDeadlineMs, fn);
-  const nameOf = (id: string) => ctx.directory.committees.find((c) => c.id === id)?.name ?? id;
+  const nameOf = (id: string) => committeeName(ctx.directory, id);
   const busyPage = (request: FastifyRequest, reply: FastifyReply, actor: Actor) =>
     errorPage(request, reply, 503, '系统繁忙', BUSY, { actor });
 
-  /** The holder, its own 街镇 and the bureau; another 街镇 or committee is refused (403) and logged. */
-  const mayRead = (request: FastifyRequest, reply: FastifyReply, actor: Actor, committeeId: string): boolean => {
-    const committee = ctx.directory.committees.find((c) => c.id === committeeId);
-    if (!committee) {
-      void errorPage(request, reply, 404, '未找到称号', '名录中没有这个业委会。', { actor });
-      return false;
-    }
-    const allowed =
-      actor.role === 'bureau' ||
-      (actor.role === 'subdistrict' && actor.subdistrict === committee.subdistrict) ||
-      (actor.role === 'committee' && actor.id === committee.id);
-    if (!allowed) {
-      request.log.warn(
-        {
-          event: 'forbidden',
-          person: actor.id,
-          role: actor.role,
-          committee: committee.id,
-          route: request.routeOptions.url,
-        },
-        'access refused: another 街镇 or committee',
-      );
-      void errorPage(
-        request,
-        reply,
-        403,
-        '无权查看',
-        actor.role === 'subdistrict'
-          ? `这个称号属于${committee.subdistrict}，您只能查看和办理${actor.subdistrict}的称号。`
-          : '您无权查看这个称号。',
-        { actor },
-      );
-      return false;
-    }
-    return true;
-  };
+  const mayRead = committeeReadGuard(ctx, '称号');
 
   const titlePage = async (
     request: FastifyRequest,

@@ -43,6 +43,17 @@ export interface FreshConfirmations {
   request(actor: Actor, p: Omit<Pending, 'personId' | 'expires' | 'result'>): Promise<void>;
   /** "10 分钟": the link's lifetime, for the page that says a link was sent. */
   ttlText: string;
+  /**
+   * `request`, then the page that says a link was sent (and a log line without personal data). A refusal is
+   * handed to `refused` with its one-line message and status: 503 when Temporal is busy, else 400.
+   */
+  requestAndShow(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    actor: Actor,
+    p: Omit<Pending, 'personId' | 'expires' | 'result'>,
+    refused: (message: string, code: number) => unknown,
+  ): Promise<unknown>;
 }
 
 export function registerFreshConfirmation(app: FastifyInstance, ctx: AppContext): FreshConfirmations {
@@ -177,5 +188,26 @@ export function registerFreshConfirmation(app: FastifyInstance, ctx: AppContext)
     }
   });
 
-  return { request, ttlText };
+  const requestAndShow: FreshConfirmations['requestAndShow'] = async (req, reply, actor, p, refused) => {
+    try {
+      await request(actor, p);
+    } catch (err) {
+      if (!(err instanceof ActionError)) throw err;
+      const busy = err.failure.kind === 'busy';
+      return refused(busy ? BUSY : err.failure.message, busy ? 503 : 400);
+    }
+    req.log.info(
+      { event: 'fresh-confirmation-sent', action: p.action.name, person: actor.id },
+      'confirmation link sent',
+    );
+    return renderPage(
+      req,
+      reply,
+      'fresh-confirm-sent',
+      { lines: p.lines, back: p.back, ttlText },
+      { title: '请到邮箱确认', actor },
+    );
+  };
+
+  return { request, ttlText, requestAndShow };
 }
