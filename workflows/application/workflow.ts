@@ -13,29 +13,17 @@ import {
   workflowInfo,
   allHandlersFinished,
 } from '@temporalio/workflow';
-import { rejectionOf } from '../../domain/rejections';
 import { Stage } from '../../temporal/search-attributes';
 import { STAGE_LABELS, type ApplicationStage } from '../../domain/stages';
 import { findPerson } from '../../domain/authorization';
-import {
-  applicationActionSchemas,
-  applicationActionSignal,
-  applicationStatusQuery,
-  campaignNoticeSignal,
-  notRecommendUpdate,
-  recommendUpdate,
-  recordInspectionUpdate,
-  recordPaperFormUpdate,
-  recordReelectionUpdate,
-  type ApplicationActionName,
-} from './messages';
+import { applicationStatusQuery, applicationUpdates, campaignNoticeSignal } from './messages';
+import { applicationActions, applicationContext, requireOpen } from './actions';
+import { registerActions } from '../shared/actions';
 import { applicationReportSignal } from '../campaign/stage-report';
 import { refusedDetail, rejectedAttemptSchema, rejectedAttemptSignal } from '../shared/rejected-attempt';
 import { applicationMail } from './mail';
 import { storyClock, timeFromTimers, timeScaleOf } from '../shared/clock';
 import {
-  applyAction,
-  checkAction,
   initialState,
   isFinal,
   type ApplicationInput,
@@ -123,51 +111,28 @@ export async function application(input: ApplicationInput): Promise<ApplicationS
     upsertSearchAttributes([{ key: Stage, value: stage }]);
   };
 
-  // Every action is one Update (validator = the rules, handler = the change) and also a Signal.
-  const act = (name: ApplicationActionName) => ({
-    validator: (payload: unknown) => {
-      // Validators do not run on replay: they may read the clock (see checkCampaignAction).
-      const late = Math.max(clock.now(), clock.live());
-      checkAction(name, payload, s, input, late, late);
+  // Every action is one Update (workflows/application/actions/): checked in the validator, checked again and applied in the handler.
+  let stageBefore = s.stage;
+  registerActions(applicationActions, {
+    updates: applicationUpdates,
+    guard: requireOpen,
+    context: (at) => {
+      const now = clock.now();
+      const late = Math.max(now, clock.live());
+      // Validators do not run on replay: they may read the clock.
+      if (at === 'validate') return applicationContext(s, input, { now: late, late });
+      stageBefore = s.stage;
+      return applicationContext(s, input, { now, late, at: clock.live() });
     },
-    handler: async (payload: unknown) => {
-      const data = checkAction(name, payload, s, input, clock.now(), Math.max(clock.now(), clock.live()));
-      const before = s.stage;
-      const message = applyAction(name, data, s, input, clock.live());
-      audit(name, payload);
-      if (s.stage !== before) upsertSearchAttributes([{ key: Stage, value: s.stage }]);
+    audit: (name, payload) => audit(name, payload),
+    settle: async (name, { message }) => {
+      if (s.stage !== stageBefore) upsertSearchAttributes([{ key: Stage, value: s.stage }]);
       // Answer only once the campaign has the report: a 街镇 that confirms its list right after its
       // last decision must find that decision there (answering first was tried, and lost that race).
       // A re-election filing changes no stage: the campaign hears of it from the client, if at all.
       if (name !== 'recordReelection') await report();
       return { stage: s.stage, message };
     },
-  });
-  for (const [update, name] of [
-    [recordPaperFormUpdate, 'recordPaperForm'],
-    [recommendUpdate, 'recommend'],
-    [notRecommendUpdate, 'notRecommend'],
-    [recordInspectionUpdate, 'recordInspection'],
-    [recordReelectionUpdate, 'recordReelection'],
-  ] as const) {
-    const { validator, handler } = act(name);
-    setHandler(update, handler as any, { validator });
-  }
-  setHandler(applicationActionSignal, async (signal) => {
-    const name = (signal && typeof signal === 'object' ? String((signal as any).action) : '') as ApplicationActionName;
-    const payload = signal && typeof signal === 'object' ? (signal as any).payload : signal;
-    if (!Object.prototype.hasOwnProperty.call(applicationActionSchemas, name)) {
-      audit(name || '(missing action)', payload, `InvalidInput: unknown action ${name || '(missing)'}`);
-      return;
-    }
-    try {
-      checkAction(name, payload, s, input, clock.now());
-    } catch (err) {
-      const r = rejectionOf(err);
-      audit(name, payload, `${r.kind}: ${r.message}`);
-      return;
-    }
-    await act(name).handler(payload);
   });
 
   const notices: CampaignNotice[] = [];

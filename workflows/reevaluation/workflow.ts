@@ -13,6 +13,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import { Stage } from '../../temporal/search-attributes';
+import { failing } from '../../temporal/rejections';
 import { recordAudit, rejectionLine, signalParts } from '../shared/audit';
 import { refusedDetail, rejectedAttemptSchema, rejectedAttemptSignal } from '../shared/rejected-attempt';
 import { reevaluationMail } from './mail';
@@ -89,10 +90,12 @@ export async function reevaluation(input: ReevaluationInput): Promise<Reevaluati
     validator: (payload: unknown) => {
       // Validators do not run on replay: they may read the clock (see checkCampaignAction).
       const late = Math.max(clock.now(), clock.live());
-      checkReevaluationAction(name, payload, s, input, late, late);
+      failing(() => checkReevaluationAction(name, payload, s, input, late, late));
     },
     handler: async (payload: unknown) => {
-      const data = checkReevaluationAction(name, payload, s, input, clock.now(), Math.max(clock.now(), clock.live()));
+      const data = failing(() =>
+        checkReevaluationAction(name, payload, s, input, clock.now(), Math.max(clock.now(), clock.live())),
+      );
       const message = applyReevaluationAction(name, data, s, input, clock.live(), workflowId);
       audit(name, payload);
       refresh();

@@ -1,7 +1,7 @@
 /** The audit trail of the title and re-evaluation workflows: same entries as an application's. */
 import { findPerson } from '../../domain/authorization';
 import type { Staff } from '../../domain/directory';
-import { rejectionOf } from '../../domain/rejections';
+import { rejectionOf } from '../../temporal/rejections';
 import type { AuditEntry } from '../application/state';
 
 export type { AuditEntry };

@@ -18,6 +18,7 @@ import {
 } from '@temporalio/workflow';
 import { reevaluationWorkflowId } from '../../temporal/ids';
 import { zodLine } from '../../domain/rejections';
+import { failing } from '../../temporal/rejections';
 import { CampaignYear, CommitteeId, Stage, Subdistrict, TitleStatus } from '../../temporal/search-attributes';
 import { staffForTitle, type Incident } from '../../domain/titles';
 import { recordAudit, rejectionLine, signalParts } from '../shared/audit';
@@ -97,10 +98,10 @@ export async function title(input: TitleInput): Promise<TitleSnapshot> {
 
   const act = (name: TitleActionName) => ({
     validator: (payload: unknown) => {
-      checkTitleAction(name, payload, s, input, calNow());
+      failing(() => checkTitleAction(name, payload, s, input, calNow()));
     },
     handler: async (payload: unknown) => {
-      const data = checkTitleAction(name, payload, s, input, calNow());
+      const data = failing(() => checkTitleAction(name, payload, s, input, calNow()));
       const before = s.status;
       const message = applyTitleAction(name, data, s, input, calNow());
       audit(name, payload);
