@@ -12,6 +12,10 @@ import { campaignActions } from '../workflows/campaign/actions';
 import { campaignUpdates } from '../workflows/campaign/messages';
 import { applicationActions } from '../workflows/application/actions';
 import { applicationUpdates } from '../workflows/application/messages';
+import { titleActions } from '../workflows/title/actions';
+import { titleUpdates } from '../workflows/title/messages';
+import { reevaluationActions } from '../workflows/reevaluation/actions';
+import { reevaluationUpdates } from '../workflows/reevaluation/messages';
 import { UserError } from './errors';
 import { checkedName } from './input';
 import { reportRefused } from './refusals';
@@ -59,3 +63,9 @@ export const actOnCampaign = actionClient(campaignActions, campaignUpdates, 'cam
 
 /** Application actions (workflows/application/actions/), on the handle of `application-<year>-<committee>`. */
 export const actOnApplication = actionClient(applicationActions, applicationUpdates, 'applicationAction');
+
+/** Title actions (workflows/title/actions/), on the handle of `title-<committee>-<award year>`. */
+export const actOnTitle = actionClient(titleActions, titleUpdates, 'titleAction');
+
+/** Re-evaluation actions (workflows/reevaluation/actions/), on the handle of `reevaluation-<year>-<committee>`. */
+export const actOnReevaluation = actionClient(reevaluationActions, reevaluationUpdates, 'reevaluationAction');

@@ -1,7 +1,6 @@
 /** The audit trail of the title and re-evaluation workflows: same entries as an application's. */
 import { findPerson } from '../../domain/authorization';
 import type { Staff } from '../../domain/directory';
-import { rejectionOf } from '../../temporal/rejections';
 import type { AuditEntry } from '../application/state';
 
 export type { AuditEntry };
@@ -55,17 +54,4 @@ export function recordAudit(
   t.rejectedCount++;
   const rejected = t.audit.filter((e) => e.outcome === 'rejected');
   if (rejected.length > MAX_REJECTED) t.audit.splice(t.audit.indexOf(rejected[0]), 1);
-}
-
-/** The one-line form of a rejection, as stored in the trail. */
-export function rejectionLine(err: unknown): string {
-  const r = rejectionOf(err);
-  return `${r.kind}: ${r.message}`;
-}
-
-/** Splits a generic action signal into name and payload. */
-export function signalParts(signal: unknown): { name: string; payload: unknown } {
-  const name = signal && typeof signal === 'object' ? String((signal as any).action ?? '') : '';
-  const payload = signal && typeof signal === 'object' ? (signal as any).payload : signal;
-  return { name, payload };
 }
