@@ -10,16 +10,9 @@ import { FINAL_STAGES, type ApplicationStage } from '../../domain/stages';
 import type { MailOutboxState } from '../shared/mail-outbox';
 import type { ReminderSettings } from '../reminders/slots';
 import type { TimeScale } from '../shared/clock';
+import type { AuditEntry } from '../shared/audit';
 
-export interface AuditEntry {
-  at: string;
-  actor: string;
-  role: string;
-  action: string;
-  outcome: 'accepted' | 'rejected';
-  payload: string;
-  error?: string;
-}
+export type { AuditEntry };
 
 export interface ApplicationInput {
   year: number;

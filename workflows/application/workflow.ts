@@ -15,10 +15,10 @@ import {
 } from '@temporalio/workflow';
 import { Stage } from '../../temporal/search-attributes';
 import { STAGE_LABELS, type ApplicationStage } from '../../domain/stages';
-import { findPerson } from '../../domain/authorization';
 import { applicationStatusQuery, applicationUpdates, campaignNoticeSignal } from './messages';
 import { applicationActions, applicationContext, requireOpen } from './actions';
 import { registerActions } from '../shared/actions';
+import { appendAudit, staffRole, type AuditPolicy } from '../shared/audit';
 import { applicationReportSignal } from '../campaign/stage-report';
 import { refusedDetail, rejectedAttemptSchema, rejectedAttemptSignal } from '../shared/rejected-attempt';
 import { applicationMail } from './mail';
@@ -33,7 +33,6 @@ import {
 } from './state';
 
 const MAX_REJECTED_IN_AUDIT = 100;
-const PAYLOAD_IN_AUDIT = 500;
 
 export async function application(input: ApplicationInput): Promise<ApplicationSnapshot> {
   // First, before any command: runs recorded before time-from-timers keep their clock-reading path.
@@ -51,41 +50,20 @@ export async function application(input: ApplicationInput): Promise<ApplicationS
     final: isFinal(s),
   });
 
-  const roleOf = (actor: unknown) => {
+  const auditPolicy: AuditPolicy = {
+    noActor: '(none)',
     // The committee acts for itself under its own id; the campaign's notices and timers have no actor.
-    if (actor === input.form.committeeId || actor === input.submittedBy) return 'committee';
-    if (actor === '(none)') return 'system';
-    try {
-      return findPerson(input.staff, String(actor)).role;
-    } catch {
-      return 'unknown';
-    }
+    roleOf: (actor) =>
+      actor === input.form.committeeId || actor === input.submittedBy
+        ? 'committee'
+        : actor === '(none)'
+          ? 'system'
+          : staffRole(input.staff, actor),
+    maxRejected: MAX_REJECTED_IN_AUDIT,
+    keepPayload: true,
   };
-  const audit = (action: string, payload: unknown, error?: string) => {
-    const actor =
-      typeof payload === 'object' && payload && 'actor' in payload ? String((payload as any).actor) : '(none)';
-    let text: string;
-    try {
-      text = JSON.stringify(payload) ?? 'undefined';
-    } catch {
-      text = String(payload);
-    }
-    s.audit.push({
-      at: clock.stamp(),
-      actor: actor.slice(0, 64),
-      role: roleOf(actor),
-      action: action.slice(0, 64),
-      outcome: error ? 'rejected' : 'accepted',
-      payload: text.length > PAYLOAD_IN_AUDIT ? `${text.slice(0, PAYLOAD_IN_AUDIT)}…(${text.length} chars)` : text,
-      error,
-    });
-    if (error) {
-      s.rejectedCount++;
-      // Keep the trail bounded under a flood of bad signals; the count keeps the total.
-      const rejected = s.audit.filter((e) => e.outcome === 'rejected');
-      if (rejected.length > MAX_REJECTED_IN_AUDIT) s.audit.splice(s.audit.indexOf(rejected[0]), 1);
-    }
-  };
+  const audit = (action: string, payload: unknown, error?: string) =>
+    appendAudit(s, auditPolicy, clock.stamp(), action, payload, { error });
 
   const report = async () => {
     s.reportSeq++;

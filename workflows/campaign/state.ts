@@ -12,6 +12,9 @@ import type { MailOutboxState } from '../shared/mail-outbox';
 import type { ReminderSettings } from '../reminders/slots';
 import type { CarriedCampaignState } from './registry';
 import type { TimeScale } from '../shared/clock';
+import type { AuditEntry } from '../shared/audit';
+
+export type CampaignAuditEntry = AuditEntry & { detail: string };
 
 export interface CampaignInput {
   year: number;
@@ -91,7 +94,8 @@ export interface CampaignState {
   /** Committees on the draft list that filed their re-election, and the bureau's decision on each. */
   reelectionFlags?: ReelectionFlag[];
   outbox: Outbox[];
-  audit: { at: string; actor: string; action: string; outcome: 'accepted' | 'rejected'; detail: string }[];
+  /** Every entry carries `detail`, the line a person reads; payloads are not kept (objections carry names). */
+  audit: CampaignAuditEntry[];
   rejectedCount: number;
   bureauToldPanelOverdue: boolean;
   /** Reminders and notices by email (workflows/campaign/mail.ts); created on first use. */

@@ -27,6 +27,7 @@ import {
 import { campaignActions } from './actions';
 import { campaignContext } from './actions/context';
 import { registerActions } from '../shared/actions';
+import { appendAudit, staffRole, type AuditPolicy } from '../shared/audit';
 import { applicationReportSignal } from './stage-report';
 import { refusedDetail, rejectedAttemptSchema, rejectedAttemptSignal } from '../shared/rejected-attempt';
 import { objectorViewedSignal, objectorViewSchema } from './objector-view';
@@ -100,18 +101,23 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
     reminders: mail.settings,
   });
 
-  const audit = (action: string, payload: unknown, outcome: 'accepted' | 'rejected', detail: string) => {
-    const actor =
-      payload && typeof payload === 'object' && 'actor' in payload
-        ? String((payload as any).actor).slice(0, 64)
-        : '(public)';
-    s.audit.push({ at: clock.stamp(), actor, action: action.slice(0, 64), outcome, detail: detail.slice(0, 500) });
-    if (outcome === 'rejected') {
-      s.rejectedCount++;
-      const rejected = s.audit.filter((e) => e.outcome === 'rejected');
-      if (rejected.length > MAX_REJECTED_IN_AUDIT) s.audit.splice(s.audit.indexOf(rejected[0]), 1);
-    }
+  // The campaign's trail keeps a line for people in `detail` and no payload (objections carry names and contacts).
+  const auditPolicy: AuditPolicy = {
+    noActor: '(public)',
+    roleOf: (actor) =>
+      actor === '(public)' ? 'public' : s.registry[actor] ? 'committee' : staffRole(input.staff, actor),
+    maxRejected: MAX_REJECTED_IN_AUDIT,
+    keepPayload: false,
   };
+  const audit = (action: string, payload: unknown, outcome: 'accepted' | 'rejected', detail: string) =>
+    appendAudit(
+      s,
+      auditPolicy,
+      clock.stamp(),
+      action,
+      payload,
+      outcome === 'rejected' ? { detail, error: detail } : { detail },
+    );
 
   // Every action is one Update (workflows/campaign/actions/): checked in the validator, checked again and applied in the handler.
   registerActions(campaignActions, {

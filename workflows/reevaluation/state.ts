@@ -150,7 +150,7 @@ export function failureReasons(s: ReevaluationState, input: ReevaluationInput): 
       `${input.subdistrict}依据 ${input.year} 年度规范化评价成绩（${s.cancellation.standardisationScore} 分）取消其复评资格：${s.cancellation.reason}`,
     );
   for (const i of s.incidents) reasons.push(`小区于 ${i.date} 发生${INCIDENT_LABELS[i.type]}：${i.description}`);
-  if (s.inspection && !atLeastGood(s.inspection.grade as any))
+  if (s.inspection && !atLeastGood(s.inspection.grade))
     reasons.push(`专项检查等级为“${s.inspection.grade}”（${s.inspection.total} 分），低于“良好”`);
   return reasons;
 }

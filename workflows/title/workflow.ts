@@ -108,7 +108,8 @@ export async function title(input: TitleInput): Promise<TitleSnapshot> {
     else audit('rejectedAttempt', attempt, 'InvalidInput: malformed report of a refused attempt');
   });
   setHandler(startReevaluationSignal, (req) => {
-    const summary = { year: (req as any)?.year, materialsDue: (req as any)?.materialsDue };
+    // A malformed request may not even be an object: read its two fields defensively.
+    const summary = { year: req?.year, materialsDue: req?.materialsDue };
     const parsed = startReevaluationSchema.safeParse(req);
     if (!parsed.success) return audit('startReevaluation', summary, `InvalidInput: ${zodLine(parsed.error)}`);
     const why = startRejection(parsed.data, s, input);
