@@ -51,7 +51,8 @@ function flagErrorLine(error: z.ZodError, given: Record<string, unknown>): strin
 
 function usage(): string {
   const lines = ['Usage: npm run cli -- <group> <action> [--flags]   (--json for machine output)', ''];
-  for (const c of COMMANDS) lines.push(`  ${c.name.padEnd(30)} ${c.summary}`);
+  for (const c of COMMANDS)
+    lines.push(`  ${c.name.padEnd(30)} ${c.summary}${c.aliases ? ` (also: ${c.aliases.join(', ')})` : ''}`);
   return lines.join('\n');
 }
 
@@ -72,9 +73,12 @@ export async function runCli(argv: string[], io: CliIo = STDIO): Promise<number>
     // Most commands are two words; a few are three (`campaign schedule show`).
     const three = argv.slice(0, 3).join(' ');
     const name = `${argv[0]} ${argv[1] ?? ''}`.trim();
-    const cmd = COMMANDS.find((c) => c.name === three) ?? COMMANDS.find((c) => c.name === name);
+    // A command answers to its name and to its aliases (cli/commands/README.md).
+    const named = (n: string) => COMMANDS.find((c) => c.name === n || c.aliases?.includes(n));
+    const words = named(three) ? 3 : 2;
+    const cmd = named(three) ?? named(name);
     if (!cmd) throw new UserError(`unknown command "${name}"; run \`npm run cli -- help\``);
-    const raw = parseFlags(argv.slice(cmd.name.split(' ').length));
+    const raw = parseFlags(argv.slice(words));
     const json = raw.json === true;
     const parsed = cmd.flags.safeParse(raw);
     if (!parsed.success) throw new UserError(flagErrorLine(parsed.error, raw));

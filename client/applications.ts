@@ -16,8 +16,8 @@ import { campaignStatus } from './campaigns';
 import { findCommittee, staffForApplication } from './directory';
 import { isNotFound, UserError } from './errors';
 import { attribute, listWorkflows, visibilityQuery } from './visibility';
-import { reportRefused } from './refusals';
-import { checkDirectory, checked, checkedName, idSchema, listApplicationsFilterSchema, yearSchema } from './input';
+import { actOnApplication } from './act';
+import { checkDirectory, checked, idSchema, listApplicationsFilterSchema, yearSchema } from './input';
 
 export interface SubmitOptions {
   year: number;
@@ -113,14 +113,6 @@ export async function submitApplication(client: Client, opts: SubmitOptions) {
   }
 }
 
-const UPDATE_OF = {
-  recordPaperForm: msg.recordPaperFormUpdate,
-  recommend: msg.recommendUpdate,
-  notRecommend: msg.notRecommendUpdate,
-  recordInspection: msg.recordInspectionUpdate,
-  recordReelection: msg.recordReelectionUpdate,
-} as const;
-
 export async function applicationAction<N extends msg.ApplicationActionName>(
   client: Client,
   year: number,
@@ -132,24 +124,15 @@ export async function applicationAction<N extends msg.ApplicationActionName>(
 ): Promise<msg.ActionResult> {
   checked(yearSchema, year, 'year');
   checked(idSchema, committeeId, 'committeeId');
-  checkedName(UPDATE_OF, name, 'applicationAction');
-  const handle = client.workflow.getHandle(applicationWorkflowId(year, committeeId));
-  const parsed = msg.applicationActionSchemas[name].safeParse(payload);
-  if (!parsed.success) {
-    const err = new UserError(`${name}: ${zodLine(parsed.error)}`);
-    await reportRefused(handle, name, payload, err);
-    throw err;
-  }
   try {
-    return await handle.executeUpdate(UPDATE_OF[name] as typeof msg.recommendUpdate, {
-      args: [payload as any],
-      updateId: opts.updateId,
-    });
-  } catch (err: any) {
-    if (!isNotFound(err)) {
-      await reportRefused(handle, name, payload, err);
-      throw err;
-    }
+    return await actOnApplication(
+      client.workflow.getHandle(applicationWorkflowId(year, committeeId)),
+      name,
+      payload,
+      opts,
+    );
+  } catch (err) {
+    if (!isNotFound(err)) throw err;
   }
   // A closed application takes no more actions: say why it is closed.
   const final = await applicationStatus(client, year, committeeId);

@@ -9,18 +9,17 @@ import { CampaignYear, Stage } from '../temporal/search-attributes';
 import { campaign } from '../workflows/campaign/workflow';
 import type { CampaignInput, CampaignState, CampaignStatus } from '../workflows/campaign/state';
 import {
-  campaignActionSchemas,
   campaignMailQuery,
   campaignStatusQuery,
   type CampaignActionInput,
   type CampaignActionName,
+  type CampaignActionResult,
 } from '../workflows/campaign/messages';
+import { actOnCampaign } from './act';
 import type { MailStatus } from '../workflows/shared/mail-outbox';
 import * as updates from '../workflows/campaign/messages';
-import { zodLine } from '../domain/rejections';
 import { materialsDueFor } from '../domain/titles';
 import { isNotFound, requireWorkflow, UserError } from './errors';
-import { reportRefused } from './refusals';
 import { CAMPAIGN_TASK_TIMEOUT } from '../temporal/task-timeouts';
 import { resolveCalendar, type CalendarOverrides } from '../domain/calendar';
 import { loadWorkdays } from '../domain/holidays';
@@ -28,7 +27,7 @@ import { activeTitleIds } from './titles';
 
 /** startCampaign found `campaign-<year>` already there; nothing was started. */
 export class CampaignExistsError extends UserError {}
-import { checkCalendar, checked, checkedName, startCampaignOptionsSchema, yearSchema } from './input';
+import { checkCalendar, checked, startCampaignOptionsSchema, yearSchema } from './input';
 
 export interface StartCampaignOptions {
   calendar: CampaignCalendar;
@@ -161,19 +160,6 @@ async function queryCampaign<T>(client: Client, year: number, query: QueryDefini
   return requireWorkflow(() => client.workflow.getHandle(campaignWorkflowId(year)).query(query), noCampaign(year));
 }
 
-const UPDATE_OF: Record<CampaignActionName, any> = {
-  extendDeadline: updates.extendDeadlineUpdate,
-  confirmList: updates.confirmListUpdate,
-  panelVote: updates.panelVoteUpdate,
-  panelFinalize: updates.panelFinalizeUpdate,
-  fileObjection: updates.fileObjectionUpdate,
-  resolveObjection: updates.resolveObjectionUpdate,
-  confirmFinal: updates.confirmFinalUpdate,
-  removeFromList: updates.removeFromListUpdate,
-  flagReelection: updates.flagReelectionUpdate,
-  decideReelection: updates.decideReelectionUpdate,
-};
-
 /** Sends a campaign action as an Update: validated here first (zod), then by the workflow's validator. */
 export async function campaignAction<N extends CampaignActionName>(
   client: Client,
@@ -182,24 +168,12 @@ export async function campaignAction<N extends CampaignActionName>(
   payload: CampaignActionInput<N>,
   /** `updateId`: a repeated id (a double-submitted form) gets the first Update's result, one effect. */
   opts: { updateId?: string } = {},
-) {
+): Promise<CampaignActionResult> {
   checked(yearSchema, year, 'year');
-  checkedName(campaignActionSchemas, name, 'campaignAction');
-  const handle = client.workflow.getHandle(campaignWorkflowId(year));
-  const parsed = campaignActionSchemas[name].safeParse(payload);
-  if (!parsed.success) {
-    const err = new UserError(`${name}: ${zodLine(parsed.error)}`);
-    await reportRefused(handle, name, payload, err);
-    throw err;
-  }
   try {
-    return (await handle.executeUpdate(UPDATE_OF[name], {
-      args: [payload],
-      updateId: opts.updateId,
-    })) as updates.CampaignActionResult;
-  } catch (err: any) {
+    return await actOnCampaign(client.workflow.getHandle(campaignWorkflowId(year)), name, payload, opts);
+  } catch (err) {
     if (isNotFound(err)) throw new UserError(`no running campaign for ${year}`);
-    await reportRefused(handle, name, payload, err);
     throw err;
   }
 }

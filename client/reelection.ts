@@ -6,12 +6,13 @@
  * - each active title: it is revoked at once (notice 五(四)2), as before.
  */
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
-import { ApplicationFailure, WorkflowIdReusePolicy } from '@temporalio/common';
+import { WorkflowIdReusePolicy } from '@temporalio/common';
 import { z } from 'zod';
 import type { Directory } from '../domain/directory';
 import { beijingDate } from '../domain/calendar';
 import { applicationWorkflowId, campaignWorkflowId, TASK_QUEUE, titleWorkflowId } from '../temporal/ids';
 import { filingDate, filingRef, requireFiler } from '../domain/reelection';
+import { Rejection } from '../domain/rejections';
 import { CommitteeId, Subdistrict } from '../temporal/search-attributes';
 import { reelectionFiling, type ReelectionFilingRecord } from '../workflows/reelection-filing/workflow';
 import { applicationAction, applicationStatus } from './applications';
@@ -66,7 +67,7 @@ export async function fileReelection(client: Client, opts: FileReelectionOptions
   try {
     requireFiler((opts.directory as Directory).people, o.actor, committee.id, committee.subdistrict, 'fileReelection');
   } catch (err) {
-    if (err instanceof ApplicationFailure) throw new UserError(`rejected (${err.type}): ${err.message}`);
+    if (err instanceof Rejection) throw new UserError(`rejected (${err.kind}): ${err.message}`);
     throw err;
   }
   const filedOn = o.filedOn ?? beijingDate(Date.now());

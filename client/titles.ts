@@ -15,16 +15,8 @@ import { title } from '../workflows/title/workflow';
 import type { TitleInput, TitleSnapshot } from '../workflows/title/state';
 import { isNotFound, requireWorkflow, UserError } from './errors';
 import { attribute, listWorkflows, visibilityQuery } from './visibility';
-import { reportRefused } from './refusals';
-import {
-  checked,
-  checkedName,
-  idSchema,
-  listTitlesFilterSchema,
-  titleInputSchema,
-  workflowIdSchema,
-  yearSchema,
-} from './input';
+import { actOnReevaluation, actOnTitle } from './act';
+import { checked, idSchema, listTitlesFilterSchema, titleInputSchema, workflowIdSchema, yearSchema } from './input';
 import { directorySchema } from '../domain/directory';
 
 /** Starts one title workflow; an existing one (same committee and award year) is left alone. */
@@ -206,12 +198,6 @@ export async function titleStatus(client: Client, titleId: string): Promise<Titl
   return requireWorkflow(() => client.workflow.getHandle(titleId).query(tmsg.titleStatusQuery), `no title ${titleId}`);
 }
 
-const TITLE_UPDATES = {
-  recordIncident: tmsg.recordIncidentUpdate,
-  fileReelection: tmsg.fileReelectionUpdate,
-  confirmRecovery: tmsg.confirmRecoveryUpdate,
-} as const;
-
 /** A title action as an Update. A title that has ended answers from its final state, like the workflow would. */
 export async function titleAction<N extends tmsg.TitleActionName>(
   client: Client,
@@ -222,19 +208,11 @@ export async function titleAction<N extends tmsg.TitleActionName>(
   opts: { updateId?: string } = {},
 ): Promise<tmsg.TitleActionResult> {
   checked(workflowIdSchema, titleId, 'titleId');
-  checkedName(tmsg.titleActionSchemas, name, 'titleAction');
-  const parsed = tmsg.titleActionSchemas[name].safeParse(payload);
-  if (!parsed.success) throw new UserError(`${name}: ${zodLine(parsed.error)}`);
   try {
-    return await client.workflow.getHandle(titleId).executeUpdate(TITLE_UPDATES[name] as any, {
-      args: [payload],
-      ...(opts.updateId ? { updateId: opts.updateId } : {}),
-    });
+    return await actOnTitle(client.workflow.getHandle(titleId), name, payload, { ...opts, reportInvalid: false });
   } catch (err) {
-    if (err instanceof WorkflowUpdateFailedError) {
-      await reportRefused(client.workflow.getHandle(titleId), name, payload, err);
-      throw err;
-    }
+    // A refusal (reported to the title's trail by act) or a bad payload: as it is.
+    if (err instanceof WorkflowUpdateFailedError || err instanceof UserError) throw err;
     const s = await titleStatus(client, titleId);
     const r = s.recovery;
     if (name === 'confirmRecovery' && r?.confirmedAt)
@@ -260,15 +238,6 @@ export async function reevaluationStatus(
   );
 }
 
-const REEVALUATION_UPDATES = {
-  submitMaterials: rmsg.submitMaterialsUpdate,
-  recordInspection: rmsg.recordReevaluationInspectionUpdate,
-  preReview: rmsg.preReviewUpdate,
-  cancelEligibility: rmsg.cancelEligibilityUpdate,
-  confirm: rmsg.confirmReevaluationUpdate,
-  extendDeadline: rmsg.extendMaterialsDeadlineUpdate,
-} as const;
-
 /** A re-evaluation action as an Update. A finished re-evaluation answers from its result. */
 export async function reevaluationAction<N extends rmsg.ReevaluationActionName>(
   client: Client,
@@ -281,21 +250,19 @@ export async function reevaluationAction<N extends rmsg.ReevaluationActionName>(
 ): Promise<rmsg.ReevaluationActionResult> {
   checked(yearSchema, year, 'year');
   checked(idSchema, committeeId, 'committeeId');
-  checkedName(rmsg.reevaluationActionSchemas, name, 'reevaluationAction');
-  const parsed = rmsg.reevaluationActionSchemas[name].safeParse(payload);
-  if (!parsed.success) throw new UserError(`${name}: ${zodLine(parsed.error)}`);
   try {
-    return await client.workflow
-      .getHandle(reevaluationWorkflowId(year, committeeId))
-      .executeUpdate(REEVALUATION_UPDATES[name] as any, {
-        args: [payload],
-        ...(opts.updateId ? { updateId: opts.updateId } : {}),
-      });
+    return await actOnReevaluation(
+      client.workflow.getHandle(reevaluationWorkflowId(year, committeeId)),
+      name,
+      payload,
+      {
+        ...opts,
+        reportInvalid: false,
+      },
+    );
   } catch (err) {
-    if (err instanceof WorkflowUpdateFailedError) {
-      await reportRefused(client.workflow.getHandle(reevaluationWorkflowId(year, committeeId)), name, payload, err);
-      throw err;
-    }
+    // A refusal (reported to the re-evaluation's trail by act) or a bad payload: as it is.
+    if (err instanceof WorkflowUpdateFailedError || err instanceof UserError) throw err;
     const r = (await reevaluationStatus(client, year, committeeId)).result;
     if (!r) throw err;
     if (r.outcome === 'closed') throw new UserError(`rejected (WrongPhase): 复评已终止：${r.reasons.join('；')}`);

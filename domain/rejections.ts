@@ -1,14 +1,24 @@
 /**
- * How a workflow says "no": one-line, typed ApplicationFailures. Thrown from Update validators they
- * reject the Update and change nothing; from signal handlers they are caught and recorded.
+ * How a rule says "no": a typed, one-line Rejection. Plain TypeScript, no Temporal: the workflows map it
+ * to a non-retryable ApplicationFailure whose `type` is the kind (temporal/rejections.ts), so an Update
+ * validator refuses the Update and changes nothing, and a signal handler records it in the audit trail.
  */
-import { ApplicationFailure } from '@temporalio/common';
 import type { z } from 'zod';
 
 export type RejectionKind = 'InvalidInput' | 'WrongPhase' | 'WrongActor' | 'Duplicate' | 'NotFound';
 
+export class Rejection extends Error {
+  override name = 'Rejection';
+  constructor(
+    readonly kind: RejectionKind,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 export function reject(kind: RejectionKind, message: string): never {
-  throw ApplicationFailure.create({ type: kind, message, nonRetryable: true });
+  throw new Rejection(kind, message);
 }
 
 /** zod's first issues as one line that names the field, e.g. `scores.partyLeadership: Too big: expected number to be <=20`. */
@@ -24,9 +34,4 @@ export function parse<T>(schema: z.ZodType<T>, payload: unknown): T {
   const result = schema.safeParse(payload);
   if (!result.success) reject('InvalidInput', zodLine(result.error));
   return result.data;
-}
-
-export function rejectionOf(err: unknown): { kind: string; message: string } {
-  if (err instanceof ApplicationFailure) return { kind: err.type ?? 'Error', message: err.message };
-  return { kind: 'Error', message: err instanceof Error ? err.message : String(err) };
 }

@@ -5,13 +5,8 @@ import { defaultCalendar } from '../domain/calendar';
 import { loadWorkdays } from '../domain/holidays';
 import { DEFAULT_GRADE_BANDS } from '../domain/grades';
 import { directory } from './fixtures';
-import {
-  applyCampaignAction,
-  checkCampaignAction,
-  initialCampaignState,
-  type CampaignInput,
-  type CampaignState,
-} from '../workflows/campaign/state';
+import { initialCampaignState, type CampaignInput, type CampaignState } from '../workflows/campaign/state';
+import { applyCampaignAction, checkCampaignAction } from '../workflows/campaign/actions';
 import { campaignNoticeJobs, campaignReminderJobs } from '../workflows/reminders/plan';
 import { renderMail } from '../templates';
 import { renderNotice } from '../templates/notices';

@@ -1,7 +1,7 @@
 /**
- * Hostile input: at least 1,000 generated payloads to every Update and Signal of the campaign and
- * the application, on the dev server. Every Update is rejected with a clear one-line error, every
- * Signal is recorded as rejected, the state read by query is unchanged, and no workflow task fails.
+ * Hostile input: at least 1,000 generated payloads to every Update of the campaign and the application,
+ * on the dev server. The validator refuses every one with a clear one-line error (a bad payload's names
+ * the field), the state read by query is unchanged, and no workflow task fails.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { Client, Connection } from '@temporalio/client';
@@ -14,11 +14,11 @@ import { applicationWorkflowId, campaignWorkflowId } from '../temporal/ids';
 import { applicationAction, applicationStatus, submitApplication } from '../client/applications';
 import { campaignStatus, startCampaign } from '../client/campaigns';
 import { createWorker } from '../worker/create-worker';
-import { applicationActionSchemas, applicationActionSignal } from '../workflows/application/messages';
-import { campaignActionSchemas, campaignActionSignal } from '../workflows/campaign/messages';
+import { applicationActionSchemas } from '../workflows/application/messages';
+import { campaignActionSchemas } from '../workflows/campaign/messages';
 import { devServerClient, eventually, quietWorkerLogs, uniqueTaskQueue } from './harness';
 import { directory, formFor, scores, workflowBundle } from './fixtures';
-import { badPayloads, rng } from './fuzz-payloads';
+import { badPayloads } from './fuzz-payloads';
 
 const YEAR = 2097; // a label no other dev-server test uses
 const PER_MESSAGE = 1_000;
@@ -122,11 +122,6 @@ const CAMPAIGN_BASES: Record<keyof typeof campaignActionSchemas, [Record<string,
   ],
 };
 
-/** The reminder bookkeeping records how far the clock has been checked; that moves with time, not with input. */
-function withoutClock<T extends object>(state: T): T {
-  return JSON.parse(JSON.stringify(state, (k, v) => (k === 'remindedThrough' ? undefined : v)));
-}
-
 async function expectAllRejected(name: string, send: (p: unknown) => Promise<unknown>, payloads: unknown[]) {
   const failures: string[] = [];
   await pool(payloads, 8, async (p) => {
@@ -137,12 +132,15 @@ async function expectAllRejected(name: string, send: (p: unknown) => Promise<unk
       const cause = err instanceof WorkflowUpdateFailedError ? err.cause : undefined;
       if (!(cause instanceof ApplicationFailure) || !cause.type || !cause.message || cause.message.includes('\n'))
         failures.push(`${name}: unclear rejection ${String((cause ?? (err as Error))?.message).slice(0, 200)}`);
+      // A payload the schema refuses names the field (`ranking.0: …`), or says the payload itself is wrong.
+      else if (cause.type === 'InvalidInput' && !/^(\(payload\)|[\w.]+): /.test(cause.message))
+        failures.push(`${name}: InvalidInput names no field: ${cause.message.slice(0, 200)}`);
     }
   });
   expect(failures.slice(0, 5)).toEqual([]);
 }
 
-describe('fuzzed Updates and Signals', () => {
+describe('fuzzed Updates', () => {
   it('rejects every bad Update with a clear error and changes nothing', async () => {
     const app = client.workflow.getHandle(applicationWorkflowId(YEAR, inA[0]));
     const camp = client.workflow.getHandle(campaignWorkflowId(YEAR));
@@ -165,41 +163,10 @@ describe('fuzzed Updates and Signals', () => {
     expect([await campaignStatus(client, YEAR), await applicationStatus(client, YEAR, inA[0])]).toEqual(before);
   }, 600_000);
 
-  it('records every bad Signal as rejected and changes nothing else', async () => {
+  it('fails no workflow task while refusing them', async () => {
     const app = client.workflow.getHandle(applicationWorkflowId(YEAR, inA[0]));
     const camp = client.workflow.getHandle(campaignWorkflowId(YEAR));
-    const [c0, a0] = [await campaignStatus(client, YEAR), await applicationStatus(client, YEAR, inA[0])];
-    const r = rng(99);
-    const appNames = [...Object.keys(APPLICATION_BASES), 'bogus', ''];
-    const campNames = [...Object.keys(CAMPAIGN_BASES), 'bogus', ''];
-    const appSignals = Object.entries(APPLICATION_BASES).flatMap(([n, [b, w]], i) =>
-      badPayloads(b, PER_MESSAGE / 4, 500 + i, { wrongActors: w }).map((p) => ({ action: n, payload: p })),
-    );
-    const campSignals = Object.entries(CAMPAIGN_BASES).flatMap(([n, [b, w]], i) =>
-      badPayloads(b, Math.ceil(PER_MESSAGE / 7), 600 + i, { wrongActors: w }).map((p) => ({ action: n, payload: p })),
-    );
-    // A few envelopes that are themselves malformed.
-    for (let i = 0; i < 20; i++) {
-      appSignals.push({ action: appNames[Math.floor(r() * appNames.length)] + (i % 2 ? 'x' : ''), payload: i } as any);
-      campSignals.push(
-        i % 3 ? ({ action: campNames[i % campNames.length] + 'y', payload: null } as any) : ('junk' as any),
-      );
-    }
-    await pool(appSignals, 8, (s) => app.signal(applicationActionSignal, s as any));
-    await pool(campSignals, 8, (s) => camp.signal(campaignActionSignal, s as any));
-    await eventually(async () => {
-      expect((await applicationStatus(client, YEAR, inA[0])).rejectedCount).toBe(a0.rejectedCount + appSignals.length);
-      expect((await campaignStatus(client, YEAR)).rejectedActions).toBe(c0.rejectedActions + campSignals.length);
-    }, 120_000);
-    const { audit: _x, rejectedCount: _y, ...a1 } = await applicationStatus(client, YEAR, inA[0]);
-    const { audit: _z, rejectedCount: _w, ...a0rest } = a0;
-    expect(withoutClock(a1)).toEqual(withoutClock(a0rest));
-    const c1 = await campaignStatus(client, YEAR);
-    expect(withoutClock({ ...c1, rejectedActions: 0 })).toEqual(withoutClock({ ...c0, rejectedActions: 0 }));
-    expect(appSignals.length).toBeGreaterThanOrEqual(PER_MESSAGE);
-    expect(campSignals.length).toBeGreaterThanOrEqual(PER_MESSAGE);
-
-    // Oversized signals are kept in the history, so read it over a connection that accepts large messages.
+    // Read the histories over a connection that accepts large messages.
     const big = await Connection.connect({
       address: inject('temporalAddress'),
       channelArgs: { 'grpc.max_receive_message_length': 256 * 1024 * 1024 },
@@ -214,9 +181,8 @@ describe('fuzzed Updates and Signals', () => {
       for (let hops = 0; id && hops < 20; hops++) {
         const history = await reader.workflow.getHandle(handle.workflowId, id).fetchHistory();
         // Two failures are the server's own, and allowed: UnhandledCommand (it refuses to let a run
-        // continue-as-new while new signals arrive, so none is lost) and FORCE_CLOSE_COMMAND (when more
-        // than 2 MB or 100 signals pile up during one workflow task, it fails that task to flush them;
-        // two >1 MB fuzz signals on a busy machine do it). Both tasks are retried with every signal.
+        // continue-as-new while new messages arrive, so none is lost) and FORCE_CLOSE_COMMAND (when too
+        // much piles up during one workflow task, it fails that task to flush it). Both tasks are retried.
         // A failure of our code (an exception, nondeterminism) shows with another cause and fails here.
         const serverOwn = (f: { cause?: number | null; failure?: { message?: string | null } | null }) =>
           f.failure?.message === 'UnhandledCommand' || f.cause === FORCE_CLOSE_COMMAND;
@@ -229,8 +195,6 @@ describe('fuzzed Updates and Signals', () => {
       }
     }
     await big.close();
-    console.log(
-      `fuzz: ${appSignals.length} + ${campSignals.length} signals recorded as rejected; UnhandledCommand / force-close retries: ${unhandled}`,
-    );
+    console.log(`fuzz: UnhandledCommand / force-close retries: ${unhandled}`);
   }, 600_000);
 });

@@ -20,12 +20,8 @@ import {
 import { defaultCalendar } from '../domain/calendar';
 import { DEFAULT_GRADE_BANDS } from '../domain/grades';
 import { loadWorkdays } from '../domain/holidays';
-import {
-  applyCampaignAction,
-  initialCampaignState,
-  type CampaignInput,
-  type CampaignStatus,
-} from '../workflows/campaign/state';
+import { initialCampaignState, type CampaignInput, type CampaignStatus } from '../workflows/campaign/state';
+import { applyCampaignAction } from '../workflows/campaign/actions';
 import { createScanStore, scanTypeOf } from '../web/scan-store';
 import { publicView } from '../web/public-view';
 import { EMAIL_PATTERN as EMAIL, PHONE_PATTERN as PHONE } from '../domain/contact';

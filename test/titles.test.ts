@@ -29,7 +29,7 @@ import { DEFAULT_GRADE_BANDS } from '../domain/grades';
 import { reevaluationWorkflowId } from '../temporal/ids';
 import { TitleStatus } from '../temporal/search-attributes';
 import { materialsDueFor } from '../domain/titles';
-import { recordIncidentUpdate, titleActionSignal } from '../workflows/title/messages';
+import { titleUpdates } from '../workflows/title/messages';
 
 let env: TestWorkflowEnvironment;
 let worker: Worker;
@@ -171,35 +171,37 @@ describe('titles, re-evaluation and exit (time-skipping)', () => {
       () =>
         client.workflow
           .getHandle(titleId(B))
-          .executeUpdate(recordIncidentUpdate, { args: [{ ...incident, type: 'flood' as any }] }),
+          .executeUpdate(titleUpdates.recordIncident, { args: [{ ...incident, type: 'flood' as any }] }),
       /InvalidInput.*type/,
     );
     expect((await titleAction(client, titleId(B), 'recordIncident', incident)).message).toMatch(/计入 2023 年度复评/);
-    // The same action as a Signal: a rejection lands in the audit trail.
-    await client.workflow
-      .getHandle(titleId(B))
-      .signal(titleActionSignal, { action: 'recordIncident', payload: { ...incident, actor: 'inspector-1' } });
+    // Refused by the workflow's validator and reported by the client: the refusal lands in the audit trail.
+    await rejectedUnchanged(
+      tB,
+      () => titleAction(client, titleId(B), 'recordIncident', { ...incident, actor: 'inspector-1' }),
+      /WrongActor/,
+    );
     await eventually(async () =>
       expect((await tB()).audit.at(-1)).toMatchObject({
         action: 'recordIncident',
         actor: 'inspector-1',
         role: 'inspector',
         outcome: 'rejected',
-        error: expect.stringMatching(/^WrongActor/),
+        error: expect.stringMatching(/^rejected \(WrongActor\)/),
       }),
     );
-    // Temporal drops a refused Update; the client reported the first one (the raw second one was not), and the signal's is recorded.
+    // Temporal drops a refused Update; the client reported the two it sent (the raw one was not).
     expect(
       (await tB()).audit
         .filter((e) => e.outcome === 'rejected')
         .map((e) => [
           e.action,
           e.actor,
-          e.error?.match(/\[refused before execution; reported by the client\]$/) ? 'reported' : 'signal',
+          e.error?.match(/\[refused before execution; reported by the client\]$/) ? 'reported' : 'other',
         ]),
     ).toEqual([
       ['recordIncident', official(B), 'reported'],
-      ['recordIncident', 'inspector-1', 'signal'],
+      ['recordIncident', 'inspector-1', 'reported'],
     ]);
     expect((await tB()).rejectedCount).toBe(2);
 

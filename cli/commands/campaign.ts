@@ -76,6 +76,7 @@ export const campaignCommands = [
   }),
   command({
     name: 'campaign extend',
+    aliases: ['campaign extend-deadline'],
     summary: 'Extend a window (bureau): --window applications|review|inspection --until <date> [--subdistrict <街镇>]',
     flags: z
       .object({
@@ -100,6 +101,7 @@ export const campaignCommands = [
   }),
   command({
     name: 'campaign confirm',
+    aliases: ['campaign confirm-final'],
     summary: 'Confirm the final list after 公示 (bureau); each listed committee is commended',
     flags: z.object({ year: flags.year, as: flags.id, json: flags.json }).strict(),
     async run(f, ctx) {

@@ -14,6 +14,8 @@ export interface CommandContext {
 export interface Command<S extends z.ZodType = z.ZodType> {
   /** Two words, group and action ('campaign start'), or three ('campaign schedule show'). */
   name: string;
+  /** Other names it answers to: the action's own name where the verb differs (cli/commands/README.md). */
+  aliases?: string[];
   summary: string;
   /** Flags as camelCase keys (`--tie-break-rule` → tieBreakRule). Must be a strict object. */
   flags: S;

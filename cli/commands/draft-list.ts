@@ -7,6 +7,7 @@ import { actorFlag, flags } from './flags';
 export const draftListCommands = [
   command({
     name: 'campaign remove',
+    aliases: ['campaign remove-from-list'],
     summary:
       'Take a committee off the draft list with a reason (bureau), e.g. after a serious incident (notice 五(三)); recorded and emailed',
     flags: z

@@ -26,6 +26,7 @@ export const reviewCommands = [
   }),
   command({
     name: 'subdistrict reject',
+    aliases: ['subdistrict not-recommend'],
     summary: '街镇 does not recommend, with a reason',
     flags: z
       .object({ year: flags.year, committee: flags.id, as: flags.id, reason: flags.text(2), json: flags.json })

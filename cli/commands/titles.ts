@@ -309,6 +309,7 @@ export const titleCommands = [
   }),
   command({
     name: 'reevaluation extend',
+    aliases: ['reevaluation extend-deadline'],
     summary: 'The bureau moves the materials deadline later, before it passes: --until <date>',
     flags: z.object({ ...reevFlags, until: flags.until }).strict(),
     run: async (f, ctx) =>

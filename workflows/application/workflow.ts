@@ -13,29 +13,17 @@ import {
   workflowInfo,
   allHandlersFinished,
 } from '@temporalio/workflow';
-import { rejectionOf } from '../../domain/rejections';
 import { Stage } from '../../temporal/search-attributes';
 import { STAGE_LABELS, type ApplicationStage } from '../../domain/stages';
-import { findPerson } from '../../domain/authorization';
-import {
-  applicationActionSchemas,
-  applicationActionSignal,
-  applicationStatusQuery,
-  campaignNoticeSignal,
-  notRecommendUpdate,
-  recommendUpdate,
-  recordInspectionUpdate,
-  recordPaperFormUpdate,
-  recordReelectionUpdate,
-  type ApplicationActionName,
-} from './messages';
+import { applicationStatusQuery, applicationUpdates, campaignNoticeSignal } from './messages';
+import { applicationActions, applicationContext, requireOpen } from './actions';
+import { registerActions } from '../shared/actions';
+import { appendAudit, staffRole, type AuditPolicy } from '../shared/audit';
 import { applicationReportSignal } from '../campaign/stage-report';
 import { refusedDetail, rejectedAttemptSchema, rejectedAttemptSignal } from '../shared/rejected-attempt';
 import { applicationMail } from './mail';
 import { storyClock, timeFromTimers, timeScaleOf } from '../shared/clock';
 import {
-  applyAction,
-  checkAction,
   initialState,
   isFinal,
   type ApplicationInput,
@@ -45,7 +33,6 @@ import {
 } from './state';
 
 const MAX_REJECTED_IN_AUDIT = 100;
-const PAYLOAD_IN_AUDIT = 500;
 
 export async function application(input: ApplicationInput): Promise<ApplicationSnapshot> {
   // First, before any command: runs recorded before time-from-timers keep their clock-reading path.
@@ -63,41 +50,20 @@ export async function application(input: ApplicationInput): Promise<ApplicationS
     final: isFinal(s),
   });
 
-  const roleOf = (actor: unknown) => {
+  const auditPolicy: AuditPolicy = {
+    noActor: '(none)',
     // The committee acts for itself under its own id; the campaign's notices and timers have no actor.
-    if (actor === input.form.committeeId || actor === input.submittedBy) return 'committee';
-    if (actor === '(none)') return 'system';
-    try {
-      return findPerson(input.staff, String(actor)).role;
-    } catch {
-      return 'unknown';
-    }
+    roleOf: (actor) =>
+      actor === input.form.committeeId || actor === input.submittedBy
+        ? 'committee'
+        : actor === '(none)'
+          ? 'system'
+          : staffRole(input.staff, actor),
+    maxRejected: MAX_REJECTED_IN_AUDIT,
+    keepPayload: true,
   };
-  const audit = (action: string, payload: unknown, error?: string) => {
-    const actor =
-      typeof payload === 'object' && payload && 'actor' in payload ? String((payload as any).actor) : '(none)';
-    let text: string;
-    try {
-      text = JSON.stringify(payload) ?? 'undefined';
-    } catch {
-      text = String(payload);
-    }
-    s.audit.push({
-      at: clock.stamp(),
-      actor: actor.slice(0, 64),
-      role: roleOf(actor),
-      action: action.slice(0, 64),
-      outcome: error ? 'rejected' : 'accepted',
-      payload: text.length > PAYLOAD_IN_AUDIT ? `${text.slice(0, PAYLOAD_IN_AUDIT)}…(${text.length} chars)` : text,
-      error,
-    });
-    if (error) {
-      s.rejectedCount++;
-      // Keep the trail bounded under a flood of bad signals; the count keeps the total.
-      const rejected = s.audit.filter((e) => e.outcome === 'rejected');
-      if (rejected.length > MAX_REJECTED_IN_AUDIT) s.audit.splice(s.audit.indexOf(rejected[0]), 1);
-    }
-  };
+  const audit = (action: string, payload: unknown, error?: string) =>
+    appendAudit(s, auditPolicy, clock.stamp(), action, payload, { error });
 
   const report = async () => {
     s.reportSeq++;
@@ -123,51 +89,28 @@ export async function application(input: ApplicationInput): Promise<ApplicationS
     upsertSearchAttributes([{ key: Stage, value: stage }]);
   };
 
-  // Every action is one Update (validator = the rules, handler = the change) and also a Signal.
-  const act = (name: ApplicationActionName) => ({
-    validator: (payload: unknown) => {
-      // Validators do not run on replay: they may read the clock (see checkCampaignAction).
-      const late = Math.max(clock.now(), clock.live());
-      checkAction(name, payload, s, input, late, late);
+  // Every action is one Update (workflows/application/actions/): checked in the validator, checked again and applied in the handler.
+  let stageBefore = s.stage;
+  registerActions(applicationActions, {
+    updates: applicationUpdates,
+    guard: requireOpen,
+    context: (at) => {
+      const now = clock.now();
+      const late = Math.max(now, clock.live());
+      // Validators do not run on replay: they may read the clock.
+      if (at === 'validate') return applicationContext(s, input, { now: late, late });
+      stageBefore = s.stage;
+      return applicationContext(s, input, { now, late, at: clock.live() });
     },
-    handler: async (payload: unknown) => {
-      const data = checkAction(name, payload, s, input, clock.now(), Math.max(clock.now(), clock.live()));
-      const before = s.stage;
-      const message = applyAction(name, data, s, input, clock.live());
-      audit(name, payload);
-      if (s.stage !== before) upsertSearchAttributes([{ key: Stage, value: s.stage }]);
+    audit: (name, payload) => audit(name, payload),
+    settle: async (name, { message }) => {
+      if (s.stage !== stageBefore) upsertSearchAttributes([{ key: Stage, value: s.stage }]);
       // Answer only once the campaign has the report: a 街镇 that confirms its list right after its
       // last decision must find that decision there (answering first was tried, and lost that race).
       // A re-election filing changes no stage: the campaign hears of it from the client, if at all.
       if (name !== 'recordReelection') await report();
       return { stage: s.stage, message };
     },
-  });
-  for (const [update, name] of [
-    [recordPaperFormUpdate, 'recordPaperForm'],
-    [recommendUpdate, 'recommend'],
-    [notRecommendUpdate, 'notRecommend'],
-    [recordInspectionUpdate, 'recordInspection'],
-    [recordReelectionUpdate, 'recordReelection'],
-  ] as const) {
-    const { validator, handler } = act(name);
-    setHandler(update, handler as any, { validator });
-  }
-  setHandler(applicationActionSignal, async (signal) => {
-    const name = (signal && typeof signal === 'object' ? String((signal as any).action) : '') as ApplicationActionName;
-    const payload = signal && typeof signal === 'object' ? (signal as any).payload : signal;
-    if (!Object.prototype.hasOwnProperty.call(applicationActionSchemas, name)) {
-      audit(name || '(missing action)', payload, `InvalidInput: unknown action ${name || '(missing)'}`);
-      return;
-    }
-    try {
-      checkAction(name, payload, s, input, clock.now());
-    } catch (err) {
-      const r = rejectionOf(err);
-      audit(name, payload, `${r.kind}: ${r.message}`);
-      return;
-    }
-    await act(name).handler(payload);
   });
 
   const notices: CampaignNotice[] = [];

@@ -16,27 +16,18 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { createActivities } from '../../activities';
-import { rejectionOf } from '../../domain/rejections';
 import { Stage } from '../../temporal/search-attributes';
 import {
-  campaignActionSchemas,
-  campaignActionSignal,
   campaignAuditQuery,
   campaignStatusQuery,
+  campaignUpdates,
   panelVotesQuery,
-  confirmFinalUpdate,
-  confirmListUpdate,
-  extendDeadlineUpdate,
-  fileObjectionUpdate,
-  panelFinalizeUpdate,
-  panelVoteUpdate,
   registryRowsQuery,
-  removeFromListUpdate,
-  flagReelectionUpdate,
-  decideReelectionUpdate,
-  resolveObjectionUpdate,
-  type CampaignActionName,
 } from './messages';
+import { campaignActions } from './actions';
+import { campaignContext } from './actions/context';
+import { registerActions } from '../shared/actions';
+import { appendAudit, staffRole, type AuditPolicy } from '../shared/audit';
 import { applicationReportSignal } from './stage-report';
 import { refusedDetail, rejectedAttemptSchema, rejectedAttemptSignal } from '../shared/rejected-attempt';
 import { objectorViewedSignal, objectorViewSchema } from './objector-view';
@@ -44,8 +35,6 @@ import { campaignMail } from './mail';
 import { storyClock, timeFromTimers, timeScaleOf } from '../shared/clock';
 import { carryState, resumeState } from './registry';
 import {
-  applyCampaignAction,
-  checkCampaignAction,
   countsOf,
   initialCampaignState,
   nextBoundary,
@@ -112,66 +101,42 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
     reminders: mail.settings,
   });
 
-  const audit = (action: string, payload: unknown, outcome: 'accepted' | 'rejected', detail: string) => {
-    const actor =
-      payload && typeof payload === 'object' && 'actor' in payload
-        ? String((payload as any).actor).slice(0, 64)
-        : '(public)';
-    s.audit.push({ at: clock.stamp(), actor, action: action.slice(0, 64), outcome, detail: detail.slice(0, 500) });
-    if (outcome === 'rejected') {
-      s.rejectedCount++;
-      const rejected = s.audit.filter((e) => e.outcome === 'rejected');
-      if (rejected.length > MAX_REJECTED_IN_AUDIT) s.audit.splice(s.audit.indexOf(rejected[0]), 1);
-    }
+  // The campaign's trail keeps a line for people in `detail` and no payload (objections carry names and contacts).
+  const auditPolicy: AuditPolicy = {
+    noActor: '(public)',
+    roleOf: (actor) =>
+      actor === '(public)' ? 'public' : s.registry[actor] ? 'committee' : staffRole(input.staff, actor),
+    maxRejected: MAX_REJECTED_IN_AUDIT,
+    keepPayload: false,
   };
+  const audit = (action: string, payload: unknown, outcome: 'accepted' | 'rejected', detail: string) =>
+    appendAudit(
+      s,
+      auditPolicy,
+      clock.stamp(),
+      action,
+      payload,
+      outcome === 'rejected' ? { detail, error: detail } : { detail },
+    );
 
-  const handle = (name: CampaignActionName) => ({
-    validator: (payload: unknown) => {
-      // Validators do not run on replay: they may read the clock (see checkCampaignAction).
-      const late = Math.max(clock.now(), clock.live());
-      checkCampaignAction(name, payload, s, input, late, late, clock.live());
-    },
-    handler: async (payload: unknown) => {
-      const data = checkCampaignAction(name, payload, s, input, clock.now(), Math.max(clock.now(), clock.live()));
+  // Every action is one Update (workflows/campaign/actions/): checked in the validator, checked again and applied in the handler.
+  registerActions(campaignActions, {
+    updates: campaignUpdates,
+    context: (at, name) => {
+      const now = clock.now();
+      const late = Math.max(now, clock.live());
+      // Validators do not run on replay: they may read the clock.
+      const t = at === 'validate' ? { now: late, late, live: clock.live() } : { now, late, at: clock.live() };
       // Lists finalised before 公示 counted whole working days keep the end they were given.
-      const rules =
-        name === 'panelFinalize' ? { wholePublicityDays: patched('publicity-whole-working-days') } : undefined;
-      const result = applyCampaignAction(name, data, s, input, clock.live(), rules);
-      audit(name, payload, 'accepted', result.message);
-      changed = true;
-      return { phase: phaseAt(input, s, clock.now()), ...result };
+      const rules = () => ({ wholePublicityDays: name === 'panelFinalize' && patched('publicity-whole-working-days') });
+      return campaignContext(s, input, t, rules);
     },
-  });
-  for (const [update, name] of [
-    [extendDeadlineUpdate, 'extendDeadline'],
-    [confirmListUpdate, 'confirmList'],
-    [panelVoteUpdate, 'panelVote'],
-    [panelFinalizeUpdate, 'panelFinalize'],
-    [fileObjectionUpdate, 'fileObjection'],
-    [resolveObjectionUpdate, 'resolveObjection'],
-    [confirmFinalUpdate, 'confirmFinal'],
-    [removeFromListUpdate, 'removeFromList'],
-    [flagReelectionUpdate, 'flagReelection'],
-    [decideReelectionUpdate, 'decideReelection'],
-  ] as const) {
-    const { validator, handler } = handle(name);
-    setHandler(update, handler as any, { validator });
-  }
-  setHandler(campaignActionSignal, async (signal) => {
-    const name = (signal && typeof signal === 'object' ? String((signal as any).action) : '') as CampaignActionName;
-    const payload = signal && typeof signal === 'object' ? (signal as any).payload : signal;
-    if (!Object.prototype.hasOwnProperty.call(campaignActionSchemas, name)) {
-      audit(name || '(missing action)', payload, 'rejected', `InvalidInput: unknown action ${name || '(missing)'}`);
-      return;
-    }
-    try {
-      checkCampaignAction(name, payload, s, input, clock.now());
-    } catch (err) {
-      const r = rejectionOf(err);
-      audit(name, payload, 'rejected', `${r.kind}: ${r.message}`);
-      return;
-    }
-    await handle(name).handler(payload);
+    audit: (name, payload, applied) => audit(name, payload, 'accepted', applied.message),
+    settle: (_name, applied) => {
+      changed = true;
+      const phase = phaseAt(input, s, clock.now());
+      return { stage: phase, phase, ...applied };
+    },
   });
   setHandler(rejectedAttemptSignal, (attempt) => {
     const r = rejectedAttemptSchema.safeParse(attempt);

@@ -21,6 +21,7 @@ import {
 import { z } from 'zod';
 import type { createActivities } from '../../activities';
 import { parse, reject } from '../../domain/rejections';
+import { failing } from '../../temporal/rejections';
 import { campaignActionSchemas } from '../campaign/messages';
 import { wallStamp } from '../shared/clock';
 
@@ -86,7 +87,7 @@ const { filePublicObjection } = proxyActivities<ReturnType<typeof createActiviti
 });
 
 export async function publicObjection(raw: PublicObjectionInput): Promise<PublicObjectionOutcome> {
-  const input = parse(publicObjectionInputSchema, raw);
+  const input = failing(() => parse(publicObjectionInputSchema, raw));
   const state: PublicObjectionState = {
     year: input.year,
     ref: input.ref,
@@ -108,13 +109,14 @@ export async function publicObjection(raw: PublicObjectionInput): Promise<Public
       return state.result!;
     },
     {
-      validator: (arg) => {
-        if (input.contactKind !== 'email') reject('WrongPhase', 'a phone contact needs no confirmation');
-        if (!arg || arg.tokenHash !== input.tokenHash)
-          reject('NotFound', 'token: this link does not belong to this objection');
-        if (state.status === 'expired') reject('WrongPhase', 'this link has expired');
-        if (confirmed) reject('Duplicate', 'this objection has already been confirmed');
-      },
+      validator: (arg) =>
+        failing(() => {
+          if (input.contactKind !== 'email') reject('WrongPhase', 'a phone contact needs no confirmation');
+          if (!arg || arg.tokenHash !== input.tokenHash)
+            reject('NotFound', 'token: this link does not belong to this objection');
+          if (state.status === 'expired') reject('WrongPhase', 'this link has expired');
+          if (confirmed) reject('Duplicate', 'this objection has already been confirmed');
+        }),
     },
   );
 

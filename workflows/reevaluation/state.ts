@@ -1,6 +1,6 @@
 /**
  * A title's yearly re-evaluation (复评, notice 五): state and rules, pure functions of
- * (state, input, calendar-now) shared by Update validators, handlers and the action signal.
+ * (state, input, calendar-now); the actions themselves are in ./actions/, one file each.
  *
  * Order rules (the notice gives the steps, not their order; these are ours):
  * - Materials: from the start until `materialsDue` (bureau may extend it before it passes). None by
@@ -19,17 +19,13 @@
 import type { CampaignCalendar } from '../../domain/calendar';
 import { formatDeadline } from '../../domain/calendar';
 import type { Staff } from '../../domain/directory';
-import { requireAnyRole, requireCommittee, requireRole, requireSubdistrictOfficial } from '../../domain/authorization';
-import { atLeastGood, gradeFor, type GradeBands } from '../../domain/grades';
-import { parse, reject } from '../../domain/rejections';
+import { atLeastGood, type GradeBands } from '../../domain/grades';
 import { INCIDENT_LABELS, type Incident } from '../../domain/titles';
 import type { Inspection } from '../application/state';
 import type { AuditTrail } from '../shared/audit';
 import type { TimeScale } from '../shared/clock';
-import { instantMs } from '../shared/instant';
 import type { MailOutboxState } from '../shared/mail-outbox';
 import type { ReminderSettings } from '../reminders/slots';
-import { reevaluationActionSchemas, type ReevaluationActionName } from './messages';
 
 export interface ReevaluationInput {
   year: number;
@@ -154,7 +150,7 @@ export function failureReasons(s: ReevaluationState, input: ReevaluationInput): 
       `${input.subdistrict}依据 ${input.year} 年度规范化评价成绩（${s.cancellation.standardisationScore} 分）取消其复评资格：${s.cancellation.reason}`,
     );
   for (const i of s.incidents) reasons.push(`小区于 ${i.date} 发生${INCIDENT_LABELS[i.type]}：${i.description}`);
-  if (s.inspection && !atLeastGood(s.inspection.grade as any))
+  if (s.inspection && !atLeastGood(s.inspection.grade))
     reasons.push(`专项检查等级为“${s.inspection.grade}”（${s.inspection.total} 分），低于“良好”`);
   return reasons;
 }
@@ -199,144 +195,4 @@ export function pendingTasks(s: ReevaluationState, input: ReevaluationInput): Pe
   if (s.stage === 'awaiting-confirmation')
     tasks.push({ role: 'bureau', who: '区房管局', task: '再评审并确认复评结果', since: s.stageSince });
   return tasks;
-}
-
-function requireOpen(s: ReevaluationState, duplicate: boolean): void {
-  if (!s.result) return;
-  if (s.result.outcome === 'closed') reject('WrongPhase', `复评已终止：${s.result.reasons.join('；')}`);
-  const what = s.result.outcome === 'pass' ? '通过' : '未通过';
-  reject(
-    duplicate ? 'Duplicate' : 'WrongPhase',
-    `复评结果已于 ${fmt(s.result.decidedAt)} 由 ${s.result.decidedBy} 确认：${what}`,
-  );
-}
-
-const untilMs = instantMs;
-
-/** Validates an action; throws a typed one-line rejection and changes nothing. `now` is calendar time. */
-export function checkReevaluationAction(
-  name: ReevaluationActionName,
-  payload: unknown,
-  s: ReevaluationState,
-  input: ReevaluationInput,
-  now: number,
-  late = now,
-): any {
-  const schema = reevaluationActionSchemas[name];
-  if (!schema) reject('InvalidInput', `unknown action ${String(name)}`);
-  const data: any = parse(schema as any, payload);
-  const { staff, subdistrict: sd, calendar: cal } = input;
-  switch (name) {
-    case 'submitMaterials':
-      requireCommittee(staff, data.actor, input.committeeId, name);
-      requireOpen(s, false);
-      if (s.materials) reject('Duplicate', `书面复评材料已于 ${fmt(s.materials.at)} 提交`);
-      if (now >= Date.parse(s.materialsDue))
-        reject('WrongPhase', `书面复评材料已于 ${fmt(s.materialsDue)} 截止，逾期不予受理`);
-      return data;
-    case 'recordInspection':
-      requireAnyRole(staff, data.actor, ['bureau', 'inspector'], name);
-      requireOpen(s, false);
-      if (s.inspection)
-        reject(
-          'Duplicate',
-          `专项检查已于 ${s.inspection.date} 录入（${s.inspection.total} 分，${s.inspection.grade}）`,
-        );
-      if (late < Date.parse(cal.inspectionOpens)) reject('WrongPhase', `专项检查自 ${fmt(cal.inspectionOpens)} 开始`);
-      return data;
-    case 'preReview':
-      requireSubdistrictOfficial(staff, data.actor, sd, name);
-      requireOpen(s, false);
-      if (s.cancellation) reject('WrongPhase', `${sd}已取消其复评资格，不能再确认列入复评名单`);
-      if (s.preReview) reject('Duplicate', `${sd}已于 ${fmt(s.preReview.at)} 完成预审`);
-      if (!s.materials) reject('WrongPhase', '尚未收到书面复评材料，街镇无法预审');
-      if (!s.inspection) reject('WrongPhase', '街镇依据专项检查结果预审，专项检查结果尚未录入');
-      return data;
-    case 'cancelEligibility':
-      requireSubdistrictOfficial(staff, data.actor, sd, name);
-      requireOpen(s, false);
-      if (s.cancellation) reject('Duplicate', `${sd}已于 ${fmt(s.cancellation.at)} 取消其复评资格`);
-      return data;
-    case 'confirm':
-      requireRole(staff, data.actor, 'bureau', name);
-      requireOpen(s, true);
-      if (failureReasons(s, input).length) return data;
-      if (!s.materials) reject('WrongPhase', `尚未收到书面复评材料（截止 ${fmt(s.materialsDue)}），暂不能确认`);
-      if (!s.inspection) reject('WrongPhase', '专项检查结果尚未录入，暂不能确认');
-      if (!s.preReview) reject('WrongPhase', `${sd}尚未完成预审，暂不能确认`);
-      return data;
-    case 'extendDeadline': {
-      requireRole(staff, data.actor, 'bureau', name);
-      requireOpen(s, false);
-      if (s.materials) reject('WrongPhase', '书面复评材料已提交，无需延期');
-      if (s.materialsMissing || now >= Date.parse(s.materialsDue))
-        reject('WrongPhase', `材料截止时间 ${fmt(s.materialsDue)} 已过，不能再延期`);
-      const until = untilMs(data.until);
-      if (until <= Date.parse(s.materialsDue))
-        reject('InvalidInput', `until: 必须晚于当前截止时间 ${fmt(s.materialsDue)}`);
-      if (until > Date.parse(cal.commendationBy)) reject('InvalidInput', `until: 不能晚于 ${fmt(cal.commendationBy)}`);
-      return data;
-    }
-  }
-}
-
-/** Applies a checked action; returns the message for the sender. */
-export function applyReevaluationAction(
-  name: ReevaluationActionName,
-  data: any,
-  s: ReevaluationState,
-  input: ReevaluationInput,
-  now: number,
-  workflowId: string,
-): string {
-  const at = iso(now);
-  switch (name) {
-    case 'submitMaterials':
-      s.materials = { summary: data.summary, documents: data.documents, by: data.actor, at };
-      return `已向${input.subdistrict}提交书面复评材料`;
-    case 'recordInspection': {
-      const grade = gradeFor(data.total, input.gradeBands);
-      s.inspection = {
-        scores: data.scores,
-        total: data.total,
-        grade,
-        inspector: data.inspector,
-        date: data.date,
-        notes: data.notes,
-        recordedBy: data.actor,
-        recordedAt: at,
-      };
-      return `专项检查得分 ${data.total}，等级 ${grade}`;
-    }
-    case 'preReview':
-      s.preReview = { by: data.actor, at, standardisationScore: data.standardisationScore, note: data.note };
-      return `${input.subdistrict}已确认列入复评名单，报区房管局再评审`;
-    case 'cancelEligibility':
-      s.cancellation = { by: data.actor, at, standardisationScore: data.standardisationScore, reason: data.reason };
-      return `${input.subdistrict}已取消其复评资格（规范化评价成绩 ${data.standardisationScore} 分）`;
-    case 'confirm': {
-      const fails = failureReasons(s, input);
-      const pass = s.inspection
-        ? [
-            `专项检查等级为“${s.inspection.grade}”（${s.inspection.total} 分），书面材料已提交，街镇预审通过，当年未发生重大影响事件`,
-          ]
-        : [];
-      s.result = {
-        year: input.year,
-        workflowId,
-        outcome: fails.length ? 'fail' : 'pass',
-        reasons: fails.length ? fails : pass,
-        decidedBy: data.actor,
-        decidedAt: at,
-        note: data.note,
-        grade: s.inspection?.grade,
-        total: s.inspection?.total,
-        countedIncidents: s.incidents.map((i) => i.id),
-      };
-      return `${input.year} 年度复评${fails.length ? `未通过：${fails.join('；')}` : '通过'}`;
-    }
-    case 'extendDeadline':
-      s.materialsDue = iso(untilMs(data.until));
-      return `书面复评材料截止时间延长至 ${fmt(s.materialsDue)}`;
-  }
 }

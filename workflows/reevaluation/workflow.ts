@@ -13,28 +13,20 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import { Stage } from '../../temporal/search-attributes';
-import { recordAudit, rejectionLine, signalParts } from '../shared/audit';
+import { recordAudit } from '../shared/audit';
 import { refusedDetail, rejectedAttemptSchema, rejectedAttemptSignal } from '../shared/rejected-attempt';
 import { reevaluationMail } from './mail';
 import { storyClock, timeFromTimers, timeScaleOf } from '../shared/clock';
 import {
-  cancelEligibilityUpdate,
   closeReevaluationSignal,
-  confirmReevaluationUpdate,
-  extendMaterialsDeadlineUpdate,
   incidentNoticeSignal,
-  preReviewUpdate,
-  recordReevaluationInspectionUpdate,
-  reevaluationActionSchemas,
-  reevaluationActionSignal,
   reevaluationStatusQuery,
-  submitMaterialsUpdate,
-  type ReevaluationActionName,
+  reevaluationUpdates,
 } from './messages';
+import { reevaluationActions, reevaluationContext } from './actions';
+import { registerActions } from '../shared/actions';
 import {
   REEVALUATION_STAGE_LABELS,
-  applyReevaluationAction,
-  checkReevaluationAction,
   failureReasons,
   initialReevaluationState,
   pendingTasks,
@@ -85,50 +77,27 @@ export async function reevaluation(input: ReevaluationInput): Promise<Reevaluati
     upsertSearchAttributes([{ key: Stage, value: stage }]);
   };
 
-  const act = (name: ReevaluationActionName) => ({
-    validator: (payload: unknown) => {
-      // Validators do not run on replay: they may read the clock (see checkCampaignAction).
-      const late = Math.max(clock.now(), clock.live());
-      checkReevaluationAction(name, payload, s, input, late, late);
+  // Every action is one Update (workflows/reevaluation/actions/): checked in the validator, checked again and applied in the handler.
+  registerActions(reevaluationActions, {
+    updates: reevaluationUpdates,
+    context: (at) => {
+      const now = clock.now();
+      const late = Math.max(now, clock.live());
+      // Validators do not run on replay: they may read the clock.
+      if (at === 'validate') return reevaluationContext(s, input, workflowId, { now: late, late });
+      return reevaluationContext(s, input, workflowId, { now, late, at: clock.live() });
     },
-    handler: async (payload: unknown) => {
-      const data = checkReevaluationAction(name, payload, s, input, clock.now(), Math.max(clock.now(), clock.live()));
-      const message = applyReevaluationAction(name, data, s, input, clock.live(), workflowId);
-      audit(name, payload);
+    audit: (name, payload) => audit(name, payload),
+    settle: (_name, { message }) => {
       refresh();
       return { stage: s.stage, message };
     },
   });
-  for (const [update, name] of [
-    [submitMaterialsUpdate, 'submitMaterials'],
-    [recordReevaluationInspectionUpdate, 'recordInspection'],
-    [preReviewUpdate, 'preReview'],
-    [cancelEligibilityUpdate, 'cancelEligibility'],
-    [confirmReevaluationUpdate, 'confirm'],
-    [extendMaterialsDeadlineUpdate, 'extendDeadline'],
-  ] as const) {
-    const { validator, handler } = act(name);
-    setHandler(update, handler as any, { validator });
-  }
   // A refused Update, reported by the client that sent it (client/refusals.ts): recorded, nothing else.
   setHandler(rejectedAttemptSignal, (attempt) => {
     const r = rejectedAttemptSchema.safeParse(attempt);
     if (r.success) audit(r.data.action, { actor: r.data.actor ?? '(system)' }, refusedDetail(r.data.error));
     else audit('rejectedAttempt', attempt, 'InvalidInput: malformed report of a refused attempt');
-  });
-  setHandler(reevaluationActionSignal, async (signal) => {
-    const { name, payload } = signalParts(signal);
-    if (!Object.prototype.hasOwnProperty.call(reevaluationActionSchemas, name)) {
-      audit(name || '(missing action)', payload, `InvalidInput: unknown action ${name || '(missing)'}`);
-      return;
-    }
-    try {
-      checkReevaluationAction(name as ReevaluationActionName, payload, s, input, clock.now());
-    } catch (err) {
-      audit(name, payload, rejectionLine(err));
-      return;
-    }
-    await act(name as ReevaluationActionName).handler(payload);
   });
   setHandler(incidentNoticeSignal, (incident) => {
     // After the decision an incident is not ours: the title keeps it for the next re-evaluation.

@@ -7,6 +7,7 @@
 import { condition, defineQuery, defineUpdate, setHandler, allHandlersFinished } from '@temporalio/workflow';
 import { z } from 'zod';
 import { parse, reject } from '../../domain/rejections';
+import { failing } from '../../temporal/rejections';
 
 export const signInInputSchema = z
   .object({
@@ -26,7 +27,7 @@ export const redeemUpdate = defineUpdate<{ personId: string }, []>('redeem');
 export const signInStateQuery = defineQuery<{ redeemed: boolean; expired: boolean }>('state');
 
 export async function signIn(raw: SignInInput): Promise<SignInResult> {
-  const input = parse(signInInputSchema, raw);
+  const input = failing(() => parse(signInInputSchema, raw));
   let redeemed = false;
   let expired = false;
   setHandler(
@@ -36,10 +37,11 @@ export async function signIn(raw: SignInInput): Promise<SignInResult> {
       return { personId: input.personId };
     },
     {
-      validator: () => {
-        if (redeemed) reject('Duplicate', 'this sign-in link has already been used');
-        if (expired) reject('WrongPhase', 'this sign-in link has expired');
-      },
+      validator: () =>
+        failing(() => {
+          if (redeemed) reject('Duplicate', 'this sign-in link has already been used');
+          if (expired) reject('WrongPhase', 'this sign-in link has expired');
+        }),
     },
   );
   setHandler(signInStateQuery, () => ({ redeemed, expired }));

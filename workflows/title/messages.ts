@@ -1,42 +1,25 @@
 /** Messages of the title workflow, defined once for workflow, activities and client. */
-import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import { defineQuery, defineSignal } from '@temporalio/workflow';
+import { defineActions, schemasOf, type ActionInput, type ActionResult } from '../shared/actions';
+import { titleActions, type TitleActionName, type TitleActions } from './actions';
 import { z } from 'zod';
 import { campaignCalendarSchema } from '../../domain/calendar-schema';
 import { personSchema } from '../../domain/directory';
 import { gradeBandsSchema } from '../../domain/grades';
-import { INCIDENT_TYPES, isoDate } from '../../domain/titles';
 import type { TitleSnapshot } from './state';
 
-const actor = z.string().min(1).max(64);
-const text = (min: number, max: number) => z.string().trim().min(min).max(max);
+/** A title's actions and their schemas: one file each in ./actions/. */
+export const titleActionSchemas = schemasOf(titleActions);
+export type { TitleActionName };
+export type TitleActionInput<N extends TitleActionName> = ActionInput<TitleActions, N>;
 
-export const titleActionSchemas = {
-  /** Bureau: a serious incident in the quarter (notice 五(三)3), at any time. */
-  recordIncident: z.object({ actor, type: z.enum(INCIDENT_TYPES), date: isoDate, description: text(5, 2000) }).strict(),
-  /** A new committee was filed (备案): the title lapses at once (notice 五(四)2). `filedOn` defaults to today. */
-  fileReelection: z.object({ actor, filedOn: isoDate.optional(), note: z.string().max(2000).optional() }).strict(),
-  /** The original 街镇 has recovered the nameplate and the certificate. `recoveredOn` defaults to today. */
-  confirmRecovery: z.object({ actor, recoveredOn: isoDate.optional(), note: z.string().max(2000).optional() }).strict(),
-} as const;
-export type TitleActionName = keyof typeof titleActionSchemas;
-export type TitleActionInput<N extends TitleActionName> = z.input<(typeof titleActionSchemas)[N]>;
-
-export interface TitleActionResult {
+/** The answer to a title action; `status` is `stage` under the name title callers read. */
+export interface TitleActionResult extends ActionResult {
   status: string;
-  message: string;
 }
 
-const u = <N extends TitleActionName>(name: N) => defineUpdate<TitleActionResult, [TitleActionInput<N>]>(name);
-export const recordIncidentUpdate = u('recordIncident');
-export const fileReelectionUpdate = u('fileReelection');
-export const confirmRecoveryUpdate = u('confirmRecovery');
-
-/** Fire-and-forget form of the same actions; bad ones are recorded as rejected in the audit trail. */
-export interface TitleActionSignal {
-  action: string;
-  payload: unknown;
-}
-export const titleActionSignal = defineSignal<[TitleActionSignal]>('titleAction');
+/** One Update per action, named by its key. */
+export const titleUpdates = defineActions<TitleActionResult>()(titleActions);
 
 /** From a year's campaign (through an activity): start this year's re-evaluation. Idempotent per year. */
 export const startReevaluationSchema = z.object({

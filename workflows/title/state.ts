@@ -9,14 +9,12 @@
 import type { CampaignCalendar } from '../../domain/calendar';
 import { beijingDate } from '../../domain/calendar';
 import type { Staff } from '../../domain/directory';
-import { findPerson, requireRole, requireSubdistrictOfficial } from '../../domain/authorization';
 import type { GradeBands } from '../../domain/grades';
-import { parse, reject } from '../../domain/rejections';
-import { INCIDENT_LABELS, TITLE_STATUS_LABELS, type Incident, type TitleStatus } from '../../domain/titles';
+import { TITLE_STATUS_LABELS, type Incident, type TitleStatus } from '../../domain/titles';
 import type { AuditTrail } from '../shared/audit';
 import type { MailOutboxState } from '../shared/mail-outbox';
 import type { ReminderSettings } from '../reminders/slots';
-import { titleActionSchemas, type StartReevaluation, type TitleActionName } from './messages';
+import type { StartReevaluation } from './messages';
 import type { PendingTask, ReevaluationResult } from '../reevaluation/state';
 
 export interface TitleInput {
@@ -133,7 +131,8 @@ export function snapshotOf(s: TitleState, input: TitleInput, workflowId: string)
   };
 }
 
-function revoke(s: TitleState, input: TitleInput, kind: Revocation['kind'], reason: string, now: number): void {
+/** Revokes the title (failed re-evaluation, or re-election) and tasks its 街镇 with the recovery. */
+export function revoke(s: TitleState, input: TitleInput, kind: Revocation['kind'], reason: string, now: number): void {
   s.status = 'revoked';
   s.revocation = { kind, reason, at: iso(now), date: beijingDate(now) };
   const items = [input.nameplateIssued ? '铭牌' : '', input.certificateIssued ? '奖状' : ''].filter(Boolean);
@@ -143,101 +142,7 @@ function revoke(s: TitleState, input: TitleInput, kind: Revocation['kind'], reas
     Object.assign(s.recovery, { confirmedBy: '(system)', confirmedAt: iso(now), note: '未颁发铭牌与奖状，无需回收' });
 }
 
-const revokedLine = (s: TitleState) => `称号已于 ${s.revocation!.date} 撤销：${s.revocation!.reason}`;
-
-/** Validates an action; throws a typed one-line rejection and changes nothing. `now` is calendar time. */
-export function checkTitleAction(
-  name: TitleActionName,
-  payload: unknown,
-  s: TitleState,
-  input: TitleInput,
-  now: number,
-): any {
-  const schema = titleActionSchemas[name];
-  if (!schema) reject('InvalidInput', `unknown action ${String(name)}`);
-  const data: any = parse(schema as any, payload);
-  const today = beijingDate(now);
-  switch (name) {
-    case 'recordIncident':
-      requireRole(s.staff, data.actor, 'bureau', name);
-      if (s.status === 'revoked') reject('WrongPhase', revokedLine(s));
-      if (data.date > today) reject('InvalidInput', `date: ${data.date} 晚于今天（${today}）`);
-      if (yearOf(data.date) < input.awardYear)
-        reject('InvalidInput', `date: ${data.date} 早于称号授予年度 ${input.awardYear}`);
-      if (s.incidents.some((i) => i.type === data.type && i.date === data.date && i.description === data.description))
-        reject('Duplicate', `该事件已记录（${data.date} ${INCIDENT_LABELS[data.type as Incident['type']]}）`);
-      return data;
-    case 'fileReelection': {
-      if (data.actor !== input.committeeId) {
-        const p = findPerson(s.staff, data.actor);
-        if (p.role === 'subdistrict') requireSubdistrictOfficial(s.staff, data.actor, input.subdistrict, name);
-        else if (p.role !== 'bureau')
-          reject(
-            'WrongActor',
-            `${name} is for the committee itself, its 街镇 or the bureau; ${data.actor} is ${p.role}`,
-          );
-      }
-      if (s.reelection) reject('Duplicate', `新一届业委会已于 ${s.reelection.filedOn} 备案`);
-      if (s.status === 'revoked') reject('WrongPhase', revokedLine(s));
-      const filedOn = data.filedOn ?? today;
-      if (filedOn > today) reject('InvalidInput', `filedOn: ${filedOn} 晚于今天（${today}）`);
-      if (filedOn < input.awardedOn) reject('InvalidInput', `filedOn: ${filedOn} 早于称号授予日期 ${input.awardedOn}`);
-      return { ...data, filedOn };
-    }
-    case 'confirmRecovery': {
-      requireSubdistrictOfficial(s.staff, data.actor, input.subdistrict, name);
-      if (s.status === 'active') reject('WrongPhase', '称号有效，无需回收铭牌与奖状');
-      const r = s.recovery!;
-      if (r.confirmedAt)
-        reject(
-          'Duplicate',
-          `铭牌与奖状已于 ${r.recoveredOn ?? r.confirmedAt.slice(0, 10)} 由 ${r.confirmedBy} 确认回收`,
-        );
-      const recoveredOn = data.recoveredOn ?? today;
-      if (recoveredOn > today) reject('InvalidInput', `recoveredOn: ${recoveredOn} 晚于今天（${today}）`);
-      if (recoveredOn < s.revocation!.date)
-        reject('InvalidInput', `recoveredOn: ${recoveredOn} 早于撤销日期 ${s.revocation!.date}`);
-      return { ...data, recoveredOn };
-    }
-  }
-}
-
-/** Applies a checked action; returns the message for the sender. */
-export function applyTitleAction(
-  name: TitleActionName,
-  data: any,
-  s: TitleState,
-  input: TitleInput,
-  now: number,
-): string {
-  switch (name) {
-    case 'recordIncident': {
-      const incident: Incident = {
-        id: `incident-${s.incidents.length + 1}`,
-        type: data.type,
-        date: data.date,
-        description: data.description,
-        recordedBy: data.actor,
-        recordedAt: iso(now),
-      };
-      s.incidents.push(incident);
-      const counts = s.current && yearOf(data.date) <= s.current.year ? ` ${s.current.year} 年度复评` : '下一次复评';
-      return `已记录重大影响事件 ${incident.id}（${data.date} ${INCIDENT_LABELS[incident.type]}），计入${counts}`;
-    }
-    case 'fileReelection':
-      s.reelection = { by: data.actor, filedOn: data.filedOn, at: iso(now), note: data.note };
-      revoke(s, input, 'reelection', `新一届业委会已于 ${data.filedOn} 备案，原“红色示范业委会”称号即时失效`, now);
-      return `${s.revocation!.reason}；已委托${input.subdistrict}回收${s.recovery!.items.join('与') || '（无）'}`;
-    case 'confirmRecovery':
-      Object.assign(s.recovery!, {
-        confirmedBy: data.actor,
-        confirmedAt: iso(now),
-        recoveredOn: data.recoveredOn,
-        note: data.note,
-      });
-      return `${input.subdistrict}已确认回收${s.recovery!.items.join('与')}`;
-  }
-}
+export const revokedLine = (s: TitleState) => `称号已于 ${s.revocation!.date} 撤销：${s.revocation!.reason}`;
 
 /** Why a start request from a campaign is not acted on, as `Kind: message`; undefined when it is. */
 export function startRejection(req: StartReevaluation, s: TitleState, input: TitleInput): string | undefined {

@@ -20,27 +20,17 @@ import { reevaluationWorkflowId } from '../../temporal/ids';
 import { zodLine } from '../../domain/rejections';
 import { CampaignYear, CommitteeId, Stage, Subdistrict, TitleStatus } from '../../temporal/search-attributes';
 import { staffForTitle, type Incident } from '../../domain/titles';
-import { recordAudit, rejectionLine, signalParts } from '../shared/audit';
+import { recordAudit } from '../shared/audit';
 import { refusedDetail, rejectedAttemptSchema, rejectedAttemptSignal } from '../shared/rejected-attempt';
 import { closeReevaluationSignal, incidentNoticeSignal } from '../reevaluation/messages';
-import {
-  confirmRecoveryUpdate,
-  fileReelectionUpdate,
-  recordIncidentUpdate,
-  startReevaluationSchema,
-  startReevaluationSignal,
-  titleActionSchemas,
-  titleActionSignal,
-  titleStatusQuery,
-  type TitleActionName,
-} from './messages';
+import { startReevaluationSchema, startReevaluationSignal, titleStatusQuery, titleUpdates } from './messages';
+import { titleActions, titleContext } from './actions';
+import { registerActions } from '../shared/actions';
 import { reevaluation } from '../reevaluation/workflow';
 import { storyClock, timeFromTimers, timeScaleOf } from '../shared/clock';
 import { titleMail } from './mail';
 import type { ReevaluationResult } from '../reevaluation/state';
 import {
-  applyTitleAction,
-  checkTitleAction,
   incidentsFor,
   initialTitleState,
   recordResult,
@@ -95,51 +85,31 @@ export async function title(input: TitleInput): Promise<TitleSnapshot> {
     }
   };
 
-  const act = (name: TitleActionName) => ({
-    validator: (payload: unknown) => {
-      checkTitleAction(name, payload, s, input, calNow());
+  // Every action is one Update (workflows/title/actions/): checked in the validator, checked again and applied in the handler.
+  let statusBefore = s.status;
+  registerActions(titleActions, {
+    updates: titleUpdates,
+    context: (at) => {
+      if (at === 'handle') statusBefore = s.status;
+      return titleContext(s, input, calNow());
     },
-    handler: async (payload: unknown) => {
-      const data = checkTitleAction(name, payload, s, input, calNow());
-      const before = s.status;
-      const message = applyTitleAction(name, data, s, input, calNow());
-      audit(name, payload);
-      if (s.status !== before) upsertAttributes();
+    audit: (name, payload) => audit(name, payload),
+    settle: async (name, { message }) => {
+      if (s.status !== statusBefore) upsertAttributes();
       if (name === 'recordIncident') await forward(s.incidents[s.incidents.length - 1]);
       if (name === 'fileReelection') await closeChild();
-      return { status: s.status, message };
+      return { stage: s.status, status: s.status, message };
     },
   });
-  for (const [update, name] of [
-    [recordIncidentUpdate, 'recordIncident'],
-    [fileReelectionUpdate, 'fileReelection'],
-    [confirmRecoveryUpdate, 'confirmRecovery'],
-  ] as const) {
-    const { validator, handler } = act(name);
-    setHandler(update, handler as any, { validator });
-  }
   // A refused Update, reported by the client that sent it (client/refusals.ts): recorded, nothing else.
   setHandler(rejectedAttemptSignal, (attempt) => {
     const r = rejectedAttemptSchema.safeParse(attempt);
     if (r.success) audit(r.data.action, { actor: r.data.actor ?? '(system)' }, refusedDetail(r.data.error));
     else audit('rejectedAttempt', attempt, 'InvalidInput: malformed report of a refused attempt');
   });
-  setHandler(titleActionSignal, async (signal) => {
-    const { name, payload } = signalParts(signal);
-    if (!Object.prototype.hasOwnProperty.call(titleActionSchemas, name)) {
-      audit(name || '(missing action)', payload, `InvalidInput: unknown action ${name || '(missing)'}`);
-      return;
-    }
-    try {
-      checkTitleAction(name as TitleActionName, payload, s, input, calNow());
-    } catch (err) {
-      audit(name, payload, rejectionLine(err));
-      return;
-    }
-    await act(name as TitleActionName).handler(payload);
-  });
   setHandler(startReevaluationSignal, (req) => {
-    const summary = { year: (req as any)?.year, materialsDue: (req as any)?.materialsDue };
+    // A malformed request may not even be an object: read its two fields defensively.
+    const summary = { year: req?.year, materialsDue: req?.materialsDue };
     const parsed = startReevaluationSchema.safeParse(req);
     if (!parsed.success) return audit('startReevaluation', summary, `InvalidInput: ${zodLine(parsed.error)}`);
     const why = startRejection(parsed.data, s, input);
