@@ -33,6 +33,7 @@ import { applicationReportSignal } from '../campaign/stage-report';
 import { refusedDetail, rejectedAttemptSchema, rejectedAttemptSignal } from '../shared/rejected-attempt';
 import { applicationMail } from './mail';
 import { storyClock, timeFromTimers, timeScaleOf } from '../shared/clock';
+import { reminderTimers, runReminders } from '../reminders/runner';
 import {
   applyAction,
   checkAction,
@@ -50,6 +51,8 @@ const PAYLOAD_IN_AUDIT = 500;
 export async function application(input: ApplicationInput): Promise<ApplicationSnapshot> {
   // First, before any command: runs recorded before time-from-timers keep their clock-reading path.
   const useTimers = timeFromTimers();
+  // Then, also before any command: whether reminders have a coroutine of their own.
+  const ownReminderTimers = reminderTimers(useTimers);
   const s: ApplicationState = input.carried ?? initialState(input);
   const cal = input.calendar;
   // Deadline checks and due reminders read clock.now(): the instant the last timer reached.
@@ -126,12 +129,11 @@ export async function application(input: ApplicationInput): Promise<ApplicationS
   // Every action is one Update (validator = the rules, handler = the change) and also a Signal.
   const act = (name: ApplicationActionName) => ({
     validator: (payload: unknown) => {
-      // Validators do not run on replay: they may read the clock (see checkCampaignAction).
-      const late = Math.max(clock.now(), clock.live());
-      checkAction(name, payload, s, input, late, late);
+      // Validators do not run on replay: they may read the clock (workflows/shared/clock.ts, forValidator).
+      checkAction(name, payload, s, input, ...clock.forValidator());
     },
     handler: async (payload: unknown) => {
-      const data = checkAction(name, payload, s, input, clock.now(), Math.max(clock.now(), clock.live()));
+      const data = checkAction(name, payload, s, input, ...clock.forHandler()); // state only
       const before = s.stage;
       const message = applyAction(name, data, s, input, clock.live());
       audit(name, payload);
@@ -227,6 +229,10 @@ export async function application(input: ApplicationInput): Promise<ApplicationS
     await report();
   }
 
+  // Paper-form reminders on their own timers (new runs), for as long as the pre-review runs.
+  let remindersStopped = false;
+  if (ownReminderTimers) void runReminders(clock, mail, () => remindersStopped);
+
   // 街镇 pre-review: until the list is confirmed (locked) or the deadline passes.
   const woken = () => s.locked || notices.length > 0 || historyIsLarge();
   while (!s.locked) {
@@ -241,12 +247,15 @@ export async function application(input: ApplicationInput): Promise<ApplicationS
       await condition(woken, Math.max(wait, 1));
     } else {
       if (clock.now() >= deadline) break;
-      // The pre-review's opening, the deadline (moved by a campaign notice: the loop re-arms) or a reminder.
-      await clock.waitUntil(earliestAfter(clock.now(), [Date.parse(cal.reviewOpens), deadline, mail.nextAt()]), woken);
+      // The pre-review's opening or the deadline (moved by a campaign notice: the loop re-arms); runs recorded
+      // before reminders had their own timer also wake for the next reminder.
+      const reminder = ownReminderTimers ? undefined : mail.nextAt();
+      await clock.waitUntil(earliestAfter(clock.now(), [Date.parse(cal.reviewOpens), deadline, reminder]), woken);
     }
     await applyNotices();
     await continueIfLarge();
   }
+  remindersStopped = true;
   if (!s.locked) audit('review-deadline', { deadline: s.reviewDeadline });
   s.locked = true;
   if (!s.decision) {

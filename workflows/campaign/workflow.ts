@@ -42,6 +42,7 @@ import { refusedDetail, rejectedAttemptSchema, rejectedAttemptSignal } from '../
 import { objectorViewedSignal, objectorViewSchema } from './objector-view';
 import { campaignMail } from './mail';
 import { storyClock, timeFromTimers, timeScaleOf } from '../shared/clock';
+import { reminderTimers, runReminders } from '../reminders/runner';
 import { carryState, resumeState } from './registry';
 import {
   applyCampaignAction,
@@ -55,9 +56,12 @@ import {
   type CampaignStatus,
 } from './state';
 
+// The fan-out heartbeats every second while it runs (activities/notify-applications.ts): a dead worker is
+// noticed after 5 s of real time, about 12 story days at 210,000× (demo) rather than the 145 days a minute was,
+// so a retry lands before the next phase boundary. Activity options are not part of replay: no patch needed.
 const { notifyApplications } = proxyActivities<ReturnType<typeof createActivities>>({
   startToCloseTimeout: '10 minutes',
-  heartbeatTimeout: '1 minute',
+  heartbeatTimeout: '5 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
 });
 
@@ -82,6 +86,8 @@ export interface CampaignResult {
 export async function campaign(input: CampaignInput): Promise<CampaignResult> {
   // First, before any command: runs recorded before time-from-timers keep their clock-reading path.
   const useTimers = timeFromTimers();
+  // Then, also before any command: whether reminders have a coroutine of their own.
+  const ownReminderTimers = reminderTimers(useTimers);
   const s: CampaignState = input.carried ? resumeState(input.carried) : initialCampaignState(input);
   const cal = input.calendar;
   // Phases, deadline checks and due reminders read clock.now(): the instant the last timer reached.
@@ -127,12 +133,11 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
 
   const handle = (name: CampaignActionName) => ({
     validator: (payload: unknown) => {
-      // Validators do not run on replay: they may read the clock (see checkCampaignAction).
-      const late = Math.max(clock.now(), clock.live());
-      checkCampaignAction(name, payload, s, input, late, late, clock.live());
+      // Validators do not run on replay: they may read the clock (workflows/shared/clock.ts, forValidator).
+      checkCampaignAction(name, payload, s, input, ...clock.forValidator(), clock.live());
     },
     handler: async (payload: unknown) => {
-      const data = checkCampaignAction(name, payload, s, input, clock.now(), Math.max(clock.now(), clock.live()));
+      const data = checkCampaignAction(name, payload, s, input, ...clock.forHandler()); // state only
       // Lists finalised before 公示 counted whole working days keep the end they were given.
       const rules =
         name === 'panelFinalize' ? { wholePublicityDays: patched('publicity-whole-working-days') } : undefined;
@@ -259,6 +264,10 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
     await titleLinks.startReevaluations({ year, calendar, titleIds, staff, gradeBands, materialsDue });
   }
 
+  // Reminders on their own timers (new runs); the loop below then sleeps only until the next phase boundary.
+  let remindersStopped = false;
+  if (ownReminderTimers) void runReminders(clock, mail, () => remindersStopped);
+
   while (!s.final || s.outbox.length) {
     onPhase();
     mail.tick();
@@ -277,13 +286,15 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
         carried: carryState(s),
       });
     }
-    const next = [nextBoundary(input, s, clock.now(), !clock.legacy), mail.nextAt()].reduce((a, b) =>
-      a === undefined || (b !== undefined && b < a) ? b : a,
-    );
+    const boundary = nextBoundary(input, s, clock.now(), !clock.legacy);
+    // Runs recorded before reminders had their own timer: one timer to the next boundary or reminder.
+    const reminder = ownReminderTimers ? undefined : mail.nextAt();
+    const next = reminder !== undefined && (boundary === undefined || reminder < boundary) ? reminder : boundary;
     changed = false;
-    // One timer to the next boundary or reminder; an action that moves a deadline wakes the loop, which re-arms it.
+    // An action that moves a deadline wakes the loop, which re-arms the timer.
     await clock.waitUntil(next, () => changed || s.outbox.length > 0 || historyIsLarge());
   }
+  remindersStopped = true;
   onPhase();
   mail.tick();
   await mail.drained(); // the final-list notice, and anything still retrying, goes out before the campaign ends

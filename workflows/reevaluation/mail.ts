@@ -77,11 +77,13 @@ export function reevaluationMail(input: ReevaluationInput, s: ReevaluationState,
   // Sends carried over by continue-as-new start again (same Message-IDs).
   outbox.resume();
   const cursorOr = (now: number) => (state.remindedThrough ? Date.parse(state.remindedThrough) : now);
+  let revision = 0;
 
   return {
     settings,
     /** Queues the reminders whose instant passed since the last tick, to whoever still owes the step now. */
     tick() {
+      revision++;
       const now = clock.now();
       const cursor = cursorOr(now);
       if (now > cursor)
@@ -97,6 +99,8 @@ export function reevaluationMail(input: ReevaluationInput, s: ReevaluationState,
       const next = nextSlotAt(reevaluationSlots(reevaluationReminderView(input, s), settings), cursorOr(clock.now()));
       return next === undefined ? undefined : Math.max(1, clock.realUntil(next));
     },
+    /** Bumped by every tick: the reminder coroutine then looks at nextAt() again. */
+    revision: () => revision,
     /** Waits until everything queued was sent or found undeliverable, and every report has been handed on. */
     drained: () => condition(() => outbox.idle() && reporting === 0),
     async beforeContinueAsNew() {

@@ -17,6 +17,7 @@ import { recordAudit, rejectionLine, signalParts } from '../shared/audit';
 import { refusedDetail, rejectedAttemptSchema, rejectedAttemptSignal } from '../shared/rejected-attempt';
 import { reevaluationMail } from './mail';
 import { storyClock, timeFromTimers, timeScaleOf } from '../shared/clock';
+import { reminderTimers, runReminders } from '../reminders/runner';
 import {
   cancelEligibilityUpdate,
   closeReevaluationSignal,
@@ -48,6 +49,8 @@ import {
 export async function reevaluation(input: ReevaluationInput): Promise<ReevaluationResult> {
   // First, before any command: runs recorded before time-from-timers keep their clock-reading path.
   const useTimers = timeFromTimers();
+  // Then, also before any command: whether reminders have a coroutine of their own.
+  const ownReminderTimers = reminderTimers(useTimers);
   const cal = input.calendar;
   // Deadline checks and due reminders read clock.now(): the instant the last timer reached.
   const clock = storyClock(timeScaleOf(input), () => s, useTimers);
@@ -87,12 +90,11 @@ export async function reevaluation(input: ReevaluationInput): Promise<Reevaluati
 
   const act = (name: ReevaluationActionName) => ({
     validator: (payload: unknown) => {
-      // Validators do not run on replay: they may read the clock (see checkCampaignAction).
-      const late = Math.max(clock.now(), clock.live());
-      checkReevaluationAction(name, payload, s, input, late, late);
+      // Validators do not run on replay: they may read the clock (workflows/shared/clock.ts, forValidator).
+      checkReevaluationAction(name, payload, s, input, ...clock.forValidator());
     },
     handler: async (payload: unknown) => {
-      const data = checkReevaluationAction(name, payload, s, input, clock.now(), Math.max(clock.now(), clock.live()));
+      const data = checkReevaluationAction(name, payload, s, input, ...clock.forHandler()); // state only
       const message = applyReevaluationAction(name, data, s, input, clock.live(), workflowId);
       audit(name, payload);
       refresh();
@@ -160,6 +162,9 @@ export async function reevaluation(input: ReevaluationInput): Promise<Reevaluati
     audit('start', { materialsDue: s.materialsDue, incidents: input.incidents.map((i) => i.id) });
     refresh(); // incidents known at the start may already decide the stage
   }
+  // Reminders on their own timers (new runs); the loop below then sleeps only until its deadline or opening.
+  if (ownReminderTimers) void runReminders(clock, mail, () => !!s.result);
+
   while (!s.result) {
     mail.tick(); // before the deadline check: a reminder due before the deadline still goes out
     const seen = changes;
@@ -181,9 +186,11 @@ export async function reevaluation(input: ReevaluationInput): Promise<Reevaluati
       if (timeout === undefined) await condition(wake);
       else await condition(wake, Math.max(1, timeout));
     } else {
-      // The materials deadline (moved by extendDeadline: the loop re-arms), the inspection's opening, or a reminder.
+      // The materials deadline (moved by extendDeadline: the loop re-arms) or the inspection's opening; runs
+      // recorded before reminders had their own timer also wake for the next reminder.
       const now = clock.now();
-      const next = [waiting ? due : undefined, Date.parse(cal.inspectionOpens), mail.nextAt()].filter(
+      const reminder = ownReminderTimers ? undefined : mail.nextAt();
+      const next = [waiting ? due : undefined, Date.parse(cal.inspectionOpens), reminder].filter(
         (t): t is number => t !== undefined && t > now,
       );
       await clock.waitUntil(next.length ? Math.min(...next) : undefined, wake);
