@@ -23,6 +23,7 @@ import { isNotFound, requireWorkflow, UserError } from './errors';
 import { reportRefused } from './refusals';
 import { CAMPAIGN_TASK_TIMEOUT } from '../temporal/task-timeouts';
 import { resolveCalendar, type CalendarOverrides } from '../domain/calendar';
+import { withZonedUntil } from '../domain/beijing-time';
 import { loadWorkdays } from '../domain/holidays';
 import { activeTitleIds } from './titles';
 
@@ -185,6 +186,7 @@ export async function campaignAction<N extends CampaignActionName>(
 ) {
   checked(yearSchema, year, 'year');
   checkedName(campaignActionSchemas, name, 'campaignAction');
+  payload = withZonedUntil(payload); // a typed Beijing date or time: the workflow takes only zoned instants
   const handle = client.workflow.getHandle(campaignWorkflowId(year));
   const parsed = campaignActionSchemas[name].safeParse(payload);
   if (!parsed.success) {

@@ -1,4 +1,5 @@
 /** Title and re-evaluation operations shared by the CLI, the campaign's activities and the tests. */
+import { withZonedUntil } from '../domain/beijing-time';
 import { z } from 'zod';
 import { WorkflowExecutionAlreadyStartedError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { WorkflowIdReusePolicy } from '@temporalio/common';
@@ -282,6 +283,7 @@ export async function reevaluationAction<N extends rmsg.ReevaluationActionName>(
   checked(yearSchema, year, 'year');
   checked(idSchema, committeeId, 'committeeId');
   checkedName(rmsg.reevaluationActionSchemas, name, 'reevaluationAction');
+  payload = withZonedUntil(payload); // a typed Beijing date or time: the workflow takes only zoned instants
   const parsed = rmsg.reevaluationActionSchemas[name].safeParse(payload);
   if (!parsed.success) throw new UserError(`${name}: ${zodLine(parsed.error)}`);
   try {

@@ -9,7 +9,7 @@ import { filingDate, filingRef } from '../../domain/reelection';
 const actor = z.string().min(1).max(64);
 const committeeId = z.string().min(1).max(64);
 const text = (min: number, max: number) => z.string().trim().min(min).max(max);
-/** A Beijing date (YYYY-MM-DD, meaning 24:00 of that day) or an ISO instant with a zone. */
+/** An ISO instant with a zone (…Z or …+08:00): typed Beijing dates are converted by the caller (domain/beijing-time.ts). */
 const instant = zonedInstant;
 
 export const campaignActionSchemas = {

@@ -42,6 +42,7 @@ import { refusedDetail, rejectedAttemptSchema, rejectedAttemptSignal } from '../
 import { objectorViewedSignal, objectorViewSchema } from './objector-view';
 import { campaignMail } from './mail';
 import { storyClock, timeFromTimers, timeScaleOf } from '../shared/clock';
+import { withRecordedDates } from '../shared/instant';
 import { reminderTimers, runReminders } from '../reminders/runner';
 import { carryState, resumeState } from './registry';
 import {
@@ -137,7 +138,7 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
       checkCampaignAction(name, payload, s, input, ...clock.forValidator(), clock.live());
     },
     handler: async (payload: unknown) => {
-      const data = checkCampaignAction(name, payload, s, input, ...clock.forHandler()); // state only
+      const data = checkCampaignAction(name, withRecordedDates(payload), s, input, ...clock.forHandler()); // state only
       // Lists finalised before 公示 counted whole working days keep the end they were given.
       const rules =
         name === 'panelFinalize' ? { wholePublicityDays: patched('publicity-whole-working-days') } : undefined;
@@ -170,7 +171,7 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
       return;
     }
     try {
-      checkCampaignAction(name, payload, s, input, clock.now());
+      checkCampaignAction(name, withRecordedDates(payload), s, input, clock.now());
     } catch (err) {
       const r = rejectionOf(err);
       audit(name, payload, 'rejected', `${r.kind}: ${r.message}`);

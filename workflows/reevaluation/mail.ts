@@ -12,7 +12,7 @@ import { toIso } from '../../domain/calendar';
 import type { StoryClock } from '../shared/clock';
 import { campaignWorkflowId } from '../../temporal/ids';
 import { cli } from '../../templates/layout';
-import { initialMailOutboxState, startMailOutbox } from '../shared/mail-outbox';
+import { initialMailOutboxState, startMailOutbox, type UnsentMail } from '../shared/mail-outbox';
 import { mailUndeliverableSignal } from '../campaign/stage-report';
 import { failureReasons, type ReevaluationInput, type ReevaluationState } from './state';
 import {
@@ -101,6 +101,14 @@ export function reevaluationMail(input: ReevaluationInput, s: ReevaluationState,
     },
     /** Bumped by every tick: the reminder coroutine then looks at nextAt() again. */
     revision: () => revision,
+    /**
+     * Once every report to the campaign has landed (signals, not SMTP), hands the unsent mail to the title:
+     * the result must not wait for SMTP (a revocation during an outage would wait with it).
+     */
+    async handOver(): Promise<UnsentMail> {
+      await condition(() => reporting === 0);
+      return outbox.handOver();
+    },
     /** Waits until everything queued was sent or found undeliverable, and every report has been handed on. */
     drained: () => condition(() => outbox.idle() && reporting === 0),
     async beforeContinueAsNew() {

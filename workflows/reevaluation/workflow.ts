@@ -8,6 +8,7 @@ import {
   allHandlersFinished,
   condition,
   continueAsNew,
+  patched,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
@@ -16,7 +17,9 @@ import { Stage } from '../../temporal/search-attributes';
 import { recordAudit, rejectionLine, signalParts } from '../shared/audit';
 import { refusedDetail, rejectedAttemptSchema, rejectedAttemptSignal } from '../shared/rejected-attempt';
 import { reevaluationMail } from './mail';
+import type { UnsentMail } from '../shared/mail-outbox';
 import { storyClock, timeFromTimers, timeScaleOf } from '../shared/clock';
+import { withRecordedDates } from '../shared/instant';
 import { reminderTimers, runReminders } from '../reminders/runner';
 import {
   cancelEligibilityUpdate,
@@ -46,11 +49,18 @@ import {
   type ReevaluationState,
 } from './state';
 
-export async function reevaluation(input: ReevaluationInput): Promise<ReevaluationResult> {
+/** Selects returning the result without waiting for the mail queue to drain; absent in histories recorded before it. */
+export const RESULT_BEFORE_MAIL_PATCH = 'reevaluation-result-before-mail';
+
+export async function reevaluation(
+  input: ReevaluationInput,
+): Promise<ReevaluationResult & { unsentMail?: UnsentMail }> {
   // First, before any command: runs recorded before time-from-timers keep their clock-reading path.
   const useTimers = timeFromTimers();
   // Then, also before any command: whether reminders have a coroutine of their own.
   const ownReminderTimers = reminderTimers(useTimers);
+  // And whether the result is returned at once, its unsent mail handed to the title (not waited for).
+  const resultBeforeMail = useTimers && patched(RESULT_BEFORE_MAIL_PATCH);
   const cal = input.calendar;
   // Deadline checks and due reminders read clock.now(): the instant the last timer reached.
   const clock = storyClock(timeScaleOf(input), () => s, useTimers);
@@ -94,7 +104,7 @@ export async function reevaluation(input: ReevaluationInput): Promise<Reevaluati
       checkReevaluationAction(name, payload, s, input, ...clock.forValidator());
     },
     handler: async (payload: unknown) => {
-      const data = checkReevaluationAction(name, payload, s, input, ...clock.forHandler()); // state only
+      const data = checkReevaluationAction(name, withRecordedDates(payload), s, input, ...clock.forHandler()); // state only
       const message = applyReevaluationAction(name, data, s, input, clock.live(), workflowId);
       audit(name, payload);
       refresh();
@@ -125,7 +135,7 @@ export async function reevaluation(input: ReevaluationInput): Promise<Reevaluati
       return;
     }
     try {
-      checkReevaluationAction(name as ReevaluationActionName, payload, s, input, clock.now());
+      checkReevaluationAction(name as ReevaluationActionName, withRecordedDates(payload), s, input, clock.now());
     } catch (err) {
       audit(name, payload, rejectionLine(err));
       return;
@@ -201,7 +211,13 @@ export async function reevaluation(input: ReevaluationInput): Promise<Reevaluati
       await continueAsNew<typeof reevaluation>({ ...input, carried: s });
     }
   }
-  await mail.drained(); // reminders already queued (or retrying while SMTP is down) go out before the result
+  if (!resultBeforeMail) {
+    await mail.drained(); // runs recorded before the hand-over: queued mail went out before the result
+    await condition(allHandlersFinished);
+    return s.result;
+  }
+  // The result goes to the title now, even while SMTP is down; the title sends what is still queued.
   await condition(allHandlersFinished);
-  return s.result;
+  const unsentMail = await mail.handOver();
+  return unsentMail.queue.length || unsentMail.unreported.length ? { ...s.result, unsentMail } : s.result;
 }

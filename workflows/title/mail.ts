@@ -151,6 +151,8 @@ export function titleMail(
       const next = nextRecoveryAt(v, cursorOf(v), settings);
       return next === undefined ? undefined : Math.max(1, clock.realUntil(next));
     },
+    /** Takes over the unsent mail of a re-evaluation that has decided. */
+    adopt: outbox.adopt,
     drained: outbox.drained,
     beforeContinueAsNew: outbox.beforeContinueAsNew,
   };

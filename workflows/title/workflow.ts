@@ -37,6 +37,7 @@ import {
 import { reevaluation } from '../reevaluation/workflow';
 import { storyClock, timeFromTimers, timeScaleOf } from '../shared/clock';
 import { titleMail } from './mail';
+import type { UnsentMail } from '../shared/mail-outbox';
 import type { ReevaluationResult } from '../reevaluation/state';
 import {
   applyTitleAction,
@@ -61,7 +62,7 @@ export async function title(input: TitleInput): Promise<TitleSnapshot> {
   const clock = storyClock(() => timeScaleOf({ calendar: s.calendar }), s, useTimers);
   const calNow = clock.live;
   let child: ChildWorkflowHandle<typeof reevaluation> | undefined;
-  let finished: { result?: ReevaluationResult; error?: string } | undefined;
+  let finished: { result?: ReevaluationResult & { unsentMail?: UnsentMail }; error?: string } | undefined;
 
   const audit = (action: string, payload: unknown, error?: string) =>
     recordAudit(s, calNow(), s.staff, input.committeeId, action, payload, error);
@@ -224,8 +225,12 @@ export async function title(input: TitleInput): Promise<TitleSnapshot> {
       const f = finished;
       finished = undefined;
       child = undefined;
-      if (f.result) recordResult(s, input, f.result);
-      else audit('reevaluation-failed', { year: s.current?.year }, `Error: ${f.error}`);
+      if (f.result) {
+        // Mail the re-evaluation had not sent when it decided (SMTP down): this title sends it, same Message-IDs.
+        const { unsentMail, ...result } = f.result;
+        if (unsentMail) mail.adopt(unsentMail);
+        recordResult(s, input, result);
+      } else audit('reevaluation-failed', { year: s.current?.year }, `Error: ${f.error}`);
       s.current = undefined;
       upsertAttributes();
       // Once a year: the year's re-evaluation is over, so a fresh run carries the state on.
