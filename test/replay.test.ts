@@ -25,6 +25,7 @@ import { applicationWorkflowId } from '../temporal/ids';
 import { DEADLINE_DAY_REMINDER_PATCH } from '../workflows/application/mail';
 import { TIME_FROM_TIMERS_PATCH } from '../workflows/shared/clock';
 import { REMINDER_TIMERS_PATCH } from '../workflows/reminders/runner';
+import { RESULT_BEFORE_MAIL_PATCH } from '../workflows/reevaluation/workflow';
 import { dataConverter, parseKeyList, readKeyFile, type Keyring } from '../client/codec';
 import { randomBytes } from 'node:crypto';
 
@@ -76,6 +77,20 @@ describe('golden histories', () => {
       'reevaluation',
       'title',
     ]);
+  });
+
+  it("take each patch's new branch in some recording", () => {
+    // A patch marker's details hold the patch id as a JSON payload (base64), never encrypted.
+    const b64 = (id: string) => Buffer.from(JSON.stringify(id)).toString('base64').slice(0, 20);
+    const patches = [
+      TIME_FROM_TIMERS_PATCH,
+      REMINDER_TIMERS_PATCH,
+      RESULT_BEFORE_MAIL_PATCH,
+      DEADLINE_DAY_REMINDER_PATCH,
+      'publicity-whole-working-days',
+    ];
+    const texts = files.map((f) => readFileSync(join(DIR, f), 'utf8'));
+    expect(patches.filter((p) => !texts.some((text) => text.includes(b64(p))))).toEqual([]);
   });
 
   it('all replay against the current workflow code', async () => {

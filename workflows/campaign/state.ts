@@ -192,12 +192,11 @@ export function onList(s: CampaignState): string[] {
 }
 
 /**
- * `now` decides deadlines ("before D"): the instant the campaign has reached (workflows/shared/clock.ts),
- * or, in a validator, the later of that and the clock. `late` decides openings ("from X on"): the later of
- * the two everywhere. An Update that arrives in the same task as an overdue timer (a worker back after an
- * outage) is handled before the timer, so an opening must not wait for it; a stale clock (the SDK defect)
- * is only ever behind, so what `late` allowed live it allows on replay. `live`, given by validators only,
- * refuses an extension into the past.
+ * `now` decides deadlines ("before D"), `late` openings ("from X on"); workflows/shared/clock.ts gives both:
+ * a validator the later of the instant reached and the clock (`forValidator`), a handler the instant reached
+ * and +Infinity (`forHandler`: state only; its validator checked the openings, and an opening whose timer is
+ * overdue fires after the Update in the same task). `live`, given by validators only, refuses an extension
+ * into the past.
  */
 export function checkCampaignAction(
   name: CampaignActionName,
