@@ -6,6 +6,12 @@ import type { CampaignNotice } from '../workflows/application/state';
 import { applicationWorkflowId } from '../temporal/ids';
 
 const CONCURRENCY = 32;
+/**
+ * Heartbeats go out on a timer, not every N signals: the campaign's heartbeat timeout (a few seconds,
+ * workflows/campaign/workflow.ts) must hold however slowly the server answers, and a worker that dies
+ * mid-fan-out is noticed within that timeout, which is minutes of story time even at 100,000×, not days.
+ */
+export const NOTIFY_HEARTBEAT_MS = 1_000;
 
 export interface NotifyApplicationsInput {
   year: number;
@@ -24,10 +30,15 @@ export function notifyApplicationsActivity(client: Client) {
     let next: number = (ctx.info.heartbeatDetails as number | undefined) ?? 0;
     const missing: string[] = [];
     let sent = 0;
+    // Progress for a retry: everything below the lowest index still in flight has been signalled.
+    const inFlight = new Set<number>();
+    const done = () => (inFlight.size ? Math.min(...inFlight) : Math.min(next, committeeIds.length));
+    const beat = setInterval(() => ctx.heartbeat(done()), NOTIFY_HEARTBEAT_MS);
     const worker = async () => {
       for (;;) {
         const i = next++;
         if (i >= committeeIds.length) return;
+        inFlight.add(i);
         try {
           await client.workflow
             .getHandle(applicationWorkflowId(year, committeeIds[i]))
@@ -37,11 +48,16 @@ export function notifyApplicationsActivity(client: Client) {
           // A finished application cannot be told anything more; that is not an error of the fan-out.
           if (err?.name === 'WorkflowNotFoundError') missing.push(committeeIds[i]);
           else throw err;
+        } finally {
+          inFlight.delete(i);
         }
-        if (i % 50 === 0) ctx.heartbeat(Math.max(0, i - CONCURRENCY));
       }
     };
-    await Promise.all(Array.from({ length: Math.min(CONCURRENCY, committeeIds.length) }, worker));
+    try {
+      await Promise.all(Array.from({ length: Math.min(CONCURRENCY, committeeIds.length) }, worker));
+    } finally {
+      clearInterval(beat);
+    }
     return { sent, missing };
   };
 }

@@ -22,6 +22,7 @@ import { materialsDueFor } from '../domain/titles';
 import { isNotFound, requireWorkflow, UserError } from './errors';
 import { CAMPAIGN_TASK_TIMEOUT } from '../temporal/task-timeouts';
 import { resolveCalendar, type CalendarOverrides } from '../domain/calendar';
+import { withZonedUntil } from '../domain/beijing-time';
 import { loadWorkdays } from '../domain/holidays';
 import { activeTitleIds } from './titles';
 
@@ -170,6 +171,7 @@ export async function campaignAction<N extends CampaignActionName>(
   opts: { updateId?: string } = {},
 ): Promise<CampaignActionResult> {
   checked(yearSchema, year, 'year');
+  payload = withZonedUntil(payload); // a typed Beijing date or time: the workflow takes only zoned instants
   try {
     return await actOnCampaign(client.workflow.getHandle(campaignWorkflowId(year)), name, payload, opts);
   } catch (err) {

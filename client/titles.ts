@@ -1,4 +1,5 @@
 /** Title and re-evaluation operations shared by the CLI, the campaign's activities and the tests. */
+import { withZonedUntil } from '../domain/beijing-time';
 import { z } from 'zod';
 import { WorkflowExecutionAlreadyStartedError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { WorkflowIdReusePolicy } from '@temporalio/common';
@@ -250,6 +251,7 @@ export async function reevaluationAction<N extends rmsg.ReevaluationActionName>(
 ): Promise<rmsg.ReevaluationActionResult> {
   checked(yearSchema, year, 'year');
   checked(idSchema, committeeId, 'committeeId');
+  payload = withZonedUntil(payload); // a typed Beijing date or time: the workflow takes only zoned instants
   try {
     return await actOnReevaluation(
       client.workflow.getHandle(reevaluationWorkflowId(year, committeeId)),

@@ -62,3 +62,18 @@ export function parseBeijingInput(text: string, field: string, opts: { deadline:
 export function beijingInstant(text: string, field: string, opts: { deadline: boolean }): string {
   return new Date(parseBeijingInput(text, field, opts)).toISOString();
 }
+
+/**
+ * An action payload as a workflow accepts it: a typed `until` (a Beijing date: 24:00 of that day, or a Beijing
+ * time) becomes an ISO instant with a zone; anything else is left for the workflow's own validation.
+ */
+export function withZonedUntil<T>(payload: T): T {
+  if (!payload || typeof payload !== 'object') return payload;
+  const until = (payload as { until?: unknown }).until;
+  if (typeof until !== 'string' || ZONED_INSTANT.test(until)) return payload;
+  try {
+    return { ...payload, until: beijingInstant(until, 'until', { deadline: true }) };
+  } catch {
+    return payload; // the workflow's schema refuses it, with its own one-line error naming the field
+  }
+}

@@ -1,6 +1,7 @@
 /** What a person types is Beijing time (domain/beijing-time.ts); workflows accept only instants with a zone. */
 import { describe, expect, it } from 'vitest';
-import { beijingInstant, BeijingTimeError, parseBeijingInput } from '../domain/beijing-time';
+import { beijingInstant, BeijingTimeError, parseBeijingInput, withZonedUntil } from '../domain/beijing-time';
+import { instantMs, withRecordedDates } from '../workflows/shared/instant';
 import { campaignActionSchemas } from '../workflows/campaign/messages';
 import { reevaluationActionSchemas } from '../workflows/reevaluation/messages';
 import { zodLine } from '../domain/rejections';
@@ -42,19 +43,40 @@ describe("workflows' instant fields", () => {
   const reevaluation = (until: string) =>
     reevaluationActionSchemas.extendDeadline.safeParse({ actor: 'bureau-lu', until });
 
-  it('refuse a zone-less date and time with one line naming the field', () => {
-    for (const r of [campaign('2027-08-15T10:00'), reevaluation('2027-08-15T10:00')]) {
-      expect(r.success).toBe(false);
-      const line = zodLine(r.error!);
-      expect(line).toMatch(/until/);
-      expect(line).not.toContain('\n');
+  it('refuse a zone-less date and time, and a bare date, with one line naming the field', () => {
+    for (const until of ['2027-08-15T10:00', '2027-08-15']) {
+      for (const r of [campaign(until), reevaluation(until)]) {
+        expect(r.success).toBe(false);
+        const line = zodLine(r.error!);
+        expect(line).toMatch(/^until: /);
+        expect(line).not.toContain('\n');
+      }
     }
+    expect(zodLine(campaign('2027-08-15').error!)).toContain('2027-08-15 is a bare date');
   });
 
-  it('accept an instant with a zone, and a bare date (24:00 Beijing)', () => {
-    for (const until of ['2027-08-15T02:00:00.000Z', '2027-08-15T10:00:00+08:00', '2027-08-15']) {
+  it('accept an instant with a zone', () => {
+    for (const until of ['2027-08-15T02:00:00.000Z', '2027-08-15T10:00:00+08:00']) {
       expect(campaign(until).success).toBe(true);
       expect(reevaluation(until).success).toBe(true);
     }
+  });
+
+  it('handlers read a recorded bare date as it always meant: 24:00 Beijing of that day', () => {
+    const recorded = { actor: 'bureau-lu', window: 'applications', until: '2027-08-15' };
+    const replayed = withRecordedDates(recorded) as typeof recorded;
+    expect(replayed.until).toBe('2027-08-15T16:00:00.000Z');
+    expect(instantMs(replayed.until)).toBe(instantMs('2027-08-15'));
+    expect(campaignActionSchemas.extendDeadline.safeParse(replayed).success).toBe(true);
+    const zoned = { ...recorded, until: '2027-08-15T02:00:00Z' };
+    expect(withRecordedDates(zoned)).toBe(zoned);
+  });
+
+  it('are converted by the client from what a person typed, with the one Beijing-time function', () => {
+    expect(withZonedUntil({ actor: 'bureau-lu', until: '2027-08-15' }).until).toBe('2027-08-15T16:00:00.000Z');
+    expect(withZonedUntil({ actor: 'bureau-lu', until: '2027-08-15 10:00' }).until).toBe('2027-08-15T02:00:00.000Z');
+    const zoned = { actor: 'bureau-lu', until: '2027-08-15T10:00:00+08:00' };
+    expect(withZonedUntil(zoned)).toBe(zoned);
+    expect(withZonedUntil({ actor: 'bureau-lu', until: 'next friday' }).until).toBe('next friday');
   });
 });

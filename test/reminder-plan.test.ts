@@ -1,4 +1,5 @@
 /** The reminder plan, pure: exact send instants of the 2023 calendar, who owes what, and which reminders are due. */
+import { messageIdFor } from '../activities/send-mail';
 import { describe, expect, it } from 'vitest';
 import {
   defaultCalendar,
@@ -366,6 +367,30 @@ describe('phase notices', () => {
       notice: 'draft-published',
       ranking: [{ committeeId: 'huayang-001', committeeName: 'huayang-001 业主委员会', subdistrict: HUAYANG }],
     });
+  });
+
+  it('keys a once-per-campaign notice by its type and Beijing date, not by the instant of the event', () => {
+    const input = campaignInput();
+    const s = withRegistry(input, { 'huayang-001': { sd: HUAYANG, stage: 'listed' } });
+    const ids = (publishedAt: string) => {
+      s.draft = {
+        ranking: ['huayang-001'],
+        tieBreakRule: 'x',
+        by: 'panel-chair',
+        at: publishedAt,
+        publicityEnds: '2023-10-07T16:00:00.000Z',
+      };
+      const [draft] = campaignNoticeJobs(input, s, t('2023-09-26T00:00:00Z'), 'campaign-2023', ['campaign-opened']);
+      return draft.jobs.map(messageIdFor);
+    };
+    // 10:00 and 17:59 Beijing on Mon 2023-09-25: one notice, one Message-ID per recipient.
+    const morning = ids('2023-09-25T02:00:00.000Z');
+    expect(ids('2023-09-25T09:59:00.000Z')).toEqual(morning);
+    expect(new Set(morning).size).toBe(2 + 10 + 3);
+    // 08:30 Beijing the next day (00:30Z) is another date: another notice.
+    expect(ids('2023-09-26T00:30:00.000Z')).not.toEqual(morning);
+    const [draft] = campaignNoticeJobs(input, s, t('2023-09-26T01:00:00Z'), 'campaign-2023', ['campaign-opened']);
+    expect(draft.jobs[0]).toMatchObject({ kind: 'draft-published', deadline: '2023-09-26' });
   });
 });
 

@@ -38,9 +38,11 @@ export function applicationMail(original: ApplicationInput, s: ApplicationState,
   });
   outbox.resume();
   const cursorOr = (now: number) => (state.remindedThrough ? Date.parse(state.remindedThrough) : now);
+  let revision = 0;
 
   return {
     tick() {
+      revision++;
       const now = clock.now();
       const cursor = cursorOr(now);
       if (now > cursor) outbox.enqueue(paperFormJobs(input, s, cursor, now, workflowId));
@@ -48,6 +50,8 @@ export function applicationMail(original: ApplicationInput, s: ApplicationState,
     },
     /** The next reminder instant (calendar time) after the last tick, or undefined. */
     nextAt: (): number | undefined => nextSlotAt(paperFormSlots(input, s), cursorOr(clock.now())),
+    /** Bumped by every tick: the reminder coroutine then looks at nextAt() again. */
+    revision: () => revision,
     drained: outbox.drained,
     beforeContinueAsNew: outbox.beforeContinueAsNew,
   };

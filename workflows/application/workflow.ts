@@ -23,6 +23,7 @@ import { applicationReportSignal } from '../campaign/stage-report';
 import { refusedDetail, rejectedAttemptSchema, rejectedAttemptSignal } from '../shared/rejected-attempt';
 import { applicationMail } from './mail';
 import { storyClock, timeFromTimers, timeScaleOf } from '../shared/clock';
+import { reminderTimers, runReminders } from '../reminders/runner';
 import {
   initialState,
   isFinal,
@@ -37,6 +38,8 @@ const MAX_REJECTED_IN_AUDIT = 100;
 export async function application(input: ApplicationInput): Promise<ApplicationSnapshot> {
   // First, before any command: runs recorded before time-from-timers keep their clock-reading path.
   const useTimers = timeFromTimers();
+  // Then, also before any command: whether reminders have a coroutine of their own.
+  const ownReminderTimers = reminderTimers(useTimers);
   const s: ApplicationState = input.carried ?? initialState(input);
   const cal = input.calendar;
   // Deadline checks and due reminders read clock.now(): the instant the last timer reached.
@@ -95,11 +98,13 @@ export async function application(input: ApplicationInput): Promise<ApplicationS
     updates: applicationUpdates,
     guard: requireOpen,
     context: (at) => {
-      const now = clock.now();
-      const late = Math.max(now, clock.live());
-      // Validators do not run on replay: they may read the clock.
-      if (at === 'validate') return applicationContext(s, input, { now: late, late });
+      // Validators do not run on replay: they may read the clock. Handlers decide with state only (workflows/shared/clock.ts).
+      if (at === 'validate') {
+        const [now, late] = clock.forValidator();
+        return applicationContext(s, input, { now, late });
+      }
       stageBefore = s.stage;
+      const [now, late] = clock.forHandler();
       return applicationContext(s, input, { now, late, at: clock.live() });
     },
     audit: (name, payload) => audit(name, payload),
@@ -170,6 +175,10 @@ export async function application(input: ApplicationInput): Promise<ApplicationS
     await report();
   }
 
+  // Paper-form reminders on their own timers (new runs), for as long as the pre-review runs.
+  let remindersStopped = false;
+  if (ownReminderTimers) void runReminders(clock, mail, () => remindersStopped);
+
   // 街镇 pre-review: until the list is confirmed (locked) or the deadline passes.
   const woken = () => s.locked || notices.length > 0 || historyIsLarge();
   while (!s.locked) {
@@ -184,12 +193,15 @@ export async function application(input: ApplicationInput): Promise<ApplicationS
       await condition(woken, Math.max(wait, 1));
     } else {
       if (clock.now() >= deadline) break;
-      // The pre-review's opening, the deadline (moved by a campaign notice: the loop re-arms) or a reminder.
-      await clock.waitUntil(earliestAfter(clock.now(), [Date.parse(cal.reviewOpens), deadline, mail.nextAt()]), woken);
+      // The pre-review's opening or the deadline (moved by a campaign notice: the loop re-arms); runs recorded
+      // before reminders had their own timer also wake for the next reminder.
+      const reminder = ownReminderTimers ? undefined : mail.nextAt();
+      await clock.waitUntil(earliestAfter(clock.now(), [Date.parse(cal.reviewOpens), deadline, reminder]), woken);
     }
     await applyNotices();
     await continueIfLarge();
   }
+  remindersStopped = true;
   if (!s.locked) audit('review-deadline', { deadline: s.reviewDeadline });
   s.locked = true;
   if (!s.decision) {

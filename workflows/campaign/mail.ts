@@ -1,7 +1,8 @@
 /**
  * The campaign's email: deadline reminders and phase notices (workflows/reminders/plan.ts), sent through
- * the mail outbox beside the main loop. The main loop calls tick() whenever it wakes and sleeps until
- * min(next phase boundary, nextAt()); nothing here blocks it.
+ * the mail outbox beside the main loop. The main loop calls tick() whenever it wakes; reminders have a
+ * coroutine and a timer of their own (workflows/reminders/runner.ts), except in runs recorded before it,
+ * whose main loop sleeps until min(next phase boundary, nextAt()). Nothing here blocks the main loop.
  */
 import { setHandler, workflowInfo } from '@temporalio/workflow';
 import { toIso } from '../../domain/calendar';
@@ -27,11 +28,13 @@ export function campaignMail(input: CampaignInput, s: CampaignState, clock: Stor
   setHandler(campaignMailQuery, () => outbox.status(settings));
   // Sends carried over by continue-as-new start again (same Message-IDs).
   outbox.resume();
+  let revision = 0;
 
   return {
     settings,
     /** Queues the reminders due since the last tick and the phase notices not yet sent. */
     tick() {
+      revision++;
       const now = clock.now();
       const cursor = state.remindedThrough ? Date.parse(state.remindedThrough) : now;
       if (now > cursor) outbox.enqueue(campaignReminderJobs(input, s, cursor, now, workflowId));
@@ -46,6 +49,7 @@ export function campaignMail(input: CampaignInput, s: CampaignState, clock: Stor
       const cursor = state.remindedThrough ? Date.parse(state.remindedThrough) : clock.now();
       return nextSlotAt(campaignSlots(input, s, settings), cursor);
     },
+    revision: () => revision,
     drained: outbox.drained,
     beforeContinueAsNew: outbox.beforeContinueAsNew,
   };

@@ -33,6 +33,8 @@ import { refusedDetail, rejectedAttemptSchema, rejectedAttemptSignal } from '../
 import { objectorViewedSignal, objectorViewSchema } from './objector-view';
 import { campaignMail } from './mail';
 import { storyClock, timeFromTimers, timeScaleOf } from '../shared/clock';
+import { withRecordedDates } from '../shared/instant';
+import { reminderTimers, runReminders } from '../reminders/runner';
 import { carryState, resumeState } from './registry';
 import {
   countsOf,
@@ -44,9 +46,12 @@ import {
   type CampaignStatus,
 } from './state';
 
+// The fan-out heartbeats every second while it runs (activities/notify-applications.ts): a dead worker is
+// noticed after 5 s of real time, about 12 story days at 210,000× (demo) rather than the 145 days a minute was,
+// so a retry lands before the next phase boundary. Activity options are not part of replay: no patch needed.
 const { notifyApplications } = proxyActivities<ReturnType<typeof createActivities>>({
   startToCloseTimeout: '10 minutes',
-  heartbeatTimeout: '1 minute',
+  heartbeatTimeout: '5 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
 });
 
@@ -71,6 +76,8 @@ export interface CampaignResult {
 export async function campaign(input: CampaignInput): Promise<CampaignResult> {
   // First, before any command: runs recorded before time-from-timers keep their clock-reading path.
   const useTimers = timeFromTimers();
+  // Then, also before any command: whether reminders have a coroutine of their own.
+  const ownReminderTimers = reminderTimers(useTimers);
   const s: CampaignState = input.carried ? resumeState(input.carried) : initialCampaignState(input);
   const cal = input.calendar;
   // Phases, deadline checks and due reminders read clock.now(): the instant the last timer reached.
@@ -122,11 +129,12 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
   // Every action is one Update (workflows/campaign/actions/): checked in the validator, checked again and applied in the handler.
   registerActions(campaignActions, {
     updates: campaignUpdates,
+    // An older history's payload as it was meant (a bare date is 24:00 Beijing): handlers only, never validators.
+    recorded: withRecordedDates,
     context: (at, name) => {
-      const now = clock.now();
-      const late = Math.max(now, clock.live());
-      // Validators do not run on replay: they may read the clock.
-      const t = at === 'validate' ? { now: late, late, live: clock.live() } : { now, late, at: clock.live() };
+      // Validators do not run on replay: they may read the clock. Handlers decide with state only (workflows/shared/clock.ts).
+      const [now, late] = at === 'validate' ? clock.forValidator() : clock.forHandler();
+      const t = at === 'validate' ? { now, late, live: clock.live() } : { now, late, at: clock.live() };
       // Lists finalised before 公示 counted whole working days keep the end they were given.
       const rules = () => ({ wholePublicityDays: name === 'panelFinalize' && patched('publicity-whole-working-days') });
       return campaignContext(s, input, t, rules);
@@ -224,6 +232,10 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
     await titleLinks.startReevaluations({ year, calendar, titleIds, staff, gradeBands, materialsDue });
   }
 
+  // Reminders on their own timers (new runs); the loop below then sleeps only until the next phase boundary.
+  let remindersStopped = false;
+  if (ownReminderTimers) void runReminders(clock, mail, () => remindersStopped);
+
   while (!s.final || s.outbox.length) {
     onPhase();
     mail.tick();
@@ -242,13 +254,15 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
         carried: carryState(s),
       });
     }
-    const next = [nextBoundary(input, s, clock.now(), !clock.legacy), mail.nextAt()].reduce((a, b) =>
-      a === undefined || (b !== undefined && b < a) ? b : a,
-    );
+    const boundary = nextBoundary(input, s, clock.now(), !clock.legacy);
+    // Runs recorded before reminders had their own timer: one timer to the next boundary or reminder.
+    const reminder = ownReminderTimers ? undefined : mail.nextAt();
+    const next = reminder !== undefined && (boundary === undefined || reminder < boundary) ? reminder : boundary;
     changed = false;
-    // One timer to the next boundary or reminder; an action that moves a deadline wakes the loop, which re-arms it.
+    // An action that moves a deadline wakes the loop, which re-arms the timer.
     await clock.waitUntil(next, () => changed || s.outbox.length > 0 || historyIsLarge());
   }
+  remindersStopped = true;
   onPhase();
   mail.tick();
   await mail.drained(); // the final-list notice, and anything still retrying, goes out before the campaign ends

@@ -12,7 +12,7 @@ import { toIso } from '../../domain/calendar';
 import type { StoryClock } from '../shared/clock';
 import { campaignWorkflowId } from '../../temporal/ids';
 import { cli } from '../../templates/layout';
-import { initialMailOutboxState, startMailOutbox } from '../shared/mail-outbox';
+import { initialMailOutboxState, startMailOutbox, type UnsentMail } from '../shared/mail-outbox';
 import { mailUndeliverableSignal } from '../campaign/stage-report';
 import { failureReasons, type ReevaluationInput, type ReevaluationState } from './state';
 import {
@@ -77,11 +77,13 @@ export function reevaluationMail(input: ReevaluationInput, s: ReevaluationState,
   // Sends carried over by continue-as-new start again (same Message-IDs).
   outbox.resume();
   const cursorOr = (now: number) => (state.remindedThrough ? Date.parse(state.remindedThrough) : now);
+  let revision = 0;
 
   return {
     settings,
     /** Queues the reminders whose instant passed since the last tick, to whoever still owes the step now. */
     tick() {
+      revision++;
       const now = clock.now();
       const cursor = cursorOr(now);
       if (now > cursor)
@@ -96,6 +98,16 @@ export function reevaluationMail(input: ReevaluationInput, s: ReevaluationState,
     waitMs(): number | undefined {
       const next = nextSlotAt(reevaluationSlots(reevaluationReminderView(input, s), settings), cursorOr(clock.now()));
       return next === undefined ? undefined : Math.max(1, clock.realUntil(next));
+    },
+    /** Bumped by every tick: the reminder coroutine then looks at nextAt() again. */
+    revision: () => revision,
+    /**
+     * Once every report to the campaign has landed (signals, not SMTP), hands the unsent mail to the title:
+     * the result must not wait for SMTP (a revocation during an outage would wait with it).
+     */
+    async handOver(): Promise<UnsentMail> {
+      await condition(() => reporting === 0);
+      return outbox.handOver();
     },
     /** Waits until everything queued was sent or found undeliverable, and every report has been handed on. */
     drained: () => condition(() => outbox.idle() && reporting === 0),

@@ -8,6 +8,7 @@ import {
   allHandlersFinished,
   condition,
   continueAsNew,
+  patched,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
@@ -16,7 +17,10 @@ import { Stage } from '../../temporal/search-attributes';
 import { recordAudit } from '../shared/audit';
 import { refusedDetail, rejectedAttemptSchema, rejectedAttemptSignal } from '../shared/rejected-attempt';
 import { reevaluationMail } from './mail';
+import type { UnsentMail } from '../shared/mail-outbox';
 import { storyClock, timeFromTimers, timeScaleOf } from '../shared/clock';
+import { withRecordedDates } from '../shared/instant';
+import { reminderTimers, runReminders } from '../reminders/runner';
 import {
   closeReevaluationSignal,
   incidentNoticeSignal,
@@ -37,9 +41,18 @@ import {
   type ReevaluationState,
 } from './state';
 
-export async function reevaluation(input: ReevaluationInput): Promise<ReevaluationResult> {
+/** Selects returning the result without waiting for the mail queue to drain; absent in histories recorded before it. */
+export const RESULT_BEFORE_MAIL_PATCH = 'reevaluation-result-before-mail';
+
+export async function reevaluation(
+  input: ReevaluationInput,
+): Promise<ReevaluationResult & { unsentMail?: UnsentMail }> {
   // First, before any command: runs recorded before time-from-timers keep their clock-reading path.
   const useTimers = timeFromTimers();
+  // Then, also before any command: whether reminders have a coroutine of their own.
+  const ownReminderTimers = reminderTimers(useTimers);
+  // And whether the result is returned at once, its unsent mail handed to the title (not waited for).
+  const resultBeforeMail = useTimers && patched(RESULT_BEFORE_MAIL_PATCH);
   const cal = input.calendar;
   // Deadline checks and due reminders read clock.now(): the instant the last timer reached.
   const clock = storyClock(timeScaleOf(input), () => s, useTimers);
@@ -80,11 +93,15 @@ export async function reevaluation(input: ReevaluationInput): Promise<Reevaluati
   // Every action is one Update (workflows/reevaluation/actions/): checked in the validator, checked again and applied in the handler.
   registerActions(reevaluationActions, {
     updates: reevaluationUpdates,
+    // An older history's payload as it was meant (a bare date is 24:00 Beijing): handlers only, never validators.
+    recorded: withRecordedDates,
     context: (at) => {
-      const now = clock.now();
-      const late = Math.max(now, clock.live());
-      // Validators do not run on replay: they may read the clock.
-      if (at === 'validate') return reevaluationContext(s, input, workflowId, { now: late, late });
+      // Validators do not run on replay: they may read the clock. Handlers decide with state only (workflows/shared/clock.ts).
+      if (at === 'validate') {
+        const [now, late] = clock.forValidator();
+        return reevaluationContext(s, input, workflowId, { now, late });
+      }
+      const [now, late] = clock.forHandler();
       return reevaluationContext(s, input, workflowId, { now, late, at: clock.live() });
     },
     audit: (name, payload) => audit(name, payload),
@@ -129,6 +146,9 @@ export async function reevaluation(input: ReevaluationInput): Promise<Reevaluati
     audit('start', { materialsDue: s.materialsDue, incidents: input.incidents.map((i) => i.id) });
     refresh(); // incidents known at the start may already decide the stage
   }
+  // Reminders on their own timers (new runs); the loop below then sleeps only until its deadline or opening.
+  if (ownReminderTimers) void runReminders(clock, mail, () => !!s.result);
+
   while (!s.result) {
     mail.tick(); // before the deadline check: a reminder due before the deadline still goes out
     const seen = changes;
@@ -150,9 +170,11 @@ export async function reevaluation(input: ReevaluationInput): Promise<Reevaluati
       if (timeout === undefined) await condition(wake);
       else await condition(wake, Math.max(1, timeout));
     } else {
-      // The materials deadline (moved by extendDeadline: the loop re-arms), the inspection's opening, or a reminder.
+      // The materials deadline (moved by extendDeadline: the loop re-arms) or the inspection's opening; runs
+      // recorded before reminders had their own timer also wake for the next reminder.
       const now = clock.now();
-      const next = [waiting ? due : undefined, Date.parse(cal.inspectionOpens), mail.nextAt()].filter(
+      const reminder = ownReminderTimers ? undefined : mail.nextAt();
+      const next = [waiting ? due : undefined, Date.parse(cal.inspectionOpens), reminder].filter(
         (t): t is number => t !== undefined && t > now,
       );
       await clock.waitUntil(next.length ? Math.min(...next) : undefined, wake);
@@ -163,7 +185,13 @@ export async function reevaluation(input: ReevaluationInput): Promise<Reevaluati
       await continueAsNew<typeof reevaluation>({ ...input, carried: s });
     }
   }
-  await mail.drained(); // reminders already queued (or retrying while SMTP is down) go out before the result
+  if (!resultBeforeMail) {
+    await mail.drained(); // runs recorded before the hand-over: queued mail went out before the result
+    await condition(allHandlersFinished);
+    return s.result;
+  }
+  // The result goes to the title now, even while SMTP is down; the title sends what is still queued.
   await condition(allHandlersFinished);
-  return s.result;
+  const unsentMail = await mail.handOver();
+  return unsentMail.queue.length || unsentMail.unreported.length ? { ...s.result, unsentMail } : s.result;
 }

@@ -13,7 +13,7 @@
  *   reevaluation-materials / -review, recovery (weekly), revocation notice: pure helpers at the end,
  *   for the title and re-evaluation workflows.
  */
-import { toIso } from '../../domain/calendar';
+import { beijingDate, toIso } from '../../domain/calendar';
 import type { SendMailInput } from '../../activities/send-mail';
 import type { CommitteeRef, PendingItem, Recipient, UndeliverableEntry } from '../../templates/types';
 import { onList, type CampaignInput, type CampaignState, type RegistryEntry } from '../campaign/state';
@@ -180,6 +180,14 @@ export function campaignNoticeJobs(
   const add = (key: string, at: string, to: Recipient[], template: Parameters<typeof noticeJob>[3]) => {
     if (!done.includes(key)) out.push({ key, jobs: to.map((r) => noticeJob(workflowId, at, r, template)) });
   };
+  // A notice sent once per campaign: its Message-ID is keyed by the notice type and its Beijing date, not by
+  // the event's instant (a stamp taken when a decision arrived), so the same notice keeps its Message-ID
+  // whichever run of the year's campaign sends it, and recipients' mail systems drop a second copy.
+  const addOnce = (key: string, at: string, to: Recipient[], template: Parameters<typeof noticeJob>[3]) => {
+    const date = beijingDate(Date.parse(at));
+    if (!done.includes(key))
+      out.push({ key, jobs: to.map((r) => ({ ...noticeJob(workflowId, at, r, template), deadline: date })) });
+  };
   const panel = people(input, (p) => p.role === 'panel');
   const year = input.year;
   if (now >= Date.parse(c.opens)) {
@@ -193,7 +201,7 @@ export function campaignNoticeJobs(
       commendationBy: c.commendationBy,
       publicityWorkingDays: c.publicityWorkingDays,
     };
-    add('campaign-opened', c.opens, [...bureau(input), ...officials(input)], {
+    addOnce('campaign-opened', c.opens, [...bureau(input), ...officials(input)], {
       type: 'notice',
       notice: 'campaign-opened',
       year,
@@ -203,7 +211,7 @@ export function campaignNoticeJobs(
   if (s.bureauToldPanelOverdue && !s.draft) {
     const inspected = entries(s).filter(([, e]) => e.stage === 'inspected').length;
     const chair = people(input, (p) => p.role === 'panel' && p.chair === true);
-    add(`panel-overdue|${s.inspectionCloses}`, s.inspectionCloses, [...bureau(input), ...chair], {
+    addOnce(`panel-overdue|${s.inspectionCloses}`, s.inspectionCloses, [...bureau(input), ...chair], {
       type: 'notice',
       notice: 'panel-overdue',
       year,
@@ -212,7 +220,7 @@ export function campaignNoticeJobs(
     });
   }
   if (s.draft) {
-    add('draft-published', s.draft.at, [...bureau(input), ...officials(input), ...panel], {
+    addOnce('draft-published', s.draft.at, [...bureau(input), ...officials(input), ...panel], {
       type: 'notice',
       notice: 'draft-published',
       year,
@@ -263,7 +271,7 @@ export function campaignNoticeJobs(
     }
   }
   if (s.final) {
-    add('final-list', s.final.at, [...bureau(input), ...officials(input), ...panel], {
+    addOnce('final-list', s.final.at, [...bureau(input), ...officials(input), ...panel], {
       type: 'notice',
       notice: 'final-list',
       year,

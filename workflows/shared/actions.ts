@@ -80,6 +80,12 @@ export interface ActionWiring<T extends ActionTable<C>, C, R extends ActionResul
    * clock later than the timers; handlers decide with what the history gives.
    */
   context(at: 'validate' | 'handle', name: ActionName<T>): C;
+  /**
+   * Handlers only: what a payload recorded in an older history meant, where a validator now refuses its
+   * form (e.g. a bare date, read as 24:00 Beijing). Replays run no validator, so the handler must still
+   * take what running workflows were sent.
+   */
+  recorded?(payload: unknown): unknown;
   /** A rule every action of the workflow passes first (e.g. an application that is closed takes none). */
   guard?(c: C): void;
   /** Records an accepted action in the audit trail. */
@@ -106,7 +112,8 @@ export function registerActions<T extends ActionTable<C>, C, R extends ActionRes
       async (payload: unknown) => {
         try {
           const c = wiring.context('handle', name);
-          const applied = applyAction(table, name, check(name, payload, c), c);
+          const recorded = wiring.recorded ? wiring.recorded(payload) : payload;
+          const applied = applyAction(table, name, check(name, recorded, c), c);
           wiring.audit(name, payload, applied);
           return await wiring.settle(name, applied);
         } catch (err) {

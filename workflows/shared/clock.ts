@@ -41,6 +41,23 @@ export interface StoryClock {
   live(): number;
   /** `live()` as an ISO instant. */
   stamp(): string;
+  /**
+   * `[now, late]` for an Update validator's rule checks: `now` decides deadlines ("before D"), `late`
+   * openings ("from X on"); both are the later of the instant reached and the clock. Validators do not
+   * run on replay, so they may read the clock, and they may refuse an action whose deadline instant has
+   * passed although its timer has not fired yet: an Update that arrives just after a deadline while the
+   * worker was down (the timer fires late, in the same task as the Update) is refused, not accepted
+   * because the workflow has not caught up.
+   */
+  forValidator(): [now: number, late: number];
+  /**
+   * `[now, late]` for an Update handler's rule checks: state only. Deadlines are decided by the instant
+   * the timers reached (`now()`); openings are not decided again (`late` is +Infinity): the validator
+   * already checked them by the clock, and a handler runs only after its validator accepted. A timer
+   * for an opening that is overdue (a worker back after an outage) fires after the Update in the same
+   * task, so checking openings against `now()` here would fail an Update the validator accepted.
+   */
+  forHandler(): [now: number, late: number];
   /** Real milliseconds from the clock to the calendar instant `at`: for the legacy code paths only. */
   realUntil(at: number): number;
   /**
@@ -97,13 +114,31 @@ export function storyClock(
     return h;
   };
   const realUntil = (at: number) => toRealWith(scale(), at) - Date.now();
-  if (!useTimers)
-    return { legacy: true, now: live, live, stamp: () => iso(live()), realUntil, waitUntil: legacyWait(realUntil) };
+  if (!useTimers) {
+    // The checks these runs were recorded with: validators and handlers read the clock.
+    const both = (): [number, number] => [live(), live()];
+    return {
+      legacy: true,
+      now: live,
+      live,
+      stamp: () => iso(live()),
+      forValidator: both,
+      forHandler: both,
+      realUntil,
+      waitUntil: legacyWait(realUntil),
+    };
+  }
+  const now = () => ms(state().reached!);
   return {
     legacy: false,
-    now: () => ms(state().reached!),
+    now,
     live,
     stamp: () => iso(live()),
+    forValidator: () => {
+      const late = Math.max(now(), live());
+      return [late, late];
+    },
+    forHandler: () => [now(), Number.POSITIVE_INFINITY],
     realUntil,
     // Always one timer, even for an instant already past: whether a timer exists must not depend on the clock.
     async waitUntil(at, wake) {

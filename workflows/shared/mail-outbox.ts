@@ -48,6 +48,12 @@ export interface MailOutboxState {
   reports: number;
 }
 
+/** What a workflow that ends hands to the one that outlives it: mail not yet sent, undeliverable mail not yet reported. */
+export interface UnsentMail {
+  queue: QueuedMail[];
+  unreported: UndeliverableEntry[];
+}
+
 export interface MailStatus {
   reminders?: ReminderSettings;
   sent: number;
@@ -151,7 +157,7 @@ export function startMailOutbox(state: MailOutboxState, opts: MailOutboxOptions 
 
   const idle = () => state.queue.length === 0 && inFlight.size === 0;
 
-  return {
+  const outbox = {
     /** Queues mails (one per recipient); a mail already queued under the same key is not queued twice. */
     enqueue(inputs: SendMailInput[], o: { report?: boolean } = {}) {
       const queued = new Set(state.queue.map((q) => keyOf(q.input)));
@@ -169,6 +175,20 @@ export function startMailOutbox(state: MailOutboxState, opts: MailOutboxOptions 
     },
     /** Resumes the sends carried over by continue-as-new. */
     resume: pump,
+    /**
+     * Everything not yet settled, for another workflow to send (same inputs, so the same Message-IDs); this
+     * outbox starts nothing more. A send in flight is handed over too: its attempt may still deliver it, and
+     * the receiver drops the copy with the same Message-ID.
+     */
+    handOver(): UnsentMail {
+      paused = true;
+      return { queue: state.queue.slice(), unreported: state.unreported.slice() };
+    },
+    /** Takes over mail another workflow handed over (`handOver`). */
+    adopt(unsent: UnsentMail) {
+      for (const q of unsent.queue) outbox.enqueue([q.input], { report: q.report });
+      if (unsent.unreported.length) outbox.recordUndeliverable(unsent.unreported);
+    },
     idle,
     /** Waits until everything queued has been sent or found undeliverable. */
     drained: () => condition(idle),
@@ -185,6 +205,7 @@ export function startMailOutbox(state: MailOutboxState, opts: MailOutboxOptions 
       undeliverable: state.undeliverable.slice(-50),
     }),
   };
+  return outbox;
 }
 
 export type MailOutbox = ReturnType<typeof startMailOutbox>;

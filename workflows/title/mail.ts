@@ -113,6 +113,7 @@ export function titleMail(
   });
   // Sends carried over by continue-as-new start again (same Message-IDs).
   outbox.resume();
+  let revision = 0;
   const cursorOf = (v: RecoveryReminderView) =>
     state.remindedThrough ? Date.parse(state.remindedThrough) : Date.parse(v.revokedAt);
 
@@ -122,6 +123,7 @@ export function titleMail(
     noticeDue: () => s.status === 'revoked' && !state.noticesDone.includes('revocation'),
     /** Queues the revocation notice once, and the weekly recovery reminders due since the last tick. */
     tick() {
+      revision++;
       const v = recoveryReminderView(input, s);
       if (!v) return;
       const now = clock.now();
@@ -151,6 +153,10 @@ export function titleMail(
       const next = nextRecoveryAt(v, cursorOf(v), settings);
       return next === undefined ? undefined : Math.max(1, clock.realUntil(next));
     },
+    /** Bumped by every tick: the reminder coroutine then looks at nextAt() again. */
+    revision: () => revision,
+    /** Takes over the unsent mail of a re-evaluation that has decided. */
+    adopt: outbox.adopt,
     drained: outbox.drained,
     beforeContinueAsNew: outbox.beforeContinueAsNew,
   };

@@ -29,6 +29,8 @@ import { registerActions } from '../shared/actions';
 import { reevaluation } from '../reevaluation/workflow';
 import { storyClock, timeFromTimers, timeScaleOf } from '../shared/clock';
 import { titleMail } from './mail';
+import { reminderTimers, runReminders } from '../reminders/runner';
+import type { UnsentMail } from '../shared/mail-outbox';
 import type { ReevaluationResult } from '../reevaluation/state';
 import {
   incidentsFor,
@@ -44,6 +46,8 @@ import {
 export async function title(input: TitleInput): Promise<TitleSnapshot> {
   // First, before any command: runs recorded before time-from-timers keep their clock-reading path.
   const useTimers = timeFromTimers();
+  // Then, also before any command: whether the weekly recovery reminders have a coroutine of their own.
+  const ownReminderTimers = reminderTimers(useTimers);
   const s: TitleState = input.carried ?? initialTitleState(input);
   const workflowId = workflowInfo().workflowId;
   // The scale of the latest campaign calendar. A title's checks compare typed dates with today, so they
@@ -51,7 +55,7 @@ export async function title(input: TitleInput): Promise<TitleSnapshot> {
   const clock = storyClock(() => timeScaleOf({ calendar: s.calendar }), s, useTimers);
   const calNow = clock.live;
   let child: ChildWorkflowHandle<typeof reevaluation> | undefined;
-  let finished: { result?: ReevaluationResult; error?: string } | undefined;
+  let finished: { result?: ReevaluationResult & { unsentMail?: UnsentMail }; error?: string } | undefined;
 
   const audit = (action: string, payload: unknown, error?: string) =>
     recordAudit(s, calNow(), s.staff, input.committeeId, action, payload, error);
@@ -178,14 +182,20 @@ export async function title(input: TitleInput): Promise<TitleSnapshot> {
   };
   const done = () => s.status === 'revoked' && !!s.recovery?.confirmedAt && !child;
 
+  // Weekly recovery reminders on their own timer (new runs); the loop below then waits for events only.
+  let remindersStopped = false;
+  if (ownReminderTimers) void runReminders(clock, mail, () => remindersStopped);
+
   for (;;) {
     mail.tick();
     const ready = () =>
       finished !== undefined ||
       mail.noticeDue() ||
       (!child && (done() || (s.status === 'active' && s.queue.length > 0) || historyIsLarge()));
-    // A revoked title with the recovery open also wakes for its next weekly reminder.
-    if (clock.legacy) {
+    // Runs recorded before the reminder coroutine: a revoked title with the recovery open also wakes for its
+    // next weekly reminder.
+    if (ownReminderTimers) await condition(ready);
+    else if (clock.legacy) {
       const wait = mail.waitMs();
       if (wait === undefined) await condition(ready);
       else await condition(ready, wait);
@@ -194,8 +204,12 @@ export async function title(input: TitleInput): Promise<TitleSnapshot> {
       const f = finished;
       finished = undefined;
       child = undefined;
-      if (f.result) recordResult(s, input, f.result);
-      else audit('reevaluation-failed', { year: s.current?.year }, `Error: ${f.error}`);
+      if (f.result) {
+        // Mail the re-evaluation had not sent when it decided (SMTP down): this title sends it, same Message-IDs.
+        const { unsentMail, ...result } = f.result;
+        if (unsentMail) mail.adopt(unsentMail);
+        recordResult(s, input, result);
+      } else audit('reevaluation-failed', { year: s.current?.year }, `Error: ${f.error}`);
       s.current = undefined;
       upsertAttributes();
       // Once a year: the year's re-evaluation is over, so a fresh run carries the state on.
@@ -207,6 +221,7 @@ export async function title(input: TitleInput): Promise<TitleSnapshot> {
     if (s.status === 'active' && s.queue.length) await startNext();
     else if (historyIsLarge()) await nextRun();
   }
+  remindersStopped = true;
   mail.tick(); // the revocation notice, when the revocation and its confirmation came together
   await mail.drained(); // the notice and any reminder still retrying go out before the title ends
   await condition(allHandlersFinished);

@@ -12,10 +12,9 @@ export interface CampaignContext {
    */
   now: number;
   /**
-   * Decides openings ("from X on"): the later of the two everywhere. An Update that arrives in the same
-   * task as an overdue timer (a worker back after an outage) is handled before the timer, so an opening
-   * must not wait for it; a stale clock (the SDK defect) is only ever behind, so what `late` allowed live
-   * it allows on replay.
+   * Decides openings ("from X on"). A validator: the later of the instant reached and the clock. A handler:
+   * +Infinity (`forHandler`), since its validator checked the opening and an overdue opening timer (a worker
+   * back after an outage) fires after the Update in the same task; old runs read the clock in both.
    */
   late: number;
   /** The clock; a validator refuses an extension into the past by it. In a handler, `now`. */
