@@ -304,7 +304,10 @@ async function main(): Promise<void> {
   const compared = baseline
     ? await compareWithBaseline(baseline, o, windowSeconds, report, join(resultsDir, id), log)
     : undefined;
-  writeFileSync(file, JSON.stringify(compared ? { ...report, baseline: compared.section } : report, null, 2) + '\n');
+  const saved = compared
+    ? { ...report, command: `${report.command} --baseline ${o.baseline}`, baseline: compared.section }
+    : report;
+  writeFileSync(file, JSON.stringify(saved, null, 2) + '\n');
   console.log('');
   console.log(renderReport(report, compared?.shown));
   console.log('');
