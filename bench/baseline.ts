@@ -81,9 +81,13 @@ export function prepareBaseline(ref: string, commit: string, log: (line: string)
 const RESULT_FILE = /^\d{8}T\d{6}Z\.json$/;
 let child: ChildProcess | undefined;
 
-/** Stops a baseline bench still running (on Ctrl-C); it stops its own stacks on SIGTERM. */
-export function stopBaseline(): void {
-  child?.kill('SIGTERM');
+/** Stops a baseline bench still running (on Ctrl-C): it stops its own stacks on SIGTERM; waits up to 30 s. */
+export async function stopBaseline(): Promise<void> {
+  const running = child;
+  if (!running || running.exitCode !== null) return;
+  const closed = new Promise<void>((resolve) => running.once('close', () => resolve()));
+  running.kill('SIGTERM');
+  await Promise.race([closed, new Promise<void>((resolve) => setTimeout(resolve, 30_000).unref())]);
 }
 
 export interface BaselineRun {
@@ -109,9 +113,10 @@ export async function runBaseline(b: Baseline, args: string[], logPrefix: string
   });
   for (const stream of [child.stdout!, child.stderr!])
     createInterface({ input: stream }).on('line', (line) => console.log(`[baseline] ${line}`));
-  const exitCode = await new Promise<number | null>((resolve) => child!.once('exit', (code) => resolve(code)));
+  // 'close', not 'exit': its last lines are read by then.
+  const exitCode = await new Promise<number | null>((resolve) => child!.once('close', (code) => resolve(code)));
   child = undefined;
-  const made = readdirSync(results).filter((f) => !before.has(f));
+  const made = (existsSync(results) ? readdirSync(results) : []).filter((f) => !before.has(f));
   for (const f of made.filter((x) => x.endsWith('-worker.log')))
     copyFileSync(join(results, f), `${logPrefix}-baseline-${f.replace(/^\d{8}T\d{6}Z-/, '')}`);
   const file = made.find((f) => RESULT_FILE.test(f));
@@ -120,6 +125,7 @@ export async function runBaseline(b: Baseline, args: string[], logPrefix: string
 
 /** Removes the temporary folder (the node_modules link first, so nothing is removed through it). */
 export function removeBaseline(b: Baseline): void {
+  if (!existsSync(b.dir)) return;
   if (b.modules === 'symlink') unlinkSync(join(b.dir, 'node_modules'));
   rmSync(b.dir, { recursive: true, force: true });
 }

@@ -171,8 +171,7 @@ async function main(): Promise<void> {
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
       console.error(`[bench] ${signal}: stopping the stacks…`);
-      stopBaseline();
-      void stopAllStacks().finally(() => {
+      void Promise.all([stopBaseline(), stopAllStacks()]).finally(() => {
         if (baseline) removeBaseline(baseline);
         process.exit(130);
       });
