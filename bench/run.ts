@@ -344,6 +344,13 @@ async function compareWithBaseline(
       log(`baseline: FAILED: its bench exited with ${run.exitCode} and wrote no results file`);
       return { section };
     }
+    // A failed run writes its options and error only.
+    const failed = (run.json as { domain?: unknown; error?: string }).domain === undefined;
+    if (failed) {
+      const why = String((run.json as { error?: string }).error ?? 'no error recorded').split('\n')[0];
+      log(`baseline: FAILED: its bench exited with ${run.exitCode}: ${why}`);
+      return { section: { ...section, error: why } };
+    }
     try {
       const figures = figuresOf(run.json, `baseline ${b.ref}`);
       const label = `${b.ref} (${b.commit.slice(0, 10)}, run ${figures.applications === o.applications ? 'at the same N' : `at ${figures.applications}`})`;
