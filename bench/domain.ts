@@ -19,6 +19,7 @@ import { Latencies, Retries, sleep } from './stats';
 import { startStack, ROOT } from './stack';
 import type { ExternalServer } from './target';
 import { floorPlanFrom, listExecutions, shapeOf, summariseAll, type FloorPlan, type RunShape } from './profile';
+import { replayAll, type ReplaySummary } from './replay';
 
 const DAY = 86_400_000;
 /** The applications window of the 2023 calendar (Apr 1 – May 31); review (Jun 1 – Jul 31) is as long. */
@@ -57,6 +58,8 @@ export interface DomainResult extends PartResult {
   speed: number;
   floorPlan: FloorPlan;
   campaignResult: unknown;
+  /** Every history replayed after the run, timed (bench/replay.ts); not for the run in clear. */
+  replay?: ReplaySummary;
 }
 
 export interface DomainOptions {
@@ -239,6 +242,8 @@ export async function runDomain(o: DomainOptions): Promise<DomainResult> {
       fanoutActivity: 'notifyApplications',
       defaultContinueAsNewAt: 3_000,
     });
+    // After the monitor stopped: the replays are not in busy time, nor in the worker's CPU.
+    const replay = o.plain ? undefined : await replayAll(client, executions, o.log);
     const t0 = marks.applications;
     const lastClose = Math.max(shape.lastApplicationClose ?? end, t0);
     const b = monitor.busy(t0, lastClose);
@@ -264,6 +269,7 @@ export async function runDomain(o: DomainOptions): Promise<DomainResult> {
       samples: monitor.samples,
       floorPlan,
       campaignResult,
+      replay,
     };
   } finally {
     await stack.stop();

@@ -4,21 +4,10 @@ import type { FloorResult } from './floor';
 import type { LatencySummary } from './stats';
 import { mailRate } from './smtp-sink';
 import type { RoundPlan } from './round';
-
-export const TARGETS = {
-  floorRatioAt1000: 1.3,
-  updateP99MsAt1000: 100,
-  maxHistoryEventsAt10000: 4096,
-};
-
-export interface Target {
-  scale: 1000 | 10000;
-  name: string;
-  measured: string;
-  met: boolean;
-  /** This run has the scale the target is set for. */
-  applies: boolean;
-}
+import { renderTargets } from './compare';
+import { figuresOf } from './figures';
+import { table } from './table';
+import { evaluateTargets, type Target } from './targets';
 
 const r1 = (x: number) => Math.round(x * 10) / 10;
 const r2 = (x: number) => Math.round(x * 100) / 100;
@@ -71,37 +60,6 @@ export function buildReport(o: {
   const mailBetween = o.mail.filter((t) => t >= d.t0 && t <= d.end + 60_000);
   const rate = mailRate(mailBetween);
 
-  const targets: Target[] = [
-    {
-      scale: 1000,
-      name: `time ≤ ${TARGETS.floorRatioAt1000}× the floor's`,
-      measured: f ? `${r2(ratio)}×` : 'no floor run',
-      met: f ? ratio <= TARGETS.floorRatioAt1000 : false,
-      applies: n === 1000,
-    },
-    {
-      scale: 1000,
-      name: `Update p99 ≤ ${TARGETS.updateP99MsAt1000} ms`,
-      measured: `${dUpd.p99} ms`,
-      met: dUpd.p99 <= TARGETS.updateP99MsAt1000,
-      applies: n === 1000,
-    },
-    {
-      scale: 10000,
-      name: 'the round completes',
-      measured: `${outcomeOk && stagesOk ? 'completed, outcomes as scripted' : 'NOT as scripted'}${d.retries.total ? `; ${d.retries.total} calls retried after server errors` : ''}`,
-      met: outcomeOk && stagesOk,
-      applies: n === 10000,
-    },
-    {
-      scale: 10000,
-      name: `no history > ${TARGETS.maxHistoryEventsAt10000} events`,
-      measured: `largest ${d.shape.largest.events} (${d.shape.largest.workflowId})`,
-      met: d.shape.largest.events <= TARGETS.maxHistoryEventsAt10000,
-      applies: n === 10000,
-    },
-  ];
-
   const part = (p: DomainResult | FloorResult) => ({
     wallSeconds: r1(p.wallS),
     idleSecondsSubtracted: r1(p.idleS),
@@ -137,9 +95,10 @@ export function buildReport(o: {
     applicationStages: p.shape.applicationStages,
     workflowTaskFailures: p.shape.workflowTaskFailures,
     workflowTaskFailureSamples: p.shape.workflowTaskFailureSamples,
+    ...('replay' in p && p.replay ? { replay: p.replay } : {}),
   });
 
-  return {
+  const report = {
     startedAt: o.startedAt,
     command: `${options.workerMaxCachedWorkflows ? `WORKER_MAX_CACHED_WORKFLOWS=${options.workerMaxCachedWorkflows} ` : ''}npm run bench -- --applications ${n}${options.emails ? ' --emails' : ''} --concurrency ${options.concurrency} --window-seconds ${options.windowSeconds}${options.server ? ` --address ${options.server.address} --namespace ${options.server.namespace}${options.server.serverPids.length ? ` --server-pids ${options.server.serverPids.join(',')}` : ''}` : ''}`,
     options,
@@ -206,11 +165,13 @@ export function buildReport(o: {
         .map((b) => ({ atSecond: r1((b.at - d.t0) / 1000), count: b.count, seconds: r2(b.seconds) })),
       bytes: o.mailBytes,
     },
-    targets,
     /** Per second: any scripted call in flight, worker and server CPU seconds, worker RSS (max). */
     samplesPerSecond: { domain: perSecond(d.samples, d.t0), floor: f ? perSecond(f.samples, f.t0) : [] },
     updateLatencySummary: { domain: dUpd, floor: fUpd ?? null },
   };
+  // Read back as a results file is (NaN becomes null), so this run and a baseline are judged the same way.
+  const targets = evaluateTargets(figuresOf(JSON.parse(JSON.stringify(report)), 'this run'));
+  return { ...report, targets };
 }
 
 export type Report = ReturnType<typeof buildReport>;
@@ -237,19 +198,10 @@ function perSecond(samples: DomainResult['samples'], t0: number) {
   return out;
 }
 
-function table(rows: string[][]): string {
-  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => [...(r[i] ?? '')].length)));
-  const line = (r: string[]) =>
-    r
-      .map((c, i) => c + ' '.repeat(widths[i] - [...c].length))
-      .join('  ')
-      .trimEnd();
-  return [line(rows[0]), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.slice(1).map(line)].join('\n');
-}
-
 const lat = (s?: LatencySummary | null) => (s && s.count ? `${s.p50} / ${s.p99}` : '-');
 
-export function renderReport(rep: Report): string {
+/** With a baseline: its comparison table (bench/compare.ts) and its targets beside this run's. */
+export function renderReport(rep: Report, baseline?: { comparison: string; targets: Target[] }): string {
   const d = rep.domain;
   const f = rep.floor;
   const n = rep.options.applications;
@@ -384,15 +336,6 @@ export function renderReport(rep: Report): string {
   for (const t of ctypes)
     campaignRows.push([t, String(d.campaignEventTypes[t] ?? 0), String(f?.campaignEventTypes[t] ?? 0)]);
 
-  const targets: string[][] = [['target', 'at', 'measured', 'result']];
-  for (const t of rep.targets)
-    targets.push([
-      t.name,
-      t.scale.toLocaleString('en-US'),
-      t.measured,
-      `${t.met ? 'met' : 'NOT met'}${t.applies ? '' : ' (reference: this run is not at that scale)'}`,
-    ]);
-
   const windows = Object.entries(d.windows)
     .map(([k, v]) => `${k} +${v}s`)
     .join(', ');
@@ -416,7 +359,8 @@ export function renderReport(rep: Report): string {
     '',
     table(campaignRows),
     '',
-    table(targets),
+    ...(baseline ? [baseline.comparison, ''] : []),
+    renderTargets(rep.targets, baseline?.targets),
     ...(rep.codec ? ['', codecLine(rep.codec)] : []),
   ].join('\n');
 }

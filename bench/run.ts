@@ -19,6 +19,18 @@ import { runDomain, type DomainOptions, type DomainResult } from './domain';
 import { runFloor, type FloorResult } from './floor';
 import { planRound } from './round';
 import { buildReport, renderReport } from './report';
+import {
+  DEFAULT_BASELINE,
+  prepareBaseline,
+  removeBaseline,
+  resolveRef,
+  runBaseline,
+  stopBaseline,
+  type Baseline,
+} from './baseline';
+import { renderComparison } from './compare';
+import { figuresOf } from './figures';
+import { evaluateTargets } from './targets';
 import { startSmtpSink } from './smtp-sink';
 import { ROOT, stopAllStacks } from './stack';
 import { parseExternalServer, prepareExternalServer, unusedYears, type ExternalServer } from './target';
@@ -50,10 +62,14 @@ interface Options {
   dynamicConfig: Record<string, string | number | boolean>;
   /** A running server to use instead of the bench's own dev servers. */
   external?: ExternalServer;
+  /** --baseline: the git ref whose bench runs after this one (bench/baseline.ts). */
+  baseline?: string;
+  /** The options as given, less --baseline and --codec-compare: what the baseline's bench is run with. */
+  baselineArgs: string[];
 }
 
 const USAGE =
-  'usage: npm run bench -- [--applications N (multiple of 10, default 1000)] [--emails] [--concurrency C (default 8)] [--window-seconds W] [--no-floor] [--codec-compare] [--stock-server] [--dynamic-config key=value]… [--address host:port [--namespace NS (default default)] [--server-pids PID,…]]';
+  'usage: npm run bench -- [--baseline [tag or commit (default bench-baseline)]] [--applications N (multiple of 10, default 1000)] [--emails] [--concurrency C (default 8)] [--window-seconds W] [--no-floor] [--codec-compare] [--stock-server] [--dynamic-config key=value]… [--address host:port [--namespace NS (default default)] [--server-pids PID,…]]';
 
 function parseArgs(argv: string[]): Options {
   const o: Options = {
@@ -64,6 +80,7 @@ function parseArgs(argv: string[]): Options {
     codecCompare: false,
     stockServer: false,
     dynamicConfig: {},
+    baselineArgs: [],
   };
   const target: { address?: string; namespace?: string; pids?: string } = {};
   let dynamicConfigGiven = false;
@@ -74,15 +91,23 @@ function parseArgs(argv: string[]): Options {
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
+    const from = i;
     const [flag, inline] =
       a.includes('=') && a.startsWith('--') && !a.startsWith('--dynamic-config=') ? a.split(/=(.*)/s) : [a, undefined];
     const value = () => inline ?? argv[++i];
+    if (flag === '--baseline') {
+      o.baseline = inline ?? (argv[i + 1] && !argv[i + 1].startsWith('-') ? argv[++i] : DEFAULT_BASELINE);
+      continue;
+    } else if (flag === '--codec-compare') {
+      // Not passed on: the baseline's figures are compared, not what its encryption costs.
+      o.codecCompare = true;
+      continue;
+    }
     if (flag === '--applications') o.applications = num(flag, value());
     else if (flag === '--emails') o.emails = true;
     else if (flag === '--concurrency') o.concurrency = Math.floor(num(flag, value()));
     else if (flag === '--window-seconds') o.windowSeconds = num(flag, value());
     else if (flag === '--no-floor') o.floor = false;
-    else if (flag === '--codec-compare') o.codecCompare = true;
     else if (flag === '--stock-server') o.stockServer = true;
     else if (flag === '--address') target.address = value() ?? '';
     else if (flag === '--namespace') target.namespace = value() ?? '';
@@ -99,6 +124,7 @@ function parseArgs(argv: string[]): Options {
       console.log(USAGE);
       process.exit(0);
     } else throw new Error(`unknown option ${a}\n${USAGE}`);
+    o.baselineArgs.push(...argv.slice(from, i + 1));
   }
   if (target.address !== undefined) {
     // A running server keeps its own dynamic config: the bench cannot set it.
@@ -138,11 +164,17 @@ function stamp(d = new Date()): string {
 
 async function main(): Promise<void> {
   const o = parseArgs(process.argv.slice(2));
-  // Ctrl-C (or SIGTERM): stop the workers and dev servers this run started, then exit.
+  // A missing baseline is found now, not after this run's minutes.
+  const baselineCommit = o.baseline ? resolveRef(o.baseline) : undefined;
+  let baseline: Baseline | undefined;
+  // Ctrl-C (or SIGTERM): stop the workers and dev servers this run started, and a baseline's bench, then exit.
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
       console.error(`[bench] ${signal}: stopping the stacks…`);
-      void stopAllStacks().finally(() => process.exit(130));
+      void Promise.all([stopBaseline(), stopAllStacks()]).finally(() => {
+        if (baseline) removeBaseline(baseline);
+        process.exit(130);
+      });
     });
   }
   // A gRPC retry still pending when a failed run closes its connection throws from a timer; the run's
@@ -169,6 +201,7 @@ async function main(): Promise<void> {
     if (!o.external.pids.length)
       log('--server-pids not given: server CPU is not measured, and busy time counts the worker CPU alone');
   }
+  if (o.baseline && baselineCommit) baseline = prepareBaseline(o.baseline, baselineCommit, log);
   const sink = await startSmtpSink();
   log(`SMTP sink on ${sink.url}; results and worker logs in bench/results/${id}*`);
 
@@ -235,6 +268,7 @@ async function main(): Promise<void> {
   }
   const file = join(resultsDir, `${id}.json`);
   if (!domain) {
+    if (baseline) removeBaseline(baseline);
     writeFileSync(file, JSON.stringify({ startedAt: started.toISOString(), options: o, error }, null, 2) + '\n');
     console.error(`[bench] wrote ${file}`);
     process.exit(1);
@@ -266,12 +300,73 @@ async function main(): Promise<void> {
     },
     error,
   });
-  writeFileSync(file, JSON.stringify(report, null, 2) + '\n');
+  const compared = baseline
+    ? await compareWithBaseline(baseline, o, windowSeconds, report, join(resultsDir, id), log)
+    : undefined;
+  const saved = compared
+    ? { ...report, command: `${report.command} --baseline ${o.baseline}`, baseline: compared.section }
+    : report;
+  writeFileSync(file, JSON.stringify(saved, null, 2) + '\n');
   console.log('');
-  console.log(renderReport(report));
+  console.log(renderReport(report, compared?.shown));
   console.log('');
   console.log(`wrote ${file}`);
   process.exit(error ? 1 : 0);
+}
+
+/**
+ * The baseline's bench, right after this run, with the same options and window; its results go into this
+ * run's file under `baseline`. A baseline that fails is reported, and this run's results are kept.
+ */
+async function compareWithBaseline(
+  b: Baseline,
+  o: Options,
+  windowSeconds: number,
+  report: ReturnType<typeof buildReport>,
+  logPrefix: string,
+  log: (line: string) => void,
+) {
+  const args = [...o.baselineArgs];
+  if (!args.some((a) => a === '--window-seconds' || a.startsWith('--window-seconds=')))
+    args.push('--window-seconds', String(windowSeconds));
+  log(`baseline: running its bench: npm run bench -- ${args.join(' ')}`);
+  try {
+    const run = await runBaseline(b, args, logPrefix);
+    const section = {
+      ref: b.ref,
+      commit: b.commit,
+      args,
+      exitCode: run.exitCode,
+      resultsFile: run.file,
+      report: run.json,
+    };
+    if (!run.json) {
+      log(`baseline: FAILED: its bench exited with ${run.exitCode} and wrote no results file`);
+      return { section };
+    }
+    // A failed run writes its options and error only.
+    const failed = (run.json as { domain?: unknown; error?: string }).domain === undefined;
+    if (failed) {
+      const why = String((run.json as { error?: string }).error ?? 'no error recorded').split('\n')[0];
+      log(`baseline: FAILED: its bench exited with ${run.exitCode}: ${why}`);
+      return { section: { ...section, error: why } };
+    }
+    try {
+      const figures = figuresOf(run.json, `baseline ${b.ref}`);
+      const label = `${b.ref} (${b.commit.slice(0, 10)}, run ${figures.applications === o.applications ? 'at the same N' : `at ${figures.applications}`})`;
+      const targets = evaluateTargets(figures);
+      const current = figuresOf(JSON.parse(JSON.stringify(report)), 'this run');
+      return {
+        section: { ...section, targets },
+        shown: { comparison: renderComparison(current, figures, label), targets },
+      };
+    } catch (err) {
+      log(`baseline: FAILED: ${(err as Error).message}`);
+      return { section: { ...section, error: (err as Error).message } };
+    }
+  } finally {
+    removeBaseline(b);
+  }
 }
 
 // Bad options and an unreachable --address end here: one line, no stack.
