@@ -208,7 +208,11 @@ function retained(g: Graph, idom: Int32Array): Float64Array {
     return depth[v];
   };
   const order: number[] = [];
-  for (let v = 0; v < g.n; v++) if (v === 0 || idom[v] !== -1) (d(v), order.push(v));
+  for (let v = 0; v < g.n; v++)
+    if (v === 0 || idom[v] !== -1) {
+      d(v);
+      order.push(v);
+    }
   order.sort((a, b) => depth[b] - depth[a]);
   for (const v of order) if (idom[v] >= 0) r[idom[v]] += r[v];
   return r;

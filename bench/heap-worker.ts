@@ -34,7 +34,12 @@ workerThreads.Worker = class extends OriginalWorker {
   }
 };
 
-export const measureRequest = z.object({ cmd: z.literal('measure'), snapshot: z.string().optional() });
+export const measureRequest = z.object({
+  cmd: z.literal('measure'),
+  snapshot: z.string().optional(),
+  /** Cached workflows to wait for (each start reaches the worker a little later than the client returns). */
+  expect: z.number().int().min(0).default(0),
+});
 export interface Measurement {
   heapUsed: number;
   heapTotal: number;
@@ -89,6 +94,9 @@ async function main(): Promise<void> {
 
   process.on('message', async (raw) => {
     const req = measureRequest.parse(raw);
+    const waitUntil = Date.now() + 300_000;
+    while (worker.getStatus().numCachedWorkflows < req.expect && Date.now() < waitUntil)
+      await new Promise((r) => setTimeout(r, 200));
     // Quiet: no activation in flight for 1 s, so nothing is half-built when the heap is walked.
     let quietSince = Date.now();
     while (Date.now() - quietSince < 1_000) {

@@ -11,6 +11,7 @@
  * The commands a workflow issues are the same either way; the names must match workflows/index.ts, which
  * worker/create-worker.ts checks at start.
  */
+/* eslint-disable @typescript-eslint/no-require-imports -- a require inside the function is what defers the module */
 import type * as Workflows from '../workflows';
 
 type W = typeof Workflows;
