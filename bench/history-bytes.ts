@@ -1,5 +1,5 @@
 /**
- * `npm run bench:history-bytes -- [history.json …] [--no-floor]`
+ * `npm run bench:history-bytes -- [history.json …] [--no-floor] [--build-id ID]`
  *
  * Where an application's history bytes go. For each history file ({ workflowId, history } as
  * test/histories/ holds them; default: the applications of the newest recording there):
@@ -11,6 +11,10 @@
  * signals, Updates (the same Update payloads), timers, upserts and notices; its history is read back and
  * measured the same way.
  *
+ * --build-id ID rewrites the build id that workflow task events carry before measuring: what the same history
+ * weighs when written by a worker with that id (worker/create-worker.ts shortBuildId; golden histories were
+ * written with the SDK's default).
+ *
  * The payload codec comes from the environment (client/codec): the committed histories need
  * PAYLOAD_KEY_FILE=test/keys/payload-keys.json, which is the default here when nothing is set.
  */
@@ -20,9 +24,10 @@ import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import { Connection } from '@temporalio/client';
-import { NativeConnection, Worker } from '@temporalio/worker';
+import { bundleWorkflowCode, NativeConnection, Worker } from '@temporalio/worker';
 import { clientOn } from '../client/connection';
-import { dataConverter } from '../client/codec';
+import { dataConverter, FAILURE_CONVERTER_PATH } from '../client/codec';
+import { shortBuildId } from '../worker/create-worker';
 import { startDevServer } from '../scripts/dev-server';
 import { eventType } from './profile';
 import { floorActivities } from './floor-activities';
@@ -151,10 +156,16 @@ async function runFloorTwin(events: Event[]): Promise<HistoryBytes> {
   const native = await NativeConnection.connect({ address: server.address });
   const client = clientOn(connection, 'default');
   const taskQueue = 'history-bytes-floor';
+  // As bench/floor-worker.ts: the project's short build id, so the workflow task events compare.
+  const workflowBundle = await bundleWorkflowCode({
+    workflowsPath: require.resolve('./floor-workflows'),
+    failureConverterPath: FAILURE_CONVERTER_PATH,
+  });
   const worker = await Worker.create({
     connection: native,
     taskQueue,
-    workflowsPath: require.resolve('./floor-workflows'),
+    workflowBundle,
+    buildId: shortBuildId(workflowBundle),
     activities: floorActivities(client),
     dataConverter: dataConverter(),
   });
@@ -220,7 +231,9 @@ export function renderHistory(h: HistoryBytes, top = 12): string[] {
 async function main() {
   const args = process.argv.slice(2);
   const noFloor = args.includes('--no-floor');
-  let files = args.filter((a) => !a.startsWith('--'));
+  const b = args.indexOf('--build-id');
+  const buildId = b >= 0 ? args[b + 1] : undefined;
+  let files = args.filter((a, i) => !a.startsWith('--') && (b < 0 || i !== b + 1));
   if (!files.length) {
     const dir = join(ROOT, 'test', 'histories');
     const newest = readdirSync(dir, { withFileTypes: true })
@@ -234,7 +247,12 @@ async function main() {
   }
   const loaded = files.map((f) => {
     const { workflowId, history } = JSON.parse(readFileSync(f, 'utf8'));
-    return { workflowId: workflowId as string, events: (historyFromJSON(history).events ?? []) as Event[] };
+    const events = (historyFromJSON(history).events ?? []) as Event[];
+    if (buildId)
+      for (const e of events)
+        for (const a of [e.workflowTaskStartedEventAttributes, e.workflowTaskCompletedEventAttributes])
+          if (a?.workerVersion?.buildId) a.workerVersion.buildId = buildId;
+    return { workflowId: workflowId as string, events };
   });
   const results: HistoryBytes[] = [];
   for (const h of loaded) results.push(await measureHistory(h.workflowId, h.events));
