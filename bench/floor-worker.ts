@@ -3,7 +3,7 @@
  * (client/connection.ts, from TEMPORAL_ADDRESS), TASK_QUEUE, and Worker.create with the same (default)
  * task-queue and concurrency settings as worker/create-worker.ts; only the workflows and activities differ.
  */
-import { Worker } from '@temporalio/worker';
+import { bundleWorkflowCode, Worker } from '@temporalio/worker';
 import {
   clientOn,
   connectionOptionsFromEnv,
@@ -11,7 +11,8 @@ import {
   createNativeConnection,
   describeTarget,
 } from '../client/connection';
-import { dataConverter } from '../client/codec';
+import { dataConverter, FAILURE_CONVERTER_PATH } from '../client/codec';
+import { shortBuildId } from '../worker/create-worker';
 import { floorActivities } from './floor-activities';
 
 async function main(): Promise<void> {
@@ -21,11 +22,17 @@ async function main(): Promise<void> {
   const connection = await createNativeConnection(config);
   const clientConnection = await createConnection(config);
   const client = clientOn(clientConnection, config.namespace);
+  // The same short build id as the project's worker: it is in every workflow task's events, so history bytes compare.
+  const workflowBundle = await bundleWorkflowCode({
+    workflowsPath: require.resolve('./floor-workflows'),
+    failureConverterPath: FAILURE_CONVERTER_PATH,
+  });
   const worker = await Worker.create({
     connection,
     namespace: config.namespace,
     taskQueue,
-    workflowsPath: require.resolve('./floor-workflows'),
+    workflowBundle,
+    buildId: shortBuildId(workflowBundle),
     activities: floorActivities(client),
     dataConverter: dataConverter(),
   });
