@@ -32,8 +32,9 @@ import { EMAIL_PATTERN as EMAIL, PHONE_PATTERN as PHONE } from '../domain/contac
 import { createWorker } from '../worker/create-worker';
 import { directory, workflowBundle } from './fixtures';
 import { createTimeSkippingEnv, quietWorkerLogs, uniqueTaskQueue } from './harness';
+import { yearOf } from './years';
 
-const YEAR = 2076;
+const YEAR = yearOf('public-objection.test.ts');
 const taskQueue = uniqueTaskQueue('public-objection');
 const objection = {
   committeeId: 'huayang-001',

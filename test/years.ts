@@ -4,6 +4,7 @@
  * Importing this module checks that every year is listed once.
  */
 export const TEST_YEARS = {
+  // A real year: the campaign test starts it through the CLI with the example holiday file.
   'campaign.test.ts': [2027],
   'cli-round.test.ts': [2091],
   'client-input.test.ts': [2093],
