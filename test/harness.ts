@@ -12,7 +12,9 @@ import type { CampaignCalendar } from '../domain/calendar';
 import { createWorker, type CreateWorkerOptions } from '../worker/create-worker';
 import { storyClock, type StoryClock } from '../scenario/clock';
 import { inProcessCli, processCli, type Cli } from '../scenario/drivers/cli';
-import { workflowBundle } from './fixtures';
+import { calendar2023Ahead, workflowBundle } from './fixtures';
+import { startTestSmtp, type TestSmtp, type TestSmtpOptions } from './smtp';
+import { createMailer, type Mailer } from '../activities/mailer';
 
 export function uniqueTaskQueue(prefix = 'test'): string {
   return `${prefix}-${randomUUID().slice(0, 8)}`;
@@ -92,34 +94,66 @@ export interface TestWorker {
 
 export interface TimeSkippingWorker extends TestWorker {
   env: TestWorkflowEnvironment;
+  /** The 2023 calendar's shape moved ahead of the server's clock by whole weeks (fixtures.ts calendar2023Ahead). */
+  calendar: CampaignCalendar;
+  shiftDays: number;
+  /** The story's clock on this server (waits skip time ahead). */
+  clock: StoryClock;
 }
 
-/** A time-skipping server and a worker on a task queue of its own (calendar logic: waits skip ahead). */
-export async function startTimeSkippingWorker(
+/** With the `smtp` option: a real SMTP server that stamps receipts with the server's clock, and the worker's mailer to it. */
+export type WithSmtp<O extends TimeSkippingOptions> = O['smtp'] extends object
+  ? { smtp: TestSmtp; mailer: Mailer }
+  : unknown;
+
+export interface TimeSkippingOptions {
+  /** Start a test SMTP server (these options) and give the worker a mailer to it. */
+  smtp?: Omit<TestSmtpOptions, 'clock'>;
+  worker?: Partial<CreateWorkerOptions>;
+}
+
+/**
+ * A time-skipping server and a worker on a task queue of its own (calendar logic: waits skip ahead), with the 2023
+ * calendar moved ahead of its clock and, on request, an SMTP server on that clock.
+ */
+export async function startTimeSkippingWorker<O extends TimeSkippingOptions = Record<never, never>>(
   prefix: string,
-  options: Partial<CreateWorkerOptions> = {},
-): Promise<TimeSkippingWorker> {
+  options?: O,
+): Promise<TimeSkippingWorker & WithSmtp<O>> {
+  const o: TimeSkippingOptions = options ?? {};
   quietWorkerLogs();
   const env = await createTimeSkippingEnv();
   const taskQueue = uniqueTaskQueue(prefix);
+  const smtp = o.smtp ? await startTestSmtp({ ...o.smtp, clock: () => env.currentTimeMs() }) : undefined;
+  const mailer = smtp ? createMailer({ url: smtp.url }) : undefined;
+  const { calendar, shiftDays } = calendar2023Ahead(await env.currentTimeMs());
   const worker = await createWorker({
     connection: env.nativeConnection,
     client: env.client,
     taskQueue,
     workflowBundle: await workflowBundle(),
-    ...options,
+    ...(mailer ? { mailer } : {}),
+    ...o.worker,
   });
   const running = worker.run();
-  return {
+  const started: TimeSkippingWorker & { smtp?: TestSmtp; mailer?: Mailer } = {
     env,
     client: env.client,
     taskQueue,
+    calendar,
+    shiftDays,
+    clock: timeSkippingClock(env, calendar, shiftDays),
+    smtp,
+    mailer,
     async stop() {
       worker.shutdown();
       await running;
+      mailer?.close();
+      await smtp?.close();
       await env.teardown();
     },
   };
+  return started as TimeSkippingWorker & WithSmtp<O>;
 }
 
 export interface DevServerWorker extends TestWorker {
@@ -192,11 +226,11 @@ export async function terminateTaskQueue(client: Client, taskQueue: string): Pro
 }
 
 /** `const w = withTimeSkippingWorker('round')`: started before the file's tests, stopped after; `w()` is the worker. */
-export function withTimeSkippingWorker(
+export function withTimeSkippingWorker<O extends TimeSkippingOptions = Record<never, never>>(
   prefix: string,
-  options?: Partial<CreateWorkerOptions>,
-): () => TimeSkippingWorker {
-  let w: TimeSkippingWorker | undefined;
+  options?: O,
+): () => TimeSkippingWorker & WithSmtp<O> {
+  let w: (TimeSkippingWorker & WithSmtp<O>) | undefined;
   beforeAll(async () => void (w = await startTimeSkippingWorker(prefix, options)));
   afterAll(async () => w?.stop());
   return () => w ?? fail('the time-skipping worker did not start');

@@ -5,12 +5,12 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from '@temporalio/client';
-import { eventually, timeSkippingClock, withTimeSkippingWorker } from './harness';
-import { calendar2023Ahead, directory } from './fixtures';
+import { eventually, withTimeSkippingWorker } from './harness';
+import { directory } from './fixtures';
 import { campaignStatus, startCampaign } from '../client/campaigns';
 import { applicationStatus } from '../client/applications';
 import { formatCampaignStatus } from '../client/format';
-import { formatDeadline, type CampaignCalendar } from '../domain/calendar';
+import { formatDeadline } from '../domain/calendar';
 import { applicationWorkflowId } from '../temporal/ids';
 import type { ApplicationSnapshot } from '../workflows/application/state';
 import type { CampaignResult } from '../workflows/campaign/workflow';
@@ -26,19 +26,13 @@ const scene = (id: SceneId) => story.selection.find((s) => s.id === id)!;
 
 const worker = withTimeSkippingWorker('round');
 let client: Client;
-let calendar: CampaignCalendar;
 let play: PlayOptions;
 let campaign: { result(): Promise<CampaignResult> };
 
 beforeAll(async () => {
-  const { env, taskQueue } = worker();
-  client = env.client;
-  const ahead = calendar2023Ahead(await env.currentTimeMs());
-  calendar = ahead.calendar;
-  play = {
-    driver: clientDriver({ client, year: YEAR, directory, taskQueue }),
-    clock: timeSkippingClock(env, calendar, ahead.shiftDays),
-  };
+  const { taskQueue, calendar, clock } = worker();
+  client = worker().client;
+  play = { driver: clientDriver({ client, year: YEAR, directory, taskQueue }), clock };
   campaign = await startCampaign(client, { calendar, directory, taskQueue });
 });
 
