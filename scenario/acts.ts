@@ -62,7 +62,6 @@ export type SceneId =
   | 'inspection'
   | 'publicity'
   | 'confirmation'
-  | 'titles'
   | 'materials'
   | 'reelection'
   | 'reevaluation-inspection'

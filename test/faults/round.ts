@@ -36,7 +36,6 @@ import {
   toReal,
   type CampaignCalendar,
 } from '../../domain/calendar';
-import type { Directory } from '../../domain/directory';
 import { loadWorkdays } from '../../domain/holidays';
 import { applicationWorkflowId, campaignWorkflowId, titleWorkflowId } from '../../temporal/ids';
 import { roundStory, type ExpectedOutcome, type Plan, type Story } from '../../scenario/round';
@@ -440,19 +439,7 @@ async function replayRound(
 }
 
 /** The bursts: the story's selection scenes, in order. */
-const BURSTS: Record<
-  Exclude<
-    SceneId,
-    | 'titles'
-    | 'materials'
-    | 'reelection'
-    | 'reevaluation-inspection'
-    | 'pre-review'
-    | 'reevaluation-confirm'
-    | 'recovery'
-  >,
-  Burst
-> = {
+const BURSTS: Partial<Record<SceneId, Burst>> = {
   applications: 'B1 applications',
   review: 'B2 review',
   inspection: 'B3 inspection+panel',
@@ -539,7 +526,8 @@ function buildScript(client: Client, story: Story) {
   // When each burst begins: its scene's moment; the confirmation waits for its phase instead (see runRound).
   const moments = {} as Record<Burst, number>;
   for (const scene of story.selection) {
-    const burst = BURSTS[scene.id as keyof typeof BURSTS];
+    const burst = BURSTS[scene.id];
+    if (!burst) throw new Error(`no burst for the selection scene ${scene.id}`);
     moments[burst] = scene.id === 'confirmation' ? 0 : momentOf(2023, scene.at);
     const acts = scene.waves.flat();
     bursts[burst] = acts.map((act, i) => ({
