@@ -9,7 +9,7 @@ import type { CampaignCalendar } from '../domain/calendar';
 import type { Directory } from '../domain/directory';
 import { roundStory, type Story } from '../scenario/round';
 import { storyClock } from '../scenario/clock';
-import { playStory } from '../scenario/play';
+import { playScenes } from '../scenario/play';
 import { cliDriver, type Cli } from '../scenario/drivers/cli';
 
 export interface DemoOutcome {
@@ -24,41 +24,46 @@ export interface DemoOptions {
   client: Client;
   cli: Cli;
   directory: Directory;
-  calendar: CampaignCalendar;
+  /**
+   * The compressed calendar, made once the 2022 titles are active, just before the campaign starts: on a cold stack
+   * the worker needs many seconds before it runs anything, and a calendar made earlier would have run on meanwhile
+   * (at 210,000× a second is 2.4 days) so that the applications window closed before the committees applied.
+   */
+  calendar: () => CampaignCalendar;
   progress?: (line: string) => void;
+  /** Called with the calendar once the campaign has started (the demo's progress line shows its date). */
+  started?: (calendar: CampaignCalendar) => void;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export async function runDemoScenario(o: DemoOptions): Promise<DemoOutcome> {
-  const { client, directory: d, calendar: cal } = o;
+  const { client, directory: d } = o;
   const log = o.progress ?? (() => {});
-  const calendarYear = new Date(Date.parse(cal.opens) + 8 * 3_600_000).getUTCFullYear();
-  const story = roundStory(d, { year: cal.year, calendarYear, holders: true });
   const name = (id: string) => {
     const c = d.committees.find((x) => x.id === id);
     return c ? `${id} ${c.name}（${c.subdistrict}）` : id;
   };
+  const probe = o.calendar();
+  const calendarYear = new Date(Date.parse(probe.opens) + 8 * 3_600_000).getUTCFullYear();
+  const story = roundStory(d, { year: probe.year, calendarYear, holders: true });
+  const driver = cliDriver(o.cli, probe.year);
   log(`导入 2022 年度红色示范业委会（${story.cast.holders.length} 家）`);
-  let campaign: Awaited<ReturnType<typeof startCampaign>> | undefined;
-  await playStory(story, {
-    driver: cliDriver(o.cli, cal.year),
-    clock: storyClock(cal, { calendarYear }),
-    // Committees apply, and officials decide, side by side as they would: one after another, a loaded machine can
-    // let the compressed two months (about 25 s at 210,000×) run out before the last one has acted.
-    width: 4,
-    progress: log,
-    async startCampaign() {
-      let titles: string[] = [];
-      for (let i = 0; i < 100 && titles.length < story.cast.holders.length; i++) {
-        titles = await activeTitleIds(client); // visibility catches up within a moment
-        if (titles.length < story.cast.holders.length) await sleep(200);
-      }
-      log(`启动 ${cal.year} 年度创建评选（压缩日历，${cal.clock.speed}× 实时）`);
-      campaign = await startCampaign(client, { calendar: cal, directory: d, activeTitles: titles });
-    },
-  });
-  const result = await campaign!.result();
+  for (const act of story.prologue) await driver.perform(act, {});
+  let titles: string[] = [];
+  for (let i = 0; i < 300 && titles.length < story.cast.holders.length; i++) {
+    titles = await activeTitleIds(client); // the worker starts them, and visibility catches up within a moment
+    if (titles.length < story.cast.holders.length) await sleep(200);
+  }
+  const cal = o.calendar();
+  log(`启动 ${cal.year} 年度创建评选（压缩日历，${cal.clock.speed}× 实时）`);
+  const campaign = await startCampaign(client, { calendar: cal, directory: d, activeTitles: titles });
+  o.started?.(cal);
+  // Committees apply, and officials decide, side by side as they would: one after another, a loaded machine can
+  // let the compressed two months (about 25 s at 210,000×) run out before the last one has acted.
+  const play = { driver, clock: storyClock(cal, { calendarYear }), width: 4, progress: log, objections: {} };
+  await Promise.all([playScenes(story.selection, play), playScenes(story.reevaluation, play)]);
+  const result = await campaign.result();
   // A title's earlier runs (continued-as-new) are listed too: one line per title.
   const revoked = [
     ...new Map((await listTitles(client, { status: 'revoked' })).map((t) => [t.workflowId, t])).values(),

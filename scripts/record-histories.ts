@@ -75,7 +75,7 @@ async function main(): Promise<void> {
   const running = worker.run();
   try {
     const directory = loadDirectory();
-    const calendar = compressCalendar(defaultCalendar(2023, loadWorkdays(2023)), Date.now() + 3_000, 210_000);
+    const calendar = () => compressCalendar(defaultCalendar(2023, loadWorkdays(2023)), Date.now() + 3_000, 210_000);
     await runDemoScenario({
       client,
       cli: inProcessCli,
