@@ -29,6 +29,7 @@ import { campaignContext } from './actions/context';
 import { registerActions } from '../shared/actions';
 import { appendAudit, staffRole, type AuditPolicy } from '../shared/audit';
 import { applicationReportSignal } from './stage-report';
+import { recordReevaluationReport, reevaluationReportSignal } from './reevaluations';
 import { refusedDetail, rejectedAttemptSchema, rejectedAttemptSignal } from '../shared/rejected-attempt';
 import { objectorViewedSignal, objectorViewSchema } from './objector-view';
 import { campaignMail } from './mail';
@@ -191,6 +192,13 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
       grade: r.grade,
       name: r.name,
     };
+  });
+  // Re-evaluations waiting on their 街镇's pre-review, for the officials' digest. Only runs that get these
+  // reports (their re-evaluations took the digest patch) plan digest timers, so older histories replay unchanged.
+  setHandler(reevaluationReportSignal, (r) => {
+    const error = recordReevaluationReport(s, r);
+    if (error) audit('reevaluationReport', undefined, 'rejected', error);
+    else mail.poke();
   });
   setHandler(campaignStatusQuery, status);
   setHandler(campaignAuditQuery, () => s.audit);
