@@ -4,9 +4,12 @@
  * in another. Each re-evaluation reminds its own holder of the materials; the campaign sends each official
  * one email per pre-review reminder slot listing every holder of their 街镇 still waiting on them.
  */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
+import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { createTimeSkippingEnv, eventually, uniqueTaskQueue } from './harness';
 import { at, calendar2023Ahead, directory as baseDirectory, scores, workflowBundle } from './fixtures';
 import { startTestSmtp, type ReceivedMail, type TestSmtp } from './smtp';
@@ -16,6 +19,7 @@ import { startCampaign } from '../client/campaigns';
 import { importTitles, reevaluationAction } from '../client/titles';
 import { toReal, type CampaignCalendar } from '../domain/calendar';
 import type { Directory } from '../domain/directory';
+import { dataConverter } from '../client/codec';
 
 try {
   Runtime.install({ logger: new DefaultLogger('ERROR') });
@@ -183,6 +187,24 @@ describe('re-evaluation digest for 街镇 officials (time-skipping, real SMTP)',
 
       const ids = smtp.messages.map((m) => m.messageId);
       expect(new Set(ids).size).toBe(ids.length);
+
+      // The campaign that sent digests, and a re-evaluation that reported, replay against this code.
+      // DIGEST_HISTORIES_TO=<folder> also writes them there, as golden histories (encrypted with the test key).
+      const bundle = await workflowBundle();
+      for (const [type, id] of [
+        ['campaign', 'campaign-2023'],
+        ['reevaluation', `reevaluation-2023-${H1}`],
+      ]) {
+        const handle = client.workflow.getHandle(id);
+        const history = await handle.fetchHistory();
+        await Worker.runReplayHistory({ workflowBundle: bundle, dataConverter: dataConverter() }, history, id);
+        const out = process.env.DIGEST_HISTORIES_TO;
+        if (!out) continue;
+        const { runId, status } = await handle.describe();
+        const file = join(out, `${type}--${id}-digest--${runId.slice(-8)}.json`);
+        const record = { workflowId: id, runId, workflowType: type, status: status.name };
+        writeFileSync(file, JSON.stringify({ ...record, history: JSON.parse(historyToJSON(history)) }) + '\n');
+      }
     },
   );
 });
