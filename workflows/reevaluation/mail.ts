@@ -90,8 +90,7 @@ export function reevaluationMail(
       revision++;
       const now = clock.now();
       const cursor = cursorOr(now);
-      if (now > cursor)
-        outbox.enqueue(reevaluationJobs(view(), cursor, now, workflowId, settings));
+      if (now > cursor) outbox.enqueue(reevaluationJobs(view(), cursor, now, workflowId, settings));
       state.remindedThrough = toIso(Math.max(now, cursor));
     },
     /** The next reminder instant (calendar time) after the last tick, or undefined when there is none. */
