@@ -2,7 +2,8 @@
  * The 街镇 officials' re-evaluation digest, on the time-skipping server with the 2023 calendar moved ahead
  * of its clock and a real SMTP server in this process: two holders in one 街镇 (with two officials) and one
  * in another. Each re-evaluation reminds its own holder of the materials; the campaign sends each official
- * one email per pre-review reminder slot listing every holder of their 街镇 still waiting on them.
+ * one email per pre-review reminder slot listing every holder of their 街镇 still waiting on them. A
+ * re-evaluation whose campaign cannot be signalled reminds its officials itself.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,7 +17,9 @@ import { startTestSmtp, type ReceivedMail, type TestSmtp } from './smtp';
 import { createWorker } from '../worker/create-worker';
 import { createMailer, type Mailer } from '../activities/mailer';
 import { startCampaign } from '../client/campaigns';
-import { importTitles, reevaluationAction } from '../client/titles';
+import { importTitles, reevaluationAction, sendReevaluationStarts } from '../client/titles';
+import { DEFAULT_GRADE_BANDS } from '../domain/grades';
+import { materialsDueFor } from '../domain/titles';
 import { toReal, type CampaignCalendar } from '../domain/calendar';
 import type { Directory } from '../domain/directory';
 import { dataConverter } from '../client/codec';
@@ -205,6 +208,39 @@ describe('re-evaluation digest for 街镇 officials (time-skipping, real SMTP)',
         const record = { workflowId: id, runId, workflowType: type, status: status.name };
         writeFileSync(file, JSON.stringify({ ...record, history: JSON.parse(historyToJSON(history)) }) + '\n');
       }
+    },
+  );
+
+  it(
+    'a re-evaluation whose campaign cannot be signalled reminds its 街镇 officials itself',
+    { timeout: 120_000 },
+    async () => {
+      const client = env.client;
+      const holder = 'xinhua-001';
+      const [row] = await importTitles(client, {
+        data: { ...titles, titles: [{ ...titles.titles[0], committeeId: holder, subdistrict: sdOf(holder) }] },
+        directory,
+        taskQueue,
+      });
+      // Year 2024 on a fresh 2023-shaped calendar ahead of the clock: there is no campaign-2024 to report to.
+      ({ calendar, shiftDays: shift } = calendar2023Ahead(await env.currentTimeMs()));
+      await sendReevaluationStarts(client, [row.workflowId], {
+        year: 2024,
+        calendar,
+        materialsDue: materialsDueFor(calendar),
+        staff: directory.people,
+        gradeBands: DEFAULT_GRADE_BANDS,
+      });
+      await sleepUntil('2023-08-07T02:00:00Z');
+      await reevaluationAction(client, 2024, holder, 'recordInspection', inspection);
+      await reevaluationAction(client, 2024, holder, 'submitMaterials', materials(holder));
+      mark = ours().length;
+      await sleepUntil('2023-10-20T04:00:00Z');
+      const oct20 = await next(1);
+      expect(summary(oct20)).toEqual([
+        { kind: 'reevaluation-review', from: `reevaluation-2024-${holder}`, to: emailOf('official-xinhua') },
+      ]);
+      expect(oct20[0].text).toContain(titleLink(holder));
     },
   );
 });
