@@ -53,6 +53,11 @@ export function campaignMail(input: CampaignInput, s: CampaignState, clock: Stor
       return nextSlotAt([...campaignSlots(input, s, settings), ...digestSlots(input, s, settings)], cursor);
     },
     revision: () => revision,
+    /** Some holder still waits on its 街镇's pre-review and a digest slot is still ahead (workflows/reminders/digest.ts). */
+    digestOutstanding(): boolean {
+      const cursor = state.remindedThrough ? Date.parse(state.remindedThrough) : clock.now();
+      return nextSlotAt(digestSlots(input, s, settings), cursor) !== undefined;
+    },
     /** A re-evaluation's report may move the next digest: the reminder coroutine looks at nextAt() again. */
     poke() {
       revision++;

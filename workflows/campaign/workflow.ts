@@ -242,7 +242,9 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
 
   // Reminders on their own timers (new runs); the loop below then sleeps only until the next phase boundary.
   let remindersStopped = false;
-  if (ownReminderTimers) void runReminders(clock, mail, () => remindersStopped);
+  // After the final list they keep running while a digest to 街镇 officials is still ahead (only runs with reports).
+  const digestsAhead = () => ownReminderTimers && mail.digestOutstanding();
+  if (ownReminderTimers) void runReminders(clock, mail, () => remindersStopped && !digestsAhead());
 
   while (!s.final || s.outbox.length) {
     onPhase();
@@ -284,6 +286,12 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
       staff: input.staff,
       gradeBands: input.gradeBands,
     });
+  // Re-evaluations may still wait on their 街镇's pre-review (due with the inspection window): their digests
+  // go out before the campaign ends; a report that arrives after it ends falls back to the re-evaluation.
+  if (digestsAhead()) {
+    await condition(() => !digestsAhead());
+    await mail.drained();
+  }
   await condition(allHandlersFinished);
   return { year: input.year, finalList: s.final!.list, removed: s.removed, counts: countsOf(s) };
 }
