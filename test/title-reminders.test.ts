@@ -75,13 +75,14 @@ interface Seen {
 }
 /** Only this workflow's mail, when set. */
 let only: string | undefined;
-/** Mail from the titles and re-evaluations (the campaign's own mail is left out). */
+/** Mail from the titles and re-evaluations, and the campaign's re-evaluation digest to 街镇 officials (its other mail is left out). */
 const ours = (): Seen[] =>
   smtp.messages
     .filter((m) =>
       only
         ? m.headers['x-red-model-workflow'] === only
-        : /^(title|reevaluation)-/.test(m.headers['x-red-model-workflow'] ?? ''),
+        : /^(title|reevaluation)-/.test(m.headers['x-red-model-workflow'] ?? '') ||
+          m.headers['x-red-model-kind'] === 'reevaluation-review',
     )
     .map((m) => ({
       to: m.to,
@@ -215,7 +216,8 @@ describe('title and re-evaluation email (time-skipping, 2023 shape, real SMTP)',
       await sleepUntil('2023-10-20T04:00:00Z');
       const oct20 = await next(2);
       expect(to(oct20)).toEqual(addresses([official(B), official(D)]));
-      expect(oct20.every((s) => s.kind === 'reevaluation-review')).toBe(true);
+      // One holder per 街镇 here: each official's digest lists one (test/reevaluation-digest.test.ts has two).
+      expect(oct20.every((s) => s.kind === 'reevaluation-review' && s.workflow === 'campaign-2023')).toBe(true);
       onTime(oct20, '2023-10-20T01:00:00.000Z');
       const dReview = oct20.find((s) => s.to === emailOf(official(D)))!.mail;
       expect(dReview.text).toContain(`办理复评预审：http://127.0.0.1:3000/titles/${D}`);

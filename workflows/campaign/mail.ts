@@ -12,6 +12,7 @@ import { campaignMailQuery } from './messages';
 import { mailUndeliverableSignal } from './stage-report';
 import { campaignNoticeJobs, campaignReminderJobs, campaignSlots, undeliverableReportJobs } from '../reminders/plan';
 import { nextSlotAt, reminderSettings } from '../reminders/slots';
+import { digestJobs, digestSlots } from '../reminders/digest';
 import type { StoryClock } from '../shared/clock';
 
 export function campaignMail(input: CampaignInput, s: CampaignState, clock: StoryClock) {
@@ -38,6 +39,8 @@ export function campaignMail(input: CampaignInput, s: CampaignState, clock: Stor
       const now = clock.now();
       const cursor = state.remindedThrough ? Date.parse(state.remindedThrough) : now;
       if (now > cursor) outbox.enqueue(campaignReminderJobs(input, s, cursor, now, workflowId));
+      // The 街镇 officials' re-evaluation digest: nothing unless re-evaluations reported (workflows/reminders/digest.ts).
+      if (now > cursor) outbox.enqueue(digestJobs(input, s, cursor, now, workflowId, settings));
       for (const notice of campaignNoticeJobs(input, s, now, workflowId, state.noticesDone)) {
         outbox.enqueue(notice.jobs);
         state.noticesDone.push(notice.key);
@@ -47,9 +50,18 @@ export function campaignMail(input: CampaignInput, s: CampaignState, clock: Stor
     /** The next reminder instant (calendar time) after the last tick. */
     nextAt(): number | undefined {
       const cursor = state.remindedThrough ? Date.parse(state.remindedThrough) : clock.now();
-      return nextSlotAt(campaignSlots(input, s, settings), cursor);
+      return nextSlotAt([...campaignSlots(input, s, settings), ...digestSlots(input, s, settings)], cursor);
     },
     revision: () => revision,
+    /** Some holder still waits on its 街镇's pre-review and a digest slot is still ahead (workflows/reminders/digest.ts). */
+    digestOutstanding(): boolean {
+      const cursor = state.remindedThrough ? Date.parse(state.remindedThrough) : clock.now();
+      return nextSlotAt(digestSlots(input, s, settings), cursor) !== undefined;
+    },
+    /** A re-evaluation's report may move the next digest: the reminder coroutine looks at nextAt() again. */
+    poke() {
+      revision++;
+    },
     drained: outbox.drained,
     beforeContinueAsNew: outbox.beforeContinueAsNew,
   };

@@ -46,6 +46,18 @@ export interface RegistryEntry {
   name?: string;
 }
 
+/** What the campaign knows of one re-evaluation, for its 街镇 officials' digest. */
+export interface ReevaluationEntry {
+  sd: string;
+  name?: string;
+  seq: number;
+  /** The re-evaluation waits on its 街镇's pre-review. */
+  waiting: boolean;
+  /** The pre-review deadline and the first instant it can be done (ISO). */
+  due: string;
+  opens: string;
+}
+
 export interface Objection {
   id: string;
   committeeId: string;
@@ -100,6 +112,8 @@ export interface CampaignState {
   bureauToldPanelOverdue: boolean;
   /** Reminders and notices by email (workflows/campaign/mail.ts); created on first use. */
   mail?: MailOutboxState;
+  /** The year's re-evaluations as they last reported (workflows/campaign/reevaluations.ts); unset in older runs. */
+  reevaluations?: Record<string, ReevaluationEntry>;
   /** The calendar instant the campaign's timers have reached (workflows/shared/clock.ts); unset in older runs. */
   reached?: string;
 }

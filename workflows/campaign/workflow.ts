@@ -29,6 +29,7 @@ import { campaignContext } from './actions/context';
 import { registerActions } from '../shared/actions';
 import { appendAudit, staffRole, type AuditPolicy } from '../shared/audit';
 import { applicationReportSignal } from './stage-report';
+import { recordReevaluationReport, reevaluationReportSignal } from './reevaluations';
 import { refusedDetail, rejectedAttemptSchema, rejectedAttemptSignal } from '../shared/rejected-attempt';
 import { objectorViewedSignal, objectorViewSchema } from './objector-view';
 import { campaignMail } from './mail';
@@ -192,6 +193,13 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
       name: r.name,
     };
   });
+  // Re-evaluations waiting on their 街镇's pre-review, for the officials' digest. Only runs that get these
+  // reports (their re-evaluations took the digest patch) plan digest timers, so older histories replay unchanged.
+  setHandler(reevaluationReportSignal, (r) => {
+    const error = recordReevaluationReport(s, r);
+    if (error) audit('reevaluationReport', undefined, 'rejected', error);
+    else mail.poke();
+  });
   setHandler(campaignStatusQuery, status);
   setHandler(campaignAuditQuery, () => s.audit);
   setHandler(panelVotesQuery, () => s.votes);
@@ -234,7 +242,9 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
 
   // Reminders on their own timers (new runs); the loop below then sleeps only until the next phase boundary.
   let remindersStopped = false;
-  if (ownReminderTimers) void runReminders(clock, mail, () => remindersStopped);
+  // After the final list they keep running while a digest to 街镇 officials is still ahead (only runs with reports).
+  const digestsAhead = () => ownReminderTimers && mail.digestOutstanding();
+  if (ownReminderTimers) void runReminders(clock, mail, () => remindersStopped && !digestsAhead());
 
   while (!s.final || s.outbox.length) {
     onPhase();
@@ -276,6 +286,12 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
       staff: input.staff,
       gradeBands: input.gradeBands,
     });
+  // Re-evaluations may still wait on their 街镇's pre-review (due with the inspection window): their digests
+  // go out before the campaign ends; a report that arrives after it ends falls back to the re-evaluation.
+  if (digestsAhead()) {
+    await condition(() => !digestsAhead());
+    await mail.drained();
+  }
   await condition(allHandlersFinished);
   return { year: input.year, finalList: s.final!.list, removed: s.removed, counts: countsOf(s) };
 }

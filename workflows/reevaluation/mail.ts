@@ -11,7 +11,7 @@ import { condition, getExternalWorkflowHandle, log, workflowInfo } from '@tempor
 import { toIso } from '../../domain/calendar';
 import type { StoryClock } from '../shared/clock';
 import { campaignWorkflowId } from '../../temporal/ids';
-import { cli } from '../../templates/layout';
+import { preReviewCommand, submitMaterialsCommand } from './commands';
 import { initialMailOutboxState, startMailOutbox, type UnsentMail } from '../shared/mail-outbox';
 import { mailUndeliverableSignal } from '../campaign/stage-report';
 import { failureReasons, type ReevaluationInput, type ReevaluationState } from './state';
@@ -23,16 +23,12 @@ import {
 } from '../reminders/plan';
 import { nextSlotAt, recipientOf, reminderSettings } from '../reminders/slots';
 
-/** `reevaluation submit-materials` (cli/commands/titles.ts), as the holder runs it. */
-export const submitMaterialsCommand = (year: number, committeeId: string): string =>
-  cli('reevaluation submit-materials', `--year ${year}`, `--as ${committeeId}`, '--summary "<书面复评材料摘要>"');
-
-/** `reevaluation pre-review` (cli/commands/titles.ts), as one 街镇 official runs it. */
-export const preReviewCommand = (year: number, committeeId: string, officialId: string): string =>
-  cli('reevaluation pre-review', `--year ${year}`, `--committee ${committeeId}`, `--as ${officialId}`);
-
 /** What the reminder plan needs from a re-evaluation, as it stands now. */
-export function reevaluationReminderView(input: ReevaluationInput, s: ReevaluationState): ReevaluationReminderView {
+export function reevaluationReminderView(
+  input: ReevaluationInput,
+  s: ReevaluationState,
+  officialReminders = true,
+): ReevaluationReminderView {
   const certain = failureReasons(s, input).length > 0 || !!s.result;
   return {
     year: input.year,
@@ -46,12 +42,19 @@ export function reevaluationReminderView(input: ReevaluationInput, s: Reevaluati
     officials: input.staff
       .filter((p) => p.role === 'subdistrict' && p.subdistrict === input.subdistrict)
       .map(recipientOf),
+    ...(officialReminders ? {} : { officialReminders }),
     submitCommand: submitMaterialsCommand(input.year, input.committeeId),
     preReviewCommand: (officialId) => preReviewCommand(input.year, input.committeeId, officialId),
   };
 }
 
-export function reevaluationMail(input: ReevaluationInput, s: ReevaluationState, clock: StoryClock) {
+/** `officialReminders`: false while the campaign sends the officials' digest (./campaign-report.ts). */
+export function reevaluationMail(
+  input: ReevaluationInput,
+  s: ReevaluationState,
+  clock: StoryClock,
+  officialReminders: () => boolean = () => true,
+) {
   const state = (s.mail ??= initialMailOutboxState());
   const workflowId = workflowInfo().workflowId;
   const settings = reminderSettings(input.reminders);
@@ -78,6 +81,7 @@ export function reevaluationMail(input: ReevaluationInput, s: ReevaluationState,
   outbox.resume();
   const cursorOr = (now: number) => (state.remindedThrough ? Date.parse(state.remindedThrough) : now);
   let revision = 0;
+  const view = () => reevaluationReminderView(input, s, officialReminders());
 
   return {
     settings,
@@ -86,17 +90,16 @@ export function reevaluationMail(input: ReevaluationInput, s: ReevaluationState,
       revision++;
       const now = clock.now();
       const cursor = cursorOr(now);
-      if (now > cursor)
-        outbox.enqueue(reevaluationJobs(reevaluationReminderView(input, s), cursor, now, workflowId, settings));
+      if (now > cursor) outbox.enqueue(reevaluationJobs(view(), cursor, now, workflowId, settings));
       state.remindedThrough = toIso(Math.max(now, cursor));
     },
     /** The next reminder instant (calendar time) after the last tick, or undefined when there is none. */
     nextAt(): number | undefined {
-      return nextSlotAt(reevaluationSlots(reevaluationReminderView(input, s), settings), cursorOr(clock.now()));
+      return nextSlotAt(reevaluationSlots(view(), settings), cursorOr(clock.now()));
     },
     /** Legacy runs: real milliseconds until the next reminder instant (at least 1), or undefined. */
     waitMs(): number | undefined {
-      const next = nextSlotAt(reevaluationSlots(reevaluationReminderView(input, s), settings), cursorOr(clock.now()));
+      const next = nextSlotAt(reevaluationSlots(view(), settings), cursorOr(clock.now()));
       return next === undefined ? undefined : Math.max(1, clock.realUntil(next));
     },
     /** Bumped by every tick: the reminder coroutine then looks at nextAt() again. */

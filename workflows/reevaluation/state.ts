@@ -104,6 +104,8 @@ export interface ReevaluationState extends AuditTrail {
   result?: ReevaluationResult;
   /** Reminders to the holder and the 街镇 (workflows/reevaluation/mail.ts); created on first use. */
   mail?: MailOutboxState;
+  /** What the campaign last heard from this re-evaluation (workflows/reevaluation/campaign-report.ts); unset in older runs. */
+  reported?: { seq: number; waiting: boolean; fallback?: boolean };
   /** The calendar instant this re-evaluation's timers have reached (workflows/shared/clock.ts); unset in older runs. */
   reached?: string;
 }

@@ -16,7 +16,8 @@ import {
 import { Stage } from '../../temporal/search-attributes';
 import { recordAudit } from '../shared/audit';
 import { refusedDetail, rejectedAttemptSchema, rejectedAttemptSignal } from '../shared/rejected-attempt';
-import { reevaluationMail } from './mail';
+import { reevaluationMail, reevaluationReminderView } from './mail';
+import { campaignReporter, REEVALUATION_DIGEST_PATCH, type CampaignReporter } from './campaign-report';
 import type { UnsentMail } from '../shared/mail-outbox';
 import { storyClock, timeFromTimers, timeScaleOf } from '../shared/clock';
 import { withRecordedDates } from '../shared/instant';
@@ -53,6 +54,8 @@ export async function reevaluation(
   const ownReminderTimers = reminderTimers(useTimers);
   // And whether the result is returned at once, its unsent mail handed to the title (not waited for).
   const resultBeforeMail = useTimers && patched(RESULT_BEFORE_MAIL_PATCH);
+  // And whether the campaign sends the 街镇 officials one digest for all their holders (./campaign-report.ts).
+  const digest = ownReminderTimers && patched(REEVALUATION_DIGEST_PATCH);
   const cal = input.calendar;
   // Deadline checks and due reminders read clock.now(): the instant the last timer reached.
   const clock = storyClock(timeScaleOf(input), () => s, useTimers);
@@ -81,8 +84,11 @@ export async function reevaluation(
   };
   const audit = (action: string, payload: unknown, error?: string) =>
     recordAudit(s, clock.live(), input.staff, input.committeeId, action, payload, error);
+  let reporter: CampaignReporter | undefined;
   const refresh = () => {
     changes++;
+    // Whether it now waits on its 街镇's pre-review, as the reminder plan sees it; sent only when that changes.
+    reporter?.report(reevaluationReminderView(input, s).preReviewPending, stageOf(s, input));
     const stage = stageOf(s, input);
     if (stage === s.stage) return;
     s.stage = stage;
@@ -139,7 +145,9 @@ export async function reevaluation(
   setHandler(reevaluationStatusQuery, snapshot);
 
   // Reminders to the holder and the 街镇 (workflows/reevaluation/mail.ts), sent beside the main loop.
-  const mail = reevaluationMail(input, s, clock);
+  // A report that cannot reach the campaign hands the officials' reminders back here: the loop wakes, re-plans.
+  if (digest) reporter = campaignReporter(input, s, () => changes++);
+  const mail = reevaluationMail(input, s, clock, () => !reporter || !reporter.officialsByCampaign());
 
   const historyIsLarge = () => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > 2_000;
   if (!input.carried) {
@@ -181,6 +189,7 @@ export async function reevaluation(
     }
     if (!s.result && historyIsLarge()) {
       await mail.beforeContinueAsNew(); // unsent mail is carried in s.mail
+      await reporter?.settled(); // what the campaign heard (or the fallback) is carried in s.reported
       await condition(allHandlersFinished);
       await continueAsNew<typeof reevaluation>({ ...input, carried: s });
     }
@@ -191,6 +200,7 @@ export async function reevaluation(
     return s.result;
   }
   // The result goes to the title now, even while SMTP is down; the title sends what is still queued.
+  await reporter?.settled(); // the campaign has heard this one no longer waits
   await condition(allHandlersFinished);
   const unsentMail = await mail.handOver();
   return unsentMail.queue.length || unsentMail.unreported.length ? { ...s.result, unsentMail } : s.result;

@@ -359,6 +359,8 @@ export interface ReevaluationReminderView {
   preReviewDue?: string;
   /** The 街镇's officials (role subdistrict of `subdistrict`). */
   officials: Recipient[];
+  /** False when the campaign sends the officials' digest (workflows/reminders/digest.ts); absent means true. */
+  officialReminders?: boolean;
   /** The exact commands, from the titles CLI. */
   submitCommand: string;
   preReviewCommand: (officialId: string) => string;
@@ -369,6 +371,7 @@ export function reevaluationSlots(v: ReevaluationReminderView, settings: Reminde
   const out: Slot[] = [];
   if (v.materialsPending)
     out.push(...deadlineSlots('reevaluation-materials', v.committee.id, v.materialsDue, v.startedAt, t, settings));
+  if (v.officialReminders === false) return out.sort((a, b) => a.at - b.at);
   const opens = v.startedAt > v.calendar.inspectionOpens ? v.startedAt : v.calendar.inspectionOpens;
   out.push(
     ...deadlineSlots(
@@ -405,7 +408,7 @@ export function reevaluationJobs(
         reminderJob(workflowId, v.year, slot, to, [{ action: 'submit-materials', command: v.submitCommand, ...ref }]),
       );
     }
-    if (slot.kind === 'reevaluation-review' && v.preReviewPending) {
+    if (slot.kind === 'reevaluation-review' && v.preReviewPending && v.officialReminders !== false) {
       for (const to of v.officials)
         jobs.push(
           reminderJob(workflowId, v.year, slot, to, [
