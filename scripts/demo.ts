@@ -7,7 +7,7 @@ import { createWriteStream, mkdirSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
-import { runCli } from '../cli/main';
+import { inProcessCli } from '../scenario/drivers/cli';
 import { campaignStatus } from '../client/campaigns';
 import { createClient } from '../client/connection';
 import { loadDirectory } from '../client/directory';
@@ -146,14 +146,8 @@ async function main(): Promise<number> {
     const directory = loadDirectory();
     const base = defaultCalendar(YEAR, loadWorkdays(YEAR));
     const calendar = compressCalendar(base, Date.now() + 5_000, SPEED);
-    const cli = async (argv: string[]) => {
-      const out: string[] = [];
-      const err: string[] = [];
-      const code = await runCli(argv, { out: (l) => out.push(l), err: (l) => err.push(l) });
-      return { code, stdout: out.join('\n'), stderr: err.join('\n') };
-    };
     const stop = watchProgress(client, calendar);
-    const outcome = await runDemoScenario({ client, cli, directory, calendar, progress: say });
+    const outcome = await runDemoScenario({ client, cli: inProcessCli, directory, calendar, progress: say });
     stop();
     console.log(summary(outcome, await mailCount()));
     say(`done in ${Math.round((Date.now() - started) / 1000)} s`);

@@ -10,7 +10,7 @@ import { clientOn } from '../client/connection';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { NativeConnection } from '@temporalio/worker';
 import { SMTPServer } from 'smtp-server';
-import { runCli } from '../cli/main';
+import { inProcessCli } from '../scenario/drivers/cli';
 import { loadDirectory } from '../client/directory';
 import { compressCalendar, defaultCalendar } from '../domain/calendar';
 import { loadWorkdays } from '../domain/holidays';
@@ -76,13 +76,13 @@ async function main(): Promise<void> {
   try {
     const directory = loadDirectory();
     const calendar = compressCalendar(defaultCalendar(2023, loadWorkdays(2023)), Date.now() + 3_000, 210_000);
-    const cli = async (argv: string[]) => {
-      const out: string[] = [];
-      const err: string[] = [];
-      const code = await runCli(argv, { out: (l) => out.push(l), err: (l) => err.push(l) });
-      return { code, stdout: out.join('\n'), stderr: err.join('\n') };
-    };
-    await runDemoScenario({ client, cli, directory, calendar, progress: (l) => console.log(`[record] ${l}`) });
+    await runDemoScenario({
+      client,
+      cli: inProcessCli,
+      directory,
+      calendar,
+      progress: (l) => console.log(`[record] ${l}`),
+    });
     await runKickoffs(client);
     // Let the last titles settle (recovery confirmations, continue-as-new).
     await new Promise((r) => setTimeout(r, 3_000));

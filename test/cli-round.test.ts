@@ -1,85 +1,69 @@
 /**
- * The same round as test/round.test.ts, driven through the CLI against the dev server on a
- * compressed calendar; then listing by search attributes (the dev server has visibility).
+ * The story of scenario/round.ts driven through the CLI against the dev server on a compressed calendar; then
+ * listing by search attributes (the dev server has visibility). The acts run through the CLI in this process, as the
+ * demo runs them; the bureau's confirmation, and the status reads it waits on, run `cli/main.ts` as a process of its
+ * own, as a person types it.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Client } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { compressCalendar, defaultCalendar } from '../domain/calendar';
 import { loadWorkdays } from '../domain/holidays';
 import { loadDirectory } from '../client/directory';
 import { startCampaign } from '../client/campaigns';
-import { runCli } from '../cli/main';
-import { createWorker } from '../worker/create-worker';
-import { runScenario } from '../scripts/scenario';
-import { devServerClient, eventually, uniqueTaskQueue } from './harness';
-import { workflowBundle } from './fixtures';
+import { cli, eventually, processCli, withDevServerWorker } from './harness';
 import { applicationWorkflowId, campaignWorkflowId } from '../temporal/ids';
 import { plaintextHits, rawHistories } from './plaintext';
 import { SEARCH_ATTRIBUTE_TYPES } from '../temporal/search-attributes';
+import { yearOf } from './years';
+import { roundStory } from '../scenario/round';
+import { storyClock } from '../scenario/clock';
+import { playScene, playScenes } from '../scenario/play';
+import { cliDriver } from '../scenario/drivers/cli';
+import type { CampaignResult } from '../workflows/campaign/workflow';
 
-const YEAR = 2091; // a label of its own on the shared dev server; the calendar keeps the 2023 dates
-const taskQueue = uniqueTaskQueue('cli');
-let client: Client;
-let worker: Worker;
-let running: Promise<void>;
-let nativeConnection: NativeConnection;
-
-const cli = async (argv: string[]) => {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(argv, { out: (l) => out.push(l), err: (l) => err.push(l) });
-  return { code, stdout: out.join('\n'), stderr: err.join('\n') };
-};
+const YEAR = yearOf('cli-round.test.ts'); // a label of its own on the shared dev server; the calendar keeps the 2023 dates
+const directory = loadDirectory();
+const story = roundStory(directory, { year: YEAR });
 
 // Every line the worker logs in this file (this fork's Runtime), for the privacy check below; warnings are printed.
 const logLines: string[] = [];
-
-beforeAll(async () => {
-  Runtime.install({
-    logger: new DefaultLogger('INFO', (e) => {
-      const line = `${e.level} ${e.message} ${JSON.stringify(e.meta ?? {})}`;
-      logLines.push(line);
-      if (e.level === 'WARN' || e.level === 'ERROR') console.warn(line);
-    }),
-  });
-  const dev = await devServerClient();
-  client = dev.client;
-  process.env.TEMPORAL_ADDRESS = dev.address;
-  process.env.TASK_QUEUE = taskQueue;
-  nativeConnection = await NativeConnection.connect({ address: dev.address });
-  worker = await createWorker({
-    connection: nativeConnection,
-    client,
-    taskQueue,
-    workflowBundle: await workflowBundle(),
-  });
-  running = worker.run();
+Runtime.install({
+  logger: new DefaultLogger('INFO', (e) => {
+    const line = `${e.level} ${e.message} ${JSON.stringify(e.meta ?? {})}`;
+    logLines.push(line);
+    if (e.level === 'WARN' || e.level === 'ERROR') console.warn(line);
+  }),
 });
+const worker = withDevServerWorker('cli');
 
-afterAll(async () => {
-  worker?.shutdown();
-  await running;
-  await nativeConnection?.close();
-  await client?.connection.close();
-  delete process.env.TASK_QUEUE;
+beforeAll(() => {
+  // The CLI reads these, in this process and in the processes it is run as.
+  process.env.TEMPORAL_ADDRESS = worker().address;
+  process.env.TASK_QUEUE = worker().taskQueue;
 });
 
 describe('the round through the CLI (dev server)', () => {
   it('ends with the same final list, and lists applications by search attributes', async () => {
-    const directory = loadDirectory();
+    const { client, taskQueue } = worker();
     // Apr 1 → Nov 30 in about 90 s of real time.
     const base = { ...defaultCalendar(2023, loadWorkdays(2023)), year: YEAR };
     const calendar = compressCalendar(base, Date.now() + 2_000, 240_000);
     const campaign = await startCampaign(client, { calendar, directory, taskQueue });
-    const plan = await runScenario({ client, cli, directory, calendar });
-    const result = await campaign.result();
-    expect(result.finalList).toEqual(plan.finalList);
-    expect(result.removed).toEqual([plan.removed]);
+    const clock = storyClock(calendar, { calendarYear: 2023 });
+    const [confirmation, ...before] = [story.selection.at(-1)!, ...story.selection.slice(0, -1)];
+    expect(confirmation.id).toBe('confirmation');
+    const objections = {};
+    await playScenes(before, { driver: cliDriver(cli, YEAR), clock, width: 4, objections });
+    await playScene(confirmation, { driver: cliDriver(processCli(), YEAR), clock, objections });
+    const result = (await campaign.result()) as CampaignResult;
+    expect(result.finalList).toEqual(story.expected.finalList);
+    expect(result.removed).toEqual(story.expected.removed);
     expect(result.finalList).toHaveLength(4);
-
-    const final = await client.workflow.getHandle(applicationWorkflowId(YEAR, plan.removed)).result();
-    expect(final.stage).toBe('removed');
+    for (const c of directory.committees) {
+      const final = await client.workflow.getHandle(applicationWorkflowId(YEAR, c.id)).result();
+      expect({ id: c.id, stage: final.stage }).toEqual({ id: c.id, stage: story.expected.stages[c.id].stage });
+      expect(final.reason).toMatch(story.expected.stages[c.id].reason);
+    }
 
     // Listing goes through visibility, which lags the workflows slightly.
     await eventually(async () => {
@@ -96,7 +80,7 @@ describe('the round through the CLI (dev server)', () => {
       ]);
       expect(r.code).toBe(0);
       expect(JSON.parse(r.stdout).map((x: { committeeId: string }) => x.committeeId)).toEqual(
-        directory.committees.filter((c) => c.subdistrict === '新泾镇').map((c) => c.id),
+        story.cast.bySubdistrict.at(-1),
       );
     });
     await eventually(async () => {
@@ -105,31 +89,28 @@ describe('the round through the CLI (dev server)', () => {
         JSON.parse(r.stdout)
           .map((x: { committeeId: string }) => x.committeeId)
           .sort(),
-      ).toEqual([...plan.finalList].sort());
+      ).toEqual([...story.expected.finalList].sort());
     });
     const all = await cli(['application', 'list', '--year', String(YEAR), '--json']);
     expect(JSON.parse(all.stdout)).toHaveLength(directory.committees.length);
 
-    const status = await cli(['campaign', 'status', '--year', String(YEAR)]);
-    expect(status.stdout).toContain('commended');
-    expect(status.stdout).toContain('新泾镇');
+    const status = await cli(['campaign', 'status', '--year', String(YEAR), '--json']);
+    const counts = JSON.parse(status.stdout).counts;
+    expect(counts.total).toBe(directory.committees.length);
+    const byStage: Record<string, number> = {};
+    for (const { stage } of Object.values(story.expected.stages)) byStage[stage] = (byStage[stage] ?? 0) + 1;
+    expect(counts.byStage).toEqual(byStage);
   }, 240_000);
 
   it("keeps the objectors' details and the forms out of every stored history and search attribute", async () => {
-    // What the scripted round typed (scripts/scenario.ts, data/example-form.json): names, phone, grounds, a form.
-    const personal = [
-      '张三',
-      '李四',
-      '13800000000',
-      '换届选举程序存在问题',
-      '未提供具体材料',
-      '成立业委会党的工作小组',
-    ];
+    const { client } = worker();
+    // What the story's people typed (scenario/cast.ts, data/example-form.json): names, contacts, grounds, a form.
+    const personal = story.cast.personalData;
     const histories = await rawHistories(
       client,
       `CampaignYear = ${YEAR} OR WorkflowId = '${campaignWorkflowId(YEAR)}'`,
     );
-    expect(histories.length).toBeGreaterThan(loadDirectory().committees.length); // every application and the campaign
+    expect(histories.length).toBeGreaterThan(directory.committees.length); // every application and the campaign
     const hits = histories.flatMap((h) => plaintextHits(h.json, personal, h.id));
     expect(hits).toEqual([]);
     // The project's search attributes are stored in clear by design: nothing shaped like a phone or an email.

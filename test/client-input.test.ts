@@ -16,8 +16,9 @@ import { campaignWorkflowId, titleWorkflowId } from '../temporal/ids';
 import { checkCalendar, checked, yearSchema } from '../client/input';
 import { devServerClient, uniqueTaskQueue } from './harness';
 import { directory } from './fixtures';
+import { yearOf } from './years';
 
-const YEAR = 2093;
+const YEAR = yearOf('client-input.test.ts');
 let client: Client;
 const taskQueue = uniqueTaskQueue('client-input');
 

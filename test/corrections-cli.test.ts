@@ -11,12 +11,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
-import { createTimeSkippingEnv, eventually, uniqueTaskQueue } from './harness';
-import { at, calendar2023Ahead, scores, workflowBundle } from './fixtures';
-import { startTestSmtp, type TestSmtp } from './smtp';
-import { createWorker } from '../worker/create-worker';
+import { eventually, withTimeSkippingWorker } from './harness';
+import { at, scores, workflowBundle } from './fixtures';
+import { type TestSmtp } from './smtp';
 import { dataConverter } from '../client/codec';
-import { createMailer, type Mailer } from '../activities/mailer';
 import { runCli } from '../cli/main';
 import { loadDirectory } from '../client/directory';
 import { campaignAudit, campaignStatus, startCampaign } from '../client/campaigns';
@@ -26,7 +24,6 @@ import { applicationWorkflowId } from '../temporal/ids';
 
 const Y = 2023;
 const directory = loadDirectory();
-const taskQueue = uniqueTaskQueue('corrections');
 const emailOf = (id: string) => [...directory.people, ...directory.committees].find((p) => p.id === id)!.email;
 const nameOf = (id: string) => directory.committees.find((c) => c.id === id)!.name;
 const BAD_ADDRESS = emailOf('official-xinhua'); // the SMTP server refuses it: undeliverable
@@ -34,14 +31,6 @@ const [H1, H2, H3] = ['huayang-001', 'huayang-002', 'huayang-003'];
 const [J1, J2] = ['jiangsu-001', 'jiangsu-002'];
 const tmp = mkdtempSync(join(tmpdir(), 'corrections-'));
 const ISO_INSTANT = /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
-
-let env: TestWorkflowEnvironment;
-let smtp: TestSmtp;
-let mailer: Mailer;
-let worker: Worker;
-let running: Promise<void>;
-let calendar: CampaignCalendar;
-let shift: number;
 
 const cli = async (...argv: string[]) => {
   const out: string[] = [];
@@ -89,30 +78,20 @@ try {
   // already installed
 }
 
+const rig = withTimeSkippingWorker('corrections', { smtp: { reject: (a: string) => a === BAD_ADDRESS } });
+let env: TestWorkflowEnvironment;
+let calendar: CampaignCalendar;
+let shift: number;
+let taskQueue: string;
+let smtp: TestSmtp;
 beforeAll(async () => {
-  env = await createTimeSkippingEnv();
-  smtp = await startTestSmtp({ clock: () => env.currentTimeMs(), reject: (a) => a === BAD_ADDRESS });
-  mailer = createMailer({ url: smtp.url });
-  ({ calendar, shiftDays: shift } = calendar2023Ahead(await env.currentTimeMs()));
-  worker = await createWorker({
-    connection: env.nativeConnection,
-    client: env.client,
-    taskQueue,
-    workflowBundle: await workflowBundle(),
-    mailer,
-  });
-  running = worker.run();
+  ({ env, calendar, shiftDays: shift, taskQueue, smtp } = rig());
   // The CLI connects like a person's: to the server and task queue named in the environment.
   process.env.TEMPORAL_ADDRESS = env.address;
   process.env.TASK_QUEUE = taskQueue;
 });
 
 afterAll(async () => {
-  worker?.shutdown();
-  await running;
-  mailer?.close();
-  await smtp?.close();
-  await env?.teardown();
   delete process.env.TASK_QUEUE;
   delete process.env.TEMPORAL_ADDRESS;
 });

@@ -19,8 +19,9 @@ import { campaignActionSchemas } from '../workflows/campaign/messages';
 import { devServerClient, eventually, quietWorkerLogs, uniqueTaskQueue } from './harness';
 import { directory, formFor, scores, workflowBundle } from './fixtures';
 import { badPayloads } from './fuzz-payloads';
+import { yearOf } from './years';
 
-const YEAR = 2097; // a label no other dev-server test uses
+const YEAR = yearOf('fuzz.test.ts');
 const PER_MESSAGE = 1_000;
 const taskQueue = uniqueTaskQueue('fuzz');
 const [sdA, sdB] = directory.subdistricts;

@@ -1,12 +1,20 @@
 /** Shared helpers for tests that run on real Temporal servers. */
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { Connection, type Client } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import { SEARCH_ATTRIBUTE_TYPES } from '../temporal/search-attributes';
 import { clientOn } from '../client/connection';
 import { dataConverter } from '../client/codec';
+import { isNotFound } from '../client/errors';
+import type { CampaignCalendar } from '../domain/calendar';
+import { createWorker, type CreateWorkerOptions } from '../worker/create-worker';
+import { storyClock, type StoryClock } from '../scenario/clock';
+import { inProcessCli, processCli, type Cli } from '../scenario/drivers/cli';
+import { calendar2023Ahead, workflowBundle } from './fixtures';
+import { startTestSmtp, type TestSmtp, type TestSmtpOptions } from './smtp';
+import { createMailer, type Mailer } from '../activities/mailer';
 
 export function uniqueTaskQueue(prefix = 'test'): string {
   return `${prefix}-${randomUUID().slice(0, 8)}`;
@@ -55,4 +63,187 @@ export function quietWorkerLogs(): void {
   } catch {
     // Already installed in this process.
   }
+}
+
+/** The story's clock on the time-skipping server: waiting skips its time ahead (scenario/clock.ts). */
+export function timeSkippingClock(
+  env: TestWorkflowEnvironment,
+  calendar: CampaignCalendar,
+  shiftDays: number,
+  calendarYear = 2023,
+): StoryClock {
+  return storyClock(calendar, {
+    calendarYear,
+    shiftDays,
+    now: () => env.currentTimeMs(),
+    sleep: (ms) => env.sleep(ms),
+  });
+}
+
+/** The CLI in this process, its output captured: `const r = await cli(['campaign', 'status', …])`. */
+export const cli: Cli = inProcessCli;
+/** The CLI as a process of its own (`tsx cli/main.ts`), as a person runs it. */
+export { processCli };
+
+export interface TestWorker {
+  client: Client;
+  taskQueue: string;
+  /** Stops the worker (and, for the dev server, terminates the workflows this file started). */
+  stop(): Promise<void>;
+}
+
+export interface TimeSkippingWorker extends TestWorker {
+  env: TestWorkflowEnvironment;
+  /** The 2023 calendar's shape moved ahead of the server's clock by whole weeks (fixtures.ts calendar2023Ahead). */
+  calendar: CampaignCalendar;
+  shiftDays: number;
+  /** The story's clock on this server (waits skip time ahead). */
+  clock: StoryClock;
+}
+
+/** With the `smtp` option: a real SMTP server that stamps receipts with the server's clock, and the worker's mailer to it. */
+export type WithSmtp<O extends TimeSkippingOptions> = O['smtp'] extends object
+  ? { smtp: TestSmtp; mailer: Mailer }
+  : unknown;
+
+export interface TimeSkippingOptions {
+  /** Start a test SMTP server (these options) and give the worker a mailer to it. */
+  smtp?: Omit<TestSmtpOptions, 'clock'>;
+  worker?: Partial<CreateWorkerOptions>;
+}
+
+/**
+ * A time-skipping server and a worker on a task queue of its own (calendar logic: waits skip ahead), with the 2023
+ * calendar moved ahead of its clock and, on request, an SMTP server on that clock.
+ */
+export async function startTimeSkippingWorker<O extends TimeSkippingOptions = Record<never, never>>(
+  prefix: string,
+  options?: O,
+): Promise<TimeSkippingWorker & WithSmtp<O>> {
+  const o: TimeSkippingOptions = options ?? {};
+  quietWorkerLogs();
+  const env = await createTimeSkippingEnv();
+  const taskQueue = uniqueTaskQueue(prefix);
+  const smtp = o.smtp ? await startTestSmtp({ ...o.smtp, clock: () => env.currentTimeMs() }) : undefined;
+  const mailer = smtp ? createMailer({ url: smtp.url }) : undefined;
+  const { calendar, shiftDays } = calendar2023Ahead(await env.currentTimeMs());
+  const worker = await createWorker({
+    connection: env.nativeConnection,
+    client: env.client,
+    taskQueue,
+    workflowBundle: await workflowBundle(),
+    ...(mailer ? { mailer } : {}),
+    ...o.worker,
+  });
+  const running = worker.run();
+  const started: TimeSkippingWorker & { smtp?: TestSmtp; mailer?: Mailer } = {
+    env,
+    client: env.client,
+    taskQueue,
+    calendar,
+    shiftDays,
+    clock: timeSkippingClock(env, calendar, shiftDays),
+    smtp,
+    mailer,
+    async stop() {
+      worker.shutdown();
+      await running;
+      mailer?.close();
+      await smtp?.close();
+      await env.teardown();
+    },
+  };
+  return started as TimeSkippingWorker & WithSmtp<O>;
+}
+
+export interface DevServerWorker extends TestWorker {
+  address: string;
+  /** Stops the worker, keeping the workflows (a test of a worker that is away). */
+  stopWorker(): Promise<void>;
+  startWorker(): Promise<void>;
+}
+
+/**
+ * A worker on the run's shared dev server, on a task queue of its own. `stop()` terminates every workflow still
+ * running on that task queue before it stops the worker: workflows left running with no worker (titles,
+ * re-evaluations) are listed by other files' campaigns and slow them down.
+ */
+export async function startDevServerWorker(
+  prefix: string,
+  options: Partial<CreateWorkerOptions> = {},
+): Promise<DevServerWorker> {
+  quietWorkerLogs();
+  const dev = await devServerClient();
+  const native = await NativeConnection.connect({ address: dev.address });
+  const taskQueue = uniqueTaskQueue(prefix);
+  let worker: Worker | undefined;
+  let running: Promise<void> | undefined;
+  const startWorker = async () => {
+    worker = await createWorker({
+      connection: native,
+      client: dev.client,
+      taskQueue,
+      workflowBundle: await workflowBundle(),
+      ...options,
+    });
+    running = worker.run();
+  };
+  const stopWorker = async () => {
+    worker?.shutdown();
+    await running;
+    worker = undefined;
+  };
+  await startWorker();
+  return {
+    client: dev.client,
+    address: dev.address,
+    taskQueue,
+    startWorker,
+    stopWorker,
+    async stop() {
+      await terminateTaskQueue(dev.client, taskQueue);
+      await stopWorker();
+      await native.close();
+      await dev.connection.close();
+    },
+  };
+}
+
+/** Terminates every workflow still running on `taskQueue`; answers how many it terminated. */
+export async function terminateTaskQueue(client: Client, taskQueue: string): Promise<number> {
+  let n = 0;
+  for await (const wf of client.workflow.list({
+    query: `TaskQueue = '${taskQueue}' AND ExecutionStatus = 'Running'`,
+  })) {
+    try {
+      await client.workflow.getHandle(wf.workflowId, wf.runId).terminate('the test that started it has finished');
+      n++;
+    } catch (err) {
+      if (!isNotFound(err) && !/already completed/i.test(String(err))) throw err;
+    }
+  }
+  return n;
+}
+
+/** `const w = withTimeSkippingWorker('round')`: started before the file's tests, stopped after; `w()` is the worker. */
+export function withTimeSkippingWorker<O extends TimeSkippingOptions = Record<never, never>>(
+  prefix: string,
+  options?: O,
+): () => TimeSkippingWorker & WithSmtp<O> {
+  let w: (TimeSkippingWorker & WithSmtp<O>) | undefined;
+  beforeAll(async () => void (w = await startTimeSkippingWorker(prefix, options)));
+  afterAll(async () => w?.stop());
+  return () => w ?? fail('the time-skipping worker did not start');
+}
+
+/** `const w = withDevServerWorker('cli')`: started before the file's tests, stopped (and cleaned up) after. */
+export function withDevServerWorker(prefix: string, options?: Partial<CreateWorkerOptions>): () => DevServerWorker {
+  let w: DevServerWorker | undefined;
+  beforeAll(async () => void (w = await startDevServerWorker(prefix, options)));
+  afterAll(async () => w?.stop());
+  return () => w ?? fail('the dev-server worker did not start');
+}
+
+function fail(message: string): never {
+  throw new Error(message);
 }

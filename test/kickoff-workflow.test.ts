@@ -11,47 +11,24 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
-import { createMailer, type Mailer } from '../activities/mailer';
 import { resolveYearCalendar, startCampaign } from '../client/campaigns';
 import { loadDirectory } from '../client/directory';
 import { kickoffYear } from '../domain/kickoff';
 import { campaignKickoff } from '../workflows/kickoff/workflow';
-import { createWorker } from '../worker/create-worker';
-import { workflowBundle } from './fixtures';
-import { createTimeSkippingEnv, eventually, quietWorkerLogs, uniqueTaskQueue } from './harness';
-import { startTestSmtp, type TestSmtp } from './smtp';
+import { eventually, withTimeSkippingWorker } from './harness';
+import { type TestSmtp } from './smtp';
 
-const taskQueue = uniqueTaskQueue('kickoff-wf');
 const holidayDir = mkdtempSync(join(tmpdir(), 'kickoff-holidays-'));
-let env: TestWorkflowEnvironment;
-let worker: Worker;
-let running: Promise<void>;
-let smtp: TestSmtp;
-let mailer: Mailer;
 
+const rig = withTimeSkippingWorker('kickoff-wf', { smtp: {}, worker: { kickoff: { holidayDir } } });
+let env: TestWorkflowEnvironment;
+let taskQueue: string;
+let smtp: TestSmtp;
 beforeAll(async () => {
-  quietWorkerLogs();
-  env = await createTimeSkippingEnv();
-  smtp = await startTestSmtp();
-  mailer = createMailer({ url: smtp.url });
-  worker = await createWorker({
-    connection: env.nativeConnection,
-    client: env.client,
-    taskQueue,
-    workflowBundle: await workflowBundle(),
-    mailer,
-    kickoff: { holidayDir },
-  });
-  running = worker.run();
+  ({ env, taskQueue, smtp } = rig());
 });
 
 afterAll(async () => {
-  worker?.shutdown();
-  await running;
-  mailer?.close();
-  await smtp?.close();
-  await env?.teardown();
   rmSync(holidayDir, { recursive: true, force: true });
 });
 

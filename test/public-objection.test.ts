@@ -8,9 +8,8 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import {
   confirmPublicObjection,
   publicObjectionResult,
@@ -25,38 +24,23 @@ import { applyCampaignAction } from '../workflows/campaign/actions';
 import { createScanStore, scanTypeOf } from '../web/scan-store';
 import { publicView } from '../web/public-view';
 import { EMAIL_PATTERN as EMAIL, PHONE_PATTERN as PHONE } from '../domain/contact';
-import { createWorker } from '../worker/create-worker';
-import { directory, workflowBundle } from './fixtures';
-import { createTimeSkippingEnv, quietWorkerLogs, uniqueTaskQueue } from './harness';
+import { directory } from './fixtures';
+import { withTimeSkippingWorker } from './harness';
+import { yearOf } from './years';
 
-const YEAR = 2076;
-const taskQueue = uniqueTaskQueue('public-objection');
+const YEAR = yearOf('public-objection.test.ts');
 const objection = {
   committeeId: 'huayang-001',
   name: '钱晓梅',
   contact: 'qian.xiaomei@example.net',
   grounds: '该小区业委会未按规定公开维修资金使用情况。',
 };
+
+const rig = withTimeSkippingWorker('public-objection');
 let env: TestWorkflowEnvironment;
-let worker: Worker;
-let running: Promise<void>;
-
+let taskQueue: string;
 beforeAll(async () => {
-  quietWorkerLogs();
-  env = await createTimeSkippingEnv();
-  worker = await createWorker({
-    connection: env.nativeConnection,
-    client: env.client,
-    taskQueue,
-    workflowBundle: await workflowBundle(),
-  });
-  running = worker.run();
-});
-
-afterAll(async () => {
-  worker?.shutdown();
-  await running;
-  await env?.teardown();
+  ({ env, taskQueue } = rig());
 });
 
 describe('the pending objection workflow', () => {

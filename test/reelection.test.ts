@@ -9,12 +9,10 @@ import { Connection, type Client } from '@temporalio/client';
 import { clientOn } from '../client/connection';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
-import { createTimeSkippingEnv, eventually, uniqueTaskQueue } from './harness';
-import { at, calendar2023Ahead, formFor, scores, workflowBundle } from './fixtures';
-import { startTestSmtp, type TestSmtp } from './smtp';
-import { createWorker } from '../worker/create-worker';
+import { eventually, withTimeSkippingWorker } from './harness';
+import { at, formFor, scores, workflowBundle } from './fixtures';
+import { type TestSmtp } from './smtp';
 import { dataConverter } from '../client/codec';
-import { createMailer, type Mailer } from '../activities/mailer';
 import { runCli } from '../cli/main';
 import { loadDirectory } from '../client/directory';
 import { campaignAction, campaignAudit, campaignStatus, startCampaign } from '../client/campaigns';
@@ -32,19 +30,11 @@ try {
 
 const Y = 2023;
 const directory = loadDirectory();
-const taskQueue = uniqueTaskQueue('reelection');
 const emailOf = (id: string) => [...directory.people, ...directory.committees].find((p) => p.id === id)!.email;
 const [H1, H2, H3, H4] = ['huayang-001', 'huayang-002', 'huayang-003', 'huayang-004'];
 const J1 = 'jiangsu-001';
 const BUREAU = directory.people.filter((p) => p.role === 'bureau');
 
-let env: TestWorkflowEnvironment;
-let smtp: TestSmtp;
-let mailer: Mailer;
-let worker: Worker;
-let running: Promise<void>;
-let calendar: CampaignCalendar;
-let shift: number;
 /**
  * Reads results through a plain client: the time-skipping client's result() lets the server skip
  * ahead while it waits, which would run the new titles' years-long timers out.
@@ -86,31 +76,21 @@ async function refused(argv: string[], text: RegExp, committeeId: string) {
 const mailsOf = (kind: string, from: number) =>
   smtp.messages.slice(from).filter((m) => m.headers['x-red-model-kind'] === kind);
 
+const rig = withTimeSkippingWorker('reelection', { smtp: {} });
+let env: TestWorkflowEnvironment;
+let calendar: CampaignCalendar;
+let shift: number;
+let taskQueue: string;
+let smtp: TestSmtp;
 beforeAll(async () => {
-  env = await createTimeSkippingEnv();
-  smtp = await startTestSmtp({ clock: () => env.currentTimeMs() });
-  mailer = createMailer({ url: smtp.url });
-  ({ calendar, shiftDays: shift } = calendar2023Ahead(await env.currentTimeMs()));
-  worker = await createWorker({
-    connection: env.nativeConnection,
-    client: env.client,
-    taskQueue,
-    workflowBundle: await workflowBundle(),
-    mailer,
-  });
-  running = worker.run();
+  ({ env, calendar, shiftDays: shift, taskQueue, smtp } = rig());
   process.env.TEMPORAL_ADDRESS = env.address;
   process.env.TASK_QUEUE = taskQueue;
   plain = clientOn(await Connection.connect({ address: env.address }));
 });
 
 afterAll(async () => {
-  worker?.shutdown();
-  await running;
-  mailer?.close();
-  await smtp?.close();
   await plain?.connection.close();
-  await env?.teardown();
   delete process.env.TASK_QUEUE;
   delete process.env.TEMPORAL_ADDRESS;
 });

@@ -3,27 +3,18 @@
  * duplicate. Each rejected Update gives a clear one-line error and leaves the state read by query
  * exactly as it was. Bad signals are recorded as rejected and change nothing else.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { createTimeSkippingEnv, eventually, quietWorkerLogs, uniqueTaskQueue } from './harness';
-import { at, calendar2023Ahead, directory, formFor, scores } from './fixtures';
-import { workflowBundle } from './fixtures';
-import { createWorker } from '../worker/create-worker';
+import { eventually, withTimeSkippingWorker } from './harness';
+import { at, directory, formFor, scores } from './fixtures';
 import { campaignAction, campaignAudit, campaignStatus, panelVotes, startCampaign } from '../client/campaigns';
 import { applicationAction, applicationStatus, submitApplication } from '../client/applications';
 import { UserError, explain } from '../client/errors';
 import { addDays, toReal, type CampaignCalendar } from '../domain/calendar';
 import { applicationWorkflowId } from '../temporal/ids';
 
-let env: TestWorkflowEnvironment;
-let worker: Worker;
-let running: Promise<void>;
-let calendar: CampaignCalendar;
-let shift: number;
-const taskQueue = uniqueTaskQueue('reject');
 const Y = 2023;
 const [sdA, sdB] = directory.subdistricts;
 const inA = directory.committees.filter((c) => c.subdistrict === sdA).map((c) => c.id);
@@ -95,24 +86,14 @@ async function rejected(
   if (!recorded) expect(refusals(after)).toBe(refusals(before));
 }
 
+const rig = withTimeSkippingWorker('reject');
+let env: TestWorkflowEnvironment;
+let calendar: CampaignCalendar;
+let shift: number;
+let taskQueue: string;
 beforeAll(async () => {
-  quietWorkerLogs();
-  env = await createTimeSkippingEnv();
-  ({ calendar, shiftDays: shift } = calendar2023Ahead(await env.currentTimeMs()));
-  worker = await createWorker({
-    connection: env.nativeConnection,
-    client: env.client,
-    taskQueue,
-    workflowBundle: await workflowBundle(),
-  });
-  running = worker.run();
+  ({ env, calendar, shiftDays: shift, taskQueue } = rig());
   await startCampaign(env.client, { calendar, directory, taskQueue });
-});
-
-afterAll(async () => {
-  worker?.shutdown();
-  await running;
-  await env?.teardown();
 });
 
 describe('rejections leave the state unchanged', () => {

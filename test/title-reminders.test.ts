@@ -7,14 +7,12 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
-import { createTimeSkippingEnv, eventually, uniqueTaskQueue } from './harness';
-import { at, calendar2023Ahead, directory as baseDirectory, scores, workflowBundle } from './fixtures';
-import { startTestSmtp, type ReceivedMail, type TestSmtp } from './smtp';
-import { createWorker } from '../worker/create-worker';
-import { createMailer, type Mailer } from '../activities/mailer';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { eventually, withTimeSkippingWorker } from './harness';
+import { at, directory as baseDirectory, scores } from './fixtures';
+import { type ReceivedMail, type TestSmtp } from './smtp';
 import { campaignMailStatus, startCampaign } from '../client/campaigns';
 import { importTitles, reevaluationAction, titleAction, titleStatus } from '../client/titles';
 import {
@@ -50,36 +48,14 @@ const emailOf = (id: string) => [...directory.people, ...directory.committees].f
 const addresses = (ids: string[]) => ids.map(emailOf).sort();
 const titleId = (id: string) => `title-${id}-2022`;
 
+const rig = withTimeSkippingWorker('title-mail', { smtp: {} });
 let env: TestWorkflowEnvironment;
-let smtp: TestSmtp;
-let mailer: Mailer;
-let worker: Worker;
-let running: Promise<void>;
 let calendar: CampaignCalendar;
 let shift: number;
-const taskQueue = uniqueTaskQueue('title-mail');
-
+let taskQueue: string;
+let smtp: TestSmtp;
 beforeAll(async () => {
-  env = await createTimeSkippingEnv();
-  smtp = await startTestSmtp({ clock: () => env.currentTimeMs() });
-  mailer = createMailer({ url: smtp.url });
-  ({ calendar, shiftDays: shift } = calendar2023Ahead(await env.currentTimeMs()));
-  worker = await createWorker({
-    connection: env.nativeConnection,
-    client: env.client,
-    taskQueue,
-    workflowBundle: await workflowBundle(),
-    mailer,
-  });
-  running = worker.run();
-});
-
-afterAll(async () => {
-  worker?.shutdown();
-  await running;
-  mailer?.close();
-  await smtp?.close();
-  await env?.teardown();
+  ({ env, calendar, shiftDays: shift, taskQueue, smtp } = rig());
 });
 
 async function sleepUntilMs(target: number) {

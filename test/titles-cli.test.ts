@@ -13,8 +13,9 @@ import { clientOn } from '../client/connection';
 import { startDevServer, type DevServer } from '../scripts/dev-server';
 import { eventually, quietWorkerLogs, uniqueTaskQueue } from './harness';
 import { workflowBundle } from './fixtures';
+import { yearOf } from './years';
 
-const YEAR = 2093;
+const YEAR = yearOf('titles-cli.test.ts');
 const taskQueue = uniqueTaskQueue('titles-cli');
 const noMail: Mailer = { config: DEFAULT_MAILER_CONFIG, send: async () => ({ response: '250 test' }), close() {} };
 let client: Client;

@@ -5,13 +5,11 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
-import { createTimeSkippingEnv, eventually, quietWorkerLogs, uniqueTaskQueue } from './harness';
-import { at, calendar2023Ahead, directory, formFor, scores, workflowBundle } from './fixtures';
-import { createWorker } from '../worker/create-worker';
+import { eventually, withTimeSkippingWorker } from './harness';
+import { at, calendar2023Ahead, directory, formFor, scores } from './fixtures';
 import { explain } from '../client/errors';
 import { DEFAULT_MAILER_CONFIG, type Mailer } from '../activities/mailer';
 import { campaignAction, startCampaign } from '../client/campaigns';
@@ -31,13 +29,7 @@ import { TitleStatus } from '../temporal/search-attributes';
 import { materialsDueFor } from '../domain/titles';
 import { titleUpdates } from '../workflows/title/messages';
 
-let env: TestWorkflowEnvironment;
-let worker: Worker;
-let run: Promise<void>;
 let client: Client;
-let calendar: CampaignCalendar;
-let shift: number;
-const taskQueue = uniqueTaskQueue('titles');
 const noMail: Mailer = { config: DEFAULT_MAILER_CONFIG, send: async () => ({ response: '250 test' }), close() {} };
 
 const file = JSON.parse(readFileSync(join(__dirname, '..', 'data', 'titles-2022.json'), 'utf8'));
@@ -93,25 +85,14 @@ const inspection = (total: number, date: string) => ({
   notes: '现场检查台账',
 });
 
+const rig = withTimeSkippingWorker('titles', { worker: { mailer: noMail } });
+let env: TestWorkflowEnvironment;
+let calendar: CampaignCalendar;
+let shift: number;
+let taskQueue: string;
 beforeAll(async () => {
-  quietWorkerLogs();
-  env = await createTimeSkippingEnv();
+  ({ env, calendar, shiftDays: shift, taskQueue } = rig());
   client = env.client;
-  ({ calendar, shiftDays: shift } = calendar2023Ahead(await env.currentTimeMs()));
-  worker = await createWorker({
-    connection: env.nativeConnection,
-    client,
-    taskQueue,
-    workflowBundle: await workflowBundle(),
-    mailer: noMail,
-  });
-  run = worker.run();
-});
-
-afterAll(async () => {
-  worker?.shutdown();
-  await run;
-  await env?.teardown();
 });
 
 describe('titles, re-evaluation and exit (time-skipping)', () => {

@@ -1,15 +1,14 @@
 /**
- * The scripted round of the fault tests: the same CLI actions as scripts/scenario.ts (runScenario), by the same
- * actors, on the 2023 calendar compressed SPEED times and relabelled FAULT_YEAR — with two differences:
+ * The fault runner's driver of the story (scenario/round.ts): the same CLI command lines as the demo's, by the same
+ * actors, on the 2023 calendar compressed SPEED times and relabelled FAULT_YEAR — played so that:
  *
  *  1. Actors cope with a server or worker that is away. A failed CLI action is never re-sent blindly: the actor
  *     first reads, through a status query or describe, whether the action took effect anyway (the reply may be
  *     what was lost), and only re-sends it when it did not. Reads wait until the server and a worker answer.
- *  2. The panel finalises on Sep 28 10:00 instead of Sep 25. With Sep 25, the first "objections" reminder
- *     (09:00 on the next working day) comes 23 calendar hours after the draft list, i.e. 0.8 s of real time at
- *     100,000×: whether the bureau has resolved both objections by then is a race, so the set of Message-IDs is
- *     not reproducible even without faults. From Sep 28, the National Day holiday puts that reminder on
- *     Oct 7 09:00: 9 calendar days (7.7 s) for finalize, two objections and their resolution.
+ *  2. Each scene of the selection is one burst, its acts sent one at a time and timed against the reminder they
+ *     decide. The story's panel finalises on Sep 28 10:00, so the National Day holiday puts the first objections
+ *     reminder on Oct 7 09:00: 9 calendar days (7.7 s at 100,000×) for finalize, two objections and their
+ *     resolution (scenario/round.ts says why not Sep 25).
  *
  * Hooks let a fault driver act at exact points of the script (before/after an action) or at calendar instants.
  */
@@ -38,10 +37,14 @@ import {
   type CampaignCalendar,
 } from '../../domain/calendar';
 import type { Directory } from '../../domain/directory';
-import { FIVE_GOODS } from '../../domain/grades';
 import { loadWorkdays } from '../../domain/holidays';
 import { applicationWorkflowId, campaignWorkflowId, titleWorkflowId } from '../../temporal/ids';
-import { planFor, type ScenarioPlan } from '../../scripts/scenario';
+import { roundStory, type ExpectedOutcome, type Plan, type Story } from '../../scenario/round';
+import type { Act, SceneId } from '../../scenario/acts';
+import { cliArgv } from '../../scenario/drivers/cli';
+import { momentOf } from '../../scenario/clock';
+import type { Objections } from '../../scenario/play';
+import { yearOf } from '../years';
 import type { ApplicationSnapshot } from '../../workflows/application/state';
 import type { CampaignResult } from '../../workflows/campaign/workflow';
 import type { CampaignStatus } from '../../workflows/campaign/state';
@@ -53,12 +56,11 @@ import type { TestSmtp } from '../smtp';
 import { collectMail, type MailRecord } from './mail';
 import { LOG_DIR } from './stack';
 
-export const FAULT_YEAR = 2095;
+export const FAULT_YEAR = yearOf('faults/round.ts');
 /** Calendar ms per real ms. Why this value: see the header of scenarios.ts. */
 export const SPEED = Number(process.env.FAULT_SPEED ?? 100_000);
 /** Real time between starting the campaign and its calendar opening (Apr 1 00:00). */
 const LEAD_MS = 3_000;
-const FORM = join(__dirname, '..', '..', 'data', 'example-form.json');
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
@@ -126,7 +128,9 @@ export interface BurstTiming {
 }
 
 export interface RoundOutcome {
-  plan: ScenarioPlan;
+  plan: Plan;
+  /** What the story says the round must end with. */
+  expected: ExpectedOutcome;
   finalList: string[];
   removed: string[];
   /** committee id → final stage and reason, from each application workflow's result. */
@@ -233,7 +237,7 @@ export async function runRound(o: RoundOptions): Promise<RoundOutcome> {
     hooks.started?.(calendar);
     const calNow = () => toCalendar(calendar, Date.now());
 
-    const script = buildScript(client, directory);
+    const script = buildScript(client, roundStory(directory, { year: FAULT_YEAR }));
     const guards = guardInstants(calendar);
     const mustEnd: Record<Burst, number> = {
       'B1 applications': guards.paperForm,
@@ -242,13 +246,7 @@ export async function runRound(o: RoundOptions): Promise<RoundOutcome> {
       'B4 finalize+objections': guards.objections,
       'B5 confirm': guards.final,
     };
-    const moments: Record<Burst, number> = {
-      'B1 applications': calDay('04-03'),
-      'B2 review': calDay('06-05'),
-      'B3 inspection+panel': calDay('08-07'),
-      'B4 finalize+objections': calDay('09-28'),
-      'B5 confirm': 0, // when the campaign reaches awaiting-confirmation
-    };
+    const moments = script.moments;
 
     let failedAttempts = 0;
     let tookEffectAnyway = 0;
@@ -373,6 +371,7 @@ export async function runRound(o: RoundOptions): Promise<RoundOutcome> {
     );
     return {
       plan: script.plan,
+      expected: script.expected,
       finalList: result.finalList,
       removed: result.removed,
       stages,
@@ -440,21 +439,35 @@ async function replayRound(
   };
 }
 
-/** The actions of runScenario, each with a read that tells whether it has taken effect. */
-function buildScript(client: Client, d: Directory) {
-  const plan = planFor(d);
-  const { bySd, officials } = plan;
-  const n = d.subdistricts.length;
-  const y = ['--year', String(FAULT_YEAR)];
-  let index = 0;
-  type Action = Omit<Step, 'index' | 'indexInBurst' | 'lastInBurst' | 'burst'>;
-  const mk = (burst: Burst, list: Action[]): Step[] =>
-    list.map((s, i) => ({ ...s, burst, index: index++, indexInBurst: i, lastInBurst: i === list.length - 1 }));
+/** The bursts: the story's selection scenes, in order. */
+const BURSTS: Record<
+  Exclude<
+    SceneId,
+    | 'titles'
+    | 'materials'
+    | 'reelection'
+    | 'reevaluation-inspection'
+    | 'pre-review'
+    | 'reevaluation-confirm'
+    | 'recovery'
+  >,
+  Burst
+> = {
+  applications: 'B1 applications',
+  review: 'B2 review',
+  inspection: 'B3 inspection+panel',
+  publicity: 'B4 finalize+objections',
+  confirmation: 'B5 confirm',
+};
 
+/** The story's selection as steps, each act with a read that tells whether it has taken effect. */
+function buildScript(client: Client, story: Story) {
+  const { plan } = story;
+  const objections: Objections = {};
+  let index = 0;
   const app = (id: string) => applicationStatus(client, FAULT_YEAR, id);
   const camp = (): Promise<CampaignStatus> => campaignStatus(client, FAULT_YEAR);
   const yes = (b: unknown) => (b ? 'done' : undefined);
-
   const exists = async (id: string) => {
     try {
       await client.workflow.getHandle(applicationWorkflowId(FAULT_YEAR, id)).describe();
@@ -464,172 +477,88 @@ function buildScript(client: Client, d: Directory) {
       throw err;
     }
   };
+  let votes = 0;
 
-  const b1 = mk('B1 applications', [
-    ...d.committees.map((c) => ({
-      label: `submit ${c.id}`,
-      argv: () => ['application', 'submit', ...y, '--as', c.id, '--form', FORM],
-      effect: () => exists(c.id),
-    })),
-    ...d.committees.slice(0, -3).map((c) => ({
-      label: `paper form ${c.id}`,
-      argv: () => [
-        'application',
-        'record-paper-form',
-        ...y,
-        '--committee',
-        c.id,
-        '--as',
-        'bureau-lu',
-        '--received-on',
-        '2023-05-20',
-      ],
-      effect: async () => yes((await app(c.id)).paperFormReceived),
-    })),
-  ]);
-
-  const b2list: Action[] = [];
-  const decide = (id: string, i: number, kind: 'recommend' | 'not-recommend') =>
-    b2list.push({
-      label: `${kind} ${id}`,
-      argv: () =>
-        kind === 'recommend'
-          ? ['subdistrict', 'recommend', ...y, '--committee', id, '--as', officials[i]]
-          : [
-              'subdistrict',
-              'reject',
-              ...y,
-              '--committee',
-              id,
-              '--as',
-              officials[i],
-              '--reason',
-              '小区维修资金使用未按规定公示',
-            ],
-      effect: async () => yes((await app(id)).decision?.kind === kind),
-    });
-  const confirm = (i: number) =>
-    b2list.push({
-      label: `confirm-list ${d.subdistricts[i]}`,
-      argv: () => ['subdistrict', 'confirm-list', ...y, '--as', officials[i]],
-      effect: async () => yes((await camp()).confirmed[d.subdistricts[i]]),
-    });
-  for (let i = 0; i < n - 2; i++) {
-    for (const id of bySd[i]) {
-      if (plan.recommended.includes(id)) decide(id, i, 'recommend');
-      else if (plan.notRecommended.includes(id)) decide(id, i, 'not-recommend');
+  /** A label (the fault drivers pick steps by it) and the read of an act's effect. */
+  const stepOf = (act: Act): Pick<Step, 'label' | 'effect' | 'onDone'> => {
+    switch (act.kind) {
+      case 'submit':
+        return { label: `submit ${act.committee}`, effect: () => exists(act.committee) };
+      case 'recordPaperForm':
+        return {
+          label: `paper form ${act.committee}`,
+          effect: async () => yes((await app(act.committee)).paperFormReceived),
+        };
+      case 'recommend':
+      case 'notRecommend': {
+        const kind = act.kind === 'recommend' ? 'recommend' : 'not-recommend';
+        return {
+          label: `${kind} ${act.committee}`,
+          effect: async () => yes((await app(act.committee)).decision?.kind === kind),
+        };
+      }
+      case 'confirmList':
+        return {
+          label: `confirm-list ${act.subdistrict}`,
+          effect: async () => yes((await camp()).confirmed[act.subdistrict]),
+        };
+      case 'recordInspection':
+        return { label: `inspect ${act.committee}`, effect: async () => yes((await app(act.committee)).inspection) };
+      case 'panelVote': {
+        // One panel member votes on each ranked committee: the k-th vote has taken effect once the count reaches k.
+        const k = ++votes;
+        return { label: `vote ${act.committee}`, effect: async () => yes((await camp()).votes >= k) };
+      }
+      case 'panelFinalize':
+        return { label: 'panel finalize', effect: async () => yes((await camp()).draft) };
+      case 'fileObjection':
+        return {
+          label: `objection against ${act.committee}`,
+          // Filing is not idempotent (each filing is a new objection): find it by committee, name and grounds.
+          effect: async () => {
+            const o = (await camp()).objections.find(
+              (x) => x.committeeId === act.committee && x.name === act.name && x.grounds === act.grounds,
+            );
+            return o ? JSON.stringify({ objectionId: o.id }) : undefined;
+          },
+          onDone: (out) => void (objections[act.key] = JSON.parse(out).objectionId as string),
+        };
+      case 'resolveObjection':
+        return {
+          label: `resolve objection #${act.key === 'upheld' ? 1 : 2} ${act.outcome}`,
+          effect: async () => yes((await camp()).objections.find((o) => o.id === objections[act.key])?.resolution),
+        };
+      case 'confirmFinal':
+        return { label: 'campaign confirm', effect: async () => yes((await camp()).final) };
+      default:
+        throw new Error(`the fault runner plays the selection only, not ${act.kind}`);
     }
-    if (i !== n - 3) confirm(i);
+  };
+
+  const bursts = {} as Record<Burst, Step[]>;
+  // When each burst begins: its scene's moment; the confirmation waits for its phase instead (see runRound).
+  const moments = {} as Record<Burst, number>;
+  for (const scene of story.selection) {
+    const burst = BURSTS[scene.id as keyof typeof BURSTS];
+    moments[burst] = scene.id === 'confirmation' ? 0 : momentOf(2023, scene.at);
+    const acts = scene.waves.flat();
+    bursts[burst] = acts.map((act, i) => ({
+      ...stepOf(act),
+      burst,
+      index: index++,
+      indexInBurst: i,
+      lastInBurst: i === acts.length - 1,
+      argv: () => cliArgv(act, FAULT_YEAR, objections),
+    }));
   }
-  for (const id of bySd[n - 2]) decide(id, n - 2, 'recommend');
-  confirm(n - 2);
-  const b2 = mk('B2 review', b2list);
-
-  const b3 = mk('B3 inspection+panel', [
-    ...plan.recommended.map((id, k) => {
-      const total = 98 - k * 2;
-      const base = Math.floor(total / 5);
-      const scores = FIVE_GOODS.map((_, i) => base + (i < total - base * 5 ? 1 : 0));
-      return {
-        label: `inspect ${id}`,
-        argv: () => [
-          'inspection',
-          'record',
-          ...y,
-          '--committee',
-          id,
-          '--as',
-          'inspector-1',
-          '--scores',
-          scores.join(','),
-          '--inspector',
-          '郑立',
-          '--date',
-          '2023-08-07',
-          '--notes',
-          '现场检查台账齐全',
-        ],
-        effect: async () => yes((await app(id)).inspection),
-      };
-    }),
-    // One panel member votes on each ranked committee: the k-th vote has taken effect once the count reaches k+1.
-    ...plan.ranking.map((id, k) => ({
-      label: `vote ${id}`,
-      argv: () => ['panel', 'vote', ...y, '--committee', id, '--as', 'panel-2', '--support', 'yes'],
-      effect: async () => yes((await camp()).votes >= k + 1),
-    })),
-  ]);
-
-  const objectionIds: string[] = [];
-  const objection = (committee: string, name: string, grounds: string) => ({
-    label: `objection against ${committee}`,
-    argv: () => [
-      'objection',
-      'file',
-      ...y,
-      '--committee',
-      committee,
-      '--name',
-      name,
-      '--contact',
-      '13800000000',
-      '--grounds',
-      grounds,
-      '--json',
-    ],
-    // Filing is not idempotent (each filing is a new objection): find it by committee, name and grounds.
-    effect: async () => {
-      const o = (await camp()).objections.find(
-        (x) => x.committeeId === committee && x.name === name && x.grounds === grounds,
-      );
-      return o ? JSON.stringify({ objectionId: o.id }) : undefined;
-    },
-    onDone: (out: string) => void objectionIds.push(JSON.parse(out).objectionId as string),
-  });
-  const resolve = (k: number, outcome: 'upheld' | 'dismissed', reason: string) => ({
-    label: `resolve objection #${k + 1} ${outcome}`,
-    argv: () => [
-      'objection',
-      'resolve',
-      ...y,
-      '--as',
-      'bureau-lu',
-      '--objection',
-      objectionIds[k],
-      '--outcome',
-      outcome,
-      '--reason',
-      reason,
-    ],
-    effect: async () => yes((await camp()).objections.find((o) => o.id === objectionIds[k])?.resolution),
-  });
-  const b4 = mk('B4 finalize+objections', [
-    {
-      label: 'panel finalize',
-      argv: () => [
-        'panel',
-        'finalize',
-        ...y,
-        '--as',
-        'panel-chair',
-        '--ranking',
-        plan.ranking.join(','),
-        '--tie-break-rule',
-        '总分相同时，以群众评价好得分高者居前',
-      ],
-      effect: async () => yes((await camp()).draft),
-    },
-    objection(plan.removed, '张三', '该小区业委会换届选举程序存在问题，已向街道反映。'),
-    objection(plan.ranking[3], '李四', '认为该业委会公开不及时，但未提供具体材料。'),
-    resolve(0, 'upheld', '经核查，换届选举程序不规范'),
-    resolve(1, 'dismissed', '经核查，财务与事务公开符合规定'),
-  ]);
-  const b5 = mk('B5 confirm', [
-    {
-      label: 'campaign confirm',
-      argv: () => ['campaign', 'confirm', ...y, '--as', 'bureau-lu'],
-      effect: async () => yes((await camp()).final),
-    },
-  ]);
-  return { plan, b1, b2, b3, b4, b5 };
+  return {
+    plan,
+    expected: story.expected,
+    moments,
+    b1: bursts['B1 applications'],
+    b2: bursts['B2 review'],
+    b3: bursts['B3 inspection+panel'],
+    b4: bursts['B4 finalize+objections'],
+    b5: bursts['B5 confirm'],
+  };
 }

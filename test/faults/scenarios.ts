@@ -31,7 +31,7 @@ import { Connection, type Client } from '@temporalio/client';
 import { clientOn } from '../../client/connection';
 import { campaignWorkflowId } from '../../temporal/ids';
 import { loadDirectory } from '../../client/directory';
-import { planFor } from '../../scripts/scenario';
+import { roundStory } from '../../scenario/round';
 import { toCalendar, toReal, type CampaignCalendar } from '../../domain/calendar';
 import { rng } from '../fuzz-payloads'; // seeded, so a failing run can be repeated with FAULT_SEED
 import { startTestSmtp, type TestSmtp } from '../smtp';
@@ -337,7 +337,7 @@ export async function serverRestartRun(seed: number): Promise<ScenarioReport> {
     // Lost replies: the action takes effect but the actor hears an error. It must read, not re-send:
     // a submission, a panel vote and an objection (each filing would be a new objection).
     const d = loadDirectory();
-    const plan = planFor(d);
+    const { plan } = roundStory(d, { year: FAULT_YEAR });
     const lose = new Set([
       `submit ${d.committees[pickInt(r, 0, d.committees.length)].id}`,
       `vote ${plan.ranking[pickInt(r, 0, plan.ranking.length)]}`,

@@ -26,8 +26,9 @@ import { BUNDLE_OPTIONS } from '../../worker/create-worker';
 import { formFor } from '../fixtures';
 import { TASK_QUEUE, withStack } from './scenarios';
 import { acquireMachineLock, LOG_DIR } from './stack';
+import { yearOf } from '../years';
 
-const YEAR = 2096;
+const YEAR = yearOf('faults/sdk-conditions.spec.ts');
 /** The 61-day applications window (Apr 1 – May 31) in 40 real seconds: its reminders and deadline fall in the outage. */
 const SPEED = (61 * 86_400_000) / 40_000;
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));

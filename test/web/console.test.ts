@@ -26,8 +26,9 @@ import { join } from 'node:path';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { launch, linkFromMail, mainText, newContext, requestLink, shot, signIn } from './browser';
+import { TEST_YEARS, yearOf } from '../years';
 
-const YEAR = 2088; // a label of its own on the shared dev server; the calendar keeps the 2023 dates
+const YEAR = yearOf('web/console.test.ts'); // the calendar keeps the 2023 dates
 /** One calendar day ≈ 1.7 s: applications (Apr 1 – May 31) and review (Jun – Jul) last about 105 s each. */
 const SPEED = 50_000;
 const KEY = Buffer.alloc(32, 7);
@@ -37,7 +38,7 @@ const taskQueue = uniqueTaskQueue('web');
  * a Friday, neither is a leap year), so the example file's days moved to 2038 keep their weekdays. Not 2027 itself,
  * which other test files start on the same dev server.
  */
-const STARTED_YEAR = 2038;
+const STARTED_YEAR = TEST_YEARS['web/console.test.ts'][1];
 const HOLIDAY_FILE_2038 = join(mkdtempSync(join(tmpdir(), 'holidays-')), 'holidays.json');
 writeFileSync(
   HOLIDAY_FILE_2038,

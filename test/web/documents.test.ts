@@ -8,65 +8,50 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Client } from '@temporalio/client';
-import { NativeConnection, type Worker } from '@temporalio/worker';
 import type { Browser, BrowserContext } from 'playwright-core';
-import type { FastifyInstance } from 'fastify';
-import { createMailer, type Mailer } from '../../activities/mailer';
 import { campaignStatus, startCampaign } from '../../client/campaigns';
-import { runCli } from '../../cli/main';
 import { loadDirectory } from '../../client/directory';
 import { compressCalendar, defaultCalendar, formatBeijing } from '../../domain/calendar';
 import { loadWorkdays } from '../../domain/holidays';
 import { FIVE_GOODS, FIVE_GOODS_LABELS } from '../../domain/grades';
 import { applicationWorkflowId, campaignWorkflowId } from '../../temporal/ids';
-import { createWorker } from '../../worker/create-worker';
-import { loadWebConfig } from '../../web/config';
-import { buildServer } from '../../web/server';
 import { BOM } from '../../web/documents/csv';
 import { Printer, Semaphore } from '../../web/documents/printer';
 import { finalListHtml } from '../../web/documents/render';
 import { DocumentService } from '../../web/documents/service';
-import { runScenario, type ScenarioPlan } from '../../scripts/scenario';
-import { devServerClient, quietWorkerLogs, uniqueTaskQueue } from '../harness';
-import { workflowBundle } from '../fixtures';
-import { freePort, startTestSmtp, type TestSmtp } from '../smtp';
-import { launch, newContext, shot, signIn } from './browser';
+import { roundStory } from '../../scenario/round';
+import { storyClock } from '../../scenario/clock';
+import { playScene, playScenes, untilPhase } from '../../scenario/play';
+import { cliDriver } from '../../scenario/drivers/cli';
+import { cli } from '../harness';
+import { freePort } from '../smtp';
+import { loadWebConfig } from '../../web/config';
+import { buildServer } from '../../web/server';
+import { yearOf } from '../years';
+import { startWebStack, type WebStack } from './stack';
+import { shot, signIn } from './browser';
 
-const YEAR = 2084; // a label of its own on the shared dev server; the calendar keeps the 2023 dates
+const YEAR = yearOf('web/documents.test.ts'); // a label of its own on the shared dev server; the calendar keeps 2023's dates
 /** Apr 1 → Nov 30 in about 90 s of real time, as test/cli-round.test.ts. */
 const SPEED = 240_000;
 const KEY = Buffer.alloc(32, 9);
 const OUT = join(__dirname, '..', '..', 'test-results', 'documents');
-/** What the scripted round's objectors typed (scripts/scenario.ts): in no document. */
-const PERSONAL = ['张三', '李四', '13800000000', '换届选举程序存在问题', '未提供具体材料'];
-const taskQueue = uniqueTaskQueue('documents');
 const directory = loadDirectory();
+const story = roundStory(directory, { year: YEAR });
+const { plan } = story;
+/** What the story's objectors typed (scenario/cast.ts): in no document. */
+const PERSONAL = story.cast.personalData;
 const nameOf = (id: string) => directory.committees.find((c) => c.id === id)!.name;
 const email = (id: string) => [...directory.people, ...directory.committees].find((p) => p.id === id)!.email;
 
-let client: Client;
-let nativeConnection: NativeConnection;
-let worker: Worker;
-let running: Promise<void>;
-let smtp: TestSmtp;
-let mailer: Mailer;
-let app: FastifyInstance;
+let stack: WebStack;
+let client: WebStack['client'];
 let base: string;
-let browser: Browser;
 let bureau: BrowserContext;
 let committee: BrowserContext;
-let plan: ScenarioPlan;
 let calendar: ReturnType<typeof compressCalendar>;
 /** The 公示 notice as the bureau downloaded it before the final list was confirmed. */
 let noticeDuringPublicity: Buffer;
-
-const cli = async (argv: string[]) => {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(argv, { out: (l) => out.push(l), err: (l) => err.push(l) });
-  return { code, stdout: out.join('\n'), stderr: err.join('\n') };
-};
 
 /** Saves the PDF and its first page as PNG; returns its text (pdftotext, layout kept). */
 function keep(name: string, pdf: Buffer): string {
@@ -110,73 +95,24 @@ function parseCsv(body: Buffer): string[][] {
 }
 
 beforeAll(async () => {
-  quietWorkerLogs();
   mkdirSync(OUT, { recursive: true });
-  const dev = await devServerClient();
-  client = dev.client;
-  process.env.TEMPORAL_ADDRESS = dev.address;
-  process.env.TASK_QUEUE = taskQueue;
-  nativeConnection = await NativeConnection.connect({ address: dev.address });
-  worker = await createWorker({
-    connection: nativeConnection,
-    client,
-    taskQueue,
-    workflowBundle: await workflowBundle(),
-  });
-  running = worker.run();
-  smtp = await startTestSmtp();
-  mailer = createMailer({ url: smtp.url });
-  const port = await freePort();
   // A closed campaign answers a Query by replaying its history: over 10 s on this machine when loaded.
-  const config = loadWebConfig(
-    {},
-    {
-      port,
-      host: '127.0.0.1',
-      publicBaseUrl: `http://127.0.0.1:${port}`,
-      sessionKey: KEY,
-      campaignYear: YEAR,
-      actionDeadlineMs: 30_000,
-    },
-  );
-  app = await buildServer({
-    client,
-    directory,
-    config,
-    mailer,
-    taskQueue,
-    logger: { level: 'warn' },
-    activeTitles: async () => [],
-  });
-  await app.listen({ port, host: '127.0.0.1' });
-  base = config.publicBaseUrl;
-  browser = await launch();
+  stack = await startWebStack({ year: YEAR, key: KEY, queuePrefix: 'documents', config: { actionDeadlineMs: 30_000 } });
+  ({ client, base } = stack);
+  // The in-process CLI of the story's driver reads these.
+  process.env.TEMPORAL_ADDRESS = stack.address;
+  process.env.TASK_QUEUE = stack.taskQueue;
   // The calendar opens 25 s from now: sign-ins fit before it, and the round's compressed calendar waits for nobody.
   calendar = compressCalendar({ ...defaultCalendar(2023, loadWorkdays(2023)), year: YEAR }, Date.now() + 25_000, SPEED);
-  await startCampaign(client, { calendar, directory, taskQueue });
-  bureau = await newContext(browser);
-  await signIn(bureau, base, smtp, email('bureau-lu'));
-  committee = await newContext(browser);
-  await signIn(committee, base, smtp, email(directory.committees[0].id));
+  await startCampaign(client, { calendar, directory, taskQueue: stack.taskQueue });
+  bureau = await stack.context();
+  await signIn(bureau, base, stack.smtp, email('bureau-lu'));
+  committee = await stack.context();
+  await signIn(committee, base, stack.smtp, email(directory.committees[0].id));
 });
 
 afterAll(async () => {
-  await bureau?.close().catch(() => undefined);
-  await committee?.close().catch(() => undefined);
-  await browser?.close();
-  await app?.close();
-  for (const id of [campaignWorkflowId(YEAR), ...directory.committees.map((c) => applicationWorkflowId(YEAR, c.id))]) {
-    await client.workflow
-      .getHandle(id)
-      .terminate('documents test done')
-      .catch(() => undefined);
-  }
-  worker?.shutdown();
-  await running;
-  mailer?.close();
-  await smtp?.close();
-  await nativeConnection?.close();
-  await client?.connection.close();
+  await stack?.close();
   delete process.env.TASK_QUEUE;
 });
 
@@ -193,27 +129,21 @@ describe('official documents (Chromium, poppler)', () => {
     expect((await get(undefined, '/public/2050/final-list.pdf')).status()).toBe(404); // no campaign that year
 
     // Between the end of 公示 and the bureau's confirmation: the draft list is out, the final list is not.
-    let refusedBeforeConfirmation = false;
-    const round = runScenario({
-      client,
-      cli,
-      directory,
-      calendar,
-      beforeConfirm: async () => {
-        const s = await campaignStatus(client, YEAR);
-        expect(s.draft).toBeDefined();
-        expect(s.final).toBeUndefined();
-        const res = await get(undefined, `/public/${YEAR}/final-list.pdf`);
-        expect(res.status()).toBe(404);
-        expect(await res.text()).toContain('尚未确认');
-        const notice = await get(bureau, `/documents/${YEAR}/publicity-notice.pdf`);
-        expect(notice.status()).toBe(200);
-        noticeDuringPublicity = await notice.body();
-        refusedBeforeConfirmation = true;
-      },
-    });
-    plan = await round;
-    expect(refusedBeforeConfirmation).toBe(true);
+    const driver = cliDriver(cli, YEAR);
+    const clock = storyClock(calendar, { calendarYear: 2023 });
+    const objections = {};
+    await playScenes(story.selection.slice(0, -1), { driver, clock, width: 4, objections });
+    await untilPhase(driver, 'awaiting-confirmation');
+    const s = await campaignStatus(client, YEAR);
+    expect(s.draft).toBeDefined();
+    expect(s.final).toBeUndefined();
+    const res = await get(undefined, `/public/${YEAR}/final-list.pdf`);
+    expect(res.status()).toBe(404);
+    expect(await res.text()).toContain('尚未确认');
+    const notice = await get(bureau, `/documents/${YEAR}/publicity-notice.pdf`);
+    expect(notice.status()).toBe(200);
+    noticeDuringPublicity = await notice.body();
+    await playScene(story.selection.at(-1)!, { driver, clock, objections });
     expect((await campaignStatus(client, YEAR)).final?.list).toEqual(plan.finalList);
   }, 300_000);
 
@@ -306,13 +236,13 @@ describe('official documents (Chromium, poppler)', () => {
       ...['专项检查总分', '等级'],
     ]);
     expect(scoreRows).toHaveLength(directory.committees.length + 1);
-    // The scripted inspection gave the k-th recommended committee 98 - 2k points, spread over the five goods.
-    for (const [k, id] of plan.recommended.entries()) {
+    // The story's inspection totals (scenario/round.ts), spread over the five goods.
+    for (const id of plan.recommended) {
       const row = scoreRows.find((r) => r[1] === id)!;
       const five = row.slice(5, 10).map(Number);
       expect(five.every((n) => Number.isInteger(n) && n >= 0 && n <= 20)).toBe(true);
-      expect(five.reduce((a, b) => a + b, 0)).toBe(98 - k * 2);
-      expect(row[10]).toBe(String(98 - k * 2));
+      expect(five.reduce((a, b) => a + b, 0)).toBe(plan.totals[id]);
+      expect(row[10]).toBe(String(plan.totals[id]));
       expect(row[11]).not.toBe('');
     }
     expect(scoreRows.find((r) => r[1] === plan.finalList[0])![4]).toBe('已表彰');
@@ -367,8 +297,8 @@ describe('official documents (Chromium, poppler)', () => {
       client,
       directory,
       config,
-      mailer,
-      taskQueue,
+      mailer: stack.mailer,
+      taskQueue: stack.taskQueue,
       logger: false,
       activeTitles: async () => [],
     });

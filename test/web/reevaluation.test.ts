@@ -6,31 +6,24 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from '@temporalio/client';
-import { NativeConnection, type Worker } from '@temporalio/worker';
-import type { Browser, BrowserContext } from 'playwright-core';
-import type { FastifyInstance } from 'fastify';
-import { createMailer, type Mailer } from '../../activities/mailer';
 import { startCampaign } from '../../client/campaigns';
 import { loadDirectory } from '../../client/directory';
 import { importTitles, reevaluationAction, reevaluationStatus, sendReevaluationStarts } from '../../client/titles';
 import { compressCalendar, defaultCalendar } from '../../domain/calendar';
 import { DEFAULT_GRADE_BANDS } from '../../domain/grades';
 import { loadWorkdays } from '../../domain/holidays';
-import { campaignWorkflowId, reevaluationWorkflowId, titleWorkflowId } from '../../temporal/ids';
+import { titleWorkflowId } from '../../temporal/ids';
 import { materialsDueFor } from '../../domain/titles';
-import { createWorker } from '../../worker/create-worker';
-import { loadWebConfig } from '../../web/config';
-import { buildServer } from '../../web/server';
-import { devServerClient, eventually, quietWorkerLogs, uniqueTaskQueue } from '../harness';
-import { workflowBundle } from '../fixtures';
-import { freePort, startTestSmtp, type TestSmtp } from '../smtp';
-import { mainText, newContext, launch, shot, signIn } from './browser';
+import { eventually } from '../harness';
+import { type TestSmtp } from '../smtp';
+import { mainText, shot, signIn } from './browser';
+import { startWebStack, type WebStack } from './stack';
+import { TEST_YEARS, yearOf } from '../years';
 
 /** Labels of their own on the shared dev server: titles awarded "2081", re-evaluated in "2082". */
-const AWARD_YEAR = 2081;
-const YEAR = 2082;
+const AWARD_YEAR = TEST_YEARS['web/reevaluation.test.ts'][1];
+const YEAR = yearOf('web/reevaluation.test.ts');
 const KEY = Buffer.alloc(32, 9);
-const taskQueue = uniqueTaskQueue('web-reev');
 const directory = loadDirectory();
 const A = 'huayang-003';
 const B = 'huayang-004';
@@ -40,63 +33,17 @@ const OFFICIAL = 'official-huayang';
 const OTHER_OFFICIAL = 'official-jiangsu';
 const BUREAU = directory.people.find((p) => p.role === 'bureau')!.id;
 
+let stack: WebStack;
 let client: Client;
-let nativeConnection: NativeConnection;
-let worker: Worker;
-let running: Promise<void>;
 let smtp: TestSmtp;
-let mailer: Mailer;
-let app: FastifyInstance;
 let base: string;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-const logs: string[] = [];
-
-async function context(): Promise<BrowserContext> {
-  const c = await newContext(browser);
-  contexts.push(c);
-  return c;
-}
+let logs: string[];
+const context = () => stack.context();
 
 beforeAll(async () => {
-  quietWorkerLogs();
-  const dev = await devServerClient();
-  client = dev.client;
-  nativeConnection = await NativeConnection.connect({ address: dev.address });
-  smtp = await startTestSmtp();
-  mailer = createMailer({ url: smtp.url });
-  worker = await createWorker({
-    connection: nativeConnection,
-    client,
-    taskQueue,
-    workflowBundle: await workflowBundle(),
-    mailer,
-  });
-  running = worker.run();
-  const port = await freePort();
-  const config = loadWebConfig(
-    {},
-    {
-      port,
-      host: '127.0.0.1',
-      publicBaseUrl: `http://127.0.0.1:${port}`,
-      sessionKey: KEY,
-      campaignYear: YEAR,
-      actionDeadlineMs: 8_000,
-    },
-  );
-  app = await buildServer({
-    client,
-    directory,
-    config,
-    mailer,
-    taskQueue,
-    logger: { level: 'info', stream: { write: (l: string) => logs.push(l) } },
-    activeTitles: async () => [],
-  });
-  await app.listen({ port, host: '127.0.0.1' });
-  base = config.publicBaseUrl;
-  browser = await launch();
+  stack = await startWebStack({ year: YEAR, key: KEY, queuePrefix: 'web-reev' });
+  ({ client, smtp, base, logs } = stack);
+  const { taskQueue } = stack;
 
   // The year's campaign (for 我的待办), slow enough to stay in its first weeks during the test.
   const base2023 = { ...defaultCalendar(2023, loadWorkdays(2023)), year: YEAR };
@@ -134,24 +81,7 @@ beforeAll(async () => {
 }, 90_000);
 
 afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => undefined);
-  await browser?.close();
-  await app?.close();
-  const ids = [
-    campaignWorkflowId(YEAR),
-    ...[A, B].flatMap((id) => [reevaluationWorkflowId(YEAR, id), titleWorkflowId(id, AWARD_YEAR)]),
-  ];
-  for (const id of ids)
-    await client.workflow
-      .getHandle(id)
-      .terminate('web test done')
-      .catch(() => undefined);
-  worker?.shutdown();
-  await running;
-  mailer?.close();
-  await smtp?.close();
-  await nativeConnection?.close();
-  await client?.connection.close();
+  await stack?.close();
 });
 
 describe('titles and 复评 in the console (Chromium)', () => {

@@ -12,32 +12,28 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from '@temporalio/client';
-import { NativeConnection, Worker } from '@temporalio/worker';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import type { FastifyInstance } from 'fastify';
-import { createMailer, type Mailer } from '../../activities/mailer';
+import { Worker } from '@temporalio/worker';
+import type { Page } from 'playwright-core';
 import { dataConverter } from '../../client/codec';
 import { applicationAction, applicationStatus, submitApplication } from '../../client/applications';
 import { campaignAction, campaignAudit, campaignStatus, panelVotes, startCampaign } from '../../client/campaigns';
 import { loadDirectory } from '../../client/directory';
 import { compressCalendar, defaultCalendar, endOfBeijingDay, startOfBeijingDay, toIso } from '../../domain/calendar';
 import { loadWorkdays } from '../../domain/holidays';
-import { applicationWorkflowId, campaignWorkflowId, titleWorkflowId } from '../../temporal/ids';
-import { createWorker } from '../../worker/create-worker';
+import { campaignWorkflowId } from '../../temporal/ids';
 import { objectorViewedSignal } from '../../workflows/campaign/objector-view';
-import { loadWebConfig } from '../../web/config';
-import { buildServer } from '../../web/server';
-import { devServerClient, eventually, quietWorkerLogs, uniqueTaskQueue } from '../harness';
+import { eventually } from '../harness';
 import { formFor, workflowBundle } from '../fixtures';
-import { freePort, startTestSmtp, type TestSmtp } from '../smtp';
-import { mainText, newContext, launch, shot, signIn } from './browser';
+import { type TestSmtp } from '../smtp';
+import { mainText, shot, signIn } from './browser';
+import { startWebStack, type WebStack } from './stack';
+import { yearOf } from '../years';
 
 /** A label of its own on the shared dev server; the calendar keeps 2023's dates and holidays. */
-const YEAR = 2086;
+const YEAR = yearOf('web/selection.test.ts');
 const KEY = Buffer.alloc(32, 11);
 /** Calendar ms per real ms: one day in 3 s. */
 const SPEED = 28_800;
-const taskQueue = uniqueTaskQueue('web-selection');
 const directory = loadDirectory();
 const [A, B, C, D] = ['huayang-001', 'huayang-002', 'jiangsu-001', 'jiangsu-002'];
 const E = 'xinhua-001'; // recommended late: never inspected
@@ -56,23 +52,12 @@ const OBJECTOR_2 = {
   grounds: '该业委会财务公开不及时，近两个季度未公开收支。',
 };
 
+let stack: WebStack;
 let client: Client;
-let nativeConnection: NativeConnection;
-let worker: Worker;
-let running: Promise<void>;
 let smtp: TestSmtp;
-let mailer: Mailer;
-let app: FastifyInstance;
 let base: string;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-const logs: string[] = [];
-
-async function context(): Promise<BrowserContext> {
-  const c = await newContext(browser);
-  contexts.push(c);
-  return c;
-}
+let logs: string[];
+const context = () => stack.context();
 
 /** The confirmation link in the newest "请确认" mail to `email` after `since` messages. */
 async function confirmLink(email: string, since: number): Promise<string> {
@@ -88,44 +73,9 @@ async function confirmLink(email: string, since: number): Promise<string> {
 const rowsOf = (page: Page, table: string) => page.locator(`${table} tbody tr`).allInnerTexts();
 
 beforeAll(async () => {
-  quietWorkerLogs();
-  const dev = await devServerClient();
-  client = dev.client;
-  nativeConnection = await NativeConnection.connect({ address: dev.address });
-  smtp = await startTestSmtp();
-  mailer = createMailer({ url: smtp.url });
-  worker = await createWorker({
-    connection: nativeConnection,
-    client,
-    taskQueue,
-    workflowBundle: await workflowBundle(),
-    mailer,
-  });
-  running = worker.run();
-  const port = await freePort();
-  const config = loadWebConfig(
-    {},
-    {
-      port,
-      host: '127.0.0.1',
-      publicBaseUrl: `http://127.0.0.1:${port}`,
-      sessionKey: KEY,
-      campaignYear: YEAR,
-      actionDeadlineMs: 8_000,
-    },
-  );
-  app = await buildServer({
-    client,
-    directory,
-    config,
-    mailer,
-    taskQueue,
-    logger: { level: 'info', stream: { write: (l: string) => logs.push(l) } },
-    activeTitles: async () => [],
-  });
-  await app.listen({ port, host: '127.0.0.1' });
-  base = config.publicBaseUrl;
-  browser = await launch();
+  stack = await startWebStack({ year: YEAR, key: KEY, queuePrefix: 'web-selection' });
+  ({ client, smtp, base, logs } = stack);
+  const { taskQueue } = stack;
 
   // 2023's calendar with short early windows: applications Apr 1–4, review Apr 5–7, inspection and
   // panel from Apr 8 to Jun 15 (about 3.5 minutes), 公示 of 5 working days, commendation by Jul 31.
@@ -163,25 +113,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => undefined);
-  await browser?.close();
-  await app?.close();
-  const ids = [
-    campaignWorkflowId(YEAR),
-    ...ALL.map((id) => applicationWorkflowId(YEAR, id)),
-    ...ALL.map((id) => titleWorkflowId(id, YEAR)),
-  ];
-  for (const id of ids)
-    await client.workflow
-      .getHandle(id)
-      .terminate('web test done')
-      .catch(() => undefined);
-  worker?.shutdown();
-  await running;
-  mailer?.close();
-  await smtp?.close();
-  await nativeConnection?.close();
-  await client?.connection.close();
+  await stack?.close();
 });
 
 describe('the selection in the console (Chromium)', () => {

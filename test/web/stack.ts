@@ -1,25 +1,25 @@
 /**
  * The parts every browser test of the console needs, started once per file: a client on the run's dev server, a
  * worker on a task queue of its own, a real SMTP server and a mailer to it, the console on a free port, Chromium.
- * `close()` stops all of it and terminates the workflows the test names.
+ * `close()` stops all of it and terminates every workflow still running on the stack's task queue (and any the test
+ * names): a title or campaign left running with no worker slows the next file's listings down.
  */
 import type { Client } from '@temporalio/client';
-import { NativeConnection, type Worker } from '@temporalio/worker';
 import type { Browser, BrowserContext } from 'playwright-core';
 import type { FastifyInstance } from 'fastify';
 import { createMailer, type Mailer } from '../../activities/mailer';
 import { loadDirectory } from '../../client/directory';
 import type { Directory } from '../../domain/directory';
-import { createWorker } from '../../worker/create-worker';
 import { loadWebConfig, type WebConfig } from '../../web/config';
 import { buildServer } from '../../web/server';
-import { devServerClient, quietWorkerLogs, uniqueTaskQueue } from '../harness';
-import { workflowBundle } from '../fixtures';
+import { startDevServerWorker } from '../harness';
 import { freePort, startTestSmtp, type TestSmtp } from '../smtp';
 import { launch, newContext } from './browser';
 
 export interface WebStack {
   client: Client;
+  /** The dev server's address (the in-process CLI reads it from TEMPORAL_ADDRESS). */
+  address: string;
   directory: Directory;
   taskQueue: string;
   smtp: TestSmtp;
@@ -46,32 +46,11 @@ export interface WebStackOptions {
 }
 
 export async function startWebStack(opts: WebStackOptions): Promise<WebStack> {
-  quietWorkerLogs();
-  const dev = await devServerClient();
-  const client = dev.client;
-  const nativeConnection = await NativeConnection.connect({ address: dev.address });
   const directory = loadDirectory();
-  const taskQueue = uniqueTaskQueue(opts.queuePrefix);
   const smtp = await startTestSmtp();
   const mailer = createMailer({ url: smtp.url });
-  let worker: Worker | undefined;
-  let running: Promise<void> | undefined;
-  const startWorker = async () => {
-    worker = await createWorker({
-      connection: nativeConnection,
-      client,
-      taskQueue,
-      workflowBundle: await workflowBundle(),
-      mailer,
-    });
-    running = worker.run();
-  };
-  const stopWorker = async () => {
-    worker?.shutdown();
-    await running;
-    worker = undefined;
-  };
-  await startWorker();
+  const dev = await startDevServerWorker(opts.queuePrefix, { mailer });
+  const { client, taskQueue } = dev;
   const logs: string[] = [];
   const port = await freePort();
   const config = loadWebConfig(
@@ -101,6 +80,7 @@ export async function startWebStack(opts: WebStackOptions): Promise<WebStack> {
   const contexts: BrowserContext[] = [];
   return {
     client,
+    address: dev.address,
     directory,
     taskQueue,
     smtp,
@@ -114,8 +94,8 @@ export async function startWebStack(opts: WebStackOptions): Promise<WebStack> {
       contexts.push(c);
       return c;
     },
-    startWorker,
-    stopWorker,
+    startWorker: dev.startWorker,
+    stopWorker: dev.stopWorker,
     async close(workflowIds = []) {
       for (const c of contexts) await c.close().catch(() => undefined);
       await browser.close();
@@ -125,11 +105,9 @@ export async function startWebStack(opts: WebStackOptions): Promise<WebStack> {
           .getHandle(id)
           .terminate('web test done')
           .catch(() => undefined);
-      await stopWorker();
+      await dev.stop();
       mailer.close();
       await smtp.close();
-      await nativeConnection.close();
-      await client.connection.close();
     },
   };
 }
