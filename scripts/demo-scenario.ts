@@ -6,6 +6,7 @@ import type { Client } from '@temporalio/client';
 import { startCampaign } from '../client/campaigns';
 import { activeTitleIds, listTitles, titleStatus } from '../client/titles';
 import type { CampaignCalendar } from '../domain/calendar';
+import type { TimeScale } from '../domain/time-scale';
 import type { Directory } from '../domain/directory';
 import { roundStory, type Story } from '../scenario/round';
 import { storyClock } from '../scenario/clock';
@@ -25,13 +26,15 @@ export interface DemoOptions {
   cli: Cli;
   directory: Directory;
   calendar: CampaignCalendar;
+  /** The compressed run's time scale, passed to the campaign beside its calendar. */
+  timeScale: TimeScale;
   progress?: (line: string) => void;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export async function runDemoScenario(o: DemoOptions): Promise<DemoOutcome> {
-  const { client, directory: d, calendar: cal } = o;
+  const { client, directory: d, calendar: cal, timeScale } = o;
   const log = o.progress ?? (() => {});
   const calendarYear = new Date(Date.parse(cal.opens) + 8 * 3_600_000).getUTCFullYear();
   const story = roundStory(d, { year: cal.year, calendarYear, holders: true });
@@ -43,7 +46,7 @@ export async function runDemoScenario(o: DemoOptions): Promise<DemoOutcome> {
   let campaign: Awaited<ReturnType<typeof startCampaign>> | undefined;
   await playStory(story, {
     driver: cliDriver(o.cli, cal.year),
-    clock: storyClock(cal, { calendarYear }),
+    clock: storyClock(timeScale, { calendarYear }),
     // Committees apply, and officials decide, side by side as they would: one after another, a loaded machine can
     // let the compressed two months (about 25 s at 210,000×) run out before the last one has acted.
     width: 4,
@@ -54,8 +57,8 @@ export async function runDemoScenario(o: DemoOptions): Promise<DemoOutcome> {
         titles = await activeTitleIds(client); // visibility catches up within a moment
         if (titles.length < story.cast.holders.length) await sleep(200);
       }
-      log(`启动 ${cal.year} 年度创建评选（压缩日历，${cal.clock.speed}× 实时）`);
-      campaign = await startCampaign(client, { calendar: cal, directory: d, activeTitles: titles });
+      log(`启动 ${cal.year} 年度创建评选（压缩日历，${timeScale.speed}× 实时）`);
+      campaign = await startCampaign(client, { calendar: cal, timeScale, directory: d, activeTitles: titles });
     },
   });
   const result = await campaign!.result();

@@ -11,7 +11,8 @@ import { inProcessCli } from '../scenario/drivers/cli';
 import { campaignStatus } from '../client/campaigns';
 import { createClient } from '../client/connection';
 import { loadDirectory } from '../client/directory';
-import { compressCalendar, defaultCalendar, formatBeijing, toCalendar } from '../domain/calendar';
+import { compressCalendar, defaultCalendar, formatBeijing } from '../domain/calendar';
+import { toCalendar, type TimeScale } from '../domain/time-scale';
 import { loadWorkdays } from '../domain/holidays';
 import { campaignWorkflowId } from '../temporal/ids';
 import { STAGE_LABELS, type ApplicationStage } from '../domain/stages';
@@ -73,7 +74,7 @@ async function startStack(): Promise<Supervised> {
 }
 
 /** Prints the phase and counts per stage whenever they change. */
-function watchProgress(client: Client, calendar: ReturnType<typeof compressCalendar>): () => void {
+function watchProgress(client: Client, timeScale: TimeScale): () => void {
   let last = '';
   let stopped = false;
   void (async () => {
@@ -85,7 +86,7 @@ function watchProgress(client: Client, calendar: ReturnType<typeof compressCalen
           .join(' · ');
         const line = `${s.phase.padEnd(21)} ${counts}`;
         if (line !== last) {
-          say(`${formatBeijing(toCalendar(calendar, Date.now())).slice(0, 10)}  ${line}`);
+          say(`${formatBeijing(toCalendar(timeScale, Date.now())).slice(0, 10)}  ${line}`);
           last = line;
         }
       } catch {
@@ -145,9 +146,9 @@ async function main(): Promise<number> {
     }
     const directory = loadDirectory();
     const base = defaultCalendar(YEAR, loadWorkdays(YEAR));
-    const calendar = compressCalendar(base, Date.now() + 5_000, SPEED);
-    const stop = watchProgress(client, calendar);
-    const outcome = await runDemoScenario({ client, cli: inProcessCli, directory, calendar, progress: say });
+    const { calendar, timeScale } = compressCalendar(base, Date.now() + 5_000, SPEED);
+    const stop = watchProgress(client, timeScale);
+    const outcome = await runDemoScenario({ client, cli: inProcessCli, directory, calendar, timeScale, progress: say });
     stop();
     console.log(summary(outcome, await mailCount()));
     say(`done in ${Math.round((Date.now() - started) / 1000)} s`);

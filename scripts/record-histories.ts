@@ -75,12 +75,17 @@ async function main(): Promise<void> {
   const running = worker.run();
   try {
     const directory = loadDirectory();
-    const calendar = compressCalendar(defaultCalendar(2023, loadWorkdays(2023)), Date.now() + 3_000, 210_000);
+    const { calendar, timeScale } = compressCalendar(
+      defaultCalendar(2023, loadWorkdays(2023)),
+      Date.now() + 3_000,
+      210_000,
+    );
     await runDemoScenario({
       client,
       cli: inProcessCli,
       directory,
       calendar,
+      timeScale,
       progress: (l) => console.log(`[record] ${l}`),
     });
     await runKickoffs(client);
