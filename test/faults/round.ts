@@ -36,7 +36,6 @@ import {
   type CompressedCalendar,
 } from '../../domain/calendar';
 import { toCalendar, toReal, type TimeScale } from '../../domain/time-scale';
-import type { Directory } from '../../domain/directory';
 import { loadWorkdays } from '../../domain/holidays';
 import { applicationWorkflowId, campaignWorkflowId, titleWorkflowId } from '../../temporal/ids';
 import { roundStory, type ExpectedOutcome, type Plan, type Story } from '../../scenario/round';

@@ -2,7 +2,6 @@
  * The application's state and its rules: which action is allowed when, by whom.
  * The actions themselves (rule and change) are in ./actions/, one file each.
  */
-import type { CampaignCalendar } from '../../domain/calendar';
 import type { ApplicationForm } from '../../domain/application-form';
 import type { Staff } from '../../domain/directory';
 import type { Grade, GradeBands } from '../../domain/grades';
