@@ -27,7 +27,7 @@ export interface DeadlineView {
   ms: number;
 }
 
-/** What a page judges a deadline by: the calendar's working days and the run's time scale (a campaign status, a re-evaluation). */
+/** What a page judges a deadline by (a campaign status, a re-evaluation): working days and the run's time scale. */
 export interface ScaledCalendar {
   calendar: Pick<CampaignCalendar, 'workdays'>;
   timeScale?: TimeScale;

@@ -50,8 +50,8 @@ export async function title(input: TitleInput): Promise<TitleSnapshot> {
   const ownReminderTimers = reminderTimers(useTimers);
   const s: TitleState = input.carried ?? initialTitleState(input);
   const workflowId = workflowInfo().workflowId;
-  // The scale of the latest re-evaluation (legacy: of its calendar). A title's checks compare typed dates with today, so they
-  // read the live clock (day precision); its weekly recovery reminders are due by clock.now(), its timers.
+  // The scale of the latest re-evaluation (legacy: of its calendar). A title's checks compare typed dates with
+  // today, so they read the live clock (day precision); its weekly recovery reminders are due by clock.now(), its timers.
   const clock = storyClock(() => s.timeScale ?? timeScaleOf({ calendar: s.calendar }), s, useTimers);
   const calNow = clock.live;
   let child: ChildWorkflowHandle<typeof reevaluation> | undefined;
