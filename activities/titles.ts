@@ -7,6 +7,7 @@ import { Context, log } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
 import { decodeArrayFromPayloads } from '@temporalio/common/lib/internal-non-workflow';
 import { beijingDate, type CampaignCalendar } from '../domain/calendar';
+import type { TimeScale } from '../domain/time-scale';
 import type { Staff } from '../domain/directory';
 import type { GradeBands } from '../domain/grades';
 import { applicationWorkflowId } from '../temporal/ids';
@@ -27,6 +28,8 @@ export interface StartTitlesInput {
 export interface StartReevaluationsInput {
   year: number;
   calendar: CampaignCalendar;
+  /** The campaign's time scale (compressed runs), passed on to each re-evaluation. */
+  timeScale?: TimeScale;
   titleIds: string[];
   staff: Staff;
   gradeBands: GradeBands;
@@ -109,6 +112,7 @@ export function titleActivities(client: Client) {
       const request = {
         year: input.year,
         calendar: input.calendar,
+        timeScale: input.timeScale,
         materialsDue,
         staff: input.staff,
         gradeBands: input.gradeBands,

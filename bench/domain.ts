@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
 import { campaignAction, campaignStatus, startCampaign } from '../client/campaigns';
 import { applicationAction, submitApplication } from '../client/applications';
-import { compressCalendar, defaultCalendar, toReal, type CampaignCalendar } from '../domain/calendar';
+import { compressCalendar, defaultCalendar, type CampaignCalendar } from '../domain/calendar';
+import { toReal, type TimeScale } from '../domain/time-scale';
 import { loadWorkdays } from '../domain/holidays';
 import type { Directory } from '../domain/directory';
 import { applicationWorkflowId, campaignWorkflowId } from '../temporal/ids';
@@ -54,6 +55,7 @@ export interface PartResult {
 export interface DomainResult extends PartResult {
   year: number;
   calendar: CampaignCalendar;
+  timeScale: TimeScale;
   windowSeconds: number;
   speed: number;
   floorPlan: FloorPlan;
@@ -118,12 +120,12 @@ export async function runDomain(o: DomainOptions): Promise<DomainResult> {
     const { client } = stack;
     const speed = (WINDOW_DAYS * DAY) / (o.windowSeconds * 1000);
     const base = { ...defaultCalendar(2023, loadWorkdays(2023)), year };
-    const calendar = compressCalendar(base, Date.now() + 3_000, speed);
-    const real = (iso: string) => toReal(calendar, Date.parse(iso));
+    const { calendar, timeScale } = compressCalendar(base, Date.now() + 3_000, speed);
+    const real = (iso: string) => toReal(timeScale, Date.parse(iso));
     o.log(
       `domain: campaign ${campaignWorkflowId(year)}, calendar ×${Math.round(speed)} (${WINDOW_DAYS} days in ${o.windowSeconds} s), ${o.n} applications, ${o.concurrency} calls in flight`,
     );
-    const handle = await startCampaign(client, { calendar, directory: o.directory, taskQueue });
+    const handle = await startCampaign(client, { calendar, timeScale, directory: o.directory, taskQueue });
 
     const monitor = new Monitor(stack.workerPid, stack.serverPids);
     const latencies = new Latencies();
@@ -250,6 +252,7 @@ export async function runDomain(o: DomainOptions): Promise<DomainResult> {
     return {
       year,
       calendar,
+      timeScale,
       windowSeconds: o.windowSeconds,
       speed,
       t0,

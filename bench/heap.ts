@@ -165,8 +165,8 @@ async function runMode(
     if (mode === 'domain') {
       // The applications window opens in 3 s and lasts an hour: every application waits in its pre-review loop.
       const base = { ...defaultCalendar(2023, loadWorkdays(2023)), year };
-      const calendar = compressCalendar(base, Date.now() + 3_000, (61 * DAY) / 3_600_000);
-      await startCampaign(client, { calendar, directory, taskQueue });
+      const { calendar, timeScale } = compressCalendar(base, Date.now() + 3_000, (61 * DAY) / 3_600_000);
+      await startCampaign(client, { calendar, timeScale, directory, taskQueue });
       const deadline = Date.now() + 60_000;
       while ((await campaignStatus(client, year)).phase !== 'applications') {
         if (Date.now() > deadline) throw new Error('the campaign did not open for applications');

@@ -107,7 +107,7 @@ export function buildReport(o: {
       year: d.year,
       speed: Math.round(d.speed),
       windowSeconds: d.windowSeconds,
-      realOrigin: d.calendar.clock.realOrigin,
+      realOrigin: d.timeScale.realOrigin,
       note: 'defaultCalendar(2023, loadWorkdays(2023)) relabelled with its own year, compressed so that each 61-day window lasts windowSeconds',
     },
     error: o.error,

@@ -72,8 +72,12 @@ async function main(): Promise<void> {
   let web: Awaited<ReturnType<typeof buildServer>> | undefined;
   try {
     // Apr 1 – May 31 in about 20 minutes: the applications window stays open for the whole run.
-    const calendar = compressCalendar(defaultCalendar(YEAR, loadWorkdays(YEAR)), Date.now() + 2_000, 4_000);
-    await startCampaign(client, { calendar, directory, taskQueue });
+    const { calendar, timeScale } = compressCalendar(
+      defaultCalendar(YEAR, loadWorkdays(YEAR)),
+      Date.now() + 2_000,
+      4_000,
+    );
+    await startCampaign(client, { calendar, timeScale, directory, taskQueue });
     while ((await campaignStatus(client, YEAR)).phase !== 'applications') await new Promise((r) => setTimeout(r, 200));
 
     log(`submitting ${n} applications in ${SD} …`);

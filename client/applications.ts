@@ -92,6 +92,7 @@ export async function submitApplication(client: Client, opts: SubmitOptions) {
     submittedBy: committee.id,
     contactEmail: committee.email,
     reminders: status.reminders,
+    timeScale: status.timeScale,
   };
   try {
     return await client.workflow.start(application, {

@@ -2,6 +2,7 @@
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { WorkflowIdReusePolicy, type Duration, type QueryDefinition } from '@temporalio/common';
 import type { CampaignCalendar } from '../domain/calendar';
+import type { TimeScale } from '../domain/time-scale';
 import type { Directory } from '../domain/directory';
 import { DEFAULT_GRADE_BANDS, type GradeBands } from '../domain/grades';
 import { campaignWorkflowId, TASK_QUEUE } from '../temporal/ids';
@@ -32,6 +33,8 @@ import { checkCalendar, checked, startCampaignOptionsSchema, yearSchema } from '
 
 export interface StartCampaignOptions {
   calendar: CampaignCalendar;
+  /** Compressed time for demo, bench, fault and test runs (domain/calendar.ts compressCalendar); none in production. */
+  timeScale?: TimeScale;
   directory: Directory;
   quota?: number;
   gradeBands?: GradeBands;
@@ -50,7 +53,7 @@ export interface StartCampaignOptions {
 
 export async function startCampaign(client: Client, opts: StartCampaignOptions) {
   checked(startCampaignOptionsSchema, opts, 'startCampaign');
-  checkCalendar(opts.calendar, opts.now ?? Date.now());
+  checkCalendar(opts.calendar, opts.now ?? Date.now(), opts.timeScale);
   const year = opts.calendar.year;
   const input: CampaignInput = {
     year,
@@ -62,6 +65,7 @@ export async function startCampaign(client: Client, opts: StartCampaignOptions) 
     activeTitles: opts.activeTitles,
     reevaluationMaterialsDue: opts.reevaluationMaterialsDue,
     reminders: opts.reminders,
+    timeScale: opts.timeScale,
   };
   if (opts.reevaluationMaterialsDue !== undefined) {
     try {

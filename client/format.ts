@@ -27,7 +27,7 @@ export function formatCampaignStatus(s: CampaignStatus): string {
   lines.push(
     `All times Beijing time (Asia/Shanghai). Working days: ${c.workdays.source}${c.workdays.source.startsWith('weekends-only') ? ' — WEEKENDS ONLY: official holidays NOT applied (acknowledged at start)' : ''}`,
   );
-  if (c.clock.speed !== 1) lines.push(`Compressed calendar: ${c.clock.speed}× real time`);
+  if (s.timeScale && s.timeScale.speed !== 1) lines.push(`Compressed calendar: ${s.timeScale.speed}× real time`);
   lines.push('');
   lines.push(
     table([

@@ -10,10 +10,10 @@ import {
   fieldFlag,
   formatDeadline,
   parseInstant,
-  toCalendar,
   validateCalendar,
   type CampaignCalendar,
 } from '../domain/calendar';
+import { timeScaleSchema, toCalendar, type TimeScale } from '../domain/time-scale';
 import { directorySchema, personSchema } from '../domain/directory';
 import { gradeBandsSchema } from '../domain/grades';
 import { zodLine } from '../domain/rejections';
@@ -33,6 +33,7 @@ export const remindersSchema = z
 export const startCampaignOptionsSchema = z
   .object({
     calendar: campaignCalendarSchema,
+    timeScale: timeScaleSchema.optional(),
     directory: directorySchema,
     quota: z.number().int().min(1).max(50).optional(),
     gradeBands: gradeBandsSchema.optional(),
@@ -97,12 +98,12 @@ export function checkedName<K extends string>(table: Record<K, unknown>, name: u
 /**
  * What `campaign start` checks through resolveCalendar: the windows' order, the 公示 fitting before the
  * commendation, the workday table covering the campaign, and every deadline still ahead (on the
- * calendar's own clock, so a compressed calendar is judged by its calendar time).
+ * run's time scale, so a compressed calendar is judged by its calendar time).
  */
-export function checkCalendar(cal: CampaignCalendar, nowMs: number): void {
+export function checkCalendar(cal: CampaignCalendar, nowMs: number, timeScale?: TimeScale): void {
   const issues = validateCalendar(cal);
   if (issues.length) throw new UserError(`calendar.${issues[0]}`);
-  const now = toCalendar(cal, nowMs);
+  const now = toCalendar(timeScale, nowMs);
   for (const f of DEADLINE_FIELDS) {
     const at = parseInstant(cal[f]);
     if (at <= now)

@@ -1,6 +1,8 @@
 /**
  * Types and zod schema of the campaign calendar. Workflow-safe: zod only, no Node imports.
  * Instants are ISO-8601 UTC strings ("...Z"); dates are Beijing-time `YYYY-MM-DD`.
+ * A calendar holds the notice's dates only: a compressed run's time scale is a separate workflow input
+ * (domain/time-scale.ts).
  */
 import { z } from 'zod';
 
@@ -17,13 +19,6 @@ export interface WorkdayTable {
   source: string;
 }
 
-export interface CalendarClock {
-  /** real = realOrigin + (cal - calendarOrigin) / speed. */
-  calendarOrigin: string;
-  realOrigin: string;
-  speed: number;
-}
-
 export interface CampaignCalendar {
   year: number;
   opens: string;
@@ -35,7 +30,6 @@ export interface CampaignCalendar {
   publicityWorkingDays: number;
   commendationBy: string;
   workdays: WorkdayTable;
-  clock: CalendarClock;
 }
 
 const isoInstant = z.iso.datetime({ message: 'must be an ISO-8601 UTC instant, e.g. 2023-05-31T16:00:00.000Z' });
@@ -47,12 +41,6 @@ export const workdayTableSchema = z.object({
   holidays: z.array(isoDate),
   makeupWorkdays: z.array(isoDate),
   source: z.string().min(1),
-});
-
-export const calendarClockSchema = z.object({
-  calendarOrigin: isoInstant,
-  realOrigin: isoInstant,
-  speed: z.number().positive().finite(),
 });
 
 export const campaignCalendarSchema = z.object({
@@ -67,7 +55,6 @@ export const campaignCalendarSchema = z.object({
   publicityWorkingDays: z.number(),
   commendationBy: isoInstant,
   workdays: workdayTableSchema,
-  clock: calendarClockSchema,
 }) satisfies z.ZodType<CampaignCalendar>;
 
 /** The instant fields, in campaign order. */

@@ -13,6 +13,7 @@ import {
   type WorkdayTable,
 } from './calendar-schema';
 import { parseBeijingInput } from './beijing-time';
+import type { TimeScale } from './time-scale';
 
 export * from './calendar-schema';
 
@@ -169,22 +170,6 @@ export function weeklyInstants(fromMs: number, untilMs: number, table: WorkdayTa
   return out;
 }
 
-// ---- clock ------------------------------------------------------------------
-
-/**
- * Real (timer) time of a calendar instant. Rounded up so a timer never fires before the
- * calendar instant: toCalendar(toReal(x)) >= x, exceeding it by less than `speed` ms.
- */
-export function toReal(cal: CampaignCalendar, calendarMs: number): number {
-  const { calendarOrigin, realOrigin, speed } = cal.clock;
-  return Math.ceil(parseInstant(realOrigin) + (calendarMs - parseInstant(calendarOrigin)) / speed);
-}
-
-export function toCalendar(cal: CampaignCalendar, realMs: number): number {
-  const { calendarOrigin, realOrigin, speed } = cal.clock;
-  return Math.floor(parseInstant(calendarOrigin) + (realMs - parseInstant(realOrigin)) * speed);
-}
-
 // ---- building and checking a calendar ---------------------------------------------
 
 const isDeadlineField = (f: InstantField): boolean => (DEADLINE_FIELDS as readonly string[]).includes(f);
@@ -194,10 +179,9 @@ export const fieldFlag = (field: string): string => `--${field.replace(/[A-Z]/g,
 
 export function defaultCalendar(year: number, workdays: WorkdayTable): CampaignCalendar {
   const at = (date: string, end: boolean): string => toIso(end ? endOfBeijingDay(date) : startOfBeijingDay(date));
-  const opens = at(`${year}-04-01`, false);
   return {
     year,
-    opens,
+    opens: at(`${year}-04-01`, false),
     applicationsClose: at(`${year}-05-31`, true),
     reviewOpens: at(`${year}-06-01`, false),
     reviewCloses: at(`${year}-07-31`, true),
@@ -206,7 +190,6 @@ export function defaultCalendar(year: number, workdays: WorkdayTable): CampaignC
     publicityWorkingDays: 5,
     commendationBy: at(`${year}-11-30`, true),
     workdays,
-    clock: { calendarOrigin: opens, realOrigin: opens, speed: 1 },
   };
 }
 
@@ -300,8 +283,6 @@ export function resolveCalendar(args: {
     if (v !== undefined) cal[f] = applyOverride(f, v);
   }
   if (overrides.publicityWorkingDays !== undefined) cal.publicityWorkingDays = overrides.publicityWorkingDays;
-  // Unchanged origins would make a moved `opens` and the clock disagree; keep them tied.
-  cal.clock = { calendarOrigin: cal.opens, realOrigin: cal.opens, speed: 1 };
 
   const issues = calendarIssues(cal);
   if (issues.length > 0) throw new CalendarError(issues[0].field, issues.map((i) => i.message).join('; '));
@@ -318,7 +299,7 @@ export function resolveCalendar(args: {
   return cal;
 }
 
-/** Moves every instant, workday-table date and clock origin by `days` days. `year` is kept. */
+/** Moves every instant and workday-table date by `days` days. `year` is kept. */
 export function shiftCalendar(cal: CampaignCalendar, days: number): CampaignCalendar {
   const inst = (iso: string): string => toIso(parseInstant(iso) + days * DAY);
   const date = (d: string): string => addDays(d, days);
@@ -331,15 +312,23 @@ export function shiftCalendar(cal: CampaignCalendar, days: number): CampaignCale
       makeupWorkdays: cal.workdays.makeupWorkdays.map(date),
       source: days === 0 ? cal.workdays.source : `${cal.workdays.source} shifted ${days >= 0 ? '+' : ''}${days}d`,
     },
-    clock: { ...cal.clock, calendarOrigin: inst(cal.clock.calendarOrigin), realOrigin: inst(cal.clock.realOrigin) },
   };
   for (const f of INSTANT_FIELDS) out[f] = inst(cal[f]);
   return out;
 }
 
-/** Runs the calendar `speed` times faster than real time, with `cal.opens` at real `realOrigin`. */
-export function compressCalendar(cal: CampaignCalendar, realOrigin: number, speed: number): CampaignCalendar {
+/** A calendar and the time scale a compressed run passes beside it (the `timeScale` workflow input). */
+export interface CompressedCalendar {
+  calendar: CampaignCalendar;
+  timeScale: TimeScale;
+}
+
+/**
+ * Runs the calendar `speed` times faster than real time, with `cal.opens` at real `realOrigin`: the calendar
+ * keeps its dates; the scale that maps them to real time is returned beside it, never inside it.
+ */
+export function compressCalendar(cal: CampaignCalendar, realOrigin: number, speed: number): CompressedCalendar {
   if (!(speed > 0) || !Number.isFinite(speed))
     throw new Error(`clock speed must be a positive finite number, got ${speed}`);
-  return { ...cal, clock: { calendarOrigin: cal.opens, realOrigin: toIso(realOrigin), speed } };
+  return { calendar: cal, timeScale: { calendarOrigin: cal.opens, realOrigin: toIso(realOrigin), speed } };
 }

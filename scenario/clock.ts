@@ -2,8 +2,9 @@
  * The story's clock: a scene's moment ('MM-DD HH:mm', Beijing) of the calendar's own year, as an instant, and a
  * wait until it. The same clock serves a compressed calendar on the real clock (demo, CLI test, fault runner) and a
  * calendar moved ahead of the time-skipping server's clock (the round test, with that server's now and sleep).
+ * A compressed run passes its time scale (the campaign's `timeScale` input); a moved calendar has none.
  */
-import { toReal, type CampaignCalendar } from '../domain/calendar';
+import { toReal, type TimeScale } from '../domain/time-scale';
 
 const DAY = 86_400_000;
 
@@ -30,14 +31,14 @@ export function momentOf(calendarYear: number, at: string): number {
   return Date.parse(`${calendarYear}-${m[1]}-${m[2]}T${m[3]}:${m[4]}:00+08:00`);
 }
 
-export function storyClock(calendar: CampaignCalendar, o: ClockOptions): StoryClock {
+export function storyClock(timeScale: TimeScale | undefined, o: ClockOptions): StoryClock {
   const now = o.now ?? Date.now;
   const sleep = o.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const instant = (at: string) => momentOf(o.calendarYear, at) + (o.shiftDays ?? 0) * DAY;
   return {
     instant,
     async until(at) {
-      const wait = toReal(calendar, instant(at)) - (await now());
+      const wait = toReal(timeScale, instant(at)) - (await now());
       if (wait > 0) await sleep(wait);
     },
   };

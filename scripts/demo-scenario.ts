@@ -6,6 +6,7 @@ import type { Client } from '@temporalio/client';
 import { startCampaign } from '../client/campaigns';
 import { activeTitleIds, listTitles, titleStatus } from '../client/titles';
 import type { CampaignCalendar } from '../domain/calendar';
+import type { TimeScale } from '../domain/time-scale';
 import type { Directory } from '../domain/directory';
 import { roundStory, type Story } from '../scenario/round';
 import { storyClock } from '../scenario/clock';
@@ -25,14 +26,15 @@ export interface DemoOptions {
   cli: Cli;
   directory: Directory;
   /**
-   * The compressed calendar, made once the 2022 titles are active, just before the campaign starts: on a cold stack
-   * the worker needs many seconds before it runs anything, and a calendar made earlier would have run on meanwhile
-   * (at 210,000× a second is 2.4 days) so that the applications window closed before the committees applied.
+   * The compressed calendar and its time scale, made once the 2022 titles are active, just before the campaign
+   * starts: on a cold stack the worker needs many seconds before it runs anything, and a calendar made earlier
+   * would have run on meanwhile (at 210,000× a second is 2.4 days) so that the applications window closed before
+   * the committees applied.
    */
-  calendar: () => CampaignCalendar;
+  calendar: () => { calendar: CampaignCalendar; timeScale: TimeScale };
   progress?: (line: string) => void;
-  /** Called with the calendar once the campaign has started (the demo's progress line shows its date). */
-  started?: (calendar: CampaignCalendar) => void;
+  /** Called with the time scale once the campaign has started (the demo's progress line shows its date). */
+  started?: (timeScale: TimeScale) => void;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -44,7 +46,7 @@ export async function runDemoScenario(o: DemoOptions): Promise<DemoOutcome> {
     const c = d.committees.find((x) => x.id === id);
     return c ? `${id} ${c.name}（${c.subdistrict}）` : id;
   };
-  const probe = o.calendar();
+  const probe = o.calendar().calendar;
   const calendarYear = new Date(Date.parse(probe.opens) + 8 * 3_600_000).getUTCFullYear();
   const story = roundStory(d, { year: probe.year, calendarYear, holders: true });
   const driver = cliDriver(o.cli, probe.year);
@@ -55,13 +57,13 @@ export async function runDemoScenario(o: DemoOptions): Promise<DemoOutcome> {
     titles = await activeTitleIds(client); // the worker starts them, and visibility catches up within a moment
     if (titles.length < story.cast.holders.length) await sleep(200);
   }
-  const cal = o.calendar();
-  log(`启动 ${cal.year} 年度创建评选（压缩日历，${cal.clock.speed}× 实时）`);
-  const campaign = await startCampaign(client, { calendar: cal, directory: d, activeTitles: titles });
-  o.started?.(cal);
+  const { calendar: cal, timeScale } = o.calendar();
+  log(`启动 ${cal.year} 年度创建评选（压缩日历，${timeScale.speed}× 实时）`);
+  const campaign = await startCampaign(client, { calendar: cal, timeScale, directory: d, activeTitles: titles });
+  o.started?.(timeScale);
   // Committees apply, and officials decide, side by side as they would: one after another, a loaded machine can
   // let the compressed two months (about 25 s at 210,000×) run out before the last one has acted.
-  const play = { driver, clock: storyClock(cal, { calendarYear }), width: 4, progress: log, objections: {} };
+  const play = { driver, clock: storyClock(timeScale, { calendarYear }), width: 4, progress: log, objections: {} };
   await Promise.all([playScenes(story.selection, play), playScenes(story.reevaluation, play)]);
   const result = await campaign.result();
   // A title's earlier runs (continued-as-new) are listed too: one line per title.

@@ -11,13 +11,8 @@ import { inProcessCli } from '../scenario/drivers/cli';
 import { campaignStatus } from '../client/campaigns';
 import { createClient } from '../client/connection';
 import { loadDirectory } from '../client/directory';
-import {
-  compressCalendar,
-  defaultCalendar,
-  formatBeijing,
-  toCalendar,
-  type CampaignCalendar,
-} from '../domain/calendar';
+import { compressCalendar, defaultCalendar, formatBeijing } from '../domain/calendar';
+import { toCalendar, type TimeScale } from '../domain/time-scale';
 import { loadWorkdays } from '../domain/holidays';
 import { campaignWorkflowId } from '../temporal/ids';
 import { STAGE_LABELS, type ApplicationStage } from '../domain/stages';
@@ -79,21 +74,21 @@ async function startStack(): Promise<Supervised> {
 }
 
 /** Prints the phase and counts per stage whenever they change. */
-function watchProgress(client: Client, calendar: () => CampaignCalendar | undefined): () => void {
+function watchProgress(client: Client, timeScale: () => TimeScale | undefined): () => void {
   let last = '';
   let stopped = false;
   void (async () => {
     while (!stopped) {
       try {
-        const cal = calendar();
-        if (!cal) throw new Error('not started yet');
+        const scale = timeScale();
+        if (!scale) throw new Error('not started yet');
         const s = await campaignStatus(client, YEAR);
         const counts = Object.entries(s.counts.byStage)
           .map(([k, v]) => `${STAGE_LABELS[k as ApplicationStage] ?? k} ${v}`)
           .join(' · ');
         const line = `${s.phase.padEnd(21)} ${counts}`;
         if (line !== last) {
-          say(`${formatBeijing(toCalendar(cal, Date.now())).slice(0, 10)}  ${line}`);
+          say(`${formatBeijing(toCalendar(scale, Date.now())).slice(0, 10)}  ${line}`);
           last = line;
         }
       } catch {
@@ -153,8 +148,8 @@ async function main(): Promise<number> {
     }
     const directory = loadDirectory();
     const base = defaultCalendar(YEAR, loadWorkdays(YEAR));
-    let campaignCalendar: CampaignCalendar | undefined;
-    const stop = watchProgress(client, () => campaignCalendar);
+    let campaignScale: TimeScale | undefined;
+    const stop = watchProgress(client, () => campaignScale);
     const outcome = await runDemoScenario({
       client,
       cli: inProcessCli,
@@ -162,7 +157,7 @@ async function main(): Promise<number> {
       // Apr 1 opens 30 s after the start: on a loaded machine the new campaign took 19 s to answer its first status
       // query, and the applications window (about 25 s at this speed) had all but closed by then.
       calendar: () => compressCalendar(base, Date.now() + 30_000, SPEED),
-      started: (cal) => (campaignCalendar = cal),
+      started: (timeScale) => (campaignScale = timeScale),
       progress: say,
     });
     stop();

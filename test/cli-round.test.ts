@@ -47,9 +47,9 @@ describe('the round through the CLI (dev server)', () => {
     const { client, taskQueue } = worker();
     // Apr 1 → Nov 30 in about 90 s of real time.
     const base = { ...defaultCalendar(2023, loadWorkdays(2023)), year: YEAR };
-    const calendar = compressCalendar(base, Date.now() + 2_000, 240_000);
-    const campaign = await startCampaign(client, { calendar, directory, taskQueue });
-    const clock = storyClock(calendar, { calendarYear: 2023 });
+    const { calendar, timeScale } = compressCalendar(base, Date.now() + 2_000, 240_000);
+    const campaign = await startCampaign(client, { calendar, timeScale, directory, taskQueue });
+    const clock = storyClock(timeScale, { calendarYear: 2023 });
     const [confirmation, ...before] = [story.selection.at(-1)!, ...story.selection.slice(0, -1)];
     expect(confirmation.id).toBe('confirmation');
     const objections = {};

@@ -55,9 +55,10 @@ const future = () =>
 
 describe('client functions validate their input like the CLI', () => {
   it('startCampaign refuses a review that ends before it opens, naming the field, and starts nothing', async () => {
-    const cal = future();
+    const { calendar: cal, timeScale } = future();
     await refused(
       startCampaign(client, {
+        timeScale,
         calendar: { ...cal, reviewCloses: toIso(Date.parse(cal.reviewOpens) - 86_400_000) },
         directory,
         taskQueue,
@@ -65,20 +66,23 @@ describe('client functions validate their input like the CLI', () => {
       /^calendar\.reviewCloses \(2023-05-30 24:00\) is before reviewOpens \(2023-06-01 00:00\)$/,
     );
     await refused(
-      startCampaign(client, { calendar: { ...cal, publicityWorkingDays: 31 }, directory, taskQueue }),
+      startCampaign(client, { timeScale, calendar: { ...cal, publicityWorkingDays: 31 }, directory, taskQueue }),
       /^calendar\.publicityWorkingDays must be an integer 1\.\.30/,
     );
     await refused(
-      startCampaign(client, { calendar: { ...cal, opens: 'soon' }, directory, taskQueue }),
+      startCampaign(client, { timeScale, calendar: { ...cal, opens: 'soon' }, directory, taskQueue }),
       /^startCampaign: calendar\.opens: must be an ISO-8601 UTC instant/,
     );
-    await refused(startCampaign(client, { calendar: cal, directory, taskQueue, quota: 0 }), /^startCampaign: quota:/);
     await refused(
-      startCampaign(client, { calendar: cal, directory: { ...directory, people: [] }, taskQueue }),
+      startCampaign(client, { calendar: cal, timeScale, directory, taskQueue, quota: 0 }),
+      /^startCampaign: quota:/,
+    );
+    await refused(
+      startCampaign(client, { calendar: cal, timeScale, directory: { ...directory, people: [] }, taskQueue }),
       /^startCampaign: directory\.people:/,
     );
     await refused(
-      startCampaign(client, { calendar: cal, directory, taskQueue, reminders: { hour: 25 } }),
+      startCampaign(client, { calendar: cal, timeScale, directory, taskQueue, reminders: { hour: 25 } }),
       /^startCampaign: reminders\.hour:/,
     );
     // An uncompressed 2023 calendar: its deadlines have passed, as `campaign start` would say.
@@ -137,10 +141,10 @@ describe('client functions validate their input like the CLI', () => {
 
 describe('the checks themselves (unit)', () => {
   it('checkCalendar judges a compressed calendar by its own clock', () => {
-    const cal = future();
-    expect(() => checkCalendar(cal, Date.now())).not.toThrow();
+    const { calendar: cal, timeScale } = future();
+    expect(() => checkCalendar(cal, Date.now(), timeScale)).not.toThrow();
     // Eight months at 1,000×: six hours later every deadline has passed.
-    expect(() => checkCalendar(cal, Date.now() + 6 * 3_600_000)).toThrow(
+    expect(() => checkCalendar(cal, Date.now() + 6 * 3_600_000, timeScale)).toThrow(
       /^calendar\.applicationsClose: .* has already passed/,
     );
     expect(() => checked(yearSchema, '2023', 'year')).toThrow(/^year: Invalid input: expected number/);

@@ -19,7 +19,7 @@ import { runCli } from '../cli/main';
 import { loadDirectory } from '../client/directory';
 import { campaignAudit, campaignStatus, startCampaign } from '../client/campaigns';
 import { applicationAction, applicationStatus } from '../client/applications';
-import { formatDeadline, toReal, type CampaignCalendar } from '../domain/calendar';
+import { formatDeadline, type CampaignCalendar } from '../domain/calendar';
 import { applicationWorkflowId } from '../temporal/ids';
 
 const Y = 2023;
@@ -46,7 +46,7 @@ const json = async (...argv: string[]) => {
 const y = ['--year', String(Y)];
 
 async function sleepUntil(iso2023: string) {
-  const target = toReal(calendar, at(iso2023, shift));
+  const target = at(iso2023, shift);
   const now = await env.currentTimeMs();
   if (target > now) await env.sleep(target - now);
 }

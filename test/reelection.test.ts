@@ -19,7 +19,7 @@ import { campaignAction, campaignAudit, campaignStatus, startCampaign } from '..
 import { applicationAction, applicationStatus, submitApplication } from '../client/applications';
 import { reelectionFilingId, reelectionRecord } from '../client/reelection';
 import { titleStatus } from '../client/titles';
-import { addDays, toReal, type CampaignCalendar } from '../domain/calendar';
+import { addDays, type CampaignCalendar } from '../domain/calendar';
 import { titleWorkflowId } from '../temporal/ids';
 
 try {
@@ -52,7 +52,7 @@ const y = ['--year', String(Y)];
 const day = (date: string) => addDays(date, shift);
 
 async function sleepUntil(iso2023: string) {
-  const target = toReal(calendar, at(iso2023, shift));
+  const target = at(iso2023, shift);
   const now = await env.currentTimeMs();
   if (target > now) await env.sleep(target - now);
 }

@@ -16,7 +16,7 @@ import { createMailer, type Mailer } from '../activities/mailer';
 import { startCampaign } from '../client/campaigns';
 import { importTitles, reevaluationAction, titleStatus } from '../client/titles';
 import { messageIdFor } from '../activities/send-mail';
-import { toReal, type CampaignCalendar } from '../domain/calendar';
+import { type CampaignCalendar } from '../domain/calendar';
 
 try {
   Runtime.install({ logger: new DefaultLogger('ERROR') });
@@ -66,7 +66,7 @@ afterAll(async () => {
 });
 
 async function sleepUntil(iso2023: string) {
-  const target = toReal(calendar, at(iso2023, shift));
+  const target = at(iso2023, shift);
   const now = await env.currentTimeMs();
   if (target > now) await env.sleep(target - now);
 }

@@ -12,7 +12,7 @@ import { at, directory, formFor, scores } from './fixtures';
 import { campaignAction, campaignAudit, campaignStatus, panelVotes, startCampaign } from '../client/campaigns';
 import { applicationAction, applicationStatus, submitApplication } from '../client/applications';
 import { UserError, explain } from '../client/errors';
-import { addDays, toReal, type CampaignCalendar } from '../domain/calendar';
+import { addDays, type CampaignCalendar } from '../domain/calendar';
 import { applicationWorkflowId } from '../temporal/ids';
 
 const Y = 2023;
@@ -25,7 +25,7 @@ const officialOf = (sd: string) => directory.people.find((p) => p.role === 'subd
 const day = (date: string) => addDays(date, shift);
 
 async function sleepUntil(iso: string) {
-  const target = toReal(calendar, at(iso, shift));
+  const target = at(iso, shift);
   const now = await env.currentTimeMs();
   if (target > now) await env.sleep(target - now);
 }

@@ -13,7 +13,7 @@ import { createWorker } from '../worker/create-worker';
 import { createMailer, type Mailer } from '../activities/mailer';
 import { campaignAction, campaignMailStatus, campaignStatus, startCampaign } from '../client/campaigns';
 import { applicationAction, submitApplication } from '../client/applications';
-import { formatDeadline, toCalendar, toReal, type CampaignCalendar } from '../domain/calendar';
+import { formatDeadline, type CampaignCalendar } from '../domain/calendar';
 import type { Directory } from '../domain/directory';
 
 const DAY = 86_400_000;
@@ -84,7 +84,7 @@ async function unrig(r: Rig | undefined) {
 
 /** Sleeps (skipping time) until a 2023 calendar instant, moved like the calendar. */
 async function sleepUntil(r: Rig, iso2023: string) {
-  const target = toReal(r.calendar, at(iso2023, r.shift));
+  const target = at(iso2023, r.shift);
   const now = await r.env.currentTimeMs();
   if (target > now) await r.env.sleep(target - now);
 }
@@ -103,7 +103,7 @@ const seen = (r: Rig, from = 0): Seen[] =>
   r.smtp.messages.slice(from).map((m) => ({
     to: m.to,
     kind: m.headers['x-red-model-kind'],
-    at: new Date(toCalendar(r.calendar, m.clockAt!) - r.shift * DAY).toISOString(),
+    at: new Date(m.clockAt! - r.shift * DAY).toISOString(),
     scheduled: new Date(Date.parse(m.headers['x-red-model-scheduled']) - r.shift * DAY).toISOString(),
     mail: m,
   }));

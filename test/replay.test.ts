@@ -20,7 +20,6 @@ import { createTimeSkippingEnv, uniqueTaskQueue } from './harness';
 import { createWorker } from '../worker/create-worker';
 import { startCampaign } from '../client/campaigns';
 import { submitApplication } from '../client/applications';
-import { toReal } from '../domain/calendar';
 import { applicationWorkflowId } from '../temporal/ids';
 import { DEADLINE_DAY_REMINDER_PATCH } from '../workflows/application/mail';
 import { TIME_FROM_TIMERS_PATCH } from '../workflows/shared/clock';
@@ -182,7 +181,7 @@ describe('a compatible change made with patched()', () => {
       const history = await worker.runUntil(async () => {
         const { calendar, shiftDays } = calendar2023Ahead(await env.currentTimeMs());
         await startCampaign(env.client, { calendar, directory, taskQueue });
-        await env.sleep(toReal(calendar, at('2023-04-03T02:00:00Z', shiftDays)) - (await env.currentTimeMs()));
+        await env.sleep(at('2023-04-03T02:00:00Z', shiftDays) - (await env.currentTimeMs()));
         const id = directory.committees[0].id;
         await submitApplication(env.client, {
           year: 2023,
@@ -192,7 +191,7 @@ describe('a compatible change made with patched()', () => {
           taskQueue,
         });
         // Past 09:00 on the deadline day (Wed 2023-05-31), when the new reminder goes out.
-        await env.sleep(toReal(calendar, at('2023-05-31T03:00:00Z', shiftDays)) - (await env.currentTimeMs()));
+        await env.sleep(at('2023-05-31T03:00:00Z', shiftDays) - (await env.currentTimeMs()));
         return env.client.workflow.getHandle(applicationWorkflowId(2023, id)).fetchHistory();
       });
       // One marker per patch the run took: time-from-timers (workflows/shared/clock.ts), reminders on their own

@@ -15,15 +15,7 @@ import { at, directory as baseDirectory, scores } from './fixtures';
 import { type ReceivedMail, type TestSmtp } from './smtp';
 import { campaignMailStatus, startCampaign } from '../client/campaigns';
 import { importTitles, reevaluationAction, titleAction, titleStatus } from '../client/titles';
-import {
-  addDays,
-  beijingDate,
-  formatDeadline,
-  toCalendar,
-  toReal,
-  weeklyInstants,
-  type CampaignCalendar,
-} from '../domain/calendar';
+import { addDays, beijingDate, formatDeadline, weeklyInstants, type CampaignCalendar } from '../domain/calendar';
 import type { Directory } from '../domain/directory';
 
 const DAY = 86_400_000;
@@ -62,7 +54,7 @@ async function sleepUntilMs(target: number) {
   const now = await env.currentTimeMs();
   if (target > now) await env.sleep(target - now);
 }
-const sleepUntil = (iso2023: string) => sleepUntilMs(toReal(calendar, at(iso2023, shift)));
+const sleepUntil = (iso2023: string) => sleepUntilMs(at(iso2023, shift));
 
 interface Seen {
   to: string;
@@ -89,7 +81,7 @@ const ours = (): Seen[] =>
       kind: m.headers['x-red-model-kind'],
       workflow: m.headers['x-red-model-workflow'],
       scheduled: new Date(Date.parse(m.headers['x-red-model-scheduled']) - shift * DAY).toISOString(),
-      at: toCalendar(calendar, m.clockAt!) - shift * DAY,
+      at: m.clockAt! - shift * DAY,
       mail: m,
     }));
 let mark = 0;

@@ -4,9 +4,9 @@ import {
   countWorkingDays,
   formatBeijing,
   formatDeadline,
-  toCalendar,
   type CampaignCalendar,
 } from '../domain/calendar';
+import { toCalendar, type TimeScale } from '../domain/time-scale';
 
 /** "7月31日 24:00" from a Beijing "YYYY-MM-DD HH:mm". */
 function monthDay(text: string): string {
@@ -27,25 +27,26 @@ export interface DeadlineView {
   ms: number;
 }
 
-/** The campaign's "now": compressed calendars run faster than the wall clock. */
-export const calendarNow = (cal: CampaignCalendar, realMs = Date.now()): number => toCalendar(cal, realMs);
+/** What a page judges a deadline by (a campaign status, a re-evaluation): working days and the run's time scale. */
+export interface ScaledCalendar {
+  calendar: Pick<CampaignCalendar, 'workdays'>;
+  timeScale?: TimeScale;
+}
+
+/** The campaign's "now": compressed runs' calendars run faster than the wall clock. */
+export const calendarNow = (run: ScaledCalendar, realMs = Date.now()): number => toCalendar(run.timeScale, realMs);
 
 /** `passed`: the words for a deadline gone by — '已逾期' for something owed, '已结束' for a window. */
-export function deadlineView(
-  iso: string,
-  cal: CampaignCalendar,
-  realNow = Date.now(),
-  passed = '已逾期',
-): DeadlineView {
+export function deadlineView(iso: string, run: ScaledCalendar, realNow = Date.now(), passed = '已逾期'): DeadlineView {
   const ms = Date.parse(iso);
-  const now = calendarNow(cal, realNow);
+  const now = calendarNow(run, realNow);
   const text = monthDay(formatDeadline(ms));
   if (now >= ms) return { iso, text, left: passed, overdue: true, ms };
   const today = beijingDate(now);
   const last = beijingDate(ms - 1);
   let days: number | undefined;
   try {
-    days = countWorkingDays(today, last, cal.workdays);
+    days = countWorkingDays(today, last, run.calendar.workdays);
   } catch {
     days = undefined; // outside the holiday table: say nothing rather than guess
   }

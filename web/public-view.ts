@@ -47,7 +47,7 @@ export function publicView(status: CampaignStatus, directory: Directory, realNow
     };
   };
   const ends = Date.parse(draft.publicityEnds);
-  const open = !status.final && calendarNow(status.calendar, realNow) < ends;
+  const open = !status.final && calendarNow(status, realNow) < ends;
   const view: PublicYearView = {
     year: status.year,
     state: status.final ? 'final' : open ? 'publicity' : 'closed',
@@ -55,7 +55,7 @@ export function publicView(status: CampaignStatus, directory: Directory, realNow
     publishedText: formatBeijing(Date.parse(draft.at)),
     endsText: formatDeadline(ends),
     endsIso: draft.publicityEnds,
-    left: open ? deadlineView(draft.publicityEnds, status.calendar, realNow, '已结束').left : undefined,
+    left: open ? deadlineView(draft.publicityEnds, status, realNow, '已结束').left : undefined,
     tieBreakRule: draft.tieBreakRule,
   };
   if (status.final)

@@ -72,7 +72,7 @@ async function titleTasks(
       open.push({
         title: `提交 ${year} 年度书面复评材料`,
         href: titleHref(actor.id),
-        deadline: deadlineView(r.materialsDue, r.calendar),
+        deadline: deadlineView(r.materialsDue, r),
       });
     else if (r?.materials)
       done.push({ title: `${year} 年度书面复评材料已提交`, href: titleHref(actor.id), detail: r.stageLabel });
@@ -122,7 +122,7 @@ export async function inboxFor(client: Client, directory: Directory, actor: Acto
         open.push({
           title: '填写并提交推荐表',
           href: '/application/new',
-          deadline: deadlineView(status.applicationsClose, cal),
+          deadline: deadlineView(status.applicationsClose, status),
         });
       else if (status.phase === 'preparing')
         open.push({ title: '推荐表（申报尚未开始）', href: '/application', detail: '申报开始后可在此填写' });
@@ -132,7 +132,7 @@ export async function inboxFor(client: Client, directory: Directory, actor: Acto
         open.push({
           title: '报送纸质推荐表（一式两份）至区房管局',
           href: '/application',
-          deadline: deadlineView(app.applicationsClose ?? status.applicationsClose, cal),
+          deadline: deadlineView(app.applicationsClose ?? status.applicationsClose, status),
         });
       if (app.decision)
         done.push({
@@ -145,7 +145,7 @@ export async function inboxFor(client: Client, directory: Directory, actor: Acto
 
   if (actor.role === 'subdistrict' && actor.subdistrict) {
     const sd = actor.subdistrict;
-    const deadline = deadlineView(status.reviewDeadlines[sd], cal);
+    const deadline = deadlineView(status.reviewDeadlines[sd], status);
     for (const r of rows) {
       const t: Task = {
         title: `初步审查：${nameOf(r.committeeId)}`,
@@ -168,7 +168,7 @@ export async function inboxFor(client: Client, directory: Directory, actor: Acto
   // The selection (web/routes/inspection.ts, panel.ts, objections-review.ts): the inspection window's deadline, 公示's end.
   const reviewing = status.phase === 'inspection' || status.phase === 'awaiting-panel';
   if (actor.role === 'inspector') {
-    const deadline = deadlineView(status.inspectionCloses, cal);
+    const deadline = deadlineView(status.inspectionCloses, status);
     for (const r of rows) {
       const href = `/inspection/${encodeURIComponent(r.committeeId)}`;
       if (r.stage === 'recommended' && status.confirmed[r.subdistrict] && reviewing)
@@ -184,7 +184,7 @@ export async function inboxFor(client: Client, directory: Directory, actor: Acto
   if (actor.role === 'panel') {
     const inspected = status.counts.byStage.inspected ?? 0;
     if (!status.draft && reviewing) {
-      const deadline = deadlineView(status.inspectionCloses, cal);
+      const deadline = deadlineView(status.inspectionCloses, status);
       open.push({ title: `评审投票（已专项检查 ${inspected} 家）`, href: '/panel', deadline });
       if (directory.people.some((p) => p.id === actor.id && p.chair))
         open.push({ title: `确定拟表彰名单（名额 ${status.quota} 家）`, href: '/panel', deadline });
@@ -192,7 +192,7 @@ export async function inboxFor(client: Client, directory: Directory, actor: Acto
       done.push({ title: '拟表彰名单已确定', href: '/panel', detail: `${status.draft.ranking.length} 家` });
   }
   if (actor.role === 'bureau') {
-    const publicityEnds = status.draft ? deadlineView(status.draft.publicityEnds, cal) : undefined;
+    const publicityEnds = status.draft ? deadlineView(status.draft.publicityEnds, status) : undefined;
     for (const o of status.objections) {
       const t: Task = {
         title: `处理异议 ${o.id}：${nameOf(o.committeeId)}`,
@@ -205,9 +205,9 @@ export async function inboxFor(client: Client, directory: Directory, actor: Acto
       if (!f.decision && status.phase !== 'commended')
         open.push({ title: `换届改选备案，决定保留或移出：${nameOf(f.committeeId)}`, href: '/objections' });
     if (status.phase === 'awaiting-confirmation')
-      open.push({ title: '确认最终表彰名单', href: '/objections', deadline: deadlineView(cal.commendationBy, cal) });
+      open.push({ title: '确认最终表彰名单', href: '/objections', deadline: deadlineView(cal.commendationBy, status) });
     for (const sd of Object.keys(status.reviewDeadlines)) {
-      const d = deadlineView(status.reviewDeadlines[sd], cal);
+      const d = deadlineView(status.reviewDeadlines[sd], status);
       if (!status.confirmed[sd] && d.overdue && status.phase !== 'applications')
         open.push({ title: `${sd}逾期未确认推荐名单`, href: '/dashboard', deadline: d });
       if (status.confirmed[sd])
@@ -221,7 +221,7 @@ export async function inboxFor(client: Client, directory: Directory, actor: Acto
       open.push({
         title: '评审期已过，评选团尚未定稿',
         href: '/dashboard',
-        deadline: deadlineView(status.inspectionCloses, cal),
+        deadline: deadlineView(status.inspectionCloses, status),
       });
   }
 

@@ -24,7 +24,7 @@ import { join } from 'node:path';
 import { listApplications } from '../../client/applications';
 import { loadDirectory } from '../../client/directory';
 import { listTitles } from '../../client/titles';
-import { toCalendar, toReal, type CampaignCalendar } from '../../domain/calendar';
+import { toCalendar, toReal, type TimeScale } from '../../domain/time-scale';
 import { campaignWorkflowId } from '../../temporal/ids';
 import { TemporalCluster } from '../../scripts/cluster/cluster';
 import { SERVICES, type ClusterPorts, type ServiceName } from '../../scripts/cluster/config';
@@ -279,7 +279,7 @@ function killDuringStep(
     const at = pickStep(r);
     const delay = pickInt(r, 0, 40);
     const faults: FaultEvent[] = [];
-    let cal: CampaignCalendar | undefined;
+    let cal: TimeScale | undefined;
     let killed: Promise<void> | undefined;
     let back: Promise<void> | undefined;
     s.log(
@@ -345,7 +345,7 @@ export function postgresRestartRun(cluster: TemporalCluster, seed: number): Prom
     const at = pickInt(r, 0, 36);
     const delay = pickInt(r, 0, 40);
     const faults: FaultEvent[] = [];
-    let cal: CampaignCalendar | undefined;
+    let cal: TimeScale | undefined;
     let restarted: Promise<void> | undefined;
     s.log(`seed ${seed}: PostgreSQL restart during B1 action #${at} (+${delay} ms)`);
     const hooks: RoundHooks = {

@@ -31,11 +31,11 @@ import {
   compressCalendar,
   defaultCalendar,
   publicityEnd,
-  toCalendar,
   toIso,
-  toReal,
   type CampaignCalendar,
+  type CompressedCalendar,
 } from '../../domain/calendar';
+import { toCalendar, toReal, type TimeScale } from '../../domain/time-scale';
 import { loadWorkdays } from '../../domain/holidays';
 import { applicationWorkflowId, campaignWorkflowId, titleWorkflowId } from '../../temporal/ids';
 import { roundStory, type ExpectedOutcome, type Plan, type Story } from '../../scenario/round';
@@ -64,7 +64,7 @@ const LEAD_MS = 3_000;
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** The 2023 calendar's shape (windows, holidays, make-up days), labelled FAULT_YEAR, running SPEED× from `realOrigin`. */
-export function faultCalendar(realOrigin: number): CampaignCalendar {
+export function faultCalendar(realOrigin: number): CompressedCalendar {
   return compressCalendar({ ...defaultCalendar(2023, loadWorkdays(2023)), year: FAULT_YEAR }, realOrigin, SPEED);
 }
 
@@ -91,8 +91,8 @@ export interface Step {
 }
 
 export interface RoundHooks {
-  /** Once the campaign is started, with its calendar (e.g. to schedule kills at calendar instants). */
-  started?(cal: CampaignCalendar): void;
+  /** Once the campaign is started, with its time scale (e.g. to schedule kills at calendar instants). */
+  started?(timeScale: TimeScale): void;
   /** Awaited before each action is sent. */
   beforeStep?(step: Step): Promise<void> | void;
   /** Awaited after each action has taken effect. */
@@ -227,14 +227,20 @@ export async function runRound(o: RoundOptions): Promise<RoundOutcome> {
   const client = clientOn(connection, o.namespace ?? 'default');
   try {
     const directory = loadDirectory();
-    const calendar = faultCalendar(Date.now() + LEAD_MS);
+    const { calendar, timeScale } = faultCalendar(Date.now() + LEAD_MS);
     // A task started on a killed worker waits out its timeout: 60 s would be 69 days at 100,000×.
-    await startCampaign(client, { calendar, directory, taskQueue: o.taskQueue, workflowTaskTimeout: '10 seconds' });
+    await startCampaign(client, {
+      calendar,
+      timeScale,
+      directory,
+      taskQueue: o.taskQueue,
+      workflowTaskTimeout: '10 seconds',
+    });
     log(
       `campaign ${campaignWorkflowId(FAULT_YEAR)} started: 2023 calendar at ${SPEED}×, Apr 1 00:00 opens in ${LEAD_MS} ms`,
     );
-    hooks.started?.(calendar);
-    const calNow = () => toCalendar(calendar, Date.now());
+    hooks.started?.(timeScale);
+    const calNow = () => toCalendar(timeScale, Date.now());
 
     const script = buildScript(client, roundStory(directory, { year: FAULT_YEAR }));
     const guards = guardInstants(calendar);
@@ -274,7 +280,7 @@ export async function runRound(o: RoundOptions): Promise<RoundOutcome> {
     const bursts: BurstTiming[] = [];
     const runBurst = async (burst: Burst, steps: Step[]): Promise<string[]> => {
       if (moments[burst]) {
-        const wait = toReal(calendar, moments[burst]) - Date.now();
+        const wait = toReal(timeScale, moments[burst]) - Date.now();
         if (wait > 0) await sleep(wait);
       }
       const start = Date.now();
@@ -317,7 +323,7 @@ export async function runRound(o: RoundOptions): Promise<RoundOutcome> {
           await sleep(200);
         }
       },
-      toReal(calendar, publicityEnd(calDay('09-28'), calendar.publicityWorkingDays, calendar.workdays)) -
+      toReal(timeScale, publicityEnd(calDay('09-28'), calendar.publicityWorkingDays, calendar.workdays)) -
         Date.now() +
         180_000,
     );

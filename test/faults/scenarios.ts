@@ -32,7 +32,7 @@ import { clientOn } from '../../client/connection';
 import { campaignWorkflowId } from '../../temporal/ids';
 import { loadDirectory } from '../../client/directory';
 import { roundStory } from '../../scenario/round';
-import { toCalendar, toReal, type CampaignCalendar } from '../../domain/calendar';
+import { toCalendar, toReal, type TimeScale } from '../../domain/time-scale';
 import { rng } from '../fuzz-payloads'; // seeded, so a failing run can be repeated with FAULT_SEED
 import { startTestSmtp, type TestSmtp } from '../smtp';
 import { FAULT_YEAR, fmtCal, runRound, type CliResult, type RoundHooks, type RoundOutcome, type Step } from './round';
@@ -148,7 +148,7 @@ export class WorkerKiller {
   private chain: Promise<void> = Promise.resolve();
   private failure: unknown;
   readonly faults: FaultEvent[] = [];
-  cal?: CampaignCalendar;
+  cal?: TimeScale;
 
   constructor(
     private readonly stack: Stack<FaultBackend>,
@@ -345,7 +345,7 @@ export async function serverRestartRun(seed: number): Promise<ScenarioReport> {
     ]);
     const faults: FaultEvent[] = [];
     const guard = superviseUnexpected(s, s.workers[0]);
-    let cal: CampaignCalendar | undefined;
+    let cal: TimeScale | undefined;
     let restart: Promise<void> | undefined;
     let stopped: Promise<void> | undefined;
     s.log(

@@ -17,7 +17,8 @@ import { submitApplication } from '../../client/applications';
 import { loadDirectory } from '../../client/directory';
 import { campaignStatus, startCampaign } from '../../client/campaigns';
 import { dataConverter } from '../../client/codec';
-import { compressCalendar, defaultCalendar, toReal } from '../../domain/calendar';
+import { compressCalendar, defaultCalendar } from '../../domain/calendar';
+import { toReal } from '../../domain/time-scale';
 import { loadWorkdays } from '../../domain/holidays';
 import { applicationWorkflowId, campaignWorkflowId } from '../../temporal/ids';
 import { applicationStatusQuery } from '../../workflows/application/messages';
@@ -56,9 +57,10 @@ describe('the SDK defect conditions on the real campaign and applications', () =
       const [a] = s.workers;
       const directory = loadDirectory();
       const opensAt = Date.now() + 4_000;
-      const calendar = compressCalendar({ ...defaultCalendar(2023, loadWorkdays(2023)), year: YEAR }, opensAt, SPEED);
-      const realOf = (iso: string) => toReal(calendar, Date.parse(iso));
-      await startCampaign(s.client, { calendar, directory, taskQueue: TASK_QUEUE });
+      const base = { ...defaultCalendar(2023, loadWorkdays(2023)), year: YEAR };
+      const { calendar, timeScale } = compressCalendar(base, opensAt, SPEED);
+      const realOf = (iso: string) => toReal(timeScale, Date.parse(iso));
+      await startCampaign(s.client, { calendar, timeScale, directory, taskQueue: TASK_QUEUE });
       await eventually(
         () => campaignStatus(s.client, YEAR),
         (st) => st.phase === 'applications',

@@ -13,7 +13,8 @@ import { createMailer, type Mailer } from '../../activities/mailer';
 import { startCampaign, campaignStatus } from '../../client/campaigns';
 import { applicationStatus } from '../../client/applications';
 import { loadDirectory } from '../../client/directory';
-import { compressCalendar, defaultCalendar } from '../../domain/calendar';
+import type { TimeScale } from '../../domain/time-scale';
+import { compressCalendar, type CampaignCalendar, defaultCalendar } from '../../domain/calendar';
 import { loadWorkdays } from '../../domain/holidays';
 import { applicationWorkflowId, campaignWorkflowId } from '../../temporal/ids';
 import { createWorker } from '../../worker/create-worker';
@@ -62,7 +63,8 @@ let mailer: Mailer;
 let app: FastifyInstance;
 let base: string;
 let browser: Browser;
-let calendar: ReturnType<typeof compressCalendar>;
+let calendar: CampaignCalendar;
+let timeScale: TimeScale;
 const contexts: BrowserContext[] = [];
 /** The main console's structured request logs (JSON lines). */
 const logs: string[] = [];
@@ -143,8 +145,12 @@ beforeAll(async () => {
   mailer = createMailer({ url: smtp.url });
   ({ server: app, base } = await webApp({ capture: true }));
   browser = await launch();
-  calendar = compressCalendar({ ...defaultCalendar(2023, loadWorkdays(2023)), year: YEAR }, Date.now() + 2_000, SPEED);
-  await startCampaign(client, { calendar, directory, taskQueue });
+  ({ calendar, timeScale } = compressCalendar(
+    { ...defaultCalendar(2023, loadWorkdays(2023)), year: YEAR },
+    Date.now() + 2_000,
+    SPEED,
+  ));
+  await startCampaign(client, { calendar, timeScale, directory, taskQueue });
   await waitForPhase('applications', 30_000);
 });
 

@@ -11,7 +11,8 @@ import { join } from 'node:path';
 import type { BrowserContext } from 'playwright-core';
 import { campaignStatus, startCampaign } from '../../client/campaigns';
 import { loadDirectory } from '../../client/directory';
-import { compressCalendar, defaultCalendar, formatBeijing } from '../../domain/calendar';
+import type { TimeScale } from '../../domain/time-scale';
+import { compressCalendar, type CampaignCalendar, defaultCalendar, formatBeijing } from '../../domain/calendar';
 import { loadWorkdays } from '../../domain/holidays';
 import { FIVE_GOODS, FIVE_GOODS_LABELS } from '../../domain/grades';
 import { BOM } from '../../web/documents/csv';
@@ -48,7 +49,8 @@ let client: WebStack['client'];
 let base: string;
 let bureau: BrowserContext;
 let committee: BrowserContext;
-let calendar: ReturnType<typeof compressCalendar>;
+let calendar: CampaignCalendar;
+let timeScale: TimeScale;
 /** The 公示 notice as the bureau downloaded it before the final list was confirmed. */
 let noticeDuringPublicity: Buffer;
 
@@ -102,8 +104,12 @@ beforeAll(async () => {
   process.env.TEMPORAL_ADDRESS = stack.address;
   process.env.TASK_QUEUE = stack.taskQueue;
   // The calendar opens 25 s from now: sign-ins fit before it, and the round's compressed calendar waits for nobody.
-  calendar = compressCalendar({ ...defaultCalendar(2023, loadWorkdays(2023)), year: YEAR }, Date.now() + 25_000, SPEED);
-  await startCampaign(client, { calendar, directory, taskQueue: stack.taskQueue });
+  ({ calendar, timeScale } = compressCalendar(
+    { ...defaultCalendar(2023, loadWorkdays(2023)), year: YEAR },
+    Date.now() + 25_000,
+    SPEED,
+  ));
+  await startCampaign(client, { calendar, timeScale, directory, taskQueue: stack.taskQueue });
   bureau = await stack.context();
   await signIn(bureau, base, stack.smtp, email('bureau-lu'));
   committee = await stack.context();
@@ -129,7 +135,7 @@ describe('official documents (Chromium, poppler)', () => {
 
     // Between the end of 公示 and the bureau's confirmation: the draft list is out, the final list is not.
     const driver = cliDriver(cli, YEAR);
-    const clock = storyClock(calendar, { calendarYear: 2023 });
+    const clock = storyClock(timeScale, { calendarYear: 2023 });
     const objections = {};
     await playScenes(story.selection.slice(0, -1), { driver, clock, width: 4, objections });
     await untilPhase(driver, 'awaiting-confirmation');

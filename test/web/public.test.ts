@@ -17,9 +17,10 @@ import {
   compressCalendar,
   defaultCalendar,
   formatDeadline,
-  toReal,
   type CampaignCalendar,
+  type CompressedCalendar,
 } from '../../domain/calendar';
+import { toReal, type TimeScale } from '../../domain/time-scale';
 import { loadWorkdays } from '../../domain/holidays';
 import { applicationWorkflowId, campaignWorkflowId } from '../../temporal/ids';
 import { createScanStore } from '../../web/scan-store';
@@ -82,6 +83,7 @@ const SECRETS = [EMAIL_OBJECTOR, PHONE_OBJECTOR, LATE_OBJECTOR, AFTER_OBJECTOR].
 
 let stack: WebStack;
 let calendar: CampaignCalendar;
+let timeScale: TimeScale;
 let endsText: string;
 /** Every public page's HTML as served, checked for names and contacts at the end. */
 const publicHtml: { name: string; html: string }[] = [];
@@ -96,7 +98,7 @@ async function waitForPhase(phase: string, timeoutMs: number) {
 }
 
 /** 2023's dates with the early windows cut to hours (opens Fri Sep 15 00:00, applications until 16:00, review until Sat 08:00) and 公示 of 3 working days. */
-function shapedCalendar(): CampaignCalendar {
+function shapedCalendar(): CompressedCalendar {
   const base = defaultCalendar(2023, loadWorkdays(2023));
   const t0 = Date.parse('2023-09-14T16:00:00.000Z');
   const iso = (ms: number) => new Date(ms).toISOString();
@@ -117,8 +119,8 @@ beforeAll(async () => {
   process.env.OBJECTION_SCAN_DIR = SCAN_DIR;
   stack = await startWebStack({ year: YEAR, key: Buffer.alloc(32, 11), queuePrefix: 'web-public' });
   const { client, directory, taskQueue } = stack;
-  calendar = shapedCalendar();
-  await startCampaign(client, { calendar, directory, taskQueue });
+  ({ calendar, timeScale } = shapedCalendar());
+  await startCampaign(client, { calendar, timeScale, directory, taskQueue });
   await waitForPhase('applications', 20_000);
   for (const id of COMMITTEES)
     await submitApplication(client, { year: YEAR, directory, committeeId: id, form: formFor(id), taskQueue });
@@ -298,7 +300,7 @@ describe('the public 公示 page and objections (Chromium)', () => {
 
   it('after 公示 ends, a late confirmation and a late submission are refused with the exact end time', async () => {
     const ends = Date.parse((await campaignStatus(stack.client, YEAR)).draft!.publicityEnds);
-    const wait = toReal(calendar, ends) - Date.now() + 500;
+    const wait = toReal(timeScale, ends) - Date.now() + 500;
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
 
     const page = await (await stack.context()).newPage();

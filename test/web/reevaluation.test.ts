@@ -48,14 +48,14 @@ beforeAll(async () => {
   // The year's campaign (for 我的待办), slow enough to stay in its first weeks during the test.
   const base2023 = { ...defaultCalendar(2023, loadWorkdays(2023)), year: YEAR };
   await startCampaign(client, {
-    calendar: compressCalendar(base2023, Date.now() + 2_000, 1_000),
+    ...compressCalendar(base2023, Date.now() + 2_000, 1_000),
     directory,
     taskQueue,
   });
   // The re-evaluations' own clock: one day after the inspection window opened, materials due weeks later (1 day ≈ 43 s).
   const speed = 2_000;
   const sinceOpens = Date.parse(base2023.inspectionOpens) + 86_400_000 - Date.parse(base2023.opens);
-  const reevCal = compressCalendar(base2023, Date.now() - sinceOpens / speed, speed);
+  const { calendar: reevCal, timeScale } = compressCalendar(base2023, Date.now() - sinceOpens / speed, speed);
   const data = {
     awardYear: AWARD_YEAR,
     titles: [A, B].map((id) => ({
@@ -73,6 +73,7 @@ beforeAll(async () => {
     {
       year: YEAR,
       calendar: reevCal,
+      timeScale,
       materialsDue: materialsDueFor(reevCal),
       staff: directory.people,
       gradeBands: DEFAULT_GRADE_BANDS,

@@ -91,8 +91,7 @@ beforeAll(async () => {
     inspectionCloses: end('2023-06-15'),
     commendationBy: end('2023-07-31'),
   };
-  const calendar = compressCalendar(shaped, Date.now() + 1_000, SPEED);
-  await startCampaign(client, { calendar, directory, taskQueue });
+  await startCampaign(client, { ...compressCalendar(shaped, Date.now() + 1_000, SPEED), directory, taskQueue });
   await eventually(async () => expect((await campaignStatus(client, YEAR)).phase).toBe('applications'), 15_000);
   await Promise.all(
     ALL.map((id) =>

@@ -145,7 +145,7 @@ export function registerApplicationRoutes(app: FastifyInstance, ctx: AppContext)
     const s = extra.busy
       ? undefined
       : await withinDeadline(ctx.client, 2_000, () => campaignStatus(ctx.client, year)).catch(() => undefined);
-    const deadline = s ? deadlineLine(deadlineView(s.applicationsClose, s.calendar)) : '';
+    const deadline = s ? deadlineLine(deadlineView(s.applicationsClose, s)) : '';
     return renderPage(
       request,
       reply,
@@ -272,7 +272,7 @@ export function registerApplicationRoutes(app: FastifyInstance, ctx: AppContext)
       {
         app: a,
         committeeId,
-        reviewDeadline: deadlineView(a.reviewDeadline, s.calendar),
+        reviewDeadline: deadlineView(a.reviewDeadline, s),
         canDecide,
         canRecordPaper,
         showAudit: actor.role !== 'committee',
@@ -489,7 +489,7 @@ export function registerApplicationRoutes(app: FastifyInstance, ctx: AppContext)
       'confirm-list',
       {
         subdistrict: sd,
-        deadline: deadlineView(s.reviewDeadlines[sd], s.calendar),
+        deadline: deadlineView(s.reviewDeadlines[sd], s),
         recommended: confirmed ? confirmed.recommended.map(nameOf) : names('recommended'),
         notRecommended: names('not-recommended'),
         undecided: confirmed ? [] : names('submitted'),

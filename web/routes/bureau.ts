@@ -34,7 +34,7 @@ export function registerBureauRoutes(app: FastifyInstance, ctx: AppContext): voi
   ) => {
     const s = await within(() => campaignStatus(ctx.client, year));
     const cal = s.calendar;
-    const dl = (iso: string) => deadlineLine(deadlineView(iso, cal, Date.now(), '已结束'));
+    const dl = (iso: string) => deadlineLine(deadlineView(iso, s, Date.now(), '已结束'));
     const stages = APPLICATION_STAGES.filter((st) => s.counts.byStage[st]).map((st) => ({
       key: st,
       label: STAGE_LABELS[st],
@@ -47,7 +47,7 @@ export function registerBureauRoutes(app: FastifyInstance, ctx: AppContext): voi
     }));
     const overdue: string[] = [];
     for (const sd of Object.keys(s.reviewDeadlines)) {
-      if (!s.confirmed[sd] && deadlineView(s.reviewDeadlines[sd], cal).overdue)
+      if (!s.confirmed[sd] && deadlineView(s.reviewDeadlines[sd], s).overdue)
         overdue.push(`${sd}审查截止（${beijingText(s.reviewDeadlines[sd])}）已过，推荐名单未确认`);
     }
     if (s.panelOverdue && !s.draft)

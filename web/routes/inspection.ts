@@ -53,7 +53,7 @@ export function registerInspectionRoutes(app: FastifyInstance, ctx: AppContext):
       awaiting,
       unconfirmed,
       inspected,
-      deadline: deadlineLine(deadlineView(status.inspectionCloses, status.calendar, Date.now(), '已结束')),
+      deadline: deadlineLine(deadlineView(status.inspectionCloses, status, Date.now(), '已结束')),
     };
   };
 
@@ -190,7 +190,7 @@ export function registerInspectionRoutes(app: FastifyInstance, ctx: AppContext):
         actor,
         links: [{ href: '/inspection', text: '返回专项检查评分' }],
       });
-    const today = beijingDate(calendarNow(o.status.calendar));
+    const today = beijingDate(calendarNow(o.status));
     return renderPage(
       request,
       reply,

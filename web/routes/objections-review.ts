@@ -72,9 +72,7 @@ export function registerObjectionReviewRoutes(
         year,
         s,
         phaseLabel: PHASE_LABELS[s.phase],
-        publicity: s.draft
-          ? deadlineLine(deadlineView(s.draft.publicityEnds, s.calendar, Date.now(), '已结束'))
-          : undefined,
+        publicity: s.draft ? deadlineLine(deadlineView(s.draft.publicityEnds, s, Date.now(), '已结束')) : undefined,
         onList: onList.map((id) => ({ id, name: nameOf(id) })),
         final: s.final && { names: s.final.list.map(nameOf), at: beijingText(s.final.at), by: personName(s.final.by) },
         objections,

@@ -89,7 +89,7 @@ export function registerPanelRoutes(app: FastifyInstance, ctx: AppContext, confi
         canVote,
         chair: isChair(actor),
         scoreFields: SCORE_FIELDS,
-        deadline: deadlineLine(deadlineView(status.inspectionCloses, status.calendar, Date.now(), '已结束')),
+        deadline: deadlineLine(deadlineView(status.inspectionCloses, status, Date.now(), '已结束')),
         draft: status.draft && {
           ...status.draft,
           at: beijingText(status.draft.at),

@@ -262,7 +262,7 @@ export function registerPublicRoutes(
         const link = `${ctx.config.publicBaseUrl}/public/${year}/objections/${started.ref}/confirm/${started.token}`;
         // The link's end on the campaign's clock (a compressed calendar runs faster than the wall clock), or 公示's end if sooner.
         const validUntil = formatDeadline(
-          Math.min(calendarNow(status!.calendar, Date.now() + ttlMs), Date.parse(view.endsIso!)),
+          Math.min(calendarNow(status!, Date.now() + ttlMs), Date.parse(view.endsIso!)),
         );
         let mailed = true;
         try {

@@ -155,7 +155,7 @@ export function registerTitleRoutes(app: FastifyInstance, ctx: AppContext): void
         r,
         committeeId,
         name: nameOf(committeeId),
-        materialsDue: r ? deadlineView(r.materialsDue, r.calendar) : undefined,
+        materialsDue: r ? deadlineView(r.materialsDue, r) : undefined,
         canSubmit: actor.role === 'committee' && actor.id === committeeId && owes('committee'),
         canPreReview: official && owes('subdistrict'),
         canCancel: official && !!r && !r.result && !r.cancellation,

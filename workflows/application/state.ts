@@ -2,14 +2,13 @@
  * The application's state and its rules: which action is allowed when, by whom.
  * The actions themselves (rule and change) are in ./actions/, one file each.
  */
-import type { CampaignCalendar } from '../../domain/calendar';
 import type { ApplicationForm } from '../../domain/application-form';
 import type { Staff } from '../../domain/directory';
 import type { Grade, GradeBands } from '../../domain/grades';
 import { FINAL_STAGES, type ApplicationStage } from '../../domain/stages';
 import type { MailOutboxState } from '../shared/mail-outbox';
 import type { ReminderSettings } from '../reminders/slots';
-import type { TimeScale } from '../shared/clock';
+import type { InputCalendar, TimeScale } from '../shared/clock';
 import type { AuditEntry } from '../shared/audit';
 
 export type { AuditEntry };
@@ -17,7 +16,8 @@ export type { AuditEntry };
 export interface ApplicationInput {
   year: number;
   form: ApplicationForm;
-  calendar: CampaignCalendar;
+  /** The notice's dates; `clock` inside it only in histories recorded before `timeScale` (InputCalendar). */
+  calendar: InputCalendar;
   /** The committee's 街镇 review deadline and the inspection deadline, as known at submission. */
   reviewDeadline: string;
   inspectionDeadline: string;
@@ -30,7 +30,7 @@ export interface ApplicationInput {
   contactEmail?: string;
   /** The campaign's reminder settings (offsets in working days, hour). */
   reminders?: Partial<ReminderSettings>;
-  /** Compressed time for demo, bench and fault runs, read only by workflows/shared/clock.ts. */
+  /** Compressed time for demo, bench, fault and test runs, read only by workflows/shared/clock.ts. */
   timeScale?: TimeScale;
   /** Set when continuing as new. */
   carried?: ApplicationState;

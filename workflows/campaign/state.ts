@@ -11,14 +11,15 @@ import type { CampaignNotice } from '../application/state';
 import type { MailOutboxState } from '../shared/mail-outbox';
 import type { ReminderSettings } from '../reminders/slots';
 import type { CarriedCampaignState } from './registry';
-import type { TimeScale } from '../shared/clock';
+import type { InputCalendar, TimeScale } from '../shared/clock';
 import type { AuditEntry } from '../shared/audit';
 
 export type CampaignAuditEntry = AuditEntry & { detail: string };
 
 export interface CampaignInput {
   year: number;
-  calendar: CampaignCalendar;
+  /** The notice's dates; `clock` inside it only in histories recorded before `timeScale` (InputCalendar). */
+  calendar: InputCalendar;
   quota: number;
   subdistricts: string[];
   staff: Staff;
@@ -29,7 +30,7 @@ export interface CampaignInput {
   activeTitles?: string[];
   /** Re-evaluation materials deadline override (date or instant); default: domain/titles.ts materialsDueFor. */
   reevaluationMaterialsDue?: string;
-  /** Compressed time for demo, bench and fault runs, read only by workflows/shared/clock.ts. */
+  /** Compressed time for demo, bench, fault and test runs, read only by workflows/shared/clock.ts. */
   timeScale?: TimeScale;
   /** Set by continue-as-new (workflows/campaign/registry.ts packs the registry). */
   carried?: CarriedCampaignState;
@@ -122,6 +123,8 @@ export interface CampaignStatus {
   year: number;
   phase: CampaignPhase;
   calendar: CampaignCalendar;
+  /** The campaign's time scale (compressed runs): what its applications are started with. */
+  timeScale?: TimeScale;
   quota: number;
   applicationsClose: string;
   reviewDeadlines: Record<string, string>;

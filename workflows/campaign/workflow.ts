@@ -91,6 +91,7 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
     year: input.year,
     phase: phaseAt(input, s, clock.now()),
     calendar: cal,
+    timeScale: timeScaleOf(input),
     quota: input.quota,
     applicationsClose: s.applicationsClose,
     reviewDeadlines: s.reviewDeadlines,
@@ -237,7 +238,8 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
   // Re-evaluate the titles active at the start. First run only: a continued run must not repeat it.
   if (!input.carried && input.activeTitles?.length) {
     const { year, calendar, staff, gradeBands, activeTitles: titleIds, reevaluationMaterialsDue: materialsDue } = input;
-    await titleLinks.startReevaluations({ year, calendar, titleIds, staff, gradeBands, materialsDue });
+    const timeScale = timeScaleOf(input);
+    await titleLinks.startReevaluations({ year, calendar, timeScale, titleIds, staff, gradeBands, materialsDue });
   }
 
   // Reminders on their own timers (new runs); the loop below then sleeps only until the next phase boundary.

@@ -23,7 +23,7 @@ import { atLeastGood, type GradeBands } from '../../domain/grades';
 import { INCIDENT_LABELS, type Incident } from '../../domain/titles';
 import type { Inspection } from '../application/state';
 import type { AuditTrail } from '../shared/audit';
-import type { TimeScale } from '../shared/clock';
+import type { InputCalendar, TimeScale } from '../shared/clock';
 import type { MailOutboxState } from '../shared/mail-outbox';
 import type { ReminderSettings } from '../reminders/slots';
 
@@ -33,7 +33,8 @@ export interface ReevaluationInput {
   subdistrict: string;
   awardYear: number;
   titleWorkflowId: string;
-  calendar: CampaignCalendar;
+  /** The notice's dates; `clock` inside it only in histories recorded before `timeScale` (InputCalendar). */
+  calendar: InputCalendar;
   materialsDue: string;
   staff: Staff;
   gradeBands: GradeBands;
@@ -44,7 +45,7 @@ export interface ReevaluationInput {
   contactEmail?: string;
   /** Reminder offsets (working days) and hour; default 7/3/1 at 09:00 Beijing. */
   reminders?: Partial<ReminderSettings>;
-  /** Compressed time for demo, bench and fault runs, read only by workflows/shared/clock.ts. */
+  /** Compressed time for demo, bench, fault and test runs, read only by workflows/shared/clock.ts. */
   timeScale?: TimeScale;
   carried?: ReevaluationState;
 }
@@ -120,8 +121,9 @@ export interface ReevaluationSnapshot extends ReevaluationState {
   stageLabel: string;
   inspectionOpens: string;
   inspectionCloses: string;
-  /** The year's calendar and clock, so pages show its deadlines on its own (possibly compressed) clock. */
+  /** The year's calendar and time scale, so pages show its deadlines on its own (possibly compressed) clock. */
   calendar: CampaignCalendar;
+  timeScale?: TimeScale;
   /** What confirming now would decide: reasons of a certain failure, or 'undetermined'. */
   provisional: { outcome: 'fail' | 'undetermined'; reasons: string[] };
   pending: PendingTask[];

@@ -78,6 +78,7 @@ export async function reevaluation(
       inspectionOpens: cal.inspectionOpens,
       inspectionCloses: cal.inspectionCloses,
       calendar: cal,
+      timeScale: timeScaleOf(input),
       provisional: { outcome: reasons.length ? 'fail' : 'undetermined', reasons },
       pending: pendingTasks(s, input),
     };

@@ -19,13 +19,27 @@
  * histories replay (see the README, "Changing workflow code").
  */
 import { condition, patched } from '@temporalio/workflow';
-import type { CalendarClock } from '../../domain/calendar-schema';
+import { campaignCalendarSchema, type CampaignCalendar } from '../../domain/calendar-schema';
+import { timeScaleSchema, toCalendar, toReal, type TimeScale } from '../../domain/time-scale';
 
 /** The patch that selects time-from-timers; absent in histories recorded before it. */
 export const TIME_FROM_TIMERS_PATCH = 'time-from-timers';
 
-/** A compressed clock for demo, bench and fault runs; production runs have none (or speed 1). */
-export type TimeScale = CalendarClock;
+/** A compressed clock for demo, bench, fault and test runs; production runs have none. */
+export type { TimeScale };
+
+/**
+ * The calendar of a workflow input, as histories recorded before the time scale became an input of its own
+ * carry it: with the scale inside, as `clock`. Legacy: only `timeScaleOf` reads `clock`, so those histories
+ * replay with the scale they ran with; new callers pass `timeScale` beside a calendar that has no `clock`.
+ */
+export type InputCalendar = CampaignCalendar & {
+  /** Legacy: the time scale of runs started before `timeScale` was a workflow input. Never set it. */
+  clock?: TimeScale;
+};
+
+/** A calendar in an update of an older run may still carry the legacy `clock` (InputCalendar); keep it. */
+export const inputCalendarSchema = campaignCalendarSchema.extend({ clock: timeScaleSchema.optional() });
 
 /** Where a workflow keeps the calendar instant it has reached (ISO); carried by continue-as-new. */
 export interface ReachedHolder {
@@ -70,18 +84,11 @@ export interface StoryClock {
 const ms = (iso: string) => Date.parse(iso);
 const iso = (t: number) => new Date(t).toISOString();
 
-export function toRealWith(scale: TimeScale | undefined, calendarMs: number): number {
-  if (!scale) return calendarMs;
-  return Math.ceil(ms(scale.realOrigin) + (calendarMs - ms(scale.calendarOrigin)) / scale.speed);
-}
-
-export function toCalendarWith(scale: TimeScale | undefined, realMs: number): number {
-  if (!scale) return realMs;
-  return Math.floor(ms(scale.calendarOrigin) + (realMs - ms(scale.realOrigin)) * scale.speed);
-}
-
-/** The time scale of a workflow input: its own `timeScale`, else the one its calendar carried (older callers). */
-export function timeScaleOf(input: { timeScale?: TimeScale; calendar?: { clock?: TimeScale } }): TimeScale | undefined {
+/**
+ * The time scale of a workflow input: its own `timeScale`, else (legacy) the `clock` its calendar carried in
+ * histories recorded before the scale was an input (InputCalendar).
+ */
+export function timeScaleOf(input: { timeScale?: TimeScale; calendar?: InputCalendar }): TimeScale | undefined {
   return input.timeScale ?? input.calendar?.clock;
 }
 
@@ -103,9 +110,9 @@ export function storyClock(
   holder: ReachedHolder | (() => ReachedHolder),
   useTimers: boolean,
 ): StoryClock {
-  // A getter for a workflow whose scale changes (a title takes each re-evaluation's calendar).
+  // A getter for a workflow whose scale changes (a title takes each re-evaluation's scale).
   const scale = () => (typeof scaleOrGetter === 'function' ? scaleOrGetter() : scaleOrGetter);
-  const live = () => toCalendarWith(scale(), Date.now());
+  const live = () => toCalendar(scale(), Date.now());
   // The run's start, read once; a state built after the clock (it needs a time) gets it on first use.
   const start = iso(live());
   const state = (): ReachedHolder => {
@@ -113,7 +120,7 @@ export function storyClock(
     h.reached ??= start;
     return h;
   };
-  const realUntil = (at: number) => toRealWith(scale(), at) - Date.now();
+  const realUntil = (at: number) => toReal(scale(), at) - Date.now();
   if (!useTimers) {
     // The checks these runs were recorded with: validators and handlers read the clock.
     const both = (): [number, number] => [live(), live()];

@@ -52,12 +52,11 @@ export function recoveryCalendar(s: TitleState): CampaignCalendar {
       }
     : { from, to, holidays: [], makeupWorkdays: [], source: 'weekends-only (the title has no campaign calendar)' };
   if (s.calendar) return { ...s.calendar, workdays };
-  // Only the workday table and the clock are used; the windows are placeholders.
+  // Only the workday table is used; the windows are placeholders.
   const cal = {
     year: Number(r.date.slice(0, 4)),
     publicityWorkingDays: 5,
     workdays,
-    clock: { calendarOrigin: r.at, realOrigin: r.at, speed: 1 },
   } as CampaignCalendar;
   for (const f of INSTANT_FIELDS) cal[f] = r.at;
   return cal;

@@ -3,7 +3,8 @@ import { defineQuery, defineSignal } from '@temporalio/workflow';
 import { defineActions, schemasOf, type ActionInput, type ActionResult } from '../shared/actions';
 import { titleActions, type TitleActionName, type TitleActions } from './actions';
 import { z } from 'zod';
-import { campaignCalendarSchema } from '../../domain/calendar-schema';
+import { timeScaleSchema } from '../../domain/time-scale';
+import { inputCalendarSchema } from '../shared/clock';
 import { personSchema } from '../../domain/directory';
 import { gradeBandsSchema } from '../../domain/grades';
 import type { TitleSnapshot } from './state';
@@ -24,7 +25,9 @@ export const titleUpdates = defineActions<TitleActionResult>()(titleActions);
 /** From a year's campaign (through an activity): start this year's re-evaluation. Idempotent per year. */
 export const startReevaluationSchema = z.object({
   year: z.number().int().min(2000).max(2200),
-  calendar: campaignCalendarSchema,
+  calendar: inputCalendarSchema,
+  /** The campaign's time scale (compressed runs), which the re-evaluation runs on (workflows/shared/clock.ts). */
+  timeScale: timeScaleSchema.optional(),
   /** ISO instant: the written-materials deadline (domain/titles.ts materialsDueFor). */
   materialsDue: z.iso.datetime(),
   /** The year's directory people, so authorisation follows staff changes over the years. */

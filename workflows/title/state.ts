@@ -6,7 +6,7 @@
  * re-evaluation has already been decided (or there is none, e.g. the award year), the next one counts
  * it, so no event after the award escapes a re-evaluation.
  */
-import type { CampaignCalendar } from '../../domain/calendar';
+import type { InputCalendar, TimeScale } from '../shared/clock';
 import { beijingDate } from '../../domain/calendar';
 import type { Staff } from '../../domain/directory';
 import type { GradeBands } from '../../domain/grades';
@@ -68,8 +68,10 @@ export interface TitleState extends AuditTrail {
   /** Refreshed by every year's start request, so authorisation follows staff changes. */
   staff: Staff;
   gradeBands: GradeBands;
-  /** The latest campaign calendar: maps workflow time to calendar time (compressed demo clocks). */
-  calendar?: CampaignCalendar;
+  /** The latest campaign calendar (a legacy `clock` inside it in runs recorded before `timeScale`). */
+  calendar?: InputCalendar;
+  /** The latest re-evaluation's time scale (compressed runs), read only by workflows/shared/clock.ts. */
+  timeScale?: TimeScale;
   runs: number;
   /** The revocation notice and the weekly recovery reminders (workflows/title/mail.ts); created on first use. */
   mail?: MailOutboxState;
@@ -77,7 +79,7 @@ export interface TitleState extends AuditTrail {
   reached?: string;
 }
 
-export interface TitleSnapshot extends Omit<TitleState, 'queue' | 'staff' | 'calendar'> {
+export interface TitleSnapshot extends Omit<TitleState, 'queue' | 'staff' | 'calendar' | 'timeScale'> {
   workflowId: string;
   committeeId: string;
   subdistrict: string;
@@ -109,7 +111,7 @@ export function initialTitleState(input: TitleInput): TitleState {
 }
 
 export function snapshotOf(s: TitleState, input: TitleInput, workflowId: string): TitleSnapshot {
-  const { queue, staff, calendar, ...rest } = s;
+  const { queue, staff, calendar, timeScale, ...rest } = s;
   const r = s.recovery;
   const pending: PendingTask[] =
     r && !r.confirmedAt

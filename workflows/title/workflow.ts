@@ -50,9 +50,9 @@ export async function title(input: TitleInput): Promise<TitleSnapshot> {
   const ownReminderTimers = reminderTimers(useTimers);
   const s: TitleState = input.carried ?? initialTitleState(input);
   const workflowId = workflowInfo().workflowId;
-  // The scale of the latest campaign calendar. A title's checks compare typed dates with today, so they
-  // read the live clock (day precision); its weekly recovery reminders are due by clock.now(), its timers.
-  const clock = storyClock(() => timeScaleOf({ calendar: s.calendar }), s, useTimers);
+  // The scale of the latest re-evaluation (legacy: of its calendar). A title's checks compare typed dates with
+  // today, so they read the live clock (day precision); its weekly recovery reminders are due by clock.now(), its timers.
+  const clock = storyClock(() => s.timeScale ?? timeScaleOf({ calendar: s.calendar }), s, useTimers);
   const calNow = clock.live;
   let child: ChildWorkflowHandle<typeof reevaluation> | undefined;
   let finished: { result?: ReevaluationResult & { unsentMail?: UnsentMail }; error?: string } | undefined;
@@ -130,6 +130,7 @@ export async function title(input: TitleInput): Promise<TitleSnapshot> {
     s.staff = staffForTitle(req.staff, input.subdistrict);
     s.gradeBands = req.gradeBands;
     s.calendar = req.calendar;
+    s.timeScale = timeScaleOf(req);
     const incidents = incidentsFor(s, req.year);
     const childId = reevaluationWorkflowId(req.year, input.committeeId);
     try {
@@ -143,6 +144,7 @@ export async function title(input: TitleInput): Promise<TitleSnapshot> {
             awardYear: input.awardYear,
             titleWorkflowId: workflowId,
             calendar: req.calendar,
+            timeScale: req.timeScale,
             materialsDue: req.materialsDue,
             staff: s.staff,
             gradeBands: req.gradeBands,
