@@ -306,10 +306,12 @@ describe('the round through the CLI, as its users meet it (time-skipping, real S
   it('the campaign recorded under the new 公示 rule carries its patch marker and replays, with its new Updates and signals', async () => {
     const history = await env.client.workflow.getHandle(`campaign-${Y}`).fetchHistory();
     const markers = history.events!.filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_patch');
-    // Time from timers is chosen first thing in the run; the 公示 rule's marker follows when 公示 starts.
+    // Time from timers and reminders on their own timers are chosen first thing in the run; the 公示 rule's
+    // marker follows when 公示 starts.
     const patch = (id: string) => expect.stringContaining(Buffer.from(`"${id}"`).toString('base64').slice(0, 16));
     expect(markers.map((m) => JSON.stringify(m.markerRecordedEventAttributes!.details))).toEqual([
       patch('time-from-timers'),
+      patch('reminder-timers'),
       patch('publicity-whole-working-days'),
     ]);
     await Worker.runReplayHistory(
