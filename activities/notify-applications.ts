@@ -1,8 +1,8 @@
 /** Fans a campaign notice out to many application workflows without growing the campaign's history. */
 import { Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
-import { campaignNoticeSignal } from '../workflows/application/messages';
-import type { CampaignNotice } from '../workflows/application/state';
+import { campaignDecisionSignal } from '../workflows/application/messages';
+import type { CampaignDecision } from '../workflows/application/state';
 import { applicationWorkflowId } from '../temporal/ids';
 
 const CONCURRENCY = 32;
@@ -16,7 +16,7 @@ export const NOTIFY_HEARTBEAT_MS = 1_000;
 export interface NotifyApplicationsInput {
   year: number;
   committeeIds: string[];
-  notice: CampaignNotice;
+  notice: CampaignDecision;
 }
 
 export function notifyApplicationsActivity(client: Client) {
@@ -42,7 +42,7 @@ export function notifyApplicationsActivity(client: Client) {
         try {
           await client.workflow
             .getHandle(applicationWorkflowId(year, committeeIds[i]))
-            .signal(campaignNoticeSignal, notice);
+            .signal(campaignDecisionSignal, notice);
           sent++;
         } catch (err: any) {
           // A finished application cannot be told anything more; that is not an error of the fan-out.

@@ -2,7 +2,7 @@
 import { defineQuery, defineSignal } from '@temporalio/workflow';
 import { defineActions, schemasOf, type ActionInput, type ActionResult } from '../shared/actions';
 import { applicationActions, type ApplicationActionName, type ApplicationActions } from './actions';
-import type { ApplicationSnapshot, CampaignNotice } from './state';
+import type { ApplicationSnapshot, CampaignDecision } from './state';
 
 /** An application's actions and their schemas: one file each in ./actions/. */
 export const applicationActionSchemas = schemasOf(applicationActions);
@@ -15,7 +15,11 @@ export type { ActionResult };
 /** One Update per action, named by its key. */
 export const applicationUpdates = defineActions<ActionResult>()(applicationActions);
 
-/** From the campaign: deadline changes, locks and outcomes. */
-export const campaignNoticeSignal = defineSignal<[CampaignNotice]>('campaignNotice');
+/**
+ * From the campaign: deadline changes, locks and outcomes (a decision, not a notice: the notice is the
+ * government's, and notice emails are templates/notices.ts). The wire name stays 'campaignNotice', which the
+ * histories of running applications carry.
+ */
+export const campaignDecisionSignal = defineSignal<[CampaignDecision]>('campaignNotice');
 
 export const applicationStatusQuery = defineQuery<ApplicationSnapshot>('status');

@@ -78,7 +78,8 @@ export interface ApplicationSnapshot extends ApplicationState {
   final: boolean;
 }
 
-export type CampaignNotice =
+/** What the campaign decided for an application (sent by activities/notify-applications.ts). */
+export type CampaignDecision =
   | { type: 'deadline'; window: 'applications' | 'review' | 'inspection'; until: string }
   | { type: 'locked' }
   | { type: 'listed'; rank: number }

@@ -15,7 +15,7 @@ import {
 } from '@temporalio/workflow';
 import { Stage } from '../../temporal/search-attributes';
 import { STAGE_LABELS, type ApplicationStage } from '../../domain/stages';
-import { applicationStatusQuery, applicationUpdates, campaignNoticeSignal } from './messages';
+import { applicationStatusQuery, applicationUpdates, campaignDecisionSignal } from './messages';
 import { applicationActions, applicationContext, requireOpen } from './actions';
 import { registerActions } from '../shared/actions';
 import { appendAudit, staffRole, type AuditPolicy } from '../shared/audit';
@@ -30,7 +30,7 @@ import {
   type ApplicationInput,
   type ApplicationSnapshot,
   type ApplicationState,
-  type CampaignNotice,
+  type CampaignDecision,
 } from './state';
 
 const MAX_REJECTED_IN_AUDIT = 100;
@@ -118,13 +118,13 @@ export async function application(input: ApplicationInput): Promise<ApplicationS
     },
   });
 
-  const notices: CampaignNotice[] = [];
+  const notices: CampaignDecision[] = [];
   setHandler(rejectedAttemptSignal, (attempt) => {
     const r = rejectedAttemptSchema.safeParse(attempt);
     if (r.success) audit(r.data.action, { actor: r.data.actor ?? '(none)' }, refusedDetail(r.data.error));
     else audit('rejectedAttempt', attempt, 'InvalidInput: malformed report of a refused attempt');
   });
-  setHandler(campaignNoticeSignal, (notice) => {
+  setHandler(campaignDecisionSignal, (notice) => {
     notices.push(notice);
   });
   setHandler(applicationStatusQuery, snapshot);

@@ -7,7 +7,7 @@ import { formatDeadline } from '../../domain/calendar';
 import type { Staff } from '../../domain/directory';
 import type { GradeBands } from '../../domain/grades';
 import type { CampaignPhase } from '../../domain/stages';
-import type { CampaignNotice } from '../application/state';
+import type { CampaignDecision } from '../application/state';
 import type { MailOutboxState } from '../shared/mail-outbox';
 import type { ReminderSettings } from '../reminders/slots';
 import type { CarriedCampaignState } from './registry';
@@ -88,7 +88,7 @@ export interface ReelectionFlag {
 
 export interface Outbox {
   committeeIds: string[];
-  notice: CampaignNotice;
+  notice: CampaignDecision;
 }
 
 export interface CampaignState {
@@ -222,7 +222,7 @@ export interface CampaignRuleVersions {
 export const CURRENT_RULES: CampaignRuleVersions = { wholePublicityDays: true };
 
 /** The campaign decides these outcomes, so it records them itself rather than wait for reports. */
-export function decide(s: CampaignState, committeeIds: string[], notice: CampaignNotice): void {
+export function decide(s: CampaignState, committeeIds: string[], notice: CampaignDecision): void {
   s.outbox.push({ committeeIds, notice });
   const stage =
     notice.type === 'listed'
