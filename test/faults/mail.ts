@@ -9,6 +9,7 @@
  * instant (campaign status draft.at / final.at) and compare the ID derived with that instant left out.
  */
 import { messageIdFor } from '../../activities/send-mail';
+import { beijingDate } from '../../domain/calendar';
 import type { Directory } from '../../domain/directory';
 import type { ReceivedMail } from '../smtp';
 
@@ -78,10 +79,12 @@ export function collectMail(
     if ((EVENT_NOTICES as readonly string[]).includes(kind)) {
       const id = idByEmail.get(m.to.toLowerCase());
       if (!id) throw new Error(`${kind} notice to ${m.to}, who is not in the directory`);
-      const expected = kind === 'draft-published' ? events?.draftAt : events?.finalAt;
+      // Keyed by the Beijing date of the event (workflows/reminders/plan.ts): the same notice, the same Message-ID.
+      const event = kind === 'draft-published' ? events?.draftAt : events?.finalAt;
+      const expected = event === undefined ? undefined : beijingDate(Date.parse(event));
       if (expected !== undefined && deadline !== expected)
         throw new Error(
-          `${kind} notice to ${m.to} is for ${deadline}, but the campaign recorded the event at ${expected}`,
+          `${kind} notice to ${m.to} is for ${deadline}, but the campaign recorded the event on ${expected} (${event})`,
         );
       const to = { id, email: m.to, name: '', role: 'bureau' as const }; // only id and email enter the Message-ID
       const own = messageIdFor({ workflowId, kind, deadline, offset: '-', to });
