@@ -1,7 +1,7 @@
 /** The third-party company records its special inspection (专项检查, notice 三(三)): five scores, their total, the grade. */
 import { z } from 'zod';
 import { requireRole } from '../../../domain/authorization';
-import { FIVE_GOODS, gradeFor } from '../../../domain/grades';
+import { FIVE_GOODS, gradeFor, type GradeBands } from '../../../domain/grades';
 import { reject } from '../../../domain/rejections';
 import { actor, text } from '../../shared/fields';
 import { applicationAction, deadlineText, openingText } from './context';
@@ -41,17 +41,17 @@ export const recordInspection = applicationAction({
       reject('WrongPhase', `the inspection deadline ${deadlineText(Date.parse(s.inspectionDeadline))} has passed`);
   },
   apply: (data, { s, input }) => {
-    const grade = gradeFor(data.total, input.gradeBands);
-    s.inspection = {
-      scores: data.scores,
-      total: data.total,
-      grade,
-      inspector: data.inspector,
-      date: data.date,
-      notes: data.notes,
-      recordedBy: data.actor,
-    };
+    s.inspection = inspectionRecord(data, input.gradeBands);
     s.stage = 'inspected';
-    return { message: `专项检查得分 ${data.total}，等级 ${grade}` };
+    return { message: inspectionMessage(s.inspection) };
   },
 });
+
+/** The inspection as an application and a re-evaluation record it: the scores, the graded total, who entered it. */
+export function inspectionRecord(data: z.infer<typeof inspectionSchema>, bands: GradeBands) {
+  const { scores, total, inspector, date, notes, actor } = data;
+  return { scores, total, grade: gradeFor(total, bands), inspector, date, notes, recordedBy: actor };
+}
+
+export const inspectionMessage = (i: { total: number; grade: string }): string =>
+  `专项检查得分 ${i.total}，等级 ${i.grade}`;

@@ -1,8 +1,7 @@
 /** Org Dept / bureau, or the company it commissions: the special inspection (专项检查), scored as in the selection. */
 import { requireAnyRole } from '../../../domain/authorization';
-import { gradeFor } from '../../../domain/grades';
 import { reject } from '../../../domain/rejections';
-import { inspectionSchema } from '../../application/actions/record-inspection';
+import { inspectionMessage, inspectionRecord, inspectionSchema } from '../../application/actions/record-inspection';
 import { deadlineText as fmt, reevaluationAction, requireUndecided } from './context';
 
 export const recordInspection = reevaluationAction({
@@ -16,17 +15,7 @@ export const recordInspection = reevaluationAction({
       reject('WrongPhase', `专项检查自 ${fmt(input.calendar.inspectionOpens)} 开始`);
   },
   apply: (data, { s, input, at }) => {
-    const grade = gradeFor(data.total, input.gradeBands);
-    s.inspection = {
-      scores: data.scores,
-      total: data.total,
-      grade,
-      inspector: data.inspector,
-      date: data.date,
-      notes: data.notes,
-      recordedBy: data.actor,
-      recordedAt: new Date(at).toISOString(),
-    };
-    return { message: `专项检查得分 ${data.total}，等级 ${grade}` };
+    s.inspection = { ...inspectionRecord(data, input.gradeBands), recordedAt: new Date(at).toISOString() };
+    return { message: inspectionMessage(s.inspection) };
   },
 });
