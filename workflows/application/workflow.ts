@@ -5,7 +5,6 @@
  */
 import {
   condition,
-  continueAsNew,
   getExternalWorkflowHandle,
   log,
   setHandler,
@@ -18,6 +17,11 @@ import { STAGE_LABELS, type ApplicationStage } from '../../domain/stages';
 import { applicationStatusQuery, applicationUpdates, campaignDecisionSignal } from './messages';
 import { applicationActions, applicationContext, requireOpen } from './actions';
 import { registerActions } from '../shared/actions';
+import {
+  continueAsNewWhenSettled,
+  HISTORY_LIMITS,
+  historyIsLarge as historyIsLargeAfter,
+} from '../shared/continue-as-new';
 import { appendAudit, staffRole, type AuditPolicy } from '../shared/audit';
 import { applicationReportSignal } from '../campaign/stage-report';
 import { refusedDetail, rejectedAttemptSchema, rejectedAttemptSignal } from '../shared/rejected-attempt';
@@ -156,12 +160,11 @@ export async function application(input: ApplicationInput): Promise<ApplicationS
     }
   };
 
-  const historyIsLarge = () => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > 2_000;
+  const historyIsLarge = () => historyIsLargeAfter(HISTORY_LIMITS.application);
   const continueIfLarge = async () => {
     if (!historyIsLarge()) return;
-    await mail.beforeContinueAsNew(); // unsent mail is carried in s.mail
-    await condition(allHandlersFinished);
-    await continueAsNew<typeof application>({ ...input, carried: s });
+    // Unsent mail is carried in s.mail.
+    await continueAsNewWhenSettled<typeof application>([mail.beforeContinueAsNew], { ...input, carried: s });
   };
 
   if (!input.carried) {

@@ -8,12 +8,10 @@ import {
   allHandlersFinished,
   condition,
   log,
-  makeContinueAsNewFunc,
   patched,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
-  workflowInfo,
 } from '@temporalio/workflow';
 import type { createActivities } from '../../activities';
 import { Stage } from '../../temporal/search-attributes';
@@ -27,6 +25,11 @@ import {
 import { campaignActions } from './actions';
 import { campaignContext } from './actions/context';
 import { registerActions } from '../shared/actions';
+import {
+  continueAsNewWhenSettled,
+  HISTORY_LIMITS,
+  historyIsLarge as historyIsLargeAfter,
+} from '../shared/continue-as-new';
 import { appendAudit, staffRole, type AuditPolicy } from '../shared/audit';
 import { applicationReportSignal } from './stage-report';
 import { recordReevaluationReport, reevaluationReportSignal } from './reevaluations';
@@ -64,8 +67,6 @@ const titleLinks = proxyActivities<ReturnType<typeof createActivities>>({
 });
 
 const MAX_REJECTED_IN_AUDIT = 200;
-/** Below Temporal's 4,096-event suggestion, leaving room for the last workflow task. */
-const HISTORY_LIMIT = 3_000;
 
 export interface CampaignResult {
   year: number;
@@ -233,7 +234,7 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
     }
   };
 
-  const historyIsLarge = () => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > HISTORY_LIMIT;
+  const historyIsLarge = () => historyIsLargeAfter(HISTORY_LIMITS.campaign);
 
   // Re-evaluate the titles active at the start. First run only: a continued run must not repeat it.
   if (!input.carried && input.activeTitles?.length) {
@@ -259,12 +260,12 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
     }
     if (s.final) break;
     if (historyIsLarge()) {
-      await mail.beforeContinueAsNew(); // unsent mail is carried in s.mail
-      await condition(allHandlersFinished);
-      await makeContinueAsNewFunc<typeof campaign>({ workflowTaskTimeout: workflowInfo().taskTimeoutMs })({
-        ...input,
-        carried: carryState(s),
-      });
+      // Unsent mail is carried in s.mail.
+      await continueAsNewWhenSettled<typeof campaign>(
+        [mail.beforeContinueAsNew],
+        { ...input, carried: carryState(s) },
+        { keepTaskTimeout: true },
+      );
     }
     const boundary = nextBoundary(input, s, clock.now(), !clock.legacy);
     // Runs recorded before reminders had their own timer: one timer to the next boundary or reminder.

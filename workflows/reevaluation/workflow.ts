@@ -7,7 +7,6 @@
 import {
   allHandlersFinished,
   condition,
-  continueAsNew,
   patched,
   setHandler,
   upsertSearchAttributes,
@@ -30,6 +29,11 @@ import {
 } from './messages';
 import { reevaluationActions, reevaluationContext } from './actions';
 import { registerActions } from '../shared/actions';
+import {
+  continueAsNewWhenSettled,
+  HISTORY_LIMITS,
+  historyIsLarge as historyIsLargeAfter,
+} from '../shared/continue-as-new';
 import {
   REEVALUATION_STAGE_LABELS,
   failureReasons,
@@ -150,7 +154,7 @@ export async function reevaluation(
   if (digest) reporter = campaignReporter(input, s, () => changes++);
   const mail = reevaluationMail(input, s, clock, () => !reporter || !reporter.officialsByCampaign());
 
-  const historyIsLarge = () => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > 2_000;
+  const historyIsLarge = () => historyIsLargeAfter(HISTORY_LIMITS.reevaluation);
   if (!input.carried) {
     audit('start', { materialsDue: s.materialsDue, incidents: input.incidents.map((i) => i.id) });
     refresh(); // incidents known at the start may already decide the stage
@@ -189,10 +193,11 @@ export async function reevaluation(
       await clock.waitUntil(next.length ? Math.min(...next) : undefined, wake);
     }
     if (!s.result && historyIsLarge()) {
-      await mail.beforeContinueAsNew(); // unsent mail is carried in s.mail
-      await reporter?.settled(); // what the campaign heard (or the fallback) is carried in s.reported
-      await condition(allHandlersFinished);
-      await continueAsNew<typeof reevaluation>({ ...input, carried: s });
+      // Unsent mail is carried in s.mail; what the campaign heard (or the fallback) in s.reported.
+      await continueAsNewWhenSettled<typeof reevaluation>([mail.beforeContinueAsNew, async () => reporter?.settled()], {
+        ...input,
+        carried: s,
+      });
     }
   }
   if (!resultBeforeMail) {

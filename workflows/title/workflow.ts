@@ -8,7 +8,6 @@
 import {
   allHandlersFinished,
   condition,
-  continueAsNew,
   log,
   setHandler,
   startChild,
@@ -26,6 +25,11 @@ import { closeReevaluationSignal, incidentNoticeSignal } from '../reevaluation/m
 import { startReevaluationSchema, startReevaluationSignal, titleStatusQuery, titleUpdates } from './messages';
 import { titleActions, titleContext } from './actions';
 import { registerActions } from '../shared/actions';
+import {
+  continueAsNewWhenSettled,
+  HISTORY_LIMITS,
+  historyIsLarge as historyIsLargeAfter,
+} from '../shared/continue-as-new';
 import { reevaluation } from '../reevaluation/workflow';
 import { storyClock, timeFromTimers, timeScaleOf } from '../shared/clock';
 import { titleMail } from './mail';
@@ -176,12 +180,13 @@ export async function title(input: TitleInput): Promise<TitleSnapshot> {
     for (const i of incidentsFor(s, req.year)) if (!incidents.includes(i)) await forward(i);
   };
 
-  const historyIsLarge = () => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > 2_000;
-  const nextRun = async () => {
-    await mail.beforeContinueAsNew(); // unsent mail is carried in s.mail
-    await condition(allHandlersFinished);
-    await continueAsNew<typeof title>({ ...input, carried: { ...s, runs: s.runs + 1 } });
-  };
+  const historyIsLarge = () => historyIsLargeAfter(HISTORY_LIMITS.title);
+  // Unsent mail is carried in s.mail.
+  const nextRun = () =>
+    continueAsNewWhenSettled<typeof title>([mail.beforeContinueAsNew], {
+      ...input,
+      carried: { ...s, runs: s.runs + 1 },
+    });
   const done = () => s.status === 'revoked' && !!s.recovery?.confirmedAt && !child;
 
   // Weekly recovery reminders on their own timer (new runs); the loop below then waits for events only.
