@@ -32,6 +32,8 @@ export interface CreateWorkerOptions {
   dataConverter?: DataConverter;
   /** The yearly kickoff's holiday files, directory and clock; default from the environment. */
   kickoff?: KickoffOptions;
+  /** Which tasks this worker polls; default both (worker/cold-start.ts runs them apart for a while after a start). */
+  polls?: 'workflows' | 'activities' | 'both';
   extra?: Partial<WorkerOptions>;
 }
 
@@ -64,14 +66,24 @@ export function shortBuildId(bundle: NonNullable<WorkerOptions['workflowBundle']
 }
 
 export async function createWorker(opts: CreateWorkerOptions): Promise<Worker> {
+  const polls = opts.polls ?? 'both';
   const workflowBundle = opts.workflowBundle ?? (await bundleWorkflowCode(BUNDLE_OPTIONS));
+  // A worker given no workflows (or no activities) does not poll for them.
   return Worker.create({
     connection: opts.connection,
     namespace: opts.namespace ?? 'default',
     taskQueue: opts.taskQueue ?? TASK_QUEUE,
-    workflowBundle,
+    ...(polls === 'activities' ? {} : { workflowBundle }),
     buildId: shortBuildId(workflowBundle),
-    activities: createActivities({ client: opts.client, mailer: opts.mailer ?? createMailer(), kickoff: opts.kickoff }),
+    ...(polls === 'workflows'
+      ? {}
+      : {
+          activities: createActivities({
+            client: opts.client,
+            mailer: opts.mailer ?? createMailer(),
+            kickoff: opts.kickoff,
+          }),
+        }),
     dataConverter: opts.dataConverter ?? dataConverter(),
     ...opts.extra,
   });

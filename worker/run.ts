@@ -10,7 +10,9 @@ import {
 import { dataConverter as projectDataConverter } from '../client/codec';
 import { TASK_QUEUE } from '../temporal/ids';
 import { createMailer } from '../activities/mailer';
-import { createWorker } from './create-worker';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import { BUNDLE_OPTIONS, createWorker } from './create-worker';
+import { coldStartSecondsFromEnv, runWithColdStart } from './cold-start';
 import { z } from 'zod';
 
 /**
@@ -41,21 +43,48 @@ export async function runWorker(opts: RunWorkerOptions = {}): Promise<void> {
   const client = new Client({ connection: clientConnection, namespace: config.namespace, dataConverter: converter });
   const mailer = createMailer();
   const maxCachedWorkflows = cacheSizeFromEnv();
-  const worker = await createWorker({
+  const coldStartSeconds = coldStartSecondsFromEnv();
+  const base = {
     connection,
     client,
     namespace: config.namespace,
     taskQueue: process.env.TASK_QUEUE ?? TASK_QUEUE,
     mailer,
     dataConverter: converter,
-    extra: maxCachedWorkflows === undefined ? {} : { maxCachedWorkflows },
-  });
-  console.log(`worker polling task queue ${process.env.TASK_QUEUE ?? TASK_QUEUE} on ${describeTarget(config)}`);
-  if (maxCachedWorkflows !== undefined)
-    console.log(`workflow cache: ${maxCachedWorkflows} workflows (WORKER_MAX_CACHED_WORKFLOWS)`);
-  console.log(`mail via ${mailer.config.url.replace(/\/\/[^@/]*@/, '//***@')} from ${mailer.config.from}`);
+    // Bundled once for every worker of this process.
+    workflowBundle: await bundleWorkflowCode(BUNDLE_OPTIONS),
+  };
+  const cache = maxCachedWorkflows === undefined ? {} : { maxCachedWorkflows };
+  const announce = () => {
+    console.log(`worker polling task queue ${base.taskQueue} on ${describeTarget(config)}`);
+    if (maxCachedWorkflows !== undefined)
+      console.log(`workflow cache: ${maxCachedWorkflows} workflows (WORKER_MAX_CACHED_WORKFLOWS)`);
+    if (coldStartSeconds > 0)
+      console.log(
+        `no workflow cache for the first ${coldStartSeconds} s (WORKER_COLD_START_SECONDS; worker/cold-start.ts)`,
+      );
+    console.log(`mail via ${mailer.config.url.replace(/\/\/[^@/]*@/, '//***@')} from ${mailer.config.from}`);
+  };
   // Worker.run() resolves after SIGINT/SIGTERM once in-flight tasks finish (the SDK installs the handlers).
-  await worker.run();
+  if (coldStartSeconds === 0 || maxCachedWorkflows === 0) {
+    const worker = await createWorker({ ...base, extra: cache });
+    announce();
+    await worker.run();
+  } else {
+    await runWithColdStart(coldStartSeconds, {
+      activities: () => createWorker({ ...base, polls: 'activities' }),
+      workflows: async (cached) => {
+        const worker = await createWorker({
+          ...base,
+          polls: 'workflows',
+          extra: cached ? cache : { maxCachedWorkflows: 0 },
+        });
+        if (!cached) announce();
+        return worker;
+      },
+      log: (line) => console.log(line),
+    });
+  }
   mailer.close();
   await clientConnection.close();
   await connection.close();

@@ -1,0 +1,69 @@
+/**
+ * The first minute after a worker starts: workflow tasks run without a workflow cache.
+ *
+ * Why: with the SDK this project uses (TypeScript 1.24.0 and the sdk-core it bundles), a Query that reaches a worker
+ * whose cache does not hold the workflow loads the run from history, including events of a workflow task that has not
+ * run yet (a timer that fired while no worker ran), and keeps the run cached. The next workflow task then runs on that
+ * cache: a message that came with it (an Update or a Signal) is handled after the timer, while a replay of the same
+ * history handles it before. The history no longer replays ("[TMPRL1100] … Update machine does not handle this event"),
+ * so the workflow is stuck at its next replay. test/repro/ reproduces it in 40 s (and the stale `Date.now()` it also
+ * causes).
+ *
+ * When: Queries wait in the server for a worker while none runs (a crash, a deploy), and a timer fires meanwhile. A new
+ * worker gets those Queries first. So for its first WORKER_COLD_START_SECONDS (default 60: queries that waited through
+ * an outage are answered well within it) the worker's workflow tasks run with `maxCachedWorkflows: 0`: each task
+ * replays its history from the start and nothing a Query loaded is kept. Then a worker with the cache takes over
+ * (started before the first one stops, so polling never pauses). Activities run on a worker of their own throughout.
+ * The price: a minute of full replays after each start (a campaign's ≤ 3,000 events take about 0.2 s each).
+ */
+import type { Worker } from '@temporalio/worker';
+import { z } from 'zod';
+
+export const DEFAULT_COLD_START_SECONDS = 60;
+
+export function coldStartSecondsFromEnv(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env.WORKER_COLD_START_SECONDS;
+  if (raw === undefined || raw === '') return DEFAULT_COLD_START_SECONDS;
+  const parsed = z.coerce.number().min(0).max(3600).safeParse(raw);
+  if (!parsed.success)
+    throw new Error(`WORKER_COLD_START_SECONDS: expected seconds from 0 to 3600, got ${JSON.stringify(raw)}`);
+  return parsed.data;
+}
+
+export interface ColdStartWorkers {
+  /** Activities only, for the worker's whole life. */
+  activities: () => Promise<Worker>;
+  /** Workflows only; `cached: false` runs them with maxCachedWorkflows 0. */
+  workflows: (cached: boolean) => Promise<Worker>;
+  log: (line: string) => void;
+}
+
+/** Runs until SIGINT/SIGTERM (the SDK shuts every worker down then). */
+export async function runWithColdStart(seconds: number, make: ColdStartWorkers): Promise<void> {
+  let stopping = false;
+  let timer: NodeJS.Timeout | undefined;
+  const coldOver = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, seconds * 1000);
+    const stop = () => {
+      stopping = true;
+      clearTimeout(timer);
+      resolve();
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  const activities = await make.activities();
+  const cold = await make.workflows(false);
+  const runs: Promise<void>[] = [activities.run()];
+  // The cached worker polls before the uncached one stops.
+  const handOver = coldOver.then(async () => {
+    if (stopping) return;
+    const warm = await make.workflows(true);
+    runs.push(warm.run());
+    make.log(`workflow cache on, after a cold start of ${seconds} s`);
+  });
+  runs.push(cold.runUntil(handOver));
+  await Promise.all(runs);
+  // The hand-over added the cached worker's run after Promise.all took its list.
+  await Promise.all(runs);
+}
