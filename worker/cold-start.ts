@@ -16,7 +16,7 @@
  * (started before the first one stops, so polling never pauses). Activities run on a worker of their own throughout.
  * The price: a minute of full replays after each start (a campaign's ≤ 3,000 events take about 0.2 s each).
  */
-import type { Worker } from '@temporalio/worker';
+import type { Worker, WorkerOptions } from '@temporalio/worker';
 import { z } from 'zod';
 
 export const DEFAULT_COLD_START_SECONDS = 60;
@@ -30,10 +30,26 @@ export function coldStartSecondsFromEnv(env: NodeJS.ProcessEnv = process.env): n
   return parsed.data;
 }
 
+/**
+ * The uncached worker's options. Two workers of one process may not poll the same task queue for the same kind of
+ * task unless their deployment build ids differ, so the uncached one reports a build id of its own (without worker
+ * versioning: tasks are routed as before). That lets the cached worker start polling before the uncached one stops.
+ */
+export function uncachedWorkflowOptions(buildId: string): Partial<WorkerOptions> {
+  return {
+    maxCachedWorkflows: 0,
+    buildId: undefined,
+    workerDeploymentOptions: {
+      version: { deploymentName: 'cold-start', buildId: `${buildId}-cold` },
+      useWorkerVersioning: false,
+    },
+  };
+}
+
 export interface ColdStartWorkers {
   /** Activities only, for the worker's whole life. */
   activities: () => Promise<Worker>;
-  /** Workflows only; `cached: false` runs them with maxCachedWorkflows 0. */
+  /** Workflows only; `cached: false`: with uncachedWorkflowOptions. */
   workflows: (cached: boolean) => Promise<Worker>;
   log: (line: string) => void;
 }

@@ -11,8 +11,8 @@ import { dataConverter as projectDataConverter } from '../client/codec';
 import { TASK_QUEUE } from '../temporal/ids';
 import { createMailer } from '../activities/mailer';
 import { bundleWorkflowCode } from '@temporalio/worker';
-import { BUNDLE_OPTIONS, createWorker } from './create-worker';
-import { coldStartSecondsFromEnv, runWithColdStart } from './cold-start';
+import { BUNDLE_OPTIONS, createWorker, shortBuildId } from './create-worker';
+import { coldStartSecondsFromEnv, runWithColdStart, uncachedWorkflowOptions } from './cold-start';
 import { z } from 'zod';
 
 /**
@@ -77,7 +77,7 @@ export async function runWorker(opts: RunWorkerOptions = {}): Promise<void> {
         const worker = await createWorker({
           ...base,
           polls: 'workflows',
-          extra: cached ? cache : { maxCachedWorkflows: 0 },
+          extra: cached ? cache : uncachedWorkflowOptions(shortBuildId(base.workflowBundle)),
         });
         if (!cached) announce();
         return worker;

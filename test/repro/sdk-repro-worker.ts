@@ -3,7 +3,7 @@
  * WORKER_COLD_START_SECONDS=<s> runs it as the project's worker does (worker/cold-start.ts).
  */
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
-import { coldStartSecondsFromEnv, runWithColdStart } from '../../worker/cold-start';
+import { coldStartSecondsFromEnv, runWithColdStart, uncachedWorkflowOptions } from '../../worker/cold-start';
 
 Runtime.install({ logger: new DefaultLogger('WARN') });
 (async () => {
@@ -14,7 +14,7 @@ Runtime.install({ logger: new DefaultLogger('WARN') });
       // This workflow runs no activities: a worker with a no-op activity stands in for the project's.
       activities: () => Worker.create({ connection, taskQueue: 'sdk-repro', activities: { noop: async () => {} } }),
       workflows: async (cached) => {
-        const worker = await Worker.create({ ...options, ...(cached ? {} : { maxCachedWorkflows: 0 }) });
+        const worker = await Worker.create({ ...options, ...(cached ? {} : uncachedWorkflowOptions('sdk-repro')) });
         if (!cached) console.log('worker polling');
         return worker;
       },
