@@ -89,8 +89,10 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
   // Phases, deadline checks and due reminders read clock.now(): the instant the last timer reached.
   const clock = storyClock(timeScaleOf(input), s, useTimers);
   let changed = false;
-  // The terms in the memo now: the client set them at the start, or the run this one continues passed them on.
-  let memoTerms = JSON.stringify(submissionTerms(input, s));
+  // The deadlines in the memo now (the rest of it never changes): the client set them at the start, or the run
+  // this one continues passed them on.
+  const memoDeadlines = () => JSON.stringify([s.applicationsClose, s.reviewDeadlines, s.inspectionCloses]);
+  let inMemo = memoDeadlines();
   // Reminders and notices by email, sent beside the main loop (workflows/campaign/mail.ts).
   const mail = campaignMail(input, s, clock);
 
@@ -152,12 +154,9 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
     settle: (_name, applied) => {
       changed = true;
       // A moved deadline goes into the memo in the same task, so a submission after this Update answered reads it.
-      if (keepMemo) {
-        const terms = JSON.stringify(submissionTerms(input, s));
-        if (terms !== memoTerms) {
-          memoTerms = terms;
-          upsertMemo(submissionMemo(submissionTerms(input, s)));
-        }
+      if (keepMemo && memoDeadlines() !== inMemo) {
+        inMemo = memoDeadlines();
+        upsertMemo(submissionMemo(submissionTerms(input, s)));
       }
       const phase = phaseAt(input, s, clock.now());
       return { stage: phase, phase, ...applied };
