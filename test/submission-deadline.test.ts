@@ -18,6 +18,7 @@ import { UserError } from '../client/errors';
 import { campaignWorkflowId } from '../temporal/ids';
 import { campaign } from '../workflows/campaign/workflow';
 import { SUBMISSION_MEMO_KEY, SUBMISSION_MEMO_PATCH } from '../workflows/campaign/memo';
+import { rejectedAttemptSignal } from '../workflows/shared/rejected-attempt';
 import { at, calendar2023Ahead, directory, formFor, workflowBundle } from './fixtures';
 import { eventually, withTimeSkippingWorker } from './harness';
 
@@ -110,6 +111,30 @@ describe('moved deadlines reach later submissions', () => {
       const file = join(out, `campaign--${id}-memo--${runId.slice(-8)}.json`);
       writeFileSync(file, JSON.stringify({ ...record, history: JSON.parse(historyToJSON(history)) }) + '\n');
     }
+  });
+
+  it('the memo, moved deadlines included, survives the campaign continuing as new', { timeout: 300_000 }, async () => {
+    const { client } = w();
+    const handle = client.workflow.getHandle(campaignWorkflowId(Y));
+    const before = await handle.describe();
+    const moved = before.memo?.[SUBMISSION_MEMO_KEY];
+    expect((moved as { applicationsClose: string }).applicationsClose).toBe(
+      new Date(at('2023-06-10T16:00:00Z', w().shiftDays)).toISOString(),
+    );
+    // Refused attempts reported by clients: each adds events, and the campaign continues as new past 3,000.
+    const attempt = { action: 'recommend', error: 'WrongPhase: a test of continue-as-new' };
+    for (let sent = 0; sent < 6_000; sent += 100) {
+      await Promise.all(Array.from({ length: 100 }, () => handle.signal(rejectedAttemptSignal, attempt)));
+      if ((await handle.describe()).runId !== before.runId) break;
+    }
+    const after = await eventually(async () => {
+      const d = await handle.describe();
+      expect(d.runId).not.toBe(before.runId);
+      expect(d.status.name).toBe('RUNNING');
+      return d;
+    });
+    expect(after.memo?.[SUBMISSION_MEMO_KEY]).toEqual(moved);
+    expect((await submissionTermsOf(client, Y)).from).toBe('memo');
   });
 
   it('a campaign started without the memo takes submissions through the Query', async () => {
