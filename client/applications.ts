@@ -12,7 +12,9 @@ import { CampaignYear, CommitteeId, Stage, Subdistrict } from '../temporal/searc
 import { application } from '../workflows/application/workflow';
 import type { ApplicationInput, ApplicationSnapshot } from '../workflows/application/state';
 import * as msg from '../workflows/application/messages';
-import { campaignStatus } from './campaigns';
+import { submissionTermsOf } from './campaigns';
+import { clientNow } from './clock';
+import { toCalendar } from '../domain/time-scale';
 import { findCommittee, staffForApplication } from './directory';
 import { isNotFound, UserError } from './errors';
 import { attribute, listWorkflows, visibilityQuery } from './visibility';
@@ -68,31 +70,40 @@ export async function submitApplication(client: Client, opts: SubmitOptions) {
       );
   }
 
-  const status = await campaignStatus(client, opts.year);
-  // The phase comes from the campaign (workflow time), not from this machine's clock.
-  if (status.phase === 'preparing')
+  // The campaign's memo, not a Query: a Query waits for a worker to replay the campaign (workflows/campaign/memo.ts).
+  const { terms, running } = await submissionTermsOf(client, opts.year);
+  // The window is checked here by this machine's clock (client/clock.ts), in the campaign's calendar time
+  // (its time scale in compressed runs). The application workflow judges the close again when it starts
+  // (`rejected-late`); an early start is refused here only, and the workflow lets one that raced the opening
+  // by a clock's skew through, since a closed workflow would block the committee's real submission by its id.
+  const now = toCalendar(terms.timeScale, await clientNow());
+  const opens = Date.parse(terms.calendar.opens);
+  const close = Date.parse(terms.applicationsClose);
+  const window = `${formatBeijing(opens)} – ${formatDeadline(close)} (北京时间)`;
+  if (now < opens)
     throw new UserError(
-      `applications for ${opts.year} open ${formatBeijing(Date.parse(status.calendar.opens))} (北京时间)`,
+      `applications for ${opts.year} open ${formatBeijing(opens)} (北京时间); the window is ${window}`,
     );
-  if (status.phase !== 'applications')
+  if (now >= close)
     throw new UserError(
-      `applications for ${opts.year} closed ${formatDeadline(Date.parse(status.applicationsClose))} (北京时间)`,
+      `applications for ${opts.year} closed ${formatDeadline(close)} (北京时间); the window was ${window}`,
     );
+  if (!running) throw new UserError(`the campaign for ${opts.year} is no longer running; applications are closed`);
   // A second application is refused by its workflow id (REJECT_DUPLICATE below), without asking the campaign.
 
   const input: ApplicationInput = {
     year: opts.year,
     form: parsed.data,
-    calendar: { ...status.calendar, applicationsClose: status.applicationsClose },
-    reviewDeadline: status.reviewDeadlines[committee.subdistrict],
-    inspectionDeadline: status.inspectionCloses,
+    calendar: { ...terms.calendar, applicationsClose: terms.applicationsClose },
+    reviewDeadline: terms.reviewDeadlines[committee.subdistrict],
+    inspectionDeadline: terms.inspectionCloses,
     staff: staffForApplication(opts.directory),
     gradeBands: DEFAULT_GRADE_BANDS,
     campaignWorkflowId: campaignWorkflowId(opts.year),
     submittedBy: committee.id,
     contactEmail: committee.email,
-    reminders: status.reminders,
-    timeScale: status.timeScale,
+    reminders: terms.reminders,
+    timeScale: terms.timeScale,
   };
   try {
     return await client.workflow.start(application, {

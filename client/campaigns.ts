@@ -8,7 +8,19 @@ import { DEFAULT_GRADE_BANDS, type GradeBands } from '../domain/grades';
 import { campaignWorkflowId, TASK_QUEUE } from '../temporal/ids';
 import { CampaignYear, Stage } from '../temporal/search-attributes';
 import { campaign } from '../workflows/campaign/workflow';
-import type { CampaignInput, CampaignState, CampaignStatus } from '../workflows/campaign/state';
+import {
+  initialCampaignState,
+  type CampaignInput,
+  type CampaignState,
+  type CampaignStatus,
+} from '../workflows/campaign/state';
+import {
+  SUBMISSION_MEMO_KEY,
+  submissionMemo,
+  submissionTerms,
+  submissionTermsSchema,
+  type SubmissionTerms,
+} from '../workflows/campaign/memo';
 import {
   campaignMailQuery,
   campaignStatusQuery,
@@ -26,6 +38,7 @@ import { resolveCalendar, type CalendarOverrides } from '../domain/calendar';
 import { withZonedUntil } from '../domain/beijing-time';
 import { loadWorkdays } from '../domain/holidays';
 import { activeTitleIds } from './titles';
+import { reminderSettings } from '../workflows/reminders/slots';
 
 /** startCampaign found `campaign-<year>` already there; nothing was started. */
 export class CampaignExistsError extends UserError {}
@@ -81,6 +94,8 @@ export async function startCampaign(client: Client, opts: StartCampaignOptions) 
       args: [input],
       workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
       workflowTaskTimeout: opts.workflowTaskTimeout ?? CAMPAIGN_TASK_TIMEOUT,
+      // What a submission needs (calendar, deadlines, reminders, time scale), read without running the campaign.
+      memo: submissionMemo(submissionTerms(input, initialCampaignState(input))),
       typedSearchAttributes: [
         { key: CampaignYear, value: year },
         { key: Stage, value: 'preparing' },
@@ -127,6 +142,41 @@ export async function campaignStatus(client: Client, year: number): Promise<Camp
     () => client.workflow.getHandle(campaignWorkflowId(year)).query(campaignStatusQuery),
     noCampaign(year),
   );
+}
+
+/**
+ * What an application needs from its campaign, read from the campaign's memo with one Describe: the server
+ * answers from its own record, with no worker and no replay, so a submission never waits on the campaign.
+ * `running`: false once the campaign has ended (or was terminated).
+ */
+export async function submissionTermsOf(
+  client: Client,
+  year: number,
+): Promise<{ terms: SubmissionTerms; running: boolean; from: 'memo' | 'query' }> {
+  checked(yearSchema, year, 'year');
+  const handle = client.workflow.getHandle(campaignWorkflowId(year));
+  const described = await requireWorkflow(() => handle.describe(), noCampaign(year));
+  const running = described.status.name === 'RUNNING';
+  const memo = described.memo?.[SUBMISSION_MEMO_KEY];
+  if (memo !== undefined) {
+    const parsed = submissionTermsSchema.safeParse(memo);
+    if (parsed.success) return { terms: parsed.data, running, from: 'memo' };
+  }
+  // A campaign started before it carried this memo (or one whose memo does not parse): ask the campaign itself,
+  // as every submission did before. Such a run gets the memo when it next continues as new.
+  const status = await campaignStatus(client, year);
+  return {
+    terms: {
+      calendar: status.calendar,
+      applicationsClose: status.applicationsClose,
+      reviewDeadlines: status.reviewDeadlines,
+      inspectionCloses: status.inspectionCloses,
+      reminders: status.reminders ?? reminderSettings(undefined),
+      ...(status.timeScale ? { timeScale: status.timeScale } : {}),
+    },
+    running,
+    from: 'query',
+  };
 }
 
 /** Applications as the campaign's registry has them (one Query, current with every accepted decision); `subdistrict` '' for all. */

@@ -15,6 +15,7 @@ import { eventually, withTimeSkippingWorker } from './harness';
 import { at, scores, workflowBundle } from './fixtures';
 import { type TestSmtp } from './smtp';
 import { dataConverter } from '../client/codec';
+import { SUBMISSION_MEMO_PATCH } from '../workflows/campaign/memo';
 import { runCli } from '../cli/main';
 import { loadDirectory } from '../client/directory';
 import { campaignAudit, campaignStatus, startCampaign } from '../client/campaigns';
@@ -306,12 +307,13 @@ describe('the round through the CLI, as its users meet it (time-skipping, real S
   it('the campaign recorded under the new 公示 rule carries its patch marker and replays, with its new Updates and signals', async () => {
     const history = await env.client.workflow.getHandle(`campaign-${Y}`).fetchHistory();
     const markers = history.events!.filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_patch');
-    // Time from timers and reminders on their own timers are chosen first thing in the run; the 公示 rule's
-    // marker follows when 公示 starts.
+    // Time from timers, reminders on their own timers and the memo kept current are chosen first thing in the run;
+    // the 公示 rule's marker follows when 公示 starts.
     const patch = (id: string) => expect.stringContaining(Buffer.from(`"${id}"`).toString('base64').slice(0, 16));
     expect(markers.map((m) => JSON.stringify(m.markerRecordedEventAttributes!.details))).toEqual([
       patch('time-from-timers'),
       patch('reminder-timers'),
+      patch(SUBMISSION_MEMO_PATCH),
       patch('publicity-whole-working-days'),
     ]);
     await Worker.runReplayHistory(

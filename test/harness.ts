@@ -8,6 +8,7 @@ import { SEARCH_ATTRIBUTE_TYPES } from '../temporal/search-attributes';
 import { clientOn } from '../client/connection';
 import { dataConverter } from '../client/codec';
 import { isNotFound } from '../client/errors';
+import { useClientClock } from '../client/clock';
 import type { CampaignCalendar } from '../domain/calendar';
 import { createWorker, type CreateWorkerOptions } from '../worker/create-worker';
 import { storyClock, type StoryClock } from '../scenario/clock';
@@ -27,6 +28,8 @@ export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> 
     server: { executable: path ? { type: 'existing-path', path } : { type: 'cached-download' } },
     client: { dataConverter: dataConverter() },
   });
+  // The client's window checks read this server's clock, which skips ahead of the real one (client/clock.ts).
+  useClientClock(() => env.currentTimeMs());
   // The test server has no list API, but it does check that upserted search attributes exist.
   const types: Record<string, number> = { Keyword: 2, Int: 3 };
   await env.connection.operatorService.addSearchAttributes({

@@ -26,6 +26,7 @@ import { TIME_FROM_TIMERS_PATCH } from '../workflows/shared/clock';
 import { REMINDER_TIMERS_PATCH } from '../workflows/reminders/runner';
 import { RESULT_BEFORE_MAIL_PATCH } from '../workflows/reevaluation/workflow';
 import { REEVALUATION_DIGEST_PATCH } from '../workflows/reevaluation/campaign-report';
+import { SUBMISSION_MEMO_PATCH } from '../workflows/campaign/memo';
 import { dataConverter, parseKeyList, readKeyFile, type Keyring } from '../client/codec';
 import { randomBytes } from 'node:crypto';
 
@@ -89,6 +90,7 @@ describe('golden histories', () => {
       DEADLINE_DAY_REMINDER_PATCH,
       'publicity-whole-working-days',
       REEVALUATION_DIGEST_PATCH,
+      SUBMISSION_MEMO_PATCH,
     ];
     const texts = files.map((f) => readFileSync(join(DIR, f), 'utf8'));
     expect(patches.filter((p) => !texts.some((text) => text.includes(b64(p))))).toEqual([]);

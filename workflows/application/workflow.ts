@@ -170,7 +170,9 @@ export async function application(input: ApplicationInput): Promise<ApplicationS
   if (!input.carried) {
     const close = Date.parse(cal.applicationsClose);
     if (clock.legacy ? clock.realUntil(close) <= 0 : clock.now() >= close) {
-      // Defence in depth: the CLI checks first, but a start that races the close still ends here.
+      // Defence in depth: the client checks first, but a start that races the close still ends here. A start
+      // before the opening (a client clock a little ahead) is let through: the client refuses early submissions,
+      // and a closed workflow here would block the committee's real submission by its id.
       setStage('rejected-late', '申报已于截止时间后提交');
       return snapshot();
     }

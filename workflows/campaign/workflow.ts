@@ -11,6 +11,7 @@ import {
   patched,
   proxyActivities,
   setHandler,
+  upsertMemo,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
 import type { createActivities } from '../../activities';
@@ -40,6 +41,7 @@ import { storyClock, timeFromTimers, timeScaleOf } from '../shared/clock';
 import { withRecordedDates } from '../shared/instant';
 import { reminderTimers, runReminders } from '../reminders/runner';
 import { carryState, resumeState } from './registry';
+import { SUBMISSION_MEMO_PATCH, submissionMemo, submissionTerms } from './memo';
 import {
   countsOf,
   initialCampaignState,
@@ -80,11 +82,18 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
   const useTimers = timeFromTimers();
   // Then, also before any command: whether reminders have a coroutine of their own.
   const ownReminderTimers = reminderTimers(useTimers);
+  // Then: whether this run keeps its memo (what a submission reads, workflows/campaign/memo.ts) current when a
+  // deadline moves. Runs recorded before it never upserted their memo; their submissions fall back to a Query.
+  const keepMemo = patched(SUBMISSION_MEMO_PATCH);
   const s: CampaignState = input.carried ? resumeState(input.carried) : initialCampaignState(input);
   const cal = input.calendar;
   // Phases, deadline checks and due reminders read clock.now(): the instant the last timer reached.
   const clock = storyClock(timeScaleOf(input), s, useTimers);
   let changed = false;
+  // The deadlines in the memo now (the rest of it never changes): the client set them at the start, or the run
+  // this one continues passed them on.
+  const memoDeadlines = () => JSON.stringify([s.applicationsClose, s.reviewDeadlines, s.inspectionCloses]);
+  let inMemo = memoDeadlines();
   // Reminders and notices by email, sent beside the main loop (workflows/campaign/mail.ts).
   const mail = campaignMail(input, s, clock);
 
@@ -145,6 +154,11 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
     audit: (name, payload, applied) => audit(name, payload, 'accepted', applied.message),
     settle: (_name, applied) => {
       changed = true;
+      // A moved deadline goes into the memo in the same task, so a submission after this Update answered reads it.
+      if (keepMemo && memoDeadlines() !== inMemo) {
+        inMemo = memoDeadlines();
+        upsertMemo(submissionMemo(submissionTerms(input, s)));
+      }
       const phase = phaseAt(input, s, clock.now());
       return { stage: phase, phase, ...applied };
     },
@@ -260,11 +274,13 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
     }
     if (s.final) break;
     if (historyIsLarge()) {
-      // Unsent mail is carried in s.mail.
+      // Unsent mail is carried in s.mail. The memo is passed on explicitly (the server would copy it when none is
+      // given): a run started before the memo existed gets one here, from its state, so its next run's submissions
+      // no longer need a Query.
       await continueAsNewWhenSettled<typeof campaign>(
         [mail.beforeContinueAsNew],
         { ...input, carried: carryState(s) },
-        { keepTaskTimeout: true },
+        { keepTaskTimeout: true, memo: submissionMemo(submissionTerms(input, s)) },
       );
     }
     const boundary = nextBoundary(input, s, clock.now(), !clock.legacy);

@@ -32,15 +32,19 @@ export function historyIsLarge(limit: number): boolean {
  * Hands over to a new run of the same workflow: first each step in `settle` (in order: e.g. sends in flight given a
  * short grace, so that unsent mail is carried in the state), then every Update and Signal handler finishes, then the
  * new run starts with `next`. `keepTaskTimeout`: the new run keeps this run's workflow task timeout (a campaign's is
- * longer than the default: its first task after a replay of 3,000 events takes a while).
+ * longer than the default: its first task after a replay of 3,000 events takes a while). `memo`: the new run's memo
+ * (without it the server copies this run's).
  */
 export async function continueAsNewWhenSettled<F extends Workflow>(
   settle: Array<() => Promise<unknown>>,
   next: Parameters<F>[0],
-  opts: { keepTaskTimeout?: boolean } = {},
+  opts: { keepTaskTimeout?: boolean; memo?: Record<string, unknown> } = {},
 ): Promise<never> {
   for (const step of settle) await step();
   await condition(allHandlersFinished);
-  const options = opts.keepTaskTimeout ? { workflowTaskTimeout: workflowInfo().taskTimeoutMs } : {};
+  const options = {
+    ...(opts.keepTaskTimeout ? { workflowTaskTimeout: workflowInfo().taskTimeoutMs } : {}),
+    ...(opts.memo ? { memo: opts.memo } : {}),
+  };
   return makeContinueAsNewFunc<F>(options)(...([next] as Parameters<F>));
 }
