@@ -66,11 +66,27 @@ export interface RunSummary {
 
 const inc = (m: Record<string, number>, k: string, n = 1) => (m[k] = (m[k] ?? 0) + n);
 
+/**
+ * What came in while a failed workflow task ran: the server writes those events right after the failure. For an
+ * UnhandledCommand (a completion or continue-as-new refused), they are the reason.
+ */
+function arrivedDuring(after: HistoryEvent[]): string {
+  const arrived: string[] = [];
+  for (const e of after) {
+    const t = eventType(e);
+    if (t === 'WorkflowTaskScheduled') break;
+    arrived.push(
+      t === 'WorkflowExecutionSignaled' ? `${t}(${e.workflowExecutionSignaledEventAttributes.signalName})` : t,
+    );
+  }
+  return arrived.length ? arrived.join(', ') : 'nothing';
+}
+
 export function summarise(exec: Execution, events: HistoryEvent[], fanoutActivity?: string): RunSummary {
   const s: RunSummary = { exec, types: {}, signalsIn: {}, activities: {}, updates: {}, taskFailures: [] };
   const log: { key: string; batches: string[][] }[] = [];
   const leading: string[][] = [];
-  for (const e of events) {
+  for (const [i, e] of events.entries()) {
     const t = eventType(e);
     inc(s.types, t);
     if (t === 'WorkflowTaskFailed') {
@@ -78,7 +94,7 @@ export function summarise(exec: Execution, events: HistoryEvent[], fanoutActivit
       s.taskFailures.push(
         `cause ${a.cause}: ${String(a.failure?.message ?? '')
           .split('\n')[0]
-          .slice(0, 200)}`,
+          .slice(0, 200)}; then ${arrivedDuring(events.slice(i + 1))}`,
       );
     }
     if (t === 'WorkflowExecutionSignaled')
