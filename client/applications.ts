@@ -17,7 +17,7 @@ import { clientNow } from './clock';
 import { toCalendar } from '../domain/time-scale';
 import { findCommittee, staffForApplication } from './directory';
 import { isNotFound, UserError } from './errors';
-import { attribute, listWorkflows, visibilityQuery } from './visibility';
+import { byCommittee, listWorkflows, stageRow, visibilityQuery } from './visibility';
 import { actOnApplication } from './act';
 import { checkDirectory, checked, idSchema, listApplicationsFilterSchema, yearSchema } from './input';
 
@@ -184,12 +184,5 @@ export async function listApplications(client: Client, filter: { year: number; s
     Subdistrict: filter.subdistrict,
     Stage: filter.stage,
   });
-  const rows = await listWorkflows(client, query, (wf) => ({
-    workflowId: wf.workflowId,
-    committeeId: attribute(wf, CommitteeId),
-    subdistrict: attribute(wf, Subdistrict),
-    stage: attribute(wf, Stage),
-    status: wf.status.name,
-  }));
-  return rows.sort((a, b) => a.committeeId.localeCompare(b.committeeId));
+  return (await listWorkflows(client, query, stageRow)).sort(byCommittee);
 }

@@ -7,7 +7,7 @@ import type { Directory } from '../domain/directory';
 import { DEFAULT_GRADE_BANDS } from '../domain/grades';
 import { reevaluationWorkflowId, TASK_QUEUE, titleWorkflowId } from '../temporal/ids';
 import { zodLine } from '../domain/rejections';
-import { CommitteeId, Stage, Subdistrict, TitleStatus } from '../temporal/search-attributes';
+import { CommitteeId, Subdistrict, TitleStatus } from '../temporal/search-attributes';
 import { staffForTitle, titleImportSchema, type TitleStatus as Status } from '../domain/titles';
 import * as rmsg from '../workflows/reevaluation/messages';
 import * as tmsg from '../workflows/title/messages';
@@ -15,7 +15,7 @@ import type { ReevaluationSnapshot } from '../workflows/reevaluation/state';
 import { title } from '../workflows/title/workflow';
 import type { TitleInput, TitleSnapshot } from '../workflows/title/state';
 import { isNotFound, requireWorkflow, UserError } from './errors';
-import { attribute, listWorkflows, visibilityQuery } from './visibility';
+import { attribute, byCommittee, listWorkflows, stageRow, visibilityQuery } from './visibility';
 import { actOnReevaluation, actOnTitle } from './act';
 import { checked, idSchema, listTitlesFilterSchema, titleInputSchema, workflowIdSchema, yearSchema } from './input';
 import { directorySchema } from '../domain/directory';
@@ -168,14 +168,7 @@ export async function listReevaluations(
     Subdistrict: filter.subdistrict,
     CommitteeId: filter.committeeId,
   });
-  const rows = await listWorkflows(client, query, (wf) => ({
-    workflowId: wf.workflowId,
-    committeeId: attribute(wf, CommitteeId),
-    subdistrict: attribute(wf, Subdistrict),
-    stage: attribute(wf, Stage),
-    status: wf.status.name,
-  }));
-  return rows.sort((a, b) => a.committeeId.localeCompare(b.committeeId));
+  return (await listWorkflows(client, query, stageRow)).sort(byCommittee);
 }
 
 /** What `campaign start` passes as CampaignInput.activeTitles: every running, active title. */

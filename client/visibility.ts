@@ -1,6 +1,7 @@
 /** Lists through Temporal's visibility API (search attributes): one listing, never a Query per workflow. */
 import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
 import type { defineSearchAttributeKey } from '@temporalio/common';
+import { CommitteeId, Stage, Subdistrict } from '../temporal/search-attributes';
 
 type Key = ReturnType<typeof defineSearchAttributeKey>;
 
@@ -34,3 +35,17 @@ export async function listWorkflows<T>(
   for await (const wf of client.workflow.list({ query })) rows.push(row(wf));
   return rows;
 }
+
+/** A committee's workflow that upserts its stage (an application, a re-evaluation), as one row of a list. */
+export function stageRow(wf: WorkflowExecutionInfo) {
+  return {
+    workflowId: wf.workflowId,
+    committeeId: attribute(wf, CommitteeId),
+    subdistrict: attribute(wf, Subdistrict),
+    stage: attribute(wf, Stage),
+    status: wf.status.name,
+  };
+}
+
+export const byCommittee = (a: { committeeId: string }, b: { committeeId: string }) =>
+  a.committeeId.localeCompare(b.committeeId);
