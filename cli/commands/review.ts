@@ -1,10 +1,10 @@
 /** 街镇 officials, the inspection company, the panel and the public (objections). */
 import { z } from 'zod';
-import { FIVE_GOODS, fiveGoodsText } from '../../domain/grades';
+import { fiveGoodsText } from '../../domain/grades';
 import { applicationAction } from '../../client/applications';
 import { campaignAction } from '../../client/campaigns';
-import { UserError } from '../../client/errors';
 import { command } from './command';
+import { inspectionFlags, inspectionPayload } from './inspection';
 import { actorFlag, flags } from './flags';
 
 const say = (ctx: { say(l: string): void }) => (r: { message: string }) => (ctx.say(r.message), r);
@@ -50,38 +50,18 @@ export const reviewCommands = [
     name: 'inspection record',
     summary: `Inspection company records five scores (0–20, in the order ${fiveGoodsText(',')})`,
     flags: z
-      .object({
-        year: flags.year,
-        committee: flags.id,
-        as: flags.id,
-        scores: flags.list,
-        total: z.coerce.number().int().optional(),
-        inspector: flags.text(2, 50),
-        date: flags.date,
-        notes: z.string().optional(),
-        json: flags.json,
-      })
+      .object({ year: flags.year, committee: flags.id, as: flags.id, ...inspectionFlags, json: flags.json })
       .strict(),
-    async run(f, ctx) {
-      if (f.scores.length !== 5)
-        throw new UserError(`--scores: give five comma-separated scores, got ${f.scores.length}`);
-      const values = f.scores.map(Number);
-      const scores = Object.fromEntries(FIVE_GOODS.map((k, i) => [k, values[i]])) as Record<
-        (typeof FIVE_GOODS)[number],
-        number
-      >;
-      const total = f.total ?? values.reduce((a, b) => a + b, 0);
-      return say(ctx)(
-        await applicationAction(await ctx.client(), f.year, f.committee, 'recordInspection', {
-          actor: actorFlag(ctx, f.as),
-          scores,
-          total,
-          inspector: f.inspector,
-          date: f.date,
-          notes: f.notes ?? '',
-        }),
-      );
-    },
+    run: async (f, ctx) =>
+      say(ctx)(
+        await applicationAction(
+          await ctx.client(),
+          f.year,
+          f.committee,
+          'recordInspection',
+          inspectionPayload(f, actorFlag(ctx, f.as)),
+        ),
+      ),
   }),
   command({
     name: 'panel vote',

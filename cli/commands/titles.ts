@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { formatBeijing, formatDeadline } from '../../domain/calendar';
-import { FIVE_GOODS, fiveGoodsText } from '../../domain/grades';
+import { fiveGoodsText } from '../../domain/grades';
 import { INCIDENT_LABELS, INCIDENT_TYPES, TITLE_STATUSES, TITLE_STATUS_LABELS } from '../../domain/titles';
 import type { ReevaluationSnapshot } from '../../workflows/reevaluation/state';
 import type { TitleSnapshot } from '../../workflows/title/state';
@@ -22,6 +22,7 @@ import {
 } from '../../client/titles';
 import { command, type CommandContext } from './command';
 import { actorFlag, flags } from './flags';
+import { inspectionFlags, inspectionPayload } from './inspection';
 
 const say = (ctx: { say(l: string): void }) => (r: { message: string }) => (ctx.say(r.message), r);
 const bj = (iso: string) => formatBeijing(Date.parse(iso));
@@ -229,36 +230,17 @@ export const titleCommands = [
   command({
     name: 'reevaluation record-inspection',
     summary: `Org Dept / bureau records the special inspection: five scores 0–20 (${fiveGoodsText(',')})`,
-    flags: z
-      .object({
-        ...reevFlags,
-        scores: flags.list,
-        total: z.coerce.number().int().optional(),
-        inspector: flags.text(2, 50),
-        date: flags.date,
-        notes: z.string().optional(),
-      })
-      .strict(),
-    async run(f, ctx) {
-      if (f.scores.length !== 5)
-        throw new UserError(`--scores: give five comma-separated scores, got ${f.scores.length}`);
-      const values = f.scores.map(Number);
-      const scores = Object.fromEntries(FIVE_GOODS.map((k, i) => [k, values[i]])) as Record<
-        (typeof FIVE_GOODS)[number],
-        number
-      >;
-      const total = f.total ?? values.reduce((a, b) => a + b, 0);
-      return say(ctx)(
-        await reevaluationAction(await ctx.client(), f.year, f.committee, 'recordInspection', {
-          actor: actorFlag(ctx, f.as),
-          scores,
-          total,
-          inspector: f.inspector,
-          date: f.date,
-          notes: f.notes ?? '',
-        }),
-      );
-    },
+    flags: z.object({ ...reevFlags, ...inspectionFlags }).strict(),
+    run: async (f, ctx) =>
+      say(ctx)(
+        await reevaluationAction(
+          await ctx.client(),
+          f.year,
+          f.committee,
+          'recordInspection',
+          inspectionPayload(f, actorFlag(ctx, f.as)),
+        ),
+      ),
   }),
   command({
     name: 'reevaluation pre-review',
