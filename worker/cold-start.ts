@@ -15,14 +15,14 @@
  * kept. Then a worker with the cache takes over (started before the first one stops, so polling never pauses).
  * Activities run on a worker of their own throughout.
  *
- * How long: the Queries that waited through an outage are handed to the first polls, within a second or two of the
- * start, so the default is 10 s. Longer costs more than it guards: with 60 s the fault suite's first round of
- * submissions took 62–74 s instead of about 10, every task and Query replaying the campaign's history.
+ * How long: the Queries that waited through an outage are handed to the first polls, within a second of the start,
+ * so the default is 5 s. Longer costs more than it guards: with 60 s the fault suite's first round of submissions
+ * took 62–74 s instead of about 10, every task and Query replaying the campaign's history.
  */
 import type { Worker, WorkerOptions } from '@temporalio/worker';
 import { z } from 'zod';
 
-export const DEFAULT_COLD_START_SECONDS = 10;
+export const DEFAULT_COLD_START_SECONDS = 5;
 
 export function coldStartSecondsFromEnv(env: NodeJS.ProcessEnv = process.env): number {
   const raw = env.WORKER_COLD_START_SECONDS;
