@@ -43,7 +43,7 @@ export function uncachedWorkflowOptions(buildId: string): Partial<WorkerOptions>
     maxCachedWorkflows: 0,
     buildId: undefined,
     workerDeploymentOptions: {
-      version: { deploymentName: 'cold-start', buildId: `${buildId}-cold` },
+      version: { deploymentName: 'red-model-committees', buildId: `${buildId}-uncached` },
       useWorkerVersioning: false,
     },
   };
