@@ -9,10 +9,11 @@ import { clientOn } from '../client/connection';
 import { dataConverter } from '../client/codec';
 import { isNotFound } from '../client/errors';
 import type { CampaignCalendar } from '../domain/calendar';
+import type { Directory } from '../domain/directory';
 import { createWorker, type CreateWorkerOptions } from '../worker/create-worker';
 import { storyClock, type StoryClock } from '../scenario/clock';
 import { inProcessCli, processCli, type Cli } from '../scenario/drivers/cli';
-import { calendar2023Ahead, workflowBundle } from './fixtures';
+import { at, calendar2023Ahead, directory as defaultDirectory, workflowBundle } from './fixtures';
 import { startTestSmtp, type TestSmtp, type TestSmtpOptions } from './smtp';
 import { createMailer, type Mailer } from '../activities/mailer';
 
@@ -56,10 +57,13 @@ export async function eventually<T>(fn: () => Promise<T>, timeoutMs = 20_000): P
   }
 }
 
-/** Keep test output readable: the worker logs warnings and errors only. */
-export function quietWorkerLogs(): void {
+/**
+ * Keep test output readable: the worker logs warnings and errors only (or errors only, for a file whose refused
+ * addresses or stopped SMTP server make every send attempt warn). The first call in a process sets the level.
+ */
+export function quietWorkerLogs(level: 'WARN' | 'ERROR' = 'WARN'): void {
   try {
-    Runtime.install({ logger: new DefaultLogger('WARN') });
+    Runtime.install({ logger: new DefaultLogger(level) });
   } catch {
     // Already installed in this process.
   }
@@ -100,6 +104,13 @@ export interface TimeSkippingWorker extends TestWorker {
   shiftDays: number;
   /** The story's clock on this server (waits skip time ahead). */
   clock: StoryClock;
+  /** The cast: the generated directory (fixtures.ts), or the file's own (the `directory` option). */
+  directory: Directory;
+  /**
+   * Skips the server ahead to an instant of the 2023 calendar ("2023-06-05T02:00:00Z"), moved like the calendar (or
+   * by `shiftDays`, for a calendar the test moved itself); an instant already past returns at once.
+   */
+  sleepUntil(iso2023: string, shiftDays?: number): Promise<void>;
 }
 
 /** With the `smtp` option: a real SMTP server that stamps receipts with the server's clock, and the worker's mailer to it. */
@@ -111,6 +122,10 @@ export interface TimeSkippingOptions {
   /** Start a test SMTP server (these options) and give the worker a mailer to it. */
   smtp?: Omit<TestSmtpOptions, 'clock'>;
   worker?: Partial<CreateWorkerOptions>;
+  /** The cast the file's campaigns and titles are started with; default fixtures.ts's generated directory. */
+  directory?: Directory;
+  /** The worker's log level for this file (quietWorkerLogs); default WARN. */
+  logLevel?: 'WARN' | 'ERROR';
 }
 
 /**
@@ -122,7 +137,7 @@ export async function startTimeSkippingWorker<O extends TimeSkippingOptions = Re
   options?: O,
 ): Promise<TimeSkippingWorker & WithSmtp<O>> {
   const o: TimeSkippingOptions = options ?? {};
-  quietWorkerLogs();
+  quietWorkerLogs(o.logLevel);
   const env = await createTimeSkippingEnv();
   const taskQueue = uniqueTaskQueue(prefix);
   const smtp = o.smtp ? await startTestSmtp({ ...o.smtp, clock: () => env.currentTimeMs() }) : undefined;
@@ -144,6 +159,11 @@ export async function startTimeSkippingWorker<O extends TimeSkippingOptions = Re
     calendar,
     shiftDays,
     clock: timeSkippingClock(env, calendar, shiftDays),
+    directory: o.directory ?? defaultDirectory,
+    async sleepUntil(iso2023, shift = shiftDays) {
+      const wait = at(iso2023, shift) - (await env.currentTimeMs());
+      if (wait > 0) await env.sleep(wait);
+    },
     smtp,
     mailer,
     async stop() {

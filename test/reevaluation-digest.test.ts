@@ -8,14 +8,11 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
-import { createTimeSkippingEnv, eventually, uniqueTaskQueue } from './harness';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { Worker } from '@temporalio/worker';
+import { eventually, withTimeSkippingWorker } from './harness';
 import { at, calendar2023Ahead, directory as baseDirectory, scores, workflowBundle } from './fixtures';
-import { startTestSmtp, type ReceivedMail, type TestSmtp } from './smtp';
-import { createWorker } from '../worker/create-worker';
-import { createMailer, type Mailer } from '../activities/mailer';
+import type { ReceivedMail, TestSmtp } from './smtp';
 import { startCampaign } from '../client/campaigns';
 import { importTitles, reevaluationAction, sendReevaluationStarts } from '../client/titles';
 import { DEFAULT_GRADE_BANDS } from '../domain/grades';
@@ -23,12 +20,6 @@ import { materialsDueFor } from '../domain/titles';
 import type { CampaignCalendar } from '../domain/calendar';
 import type { Directory } from '../domain/directory';
 import { dataConverter } from '../client/codec';
-
-try {
-  Runtime.install({ logger: new DefaultLogger('ERROR') });
-} catch {
-  // already installed
-}
 
 const [H1, H2, J] = ['huayang-001', 'huayang-002', 'jiangsu-001'];
 const first = baseDirectory.people.find((p) => p.id === 'official-huayang')!;
@@ -53,43 +44,13 @@ const titles = {
   })),
 };
 
-let env: TestWorkflowEnvironment;
+const rig = withTimeSkippingWorker('digest', { smtp: {}, directory, logLevel: 'ERROR' });
 let smtp: TestSmtp;
-let mailer: Mailer;
-let worker: Worker;
-let running: Promise<void>;
 let calendar: CampaignCalendar;
 let shift: number;
-const taskQueue = uniqueTaskQueue('digest');
-
-beforeAll(async () => {
-  env = await createTimeSkippingEnv();
-  smtp = await startTestSmtp({ clock: () => env.currentTimeMs() });
-  mailer = createMailer({ url: smtp.url });
-  ({ calendar, shiftDays: shift } = calendar2023Ahead(await env.currentTimeMs()));
-  worker = await createWorker({
-    connection: env.nativeConnection,
-    client: env.client,
-    taskQueue,
-    workflowBundle: await workflowBundle(),
-    mailer,
-  });
-  running = worker.run();
-});
-
-afterAll(async () => {
-  worker?.shutdown();
-  await running;
-  mailer?.close();
-  await smtp?.close();
-  await env?.teardown();
-});
-
-async function sleepUntil(iso2023: string) {
-  const target = at(iso2023, shift); // the calendar is moved ahead, not compressed
-  const now = await env.currentTimeMs();
-  if (target > now) await env.sleep(target - now);
-}
+let taskQueue: string;
+beforeAll(() => void ({ smtp, calendar, shiftDays: shift, taskQueue } = rig()));
+const sleepUntil = (iso2023: string) => rig().sleepUntil(iso2023, shift);
 
 /** Re-evaluation mail: the holders' materials reminders and the officials' pre-review reminders, whoever sends them. */
 const KINDS = ['reevaluation-materials', 'reevaluation-review'];
@@ -124,7 +85,7 @@ describe('re-evaluation digest for 街镇 officials (time-skipping, real SMTP)',
     'one email per official per slot listing every waiting holder of their 街镇; the holder still gets its own',
     { timeout: 300_000 },
     async () => {
-      const client = env.client;
+      const client = rig().client;
       const rows = await importTitles(client, { data: titles, directory, taskQueue });
       await startCampaign(client, { calendar, directory, taskQueue, activeTitles: rows.map((r) => r.workflowId) });
 
@@ -215,7 +176,7 @@ describe('re-evaluation digest for 街镇 officials (time-skipping, real SMTP)',
     'a re-evaluation whose campaign cannot be signalled reminds its 街镇 officials itself',
     { timeout: 120_000 },
     async () => {
-      const client = env.client;
+      const client = rig().client;
       const holder = 'xinhua-001';
       const [row] = await importTitles(client, {
         data: { ...titles, titles: [{ ...titles.titles[0], committeeId: holder, subdistrict: sdOf(holder) }] },
@@ -223,7 +184,7 @@ describe('re-evaluation digest for 街镇 officials (time-skipping, real SMTP)',
         taskQueue,
       });
       // Year 2024 on a fresh 2023-shaped calendar ahead of the clock: there is no campaign-2024 to report to.
-      ({ calendar, shiftDays: shift } = calendar2023Ahead(await env.currentTimeMs()));
+      ({ calendar, shiftDays: shift } = calendar2023Ahead(await rig().env.currentTimeMs()));
       await sendReevaluationStarts(client, [row.workflowId], {
         year: 2024,
         calendar,
