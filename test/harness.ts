@@ -63,7 +63,8 @@ export async function eventually<T>(fn: () => Promise<T>, timeoutMs = 20_000): P
  */
 export function quietWorkerLogs(level: 'WARN' | 'ERROR' = 'WARN'): void {
   try {
-    Runtime.install({ logger: new DefaultLogger(level) });
+    // The SDK core's own lines (printed by it, not by the logger) at the same level.
+    Runtime.install({ logger: new DefaultLogger(level), telemetryOptions: { logging: { filter: { core: level } } } });
   } catch {
     // Already installed in this process.
   }
