@@ -16,6 +16,7 @@ import { inProcessCli, processCli, type Cli } from '../scenario/drivers/cli';
 import { at, calendar2023Ahead, directory as defaultDirectory, workflowBundle } from './fixtures';
 import { startTestSmtp, type TestSmtp, type TestSmtpOptions } from './smtp';
 import { createMailer, type Mailer } from '../activities/mailer';
+import { startDevServer, type DevServer, type DevServerOptions } from '../scripts/dev-server';
 
 export function uniqueTaskQueue(prefix = 'test'): string {
   return `${prefix}-${randomUUID().slice(0, 8)}`;
@@ -39,7 +40,10 @@ export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> 
 
 /** A client on the run's shared dev server (started in global-setup). */
 export async function devServerClient(): Promise<{ client: Client; connection: Connection; address: string }> {
-  const address = inject('temporalAddress');
+  return clientAt(inject('temporalAddress'));
+}
+
+async function clientAt(address: string): Promise<{ client: Client; connection: Connection; address: string }> {
   const connection = await Connection.connect({ address });
   return { client: clientOn(connection), connection, address };
 }
@@ -180,6 +184,8 @@ export async function startTimeSkippingWorker<O extends TimeSkippingOptions = Re
 
 export interface DevServerWorker extends TestWorker {
   address: string;
+  /** The dev server of the file's own, when it asked for one (its Web UI's address is `server.uiUrl`). */
+  server?: DevServer;
   /** Stops the worker, keeping the workflows (a test of a worker that is away). */
   stopWorker(): Promise<void>;
   startWorker(): Promise<void>;
@@ -189,13 +195,18 @@ export interface DevServerWorker extends TestWorker {
  * A worker on the run's shared dev server, on a task queue of its own. `stop()` terminates every workflow still
  * running on that task queue before it stops the worker: workflows left running with no worker (titles,
  * re-evaluations) are listed by other files' campaigns and slow them down.
+ *
+ * With `ownServer`, a dev server of the file's own instead (started with those options, stopped by `stop()`): for a
+ * file that needs the Web UI (the shared one is headless) or a namespace no other file's titles are listed in.
  */
 export async function startDevServerWorker(
   prefix: string,
   options: Partial<CreateWorkerOptions> = {},
+  ownServer?: DevServerOptions,
 ): Promise<DevServerWorker> {
   quietWorkerLogs();
-  const dev = await devServerClient();
+  const server = ownServer ? await startDevServer({ readyTimeoutMs: 120_000, ...ownServer }) : undefined;
+  const dev = server ? await clientAt(server.address) : await devServerClient();
   const native = await NativeConnection.connect({ address: dev.address });
   const taskQueue = uniqueTaskQueue(prefix);
   let worker: Worker | undefined;
@@ -219,6 +230,7 @@ export async function startDevServerWorker(
   return {
     client: dev.client,
     address: dev.address,
+    server,
     taskQueue,
     startWorker,
     stopWorker,
@@ -227,6 +239,7 @@ export async function startDevServerWorker(
       await stopWorker();
       await native.close();
       await dev.connection.close();
+      await server?.stop();
     },
   };
 }
@@ -259,9 +272,13 @@ export function withTimeSkippingWorker<O extends TimeSkippingOptions = Record<ne
 }
 
 /** `const w = withDevServerWorker('cli')`: started before the file's tests, stopped (and cleaned up) after. */
-export function withDevServerWorker(prefix: string, options?: Partial<CreateWorkerOptions>): () => DevServerWorker {
+export function withDevServerWorker(
+  prefix: string,
+  options?: Partial<CreateWorkerOptions>,
+  ownServer?: DevServerOptions,
+): () => DevServerWorker {
   let w: DevServerWorker | undefined;
-  beforeAll(async () => void (w = await startDevServerWorker(prefix, options)));
+  beforeAll(async () => void (w = await startDevServerWorker(prefix, options, ownServer)));
   afterAll(async () => w?.stop());
   return () => w ?? fail('the dev-server worker did not start');
 }
