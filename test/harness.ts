@@ -1,5 +1,5 @@
 /** Shared helpers for tests that run on real Temporal servers. */
-import { afterAll, beforeAll, inject } from 'vitest';
+import { afterAll, beforeAll, expect, inject } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { Connection, type Client } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -12,7 +12,7 @@ import type { CampaignCalendar } from '../domain/calendar';
 import type { Directory } from '../domain/directory';
 import { createWorker, type CreateWorkerOptions } from '../worker/create-worker';
 import { storyClock, type StoryClock } from '../scenario/clock';
-import { inProcessCli, processCli, type Cli } from '../scenario/drivers/cli';
+import { inProcessCli, processCli, type Cli, type CliResult } from '../scenario/drivers/cli';
 import { at, calendar2023Ahead, directory as defaultDirectory, workflowBundle } from './fixtures';
 import { startTestSmtp, type TestSmtp, type TestSmtpOptions } from './smtp';
 import { createMailer, type Mailer } from '../activities/mailer';
@@ -94,6 +94,29 @@ export function timeSkippingClock(
 export const cli: Cli = inProcessCli;
 /** The CLI as a process of its own (`tsx cli/main.ts`), as a person runs it. */
 export { processCli };
+/** The CLI in this process, its words as arguments: `const r = await cliRun('title', 'import', '--file', f)`. */
+export const cliRun = (...argv: string[]): Promise<CliResult> => inProcessCli(argv);
+/** A command's `--json` output, parsed; anything it writes to stderr fails the test. */
+export async function cliJson(...argv: string[]): Promise<any> {
+  const r = await inProcessCli([...argv, '--json']);
+  expect(r.stderr).toBe('');
+  return JSON.parse(r.stdout);
+}
+
+/**
+ * The file's CLI connects like a person's: to the rig's server and task queue, named in the environment
+ * (TEMPORAL_ADDRESS, TASK_QUEUE) from before the file's tests until after them.
+ */
+export function cliConnectsTo(rig: () => { address: string; taskQueue: string }): void {
+  beforeAll(() => {
+    process.env.TEMPORAL_ADDRESS = rig().address;
+    process.env.TASK_QUEUE = rig().taskQueue;
+  });
+  afterAll(() => {
+    delete process.env.TASK_QUEUE;
+    delete process.env.TEMPORAL_ADDRESS;
+  });
+}
 
 export interface TestWorker {
   client: Client;
@@ -104,6 +127,8 @@ export interface TestWorker {
 
 export interface TimeSkippingWorker extends TestWorker {
   env: TestWorkflowEnvironment;
+  /** The server's address (for the CLI and plain clients). */
+  address: string;
   /** The 2023 calendar's shape moved ahead of the server's clock by whole weeks (fixtures.ts calendar2023Ahead). */
   calendar: CampaignCalendar;
   shiftDays: number;
@@ -116,6 +141,8 @@ export interface TimeSkippingWorker extends TestWorker {
    * by `shiftDays`, for a calendar the test moved itself); an instant already past returns at once.
    */
   sleepUntil(iso2023: string, shiftDays?: number): Promise<void>;
+  /** Skips the server ahead to an instant (ms); one already past returns at once. */
+  sleepUntilMs(instant: number): Promise<void>;
 }
 
 /** With the `smtp` option: a real SMTP server that stamps receipts with the server's clock, and the worker's mailer to it. */
@@ -157,18 +184,21 @@ export async function startTimeSkippingWorker<O extends TimeSkippingOptions = Re
     ...o.worker,
   });
   const running = worker.run();
+  const sleepUntilMs = async (instant: number) => {
+    const wait = instant - (await env.currentTimeMs());
+    if (wait > 0) await env.sleep(wait);
+  };
   const started: TimeSkippingWorker & { smtp?: TestSmtp; mailer?: Mailer } = {
     env,
     client: env.client,
+    address: env.address,
     taskQueue,
     calendar,
     shiftDays,
     clock: timeSkippingClock(env, calendar, shiftDays),
     directory: o.directory ?? defaultDirectory,
-    async sleepUntil(iso2023, shift = shiftDays) {
-      const wait = at(iso2023, shift) - (await env.currentTimeMs());
-      if (wait > 0) await env.sleep(wait);
-    },
+    sleepUntil: (iso2023, shift = shiftDays) => sleepUntilMs(at(iso2023, shift)),
+    sleepUntilMs,
     smtp,
     mailer,
     async stop() {
@@ -235,7 +265,8 @@ export async function startDevServerWorker(
     startWorker,
     stopWorker,
     async stop() {
-      await terminateTaskQueue(dev.client, taskQueue);
+      // A server of the file's own goes away with its workflows: terminating them would only race the worker's tasks.
+      if (!server) await terminateTaskQueue(dev.client, taskQueue);
       await stopWorker();
       await native.close();
       await dev.connection.close();
