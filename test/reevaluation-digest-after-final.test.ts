@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from '@temporalio/client';
 import { eventually, withTimeSkippingWorker } from './harness';
-import { directory, scores } from './fixtures';
+import { directory, reevaluationInspection, reevaluationMaterials } from './fixtures';
 import type { ReceivedMail } from './smtp';
 import { campaignStatus, startCampaign } from '../client/campaigns';
 import { importTitles, reevaluationAction } from '../client/titles';
@@ -53,18 +53,8 @@ describe('the officials’ re-evaluation digest after the final list (time-skipp
 
     for (const id of ['applications', 'review', 'inspection'] as const) await playScene(scene(id), play);
     // Aug 7: the holder's materials and inspection are in; its 街镇 never pre-reviews it.
-    await reevaluationAction(client, YEAR, holder, 'recordInspection', {
-      actor: 'bureau-org',
-      scores: scores(90),
-      total: 90,
-      inspector: '钱文',
-      date: '2023-08-07',
-      notes: '现场检查台账',
-    });
-    await reevaluationAction(client, YEAR, holder, 'submitMaterials', {
-      actor: holder,
-      summary: '2023 年度书面复评材料：党建引领、制度执行情况汇报',
-    });
+    await reevaluationAction(client, YEAR, holder, 'recordInspection', reevaluationInspection());
+    await reevaluationAction(client, YEAR, holder, 'submitMaterials', reevaluationMaterials(holder));
 
     await playScene(scene('publicity'), play);
     await playScene(scene('confirmation'), play);

@@ -11,7 +11,14 @@ import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Worker } from '@temporalio/worker';
 import { eventually, withTimeSkippingWorker } from './harness';
-import { at, calendar2023Ahead, directory as baseDirectory, scores, workflowBundle } from './fixtures';
+import {
+  at,
+  calendar2023Ahead,
+  directory as baseDirectory,
+  reevaluationInspection,
+  reevaluationMaterials,
+  workflowBundle,
+} from './fixtures';
 import type { ReceivedMail, TestSmtp } from './smtp';
 import { startCampaign } from '../client/campaigns';
 import { importTitles, reevaluationAction, sendReevaluationStarts } from '../client/titles';
@@ -69,15 +76,6 @@ const summary = (list: ReceivedMail[]) =>
   list
     .map((m) => ({ kind: m.headers['x-red-model-kind'], from: m.headers['x-red-model-workflow'], to: m.to }))
     .sort((a, b) => a.to.localeCompare(b.to));
-const inspection = {
-  actor: 'bureau-org',
-  scores: scores(90),
-  total: 90,
-  inspector: '钱文',
-  date: '2023-08-07',
-  notes: '现场检查台账',
-};
-const materials = (id: string) => ({ actor: id, summary: `${id} 2023 年度书面复评材料：党建引领、制度执行情况汇报` });
 const titleLink = (id: string) => `办理复评预审：http://127.0.0.1:3000/titles/${id}`;
 
 describe('re-evaluation digest for 街镇 officials (time-skipping, real SMTP)', () => {
@@ -91,8 +89,10 @@ describe('re-evaluation digest for 街镇 officials (time-skipping, real SMTP)',
 
       // Aug 7: all three inspected; H1 and J submit their materials, H2 not yet.
       await sleepUntil('2023-08-07T02:00:00Z');
-      for (const id of [H1, H2, J]) await reevaluationAction(client, 2023, id, 'recordInspection', inspection);
-      for (const id of [H1, J]) await reevaluationAction(client, 2023, id, 'submitMaterials', materials(id));
+      for (const id of [H1, H2, J])
+        await reevaluationAction(client, 2023, id, 'recordInspection', reevaluationInspection());
+      for (const id of [H1, J])
+        await reevaluationAction(client, 2023, id, 'submitMaterials', reevaluationMaterials(id));
 
       // Sep 20 09:00 Beijing: H2's own materials reminder, from its re-evaluation.
       await sleepUntil('2023-09-20T04:00:00Z');
@@ -101,7 +101,7 @@ describe('re-evaluation digest for 街镇 officials (time-skipping, real SMTP)',
         { kind: 'reevaluation-materials', from: `reevaluation-2023-${H2}`, to: emailOf(H2) },
       ]);
       await sleepUntil('2023-09-21T02:00:00Z');
-      await reevaluationAction(client, 2023, H2, 'submitMaterials', materials(H2));
+      await reevaluationAction(client, 2023, H2, 'submitMaterials', reevaluationMaterials(H2));
 
       // Oct 20 (7 working days before the inspection window's end, Tue Oct 31): one digest per official,
       // from the campaign; 华阳路's two officials each get one listing H1 and H2, 江苏路's one listing J.
@@ -193,8 +193,8 @@ describe('re-evaluation digest for 街镇 officials (time-skipping, real SMTP)',
         gradeBands: DEFAULT_GRADE_BANDS,
       });
       await sleepUntil('2023-08-07T02:00:00Z');
-      await reevaluationAction(client, 2024, holder, 'recordInspection', inspection);
-      await reevaluationAction(client, 2024, holder, 'submitMaterials', materials(holder));
+      await reevaluationAction(client, 2024, holder, 'recordInspection', reevaluationInspection());
+      await reevaluationAction(client, 2024, holder, 'submitMaterials', reevaluationMaterials(holder));
       mark = ours().length;
       await sleepUntil('2023-10-20T04:00:00Z');
       const oct20 = await next(1);

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { eventually, withTimeSkippingWorker } from './harness';
-import { at, directory as baseDirectory, scores } from './fixtures';
+import { at, directory as baseDirectory, reevaluationInspection, reevaluationMaterials } from './fixtures';
 import { type ReceivedMail, type TestSmtp } from './smtp';
 import { campaignMailStatus, startCampaign } from '../client/campaigns';
 import { importTitles, reevaluationAction, titleAction, titleStatus } from '../client/titles';
@@ -95,15 +95,6 @@ function onTime(list: Seen[], iso: string) {
     expect(s.at - Date.parse(iso)).toBeLessThan(60_000);
   }
 }
-const inspection = (total: number) => ({
-  actor: 'bureau-org',
-  scores: scores(total),
-  total,
-  inspector: '钱文',
-  date: '2023-08-07',
-  notes: '现场检查台账',
-});
-const materials = (id: string) => ({ actor: id, summary: `${id} 2023 年度书面复评材料：党建引领、制度执行情况汇报` });
 
 describe('title and re-evaluation email (time-skipping, 2023 shape, real SMTP)', () => {
   it(
@@ -119,8 +110,9 @@ describe('title and re-evaluation email (time-skipping, 2023 shape, real SMTP)',
 
       // Aug 7: A is done early (materials, inspection, pre-review); B and D are inspected.
       await sleepUntil('2023-08-07T02:00:00Z');
-      await reevaluationAction(client, 2023, A, 'submitMaterials', materials(A));
-      for (const id of [A, B, D]) await reevaluationAction(client, 2023, id, 'recordInspection', inspection(90));
+      await reevaluationAction(client, 2023, A, 'submitMaterials', reevaluationMaterials(A));
+      for (const id of [A, B, D])
+        await reevaluationAction(client, 2023, id, 'recordInspection', reevaluationInspection(90));
       await reevaluationAction(client, 2023, A, 'preReview', { actor: official(A) });
 
       // Materials due Sat Sep 30 24:00: Sep 20, 26 and 28 (Sep 29 is the Mid-Autumn holiday), to holders still missing them.
@@ -155,13 +147,13 @@ describe('title and re-evaluation email (time-skipping, 2023 shape, real SMTP)',
       });
 
       await sleepUntil('2023-09-22T02:00:00Z');
-      await reevaluationAction(client, 2023, B, 'submitMaterials', materials(B));
+      await reevaluationAction(client, 2023, B, 'submitMaterials', reevaluationMaterials(B));
       await sleepUntil('2023-09-26T04:00:00Z');
       const sep26 = await next(2);
       expect(to(sep26)).toEqual(addresses([D, E]));
       onTime(sep26, '2023-09-26T01:00:00.000Z');
       await sleepUntil('2023-09-27T02:00:00Z');
-      await reevaluationAction(client, 2023, D, 'submitMaterials', materials(D));
+      await reevaluationAction(client, 2023, D, 'submitMaterials', reevaluationMaterials(D));
       await sleepUntil('2023-09-28T04:00:00Z');
       const sep28 = await next(1);
       expect(to(sep28)).toEqual(addresses([E]));
