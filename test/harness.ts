@@ -147,7 +147,12 @@ export interface TimeSkippingWorker extends TestWorker {
 
 /** With the `smtp` option: a real SMTP server that stamps receipts with the server's clock, and the worker's mailer to it. */
 export type WithSmtp<O extends TimeSkippingOptions> = O['smtp'] extends object
-  ? { smtp: TestSmtp; mailer: Mailer }
+  ? {
+      smtp: TestSmtp;
+      mailer: Mailer;
+      /** Calls of the mailer's send: every attempt of the send activity, failed ones included. */
+      sends: { count: number };
+    }
   : unknown;
 
 export interface TimeSkippingOptions {
@@ -173,7 +178,13 @@ export async function startTimeSkippingWorker<O extends TimeSkippingOptions = Re
   const env = await createTimeSkippingEnv();
   const taskQueue = uniqueTaskQueue(prefix);
   const smtp = o.smtp ? await startTestSmtp({ ...o.smtp, clock: () => env.currentTimeMs() }) : undefined;
-  const mailer = smtp ? createMailer({ url: smtp.url }) : undefined;
+  const sends = { count: 0 };
+  const smtpMailer = smtp ? createMailer({ url: smtp.url }) : undefined;
+  const mailer: Mailer | undefined = smtpMailer && {
+    config: smtpMailer.config,
+    close: () => smtpMailer.close(),
+    send: (m) => (sends.count++, smtpMailer.send(m)),
+  };
   const { calendar, shiftDays } = calendar2023Ahead(await env.currentTimeMs());
   const worker = await createWorker({
     connection: env.nativeConnection,
@@ -188,7 +199,7 @@ export async function startTimeSkippingWorker<O extends TimeSkippingOptions = Re
     const wait = instant - (await env.currentTimeMs());
     if (wait > 0) await env.sleep(wait);
   };
-  const started: TimeSkippingWorker & { smtp?: TestSmtp; mailer?: Mailer } = {
+  const started: TimeSkippingWorker & { smtp?: TestSmtp; mailer?: Mailer; sends: { count: number } } = {
     env,
     client: env.client,
     address: env.address,
@@ -201,6 +212,7 @@ export async function startTimeSkippingWorker<O extends TimeSkippingOptions = Re
     sleepUntilMs,
     smtp,
     mailer,
+    sends,
     async stop() {
       worker.shutdown();
       await running;
