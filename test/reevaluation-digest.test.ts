@@ -17,6 +17,7 @@ import {
   directory as baseDirectory,
   reevaluationInspection,
   reevaluationMaterials,
+  titlesFile,
   workflowBundle,
 } from './fixtures';
 import type { ReceivedMail, TestSmtp } from './smtp';
@@ -39,17 +40,7 @@ const second = {
 };
 const directory: Directory = { ...baseDirectory, people: [...baseDirectory.people, second] };
 const emailOf = (id: string) => [...directory.people, ...directory.committees].find((p) => p.id === id)!.email;
-const sdOf = (id: string) => directory.committees.find((c) => c.id === id)!.subdistrict;
-const titles = {
-  awardYear: 2022,
-  titles: [H1, H2, J].map((committeeId) => ({
-    committeeId,
-    subdistrict: sdOf(committeeId),
-    awardedOn: '2022-12-20',
-    nameplateIssued: true,
-    certificateIssued: true,
-  })),
-};
+const titles = titlesFile([H1, H2, J]);
 
 const rig = withTimeSkippingWorker('digest', { smtp: {}, directory, logLevel: 'ERROR' });
 let smtp: TestSmtp;
@@ -179,7 +170,7 @@ describe('re-evaluation digest for 街镇 officials (time-skipping, real SMTP)',
       const client = rig().client;
       const holder = 'xinhua-001';
       const [row] = await importTitles(client, {
-        data: { ...titles, titles: [{ ...titles.titles[0], committeeId: holder, subdistrict: sdOf(holder) }] },
+        data: titlesFile([holder]),
         directory,
         taskQueue,
       });

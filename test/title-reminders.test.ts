@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { eventually, withTimeSkippingWorker } from './harness';
-import { at, directory as baseDirectory, reevaluationInspection, reevaluationMaterials } from './fixtures';
+import { at, directory as baseDirectory, reevaluationInspection, reevaluationMaterials, titlesFile } from './fixtures';
 import { type ReceivedMail, type TestSmtp } from './smtp';
 import { campaignMailStatus, startCampaign } from '../client/campaigns';
 import { importTitles, reevaluationAction, titleAction, titleStatus } from '../client/titles';
@@ -235,18 +235,7 @@ describe('title and re-evaluation email (time-skipping, 2023 shape, real SMTP)',
     async () => {
       const client = env.client;
       const holder = 'beixinjing-001';
-      const data = {
-        awardYear: 2022,
-        titles: [
-          {
-            committeeId: holder,
-            subdistrict: sdOf(holder),
-            awardedOn: '2023-02-15',
-            nameplateIssued: true,
-            certificateIssued: true,
-          },
-        ],
-      };
+      const data = titlesFile([holder], '2023-02-15');
       const [row] = await importTitles(client, { data, directory, taskQueue });
       only = row.workflowId;
       mark = 0;

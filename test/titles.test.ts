@@ -9,7 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { eventually, withTimeSkippingWorker } from './harness';
-import { at, calendar2023Ahead, directory, formFor, reevaluationInspection, scores } from './fixtures';
+import { at, calendar2023Ahead, directory, formFor, reevaluationInspection, scores, titlesFile } from './fixtures';
 import { explain } from '../client/errors';
 import { DEFAULT_MAILER_CONFIG, type Mailer } from '../activities/mailer';
 import { campaignAction, startCampaign } from '../client/campaigns';
@@ -427,18 +427,7 @@ describe('titles, re-evaluation and exit (time-skipping)', () => {
   it('a 10-year title lifecycle keeps every run small', { timeout: 300_000 }, async () => {
     const { calendar: base, shiftDays } = calendar2023Ahead(await env.currentTimeMs());
     const holder = 'beixinjing-001';
-    const data = {
-      awardYear: 2022,
-      titles: [
-        {
-          committeeId: holder,
-          subdistrict: sdOf(holder),
-          awardedOn: '2023-02-15',
-          nameplateIssued: true,
-          certificateIssued: true,
-        },
-      ],
-    };
+    const data = titlesFile([holder], '2023-02-15');
     const [row] = await importTitles(client, { data, directory, taskQueue });
     for (let k = 0; k < 10; k++) {
       const year = 2023 + k;
