@@ -2,51 +2,26 @@
  * The campaign skeleton: phases change at exactly their instants (time-skipping), and the CLI's
  * start/status against the dev server: Beijing-time windows, duplicate and invalid starts refused.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { NativeConnection, type Worker } from '@temporalio/worker';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from '@temporalio/client';
-import { createTimeSkippingEnv, devServerClient, eventually, quietWorkerLogs, uniqueTaskQueue } from './harness';
-import { calendar2023Ahead, directory, workflowBundle } from './fixtures';
-import { createWorker } from '../worker/create-worker';
+import { cliConnectsTo, cliRun as cli, eventually, withDevServerWorker, withTimeSkippingWorker } from './harness';
+import { directory } from './fixtures';
 import { campaignStatus, startCampaign } from '../client/campaigns';
-import { runCli } from '../cli/main';
 import { type CampaignCalendar } from '../domain/calendar';
 import { campaignWorkflowId } from '../temporal/ids';
 import { join } from 'node:path';
 
 describe('campaign phases on the time-skipping server', () => {
-  let env: TestWorkflowEnvironment;
-  let worker: Worker;
-  let running: Promise<void>;
-  const taskQueue = uniqueTaskQueue('phases');
-
-  beforeAll(async () => {
-    quietWorkerLogs();
-    env = await createTimeSkippingEnv();
-    worker = await createWorker({
-      connection: env.nativeConnection,
-      client: env.client,
-      taskQueue,
-      workflowBundle: await workflowBundle(),
-    });
-    running = worker.run();
-  });
-  afterAll(async () => {
-    worker?.shutdown();
-    await running;
-    await env?.teardown();
-  });
+  const rig = withTimeSkippingWorker('phases');
 
   /** How late a timer may fire: the run time of the task that armed it, on a shared 2-core machine. */
   const TASK_LATENCY_MS = 10_000;
 
   it('changes each phase when its timer fires, at its instant', async () => {
-    const { calendar } = calendar2023Ahead(await env.currentTimeMs());
+    const { env, calendar, taskQueue } = rig();
     await startCampaign(env.client, { calendar, directory, taskQueue });
     const phaseAt = async (realMs: number) => {
-      const now = await env.currentTimeMs();
-      if (realMs > now) await env.sleep(realMs - now);
+      await rig().sleepUntilMs(realMs);
       return (await campaignStatus(env.client, 2023)).phase;
     };
     const boundaries: [keyof CampaignCalendar, string, string][] = [
@@ -85,35 +60,10 @@ describe('campaign phases on the time-skipping server', () => {
 });
 
 describe('campaign start and status through the CLI (dev server)', () => {
+  const rig = withDevServerWorker('start');
+  cliConnectsTo(rig);
   let client: Client;
-  let worker: Worker;
-  let running: Promise<void>;
-  let native: NativeConnection;
-  const taskQueue = uniqueTaskQueue('start');
-  const cli = async (...argv: string[]) => {
-    const out: string[] = [];
-    const err: string[] = [];
-    const code = await runCli(argv, { out: (l) => out.push(l), err: (l) => err.push(l) });
-    return { code, stdout: out.join('\n'), stderr: err.join('\n') };
-  };
-
-  beforeAll(async () => {
-    quietWorkerLogs();
-    const dev = await devServerClient();
-    client = dev.client;
-    process.env.TEMPORAL_ADDRESS = dev.address;
-    process.env.TASK_QUEUE = taskQueue;
-    native = await NativeConnection.connect({ address: dev.address });
-    worker = await createWorker({ connection: native, client, taskQueue, workflowBundle: await workflowBundle() });
-    running = worker.run();
-  });
-  afterAll(async () => {
-    worker?.shutdown();
-    await running;
-    await native?.close();
-    await client?.connection.close();
-    delete process.env.TASK_QUEUE;
-  });
+  beforeAll(() => void ({ client } = rig()));
 
   const exists = async (year: number) =>
     client.workflow

@@ -1,17 +1,12 @@
 /** The CLI answers to each action's own name where its short verb differs (cli/commands/README.md); no server needed. */
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../cli/main';
+import { inProcessCli } from '../scenario/drivers/cli';
 import { COMMANDS } from '../cli/commands';
 import { campaignActionSchemas } from '../workflows/campaign/messages';
 import { applicationActionSchemas } from '../workflows/application/messages';
 import { reevaluationActionSchemas } from '../workflows/reevaluation/messages';
 
-async function cli(argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(argv, { out: (l) => out.push(l), err: (l) => err.push(l) });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+const cli = inProcessCli;
 
 const kebab = (name: string) => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 
@@ -29,13 +24,13 @@ describe('CLI verbs and action names', () => {
     // Both names reach the same command: the same flag error, before any connection is made.
     const [byAlias, byName] = [await cli([...alias.split(' ')]), await cli([...command.split(' ')])];
     expect(byAlias.code).toBe(1);
-    expect(byAlias.err).toMatch(/^error: --\S+ is required/);
-    expect(byAlias.err).toBe(byName.err);
+    expect(byAlias.stderr).toMatch(/^error: --\S+ is required/);
+    expect(byAlias.stderr).toBe(byName.stderr);
   });
 
   it('lists the aliases in help, and no two commands share a name', async () => {
     const help = await cli(['help']);
-    expect(help.out).toContain('(also: subdistrict not-recommend)');
+    expect(help.stdout).toContain('(also: subdistrict not-recommend)');
     const names = COMMANDS.flatMap((c) => [c.name, ...(c.aliases ?? [])]);
     expect(new Set(names).size).toBe(names.length);
   });

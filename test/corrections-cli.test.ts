@@ -8,15 +8,14 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
-import { eventually, withTimeSkippingWorker } from './harness';
+import { Worker } from '@temporalio/worker';
+import { cliConnectsTo, cliJson as json, cliRun as cli, eventually, withTimeSkippingWorker } from './harness';
 import { at, scores, workflowBundle } from './fixtures';
 import { type TestSmtp } from './smtp';
 import { dataConverter } from '../client/codec';
 import { SUBMISSION_MEMO_PATCH } from '../workflows/campaign/memo';
-import { runCli } from '../cli/main';
 import { loadDirectory } from '../client/directory';
 import { campaignAudit, campaignStatus, startCampaign } from '../client/campaigns';
 import { applicationAction, applicationStatus } from '../client/applications';
@@ -33,24 +32,9 @@ const [J1, J2] = ['jiangsu-001', 'jiangsu-002'];
 const tmp = mkdtempSync(join(tmpdir(), 'corrections-'));
 const ISO_INSTANT = /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
 
-const cli = async (...argv: string[]) => {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(argv, { out: (l) => out.push(l), err: (l) => err.push(l) });
-  return { code, stdout: out.join('\n'), stderr: err.join('\n') };
-};
-const json = async (...argv: string[]) => {
-  const r = await cli(...argv, '--json');
-  expect(r.stderr).toBe('');
-  return JSON.parse(r.stdout);
-};
 const y = ['--year', String(Y)];
 
-async function sleepUntil(iso2023: string) {
-  const target = at(iso2023, shift);
-  const now = await env.currentTimeMs();
-  if (target > now) await env.sleep(target - now);
-}
+const sleepUntil = (iso2023: string) => rig().sleepUntil(iso2023);
 
 /** The campaign's and one application's state without the audit, which records each refusal. */
 async function state(committeeId = H1) {
@@ -73,13 +57,10 @@ async function refused(argv: string[], text: RegExp, committeeId = H1) {
 }
 
 // The refused address makes the worker warn on every attempt: keep the output readable.
-try {
-  Runtime.install({ logger: new DefaultLogger('ERROR') });
-} catch {
-  // already installed
-}
-
-const rig = withTimeSkippingWorker('corrections', { smtp: { reject: (a: string) => a === BAD_ADDRESS } });
+const rig = withTimeSkippingWorker('corrections', {
+  smtp: { reject: (a: string) => a === BAD_ADDRESS },
+  logLevel: 'ERROR',
+});
 let env: TestWorkflowEnvironment;
 let calendar: CampaignCalendar;
 let shift: number;
@@ -87,15 +68,8 @@ let taskQueue: string;
 let smtp: TestSmtp;
 beforeAll(async () => {
   ({ env, calendar, shiftDays: shift, taskQueue, smtp } = rig());
-  // The CLI connects like a person's: to the server and task queue named in the environment.
-  process.env.TEMPORAL_ADDRESS = env.address;
-  process.env.TASK_QUEUE = taskQueue;
 });
-
-afterAll(async () => {
-  delete process.env.TASK_QUEUE;
-  delete process.env.TEMPORAL_ADDRESS;
-});
+cliConnectsTo(rig);
 
 describe('the round through the CLI, as its users meet it (time-skipping, real SMTP)', () => {
   it('applications: a form cannot rename its committee; the history shows the committee role in Beijing time', async () => {

@@ -52,6 +52,31 @@ export function scores(total: number) {
   };
 }
 
+/** A titles file (data/titles-2022.json's shape): 2022 titles of `committeeIds`, nameplate and certificate issued. */
+export function titlesFile(committeeIds: string[], awardedOn = '2022-12-20') {
+  const subdistrictOf = (id: string) => directory.committees.find((c) => c.id === id)!.subdistrict;
+  return {
+    awardYear: 2022,
+    titles: committeeIds.map((committeeId) => ({
+      committeeId,
+      subdistrict: subdistrictOf(committeeId),
+      awardedOn,
+      nameplateIssued: true,
+      certificateIssued: true,
+    })),
+  };
+}
+
+/** The inspection company's record of a title's re-evaluation, as the bureau enters it. */
+export function reevaluationInspection(total = 90, date = '2023-08-07') {
+  return { actor: 'bureau-org', scores: scores(total), total, inspector: '钱文', date, notes: '现场检查台账' };
+}
+
+/** A holder's written materials for its re-evaluation. */
+export function reevaluationMaterials(committeeId: string) {
+  return { actor: committeeId, summary: `${committeeId} 2023 年度书面复评材料：党建引领、制度执行情况汇报` };
+}
+
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 /** One workflow bundle per test file. */
 export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {

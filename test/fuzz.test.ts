@@ -3,44 +3,35 @@
  * on the dev server. The validator refuses every one with a clear one-line error (a bad payload's names
  * the field), the state read by query is unchanged, and no workflow task fails.
  */
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { Client, Connection } from '@temporalio/client';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { NativeConnection, type Worker } from '@temporalio/worker';
 import { defaultCalendar, shiftCalendar } from '../domain/calendar';
 import { loadWorkdays } from '../domain/holidays';
 import { applicationWorkflowId, campaignWorkflowId } from '../temporal/ids';
 import { applicationAction, applicationStatus, submitApplication } from '../client/applications';
 import { campaignStatus, startCampaign } from '../client/campaigns';
-import { createWorker } from '../worker/create-worker';
 import { applicationActionSchemas } from '../workflows/application/messages';
 import { campaignActionSchemas } from '../workflows/campaign/messages';
-import { devServerClient, eventually, quietWorkerLogs, uniqueTaskQueue } from './harness';
-import { directory, formFor, scores, workflowBundle } from './fixtures';
+import { eventually, withDevServerWorker } from './harness';
+import { directory, formFor, scores } from './fixtures';
 import { badPayloads } from './fuzz-payloads';
 import { yearOf } from './years';
 
 const YEAR = yearOf('fuzz.test.ts');
 const PER_MESSAGE = 1_000;
-const taskQueue = uniqueTaskQueue('fuzz');
 const [sdA, sdB] = directory.subdistricts;
 const inA = directory.committees.filter((c) => c.subdistrict === sdA).map((c) => c.id);
 const official = (sd: string) => directory.people.find((p) => p.role === 'subdistrict' && p.subdistrict === sd)!.id;
 const DAY = 86_400_000;
 
+const rig = withDevServerWorker('fuzz');
 let client: Client;
-let worker: Worker;
-let running: Promise<void>;
-let native: NativeConnection;
 
 beforeAll(async () => {
-  quietWorkerLogs();
-  const dev = await devServerClient();
-  client = dev.client;
-  native = await NativeConnection.connect({ address: dev.address });
-  worker = await createWorker({ connection: native, client, taskQueue, workflowBundle: await workflowBundle() });
-  running = worker.run();
+  const { taskQueue } = rig();
+  client = rig().client;
   // The 2023 shape moved so that applications opened yesterday: the campaign sits in its applications phase.
   const base = defaultCalendar(2023, loadWorkdays(2023));
   const shift = Math.ceil((Date.now() - DAY - Date.parse(base.opens)) / DAY);
@@ -55,13 +46,6 @@ beforeAll(async () => {
     filingRef: 'HY-2023-001',
   });
   await eventually(async () => expect((await campaignStatus(client, YEAR)).counts.total).toBe(2));
-});
-
-afterAll(async () => {
-  worker?.shutdown();
-  await running;
-  await native?.close();
-  await client?.connection.close();
 });
 
 /** Runs `fn` over `items` with a few in flight at once. */
@@ -169,7 +153,7 @@ describe('fuzzed Updates', () => {
     const camp = client.workflow.getHandle(campaignWorkflowId(YEAR));
     // Read the histories over a connection that accepts large messages.
     const big = await Connection.connect({
-      address: inject('temporalAddress'),
+      address: rig().address,
       channelArgs: { 'grpc.max_receive_message_length': 256 * 1024 * 1024 },
     });
     const reader = new Client({ connection: big });

@@ -1,5 +1,5 @@
 /** Shared helpers for tests that run on real Temporal servers. */
-import { afterAll, beforeAll, inject } from 'vitest';
+import { afterAll, beforeAll, expect, inject } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { Connection, type Client } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -10,12 +10,14 @@ import { dataConverter } from '../client/codec';
 import { isNotFound } from '../client/errors';
 import { useClientClock } from '../client/clock';
 import type { CampaignCalendar } from '../domain/calendar';
+import type { Directory } from '../domain/directory';
 import { createWorker, type CreateWorkerOptions } from '../worker/create-worker';
 import { storyClock, type StoryClock } from '../scenario/clock';
-import { inProcessCli, processCli, type Cli } from '../scenario/drivers/cli';
-import { calendar2023Ahead, workflowBundle } from './fixtures';
+import { inProcessCli, processCli, type Cli, type CliResult } from '../scenario/drivers/cli';
+import { at, calendar2023Ahead, directory as defaultDirectory, workflowBundle } from './fixtures';
 import { startTestSmtp, type TestSmtp, type TestSmtpOptions } from './smtp';
 import { createMailer, type Mailer } from '../activities/mailer';
+import { startDevServer, type DevServer, type DevServerOptions } from '../scripts/dev-server';
 
 export function uniqueTaskQueue(prefix = 'test'): string {
   return `${prefix}-${randomUUID().slice(0, 8)}`;
@@ -41,7 +43,10 @@ export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> 
 
 /** A client on the run's shared dev server (started in global-setup). */
 export async function devServerClient(): Promise<{ client: Client; connection: Connection; address: string }> {
-  const address = inject('temporalAddress');
+  return clientAt(inject('temporalAddress'));
+}
+
+async function clientAt(address: string): Promise<{ client: Client; connection: Connection; address: string }> {
   const connection = await Connection.connect({ address });
   return { client: clientOn(connection), connection, address };
 }
@@ -59,10 +64,14 @@ export async function eventually<T>(fn: () => Promise<T>, timeoutMs = 20_000): P
   }
 }
 
-/** Keep test output readable: the worker logs warnings and errors only. */
-export function quietWorkerLogs(): void {
+/**
+ * Keep test output readable: the worker logs warnings and errors only (or errors only, for a file whose refused
+ * addresses or stopped SMTP server make every send attempt warn). The first call in a process sets the level.
+ */
+export function quietWorkerLogs(level: 'WARN' | 'ERROR' = 'WARN'): void {
   try {
-    Runtime.install({ logger: new DefaultLogger('WARN') });
+    // The SDK core's own lines (printed by it, not by the logger) at the same level.
+    Runtime.install({ logger: new DefaultLogger(level), telemetryOptions: { logging: { filter: { core: level } } } });
   } catch {
     // Already installed in this process.
   }
@@ -88,6 +97,29 @@ export function timeSkippingClock(
 export const cli: Cli = inProcessCli;
 /** The CLI as a process of its own (`tsx cli/main.ts`), as a person runs it. */
 export { processCli };
+/** The CLI in this process, its words as arguments: `const r = await cliRun('title', 'import', '--file', f)`. */
+export const cliRun = (...argv: string[]): Promise<CliResult> => inProcessCli(argv);
+/** A command's `--json` output, parsed; anything it writes to stderr fails the test. */
+export async function cliJson(...argv: string[]): Promise<any> {
+  const r = await inProcessCli([...argv, '--json']);
+  expect(r.stderr).toBe('');
+  return JSON.parse(r.stdout);
+}
+
+/**
+ * The file's CLI connects like a person's: to the rig's server and task queue, named in the environment
+ * (TEMPORAL_ADDRESS, TASK_QUEUE) from before the file's tests until after them.
+ */
+export function cliConnectsTo(rig: () => { address: string; taskQueue: string }): void {
+  beforeAll(() => {
+    process.env.TEMPORAL_ADDRESS = rig().address;
+    process.env.TASK_QUEUE = rig().taskQueue;
+  });
+  afterAll(() => {
+    delete process.env.TASK_QUEUE;
+    delete process.env.TEMPORAL_ADDRESS;
+  });
+}
 
 export interface TestWorker {
   client: Client;
@@ -98,22 +130,42 @@ export interface TestWorker {
 
 export interface TimeSkippingWorker extends TestWorker {
   env: TestWorkflowEnvironment;
+  /** The server's address (for the CLI and plain clients). */
+  address: string;
   /** The 2023 calendar's shape moved ahead of the server's clock by whole weeks (fixtures.ts calendar2023Ahead). */
   calendar: CampaignCalendar;
   shiftDays: number;
   /** The story's clock on this server (waits skip time ahead). */
   clock: StoryClock;
+  /** The cast: the generated directory (fixtures.ts), or the file's own (the `directory` option). */
+  directory: Directory;
+  /**
+   * Skips the server ahead to an instant of the 2023 calendar ("2023-06-05T02:00:00Z"), moved like the calendar (or
+   * by `shiftDays`, for a calendar the test moved itself); an instant already past returns at once.
+   */
+  sleepUntil(iso2023: string, shiftDays?: number): Promise<void>;
+  /** Skips the server ahead to an instant (ms); one already past returns at once. */
+  sleepUntilMs(instant: number): Promise<void>;
 }
 
 /** With the `smtp` option: a real SMTP server that stamps receipts with the server's clock, and the worker's mailer to it. */
 export type WithSmtp<O extends TimeSkippingOptions> = O['smtp'] extends object
-  ? { smtp: TestSmtp; mailer: Mailer }
+  ? {
+      smtp: TestSmtp;
+      mailer: Mailer;
+      /** Calls of the mailer's send: every attempt of the send activity, failed ones included. */
+      sends: { count: number };
+    }
   : unknown;
 
 export interface TimeSkippingOptions {
   /** Start a test SMTP server (these options) and give the worker a mailer to it. */
   smtp?: Omit<TestSmtpOptions, 'clock'>;
   worker?: Partial<CreateWorkerOptions>;
+  /** The cast the file's campaigns and titles are started with; default fixtures.ts's generated directory. */
+  directory?: Directory;
+  /** The worker's log level for this file (quietWorkerLogs); default WARN. */
+  logLevel?: 'WARN' | 'ERROR';
 }
 
 /**
@@ -125,11 +177,17 @@ export async function startTimeSkippingWorker<O extends TimeSkippingOptions = Re
   options?: O,
 ): Promise<TimeSkippingWorker & WithSmtp<O>> {
   const o: TimeSkippingOptions = options ?? {};
-  quietWorkerLogs();
+  quietWorkerLogs(o.logLevel);
   const env = await createTimeSkippingEnv();
   const taskQueue = uniqueTaskQueue(prefix);
   const smtp = o.smtp ? await startTestSmtp({ ...o.smtp, clock: () => env.currentTimeMs() }) : undefined;
-  const mailer = smtp ? createMailer({ url: smtp.url }) : undefined;
+  const sends = { count: 0 };
+  const smtpMailer = smtp ? createMailer({ url: smtp.url }) : undefined;
+  const mailer: Mailer | undefined = smtpMailer && {
+    config: smtpMailer.config,
+    close: () => smtpMailer.close(),
+    send: (m) => (sends.count++, smtpMailer.send(m)),
+  };
   const { calendar, shiftDays } = calendar2023Ahead(await env.currentTimeMs());
   const worker = await createWorker({
     connection: env.nativeConnection,
@@ -140,15 +198,24 @@ export async function startTimeSkippingWorker<O extends TimeSkippingOptions = Re
     ...o.worker,
   });
   const running = worker.run();
-  const started: TimeSkippingWorker & { smtp?: TestSmtp; mailer?: Mailer } = {
+  const sleepUntilMs = async (instant: number) => {
+    const wait = instant - (await env.currentTimeMs());
+    if (wait > 0) await env.sleep(wait);
+  };
+  const started: TimeSkippingWorker & { smtp?: TestSmtp; mailer?: Mailer; sends: { count: number } } = {
     env,
     client: env.client,
+    address: env.address,
     taskQueue,
     calendar,
     shiftDays,
     clock: timeSkippingClock(env, calendar, shiftDays),
+    directory: o.directory ?? defaultDirectory,
+    sleepUntil: (iso2023, shift = shiftDays) => sleepUntilMs(at(iso2023, shift)),
+    sleepUntilMs,
     smtp,
     mailer,
+    sends,
     async stop() {
       worker.shutdown();
       await running;
@@ -162,6 +229,8 @@ export async function startTimeSkippingWorker<O extends TimeSkippingOptions = Re
 
 export interface DevServerWorker extends TestWorker {
   address: string;
+  /** The dev server of the file's own, when it asked for one (its Web UI's address is `server.uiUrl`). */
+  server?: DevServer;
   /** Stops the worker, keeping the workflows (a test of a worker that is away). */
   stopWorker(): Promise<void>;
   startWorker(): Promise<void>;
@@ -171,13 +240,18 @@ export interface DevServerWorker extends TestWorker {
  * A worker on the run's shared dev server, on a task queue of its own. `stop()` terminates every workflow still
  * running on that task queue before it stops the worker: workflows left running with no worker (titles,
  * re-evaluations) are listed by other files' campaigns and slow them down.
+ *
+ * With `ownServer`, a dev server of the file's own instead (started with those options, stopped by `stop()`): for a
+ * file that needs the Web UI (the shared one is headless) or a namespace no other file's titles are listed in.
  */
 export async function startDevServerWorker(
   prefix: string,
   options: Partial<CreateWorkerOptions> = {},
+  ownServer?: DevServerOptions,
 ): Promise<DevServerWorker> {
   quietWorkerLogs();
-  const dev = await devServerClient();
+  const server = ownServer ? await startDevServer({ readyTimeoutMs: 120_000, ...ownServer }) : undefined;
+  const dev = server ? await clientAt(server.address) : await devServerClient();
   const native = await NativeConnection.connect({ address: dev.address });
   const taskQueue = uniqueTaskQueue(prefix);
   let worker: Worker | undefined;
@@ -201,14 +275,17 @@ export async function startDevServerWorker(
   return {
     client: dev.client,
     address: dev.address,
+    server,
     taskQueue,
     startWorker,
     stopWorker,
     async stop() {
-      await terminateTaskQueue(dev.client, taskQueue);
+      // A server of the file's own goes away with its workflows: terminating them would only race the worker's tasks.
+      if (!server) await terminateTaskQueue(dev.client, taskQueue);
       await stopWorker();
       await native.close();
       await dev.connection.close();
+      await server?.stop();
     },
   };
 }
@@ -241,9 +318,13 @@ export function withTimeSkippingWorker<O extends TimeSkippingOptions = Record<ne
 }
 
 /** `const w = withDevServerWorker('cli')`: started before the file's tests, stopped (and cleaned up) after. */
-export function withDevServerWorker(prefix: string, options?: Partial<CreateWorkerOptions>): () => DevServerWorker {
+export function withDevServerWorker(
+  prefix: string,
+  options?: Partial<CreateWorkerOptions>,
+  ownServer?: DevServerOptions,
+): () => DevServerWorker {
   let w: DevServerWorker | undefined;
-  beforeAll(async () => void (w = await startDevServerWorker(prefix, options)));
+  beforeAll(async () => void (w = await startDevServerWorker(prefix, options, ownServer)));
   afterAll(async () => w?.stop());
   return () => w ?? fail('the dev-server worker did not start');
 }

@@ -13,7 +13,6 @@ import { clientOn } from '../client/connection';
 import { msToTs } from '@temporalio/common/lib/time';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import { createMailer, type Mailer } from '../activities/mailer';
-import { runCli } from '../cli/main';
 import { campaignStatus } from '../client/campaigns';
 import { kickoffTimeFromEnv, resumeAfterStartByHand } from '../client/kickoff-schedule';
 import { beijingDate, formatBeijing } from '../domain/calendar';
@@ -22,7 +21,7 @@ import { ensureKickoffScheduleOn } from '../scripts/kickoff-schedule';
 import { ensureSearchAttributes } from '../scripts/search-attributes';
 import { createWorker } from '../worker/create-worker';
 import { workflowBundle } from './fixtures';
-import { eventually, quietWorkerLogs, uniqueTaskQueue } from './harness';
+import { cliRun, eventually, quietWorkerLogs, uniqueTaskQueue } from './harness';
 import { startTestSmtp, type TestSmtp } from './smtp';
 import { inject } from 'vitest';
 
@@ -118,13 +117,10 @@ async function finishedRuns(client: Client, handle: ScheduleHandle, n: number) {
 }
 
 const cli = async (namespace: string, ...argv: string[]) => {
-  const out: string[] = [];
-  const err: string[] = [];
   process.env.TEMPORAL_ADDRESS = address;
   process.env.TEMPORAL_NAMESPACE = namespace;
   try {
-    const code = await runCli(argv, { out: (l) => out.push(l), err: (l) => err.push(l) });
-    return { code, stdout: out.join('\n'), stderr: err.join('\n') };
+    return await cliRun(...argv);
   } finally {
     delete process.env.TEMPORAL_NAMESPACE;
   }

@@ -20,7 +20,13 @@ import { type TestSmtp } from './smtp';
 
 const holidayDir = mkdtempSync(join(tmpdir(), 'kickoff-holidays-'));
 
-const rig = withTimeSkippingWorker('kickoff-wf', { smtp: {}, worker: { kickoff: { holidayDir } } });
+// Every kickoff here fails on purpose, and one test stops SMTP (the send's ECONNREFUSED is the point): the worker
+// would warn for each failed activity and workflow, so it logs errors only; the tests read the failures themselves.
+const rig = withTimeSkippingWorker('kickoff-wf', {
+  smtp: {},
+  worker: { kickoff: { holidayDir } },
+  logLevel: 'ERROR',
+});
 let env: TestWorkflowEnvironment;
 let taskQueue: string;
 let smtp: TestSmtp;

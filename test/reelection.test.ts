@@ -8,12 +8,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Connection, type Client } from '@temporalio/client';
 import { clientOn } from '../client/connection';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
-import { eventually, withTimeSkippingWorker } from './harness';
-import { at, formFor, scores, workflowBundle } from './fixtures';
+import { Worker } from '@temporalio/worker';
+import { cliConnectsTo, cliRun as cli, eventually, withTimeSkippingWorker } from './harness';
+import { formFor, scores, workflowBundle } from './fixtures';
 import { type TestSmtp } from './smtp';
 import { dataConverter } from '../client/codec';
-import { runCli } from '../cli/main';
 import { loadDirectory } from '../client/directory';
 import { campaignAction, campaignAudit, campaignStatus, startCampaign } from '../client/campaigns';
 import { applicationAction, applicationStatus, submitApplication } from '../client/applications';
@@ -21,12 +20,6 @@ import { reelectionFilingId, reelectionRecord } from '../client/reelection';
 import { titleStatus } from '../client/titles';
 import { addDays, type CampaignCalendar } from '../domain/calendar';
 import { titleWorkflowId } from '../temporal/ids';
-
-try {
-  Runtime.install({ logger: new DefaultLogger('ERROR') });
-} catch {
-  // already installed
-}
 
 const Y = 2023;
 const directory = loadDirectory();
@@ -41,21 +34,11 @@ const BUREAU = directory.people.filter((p) => p.role === 'bureau');
  */
 let plain: Client;
 
-const cli = async (...argv: string[]) => {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(argv, { out: (l) => out.push(l), err: (l) => err.push(l) });
-  return { code, stdout: out.join('\n'), stderr: err.join('\n') };
-};
 const y = ['--year', String(Y)];
 /** A 2023 Beijing date moved like the calendar. */
 const day = (date: string) => addDays(date, shift);
 
-async function sleepUntil(iso2023: string) {
-  const target = at(iso2023, shift);
-  const now = await env.currentTimeMs();
-  if (target > now) await env.sleep(target - now);
-}
+const sleepUntil = (iso2023: string) => rig().sleepUntil(iso2023);
 
 async function state(committeeId: string) {
   const { rejectedActions: _r, ...c } = await campaignStatus(env.client, Y);
@@ -76,7 +59,8 @@ async function refused(argv: string[], text: RegExp, committeeId: string) {
 const mailsOf = (kind: string, from: number) =>
   smtp.messages.slice(from).filter((m) => m.headers['x-red-model-kind'] === kind);
 
-const rig = withTimeSkippingWorker('reelection', { smtp: {} });
+// Refused actions and retried sends are the point here: the worker logs errors only.
+const rig = withTimeSkippingWorker('reelection', { smtp: {}, logLevel: 'ERROR' });
 let env: TestWorkflowEnvironment;
 let calendar: CampaignCalendar;
 let shift: number;
@@ -84,15 +68,12 @@ let taskQueue: string;
 let smtp: TestSmtp;
 beforeAll(async () => {
   ({ env, calendar, shiftDays: shift, taskQueue, smtp } = rig());
-  process.env.TEMPORAL_ADDRESS = env.address;
-  process.env.TASK_QUEUE = taskQueue;
   plain = clientOn(await Connection.connect({ address: env.address }));
 });
+cliConnectsTo(rig);
 
 afterAll(async () => {
   await plain?.connection.close();
-  delete process.env.TASK_QUEUE;
-  delete process.env.TEMPORAL_ADDRESS;
 });
 
 describe('re-election filings (time-skipping, CLI, real SMTP)', () => {

@@ -8,14 +8,19 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
-import { createTimeSkippingEnv, eventually, uniqueTaskQueue } from './harness';
-import { at, calendar2023Ahead, directory as baseDirectory, scores, workflowBundle } from './fixtures';
-import { startTestSmtp, type ReceivedMail, type TestSmtp } from './smtp';
-import { createWorker } from '../worker/create-worker';
-import { createMailer, type Mailer } from '../activities/mailer';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { Worker } from '@temporalio/worker';
+import { eventually, withTimeSkippingWorker } from './harness';
+import {
+  at,
+  calendar2023Ahead,
+  directory as baseDirectory,
+  reevaluationInspection,
+  reevaluationMaterials,
+  titlesFile,
+  workflowBundle,
+} from './fixtures';
+import type { ReceivedMail, TestSmtp } from './smtp';
 import { startCampaign } from '../client/campaigns';
 import { importTitles, reevaluationAction, sendReevaluationStarts } from '../client/titles';
 import { DEFAULT_GRADE_BANDS } from '../domain/grades';
@@ -23,12 +28,6 @@ import { materialsDueFor } from '../domain/titles';
 import type { CampaignCalendar } from '../domain/calendar';
 import type { Directory } from '../domain/directory';
 import { dataConverter } from '../client/codec';
-
-try {
-  Runtime.install({ logger: new DefaultLogger('ERROR') });
-} catch {
-  // already installed
-}
 
 const [H1, H2, J] = ['huayang-001', 'huayang-002', 'jiangsu-001'];
 const first = baseDirectory.people.find((p) => p.id === 'official-huayang')!;
@@ -41,55 +40,15 @@ const second = {
 };
 const directory: Directory = { ...baseDirectory, people: [...baseDirectory.people, second] };
 const emailOf = (id: string) => [...directory.people, ...directory.committees].find((p) => p.id === id)!.email;
-const sdOf = (id: string) => directory.committees.find((c) => c.id === id)!.subdistrict;
-const titles = {
-  awardYear: 2022,
-  titles: [H1, H2, J].map((committeeId) => ({
-    committeeId,
-    subdistrict: sdOf(committeeId),
-    awardedOn: '2022-12-20',
-    nameplateIssued: true,
-    certificateIssued: true,
-  })),
-};
+const titles = titlesFile([H1, H2, J]);
 
-let env: TestWorkflowEnvironment;
+const rig = withTimeSkippingWorker('digest', { smtp: {}, directory, logLevel: 'ERROR' });
 let smtp: TestSmtp;
-let mailer: Mailer;
-let worker: Worker;
-let running: Promise<void>;
 let calendar: CampaignCalendar;
 let shift: number;
-const taskQueue = uniqueTaskQueue('digest');
-
-beforeAll(async () => {
-  env = await createTimeSkippingEnv();
-  smtp = await startTestSmtp({ clock: () => env.currentTimeMs() });
-  mailer = createMailer({ url: smtp.url });
-  ({ calendar, shiftDays: shift } = calendar2023Ahead(await env.currentTimeMs()));
-  worker = await createWorker({
-    connection: env.nativeConnection,
-    client: env.client,
-    taskQueue,
-    workflowBundle: await workflowBundle(),
-    mailer,
-  });
-  running = worker.run();
-});
-
-afterAll(async () => {
-  worker?.shutdown();
-  await running;
-  mailer?.close();
-  await smtp?.close();
-  await env?.teardown();
-});
-
-async function sleepUntil(iso2023: string) {
-  const target = at(iso2023, shift); // the calendar is moved ahead, not compressed
-  const now = await env.currentTimeMs();
-  if (target > now) await env.sleep(target - now);
-}
+let taskQueue: string;
+beforeAll(() => void ({ smtp, calendar, shiftDays: shift, taskQueue } = rig()));
+const sleepUntil = (iso2023: string) => rig().sleepUntil(iso2023, shift);
 
 /** Re-evaluation mail: the holders' materials reminders and the officials' pre-review reminders, whoever sends them. */
 const KINDS = ['reevaluation-materials', 'reevaluation-review'];
@@ -108,15 +67,6 @@ const summary = (list: ReceivedMail[]) =>
   list
     .map((m) => ({ kind: m.headers['x-red-model-kind'], from: m.headers['x-red-model-workflow'], to: m.to }))
     .sort((a, b) => a.to.localeCompare(b.to));
-const inspection = {
-  actor: 'bureau-org',
-  scores: scores(90),
-  total: 90,
-  inspector: '钱文',
-  date: '2023-08-07',
-  notes: '现场检查台账',
-};
-const materials = (id: string) => ({ actor: id, summary: `${id} 2023 年度书面复评材料：党建引领、制度执行情况汇报` });
 const titleLink = (id: string) => `办理复评预审：http://127.0.0.1:3000/titles/${id}`;
 
 describe('re-evaluation digest for 街镇 officials (time-skipping, real SMTP)', () => {
@@ -124,14 +74,16 @@ describe('re-evaluation digest for 街镇 officials (time-skipping, real SMTP)',
     'one email per official per slot listing every waiting holder of their 街镇; the holder still gets its own',
     { timeout: 300_000 },
     async () => {
-      const client = env.client;
+      const client = rig().client;
       const rows = await importTitles(client, { data: titles, directory, taskQueue });
       await startCampaign(client, { calendar, directory, taskQueue, activeTitles: rows.map((r) => r.workflowId) });
 
       // Aug 7: all three inspected; H1 and J submit their materials, H2 not yet.
       await sleepUntil('2023-08-07T02:00:00Z');
-      for (const id of [H1, H2, J]) await reevaluationAction(client, 2023, id, 'recordInspection', inspection);
-      for (const id of [H1, J]) await reevaluationAction(client, 2023, id, 'submitMaterials', materials(id));
+      for (const id of [H1, H2, J])
+        await reevaluationAction(client, 2023, id, 'recordInspection', reevaluationInspection());
+      for (const id of [H1, J])
+        await reevaluationAction(client, 2023, id, 'submitMaterials', reevaluationMaterials(id));
 
       // Sep 20 09:00 Beijing: H2's own materials reminder, from its re-evaluation.
       await sleepUntil('2023-09-20T04:00:00Z');
@@ -140,7 +92,7 @@ describe('re-evaluation digest for 街镇 officials (time-skipping, real SMTP)',
         { kind: 'reevaluation-materials', from: `reevaluation-2023-${H2}`, to: emailOf(H2) },
       ]);
       await sleepUntil('2023-09-21T02:00:00Z');
-      await reevaluationAction(client, 2023, H2, 'submitMaterials', materials(H2));
+      await reevaluationAction(client, 2023, H2, 'submitMaterials', reevaluationMaterials(H2));
 
       // Oct 20 (7 working days before the inspection window's end, Tue Oct 31): one digest per official,
       // from the campaign; 华阳路's two officials each get one listing H1 and H2, 江苏路's one listing J.
@@ -215,15 +167,15 @@ describe('re-evaluation digest for 街镇 officials (time-skipping, real SMTP)',
     'a re-evaluation whose campaign cannot be signalled reminds its 街镇 officials itself',
     { timeout: 120_000 },
     async () => {
-      const client = env.client;
+      const client = rig().client;
       const holder = 'xinhua-001';
       const [row] = await importTitles(client, {
-        data: { ...titles, titles: [{ ...titles.titles[0], committeeId: holder, subdistrict: sdOf(holder) }] },
+        data: titlesFile([holder]),
         directory,
         taskQueue,
       });
       // Year 2024 on a fresh 2023-shaped calendar ahead of the clock: there is no campaign-2024 to report to.
-      ({ calendar, shiftDays: shift } = calendar2023Ahead(await env.currentTimeMs()));
+      ({ calendar, shiftDays: shift } = calendar2023Ahead(await rig().env.currentTimeMs()));
       await sendReevaluationStarts(client, [row.workflowId], {
         year: 2024,
         calendar,
@@ -232,8 +184,8 @@ describe('re-evaluation digest for 街镇 officials (time-skipping, real SMTP)',
         gradeBands: DEFAULT_GRADE_BANDS,
       });
       await sleepUntil('2023-08-07T02:00:00Z');
-      await reevaluationAction(client, 2024, holder, 'recordInspection', inspection);
-      await reevaluationAction(client, 2024, holder, 'submitMaterials', materials(holder));
+      await reevaluationAction(client, 2024, holder, 'recordInspection', reevaluationInspection());
+      await reevaluationAction(client, 2024, holder, 'submitMaterials', reevaluationMaterials(holder));
       mark = ours().length;
       await sleepUntil('2023-10-20T04:00:00Z');
       const oct20 = await next(1);

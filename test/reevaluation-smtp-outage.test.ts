@@ -5,71 +5,34 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
-import { createTimeSkippingEnv, eventually, uniqueTaskQueue } from './harness';
-import { at, calendar2023Ahead, directory, workflowBundle } from './fixtures';
-import { startTestSmtp, type TestSmtp } from './smtp';
-import { createWorker } from '../worker/create-worker';
-import { createMailer, type Mailer } from '../activities/mailer';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { eventually, withTimeSkippingWorker } from './harness';
+import { at } from './fixtures';
+import type { TestSmtp } from './smtp';
 import { startCampaign } from '../client/campaigns';
 import { importTitles, reevaluationAction, titleStatus } from '../client/titles';
 import { messageIdFor } from '../activities/send-mail';
-import { type CampaignCalendar } from '../domain/calendar';
-
-try {
-  Runtime.install({ logger: new DefaultLogger('ERROR') });
-} catch {
-  // already installed
-}
+import type { CampaignCalendar } from '../domain/calendar';
+import type { Directory } from '../domain/directory';
 
 const file = JSON.parse(readFileSync(join(__dirname, '..', 'data', 'titles-2022.json'), 'utf8'));
 const holder = (file.titles as { committeeId: string }[])[4].committeeId;
 const titleId = `title-${holder}-2022`;
 const reevaluationId = `reevaluation-2023-${holder}`;
-const official = directory.people.find(
-  (p) => p.role === 'subdistrict' && p.subdistrict === directory.committees.find((c) => c.id === holder)!.subdistrict,
-)!.id;
-const emailOf = (id: string) => [...directory.people, ...directory.committees].find((p) => p.id === id)!.email;
-
-let env: TestWorkflowEnvironment;
+// A stopped SMTP server makes every send attempt warn: the worker logs errors only.
+const rig = withTimeSkippingWorker('reevaluation-outage', { smtp: {}, logLevel: 'ERROR' });
+let directory: Directory;
 let smtp: TestSmtp;
-let mailer: Mailer;
-let worker: Worker;
-let running: Promise<void>;
 let calendar: CampaignCalendar;
 let shift: number;
-const taskQueue = uniqueTaskQueue('reevaluation-outage');
-
-beforeAll(async () => {
-  env = await createTimeSkippingEnv();
-  smtp = await startTestSmtp({ clock: () => env.currentTimeMs() });
-  mailer = createMailer({ url: smtp.url });
-  ({ calendar, shiftDays: shift } = calendar2023Ahead(await env.currentTimeMs()));
-  worker = await createWorker({
-    connection: env.nativeConnection,
-    client: env.client,
-    taskQueue,
-    workflowBundle: await workflowBundle(),
-    mailer,
-  });
-  running = worker.run();
-});
-
-afterAll(async () => {
-  worker?.shutdown();
-  await running;
-  mailer?.close();
-  await smtp?.close();
-  await env?.teardown();
-});
-
-async function sleepUntil(iso2023: string) {
-  const target = at(iso2023, shift);
-  const now = await env.currentTimeMs();
-  if (target > now) await env.sleep(target - now);
-}
+let taskQueue: string;
+beforeAll(() => void ({ directory, smtp, calendar, shiftDays: shift, taskQueue } = rig()));
+const sleepUntil = (iso2023: string) => rig().sleepUntil(iso2023);
+const official = () =>
+  directory.people.find(
+    (p) => p.role === 'subdistrict' && p.subdistrict === directory.committees.find((c) => c.id === holder)!.subdistrict,
+  )!.id;
+const emailOf = (id: string) => [...directory.people, ...directory.committees].find((p) => p.id === id)!.email;
 const fromWorkflow = (id: string) => smtp.messages.filter((m) => m.headers['x-red-model-workflow'] === id);
 
 describe('a re-evaluation during an SMTP outage (time-skipping, real SMTP)', () => {
@@ -77,7 +40,7 @@ describe('a re-evaluation during an SMTP outage (time-skipping, real SMTP)', () 
     'revokes the title without waiting for SMTP; the title sends the unsent reminder once it is back',
     { timeout: 180_000 },
     async () => {
-      const client = env.client;
+      const client = rig().client;
       const data = { ...file, titles: file.titles.filter((t: { committeeId: string }) => t.committeeId === holder) };
       const rows = await importTitles(client, { data, directory, taskQueue });
       await startCampaign(client, { calendar, directory, taskQueue, activeTitles: rows.map((r) => r.workflowId) });
@@ -92,7 +55,7 @@ describe('a re-evaluation during an SMTP outage (time-skipping, real SMTP)', () 
       // The 街镇 cancels the eligibility and the bureau confirms: the re-evaluation fails, the title is revoked now.
       const started = Date.now();
       await reevaluationAction(client, 2023, holder, 'cancelEligibility', {
-        actor: official,
+        actor: official(),
         standardisationScore: 52,
         reason: '年度规范化评价成绩不合格',
       });

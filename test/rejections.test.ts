@@ -8,7 +8,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { eventually, withTimeSkippingWorker } from './harness';
-import { at, directory, formFor, scores } from './fixtures';
+import { directory, formFor, scores } from './fixtures';
 import { campaignAction, campaignAudit, campaignStatus, panelVotes, startCampaign } from '../client/campaigns';
 import { applicationAction, applicationStatus, submitApplication } from '../client/applications';
 import { UserError, explain } from '../client/errors';
@@ -24,11 +24,7 @@ const officialOf = (sd: string) => directory.people.find((p) => p.role === 'subd
 /** A 2023 Beijing date moved like the calendar. */
 const day = (date: string) => addDays(date, shift);
 
-async function sleepUntil(iso: string) {
-  const target = at(iso, shift);
-  const now = await env.currentTimeMs();
-  if (target > now) await env.sleep(target - now);
-}
+const sleepUntil = (iso2023: string) => rig().sleepUntil(iso2023);
 
 /** The state a rejection must leave alone: everything but the audit trail, which records the refusal. */
 type Snap = [Awaited<ReturnType<typeof campaignStatus>>, Awaited<ReturnType<typeof applicationStatus>>];

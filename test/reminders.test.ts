@@ -3,27 +3,16 @@
  * against a real SMTP server in this process: send instants, recipients, one email per recipient per
  * reminder naming every pending item, nobody who already acted; and a day of SMTP outage.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
-import { createTimeSkippingEnv, eventually, uniqueTaskQueue } from './harness';
-import { at, calendar2023Ahead, directory as baseDirectory, formFor, scores, workflowBundle } from './fixtures';
-import { startTestSmtp, type ReceivedMail, type TestSmtp } from './smtp';
-import { createWorker } from '../worker/create-worker';
-import { createMailer, type Mailer } from '../activities/mailer';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { eventually, withTimeSkippingWorker, type TimeSkippingWorker, type WithSmtp } from './harness';
+import { at, directory as baseDirectory, formFor, scores } from './fixtures';
+import type { ReceivedMail } from './smtp';
 import { campaignAction, campaignMailStatus, campaignStatus, startCampaign } from '../client/campaigns';
 import { applicationAction, submitApplication } from '../client/applications';
-import { formatDeadline, type CampaignCalendar } from '../domain/calendar';
+import { formatDeadline } from '../domain/calendar';
 import type { Directory } from '../domain/directory';
 
 const DAY = 86_400_000;
-
-// Every failed send attempt while SMTP is down is a worker warning: keep the output readable.
-try {
-  Runtime.install({ logger: new DefaultLogger('ERROR') });
-} catch {
-  // already installed
-}
 
 /** The fixture directory, with two committees whose addresses cannot be used. */
 const directory: Directory = {
@@ -38,56 +27,10 @@ const official = (sd: string) => people('subdistrict', sd)[0];
 const emailOf = (id: string) => [...directory.people, ...directory.committees].find((p) => p.id === id)!.email;
 const [HUAYANG, JIANGSU, XINHUA] = directory.subdistricts;
 
-interface Rig {
-  env: TestWorkflowEnvironment;
-  smtp: TestSmtp;
-  mailer: Mailer;
-  /** Calls of mailer.send: every attempt of the send activity. */
-  attempts: { count: number };
-  worker: Worker;
-  running: Promise<void>;
-  calendar: CampaignCalendar;
-  shift: number;
-  taskQueue: string;
-}
-
-async function rig(prefix: string): Promise<Rig> {
-  const env = await createTimeSkippingEnv();
-  const smtp = await startTestSmtp({ clock: () => env.currentTimeMs() });
-  const mailer = createMailer({ url: smtp.url });
-  const attempts = { count: 0 };
-  const counting: Mailer = {
-    config: mailer.config,
-    close: () => mailer.close(),
-    send: (m) => (attempts.count++, mailer.send(m)),
-  };
-  const { calendar, shiftDays: shift } = calendar2023Ahead(await env.currentTimeMs());
-  const taskQueue = uniqueTaskQueue(prefix);
-  const worker = await createWorker({
-    connection: env.nativeConnection,
-    client: env.client,
-    taskQueue,
-    workflowBundle: await workflowBundle(),
-    mailer: counting,
-  });
-  return { env, smtp, mailer, attempts, worker, running: worker.run(), calendar, shift, taskQueue };
-}
-
-async function unrig(r: Rig | undefined) {
-  if (!r) return;
-  r.worker.shutdown();
-  await r.running;
-  r.mailer.close();
-  await r.smtp.close();
-  await r.env.teardown();
-}
-
-/** Sleeps (skipping time) until a 2023 calendar instant, moved like the calendar. */
-async function sleepUntil(r: Rig, iso2023: string) {
-  const target = at(iso2023, r.shift);
-  const now = await r.env.currentTimeMs();
-  if (target > now) await r.env.sleep(target - now);
-}
+/** A time-skipping worker with an SMTP server on its clock, for one describe block. */
+type Rig = TimeSkippingWorker & WithSmtp<{ smtp: object }>;
+// Every failed send attempt while SMTP is down is a worker warning: keep the output readable.
+const rig = (prefix: string) => withTimeSkippingWorker(prefix, { smtp: {}, directory, logLevel: 'ERROR' });
 
 /** A received email, its times mapped back onto the 2023 calendar. */
 interface Seen {
@@ -103,8 +46,8 @@ const seen = (r: Rig, from = 0): Seen[] =>
   r.smtp.messages.slice(from).map((m) => ({
     to: m.to,
     kind: m.headers['x-red-model-kind'],
-    at: new Date(m.clockAt! - r.shift * DAY).toISOString(),
-    scheduled: new Date(Date.parse(m.headers['x-red-model-scheduled']) - r.shift * DAY).toISOString(),
+    at: new Date(m.clockAt! - r.shiftDays * DAY).toISOString(),
+    scheduled: new Date(Date.parse(m.headers['x-red-model-scheduled']) - r.shiftDays * DAY).toISOString(),
     mail: m,
   }));
 const recipients = (list: Seen[]) => list.map((s) => s.to).sort();
@@ -119,11 +62,9 @@ const onTime = (list: Seen[], iso: string) => {
 };
 
 describe('reminders through a whole round (time-skipping, 2023 shape, real SMTP)', () => {
+  const worker = rig('reminders');
   let r: Rig;
-  beforeAll(async () => {
-    r = await rig('reminders');
-  });
-  afterAll(() => unrig(r));
+  beforeAll(() => void (r = worker()));
 
   it('reminds exactly who still owes what, at 09:00 Beijing on the 7th, 3rd and 1st working day before each deadline', async () => {
     const { env, smtp } = r;
@@ -141,7 +82,7 @@ describe('reminders through a whole round (time-skipping, 2023 shape, real SMTP)
     };
 
     // Campaign opened (Sat Apr 1 00:00): bureau and every 街镇 official.
-    await sleepUntil(r, '2023-04-03T02:00:00Z');
+    await r.sleepUntil('2023-04-03T02:00:00Z');
     const opened = await next(12);
     expect(recipients(opened)).toEqual(addresses([...people('bureau'), ...people('subdistrict')]));
     onTime(opened, '2023-03-31T16:00:00.000Z');
@@ -163,13 +104,13 @@ describe('reminders through a whole round (time-skipping, 2023 shape, real SMTP)
     await eventually(async () => expect((await campaignStatus(client, 2023)).counts.total).toBe(9));
 
     // Paper forms, due Wed May 31: May 22 (7th working day before).
-    await sleepUntil(r, '2023-05-22T04:00:00Z');
+    await r.sleepUntil('2023-05-22T04:00:00Z');
     await smtp.waitFor(mark + 2);
     const paper = seen(r, mark).filter((s) => s.kind === 'paper-form');
     expect(recipients(paper)).toEqual(addresses(['huayang-001', 'huayang-002']));
     onTime(paper, '2023-05-22T01:00:00.000Z');
     expect(paper[0].mail.subject).toContain('纸质推荐表报送截止提醒：您有 1 项待办');
-    expect(paper[0].mail.text).toContain(`${formatDeadline(at('2023-05-31T16:00:00Z', r.shift))}（北京时间）`);
+    expect(paper[0].mail.text).toContain(`${formatDeadline(at('2023-05-31T16:00:00Z', r.shiftDays))}（北京时间）`);
     // Missing and invalid addresses are recorded and reported to the bureau; the workflows carry on.
     await eventually(async () => {
       const st = await campaignMailStatus(client, 2023);
@@ -195,27 +136,27 @@ describe('reminders through a whole round (time-skipping, 2023 shape, real SMTP)
     mark = smtp.messages.length;
 
     // The bureau records huayang-002's paper form: it gets no further reminder; huayang-001 gets May 26 and May 30.
-    await sleepUntil(r, '2023-05-23T02:00:00Z');
+    await r.sleepUntil('2023-05-23T02:00:00Z');
     await applicationAction(client, 2023, 'huayang-002', 'recordPaperForm', {
       actor: 'bureau-lu',
-      receivedOn: new Date(at('2023-05-23T02:00:00Z', r.shift)).toISOString().slice(0, 10),
+      receivedOn: new Date(at('2023-05-23T02:00:00Z', r.shiftDays)).toISOString().slice(0, 10),
     });
-    await sleepUntil(r, '2023-05-26T04:00:00Z');
+    await r.sleepUntil('2023-05-26T04:00:00Z');
     const may26 = await next(1);
     expect(recipients(may26)).toEqual(addresses(['huayang-001']));
     onTime(may26, '2023-05-26T01:00:00.000Z');
-    await sleepUntil(r, '2023-05-30T04:00:00Z');
+    await r.sleepUntil('2023-05-30T04:00:00Z');
     const may30 = await next(1);
     expect(recipients(may30)).toEqual(addresses(['huayang-001']));
     onTime(may30, '2023-05-30T01:00:00.000Z');
     // And on the deadline day itself: a reminder added later with patched() (workflows/application/mail.ts).
-    await sleepUntil(r, '2023-05-31T04:00:00Z');
+    await r.sleepUntil('2023-05-31T04:00:00Z');
     const may31 = await next(1);
     expect(recipients(may31)).toEqual(addresses(['huayang-001']));
     onTime(may31, '2023-05-31T01:00:00.000Z');
 
     // 街镇 review. 江苏路 decides everything and confirms on Jun 5; 新华路 decides one of three; 华阳路 nothing.
-    await sleepUntil(r, '2023-06-05T02:00:00Z');
+    await r.sleepUntil('2023-06-05T02:00:00Z');
     await applicationAction(client, 2023, 'jiangsu-001', 'recommend', { actor: official(JIANGSU) });
     await applicationAction(client, 2023, 'jiangsu-002', 'recommend', { actor: official(JIANGSU) });
     await applicationAction(client, 2023, 'jiangsu-003', 'notRecommend', {
@@ -229,7 +170,7 @@ describe('reminders through a whole round (time-skipping, 2023 shape, real SMTP)
     );
 
     // Jul 20 (7th working day before Mon Jul 31): every official whose 街镇 has not confirmed, one email each.
-    await sleepUntil(r, '2023-07-20T04:00:00Z');
+    await r.sleepUntil('2023-07-20T04:00:00Z');
     const jul20 = await next(9);
     const unconfirmed = directory.subdistricts.filter((sd) => sd !== JIANGSU);
     expect(recipients(jul20)).toEqual(addresses(unconfirmed.map(official)));
@@ -253,7 +194,7 @@ describe('reminders through a whole round (time-skipping, 2023 shape, real SMTP)
     expect(quietMail.subject).toContain('您有 1 项待办');
 
     // 新华路 finishes on Jul 21: no more reminders for it; the others get Jul 26 and Jul 28.
-    await sleepUntil(r, '2023-07-21T02:00:00Z');
+    await r.sleepUntil('2023-07-21T02:00:00Z');
     await applicationAction(client, 2023, 'xinhua-002', 'recommend', { actor: official(XINHUA) });
     await applicationAction(client, 2023, 'xinhua-003', 'recommend', { actor: official(XINHUA) });
     await eventually(async () =>
@@ -261,17 +202,17 @@ describe('reminders through a whole round (time-skipping, 2023 shape, real SMTP)
     );
     await campaignAction(client, 2023, 'confirmList', { actor: official(XINHUA) });
     const others = addresses(directory.subdistricts.filter((sd) => sd !== JIANGSU && sd !== XINHUA).map(official));
-    await sleepUntil(r, '2023-07-26T04:00:00Z');
+    await r.sleepUntil('2023-07-26T04:00:00Z');
     const jul26 = await next(8);
     expect(recipients(jul26)).toEqual(others);
     onTime(jul26, '2023-07-26T01:00:00.000Z');
-    await sleepUntil(r, '2023-07-28T04:00:00Z');
+    await r.sleepUntil('2023-07-28T04:00:00Z');
     const jul28 = await next(8);
     expect(recipients(jul28)).toEqual(others);
     onTime(jul28, '2023-07-28T01:00:00.000Z');
 
     // Inspection: four of five recommended are inspected early; the fifth is what the inspectors are reminded of.
-    await sleepUntil(r, '2023-08-07T02:00:00Z');
+    await r.sleepUntil('2023-08-07T02:00:00Z');
     for (const [n, id] of ['jiangsu-001', 'jiangsu-002', 'xinhua-001', 'xinhua-002'].entries()) {
       await applicationAction(client, 2023, id, 'recordInspection', {
         actor: 'inspector-1',
@@ -283,7 +224,7 @@ describe('reminders through a whole round (time-skipping, 2023 shape, real SMTP)
       });
     }
     await eventually(async () => expect((await campaignStatus(client, 2023)).counts.byStage.inspected).toBe(4));
-    await sleepUntil(r, '2023-10-20T04:00:00Z');
+    await r.sleepUntil('2023-10-20T04:00:00Z');
     const oct20 = await next(3);
     expect(recipients(oct20)).toEqual(addresses(['inspector-1', 'inspector-2', 'panel-chair']));
     onTime(oct20, '2023-10-20T01:00:00.000Z');
@@ -297,7 +238,7 @@ describe('reminders through a whole round (time-skipping, 2023 shape, real SMTP)
     );
 
     // The last inspection and the panel's list on Oct 23–24: no Oct 26 or Oct 30 reminders; the draft is announced.
-    await sleepUntil(r, '2023-10-23T02:00:00Z');
+    await r.sleepUntil('2023-10-23T02:00:00Z');
     await applicationAction(client, 2023, 'xinhua-003', 'recordInspection', {
       actor: 'inspector-2',
       scores: scores(80),
@@ -307,7 +248,7 @@ describe('reminders through a whole round (time-skipping, 2023 shape, real SMTP)
       notes: '',
     });
     await eventually(async () => expect((await campaignStatus(client, 2023)).counts.byStage.inspected).toBe(5));
-    await sleepUntil(r, '2023-10-24T02:00:00Z');
+    await r.sleepUntil('2023-10-24T02:00:00Z');
     await campaignAction(client, 2023, 'panelFinalize', {
       actor: 'panel-chair',
       ranking: ['jiangsu-001', 'xinhua-001'],
@@ -317,7 +258,7 @@ describe('reminders through a whole round (time-skipping, 2023 shape, real SMTP)
     expect(recipients(drafted)).toEqual(addresses([...people('bureau'), ...people('subdistrict'), ...people('panel')]));
     expect(drafted.every((s) => s.kind === 'draft-published')).toBe(true);
     // Finalised Tue Oct 24 10:00: 5 whole working days Oct 25 – Oct 31; the email, the status and the CLI give the same end.
-    const publicityEnds = at('2023-10-31T16:00:00Z', r.shift);
+    const publicityEnds = at('2023-10-31T16:00:00Z', r.shiftDays);
     expect((await campaignStatus(client, 2023)).draft!.publicityEnds).toBe(new Date(publicityEnds).toISOString());
     expect(drafted[0].mail.text).toContain(`公示期至 ${formatDeadline(publicityEnds)}（北京时间）`);
     const { objectionId } = await campaignAction(client, 2023, 'fileObjection', {
@@ -328,7 +269,7 @@ describe('reminders through a whole round (time-skipping, 2023 shape, real SMTP)
     });
 
     // 公示 Wed Oct 25 – Tue Oct 31: the bureau is reminded of the open objection on Oct 26 (3rd working day before).
-    await sleepUntil(r, '2023-10-26T04:00:00Z');
+    await r.sleepUntil('2023-10-26T04:00:00Z');
     const oct25 = await next(2);
     expect(recipients(oct25)).toEqual(addresses(people('bureau')));
     onTime(oct25, '2023-10-26T01:00:00.000Z');
@@ -344,14 +285,14 @@ describe('reminders through a whole round (time-skipping, 2023 shape, real SMTP)
     });
 
     // Nothing until the final-confirmation reminder on Nov 21; confirmed on Nov 22: the final list goes out.
-    await sleepUntil(r, '2023-11-21T04:00:00Z');
+    await r.sleepUntil('2023-11-21T04:00:00Z');
     const nov21 = await next(2);
     expect(recipients(nov21)).toEqual(addresses(people('bureau')));
     expect(nov21.map((s) => s.kind)).toEqual(['final', 'final']);
     onTime(nov21, '2023-11-21T01:00:00.000Z');
     expect(nov21[0].mail.text).toContain('【待确认最终名单】');
     expect(nov21[0].mail.text).not.toContain('npm run');
-    await sleepUntil(r, '2023-11-22T02:00:00Z');
+    await r.sleepUntil('2023-11-22T02:00:00Z');
     await campaignAction(client, 2023, 'confirmFinal', { actor: 'bureau-lu' });
     const result = await campaign.result();
     expect(result.finalList).toEqual(['jiangsu-001', 'xinhua-001']);
@@ -367,18 +308,16 @@ describe('reminders through a whole round (time-skipping, 2023 shape, real SMTP)
 });
 
 describe('SMTP down for a simulated day', () => {
+  const worker = rig('outage');
   let r: Rig;
-  beforeAll(async () => {
-    r = await rig('outage');
-  });
-  afterAll(() => unrig(r));
+  beforeAll(() => void (r = worker()));
 
   it('delivers every reminder once after SMTP comes back, each Message-ID exactly once, without blocking the campaign', async () => {
     const { env, smtp } = r;
     const client = env.client;
     const taskQueue = r.taskQueue;
     await startCampaign(client, { calendar: r.calendar, directory, taskQueue });
-    await sleepUntil(r, '2023-04-03T02:00:00Z');
+    await r.sleepUntil('2023-04-03T02:00:00Z');
     await submitApplication(client, {
       year: 2023,
       directory,
@@ -387,32 +326,32 @@ describe('SMTP down for a simulated day', () => {
       taskQueue,
     });
     // Eight 街镇 confirm at once; 华阳路 and 江苏路 are left to be reminded.
-    await sleepUntil(r, '2023-06-05T02:00:00Z');
+    await r.sleepUntil('2023-06-05T02:00:00Z');
     for (const sd of directory.subdistricts.slice(2))
       await campaignAction(client, 2023, 'confirmList', { actor: official(sd) });
     await smtp.waitFor(12); // the opening notices
     const before = smtp.messages.length;
 
-    await sleepUntil(r, '2023-07-19T04:00:00Z');
+    await r.sleepUntil('2023-07-19T04:00:00Z');
     await smtp.stop();
     const started = Date.now();
-    const attemptsBefore = r.attempts.count;
+    const attemptsBefore = r.sends.count;
     // During the outage the Jul 20 09:00 reminders fail and retry; the campaign still takes actions.
-    await sleepUntil(r, '2023-07-20T07:00:00Z');
+    await r.sleepUntil('2023-07-20T07:00:00Z');
     expect(smtp.messages.length).toBe(before);
     await campaignAction(client, 2023, 'confirmList', { actor: official(JIANGSU) });
     expect((await campaignStatus(client, 2023)).confirmed[JIANGSU]).toBeDefined();
     expect((await campaignMailStatus(client, 2023)).queued).toBe(2);
-    await sleepUntil(r, '2023-07-21T01:00:00Z'); // a full day after the reminder instant
+    await r.sleepUntil('2023-07-21T01:00:00Z'); // a full day after the reminder instant
     expect(smtp.messages.length).toBe(before);
     const outageMs = Date.now() - started;
     // Two sends retried all day with backoff capped at 5 minutes: about 24 h / 5 min attempts each, not thousands.
-    const attempts = r.attempts.count - attemptsBefore;
+    const attempts = r.sends.count - attemptsBefore;
     expect(attempts).toBeGreaterThan(2 * 250);
     expect(attempts).toBeLessThan(2 * 320);
 
     await smtp.start();
-    await sleepUntil(r, '2023-07-21T01:10:00Z'); // the backoff is at most 5 minutes
+    await r.sleepUntil('2023-07-21T01:10:00Z'); // the backoff is at most 5 minutes
     const delivered = await smtp.waitFor(before + 2).then(() => seen(r, before));
     expect(recipients(delivered)).toEqual(addresses([official(HUAYANG), official(JIANGSU)]));
     for (const s of delivered) {
@@ -422,7 +361,7 @@ describe('SMTP down for a simulated day', () => {
     await eventually(async () => expect((await campaignMailStatus(client, 2023)).queued).toBe(0));
 
     // Later reminders are unaffected: Jul 26 goes to 华阳路 only (江苏路 confirmed during the outage).
-    await sleepUntil(r, '2023-07-26T04:00:00Z');
+    await r.sleepUntil('2023-07-26T04:00:00Z');
     const jul26 = await smtp.waitFor(before + 3).then(() => seen(r, before + 2));
     expect(recipients(jul26)).toEqual(addresses([official(HUAYANG)]));
     onTime(jul26, '2023-07-26T01:00:00.000Z');

@@ -15,9 +15,8 @@ import {
   type WorkflowBundleWithSourceMap,
 } from '@temporalio/worker';
 import { DeterminismViolationError } from '@temporalio/workflow';
-import { at, calendar2023Ahead, directory, formFor, workflowBundle } from './fixtures';
-import { createTimeSkippingEnv, uniqueTaskQueue } from './harness';
-import { createWorker } from '../worker/create-worker';
+import { directory, formFor, workflowBundle } from './fixtures';
+import { startTimeSkippingWorker } from './harness';
 import { startCampaign } from '../client/campaigns';
 import { submitApplication } from '../client/applications';
 import { applicationWorkflowId } from '../temporal/ids';
@@ -170,32 +169,18 @@ describe('the gate proves itself', () => {
 
 describe('a compatible change made with patched()', () => {
   it('replays the histories recorded before it (above) and a history recorded after it', async () => {
-    const env = await createTimeSkippingEnv();
-    const taskQueue = uniqueTaskQueue('patched');
+    // Its reminders go to a real SMTP server on the server's clock.
+    const w = await startTimeSkippingWorker('patched', { smtp: {} });
     const bundle = await workflowBundle();
-    const worker = await createWorker({
-      connection: env.nativeConnection,
-      client: env.client,
-      taskQueue,
-      workflowBundle: bundle,
-    });
     try {
-      const history = await worker.runUntil(async () => {
-        const { calendar, shiftDays } = calendar2023Ahead(await env.currentTimeMs());
-        await startCampaign(env.client, { calendar, directory, taskQueue });
-        await env.sleep(at('2023-04-03T02:00:00Z', shiftDays) - (await env.currentTimeMs()));
-        const id = directory.committees[0].id;
-        await submitApplication(env.client, {
-          year: 2023,
-          directory,
-          committeeId: id,
-          form: formFor(id, false),
-          taskQueue,
-        });
-        // Past 09:00 on the deadline day (Wed 2023-05-31), when the new reminder goes out.
-        await env.sleep(at('2023-05-31T03:00:00Z', shiftDays) - (await env.currentTimeMs()));
-        return env.client.workflow.getHandle(applicationWorkflowId(2023, id)).fetchHistory();
-      });
+      const { client, calendar, taskQueue } = w;
+      await startCampaign(client, { calendar, directory, taskQueue });
+      await w.sleepUntil('2023-04-03T02:00:00Z');
+      const id = directory.committees[0].id;
+      await submitApplication(client, { year: 2023, directory, committeeId: id, form: formFor(id, false), taskQueue });
+      // Past 09:00 on the deadline day (Wed 2023-05-31), when the new reminder goes out.
+      await w.sleepUntil('2023-05-31T03:00:00Z');
+      const history = await client.workflow.getHandle(applicationWorkflowId(2023, id)).fetchHistory();
       // One marker per patch the run took: time-from-timers (workflows/shared/clock.ts), reminders on their own
       // timers (workflows/reminders/runner.ts) and the deadline-day reminder.
       const markers = history.events!.filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_patch');
@@ -215,7 +200,7 @@ describe('a compatible change made with patched()', () => {
         applicationWorkflowId(2023, directory.committees[0].id),
       );
     } finally {
-      await env.teardown();
+      await w.stop();
     }
   });
 });

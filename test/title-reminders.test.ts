@@ -9,9 +9,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { eventually, withTimeSkippingWorker } from './harness';
-import { at, directory as baseDirectory, scores } from './fixtures';
+import { at, directory as baseDirectory, reevaluationInspection, reevaluationMaterials, titlesFile } from './fixtures';
 import { type ReceivedMail, type TestSmtp } from './smtp';
 import { campaignMailStatus, startCampaign } from '../client/campaigns';
 import { importTitles, reevaluationAction, titleAction, titleStatus } from '../client/titles';
@@ -19,11 +18,6 @@ import { addDays, beijingDate, formatDeadline, weeklyInstants, type CampaignCale
 import type { Directory } from '../domain/directory';
 
 const DAY = 86_400_000;
-try {
-  Runtime.install({ logger: new DefaultLogger('ERROR') });
-} catch {
-  // already installed
-}
 
 const file = JSON.parse(readFileSync(join(__dirname, '..', 'data', 'titles-2022.json'), 'utf8'));
 const [A, B, C, D, E] = (file.titles as { committeeId: string }[]).map((t) => t.committeeId);
@@ -40,7 +34,8 @@ const emailOf = (id: string) => [...directory.people, ...directory.committees].f
 const addresses = (ids: string[]) => ids.map(emailOf).sort();
 const titleId = (id: string) => `title-${id}-2022`;
 
-const rig = withTimeSkippingWorker('title-mail', { smtp: {} });
+// Undeliverable addresses and failed sends are the point here: the worker logs errors only.
+const rig = withTimeSkippingWorker('title-mail', { smtp: {}, logLevel: 'ERROR' });
 let env: TestWorkflowEnvironment;
 let calendar: CampaignCalendar;
 let shift: number;
@@ -50,11 +45,8 @@ beforeAll(async () => {
   ({ env, calendar, shiftDays: shift, taskQueue, smtp } = rig());
 });
 
-async function sleepUntilMs(target: number) {
-  const now = await env.currentTimeMs();
-  if (target > now) await env.sleep(target - now);
-}
-const sleepUntil = (iso2023: string) => sleepUntilMs(at(iso2023, shift));
+const sleepUntil = (iso2023: string) => rig().sleepUntil(iso2023);
+const sleepUntilMs = (instant: number) => rig().sleepUntilMs(instant);
 
 interface Seen {
   to: string;
@@ -103,15 +95,6 @@ function onTime(list: Seen[], iso: string) {
     expect(s.at - Date.parse(iso)).toBeLessThan(60_000);
   }
 }
-const inspection = (total: number) => ({
-  actor: 'bureau-org',
-  scores: scores(total),
-  total,
-  inspector: '钱文',
-  date: '2023-08-07',
-  notes: '现场检查台账',
-});
-const materials = (id: string) => ({ actor: id, summary: `${id} 2023 年度书面复评材料：党建引领、制度执行情况汇报` });
 
 describe('title and re-evaluation email (time-skipping, 2023 shape, real SMTP)', () => {
   it(
@@ -127,8 +110,9 @@ describe('title and re-evaluation email (time-skipping, 2023 shape, real SMTP)',
 
       // Aug 7: A is done early (materials, inspection, pre-review); B and D are inspected.
       await sleepUntil('2023-08-07T02:00:00Z');
-      await reevaluationAction(client, 2023, A, 'submitMaterials', materials(A));
-      for (const id of [A, B, D]) await reevaluationAction(client, 2023, id, 'recordInspection', inspection(90));
+      await reevaluationAction(client, 2023, A, 'submitMaterials', reevaluationMaterials(A));
+      for (const id of [A, B, D])
+        await reevaluationAction(client, 2023, id, 'recordInspection', reevaluationInspection(90));
       await reevaluationAction(client, 2023, A, 'preReview', { actor: official(A) });
 
       // Materials due Sat Sep 30 24:00: Sep 20, 26 and 28 (Sep 29 is the Mid-Autumn holiday), to holders still missing them.
@@ -163,13 +147,13 @@ describe('title and re-evaluation email (time-skipping, 2023 shape, real SMTP)',
       });
 
       await sleepUntil('2023-09-22T02:00:00Z');
-      await reevaluationAction(client, 2023, B, 'submitMaterials', materials(B));
+      await reevaluationAction(client, 2023, B, 'submitMaterials', reevaluationMaterials(B));
       await sleepUntil('2023-09-26T04:00:00Z');
       const sep26 = await next(2);
       expect(to(sep26)).toEqual(addresses([D, E]));
       onTime(sep26, '2023-09-26T01:00:00.000Z');
       await sleepUntil('2023-09-27T02:00:00Z');
-      await reevaluationAction(client, 2023, D, 'submitMaterials', materials(D));
+      await reevaluationAction(client, 2023, D, 'submitMaterials', reevaluationMaterials(D));
       await sleepUntil('2023-09-28T04:00:00Z');
       const sep28 = await next(1);
       expect(to(sep28)).toEqual(addresses([E]));
@@ -251,18 +235,7 @@ describe('title and re-evaluation email (time-skipping, 2023 shape, real SMTP)',
     async () => {
       const client = env.client;
       const holder = 'beixinjing-001';
-      const data = {
-        awardYear: 2022,
-        titles: [
-          {
-            committeeId: holder,
-            subdistrict: sdOf(holder),
-            awardedOn: '2023-02-15',
-            nameplateIssued: true,
-            certificateIssued: true,
-          },
-        ],
-      };
+      const data = titlesFile([holder], '2023-02-15');
       const [row] = await importTitles(client, { data, directory, taskQueue });
       only = row.workflowId;
       mark = 0;

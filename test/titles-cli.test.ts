@@ -2,67 +2,22 @@
  * Titles through the CLI on the dev server, which has visibility: import, list by status and 街镇,
  * `campaign start` re-evaluating every active title it lists, re-election, recovery and its duplicate.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Connection, type Client } from '@temporalio/client';
-import { NativeConnection, type Worker } from '@temporalio/worker';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Client } from '@temporalio/client';
 import { DEFAULT_MAILER_CONFIG, type Mailer } from '../activities/mailer';
-import { runCli } from '../cli/main';
 import { titleStatus } from '../client/titles';
-import { createWorker } from '../worker/create-worker';
-import { clientOn } from '../client/connection';
-import { startDevServer, type DevServer } from '../scripts/dev-server';
-import { eventually, quietWorkerLogs, uniqueTaskQueue } from './harness';
-import { workflowBundle } from './fixtures';
+import { cliConnectsTo, cliJson as json, cliRun as cli, eventually, withDevServerWorker } from './harness';
 import { yearOf } from './years';
 
 const YEAR = yearOf('titles-cli.test.ts');
-const taskQueue = uniqueTaskQueue('titles-cli');
 const noMail: Mailer = { config: DEFAULT_MAILER_CONFIG, send: async () => ({ response: '250 test' }), close() {} };
+
+// A dev server of its own: `campaign start` re-evaluates every active title the namespace lists, and on the
+// run's shared server that would include titles other files left running with no worker to answer them.
+const rig = withDevServerWorker('titles-cli', { mailer: noMail }, {});
+cliConnectsTo(rig);
 let client: Client;
-let worker: Worker;
-let running: Promise<void>;
-let nativeConnection: NativeConnection;
-let server: DevServer;
-
-const cli = async (...argv: string[]) => {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(argv, { out: (l) => out.push(l), err: (l) => err.push(l) });
-  return { code, stdout: out.join('\n'), stderr: err.join('\n') };
-};
-const json = async (...argv: string[]) => {
-  const r = await cli(...argv, '--json');
-  expect(r.stderr).toBe('');
-  return JSON.parse(r.stdout);
-};
-
-beforeAll(async () => {
-  quietWorkerLogs();
-  // A dev server of its own: `campaign start` re-evaluates every active title the namespace lists, and on the
-  // run's shared server that would include titles other files left running with no worker to answer them.
-  server = await startDevServer({ readyTimeoutMs: 120_000 });
-  client = clientOn(await Connection.connect({ address: server.address }));
-  process.env.TEMPORAL_ADDRESS = server.address;
-  process.env.TASK_QUEUE = taskQueue;
-  nativeConnection = await NativeConnection.connect({ address: server.address });
-  worker = await createWorker({
-    connection: nativeConnection,
-    client,
-    taskQueue,
-    workflowBundle: await workflowBundle(),
-    mailer: noMail,
-  });
-  running = worker.run();
-});
-
-afterAll(async () => {
-  worker?.shutdown();
-  await running;
-  await nativeConnection?.close();
-  await client?.connection.close();
-  await server?.stop();
-  delete process.env.TASK_QUEUE;
-});
+beforeAll(() => void ({ client } = rig()));
 
 describe('titles through the CLI (dev server)', () => {
   it('imports, lists by search attributes, re-evaluates on campaign start, revokes and recovers', async () => {

@@ -9,7 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { eventually, withTimeSkippingWorker } from './harness';
-import { at, calendar2023Ahead, directory, formFor, scores } from './fixtures';
+import { at, calendar2023Ahead, directory, formFor, reevaluationInspection, scores, titlesFile } from './fixtures';
 import { explain } from '../client/errors';
 import { DEFAULT_MAILER_CONFIG, type Mailer } from '../activities/mailer';
 import { campaignAction, startCampaign } from '../client/campaigns';
@@ -43,10 +43,7 @@ const titleId = (id: string) => `title-${id}-2022`;
 /** Commended in the 2023 round, so the campaign starts its title. */
 const F = 'zhoujiaqiao-001';
 
-async function sleepUntilMs(target: number) {
-  const now = await env.currentTimeMs();
-  if (target > now) await env.sleep(target - now);
-}
+const sleepUntilMs = (instant: number) => rig().sleepUntilMs(instant);
 
 /** The rejection is an error, and the workflow's state (by query) did not move. */
 /** Everything but the audit trail, which records each refusal the client reports. */
@@ -75,15 +72,6 @@ async function continuedAsNew(workflowId: string, runBefore: string) {
     expect((await client.workflow.getHandle(workflowId).describe()).runId).not.toBe(runBefore),
   );
 }
-
-const inspection = (total: number, date: string) => ({
-  actor: 'bureau-org',
-  scores: scores(total),
-  total,
-  inspector: '钱文',
-  date,
-  notes: '现场检查台账',
-});
 
 const rig = withTimeSkippingWorker('titles', { worker: { mailer: noMail } });
 let env: TestWorkflowEnvironment;
@@ -208,14 +196,18 @@ describe('titles, re-evaluation and exit (time-skipping)', () => {
     );
     await rejectedUnchanged(
       rA,
-      () => reevaluationAction(client, 2023, A, 'recordInspection', inspection(90, '2023-06-05')),
+      () => reevaluationAction(client, 2023, A, 'recordInspection', reevaluationInspection(90, '2023-06-05')),
       /WrongPhase.*专项检查自/,
     );
 
     await sleepUntilMs(at('2023-08-07T02:00:00Z', shift));
     await rejectedUnchanged(
       rA,
-      () => reevaluationAction(client, 2023, A, 'recordInspection', { ...inspection(90, '2023-08-07'), actor: A }),
+      () =>
+        reevaluationAction(client, 2023, A, 'recordInspection', {
+          ...reevaluationInspection(90, '2023-08-07'),
+          actor: A,
+        }),
       /WrongActor/,
     );
     await applicationAction(client, 2023, F, 'recordInspection', {
@@ -228,7 +220,7 @@ describe('titles, re-evaluation and exit (time-skipping)', () => {
     });
     const totals: Record<string, number> = { [A]: 72, [B]: 88, [C]: 91, [D]: 85, [E]: 95 };
     for (const id of [A, B, C, D, E])
-      await reevaluationAction(client, 2023, id, 'recordInspection', inspection(totals[id], '2023-08-07'));
+      await reevaluationAction(client, 2023, id, 'recordInspection', reevaluationInspection(totals[id], '2023-08-07'));
     const rC = () => reevaluationStatus(client, 2023, C);
     const cancel = {
       actor: official(C),
@@ -399,7 +391,9 @@ describe('titles, re-evaluation and exit (time-skipping)', () => {
       ]),
     );
     expect(
-      await reevaluationAction(client, 2024, D, 'recordInspection', inspection(90, '2024-08-05')).catch(explain),
+      await reevaluationAction(client, 2024, D, 'recordInspection', reevaluationInspection(90, '2024-08-05')).catch(
+        explain,
+      ),
     ).toMatch(/WrongPhase.*复评已终止/);
     await rejectedUnchanged(tD, () => titleAction(client, titleId(D), 'fileReelection', { actor: D }), /Duplicate/);
     await titleAction(client, titleId(D), 'confirmRecovery', { actor: official(D), note: '铭牌、奖状已收回' });
@@ -433,18 +427,7 @@ describe('titles, re-evaluation and exit (time-skipping)', () => {
   it('a 10-year title lifecycle keeps every run small', { timeout: 300_000 }, async () => {
     const { calendar: base, shiftDays } = calendar2023Ahead(await env.currentTimeMs());
     const holder = 'beixinjing-001';
-    const data = {
-      awardYear: 2022,
-      titles: [
-        {
-          committeeId: holder,
-          subdistrict: sdOf(holder),
-          awardedOn: '2023-02-15',
-          nameplateIssued: true,
-          certificateIssued: true,
-        },
-      ],
-    };
+    const data = titlesFile([holder], '2023-02-15');
     const [row] = await importTitles(client, { data, directory, taskQueue });
     for (let k = 0; k < 10; k++) {
       const year = 2023 + k;
@@ -462,7 +445,7 @@ describe('titles, re-evaluation and exit (time-skipping)', () => {
         summary: `${year} 年度书面复评材料汇编`,
       });
       await sleepUntilMs(at('2023-08-07T02:00:00Z', shiftDays + 364 * k));
-      await reevaluationAction(client, year, holder, 'recordInspection', inspection(92, `${year}-08-07`));
+      await reevaluationAction(client, year, holder, 'recordInspection', reevaluationInspection(92, `${year}-08-07`));
       await reevaluationAction(client, year, holder, 'preReview', { actor: official(holder) });
       const runBefore = (await client.workflow.getHandle(row.workflowId).describe()).runId;
       await reevaluationAction(client, year, holder, 'confirm', { actor: 'bureau-lu' });

@@ -4,99 +4,38 @@
  * (the shared one is headless), pointed at the console's /codec as `npm start` does.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext } from 'playwright-core';
-import type { FastifyInstance } from 'fastify';
-import { Connection, type Client } from '@temporalio/client';
-import { NativeConnection, type Worker } from '@temporalio/worker';
-import { createWorker } from '../../worker/create-worker';
-import { workflowBundle } from '../fixtures';
-import { quietWorkerLogs, uniqueTaskQueue } from '../harness';
+import type { BrowserContext } from 'playwright-core';
+import type { Client } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
-import { createMailer, type Mailer } from '../../activities/mailer';
-import { clientOn } from '../../client/connection';
 import { loadDirectory } from '../../client/directory';
-import { loadWebConfig } from '../../web/config';
-import { buildServer } from '../../web/server';
-import { startDevServer, type DevServer } from '../../scripts/dev-server';
-import { freePort, startTestSmtp, type TestSmtp } from '../smtp';
+import type { TestSmtp } from '../smtp';
 import { plaintextHits } from '../plaintext';
 import { join } from 'node:path';
-import { launch, newContext, SHOTS, signIn } from './browser';
+import { SHOTS, signIn } from './browser';
+import { startWebStack, type WebStack } from './stack';
 
 const directory = loadDirectory();
 const SECRET = { objector: '隐私测试张三', contact: '13800000000', grounds: '该小区维修资金使用未公示。' };
 const WORKFLOW_ID = 'codec-endpoint-sample';
 
-const taskQueue = uniqueTaskQueue('codec');
-let server: DevServer;
-let native: NativeConnection;
-let worker: Worker;
-let running: Promise<void>;
-let connection: Connection;
+let stack: WebStack;
 let client: Client;
 let smtp: TestSmtp;
-let mailer: Mailer;
-let app: FastifyInstance;
 let base: string;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-
-async function context(): Promise<BrowserContext> {
-  const c = await newContext(browser);
-  contexts.push(c);
-  return c;
-}
+/** The Temporal Web UI of this file's dev server. */
+let uiUrl: string;
+const context = (): Promise<BrowserContext> => stack.context();
 
 beforeAll(async () => {
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  server = await startDevServer({ headless: false, uiCodecEndpoint: `${base}/codec`, readyTimeoutMs: 120_000 });
-  connection = await Connection.connect({ address: server.address });
-  client = clientOn(connection);
-  quietWorkerLogs();
-  // The console's sign-in links are short workflows: a worker runs them.
-  native = await NativeConnection.connect({ address: server.address });
-  worker = await createWorker({ connection: native, client, taskQueue, workflowBundle: await workflowBundle() });
-  running = worker.run();
-  smtp = await startTestSmtp();
-  mailer = createMailer({ url: smtp.url });
-  const config = loadWebConfig(
-    {},
-    {
-      port,
-      host: '127.0.0.1',
-      publicBaseUrl: base,
-      sessionKey: Buffer.alloc(32, 9),
-      codecAllowedOrigins: [server.uiUrl!],
-    },
-  );
-  app = await buildServer({
-    client,
-    directory,
-    config,
-    mailer,
-    taskQueue,
-    logger: { level: 'warn' },
-    activeTitles: async () => [],
-  });
-  await app.listen({ port, host: '127.0.0.1' });
-  browser = await launch();
+  // The console's sign-in links are short workflows: the stack's worker runs them.
+  stack = await startWebStack({ key: Buffer.alloc(32, 9), queuePrefix: 'codec', webUi: true });
+  ({ client, smtp, base } = stack);
+  uiUrl = stack.uiUrl!;
   // No worker polls this task queue: the input stays in the history as the client encrypted it.
   await client.workflow.start('application', { workflowId: WORKFLOW_ID, taskQueue: 'nobody-polls', args: [SECRET] });
 });
 
-afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => undefined);
-  await browser?.close();
-  await app?.close();
-  mailer?.close();
-  await smtp?.close();
-  worker?.shutdown();
-  await running;
-  await native?.close();
-  await connection?.close();
-  await server?.stop();
-});
+afterAll(async () => stack?.close());
 
 describe('the codec endpoint', () => {
   it('leaves the history encrypted on the server', async () => {
@@ -113,9 +52,9 @@ describe('the codec endpoint', () => {
         headers: { 'content-type': 'application/json', ...headers },
         body,
       });
-    const anonymous = await post({ origin: server.uiUrl! });
+    const anonymous = await post({ origin: uiUrl });
     expect(anonymous.status).toBe(401);
-    expect(anonymous.headers.get('access-control-allow-origin')).toBe(server.uiUrl);
+    expect(anonymous.headers.get('access-control-allow-origin')).toBe(uiUrl);
     const preflight = await fetch(`${base}/codec/decode`, {
       method: 'OPTIONS',
       headers: { origin: 'http://evil.example', 'access-control-request-method': 'POST' },
@@ -126,7 +65,7 @@ describe('the codec endpoint', () => {
     // A committee signed in is not the bureau.
     const committee = await signIn(await context(), base, smtp, directory.committees[0].email);
     const asCommittee = await committee.page.context().request.post(`${base}/codec/decode`, {
-      headers: { origin: server.uiUrl!, 'content-type': 'application/json' },
+      headers: { origin: uiUrl, 'content-type': 'application/json' },
       data: body,
     });
     expect(asCommittee.status()).toBe(403);
@@ -139,7 +78,7 @@ describe('the codec endpoint', () => {
     });
     expect(elsewhere.status()).toBe(403);
     const decoded = await request.post(`${base}/codec/decode`, {
-      headers: { origin: server.uiUrl!, 'content-type': 'application/json', 'x-namespace': 'default' },
+      headers: { origin: uiUrl, 'content-type': 'application/json', 'x-namespace': 'default' },
       data: body,
     });
     expect(decoded.status()).toBe(200);
@@ -147,7 +86,7 @@ describe('the codec endpoint', () => {
     expect(Buffer.from(payload.metadata.encoding, 'base64').toString()).toBe('json/plain');
     expect(JSON.parse(Buffer.from(payload.data, 'base64').toString())).toEqual(SECRET);
     const bad = await request.post(`${base}/codec/decode`, {
-      headers: { origin: server.uiUrl!, 'content-type': 'application/json' },
+      headers: { origin: uiUrl, 'content-type': 'application/json' },
       data: '{"payloads":[{"data":"not base64!"}]}',
     });
     expect(bad.status()).toBe(400);
@@ -155,7 +94,7 @@ describe('the codec endpoint', () => {
   });
 
   it('lets the Temporal Web UI show the decoded input to a signed-in bureau person, and only to them', async () => {
-    const ui = server.uiUrl!;
+    const ui = uiUrl;
     const page = `${ui}/namespaces/default/workflows/${WORKFLOW_ID}`;
     // The UI's own codec setting "Include cross-origin credentials" (kept in its local storage): the console cookie goes along.
     const useCodecWithCredentials = async (c: BrowserContext) => {

@@ -6,34 +6,25 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from '@temporalio/client';
-import { NativeConnection, type Worker } from '@temporalio/worker';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import type { FastifyInstance } from 'fastify';
-import { createMailer, type Mailer } from '../../activities/mailer';
+import type { BrowserContext, Page } from 'playwright-core';
 import { startCampaign, campaignStatus } from '../../client/campaigns';
 import { applicationStatus } from '../../client/applications';
 import { loadDirectory } from '../../client/directory';
-import type { TimeScale } from '../../domain/time-scale';
-import { compressCalendar, type CampaignCalendar, defaultCalendar } from '../../domain/calendar';
+import { compressCalendar, defaultCalendar } from '../../domain/calendar';
 import { loadWorkdays } from '../../domain/holidays';
-import { applicationWorkflowId, campaignWorkflowId } from '../../temporal/ids';
-import { createWorker } from '../../worker/create-worker';
-import { loadWebConfig } from '../../web/config';
-import { buildServer } from '../../web/server';
-import { devServerClient, eventually, quietWorkerLogs, uniqueTaskQueue } from '../harness';
-import { workflowBundle } from '../fixtures';
-import { freePort, startTestSmtp, type TestSmtp } from '../smtp';
+import { eventually } from '../harness';
+import type { TestSmtp } from '../smtp';
 import { join } from 'node:path';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { launch, linkFromMail, mainText, newContext, requestLink, shot, signIn } from './browser';
+import { linkFromMail, mainText, requestLink, shot, signIn } from './browser';
+import { startWebStack, type WebStack } from './stack';
 import { TEST_YEARS, yearOf } from '../years';
 
 const YEAR = yearOf('web/console.test.ts'); // the calendar keeps the 2023 dates
 /** One calendar day ≈ 1.7 s: applications (Apr 1 – May 31) and review (Jun – Jul) last about 105 s each. */
 const SPEED = 50_000;
 const KEY = Buffer.alloc(32, 7);
-const taskQueue = uniqueTaskQueue('web');
 /**
  * A year the bureau starts through the console with an uploaded holiday file: 2038 has 2027's calendar (both begin on
  * a Friday, neither is a leap year), so the example file's days moved to 2038 keep their weekdays. Not 2027 itself,
@@ -48,77 +39,20 @@ writeFileSync(
     '2038-',
   ),
 );
-const directory = loadDirectory();
 const A = 'huayang-001';
 const B = 'huayang-002';
+
+let stack: WebStack;
+let client: Client;
+let smtp: TestSmtp;
+let base: string;
+/** The main console's structured request logs (JSON lines). */
+let logs: string[];
+const links: string[] = [];
+const context = (): Promise<BrowserContext> => stack.context();
+const directory = loadDirectory();
 const OTHER = directory.committees.find((c) => c.subdistrict === '江苏路街道')!.id;
 const email = (id: string) => [...directory.people, ...directory.committees].find((p) => p.id === id)!.email;
-
-let client: Client;
-let nativeConnection: NativeConnection;
-let worker: Worker | undefined;
-let running: Promise<void> | undefined;
-let smtp: TestSmtp;
-let mailer: Mailer;
-let app: FastifyInstance;
-let base: string;
-let browser: Browser;
-let calendar: CampaignCalendar;
-let timeScale: TimeScale;
-const contexts: BrowserContext[] = [];
-/** The main console's structured request logs (JSON lines). */
-const logs: string[] = [];
-const links: string[] = [];
-
-async function startWorker() {
-  worker = await createWorker({
-    connection: nativeConnection,
-    client,
-    taskQueue,
-    workflowBundle: await workflowBundle(),
-  });
-  running = worker.run();
-}
-async function stopWorker() {
-  worker?.shutdown();
-  await running;
-  worker = undefined;
-}
-
-async function webApp(overrides: { signInTtlMs?: number; signInLimit?: number; capture?: boolean } = {}) {
-  const port = await freePort();
-  const config = loadWebConfig(
-    {},
-    {
-      port,
-      host: '127.0.0.1',
-      publicBaseUrl: `http://127.0.0.1:${port}`,
-      sessionKey: KEY,
-      campaignYear: YEAR,
-      actionDeadlineMs: 6_000,
-      signInTtlMs: overrides.signInTtlMs,
-    },
-  );
-  // Titles other test files left on the shared dev server are not this campaign's to re-evaluate.
-  const server = await buildServer({
-    client,
-    directory,
-    config,
-    mailer,
-    taskQueue,
-    signInLimit: overrides.signInLimit ?? 30,
-    logger: overrides.capture ? { level: 'info', stream: { write: (l: string) => logs.push(l) } } : { level: 'warn' },
-    activeTitles: async () => [],
-  });
-  await server.listen({ port, host: '127.0.0.1' });
-  return { server, base: config.publicBaseUrl };
-}
-
-async function context(): Promise<BrowserContext> {
-  const c = await newContext(browser);
-  contexts.push(c);
-  return c;
-}
 
 /** Fills the recommendation form; `members` blank leaves a field error to show. */
 async function fillForm(page: Page, members: string, paper: boolean) {
@@ -136,45 +70,18 @@ async function waitForPhase(phase: string, timeoutMs: number) {
 }
 
 beforeAll(async () => {
-  quietWorkerLogs();
-  const dev = await devServerClient();
-  client = dev.client;
-  nativeConnection = await NativeConnection.connect({ address: dev.address });
-  await startWorker();
-  smtp = await startTestSmtp();
-  mailer = createMailer({ url: smtp.url });
-  ({ server: app, base } = await webApp({ capture: true }));
-  browser = await launch();
-  ({ calendar, timeScale } = compressCalendar(
+  stack = await startWebStack({ year: YEAR, key: KEY, queuePrefix: 'web', config: { actionDeadlineMs: 6_000 } });
+  ({ client, smtp, base, logs } = stack);
+  const { calendar, timeScale } = compressCalendar(
     { ...defaultCalendar(2023, loadWorkdays(2023)), year: YEAR },
     Date.now() + 2_000,
     SPEED,
-  ));
-  await startCampaign(client, { calendar, timeScale, directory, taskQueue });
+  );
+  await startCampaign(client, { calendar, timeScale, directory, taskQueue: stack.taskQueue });
   await waitForPhase('applications', 30_000);
 });
 
-afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => undefined);
-  await browser?.close();
-  await app?.close();
-  for (const id of [
-    campaignWorkflowId(YEAR),
-    campaignWorkflowId(STARTED_YEAR),
-    applicationWorkflowId(YEAR, A),
-    applicationWorkflowId(YEAR, B),
-  ]) {
-    await client.workflow
-      .getHandle(id)
-      .terminate('web test done')
-      .catch(() => undefined);
-  }
-  await stopWorker();
-  mailer?.close();
-  await smtp?.close();
-  await nativeConnection?.close();
-  await client?.connection.close();
-});
+afterAll(async () => stack?.close());
 
 describe('web console (Chromium)', () => {
   it('without a session, / and /inbox lead to the sign-in form; health answers', async () => {
@@ -244,7 +151,7 @@ describe('web console (Chromium)', () => {
     const { page } = await signIn(await context(), base, smtp, email(B));
     await page.goto(`${base}/application/new`);
     await fillForm(page, '8', true);
-    await stopWorker();
+    await stack.stopWorker();
     try {
       await page.getByRole('button', { name: '提交推荐表' }).click();
       expect(await mainText(page)).toContain('系统繁忙，请稍后再试');
@@ -252,7 +159,7 @@ describe('web console (Chromium)', () => {
       expect(await page.getByLabel('申报简述（必填）').inputValue()).toBe('小区业委会申报红色示范业委会。');
       await shot(page, 'committee-busy');
     } finally {
-      await startWorker();
+      await stack.startWorker();
     }
     await page.getByRole('button', { name: '提交推荐表' }).click();
     await page.waitForURL(/\/applications\/huayang-002/, { timeout: 30_000 });
@@ -280,7 +187,7 @@ describe('web console (Chromium)', () => {
     await shot(page, 'link-forged');
 
     // Expired: a console whose links live 1.5 s.
-    const short = await webApp({ signInTtlMs: 1_500 });
+    const short = await stack.startConsole({ config: { signInTtlMs: 1_500 } });
     try {
       const p = await (await context()).newPage();
       const expiredLink = await requestLink(p, short.base, smtp, email('bureau-org'));
@@ -297,7 +204,7 @@ describe('web console (Chromium)', () => {
   });
 
   it('rate limit on sign-in: a Chinese page with 429', async () => {
-    const limited = await webApp({ signInLimit: 2 });
+    const limited = await stack.startConsole({ signInLimit: 2 });
     try {
       const page = await (await context()).newPage();
       let status = 0;
