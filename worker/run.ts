@@ -59,7 +59,7 @@ export async function runWorker(opts: RunWorkerOptions = {}): Promise<void> {
     console.log(`worker polling task queue ${base.taskQueue} on ${describeTarget(config)}`);
     if (maxCachedWorkflows !== undefined)
       console.log(`workflow cache: ${maxCachedWorkflows} workflows (WORKER_MAX_CACHED_WORKFLOWS)`);
-    if (coldStartSeconds > 0)
+    if (coldStartSeconds > 0 && maxCachedWorkflows !== 0)
       console.log(
         `no workflow cache for the first ${coldStartSeconds} s (WORKER_COLD_START_SECONDS; worker/cold-start.ts)`,
       );
