@@ -305,8 +305,18 @@ export function registerApplicationRoutes(app: FastifyInstance, ctx: AppContext)
     try {
       return await applicationPage(request, reply, actor, year, request.params.committeeId);
     } catch (err) {
-      if (err instanceof ActionError && err.failure.kind === 'busy') return busyPage(request, reply, actor);
-      throw err;
+      if (!(err instanceof ActionError && err.failure.kind === 'busy')) throw err;
+      // A submission needs no worker (its workflow is started, the campaign read from its memo), but this page
+      // reads the application's state through one: say that the form is in, and that its details come later.
+      if ((request.query as { submitted?: string }).submitted)
+        return renderPage(
+          request,
+          reply,
+          'message',
+          { message: `推荐表已提交。${BUSY}：申报详情暂时无法显示，请稍后刷新本页。`, links: [] },
+          { title: '推荐表已提交', actor },
+        );
+      return busyPage(request, reply, actor);
     }
   });
 
