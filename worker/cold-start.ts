@@ -15,6 +15,10 @@
  * kept. Then a worker with the cache takes over (started before the first one stops, so polling never pauses).
  * Activities run on a worker of their own throughout.
  *
+ * The price of the hand-over: the uncached worker stops with its long polls outstanding, and a workflow task one of
+ * them receives then is not run; it waits for its task timeout (a campaign's 60 s, temporal/task-timeouts.ts). Seen
+ * once in the fault suite: a campaign idle for 60 s after a restart. A stuck campaign (the defect) costs more.
+ *
  * How long: the Queries that waited through an outage are handed to the first polls, within a second of the start,
  * so the default is 5 s. Longer costs more than it guards: with 60 s the fault suite's first round of submissions
  * took 62–74 s instead of about 10, every task and Query replaying the campaign's history.

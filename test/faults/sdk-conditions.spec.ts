@@ -126,11 +126,13 @@ describe('the SDK defect conditions on the real campaign and applications', () =
       const readyAt = Date.now();
       let status;
       try {
-        // B catches up: the applications deadline passed while no worker ran (the calendar keeps moving).
+        // B catches up: the applications deadline passed while no worker ran (the calendar keeps moving). B's
+        // uncached first seconds end by stopping that worker (worker/cold-start.ts); a task it had just polled
+        // waits for the campaign's 60 s task timeout, so allow for one.
         status = await eventually(
           () => campaignStatus(s.client, YEAR),
           (st) => !['preparing', 'applications'].includes(st.phase),
-          60_000,
+          150_000,
         );
         await sleep(3_000);
       } finally {
