@@ -157,8 +157,7 @@ describe('web console (Chromium)', () => {
       await page.getByRole('button', { name: '提交推荐表' }).click();
       await page.waitForURL(/\/applications\/huayang-002\?submitted=1/, { timeout: 30_000 });
       const text = await mainText(page);
-      expect(text).toContain('推荐表已提交');
-      expect(text).toContain('系统繁忙，请稍后再试');
+      expect(text).toContain('推荐表已提交。系统繁忙，申报详情暂时无法显示，请稍后刷新本页。');
       await shot(page, 'committee-busy');
     } finally {
       await stack.startWorker();

@@ -313,7 +313,7 @@ export function registerApplicationRoutes(app: FastifyInstance, ctx: AppContext)
           request,
           reply,
           'message',
-          { message: `推荐表已提交。${BUSY}：申报详情暂时无法显示，请稍后刷新本页。`, links: [] },
+          { message: '推荐表已提交。系统繁忙，申报详情暂时无法显示，请稍后刷新本页。', links: [] },
           { title: '推荐表已提交', actor },
         );
       return busyPage(request, reply, actor);
