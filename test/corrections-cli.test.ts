@@ -8,18 +8,16 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { describe, expect, it } from 'vitest';
 import { Worker } from '@temporalio/worker';
 import { cliConnectsTo, cliJson as json, cliRun as cli, eventually, withTimeSkippingWorker } from './harness';
 import { at, scores, workflowBundle } from './fixtures';
-import { type TestSmtp } from './smtp';
 import { dataConverter } from '../client/codec';
 import { SUBMISSION_MEMO_PATCH } from '../workflows/campaign/memo';
 import { loadDirectory } from '../client/directory';
 import { campaignAudit, campaignStatus, startCampaign } from '../client/campaigns';
 import { applicationAction, applicationStatus } from '../client/applications';
-import { formatDeadline, type CampaignCalendar } from '../domain/calendar';
+import { formatDeadline } from '../domain/calendar';
 import { applicationWorkflowId } from '../temporal/ids';
 
 const Y = 2023;
@@ -38,8 +36,8 @@ const sleepUntil = (iso2023: string) => rig().sleepUntil(iso2023);
 
 /** The campaign's and one application's state without the audit, which records each refusal. */
 async function state(committeeId = H1) {
-  const { rejectedActions: _r, ...c } = await campaignStatus(env.client, Y);
-  const { audit: _a, rejectedCount: _n, ...a } = await applicationStatus(env.client, Y, committeeId);
+  const { rejectedActions: _r, ...c } = await campaignStatus(rig().client, Y);
+  const { audit: _a, rejectedCount: _n, ...a } = await applicationStatus(rig().client, Y, committeeId);
   return [c, a];
 }
 
@@ -61,19 +59,11 @@ const rig = withTimeSkippingWorker('corrections', {
   smtp: { reject: (a: string) => a === BAD_ADDRESS },
   logLevel: 'ERROR',
 });
-let env: TestWorkflowEnvironment;
-let calendar: CampaignCalendar;
-let shift: number;
-let taskQueue: string;
-let smtp: TestSmtp;
-beforeAll(async () => {
-  ({ env, calendar, shiftDays: shift, taskQueue, smtp } = rig());
-});
 cliConnectsTo(rig);
 
 describe('the round through the CLI, as its users meet it (time-skipping, real SMTP)', () => {
   it('applications: a form cannot rename its committee; the history shows the committee role in Beijing time', async () => {
-    await startCampaign(env.client, { calendar, directory, taskQueue });
+    await startCampaign(rig().client, { calendar: rig().calendar, directory, taskQueue: rig().taskQueue });
     await sleepUntil('2023-04-03T02:00:00Z');
     const example = JSON.parse(readFileSync(join(__dirname, '..', 'data', 'example-form.json'), 'utf8'));
     const renamed = join(tmp, 'renamed.json');
@@ -95,7 +85,7 @@ describe('the round through the CLI, as its users meet it (time-skipping, real S
     writeFileSync(plain, JSON.stringify(example));
     for (const id of [H2, H3, J1, J2])
       expect((await cli('application', 'submit', ...y, '--as', id, '--form', plain)).stderr).toBe('');
-    expect((await applicationStatus(env.client, Y, H1)).form.committeeName).toBe(nameOf(H1));
+    expect((await applicationStatus(rig().client, Y, H1)).form.committeeName).toBe(nameOf(H1));
 
     const history = await cli('application', 'history', ...y, '--committee', H1);
     expect(history.stdout).toMatch(
@@ -109,9 +99,9 @@ describe('the round through the CLI, as its users meet it (time-skipping, real S
   it('review: a duplicate confirmation prints Beijing time and is in the campaign audit with the refusal', async () => {
     await sleepUntil('2023-06-05T02:00:00Z');
     for (const id of [H1, H2, H3])
-      await applicationAction(env.client, Y, id, 'recommend', { actor: 'official-huayang' });
-    for (const id of [J1, J2]) await applicationAction(env.client, Y, id, 'recommend', { actor: 'official-jiangsu' });
-    await eventually(async () => expect((await campaignStatus(env.client, Y)).counts.byStage.recommended).toBe(5));
+      await applicationAction(rig().client, Y, id, 'recommend', { actor: 'official-huayang' });
+    for (const id of [J1, J2]) await applicationAction(rig().client, Y, id, 'recommend', { actor: 'official-jiangsu' });
+    await eventually(async () => expect((await campaignStatus(rig().client, Y)).counts.byStage.recommended).toBe(5));
     expect((await cli('subdistrict', 'confirm-list', ...y, '--as', 'official-huayang')).code).toBe(0);
     expect((await cli('subdistrict', 'confirm-list', ...y, '--as', 'official-jiangsu')).code).toBe(0);
     const line = await refused(
@@ -134,17 +124,16 @@ describe('the round through the CLI, as its users meet it (time-skipping, real S
     const table = await cli('campaign', 'audit', ...y);
     expect(table.stdout).toMatch(/official-jiangsu\s+confirmList\s+accepted/);
     expect(table.stdout).not.toMatch(ISO_INSTANT);
-    expect((await campaignAudit(env.client, Y)).filter((e) => e.outcome === 'accepted').map((e) => e.action)).toEqual([
-      'confirmList',
-      'confirmList',
-    ]);
+    expect((await campaignAudit(rig().client, Y)).filter((e) => e.outcome === 'accepted').map((e) => e.action)).toEqual(
+      ['confirmList', 'confirmList'],
+    );
   });
 
   it('panel: the bureau reads the votes so far; finalising prints the end of 公示 in whole working days', async () => {
     await sleepUntil('2023-08-07T02:00:00Z');
     for (const [n, id] of [H1, H2, H3, J1, J2].entries()) {
       const total = 95 - n;
-      await applicationAction(env.client, Y, id, 'recordInspection', {
+      await applicationAction(rig().client, Y, id, 'recordInspection', {
         actor: 'inspector-1',
         scores: scores(total),
         total,
@@ -153,7 +142,7 @@ describe('the round through the CLI, as its users meet it (time-skipping, real S
         notes: '',
       });
     }
-    await eventually(async () => expect((await campaignStatus(env.client, Y)).counts.byStage.inspected).toBe(5));
+    await eventually(async () => expect((await campaignStatus(rig().client, Y)).counts.byStage.inspected).toBe(5));
     expect((await cli('panel', 'vote', ...y, '--committee', H1, '--as', 'panel-2', '--support', 'yes')).code).toBe(0);
     expect(
       (await cli('panel', 'vote', ...y, '--committee', H1, '--as', 'panel-3', '--support', 'no', '--note', '台账不全'))
@@ -176,8 +165,8 @@ describe('the round through the CLI, as its users meet it (time-skipping, real S
 
     // Mon Sep 25 10:00: five whole working days from Tue Sep 26 (Sep 29 – Oct 6 off; Oct 7 and 8 are make-up days).
     await sleepUntil('2023-09-25T02:00:00Z');
-    const sent = smtp.messages.length;
-    const ends = formatDeadline(at('2023-10-08T16:00:00Z', shift));
+    const sent = rig().smtp.messages.length;
+    const ends = formatDeadline(at('2023-10-08T16:00:00Z', rig().shiftDays));
     const finalize = await cli(
       'panel',
       'finalize',
@@ -194,7 +183,9 @@ describe('the round through the CLI, as its users meet it (time-skipping, real S
       `公示 ends ${ends} (北京时间): 5 whole working days`,
     );
     await eventually(async () => {
-      const drafts = smtp.messages.slice(sent).filter((m) => m.headers['x-red-model-kind'] === 'draft-published');
+      const drafts = rig()
+        .smtp.messages.slice(sent)
+        .filter((m) => m.headers['x-red-model-kind'] === 'draft-published');
       expect(drafts.length).toBeGreaterThan(0);
       for (const m of drafts) expect(m.text).toContain(`公示期至 ${ends}（北京时间）`);
     });
@@ -217,7 +208,7 @@ describe('the round through the CLI, as its users meet it (time-skipping, real S
       /^error: --reason: /,
       H2,
     );
-    const sent = smtp.messages.length;
+    const sent = rig().smtp.messages.length;
     const r = await cli('campaign', 'remove', ...y, '--as', 'bureau-lu', '--committee', H2, '--reason', reason);
     expect(r.stdout).toBe(`${H2} 已移出拟表彰名单：${reason}`);
     await refused(
@@ -231,12 +222,12 @@ describe('the round through the CLI, as its users meet it (time-skipping, real S
     expect(status.listRemovals).toEqual([{ committeeId: H2, reason, by: 'bureau-lu', at: expect.any(String) }]);
     expect((await cli('campaign', 'status', ...y)).stdout).toContain(`2. ${H2}  (removed by bureau-lu: ${reason})`);
     await eventually(async () =>
-      expect(await applicationStatus(env.client, Y, H2)).toMatchObject({
+      expect(await applicationStatus(rig().client, Y, H2)).toMatchObject({
         stage: 'removed',
         reason: `区房管局决定移出拟表彰名单：${reason}`,
       }),
     );
-    expect(await campaignAudit(env.client, Y)).toEqual(
+    expect(await campaignAudit(rig().client, Y)).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ actor: 'bureau-lu', action: 'removeFromList', outcome: 'accepted' }),
       ]),
@@ -247,7 +238,9 @@ describe('the round through the CLI, as its users meet it (time-skipping, real S
       emailOf('official-huayang'),
     ].sort();
     await eventually(async () => {
-      const told = smtp.messages.slice(sent).filter((m) => m.headers['x-red-model-kind'] === 'list-removal');
+      const told = rig()
+        .smtp.messages.slice(sent)
+        .filter((m) => m.headers['x-red-model-kind'] === 'list-removal');
       expect(told.map((m) => m.to).sort()).toEqual(expected);
       for (const m of told) expect(m.text).toContain(`原因：${reason}`);
     });
@@ -272,14 +265,14 @@ describe('the round through the CLI, as its users meet it (time-skipping, real S
     );
     await sleepUntil('2023-10-09T02:00:00Z');
     expect((await cli('campaign', 'confirm', ...y, '--as', 'bureau-lu')).code).toBe(0);
-    const result = await env.client.workflow.getHandle(`campaign-${Y}`).result();
+    const result = await rig().client.workflow.getHandle(`campaign-${Y}`).result();
     expect(result.finalList).toEqual([H1, J1]);
     expect(result.removed).toEqual([H2]);
-    expect((await env.client.workflow.getHandle(applicationWorkflowId(Y, J2)).result()).stage).toBe('not-selected');
+    expect((await rig().client.workflow.getHandle(applicationWorkflowId(Y, J2)).result()).stage).toBe('not-selected');
   });
 
   it('the campaign recorded under the new 公示 rule carries its patch marker and replays, with its new Updates and signals', async () => {
-    const history = await env.client.workflow.getHandle(`campaign-${Y}`).fetchHistory();
+    const history = await rig().client.workflow.getHandle(`campaign-${Y}`).fetchHistory();
     const markers = history.events!.filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_patch');
     // Time from timers, reminders on their own timers and the memo kept current are chosen first thing in the run;
     // the 公示 rule's marker follows when 公示 starts.

@@ -7,18 +7,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Connection, type Client } from '@temporalio/client';
 import { clientOn } from '../client/connection';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { cliConnectsTo, cliRun as cli, eventually, withTimeSkippingWorker } from './harness';
 import { formFor, scores, workflowBundle } from './fixtures';
-import { type TestSmtp } from './smtp';
 import { dataConverter } from '../client/codec';
 import { loadDirectory } from '../client/directory';
 import { campaignAction, campaignAudit, campaignStatus, startCampaign } from '../client/campaigns';
 import { applicationAction, applicationStatus, submitApplication } from '../client/applications';
 import { reelectionFilingId, reelectionRecord } from '../client/reelection';
 import { titleStatus } from '../client/titles';
-import { addDays, type CampaignCalendar } from '../domain/calendar';
+import { addDays } from '../domain/calendar';
 import { titleWorkflowId } from '../temporal/ids';
 
 const Y = 2023;
@@ -36,13 +34,13 @@ let plain: Client;
 
 const y = ['--year', String(Y)];
 /** A 2023 Beijing date moved like the calendar. */
-const day = (date: string) => addDays(date, shift);
+const day = (date: string) => addDays(date, rig().shiftDays);
 
 const sleepUntil = (iso2023: string) => rig().sleepUntil(iso2023);
 
 async function state(committeeId: string) {
-  const { rejectedActions: _r, ...c } = await campaignStatus(env.client, Y);
-  const { audit: _a, rejectedCount: _n, ...a } = await applicationStatus(env.client, Y, committeeId);
+  const { rejectedActions: _r, ...c } = await campaignStatus(rig().client, Y);
+  const { audit: _a, rejectedCount: _n, ...a } = await applicationStatus(rig().client, Y, committeeId);
   return [c, a];
 }
 
@@ -57,19 +55,13 @@ async function refused(argv: string[], text: RegExp, committeeId: string) {
 }
 
 const mailsOf = (kind: string, from: number) =>
-  smtp.messages.slice(from).filter((m) => m.headers['x-red-model-kind'] === kind);
+  rig()
+    .smtp.messages.slice(from)
+    .filter((m) => m.headers['x-red-model-kind'] === kind);
 
 // Refused actions and retried sends are the point here: the worker logs errors only.
 const rig = withTimeSkippingWorker('reelection', { smtp: {}, logLevel: 'ERROR' });
-let env: TestWorkflowEnvironment;
-let calendar: CampaignCalendar;
-let shift: number;
-let taskQueue: string;
-let smtp: TestSmtp;
-beforeAll(async () => {
-  ({ env, calendar, shiftDays: shift, taskQueue, smtp } = rig());
-  plain = clientOn(await Connection.connect({ address: env.address }));
-});
+beforeAll(async () => void (plain = clientOn(await Connection.connect({ address: rig().env.address }))));
 cliConnectsTo(rig);
 
 afterAll(async () => {
@@ -141,11 +133,17 @@ describe('re-election filings (time-skipping, CLI, real SMTP)', () => {
   });
 
   it('inside a round, before the draft list: the application records the filing (date, who, reference); no flag', async () => {
-    await startCampaign(env.client, { calendar, directory, taskQueue });
+    await startCampaign(rig().client, { calendar: rig().calendar, directory, taskQueue: rig().taskQueue });
     await sleepUntil('2023-04-03T02:00:00Z');
     for (const id of [H1, H2, H3, J1])
-      await submitApplication(env.client, { year: Y, directory, committeeId: id, form: formFor(id), taskQueue });
-    await eventually(async () => expect((await campaignStatus(env.client, Y)).counts.total).toBe(4));
+      await submitApplication(rig().client, {
+        year: Y,
+        directory,
+        committeeId: id,
+        form: formFor(id),
+        taskQueue: rig().taskQueue,
+      });
+    await eventually(async () => expect((await campaignStatus(rig().client, Y)).counts.total).toBe(4));
     await sleepUntil('2023-04-10T02:00:00Z');
     const r = await cli(
       'committee',
@@ -163,7 +161,7 @@ describe('re-election filings (time-skipping, CLI, real SMTP)', () => {
     expect(r.stdout.split('\n')[1]).toBe(
       `已记录换届改选备案：新一届业委会于 ${day('2023-04-07')} 备案（备案编号 JS-2023-017）`,
     );
-    const app = await applicationStatus(env.client, Y, J1);
+    const app = await applicationStatus(rig().client, Y, J1);
     expect(app.reelection).toMatchObject({
       filedOn: day('2023-04-07'),
       filingRef: 'JS-2023-017',
@@ -175,7 +173,7 @@ describe('re-election filings (time-skipping, CLI, real SMTP)', () => {
       role: 'subdistrict',
       outcome: 'accepted',
     });
-    expect((await campaignStatus(env.client, Y)).reelectionFlags).toEqual([]);
+    expect((await campaignStatus(rig().client, Y)).reelectionFlags).toEqual([]);
     expect(await reelectionRecord(plain, J1, day('2023-04-07'))).toMatchObject({
       round: { year: Y, stage: 'submitted', onDraftList: false },
     });
@@ -184,16 +182,16 @@ describe('re-election filings (time-skipping, CLI, real SMTP)', () => {
   it('during 公示: filings flag the committees; the final list waits for the bureau, who keeps one and removes one with reasons', async () => {
     await sleepUntil('2023-06-05T02:00:00Z');
     for (const id of [H1, H2, H3])
-      await applicationAction(env.client, Y, id, 'recommend', { actor: 'official-huayang' });
-    await applicationAction(env.client, Y, J1, 'notRecommend', {
+      await applicationAction(rig().client, Y, id, 'recommend', { actor: 'official-huayang' });
+    await applicationAction(rig().client, Y, J1, 'notRecommend', {
       actor: 'official-jiangsu',
       reason: '换届后台账尚未移交',
     });
-    await eventually(async () => expect((await campaignStatus(env.client, Y)).counts.byStage.recommended).toBe(3));
-    await campaignAction(env.client, Y, 'confirmList', { actor: 'official-huayang' });
+    await eventually(async () => expect((await campaignStatus(rig().client, Y)).counts.byStage.recommended).toBe(3));
+    await campaignAction(rig().client, Y, 'confirmList', { actor: 'official-huayang' });
     await sleepUntil('2023-08-07T02:00:00Z');
     for (const [n, id] of [H1, H2, H3].entries()) {
-      await applicationAction(env.client, Y, id, 'recordInspection', {
+      await applicationAction(rig().client, Y, id, 'recordInspection', {
         actor: 'inspector-1',
         scores: scores(95 - n),
         total: 95 - n,
@@ -202,16 +200,16 @@ describe('re-election filings (time-skipping, CLI, real SMTP)', () => {
         notes: '',
       });
     }
-    await eventually(async () => expect((await campaignStatus(env.client, Y)).counts.byStage.inspected).toBe(3));
+    await eventually(async () => expect((await campaignStatus(rig().client, Y)).counts.byStage.inspected).toBe(3));
     await sleepUntil('2023-09-25T02:00:00Z');
-    await campaignAction(env.client, Y, 'panelFinalize', {
+    await campaignAction(rig().client, Y, 'panelFinalize', {
       actor: 'panel-chair',
       ranking: [H1, H2, H3],
       tieBreakRule: '总分相同时，以群众评价好得分高者居前',
     });
 
     await sleepUntil('2023-09-26T02:00:00Z');
-    const sent = smtp.messages.length;
+    const sent = rig().smtp.messages.length;
     const h2 = await cli(
       'committee',
       'file-reelection',
@@ -264,12 +262,12 @@ describe('re-election filings (time-skipping, CLI, real SMTP)', () => {
       /^error: rejected \(NotFound\): committeeId: huayang-001 has no re-election flag$/,
       H1,
     );
-    const flags = (await campaignStatus(env.client, Y)).reelectionFlags;
+    const flags = (await campaignStatus(rig().client, Y)).reelectionFlags;
     expect(flags.map((f) => [f.committeeId, f.filingRef, f.by, f.decision])).toEqual([
       [H2, 'HY-2023-031', H2, undefined],
       [H3, 'HY-2023-032', 'bureau-lu', undefined],
     ]);
-    expect((await applicationStatus(env.client, Y, H2)).audit.at(-1)).toMatchObject({
+    expect((await applicationStatus(rig().client, Y, H2)).audit.at(-1)).toMatchObject({
       action: 'recordReelection',
       actor: H2,
       role: 'committee',
@@ -315,7 +313,7 @@ describe('re-election filings (time-skipping, CLI, real SMTP)', () => {
       /^error: rejected \(WrongActor\): decideReelection needs role bureau/,
       H2,
     );
-    const decided = smtp.messages.length;
+    const decided = rig().smtp.messages.length;
     const keep = await cli(
       'campaign',
       'decide-reelection',
@@ -367,7 +365,7 @@ describe('re-election filings (time-skipping, CLI, real SMTP)', () => {
     );
     expect(remove.stdout).toBe(`${H3} 已移出拟表彰名单：新一届业委会尚未完成工作交接`);
 
-    const audit = await campaignAudit(env.client, Y);
+    const audit = await campaignAudit(rig().client, Y);
     expect(
       audit
         .filter((e) => e.outcome === 'accepted' && /Reelection$/.test(e.action))
@@ -406,13 +404,13 @@ describe('re-election filings (time-skipping, CLI, real SMTP)', () => {
     });
     // The kept committee's title is the new committee's: its filing came before the title and does not revoke it.
     await eventually(async () =>
-      expect(await titleStatus(env.client, titleWorkflowId(H2, Y))).toMatchObject({ status: 'active' }),
+      expect(await titleStatus(rig().client, titleWorkflowId(H2, Y))).toMatchObject({ status: 'active' }),
     );
   });
 
   it('a filing after the commendation revokes the new title at once', async () => {
     await eventually(async () =>
-      expect(await titleStatus(env.client, titleWorkflowId(H1, Y))).toMatchObject({ status: 'active' }),
+      expect(await titleStatus(rig().client, titleWorkflowId(H1, Y))).toMatchObject({ status: 'active' }),
     );
     const filedOn = day('2023-10-09');
     const r = await cli(
@@ -430,7 +428,7 @@ describe('re-election filings (time-skipping, CLI, real SMTP)', () => {
     );
     expect(r.stderr).toBe('');
     expect(r.stdout).toContain(`新一届业委会已于 ${filedOn} 备案，原“红色示范业委会”称号即时失效`);
-    expect(await titleStatus(env.client, titleWorkflowId(H1, Y))).toMatchObject({
+    expect(await titleStatus(rig().client, titleWorkflowId(H1, Y))).toMatchObject({
       status: 'revoked',
       revocation: { kind: 'reelection' },
     });

@@ -4,7 +4,6 @@
  * exactly as it was. Bad signals are recorded as rejected and change nothing else.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { eventually, withTimeSkippingWorker } from './harness';
@@ -12,7 +11,7 @@ import { directory, formFor, scores } from './fixtures';
 import { campaignAction, campaignAudit, campaignStatus, panelVotes, startCampaign } from '../client/campaigns';
 import { applicationAction, applicationStatus, submitApplication } from '../client/applications';
 import { UserError, explain } from '../client/errors';
-import { addDays, type CampaignCalendar } from '../domain/calendar';
+import { addDays } from '../domain/calendar';
 import { applicationWorkflowId } from '../temporal/ids';
 
 const Y = 2023;
@@ -22,7 +21,7 @@ const inB = directory.committees.filter((c) => c.subdistrict === sdB).map((c) =>
 const officialOf = (sd: string) => directory.people.find((p) => p.role === 'subdistrict' && p.subdistrict === sd)!.id;
 
 /** A 2023 Beijing date moved like the calendar. */
-const day = (date: string) => addDays(date, shift);
+const day = (date: string) => addDays(date, rig().shiftDays);
 
 const sleepUntil = (iso2023: string) => rig().sleepUntil(iso2023);
 
@@ -48,8 +47,8 @@ async function rejected(
   recorded = true,
 ) {
   const snap = async (): Promise<Snap> => [
-    await campaignStatus(env.client, Y),
-    await applicationStatus(env.client, Y, committeeId),
+    await campaignStatus(rig().client, Y),
+    await applicationStatus(rig().client, Y, committeeId),
   ];
   const before = await snap();
   const err = await action().then(
@@ -73,7 +72,7 @@ async function rejected(
       const last =
         now[1].rejectedCount > before[1].rejectedCount
           ? now[1].audit.at(-1)!.error
-          : (await campaignAudit(env.client, Y)).at(-1)!.detail;
+          : (await campaignAudit(rig().client, Y)).at(-1)!.detail;
       expect(last).toContain(line.slice(0, 60));
     });
   }
@@ -83,85 +82,72 @@ async function rejected(
 }
 
 const rig = withTimeSkippingWorker('reject');
-let env: TestWorkflowEnvironment;
-let calendar: CampaignCalendar;
-let shift: number;
-let taskQueue: string;
+const submit = (committeeId: string, form = formFor(committeeId)) =>
+  submitApplication(rig().client, { year: Y, directory, committeeId, form, taskQueue: rig().taskQueue });
 beforeAll(async () => {
-  ({ env, calendar, shiftDays: shift, taskQueue } = rig());
+  const { env, calendar, taskQueue } = rig();
   await startCampaign(env.client, { calendar, directory, taskQueue });
 });
 
 describe('rejections leave the state unchanged', () => {
   it('applications: before opening, duplicates, invalid forms, after closing', async () => {
-    await expect(
-      submitApplication(env.client, { year: Y, directory, committeeId: inA[0], form: formFor(inA[0]), taskQueue }),
-    ).rejects.toThrow(/open \d{4}-\d{2}-\d{2} 00:00 \(北京时间\)/);
+    await expect(submit(inA[0])).rejects.toThrow(/open \d{4}-\d{2}-\d{2} 00:00 \(北京时间\)/);
     await sleepUntil('2023-04-03T02:00:00Z');
-    for (const id of [...inA, ...inB])
-      await submitApplication(env.client, { year: Y, directory, committeeId: id, form: formFor(id, false), taskQueue });
+    for (const id of [...inA, ...inB]) await submit(id, formFor(id, false));
     await eventually(async () =>
-      expect((await campaignStatus(env.client, Y)).counts.total).toBe(inA.length + inB.length),
+      expect((await campaignStatus(rig().client, Y)).counts.total).toBe(inA.length + inB.length),
     );
     // The committee's own action shows its role, not "unknown".
-    expect((await applicationStatus(env.client, Y, inA[0])).audit[0]).toMatchObject({
+    expect((await applicationStatus(rig().client, Y, inA[0])).audit[0]).toMatchObject({
       action: 'submit',
       actor: inA[0],
       role: 'committee',
     });
+    await rejected(() => submit(inA[0]), 'UserError', /already applied in 2023/, inA[0], false);
     await rejected(
-      () =>
-        submitApplication(env.client, { year: Y, directory, committeeId: inA[0], form: formFor(inA[0]), taskQueue }),
-      'UserError',
-      /already applied in 2023/,
-      inA[0],
-      false,
-    );
-    await rejected(
-      () =>
-        submitApplication(env.client, {
-          year: Y,
-          directory,
-          committeeId: inA[0],
-          form: { ...formFor(inA[0]), members: 0 },
-          taskQueue,
-        }),
+      () => submit(inA[0], { ...formFor(inA[0]), members: 0 }),
       'UserError',
       /form: members:/,
       inA[0],
       false,
     );
     await rejected(
-      () => submitApplication(env.client, { year: Y, directory, committeeId: 'nobody', form: formFor('x'), taskQueue }),
+      () => submit('nobody', formFor('x')),
       'UserError',
       /not a committee in the directory/,
       inA[0],
       false,
     );
     await rejected(
-      () => applicationAction(env.client, Y, inA[0], 'recommend', { actor: officialOf(sdA) }),
+      () => applicationAction(rig().client, Y, inA[0], 'recommend', { actor: officialOf(sdA) }),
       'WrongPhase',
       /pre-review opens \d{4}-\d{2}-\d{2} 00:00/,
     );
     await rejected(
       () =>
-        applicationAction(env.client, Y, inA[0], 'recordPaperForm', {
+        applicationAction(rig().client, Y, inA[0], 'recordPaperForm', {
           actor: officialOf(sdA),
           receivedOn: '2023-05-02',
         }),
       'WrongActor',
       /needs role bureau/,
     );
-    await applicationAction(env.client, Y, inA[0], 'recordPaperForm', { actor: 'bureau-lu', receivedOn: '2023-05-02' });
+    await applicationAction(rig().client, Y, inA[0], 'recordPaperForm', {
+      actor: 'bureau-lu',
+      receivedOn: '2023-05-02',
+    });
     await rejected(
       () =>
-        applicationAction(env.client, Y, inA[0], 'recordPaperForm', { actor: 'bureau-lu', receivedOn: '2023-05-03' }),
+        applicationAction(rig().client, Y, inA[0], 'recordPaperForm', {
+          actor: 'bureau-lu',
+          receivedOn: '2023-05-03',
+        }),
       'Duplicate',
       /already recorded/,
     );
     await rejected(
       () =>
-        campaignAction(env.client, Y, 'fileObjection', {
+        campaignAction(rig().client, Y, 'fileObjection', {
           name: '王五',
           contact: '13900000000',
           grounds: '公示前就想提出异议的理由。',
@@ -172,38 +158,32 @@ describe('rejections leave the state unchanged', () => {
     );
     await sleepUntil('2023-06-01T02:00:00Z');
     const late = directory.committees.find((c) => c.subdistrict === directory.subdistricts[5])!.id;
-    await rejected(
-      () => submitApplication(env.client, { year: Y, directory, committeeId: late, form: formFor(late), taskQueue }),
-      'UserError',
-      /closed \d{4}-\d{2}-\d{2} 24:00/,
-      inA[0],
-      false,
-    );
+    await rejected(() => submit(late), 'UserError', /closed \d{4}-\d{2}-\d{2} 24:00/, inA[0], false);
   });
 
   it('街镇 review: wrong 街镇, wrong role, missing reason, duplicates, unconfirmed lists, extensions', async () => {
     await rejected(
-      () => applicationAction(env.client, Y, inA[0], 'recommend', { actor: officialOf(sdB) }),
+      () => applicationAction(rig().client, Y, inA[0], 'recommend', { actor: officialOf(sdB) }),
       'WrongActor',
       new RegExp(`official of ${sdB}, not of ${sdA}`),
     );
     await rejected(
-      () => applicationAction(env.client, Y, inA[0], 'recommend', { actor: 'inspector-1' }),
+      () => applicationAction(rig().client, Y, inA[0], 'recommend', { actor: 'inspector-1' }),
       'WrongActor',
       /needs role subdistrict/,
     );
     await rejected(
-      () => applicationAction(env.client, Y, inA[0], 'recommend', { actor: 'ghost' }),
+      () => applicationAction(rig().client, Y, inA[0], 'recommend', { actor: 'ghost' }),
       'WrongActor',
       /not in the directory/,
     );
     await rejected(
-      () => applicationAction(env.client, Y, inA[0], 'notRecommend', { actor: officialOf(sdA), reason: '' } as any),
+      () => applicationAction(rig().client, Y, inA[0], 'notRecommend', { actor: officialOf(sdA), reason: '' } as any),
       'UserError',
       /reason/,
     );
     // The same payload past the client's own check is still refused by the workflow's validator.
-    const handle = env.client.workflow.getHandle(applicationWorkflowId(Y, inA[0]));
+    const handle = rig().client.workflow.getHandle(applicationWorkflowId(Y, inA[0]));
     await rejected(
       () => handle.executeUpdate('notRecommend', { args: [{ actor: officialOf(sdA), reason: '' }] }),
       'InvalidInput',
@@ -219,35 +199,35 @@ describe('rejections leave the state unchanged', () => {
       false,
     );
     await rejected(
-      () => campaignAction(env.client, Y, 'confirmList', { actor: officialOf(sdA) }),
+      () => campaignAction(rig().client, Y, 'confirmList', { actor: officialOf(sdA) }),
       'WrongPhase',
       /undecided application/,
     );
 
-    await applicationAction(env.client, Y, inA[0], 'recommend', { actor: officialOf(sdA) });
+    await applicationAction(rig().client, Y, inA[0], 'recommend', { actor: officialOf(sdA) });
     await rejected(
-      () => applicationAction(env.client, Y, inA[0], 'recommend', { actor: officialOf(sdA) }),
+      () => applicationAction(rig().client, Y, inA[0], 'recommend', { actor: officialOf(sdA) }),
       'Duplicate',
       /already decided/,
     );
     for (const id of inA.slice(1))
-      await applicationAction(env.client, Y, id, 'notRecommend', { actor: officialOf(sdA), reason: '台账不全' });
-    await campaignAction(env.client, Y, 'confirmList', { actor: officialOf(sdA) });
+      await applicationAction(rig().client, Y, id, 'notRecommend', { actor: officialOf(sdA), reason: '台账不全' });
+    await campaignAction(rig().client, Y, 'confirmList', { actor: officialOf(sdA) });
     // Beijing time in the one format of every message, never a raw UTC instant.
     await rejected(
-      () => campaignAction(env.client, Y, 'confirmList', { actor: officialOf(sdA) }),
+      () => campaignAction(rig().client, Y, 'confirmList', { actor: officialOf(sdA) }),
       'Duplicate',
       new RegExp(`${sdA} confirmed its list on \\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2} \\(北京时间\\)$`),
     );
-    await eventually(async () => expect((await applicationStatus(env.client, Y, inA[0])).locked).toBe(true));
+    await eventually(async () => expect((await applicationStatus(rig().client, Y, inA[0])).locked).toBe(true));
     await rejected(
-      () => applicationAction(env.client, Y, inA[0], 'notRecommend', { actor: officialOf(sdA), reason: '改变主意' }),
+      () => applicationAction(rig().client, Y, inA[0], 'notRecommend', { actor: officialOf(sdA), reason: '改变主意' }),
       'WrongPhase',
       /decisions are locked/,
     );
     await rejected(
       () =>
-        campaignAction(env.client, Y, 'extendDeadline', {
+        campaignAction(rig().client, Y, 'extendDeadline', {
           actor: officialOf(sdB),
           window: 'review',
           subdistrict: sdB,
@@ -259,7 +239,7 @@ describe('rejections leave the state unchanged', () => {
     );
     await rejected(
       () =>
-        campaignAction(env.client, Y, 'extendDeadline', {
+        campaignAction(rig().client, Y, 'extendDeadline', {
           actor: 'bureau-lu',
           window: 'review',
           subdistrict: sdA,
@@ -270,7 +250,7 @@ describe('rejections leave the state unchanged', () => {
     );
     await rejected(
       () =>
-        campaignAction(env.client, Y, 'extendDeadline', {
+        campaignAction(rig().client, Y, 'extendDeadline', {
           actor: 'bureau-lu',
           window: 'review',
           subdistrict: sdB,
@@ -281,18 +261,18 @@ describe('rejections leave the state unchanged', () => {
       inB[0],
     );
     // The bureau gives 街镇 B ten more days; its applications can still be decided in August.
-    await campaignAction(env.client, Y, 'extendDeadline', {
+    await campaignAction(rig().client, Y, 'extendDeadline', {
       actor: 'bureau-lu',
       window: 'review',
       subdistrict: sdB,
       until: day('2023-08-10'),
     });
     await sleepUntil('2023-08-02T02:00:00Z');
-    await applicationAction(env.client, Y, inB[0], 'recommend', { actor: officialOf(sdB) });
+    await applicationAction(rig().client, Y, inB[0], 'recommend', { actor: officialOf(sdB) });
     await sleepUntil('2023-08-11T02:00:00Z');
-    await eventually(async () => expect((await applicationStatus(env.client, Y, inB[1])).stage).toBe('no-decision'));
+    await eventually(async () => expect((await applicationStatus(rig().client, Y, inB[1])).stage).toBe('no-decision'));
     await rejected(
-      () => applicationAction(env.client, Y, inB[1], 'recommend', { actor: officialOf(sdB) }),
+      () => applicationAction(rig().client, Y, inB[1], 'recommend', { actor: officialOf(sdB) }),
       'UserError',
       /is closed: no-decision/,
       inB[1],
@@ -311,7 +291,7 @@ describe('rejections leave the state unchanged', () => {
     };
     await rejected(
       () =>
-        applicationAction(env.client, Y, inA[0], 'recordInspection', {
+        applicationAction(rig().client, Y, inA[0], 'recordInspection', {
           ...rec,
           scores: { ...rec.scores, partyLeadership: 21 },
         }),
@@ -319,49 +299,54 @@ describe('rejections leave the state unchanged', () => {
       /scores.partyLeadership/,
     );
     await rejected(
-      () => applicationAction(env.client, Y, inA[0], 'recordInspection', { ...rec, total: 90 }),
+      () => applicationAction(rig().client, Y, inA[0], 'recordInspection', { ...rec, total: 90 }),
       'UserError',
       /total: must equal the sum/,
     );
     await rejected(
-      () => applicationAction(env.client, Y, inA[0], 'recordInspection', { ...rec, actor: 'panel-2' }),
+      () => applicationAction(rig().client, Y, inA[0], 'recordInspection', { ...rec, actor: 'panel-2' }),
       'WrongActor',
       /needs role inspector/,
     );
     await rejected(
-      () => applicationAction(env.client, Y, inA[1], 'recordInspection', rec),
+      () => applicationAction(rig().client, Y, inA[1], 'recordInspection', rec),
       'UserError',
       /is closed: not-recommended/,
       inA[1],
       false,
     );
     await rejected(
-      () => campaignAction(env.client, Y, 'panelVote', { actor: 'panel-2', committeeId: inA[0], support: true }),
+      () => campaignAction(rig().client, Y, 'panelVote', { actor: 'panel-2', committeeId: inA[0], support: true }),
       'WrongPhase',
       /not been inspected/,
     );
-    await applicationAction(env.client, Y, inA[0], 'recordInspection', rec);
+    await applicationAction(rig().client, Y, inA[0], 'recordInspection', rec);
     await rejected(
-      () => applicationAction(env.client, Y, inA[0], 'recordInspection', rec),
+      () => applicationAction(rig().client, Y, inA[0], 'recordInspection', rec),
       'Duplicate',
       /already inspected/,
     );
-    await eventually(async () => expect((await campaignStatus(env.client, Y)).counts.byStage.inspected).toBe(1));
-    await campaignAction(env.client, Y, 'panelVote', { actor: 'panel-2', committeeId: inA[0], support: true });
+    await eventually(async () => expect((await campaignStatus(rig().client, Y)).counts.byStage.inspected).toBe(1));
+    await campaignAction(rig().client, Y, 'panelVote', { actor: 'panel-2', committeeId: inA[0], support: true });
     await rejected(
-      () => campaignAction(env.client, Y, 'panelVote', { actor: 'panel-2', committeeId: inA[0], support: true }),
+      () => campaignAction(rig().client, Y, 'panelVote', { actor: 'panel-2', committeeId: inA[0], support: true }),
       'Duplicate',
       /already voted the same/,
     );
     // A different vote replaces the member's earlier one until the chair finalises.
     expect(
-      (await campaignAction(env.client, Y, 'panelVote', { actor: 'panel-2', committeeId: inA[0], support: false }))
-        .message,
+      (
+        await campaignAction(rig().client, Y, 'panelVote', {
+          actor: 'panel-2',
+          committeeId: inA[0],
+          support: false,
+        })
+      ).message,
     ).toContain('已更改');
-    expect((await panelVotes(env.client, Y))[inA[0]]['panel-2']).toEqual({ support: false });
+    expect((await panelVotes(rig().client, Y))[inA[0]]['panel-2']).toEqual({ support: false });
     await rejected(
       () =>
-        campaignAction(env.client, Y, 'panelFinalize', {
+        campaignAction(rig().client, Y, 'panelFinalize', {
           actor: 'panel-2',
           ranking: [inA[0]],
           tieBreakRule: '按总分排序',
@@ -371,7 +356,7 @@ describe('rejections leave the state unchanged', () => {
     );
     await rejected(
       () =>
-        campaignAction(env.client, Y, 'panelFinalize', {
+        campaignAction(rig().client, Y, 'panelFinalize', {
           actor: 'panel-chair',
           ranking: [inA[0], inB[0]],
           tieBreakRule: '按总分排序',
@@ -381,7 +366,7 @@ describe('rejections leave the state unchanged', () => {
     );
     await rejected(
       () =>
-        campaignAction(env.client, Y, 'panelFinalize', {
+        campaignAction(rig().client, Y, 'panelFinalize', {
           actor: 'panel-chair',
           ranking: [inA[0], inA[0]],
           tieBreakRule: '按总分排序',
@@ -390,21 +375,21 @@ describe('rejections leave the state unchanged', () => {
       /twice/,
     );
     await rejected(
-      () => campaignAction(env.client, Y, 'confirmFinal', { actor: 'bureau-lu' }),
+      () => campaignAction(rig().client, Y, 'confirmFinal', { actor: 'bureau-lu' }),
       'WrongPhase',
       /after 公示 ends/,
     );
   });
 
   it('publicity: objections need a real name and contact, only for listed committees, resolved once', async () => {
-    await campaignAction(env.client, Y, 'panelFinalize', {
+    await campaignAction(rig().client, Y, 'panelFinalize', {
       actor: 'panel-chair',
       ranking: [inA[0]],
       tieBreakRule: '按总分排序，同分以群众评价好得分高者居前',
     });
     // The campaign tells its listed application by an activity; wait for it, so a refusal below is compared with a
     // settled state and not with the application's own move to 拟表彰公示中.
-    await eventually(async () => expect((await applicationStatus(env.client, Y, inA[0])).stage).toBe('listed'));
+    await eventually(async () => expect((await applicationStatus(rig().client, Y, inA[0])).stage).toBe('listed'));
     const obj = {
       name: '王五',
       contact: '13900000000',
@@ -412,24 +397,24 @@ describe('rejections leave the state unchanged', () => {
       committeeId: inA[0],
     };
     await rejected(
-      () => campaignAction(env.client, Y, 'fileObjection', { ...obj, contact: '' }),
+      () => campaignAction(rig().client, Y, 'fileObjection', { ...obj, contact: '' }),
       'UserError',
       /contact/,
     );
     await rejected(
-      () => campaignAction(env.client, Y, 'fileObjection', { ...obj, organisation: '某物业公司' }),
+      () => campaignAction(rig().client, Y, 'fileObjection', { ...obj, organisation: '某物业公司' }),
       'UserError',
       /盖章/,
     );
     await rejected(
-      () => campaignAction(env.client, Y, 'fileObjection', { ...obj, committeeId: inB[0] }),
+      () => campaignAction(rig().client, Y, 'fileObjection', { ...obj, committeeId: inB[0] }),
       'NotFound',
       /不在公示名单中/,
     );
-    const { objectionId } = await campaignAction(env.client, Y, 'fileObjection', obj);
+    const { objectionId } = await campaignAction(rig().client, Y, 'fileObjection', obj);
     await rejected(
       () =>
-        campaignAction(env.client, Y, 'resolveObjection', {
+        campaignAction(rig().client, Y, 'resolveObjection', {
           actor: 'panel-chair',
           objectionId: objectionId!,
           outcome: 'dismissed',
@@ -440,7 +425,7 @@ describe('rejections leave the state unchanged', () => {
     );
     await rejected(
       () =>
-        campaignAction(env.client, Y, 'resolveObjection', {
+        campaignAction(rig().client, Y, 'resolveObjection', {
           actor: 'bureau-lu',
           objectionId: 'obj-99',
           outcome: 'dismissed',
@@ -449,7 +434,7 @@ describe('rejections leave the state unchanged', () => {
       'NotFound',
       /obj-99/,
     );
-    await campaignAction(env.client, Y, 'resolveObjection', {
+    await campaignAction(rig().client, Y, 'resolveObjection', {
       actor: 'bureau-lu',
       objectionId: objectionId!,
       outcome: 'dismissed',
@@ -457,7 +442,7 @@ describe('rejections leave the state unchanged', () => {
     });
     await rejected(
       () =>
-        campaignAction(env.client, Y, 'resolveObjection', {
+        campaignAction(rig().client, Y, 'resolveObjection', {
           actor: 'bureau-lu',
           objectionId: objectionId!,
           outcome: 'upheld',
@@ -469,27 +454,27 @@ describe('rejections leave the state unchanged', () => {
   });
 
   it('bad Updates are refused, reported by the client that sent them, and change nothing else', async () => {
-    const app = env.client.workflow.getHandle(applicationWorkflowId(Y, inA[0]));
+    const app = rig().client.workflow.getHandle(applicationWorkflowId(Y, inA[0]));
     await rejected(
-      () => applicationAction(env.client, Y, inA[0], 'recommend', { actor: officialOf(sdB) }),
+      () => applicationAction(rig().client, Y, inA[0], 'recommend', { actor: officialOf(sdB) }),
       'WrongActor',
       /not of/,
     );
     // An action no table has: the client refuses it before sending, and has no trail to add it to.
     await rejected(
-      () => applicationAction(env.client, Y, inA[0], 'launchMissiles' as never, {} as never),
+      () => applicationAction(rig().client, Y, inA[0], 'launchMissiles' as never, {} as never),
       'UserError',
       /unknown action "launchMissiles"/,
       inA[0],
       false,
     );
     // Sent raw, the workflow has no handler of that name: refused, nothing changes.
-    const before = await applicationStatus(env.client, Y, inA[0]);
+    const before = await applicationStatus(rig().client, Y, inA[0]);
     await expect(app.executeUpdate('launchMissiles', { args: [1] })).rejects.toBeInstanceOf(WorkflowUpdateFailedError);
-    expect(await applicationStatus(env.client, Y, inA[0])).toEqual(before);
+    expect(await applicationStatus(rig().client, Y, inA[0])).toEqual(before);
     // A field the schema does not know, refused by the client and reported to the campaign's trail.
     await rejected(
-      () => campaignAction(env.client, Y, 'confirmFinal', { actor: 'bureau-lu', extra: 'x'.repeat(2000) } as never),
+      () => campaignAction(rig().client, Y, 'confirmFinal', { actor: 'bureau-lu', extra: 'x'.repeat(2000) } as never),
       'UserError',
       /^confirmFinal: \(payload\): Unrecognized key: "extra"$/,
     );

@@ -7,14 +7,13 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { describe, expect, it } from 'vitest';
 import { eventually, withTimeSkippingWorker } from './harness';
 import { at, directory as baseDirectory, reevaluationInspection, reevaluationMaterials, titlesFile } from './fixtures';
-import { type ReceivedMail, type TestSmtp } from './smtp';
+import { type ReceivedMail } from './smtp';
 import { campaignMailStatus, startCampaign } from '../client/campaigns';
 import { importTitles, reevaluationAction, titleAction, titleStatus } from '../client/titles';
-import { addDays, beijingDate, formatDeadline, weeklyInstants, type CampaignCalendar } from '../domain/calendar';
+import { addDays, beijingDate, formatDeadline, weeklyInstants } from '../domain/calendar';
 import type { Directory } from '../domain/directory';
 
 const DAY = 86_400_000;
@@ -36,14 +35,6 @@ const titleId = (id: string) => `title-${id}-2022`;
 
 // Undeliverable addresses and failed sends are the point here: the worker logs errors only.
 const rig = withTimeSkippingWorker('title-mail', { smtp: {}, logLevel: 'ERROR' });
-let env: TestWorkflowEnvironment;
-let calendar: CampaignCalendar;
-let shift: number;
-let taskQueue: string;
-let smtp: TestSmtp;
-beforeAll(async () => {
-  ({ env, calendar, shiftDays: shift, taskQueue, smtp } = rig());
-});
 
 const sleepUntil = (iso2023: string) => rig().sleepUntil(iso2023);
 const sleepUntilMs = (instant: number) => rig().sleepUntilMs(instant);
@@ -61,8 +52,8 @@ interface Seen {
 let only: string | undefined;
 /** Mail from the titles and re-evaluations, and the campaign's re-evaluation digest to 街镇 officials (its other mail is left out). */
 const ours = (): Seen[] =>
-  smtp.messages
-    .filter((m) =>
+  rig()
+    .smtp.messages.filter((m) =>
       only
         ? m.headers['x-red-model-workflow'] === only
         : /^(title|reevaluation)-/.test(m.headers['x-red-model-workflow'] ?? '') ||
@@ -72,8 +63,8 @@ const ours = (): Seen[] =>
       to: m.to,
       kind: m.headers['x-red-model-kind'],
       workflow: m.headers['x-red-model-workflow'],
-      scheduled: new Date(Date.parse(m.headers['x-red-model-scheduled']) - shift * DAY).toISOString(),
-      at: m.clockAt! - shift * DAY,
+      scheduled: new Date(Date.parse(m.headers['x-red-model-scheduled']) - rig().shiftDays * DAY).toISOString(),
+      at: m.clockAt! - rig().shiftDays * DAY,
       mail: m,
     }));
 let mark = 0;
@@ -101,9 +92,14 @@ describe('title and re-evaluation email (time-skipping, 2023 shape, real SMTP)',
     'reminds holders and 街镇 at the exact instants, announces revocations, chases the recovery weekly until confirmed',
     { timeout: 300_000 },
     async () => {
-      const client = env.client;
-      const rows = await importTitles(client, { data: file, directory, taskQueue });
-      await startCampaign(client, { calendar, directory, taskQueue, activeTitles: rows.map((r) => r.workflowId) });
+      const client = rig().client;
+      const rows = await importTitles(client, { data: file, directory, taskQueue: rig().taskQueue });
+      await startCampaign(client, {
+        calendar: rig().calendar,
+        directory,
+        taskQueue: rig().taskQueue,
+        activeTitles: rows.map((r) => r.workflowId),
+      });
       await eventually(async () => {
         for (const id of [A, B, C, D, E]) expect((await titleStatus(client, titleId(id))).current?.year).toBe(2023);
       });
@@ -123,7 +119,7 @@ describe('title and re-evaluation email (time-skipping, 2023 shape, real SMTP)',
       onTime(sep20, '2023-09-20T01:00:00.000Z');
       const bMail = sep20.find((s) => s.to === emailOf(B))!.mail;
       expect(bMail.subject).toBe(
-        `【红色示范业委会】2023年复评材料提交截止提醒：您有 1 项待办，截止 ${formatDeadline(at('2023-09-30T16:00:00Z', shift))}（北京时间）`,
+        `【红色示范业委会】2023年复评材料提交截止提醒：您有 1 项待办，截止 ${formatDeadline(at('2023-09-30T16:00:00Z', rig().shiftDays))}（北京时间）`,
       );
       expect(bMail.text).toContain(`http://127.0.0.1:3000/titles/${B}`);
       expect(bMail.text).not.toContain('npm run');
@@ -140,7 +136,7 @@ describe('title and re-evaluation email (time-skipping, 2023 shape, real SMTP)',
         );
       });
       await eventually(async () => {
-        const reports = smtp.messages.filter(
+        const reports = rig().smtp.messages.filter(
           (m) => m.headers['x-red-model-kind'] === 'undeliverable' && m.text.includes(`reevaluation-2023-${C}`),
         );
         expect(reports.map((m) => m.to).sort()).toEqual(addresses(bureau));
@@ -224,7 +220,7 @@ describe('title and re-evaluation email (time-skipping, 2023 shape, real SMTP)',
       await new Promise((r) => setTimeout(r, 500));
       expect(ours().slice(mark)).toEqual([]);
 
-      const ids = smtp.messages.map((m) => m.messageId);
+      const ids = rig().smtp.messages.map((m) => m.messageId);
       expect(new Set(ids).size).toBe(ids.length);
     },
   );
@@ -233,10 +229,10 @@ describe('title and re-evaluation email (time-skipping, 2023 shape, real SMTP)',
     'a re-election before any re-evaluation: notice, then weekly reminders on weekends-only days until confirmed',
     { timeout: 120_000 },
     async () => {
-      const client = env.client;
+      const client = rig().client;
       const holder = 'beixinjing-001';
       const data = titlesFile([holder], '2023-02-15');
-      const [row] = await importTitles(client, { data, directory, taskQueue });
+      const [row] = await importTitles(client, { data, directory, taskQueue: rig().taskQueue });
       only = row.workflowId;
       mark = 0;
       await titleAction(client, row.workflowId, 'fileReelection', { actor: holder });

@@ -7,7 +7,6 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from '@temporalio/client';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { eventually, withTimeSkippingWorker } from './harness';
 import { at, calendar2023Ahead, directory, formFor, reevaluationInspection, scores, titlesFile } from './fixtures';
 import { explain } from '../client/errors';
@@ -74,39 +73,37 @@ async function continuedAsNew(workflowId: string, runBefore: string) {
 }
 
 const rig = withTimeSkippingWorker('titles', { worker: { mailer: noMail } });
-let env: TestWorkflowEnvironment;
-let calendar: CampaignCalendar;
-let shift: number;
-let taskQueue: string;
-beforeAll(async () => {
-  ({ env, calendar, shiftDays: shift, taskQueue } = rig());
-  client = env.client;
-});
+beforeAll(() => void (client = rig().client));
 
 describe('titles, re-evaluation and exit (time-skipping)', () => {
   it('2023: imports the 2022 holders and re-evaluates them — grade, incident and cancellation fail, two pass', async () => {
-    const rows = await importTitles(client, { data: file, directory, taskQueue });
+    const rows = await importTitles(client, { data: file, directory, taskQueue: rig().taskQueue });
     expect(rows.map((r) => r.outcome)).toEqual(Array(5).fill('started'));
-    expect((await importTitles(client, { data: file, directory, taskQueue })).map((r) => r.outcome)).toEqual(
-      Array(5).fill('exists'),
-    );
+    expect(
+      (await importTitles(client, { data: file, directory, taskQueue: rig().taskQueue })).map((r) => r.outcome),
+    ).toEqual(Array(5).fill('exists'));
     const wrongSd = { ...file, titles: [{ ...file.titles[0], subdistrict: '新泾镇' }] };
-    await expect(importTitles(client, { data: wrongSd, directory, taskQueue })).rejects.toThrow(
+    await expect(importTitles(client, { data: wrongSd, directory, taskQueue: rig().taskQueue })).rejects.toThrow(
       /titles\.0\.subdistrict/,
     );
 
-    await startCampaign(client, { calendar, directory, taskQueue, activeTitles: rows.map((r) => r.workflowId) });
+    await startCampaign(client, {
+      calendar: rig().calendar,
+      directory,
+      taskQueue: rig().taskQueue,
+      activeTitles: rows.map((r) => r.workflowId),
+    });
     await eventually(async () => {
       for (const id of [A, B, C, D, E]) expect((await titleStatus(client, titleId(id))).current?.year).toBe(2023);
     });
     expect((await reevaluationStatus(client, 2023, A)).materialsDue).toBe(
-      new Date(at('2023-09-30T16:00:00Z', shift)).toISOString(),
+      new Date(at('2023-09-30T16:00:00Z', rig().shiftDays)).toISOString(),
     );
     // A second start for the year is a recorded duplicate, not a second re-evaluation.
     await sendReevaluationStarts(client, [titleId(A)], {
       year: 2023,
-      calendar,
-      materialsDue: materialsDueFor(calendar),
+      calendar: rig().calendar,
+      materialsDue: materialsDueFor(rig().calendar),
       staff: directory.people,
       gradeBands: DEFAULT_GRADE_BANDS,
     });
@@ -120,8 +117,14 @@ describe('titles, re-evaluation and exit (time-skipping)', () => {
 
     // Incidents are recorded against the title, by the bureau only.
     // Meanwhile a new committee applies in the 2023 round; its commendation will start a title.
-    await sleepUntilMs(at('2023-04-03T02:00:00Z', shift));
-    await submitApplication(client, { year: 2023, directory, committeeId: F, form: formFor(F), taskQueue });
+    await sleepUntilMs(at('2023-04-03T02:00:00Z', rig().shiftDays));
+    await submitApplication(client, {
+      year: 2023,
+      directory,
+      committeeId: F,
+      form: formFor(F),
+      taskQueue: rig().taskQueue,
+    });
 
     const incident = {
       actor: 'bureau-lu',
@@ -174,7 +177,7 @@ describe('titles, re-evaluation and exit (time-skipping)', () => {
     ]);
     expect((await tB()).rejectedCount).toBe(2);
 
-    await sleepUntilMs(at('2023-06-05T02:00:00Z', shift));
+    await sleepUntilMs(at('2023-06-05T02:00:00Z', rig().shiftDays));
     await applicationAction(client, 2023, F, 'recommend', { actor: official(F) });
     await campaignAction(client, 2023, 'confirmList', { actor: official(F) });
     const rA = () => reevaluationStatus(client, 2023, A);
@@ -200,7 +203,7 @@ describe('titles, re-evaluation and exit (time-skipping)', () => {
       /WrongPhase.*专项检查自/,
     );
 
-    await sleepUntilMs(at('2023-08-07T02:00:00Z', shift));
+    await sleepUntilMs(at('2023-08-07T02:00:00Z', rig().shiftDays));
     await rejectedUnchanged(
       rA,
       () =>
@@ -317,13 +320,13 @@ describe('titles, re-evaluation and exit (time-skipping)', () => {
     );
 
     // The round's final confirmation starts a title for each commended committee.
-    await sleepUntilMs(at('2023-09-25T02:00:00Z', shift));
+    await sleepUntilMs(at('2023-09-25T02:00:00Z', rig().shiftDays));
     await campaignAction(client, 2023, 'panelFinalize', {
       actor: 'panel-chair',
       ranking: [F],
       tieBreakRule: '总分相同时，以群众评价好得分高者居前',
     });
-    await sleepUntilMs(at('2023-10-09T02:00:00Z', shift)); // 公示 of 5 whole working days from Tue Sep 26 ends Sun Oct 8 24:00
+    await sleepUntilMs(at('2023-10-09T02:00:00Z', rig().shiftDays)); // 公示 of 5 whole working days from Tue Sep 26 ends Sun Oct 8 24:00
     await campaignAction(client, 2023, 'confirmFinal', { actor: 'bureau-lu' });
     await eventually(async () =>
       expect(await titleStatus(client, `title-${F}-2023`)).toMatchObject({
@@ -338,12 +341,12 @@ describe('titles, re-evaluation and exit (time-skipping)', () => {
   });
 
   it('2024: a re-election revokes at once mid re-evaluation; materials missing at the deadline fail', async () => {
-    const cal24: CampaignCalendar = { ...shiftCalendar(calendar, 364), year: 2024 };
-    const t24 = (iso2023: string) => at(iso2023, shift + 364);
+    const cal24: CampaignCalendar = { ...shiftCalendar(rig().calendar, 364), year: 2024 };
+    const t24 = (iso2023: string) => at(iso2023, rig().shiftDays + 364);
     await startCampaign(client, {
       calendar: cal24,
       directory,
-      taskQueue,
+      taskQueue: rig().taskQueue,
       activeTitles: [titleId(D), titleId(E), titleId(B), titleId(A)],
     });
     await eventually(async () => {
@@ -402,7 +405,13 @@ describe('titles, re-evaluation and exit (time-skipping)', () => {
     );
     expect((await tD()).recovery).toMatchObject({ confirmedBy: official(D), items: ['铭牌', '奖状'] });
     // Nothing in the application path stops a revoked committee from entering the selection again.
-    const app = await submitApplication(client, { year: 2024, directory, committeeId: D, form: formFor(D), taskQueue });
+    const app = await submitApplication(client, {
+      year: 2024,
+      directory,
+      committeeId: D,
+      form: formFor(D),
+      taskQueue: rig().taskQueue,
+    });
     expect(app.workflowId).toBe(`application-2024-${D}`);
 
     // E never sends its materials.
@@ -425,10 +434,10 @@ describe('titles, re-evaluation and exit (time-skipping)', () => {
   });
 
   it('a 10-year title lifecycle keeps every run small', { timeout: 300_000 }, async () => {
-    const { calendar: base, shiftDays } = calendar2023Ahead(await env.currentTimeMs());
+    const { calendar: base, shiftDays } = calendar2023Ahead(await rig().env.currentTimeMs());
     const holder = 'beixinjing-001';
     const data = titlesFile([holder], '2023-02-15');
-    const [row] = await importTitles(client, { data, directory, taskQueue });
+    const [row] = await importTitles(client, { data, directory, taskQueue: rig().taskQueue });
     for (let k = 0; k < 10; k++) {
       const year = 2023 + k;
       const cal: CampaignCalendar = { ...shiftCalendar(base, 364 * k), year };
