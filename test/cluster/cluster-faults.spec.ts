@@ -26,7 +26,7 @@ import {
   workerKillWhileHistoryDownRun,
   type ClusterReport,
 } from '../faults/cluster';
-import { missingFrom } from '../faults/mail';
+import { expectInTime, expectSameAsReference as expectSameOutcome } from '../faults/expect-outcome';
 import { SPEED } from '../faults/round';
 import { acquireMachineLock, LOG_DIR, makeLog, pruneOldRuns } from '../faults/stack';
 
@@ -39,27 +39,9 @@ let disposeCluster = async () => {};
 let releaseLock = () => {};
 const t0 = Date.now();
 
-function expectInTime(r: ClusterReport) {
-  const late = r.outcome.bursts
-    .filter((b) => !b.inTime)
-    .map((b) => `${b.burst} ended at ${b.calendarEnd}, after ${b.mustEndBefore}`);
-  expect(late, `machine too slow for FAULT_SPEED=${SPEED} (seed ${r.seed ?? '-'}); see ${r.logFile}`).toEqual([]);
-}
-
 function expectSameAsReference(r: ClusterReport) {
-  if (!reference) throw new Error('the reference round did not complete; nothing to compare with');
-  const ref = reference.outcome;
-  const o = r.outcome;
-  const where = `(seed ${r.seed}; logs ${r.logFile})`;
-  expectInTime(r);
-  expect(o.finalList, `final list ${where}`).toEqual(ref.finalList);
-  expect(o.removed, `removed ${where}`).toEqual(ref.removed);
-  expect(o.stages, `final stages ${where}`).toEqual(ref.stages);
-  expect(
-    { missing: missingFrom(ref.mail, o.mail), extra: missingFrom(o.mail, ref.mail) },
-    `sent Message-IDs ${where}`,
-  ).toEqual({ missing: [], extra: [] });
-  expect(r.unexpectedWorkerExits, `worker exits nobody asked for ${where}`).toBe(0);
+  expectSameOutcome(r, reference);
+  expect(r.unexpectedWorkerExits, `worker exits nobody asked for (seed ${r.seed}; logs ${r.logFile})`).toBe(0);
 }
 
 function expectReplaysAndListing(name: string) {

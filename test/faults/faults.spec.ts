@@ -25,7 +25,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { missingFrom } from './mail';
+import { expectInTime, expectSameAsReference as expectSameOutcome } from './expect-outcome';
 import { SPEED } from './round';
 import { referenceRun, serverRestartRun, twoWorkersRun, workerKillsRun, type ScenarioReport } from './scenarios';
 import { acquireMachineLock, LOG_DIR, pruneOldRuns } from './stack';
@@ -67,29 +67,7 @@ function summarise(r: ScenarioReport) {
   };
 }
 
-/** The preconditions of a fair comparison: every burst of scripted actions ended before the reminder it decides. */
-function expectInTime(r: ScenarioReport) {
-  const late = r.outcome.bursts
-    .filter((b) => !b.inTime)
-    .map((b) => `${b.burst} ended at ${b.calendarEnd}, after ${b.mustEndBefore}`);
-  expect(late, `machine too slow for FAULT_SPEED=${SPEED} (seed ${r.seed ?? '-'}); see ${r.logFile}`).toEqual([]);
-}
-
-/** The fault run ends exactly like the reference. */
-function expectSameAsReference(r: ScenarioReport) {
-  if (!reference) throw new Error('the reference round did not complete; nothing to compare with');
-  const ref = reference.outcome;
-  const o = r.outcome;
-  const where = `(seed ${r.seed}; logs ${r.logFile})`;
-  expectInTime(r);
-  expect(o.finalList, `final list ${where}`).toEqual(ref.finalList);
-  expect(o.removed, `removed ${where}`).toEqual(ref.removed);
-  expect(o.stages, `final stages ${where}`).toEqual(ref.stages);
-  expect(
-    { missing: missingFrom(ref.mail, o.mail), extra: missingFrom(o.mail, ref.mail) },
-    `sent Message-IDs ${where}`,
-  ).toEqual({ missing: [], extra: [] });
-}
+const expectSameAsReference = (r: ScenarioReport) => expectSameOutcome(r, reference);
 
 /** Every workflow of the round replays from its history (see the header). */
 function expectReplays(name: string) {
