@@ -12,7 +12,7 @@ import { applicationStatus } from '../client/applications';
 import { formatCampaignStatus } from '../client/format';
 import { formatDeadline } from '../domain/calendar';
 import { applicationWorkflowId } from '../temporal/ids';
-import type { ApplicationSnapshot } from '../workflows/application/state';
+import type { ApplicationResult } from '../workflows/application/result';
 import type { CampaignResult } from '../workflows/campaign/workflow';
 import { roundStory } from '../scenario/round';
 import { playScene, type PlayOptions } from '../scenario/play';
@@ -94,9 +94,7 @@ describe.sequential('the 2023 round, step by step (time-skipping)', () => {
 
   it('every application ends with the stage and reason the story expects', async () => {
     for (const c of directory.committees) {
-      const final = (await client.workflow
-        .getHandle(applicationWorkflowId(YEAR, c.id))
-        .result()) as ApplicationSnapshot;
+      const final = (await client.workflow.getHandle(applicationWorkflowId(YEAR, c.id)).result()) as ApplicationResult;
       const { stage, reason } = expected.stages[c.id];
       expect({ id: c.id, stage: final.stage }).toEqual({ id: c.id, stage });
       expect(final.reason).toMatch(reason);
