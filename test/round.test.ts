@@ -9,6 +9,7 @@ import { eventually, withTimeSkippingWorker } from './harness';
 import { directory } from './fixtures';
 import { campaignStatus, startCampaign } from '../client/campaigns';
 import { applicationStatus } from '../client/applications';
+import { closedApplicationSnapshot } from '../client/application-result';
 import { formatCampaignStatus } from '../client/format';
 import { formatDeadline } from '../domain/calendar';
 import { applicationWorkflowId } from '../temporal/ids';
@@ -110,5 +111,14 @@ describe.sequential('the 2023 round, step by step (time-skipping)', () => {
         'campaign:commended',
       ]),
     );
+  });
+
+  it('a closed application read from its history (result and start input) shows what its status query shows', async () => {
+    for (const id of [expected.finalList[0], ...Object.keys(expected.stages).slice(0, 3)]) {
+      const { mail: _mail, reached: _reached, reportSeq: _seq, ...queried } = await applicationStatus(client, YEAR, id);
+      const rebuilt = await closedApplicationSnapshot(client, applicationWorkflowId(YEAR, id));
+      expect(rebuilt).toEqual(queried);
+      expect(rebuilt.audit.find((e) => e.action === 'submit')?.payload).toContain(`"committeeId":"${id}"`);
+    }
   });
 });

@@ -78,13 +78,13 @@ export async function application(input: ApplicationInput): Promise<ApplicationR
     try {
       await getExternalWorkflowHandle(input.campaignWorkflowId).signal(applicationReportSignal, {
         committeeId: input.form.committeeId,
-        subdistrict: input.form.subdistrict,
         stage: s.stage,
         seq: s.reportSeq,
         paperFormReceived: s.paperFormReceived,
         total: s.inspection?.total,
         grade: s.inspection?.grade,
-        name: input.form.committeeName,
+        // The first report (the submission's) names the committee and its 街镇; the campaign keeps them.
+        ...(s.reportSeq === 1 ? { subdistrict: input.form.subdistrict, name: input.form.committeeName } : {}),
       });
     } catch (err) {
       log.warn('could not report to the campaign', { error: String(err) });
