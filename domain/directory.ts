@@ -74,3 +74,6 @@ export type Directory = z.infer<typeof directorySchema>;
 
 /** What a workflow needs to authorise people: the directory without its committees. */
 export type Staff = Person[];
+
+/** What role checks read of a person: an application's start input carries only this (no names, emails). */
+export type StaffRef = Pick<Person, 'id' | 'role' | 'subdistrict' | 'chair'>;

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { isValidDate } from './calendar';
-import type { Staff } from './directory';
+import type { StaffRef } from './directory';
 import { findPerson, requireSubdistrictOfficial } from './authorization';
 import { reject } from './rejections';
 
@@ -20,7 +20,7 @@ export type ReelectionFiling = z.infer<typeof reelectionFilingSchema>;
 
 /** The committee itself, an official of its own 街镇, or the bureau. */
 export function requireFiler(
-  staff: Staff,
+  staff: readonly StaffRef[],
   actor: string,
   committeeId: string,
   subdistrict: string,

@@ -9,10 +9,11 @@ import { eventually, withTimeSkippingWorker } from './harness';
 import { directory } from './fixtures';
 import { campaignStatus, startCampaign } from '../client/campaigns';
 import { applicationStatus } from '../client/applications';
+import { closedApplicationSnapshot } from '../client/application-result';
 import { formatCampaignStatus } from '../client/format';
 import { formatDeadline } from '../domain/calendar';
 import { applicationWorkflowId } from '../temporal/ids';
-import type { ApplicationSnapshot } from '../workflows/application/state';
+import type { ApplicationResult } from '../workflows/application/result';
 import type { CampaignResult } from '../workflows/campaign/workflow';
 import { roundStory } from '../scenario/round';
 import { playScene, type PlayOptions } from '../scenario/play';
@@ -94,9 +95,7 @@ describe.sequential('the 2023 round, step by step (time-skipping)', () => {
 
   it('every application ends with the stage and reason the story expects', async () => {
     for (const c of directory.committees) {
-      const final = (await client.workflow
-        .getHandle(applicationWorkflowId(YEAR, c.id))
-        .result()) as ApplicationSnapshot;
+      const final = (await client.workflow.getHandle(applicationWorkflowId(YEAR, c.id)).result()) as ApplicationResult;
       const { stage, reason } = expected.stages[c.id];
       expect({ id: c.id, stage: final.stage }).toEqual({ id: c.id, stage });
       expect(final.reason).toMatch(reason);
@@ -112,5 +111,14 @@ describe.sequential('the 2023 round, step by step (time-skipping)', () => {
         'campaign:commended',
       ]),
     );
+  });
+
+  it('a closed application read from its history (result and start input) shows what its status query shows', async () => {
+    for (const id of [expected.finalList[0], ...Object.keys(expected.stages).slice(0, 3)]) {
+      const { mail: _mail, reached: _reached, reportSeq: _seq, ...queried } = await applicationStatus(client, YEAR, id);
+      const rebuilt = await closedApplicationSnapshot(client, applicationWorkflowId(YEAR, id));
+      expect(rebuilt).toEqual(queried);
+      expect(rebuilt.audit.find((e) => e.action === 'submit')?.payload).toContain(`"committeeId":"${id}"`);
+    }
   });
 });

@@ -44,7 +44,7 @@ import { cliArgv } from '../../scenario/drivers/cli';
 import { momentOf } from '../../scenario/clock';
 import type { Objections } from '../../scenario/play';
 import { yearOf } from '../years';
-import type { ApplicationSnapshot } from '../../workflows/application/state';
+import type { ApplicationResult } from '../../workflows/application/result';
 import type { CampaignResult } from '../../workflows/campaign/workflow';
 import type { CampaignStatus } from '../../workflows/campaign/state';
 import { deadlineSlots, reminderSettings } from '../../workflows/reminders/slots';
@@ -351,8 +351,7 @@ export async function runRound(o: RoundOptions): Promise<RoundOutcome> {
     const stages: RoundOutcome['stages'] = {};
     for (const c of directory.committees) {
       const snap = await untilResult(
-        () =>
-          client.workflow.getHandle(applicationWorkflowId(FAULT_YEAR, c.id)).result() as Promise<ApplicationSnapshot>,
+        () => client.workflow.getHandle(applicationWorkflowId(FAULT_YEAR, c.id)).result() as Promise<ApplicationResult>,
         endBy - Date.now(),
       );
       stages[c.id] = snap.reason === undefined ? { stage: snap.stage } : { stage: snap.stage, reason: snap.reason };

@@ -3,7 +3,7 @@
  * The actions themselves (rule and change) are in ./actions/, one file each.
  */
 import type { ApplicationForm } from '../../domain/application-form';
-import type { Staff } from '../../domain/directory';
+import type { StaffRef } from '../../domain/directory';
 import type { Grade, GradeBands } from '../../domain/grades';
 import { FINAL_STAGES, type ApplicationStage } from '../../domain/stages';
 import type { MailOutboxState } from '../shared/mail-outbox';
@@ -21,8 +21,11 @@ export interface ApplicationInput {
   /** The committee's 街镇 review deadline and the inspection deadline, as known at submission. */
   reviewDeadline: string;
   inspectionDeadline: string;
-  /** People who may act on this application: bureau, the 街镇's officials, inspectors. */
-  staff: Staff;
+  /**
+   * Everyone in the directory's staff, by id, role and 街镇 only: what the role checks read (runs started
+   * before this carry whole entries, with names and emails).
+   */
+  staff: StaffRef[];
   gradeBands: GradeBands;
   campaignWorkflowId: string;
   submittedBy: string;

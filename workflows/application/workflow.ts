@@ -26,6 +26,7 @@ import { appendAudit, staffRole, type AuditPolicy } from '../shared/audit';
 import { applicationReportSignal } from '../campaign/stage-report';
 import { refusedDetail, rejectedAttemptSchema, rejectedAttemptSignal } from '../shared/rejected-attempt';
 import { applicationMail } from './mail';
+import { applicationResult, type ApplicationResult } from './result';
 import { storyClock, timeFromTimers, timeScaleOf } from '../shared/clock';
 import { reminderTimers, runReminders } from '../reminders/runner';
 import {
@@ -39,7 +40,7 @@ import {
 
 const MAX_REJECTED_IN_AUDIT = 100;
 
-export async function application(input: ApplicationInput): Promise<ApplicationSnapshot> {
+export async function application(input: ApplicationInput): Promise<ApplicationResult> {
   // First, before any command: runs recorded before time-from-timers keep their clock-reading path.
   const useTimers = timeFromTimers();
   // Then, also before any command: whether reminders have a coroutine of their own.
@@ -77,13 +78,13 @@ export async function application(input: ApplicationInput): Promise<ApplicationS
     try {
       await getExternalWorkflowHandle(input.campaignWorkflowId).signal(applicationReportSignal, {
         committeeId: input.form.committeeId,
-        subdistrict: input.form.subdistrict,
         stage: s.stage,
         seq: s.reportSeq,
         paperFormReceived: s.paperFormReceived,
         total: s.inspection?.total,
         grade: s.inspection?.grade,
-        name: input.form.committeeName,
+        // The first report (the submission's) names the committee and its 街镇; the campaign keeps them.
+        ...(s.reportSeq === 1 ? { subdistrict: input.form.subdistrict, name: input.form.committeeName } : {}),
       });
     } catch (err) {
       log.warn('could not report to the campaign', { error: String(err) });
@@ -174,7 +175,7 @@ export async function application(input: ApplicationInput): Promise<ApplicationS
       // before the opening (a client clock a little ahead) is let through: the client refuses early submissions,
       // and a closed workflow here would block the committee's real submission by its id.
       setStage('rejected-late', '申报已于截止时间后提交');
-      return snapshot();
+      return applicationResult(s);
     }
     audit('submit', { actor: input.submittedBy, form: input.form });
     await report();
@@ -228,7 +229,8 @@ export async function application(input: ApplicationInput): Promise<ApplicationS
   }
   await mail.drained();
   await condition(allHandlersFinished);
-  return snapshot();
+  // Not the snapshot: the start input has the form (workflows/application/result.ts). The status query still answers with it.
+  return applicationResult(s);
 }
 
 /** The first instant after `now`, if any. */

@@ -4,14 +4,15 @@ import type { UndeliverableEntry } from '../../templates/types';
 
 export interface ApplicationReport {
   committeeId: string;
-  subdistrict: string;
+  /** In an application's first report (seq 1) only: the campaign keeps it. Reports sent before that carry it always. */
+  subdistrict?: string;
   stage: string;
   /** Increases with every report of one application; older reports are ignored. */
   seq: number;
   paperFormReceived: boolean;
   total?: number;
   grade?: string;
-  /** The committee's name, for the campaign's reminders and notices. */
+  /** The committee's name, for the campaign's reminders and notices: in the first report only, like `subdistrict`. */
   name?: string;
 }
 

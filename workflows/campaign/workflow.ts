@@ -199,14 +199,15 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
     const prev = s.registry[r.committeeId];
     if (prev && prev.seq >= r.seq) return;
     // Reports do not wake the main loop: phases depend on time and actions, not on counts.
+    // Name and 街镇 come with an application's first report; later ones keep them (about 100 bytes a report).
     s.registry[r.committeeId] = {
-      sd: r.subdistrict,
+      sd: r.subdistrict ?? prev?.sd ?? '',
       stage: r.stage,
       seq: r.seq,
       paper: r.paperFormReceived,
       total: r.total,
       grade: r.grade,
-      name: r.name,
+      name: r.name ?? prev?.name,
     };
   });
   // Re-evaluations waiting on their 街镇's pre-review, for the officials' digest. Only runs that get these

@@ -4,7 +4,7 @@
  * (workflows/shared/rejected-attempt.ts). Refused entries are capped so a flood cannot grow the state;
  * `rejectedCount` keeps the total.
  */
-import type { Staff } from '../../domain/directory';
+import type { Staff, StaffRef } from '../../domain/directory';
 
 export interface AuditEntry {
   at: string;
@@ -45,9 +45,11 @@ export function actorOf(payload: unknown): string | undefined {
 }
 
 /** A directory person's role, or 'unknown'. */
-export const staffRole = (staff: Staff, actor: string): string => staff.find((p) => p.id === actor)?.role ?? 'unknown';
+export const staffRole = (staff: readonly StaffRef[], actor: string): string =>
+  staff.find((p) => p.id === actor)?.role ?? 'unknown';
 
-function payloadText(payload: unknown): string {
+/** An entry's payload text: JSON, cut at 500 characters (readers rebuild entries whose payload a result leaves out). */
+export function payloadText(payload: unknown): string {
   let text: string;
   try {
     text = JSON.stringify(payload) ?? 'undefined';
