@@ -7,10 +7,10 @@
 import type { ApplicationState, AuditEntry } from './state';
 
 /** The 'submit' entry's payload is the start input's `{ actor: submittedBy, form }`: left out here. */
-export type ApplicationResult = Omit<ApplicationState, 'mail' | 'reached' | 'reportSeq'>;
+export type ApplicationResult = Omit<ApplicationState, 'mail' | 'reached' | 'reportSeq' | 'identityReported'>;
 
 export function applicationResult(s: ApplicationState): ApplicationResult {
-  const { mail: _mail, reached: _reached, reportSeq: _seq, ...rest } = s;
+  const { mail: _mail, reached: _reached, reportSeq: _seq, identityReported: _id, ...rest } = s;
   return { ...rest, audit: rest.audit.map(withoutSubmitPayload) };
 }
 

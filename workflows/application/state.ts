@@ -63,6 +63,8 @@ export interface ApplicationState {
   audit: AuditEntry[];
   rejectedCount: number;
   reportSeq: number;
+  /** The campaign has acknowledged a report naming the committee and its 街镇; later reports leave them out. */
+  identityReported?: boolean;
   /** Set when the bureau extends the applications window after submission (paper forms are due by then). */
   applicationsClose?: string;
   /** Paper-form reminders (workflows/application/mail.ts); created on first use. */

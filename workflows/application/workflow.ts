@@ -83,9 +83,11 @@ export async function application(input: ApplicationInput): Promise<ApplicationR
         paperFormReceived: s.paperFormReceived,
         total: s.inspection?.total,
         grade: s.inspection?.grade,
-        // The first report (the submission's) names the committee and its 街镇; the campaign keeps them.
-        ...(s.reportSeq === 1 ? { subdistrict: input.form.subdistrict, name: input.form.committeeName } : {}),
+        // Reports name the committee and its 街镇 until the campaign has one that did (the submission's, unless
+        // that signal failed); the campaign keeps them.
+        ...(s.identityReported ? {} : { subdistrict: input.form.subdistrict, name: input.form.committeeName }),
       });
+      s.identityReported = true;
     } catch (err) {
       log.warn('could not report to the campaign', { error: String(err) });
     }

@@ -4,7 +4,7 @@ import type { UndeliverableEntry } from '../../templates/types';
 
 export interface ApplicationReport {
   committeeId: string;
-  /** In an application's first report (seq 1) only: the campaign keeps it. Reports sent before that carry it always. */
+  /** Until the campaign has acknowledged one report carrying it (the first, normally); the campaign keeps it. */
   subdistrict?: string;
   stage: string;
   /** Increases with every report of one application; older reports are ignored. */
@@ -12,7 +12,7 @@ export interface ApplicationReport {
   paperFormReceived: boolean;
   total?: number;
   grade?: string;
-  /** The committee's name, for the campaign's reminders and notices: in the first report only, like `subdistrict`. */
+  /** The committee's name, for the campaign's reminders and notices: sent like `subdistrict`. */
   name?: string;
 }
 

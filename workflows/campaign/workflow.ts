@@ -199,7 +199,7 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
     const prev = s.registry[r.committeeId];
     if (prev && prev.seq >= r.seq) return;
     // Reports do not wake the main loop: phases depend on time and actions, not on counts.
-    // Name and 街镇 come with an application's first report; later ones keep them (about 100 bytes a report).
+    // Name and 街镇 come with an application's first delivered report; later ones keep them (about 100 bytes a report).
     s.registry[r.committeeId] = {
       sd: r.subdistrict ?? prev?.sd ?? '',
       stage: r.stage,
