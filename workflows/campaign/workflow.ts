@@ -45,6 +45,7 @@ import { withRecordedDates } from '../shared/instant';
 import { reminderTimers, runReminders } from '../reminders/runner';
 import { carryState, resumeState } from './registry';
 import { SUBMISSION_MEMO_PATCH, submissionMemo, submissionTerms } from './memo';
+import { NOT_SELECTED_ONCE_PATCH } from './actions/panel-finalize';
 import {
   countsOf,
   initialCampaignState,
@@ -155,7 +156,11 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
       const [now, late] = at === 'validate' ? clock.forValidator() : clock.forHandler();
       const t = at === 'validate' ? { now, late, live: clock.live() } : { now, late, at: clock.live() };
       // Lists finalised before 公示 counted whole working days keep the end they were given.
-      const rules = () => ({ wholePublicityDays: name === 'panelFinalize' && patched('publicity-whole-working-days') });
+      // Lists finalised before the not-selected notices were grouped first tell the inspected ones twice.
+      const rules = () => ({
+        wholePublicityDays: name === 'panelFinalize' && patched('publicity-whole-working-days'),
+        notSelectedOnce: name === 'panelFinalize' && patched(NOT_SELECTED_ONCE_PATCH),
+      });
       return campaignContext(s, input, t, rules);
     },
     audit: (name, payload, applied) => audit(name, payload, 'accepted', applied.message),
