@@ -28,11 +28,13 @@ export const HISTORY_LIMITS = {
  * The campaign's soft limit: past it, the run continues as new at its first quiet moment (`quietHandOver`), and
  * HISTORY_LIMITS.campaign stays as the backstop. The server refuses a continue-as-new when any event arrived while
  * its task ran (UnhandledCommand); the worker then evicts the run and replays its whole history (2.5 s for 3,000
- * events on a loaded 2-core machine) before it tries again. At 1,000 applications the campaign passed 3,000 events
- * in the middle of the 街镇 review, while reports came in several times a second, and its hand-over was refused.
- * 1,500 events is about one busy window's reports at 1,000 applications; the hand-over then falls in the quiet after it.
+ * events on a loaded 2-core machine) before it tries again, while more reports arrive. At 1,000 applications a busy
+ * window (1,000 submissions, 1,000 review decisions, 800 inspections) adds 1,400–2,000 events to the campaign, each
+ * report arriving 20–50 ms after the last: 1,000 events puts the hand-over in the quiet after each window, so no
+ * run reaches 3,000 in the middle of the next one (with 1,500 the review's run went on into the inspection and
+ * its hand-over at 3,000 was refused twice).
  */
-export const SOFT_HISTORY_LIMITS = { campaign: 1_500 } as const;
+export const SOFT_HISTORY_LIMITS = { campaign: 1_000 } as const;
 
 /**
  * How long nothing may arrive before a hand-over is tried. A continue-as-new task takes some 100 ms; reports in a
