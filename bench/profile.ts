@@ -62,6 +62,10 @@ export interface RunSummary {
   leadingBatches?: string[][];
   /** WorkflowTaskFailed events: cause and the first line of the failure. */
   taskFailures: string[];
+  /** WorkflowTaskTimedOut events by timeout type (SCHEDULE_TO_START: a sticky queue's task nobody took in time). */
+  taskTimeouts: Record<string, number>;
+  /** Attempts after the first of activities that completed (ActivityTaskStarted.attempt − 1), by type. */
+  activityRetries: Record<string, number>;
 }
 
 const inc = (m: Record<string, number>, k: string, n = 1) => (m[k] = (m[k] ?? 0) + n);
@@ -75,15 +79,46 @@ function arrivedDuring(after: HistoryEvent[]): string {
   for (const e of after) {
     const t = eventType(e);
     if (t === 'WorkflowTaskScheduled') break;
-    arrived.push(
-      t === 'WorkflowExecutionSignaled' ? `${t}(${e.workflowExecutionSignaledEventAttributes.signalName})` : t,
-    );
+    arrived.push(t === 'WorkflowExecutionSignaled' ? `${t}(${signalLabel(e)})` : t);
   }
   return arrived.length ? arrived.join(', ') : 'nothing';
 }
 
+/** A signal's name, and the `type` of its argument when that was decoded (a campaign decision: `campaignNotice:locked`). */
+function signalLabel(e: HistoryEvent): string {
+  const a = e.workflowExecutionSignaledEventAttributes;
+  const type = decode(a.input?.payloads?.[0])?.type;
+  return typeof type === 'string' ? `${a.signalName}:${type}` : a.signalName;
+}
+
+/** Every signal a run received, in order, with its time (ms since the run's start), for a failed task's sample. */
+function signalsReceived(events: HistoryEvent[]): string {
+  const t0 = eventTime(events[0]);
+  return events
+    .filter((e) => eventType(e) === 'WorkflowExecutionSignaled')
+    .map((e) => `${signalLabel(e)}@${Math.round(eventTime(e) - t0)}ms`)
+    .join(', ');
+}
+
+const eventTime = (e: HistoryEvent | undefined): number => {
+  const t = e?.eventTime;
+  if (!t) return 0;
+  if (t instanceof Date) return t.getTime();
+  return Number(t.seconds ?? 0) * 1000 + Math.floor(Number(t.nanos ?? 0) / 1e6);
+};
+
 export function summarise(exec: Execution, events: HistoryEvent[], fanoutActivity?: string): RunSummary {
-  const s: RunSummary = { exec, types: {}, signalsIn: {}, activities: {}, updates: {}, taskFailures: [] };
+  const s: RunSummary = {
+    exec,
+    types: {},
+    signalsIn: {},
+    activities: {},
+    updates: {},
+    taskFailures: [],
+    taskTimeouts: {},
+    activityRetries: {},
+  };
+  const activityNames = new Map<string, string>();
   const log: { key: string; batches: string[][] }[] = [];
   const leading: string[][] = [];
   for (const [i, e] of events.entries()) {
@@ -94,8 +129,15 @@ export function summarise(exec: Execution, events: HistoryEvent[], fanoutActivit
       s.taskFailures.push(
         `cause ${a.cause}: ${String(a.failure?.message ?? '')
           .split('\n')[0]
-          .slice(0, 200)}; then ${arrivedDuring(events.slice(i + 1))}`,
+          .slice(0, 200)}; then ${arrivedDuring(events.slice(i + 1))}` +
+          (exec.type === 'campaign' ? '' : `; signals: ${signalsReceived(events)}`),
       );
+    }
+    if (t === 'WorkflowTaskTimedOut') inc(s.taskTimeouts, String(e.workflowTaskTimedOutEventAttributes.timeoutType));
+    if (t === 'ActivityTaskStarted') {
+      const a = e.activityTaskStartedEventAttributes;
+      const name = activityNames.get(String(a.scheduledEventId)) ?? '?';
+      if ((a.attempt ?? 1) > 1) inc(s.activityRetries, name, a.attempt - 1);
     }
     if (t === 'WorkflowExecutionSignaled')
       inc(s.signalsIn, e.workflowExecutionSignaledEventAttributes.signalName ?? '?');
@@ -112,6 +154,7 @@ export function summarise(exec: Execution, events: HistoryEvent[], fanoutActivit
     if (t === 'ActivityTaskScheduled') {
       const a = e.activityTaskScheduledEventAttributes;
       const name = a.activityType?.name ?? '?';
+      activityNames.set(String(e.eventId), name);
       inc(s.activities, name);
       if (fanoutActivity && name === fanoutActivity) {
         const ids: string[] = decode(a.input?.payloads?.[0])?.committeeIds ?? [];
@@ -172,6 +215,17 @@ export async function decodeCampaignPayloads(
   }
 }
 
+async function decodeSignals(client: Client, events: HistoryEvent[]): Promise<void> {
+  const codecs = [...client.options.loadedDataConverter.payloadCodecs].reverse();
+  for (const e of events) {
+    const input = e.workflowExecutionSignaledEventAttributes?.input;
+    if (!input?.payloads?.length) continue;
+    let payloads = input.payloads;
+    for (const codec of codecs) payloads = await codec.decode(payloads);
+    input.payloads = payloads;
+  }
+}
+
 /** Fetches and summarises every execution's history (`fanoutActivity` marks the campaign type's fan-outs). */
 export async function summariseAll(
   client: Client,
@@ -184,6 +238,8 @@ export async function summariseAll(
     const events = (history.events ?? []) as HistoryEvent[];
     const fanout = exec.type === opts.campaignType ? opts.fanoutActivity : undefined;
     if (fanout) await decodeCampaignPayloads(client, events, fanout);
+    // A run with a failed task: its signals' arguments too, so the sample says which decision arrived when.
+    if (events.some((e) => eventType(e) === 'WorkflowTaskFailed')) await decodeSignals(client, events);
     out.push(summarise(exec, events, fanout));
   });
   return out;
@@ -235,6 +291,10 @@ export interface RunShape {
   workflowTaskFailures: number;
   /** Up to 20 of them: workflow id, cause (enums.v1.WorkflowTaskFailedCause) and message. */
   workflowTaskFailureSamples: string[];
+  /** WorkflowTaskTimedOut events by workflow type and timeout type (enums.v1.TimeoutType). */
+  workflowTaskTimeouts: Record<string, Record<string, number>>;
+  /** Retried activity attempts by activity type (a retried fan-out signals some applications twice). */
+  activityRetries: Record<string, number>;
   /** Final Stage of each application workflow (its last run), counted. */
   applicationStages: Record<string, number>;
   /** Σ history bytes (visibility) over application runs / applications, when reported. */
@@ -285,6 +345,11 @@ export function shapeOf(runs: RunSummary[], appType: string, campaignId: string)
       .filter((r) => r.taskFailures.length)
       .slice(0, 20)
       .map((r) => `${r.exec.workflowId} (${r.exec.type}): ${r.taskFailures.join(' | ')}`),
+    workflowTaskTimeouts: runs.reduce<Record<string, Record<string, number>>>((m, r) => {
+      for (const [k, v] of Object.entries(r.taskTimeouts)) inc((m[r.exec.type] ??= {}), k, v);
+      return m;
+    }, {}),
+    activityRetries: sumTypes(runs, (r) => r.activityRetries),
     applicationStages: apps
       .filter((r) => !r.exec.continuedTo)
       .reduce<Record<string, number>>((m, r) => (inc(m, r.exec.stage ?? '(none)'), m), {}),

@@ -95,6 +95,8 @@ export function buildReport(o: {
     applicationStages: p.shape.applicationStages,
     workflowTaskFailures: p.shape.workflowTaskFailures,
     workflowTaskFailureSamples: p.shape.workflowTaskFailureSamples,
+    workflowTaskTimeouts: p.shape.workflowTaskTimeouts,
+    activityRetries: p.shape.activityRetries,
     ...('replay' in p && p.replay ? { replay: p.replay } : {}),
   });
 

@@ -10,6 +10,7 @@ export const TEST_YEARS = {
   'client-input.test.ts': [2093],
   'titles-cli.test.ts': [2094],
   'fuzz.test.ts': [2097],
+  'notify-applications.test.ts': [2071],
   'submission.test.ts': [2061, 2062, 2063],
   'public-objection.test.ts': [2074],
   'web/console.test.ts': [2088, 2038],

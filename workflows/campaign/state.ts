@@ -218,8 +218,14 @@ export function entriesWhere(s: CampaignState, pred: (e: RegistryEntry) => boole
 export interface CampaignRuleVersions {
   /** 公示 of whole working days (domain/calendar.ts publicityEnd); false: the publication day counted as day 1. */
   wholePublicityDays: boolean;
+  /**
+   * The panel's list tells each application left off it once, with its own reason; false: the inspected ones were
+   * told twice (the second time with the reason for the uninspected), as the list was grouped after the first group
+   * was already recorded as not selected.
+   */
+  notSelectedOnce: boolean;
 }
-export const CURRENT_RULES: CampaignRuleVersions = { wholePublicityDays: true };
+export const CURRENT_RULES: CampaignRuleVersions = { wholePublicityDays: true, notSelectedOnce: true };
 
 /** The campaign decides these outcomes, so it records them itself rather than wait for reports. */
 export function decide(s: CampaignState, committeeIds: string[], notice: CampaignDecision): void {

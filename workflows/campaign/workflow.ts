@@ -30,6 +30,9 @@ import {
   continueAsNewWhenSettled,
   HISTORY_LIMITS,
   historyIsLarge as historyIsLargeAfter,
+  QUIET_HAND_OVER_PATCH,
+  quietHandOver,
+  SOFT_HISTORY_LIMITS,
 } from '../shared/continue-as-new';
 import { appendAudit, staffRole, type AuditPolicy } from '../shared/audit';
 import { applicationReportSignal } from './stage-report';
@@ -42,6 +45,7 @@ import { withRecordedDates } from '../shared/instant';
 import { reminderTimers, runReminders } from '../reminders/runner';
 import { carryState, resumeState } from './registry';
 import { SUBMISSION_MEMO_PATCH, submissionMemo, submissionTerms } from './memo';
+import { NOT_SELECTED_ONCE_PATCH } from './actions/panel-finalize';
 import {
   countsOf,
   initialCampaignState,
@@ -85,11 +89,15 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
   // Then: whether this run keeps its memo (what a submission reads, workflows/campaign/memo.ts) current when a
   // deadline moves. Runs recorded before it never upserted their memo; their submissions fall back to a Query.
   const keepMemo = patched(SUBMISSION_MEMO_PATCH);
+  // Then: whether, past its soft history limit, this run hands over at a quiet moment (workflows/shared/continue-as-new.ts).
+  const quietHandOverOn = patched(QUIET_HAND_OVER_PATCH);
   const s: CampaignState = input.carried ? resumeState(input.carried) : initialCampaignState(input);
   const cal = input.calendar;
   // Phases, deadline checks and due reminders read clock.now(): the instant the last timer reached.
   const clock = storyClock(timeScaleOf(input), s, useTimers);
   let changed = false;
+  // Signals and Updates this run took: a quiet moment for continue-as-new is one in which this does not move.
+  let heard = 0;
   // The deadlines in the memo now (the rest of it never changes): the client set them at the start, or the run
   // this one continues passed them on.
   const memoDeadlines = () => JSON.stringify([s.applicationsClose, s.reviewDeadlines, s.inspectionCloses]);
@@ -148,12 +156,17 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
       const [now, late] = at === 'validate' ? clock.forValidator() : clock.forHandler();
       const t = at === 'validate' ? { now, late, live: clock.live() } : { now, late, at: clock.live() };
       // Lists finalised before 公示 counted whole working days keep the end they were given.
-      const rules = () => ({ wholePublicityDays: name === 'panelFinalize' && patched('publicity-whole-working-days') });
+      // Lists finalised before the not-selected notices were grouped first tell the inspected ones twice.
+      const rules = () => ({
+        wholePublicityDays: name === 'panelFinalize' && patched('publicity-whole-working-days'),
+        notSelectedOnce: name === 'panelFinalize' && patched(NOT_SELECTED_ONCE_PATCH),
+      });
       return campaignContext(s, input, t, rules);
     },
     audit: (name, payload, applied) => audit(name, payload, 'accepted', applied.message),
     settle: (_name, applied) => {
       changed = true;
+      heard++;
       // A moved deadline goes into the memo in the same task, so a submission after this Update answered reads it.
       if (keepMemo && memoDeadlines() !== inMemo) {
         inMemo = memoDeadlines();
@@ -164,6 +177,7 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
     },
   });
   setHandler(rejectedAttemptSignal, (attempt) => {
+    heard++;
     const r = rejectedAttemptSchema.safeParse(attempt);
     if (r.success)
       audit(r.data.action, r.data.actor ? { actor: r.data.actor } : undefined, 'rejected', refusedDetail(r.data.error));
@@ -171,6 +185,7 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
   });
   // A read of an objector's details: an audit entry only (no command, no other state), so histories without it replay unchanged.
   setHandler(objectorViewedSignal, (v) => {
+    heard++;
     const r = objectorViewSchema.safeParse(v);
     if (!r.success) return audit('viewedObjector', undefined, 'rejected', 'InvalidInput: malformed record of a read');
     const reader = input.staff.find((p) => p.id === r.data.actor);
@@ -196,6 +211,7 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
     );
   });
   setHandler(applicationReportSignal, (r) => {
+    heard++;
     const prev = s.registry[r.committeeId];
     if (prev && prev.seq >= r.seq) return;
     // Reports do not wake the main loop: phases depend on time and actions, not on counts.
@@ -213,6 +229,7 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
   // Re-evaluations waiting on their 街镇's pre-review, for the officials' digest. Only runs that get these
   // reports (their re-evaluations took the digest patch) plan digest timers, so older histories replay unchanged.
   setHandler(reevaluationReportSignal, (r) => {
+    heard++;
     const error = recordReevaluationReport(s, r);
     if (error) audit('reevaluationReport', undefined, 'rejected', error);
     else mail.poke();
@@ -250,6 +267,8 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
   };
 
   const historyIsLarge = () => historyIsLargeAfter(HISTORY_LIMITS.campaign);
+  // Past the soft limit, the hand-over waits for a quiet moment; the limit above stays the backstop.
+  const quiet = quietHandOver(quietHandOverOn, SOFT_HISTORY_LIMITS.campaign, () => heard);
 
   // Re-evaluate the titles active at the start. First run only: a continued run must not repeat it.
   if (!input.carried && input.activeTitles?.length) {
@@ -274,7 +293,8 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
       s.outbox.shift();
     }
     if (s.final) break;
-    if (historyIsLarge()) {
+    quiet.watch();
+    if (historyIsLarge() || quiet.due()) {
       // Unsent mail is carried in s.mail. The memo is passed on explicitly (the server would copy it when none is
       // given): a run started before the memo existed gets one here, from its state, so its next run's submissions
       // no longer need a Query.
@@ -290,9 +310,10 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
     const next = reminder !== undefined && (boundary === undefined || reminder < boundary) ? reminder : boundary;
     changed = false;
     // An action that moves a deadline wakes the loop, which re-arms the timer.
-    await clock.waitUntil(next, () => changed || s.outbox.length > 0 || historyIsLarge());
+    await clock.waitUntil(next, () => changed || s.outbox.length > 0 || historyIsLarge() || quiet.wake());
   }
   remindersStopped = true;
+  quiet.stop();
   onPhase();
   mail.tick();
   await mail.drained(); // the final-list notice, and anything still retrying, goes out before the campaign ends

@@ -7,6 +7,7 @@ import {
   allHandlersFinished,
   condition,
   makeContinueAsNewFunc,
+  sleep,
   workflowInfo,
   type Workflow,
 } from '@temporalio/workflow';
@@ -22,6 +23,62 @@ export const HISTORY_LIMITS = {
   title: 2_000,
   reevaluation: 2_000,
 } as const;
+
+/**
+ * The campaign's soft limit: past it, the run continues as new at its first quiet moment (`quietHandOver`), and
+ * HISTORY_LIMITS.campaign stays as the backstop. The server refuses a continue-as-new when any event arrived while
+ * its task ran (UnhandledCommand); the worker then evicts the run and replays its whole history (2.5 s for 3,000
+ * events on a loaded 2-core machine) before it tries again, while more reports arrive. At 1,000 applications a busy
+ * window (1,000 submissions, 1,000 review decisions, 800 inspections) adds 1,400–2,000 events to the campaign, each
+ * report arriving 20–50 ms after the last: 1,000 events puts the hand-over in the quiet after each window, so no
+ * run reaches 3,000 in the middle of the next one (with 1,500 the review's run went on into the inspection and
+ * its hand-over at 3,000 was refused twice).
+ */
+export const SOFT_HISTORY_LIMITS = { campaign: 1_000 } as const;
+
+/**
+ * How long nothing may arrive before a hand-over is tried. A continue-as-new task takes some 100 ms; reports in a
+ * busy window arrive every 20–50 ms, while people act (a 街镇 official, an inspector) they come seconds apart.
+ */
+export const QUIET_MS = 2_000;
+
+/**
+ * The patch for `quietHandOver`. Read once at the start of a run, before any command: the wake it adds to the main
+ * loop's wait re-arms that wait's timer, so a run recorded before it must not see the wake at all.
+ */
+export const QUIET_HAND_OVER_PATCH = 'continue-as-new-when-quiet';
+
+/**
+ * Past `softLimit` events, a coroutine waits for QUIET_MS of real time in which `heard()` (the count of Signals and
+ * Updates the run took) did not move; `due()` is then true and the run's main loop continues as new. `wake()` is
+ * for the main loop's wait: true once the soft limit is passed (the loop then calls `watch()`), and once it is due.
+ * `enabled` is `patched(QUIET_HAND_OVER_PATCH)`, read at the run's start: false on replays of histories recorded
+ * before it, which then never wake, arm no timer and replay as they ran.
+ */
+export function quietHandOver(enabled: boolean, softLimit: number, heard: () => number) {
+  let state: 'below' | 'watching' | 'off' | 'due' = enabled ? 'below' : 'off';
+  const passed = () => state === 'below' && workflowInfo().historyLength > softLimit;
+  return {
+    wake: () => passed() || state === 'due',
+    due: () => state === 'due',
+    /** Starts the coroutine the first time the soft limit is found passed; call it from the main loop only. */
+    watch(): void {
+      if (!passed()) return;
+      state = 'watching';
+      void (async () => {
+        while (state === 'watching') {
+          const before = heard();
+          await sleep(QUIET_MS);
+          if (state === 'watching' && heard() === before) state = 'due';
+        }
+      })();
+    },
+    /** No hand-over any more (the run is ending): the coroutine arms no further timer. */
+    stop(): void {
+      if (state === 'watching') state = 'off';
+    },
+  };
+}
 
 export function historyIsLarge(limit: number): boolean {
   const info = workflowInfo();

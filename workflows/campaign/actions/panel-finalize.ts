@@ -7,6 +7,9 @@ import { actor, committeeId, text } from '../../shared/fields';
 import { decide, deadlineText as fmt, entriesWhere } from '../state';
 import { campaignAction } from './context';
 
+/** The patch under which the panel's list tells each application left off it once (CampaignRuleVersions). */
+export const NOT_SELECTED_ONCE_PATCH = 'not-selected-once';
+
 export const panelFinalize = campaignAction({
   schema: z
     .object({ actor, ranking: z.array(committeeId).min(1).max(50), tieBreakRule: text(4, 2000) })
@@ -48,10 +51,15 @@ export const panelFinalize = campaignAction({
     );
     const reasonFor = (id: string) =>
       s.registry[id].stage === 'inspected' ? '评选团未将其列入拟表彰名单' : '未完成专项检查，不具备评选资格';
-    for (const reason of ['评选团未将其列入拟表彰名单', '未完成专项检查，不具备评选资格']) {
-      const group = notListed.filter((id) => reasonFor(id) === reason);
+    const reasons = ['评选团未将其列入拟表彰名单', '未完成专项检查，不具备评选资格'];
+    // Grouped before any is recorded as not selected: grouping after the first decide() read the inspected ones'
+    // new stage and put them in the second group too, so each was told twice, seconds apart, and one told while
+    // it completed failed that completion. Lists finalised before keep their two fan-outs (rules().notSelectedOnce).
+    const groups = c.rules().notSelectedOnce ? reasons.map((r) => notListed.filter((id) => reasonFor(id) === r)) : [];
+    reasons.forEach((reason, i) => {
+      const group = groups[i] ?? notListed.filter((id) => reasonFor(id) === reason);
       if (group.length) decide(s, group, { type: 'not-selected', reason });
-    }
+    });
     return { message: `拟表彰名单已确定（${data.ranking.length} 家），公示至 ${fmt(ends)}` };
   },
 });
