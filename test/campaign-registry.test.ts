@@ -1,19 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { carryState, packRegistry, resumeState, unpackRegistry } from '../workflows/campaign/registry';
 import { initialCampaignState, type RegistryEntry } from '../workflows/campaign/state';
+import { CHANGNING_SUBDISTRICTS } from '../data/generate-directory';
 
-const SDS = [
-  '华阳路街道',
-  '江苏路街道',
-  '新华路街道',
-  '天山路街道',
-  '周家桥街道',
-  '虹桥街道',
-  '仙霞新村街道',
-  '程家桥街道',
-  '北新泾街道',
-  '新泾镇',
-];
+const SDS = CHANGNING_SUBDISTRICTS;
 const STAGES = ['submitted', 'recommended', 'not-recommended', 'inspected', 'listed', 'commended'];
 
 function cityRegistry(n: number): Record<string, RegistryEntry> {
