@@ -153,7 +153,14 @@ export function storyClock(
         await condition(wake);
         return false;
       }
-      const fired = !(await condition(wake, Math.max(1, realUntil(at))));
+      // Measured from the later of the task's clock and the instant the last timer reached: SDK 1.24.0 can hand a
+      // task a clock that is stale by the time since the previous task (seen: 23 s, the demo's first timer after
+      // a worker start, so its applications window closed 56 story days late). A timer that fired proves real
+      // time has reached its instant, so the wait is never measured from before it.
+      const fired = !(await condition(
+        wake,
+        Math.max(1, toReal(scale(), at) - Math.max(Date.now(), toReal(scale(), now()))),
+      ));
       if (fired && at > ms(state().reached!)) state().reached = iso(at);
       return fired;
     },
