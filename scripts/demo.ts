@@ -74,10 +74,11 @@ async function startStack(): Promise<Supervised> {
 }
 
 /** Prints the phase and counts per stage whenever they change. */
-function watchProgress(client: Client, timeScale: () => TimeScale | undefined): () => void {
+/** Polls the campaign's status twice a second; the returned stop waits for the poll in flight to end. */
+function watchProgress(client: Client, timeScale: () => TimeScale | undefined): () => Promise<void> {
   let last = '';
   let stopped = false;
-  void (async () => {
+  const loop = (async () => {
     while (!stopped) {
       try {
         const scale = timeScale();
@@ -97,7 +98,12 @@ function watchProgress(client: Client, timeScale: () => TimeScale | undefined): 
       await sleep(500);
     }
   })();
-  return () => (stopped = true);
+  // A query still in flight (or a gRPC retry it scheduled) when the connection closes fails the process with
+  // "Channel has been shut down": close only after it has ended.
+  return async () => {
+    stopped = true;
+    await loop;
+  };
 }
 
 async function mailCount(): Promise<number | undefined> {
@@ -132,6 +138,7 @@ async function main(): Promise<number> {
   const stack = (await portAnswers(7233)) ? undefined : await startStack();
   if (!stack) say('using the stack that is already up on 127.0.0.1:7233');
   const client = await createClient();
+  let stopWatching = async () => {};
   try {
     const exists = await client.workflow
       .getHandle(campaignWorkflowId(YEAR))
@@ -149,7 +156,7 @@ async function main(): Promise<number> {
     const directory = loadDirectory();
     const base = defaultCalendar(YEAR, loadWorkdays(YEAR));
     let campaignScale: TimeScale | undefined;
-    const stop = watchProgress(client, () => campaignScale);
+    stopWatching = watchProgress(client, () => campaignScale);
     const outcome = await runDemoScenario({
       client,
       cli: inProcessCli,
@@ -160,10 +167,11 @@ async function main(): Promise<number> {
       started: (timeScale) => (campaignScale = timeScale),
       progress: say,
     });
-    stop();
+    await stopWatching();
     console.log(summary(outcome, await mailCount()));
     say(`done in ${Math.round((Date.now() - started) / 1000)} s`);
   } finally {
+    await stopWatching();
     await client.connection.close();
     // Also when the scenario fails: a dev server left behind would hold port 7233 for the next demo.
     if (stack && !KEEP) await stack.stop({ signal: 'SIGINT' });
