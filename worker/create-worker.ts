@@ -15,6 +15,7 @@ import { createActivities } from '../activities';
 import type { KickoffOptions } from '../activities/kickoff';
 import { createMailer, type Mailer } from '../activities/mailer';
 import { TASK_QUEUE } from '../temporal/ids';
+import { sharedZod } from './shared-zod';
 import { dataConverter, FAILURE_CONVERTER_PATH } from '../client/codec';
 import type * as Workflows from '../workflows';
 import type * as WorkflowsEntry from './workflows-entry';
@@ -48,10 +49,14 @@ export const WORKFLOWS_PATH = join(__dirname, 'workflows-entry.ts');
 const entryIsComplete = (entry: typeof WorkflowsEntry): typeof Workflows => entry;
 void entryIsComplete;
 
-/** What a prebuilt bundle (tests, replay) needs so that its failures are encoded as the worker's are. */
+/**
+ * What a prebuilt bundle (tests, replay) needs: its failures encoded as the worker's are, and zod evaluated once
+ * per worker rather than in every cached workflow's sandbox (worker/shared-zod.ts).
+ */
 export const BUNDLE_OPTIONS = {
   workflowsPath: WORKFLOWS_PATH,
   failureConverterPath: FAILURE_CONVERTER_PATH,
+  ...sharedZod,
 } satisfies Partial<BundleOptions>;
 
 /**
