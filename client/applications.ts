@@ -11,8 +11,9 @@ import { zodLine } from '../domain/rejections';
 import { CampaignYear, CommitteeId, Stage, Subdistrict } from '../temporal/search-attributes';
 import { application } from '../workflows/application/workflow';
 import type { ApplicationInput, ApplicationSnapshot } from '../workflows/application/state';
+import type { SubmissionTerms } from '../workflows/campaign/memo';
 import * as msg from '../workflows/application/messages';
-import { submissionTermsOf } from './campaigns';
+import { recentSubmissionTermsOf } from './campaigns';
 import { clientNow } from './clock';
 import { toCalendar } from '../domain/time-scale';
 import { findCommittee, staffForApplication } from './directory';
@@ -72,24 +73,15 @@ export async function submitApplication(client: Client, opts: SubmitOptions) {
   }
 
   // The campaign's memo, not a Query: a Query waits for a worker to replay the campaign (workflows/campaign/memo.ts).
-  const { terms, running } = await submissionTermsOf(client, opts.year);
-  // The window is checked here by this machine's clock (client/clock.ts), in the campaign's calendar time
-  // (its time scale in compressed runs). The application workflow judges the close again when it starts
-  // (`rejected-late`); an early start is refused here only, and the workflow lets one that raced the opening
-  // by a clock's skew through, since a closed workflow would block the committee's real submission by its id.
-  const now = toCalendar(terms.timeScale, await clientNow());
-  const opens = Date.parse(terms.calendar.opens);
-  const close = Date.parse(terms.applicationsClose);
-  const window = `${formatBeijing(opens)} – ${formatDeadline(close)} (北京时间)`;
-  if (now < opens)
-    throw new UserError(
-      `applications for ${opts.year} open ${formatBeijing(opens)} (北京时间); the window is ${window}`,
-    );
-  if (now >= close)
-    throw new UserError(
-      `applications for ${opts.year} closed ${formatDeadline(close)} (北京时间); the window was ${window}`,
-    );
-  if (!running) throw new UserError(`the campaign for ${opts.year} is no longer running; applications are closed`);
+  // A read another submission made seconds ago will do (client/campaigns.ts); a refusal is made on a fresh one.
+  const recent = await recentSubmissionTermsOf(client, opts.year);
+  let { terms, running } = recent;
+  let refusal = await windowRefusal(opts.year, terms, running);
+  if (refusal && recent.reused) {
+    ({ terms, running } = await recentSubmissionTermsOf(client, opts.year, { fresh: true }));
+    refusal = await windowRefusal(opts.year, terms, running);
+  }
+  if (refusal) throw new UserError(refusal);
   // A second application is refused by its workflow id (REJECT_DUPLICATE below), without asking the campaign.
 
   const input: ApplicationInput = {
@@ -124,6 +116,25 @@ export async function submitApplication(client: Client, opts: SubmitOptions) {
       throw new UserError(`${committee.id} has already applied in ${opts.year}`);
     throw err;
   }
+}
+
+/**
+ * Why a submission now is refused, or undefined. The window is checked here by this machine's clock
+ * (client/clock.ts), in the campaign's calendar time (its time scale in compressed runs). The application workflow
+ * judges the close again when it starts (`rejected-late`); an early start is refused here only, and the workflow
+ * lets one that raced the opening by a clock's skew through, since a closed workflow would block the committee's
+ * real submission by its id.
+ */
+async function windowRefusal(year: number, terms: SubmissionTerms, running: boolean): Promise<string | undefined> {
+  const now = toCalendar(terms.timeScale, await clientNow());
+  const opens = Date.parse(terms.calendar.opens);
+  const close = Date.parse(terms.applicationsClose);
+  const window = `${formatBeijing(opens)} – ${formatDeadline(close)} (北京时间)`;
+  if (now < opens) return `applications for ${year} open ${formatBeijing(opens)} (北京时间); the window is ${window}`;
+  if (now >= close)
+    return `applications for ${year} closed ${formatDeadline(close)} (北京时间); the window was ${window}`;
+  if (!running) return `the campaign for ${year} is no longer running; applications are closed`;
+  return undefined;
 }
 
 export async function applicationAction<N extends msg.ApplicationActionName>(

@@ -179,6 +179,41 @@ export async function submissionTermsOf(
   };
 }
 
+/**
+ * How long a submission may use terms another submission read: at city scale thousands of committees submit in
+ * the same hours, and every Describe of the campaign waits in the same server queue as the campaign's own work.
+ * A copy this old is safe: a deadline the bureau moved since reaches the new application from the campaign
+ * (workflows/campaign/registration.ts), and submitApplication refuses only on a fresh read.
+ */
+export const SUBMISSION_TERMS_REUSE_MS = 5_000;
+
+type Terms = Awaited<ReturnType<typeof submissionTermsOf>>;
+const recentTerms = new WeakMap<Client, Map<number, { readAt: number; terms: Promise<Terms> }>>();
+
+/** submissionTermsOf, or the same client's read of the same year if it is under SUBMISSION_TERMS_REUSE_MS old. */
+export async function recentSubmissionTermsOf(
+  client: Client,
+  year: number,
+  opts: { fresh?: boolean } = {},
+): Promise<Terms & { reused: boolean }> {
+  let byYear = recentTerms.get(client);
+  if (!byYear) recentTerms.set(client, (byYear = new Map()));
+  const kept = byYear.get(year);
+  // Real time, not the campaign's calendar: this is the age of a read.
+  if (!opts.fresh && kept && Date.now() - kept.readAt < SUBMISSION_TERMS_REUSE_MS)
+    return { ...(await kept.terms), reused: true };
+  const terms = submissionTermsOf(client, year);
+  const entry = { readAt: Date.now(), terms };
+  byYear.set(year, entry);
+  try {
+    return { ...(await terms), reused: false };
+  } catch (err) {
+    // A failed read is not kept: the next submission asks again.
+    if (byYear.get(year) === entry) byYear.delete(year);
+    throw err;
+  }
+}
+
 /** Applications as the campaign's registry has them (one Query, current with every accepted decision); `subdistrict` '' for all. */
 export async function campaignApplications(
   client: Client,

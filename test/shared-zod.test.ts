@@ -5,7 +5,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
-const require = createRequire(import.meta.url);
+const require = createRequire(__filename);
 const guard = require('../worker/zod-regex-guard.cjs') as (this: { resourcePath: string }, source: string) => string;
 const run = (source: string) => guard.call({ resourcePath: 'sample.js' }, source);
 

@@ -12,7 +12,7 @@ import { Worker } from '@temporalio/worker';
 import { addDays, formatDeadline } from '../domain/calendar';
 import { DEFAULT_GRADE_BANDS } from '../domain/grades';
 import { applicationStatus, submitApplication } from '../client/applications';
-import { campaignAction, startCampaign, submissionTermsOf } from '../client/campaigns';
+import { campaignAction, recentSubmissionTermsOf, startCampaign, submissionTermsOf } from '../client/campaigns';
 import { dataConverter } from '../client/codec';
 import { UserError } from '../client/errors';
 import { campaignWorkflowId } from '../temporal/ids';
@@ -135,6 +135,51 @@ describe('moved deadlines reach later submissions', () => {
     });
     expect(after.memo?.[SUBMISSION_MEMO_KEY]).toEqual(moved);
     expect((await submissionTermsOf(client, Y)).from).toBe('memo');
+  });
+
+  it('a submission on terms read before a move gets the moved deadline from the campaign', async () => {
+    const { client, env, taskQueue } = w();
+    const year = 2025;
+    const { calendar } = calendar2023Ahead(await env.currentTimeMs());
+    const cal = { ...calendar, year };
+    await startCampaign(client, { calendar: cal, directory, taskQueue });
+    await sleepUntilMs(Date.parse(cal.opens) + DAY);
+    // Another submission read the terms a moment ago; then the bureau moves sdA's review deadline.
+    expect((await recentSubmissionTermsOf(client, year)).reused).toBe(false);
+    const moved = new Date(Date.parse(cal.reviewCloses) + 10 * DAY).toISOString();
+    await campaignAction(client, year, 'extendDeadline', {
+      actor: 'bureau-lu',
+      window: 'review',
+      subdistrict: sdA,
+      until: moved.slice(0, 10),
+    });
+    expect((await recentSubmissionTermsOf(client, year)).reused).toBe(true);
+
+    // This submission starts with the earlier read's deadline; its registration tells the campaign so.
+    await submitApplication(client, { year, directory, committeeId: inA[2], form: formFor(inA[2]), taskQueue });
+    const app = await eventually(async () => {
+      const s = await applicationStatus(client, year, inA[2]);
+      expect(s.reviewDeadline).toBe(moved);
+      return s;
+    });
+    expect(app.audit.map((a) => a.action)).toEqual(['submit', 'campaign:deadline']);
+
+    // The campaign's history with that notice replays against this code (and, on request, becomes a golden one).
+    const handle = client.workflow.getHandle(campaignWorkflowId(year));
+    const history = await handle.fetchHistory();
+    await Worker.runReplayHistory(
+      { workflowBundle: await workflowBundle(), dataConverter: dataConverter() },
+      history,
+      campaignWorkflowId(year),
+    );
+    const out = process.env.SUBMISSION_HISTORIES_TO;
+    if (out) {
+      const { runId, status } = await handle.describe();
+      const id = campaignWorkflowId(year);
+      const record = { workflowId: id, runId, workflowType: 'campaign', status: status.name };
+      const file = join(out, `campaign--${id}-registration--${runId.slice(-8)}.json`);
+      writeFileSync(file, JSON.stringify({ ...record, history: JSON.parse(historyToJSON(history)) }) + '\n');
+    }
   });
 
   it('a campaign started without the memo takes submissions through the Query', async () => {

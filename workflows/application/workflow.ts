@@ -83,9 +83,19 @@ export async function application(input: ApplicationInput): Promise<ApplicationR
         paperFormReceived: s.paperFormReceived,
         total: s.inspection?.total,
         grade: s.inspection?.grade,
-        // Reports name the committee and its 街镇 until the campaign has one that did (the submission's, unless
-        // that signal failed); the campaign keeps them.
-        ...(s.identityReported ? {} : { subdistrict: input.form.subdistrict, name: input.form.committeeName }),
+        // Reports name the committee, its 街镇 and the deadlines it holds until the campaign has one that did (the
+        // submission's, unless that signal failed); the campaign keeps them, and sends a deadline moved since.
+        ...(s.identityReported
+          ? {}
+          : {
+              subdistrict: input.form.subdistrict,
+              name: input.form.committeeName,
+              deadlines: {
+                applications: s.applicationsClose ?? cal.applicationsClose,
+                review: s.reviewDeadline,
+                inspection: s.inspectionDeadline,
+              },
+            }),
       });
       s.identityReported = true;
     } catch (err) {

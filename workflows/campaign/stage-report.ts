@@ -14,6 +14,18 @@ export interface ApplicationReport {
   grade?: string;
   /** The committee's name, for the campaign's reminders and notices: sent like `subdistrict`. */
   name?: string;
+  /**
+   * The deadlines the application holds, sent like `subdistrict`: it was started with the campaign's terms as a
+   * client read them, perhaps before the bureau moved one (workflows/campaign/registration.ts).
+   */
+  deadlines?: HeldDeadlines;
+}
+
+/** An application's deadlines, as ISO instants. */
+export interface HeldDeadlines {
+  applications: string;
+  review: string;
+  inspection: string;
 }
 
 export const applicationReportSignal = defineSignal<[ApplicationReport]>('applicationReport');

@@ -36,6 +36,7 @@ import {
 } from '../shared/continue-as-new';
 import { appendAudit, staffRole, type AuditPolicy } from '../shared/audit';
 import { applicationReportSignal } from './stage-report';
+import { recordReport } from './registration';
 import { recordReevaluationReport, reevaluationReportSignal } from './reevaluations';
 import { refusedDetail, rejectedAttemptSchema, rejectedAttemptSignal } from '../shared/rejected-attempt';
 import { objectorViewedSignal, objectorViewSchema } from './objector-view';
@@ -210,21 +211,11 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
       `read the objector's details of ${r.data.objectionId}`,
     );
   });
+  // Reports do not wake the main loop (phases depend on time and actions, not on counts), unless one brings a
+  // notice to send (workflows/campaign/registration.ts).
   setHandler(applicationReportSignal, (r) => {
     heard++;
-    const prev = s.registry[r.committeeId];
-    if (prev && prev.seq >= r.seq) return;
-    // Reports do not wake the main loop: phases depend on time and actions, not on counts.
-    // Name and 街镇 come with an application's first delivered report; later ones keep them (about 100 bytes a report).
-    s.registry[r.committeeId] = {
-      sd: r.subdistrict ?? prev?.sd ?? '',
-      stage: r.stage,
-      seq: r.seq,
-      paper: r.paperFormReceived,
-      total: r.total,
-      grade: r.grade,
-      name: r.name ?? prev?.name,
-    };
+    recordReport(s, r);
   });
   // Re-evaluations waiting on their 街镇's pre-review, for the officials' digest. Only runs that get these
   // reports (their re-evaluations took the digest patch) plan digest timers, so older histories replay unchanged.
