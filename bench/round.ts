@@ -75,10 +75,25 @@ export async function runRound(o: RoundOptions): Promise<void> {
     o.mark(scene.id);
     for (const wave of scene.waves)
       await forEachConcurrent(wave, o.concurrency, async (act) => {
-        const r = await perform(b, act, objections);
+        const r = await perform(b, act, objections).catch((err) => {
+          throw new Error(`${scene.id}: ${describeAct(act)} failed: ${causes(err)}`, { cause: err });
+        });
         if (act.kind === 'fileObjection') objections[act.key] = r.objectionId;
       });
   }
+}
+
+/** The act in a failure's message: its kind and whom it concerns, no payload. */
+function describeAct(act: Act): string {
+  return 'committee' in act ? `${act.kind} ${act.committee}` : act.kind;
+}
+
+/** An error and its causes on one line: an Update's failure says why only in its cause (the workflow's Rejection). */
+function causes(err: unknown): string {
+  const parts: string[] = [];
+  for (let e = err; e && parts.length < 5; e = (e as { cause?: unknown }).cause)
+    parts.push(e instanceof Error ? `${e.name}: ${e.message}` : String(e));
+  return parts.join(' <- ');
 }
 
 /** One act of the story as one backend call. */
