@@ -3,6 +3,7 @@
  * functions (client/campaigns.ts, client/applications.ts), one campaign with N applications through
  * the whole round on a compressed 2023 calendar.
  */
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
@@ -185,14 +186,20 @@ export async function runDomain(o: DomainOptions): Promise<DomainResult> {
             taskQueue,
           }),
         ).then(() => undefined),
-      appUpdate: (committeeId, name, payload) =>
-        call(`update:${name}`, () => applicationAction(client, year, committeeId, name as any, payload as any)).then(
-          () => undefined,
-        ),
-      campaignUpdate: (name, payload) =>
-        call(`update:campaign:${name}`, () => campaignAction(client, year, name as any, payload as any)).then(
-          (r) => r ?? {},
-        ),
+      // One Update id per act, kept by its retries: a retry after a reply lost under load gets the first
+      // attempt's result from the server instead of a Duplicate (as a form submitted twice does).
+      appUpdate: (committeeId, name, payload) => {
+        const updateId = randomUUID();
+        return call(`update:${name}`, () =>
+          applicationAction(client, year, committeeId, name as any, payload as any, { updateId }),
+        ).then(() => undefined);
+      },
+      campaignUpdate: (name, payload) => {
+        const updateId = randomUUID();
+        return call(`update:campaign:${name}`, () =>
+          campaignAction(client, year, name as any, payload as any, { updateId }),
+        ).then((r) => r ?? {});
+      },
     };
 
     const cpu0 = cpuSeconds(stack.workerPid) ?? 0;

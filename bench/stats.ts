@@ -107,7 +107,9 @@ export class Retries {
         return await fn();
       } catch (err) {
         const msg = String((err as Error)?.message ?? err);
-        if (attempt > 1 && /already|Duplicate/i.test(msg)) return undefined;
+        // An Update's failure gives the workflow's reason in its cause.
+        const why = `${msg} ${String((err as { cause?: Error })?.cause?.message ?? '')}`;
+        if (attempt > 1 && /already|Duplicate/i.test(why)) return undefined;
         if (!Retries.transient(err) || attempt >= attempts) throw err;
         this.total++;
         this.byKind[kind] = (this.byKind[kind] ?? 0) + 1;
