@@ -37,6 +37,22 @@ async function sleepUntilMs(target: number) {
 const sleepUntil = (iso: string) => sleepUntilMs(at(iso, w().shiftDays));
 const day = (date: string) => addDays(date, w().shiftDays);
 
+/** A campaign's history replays against this code; SUBMISSION_HISTORIES_TO=<folder> also writes it there. */
+async function replayAndRecord(year: number, history: Parameters<typeof historyToJSON>[0], label: string) {
+  const id = campaignWorkflowId(year);
+  await Worker.runReplayHistory(
+    { workflowBundle: await workflowBundle(), dataConverter: dataConverter() },
+    history,
+    id,
+  );
+  const out = process.env.SUBMISSION_HISTORIES_TO;
+  if (!out) return;
+  const { runId, status } = await w().client.workflow.getHandle(id).describe();
+  const record = { workflowId: id, runId, workflowType: 'campaign', status: status.name };
+  const file = join(out, `campaign--${id}-${label}--${runId.slice(-8)}.json`);
+  writeFileSync(file, JSON.stringify({ ...record, history: JSON.parse(historyToJSON(history)) }) + '\n');
+}
+
 describe('moved deadlines reach later submissions', () => {
   it('a submission after the original close, before the moved one, is taken with the moved deadlines', async () => {
     const { client, calendar, taskQueue } = w();
@@ -98,19 +114,7 @@ describe('moved deadlines reach later submissions', () => {
     const b64 = Buffer.from(JSON.stringify(SUBMISSION_MEMO_PATCH)).toString('base64').slice(0, 20);
     expect(historyToJSON(history)).toContain(b64);
     expect(events.filter((e) => e.workflowPropertiesModifiedEventAttributes?.upsertedMemo)).toHaveLength(2);
-    await Worker.runReplayHistory(
-      { workflowBundle: await workflowBundle(), dataConverter: dataConverter() },
-      history,
-      campaignWorkflowId(Y),
-    );
-    const out = process.env.SUBMISSION_HISTORIES_TO;
-    if (out) {
-      const { runId, status } = await handle.describe();
-      const id = campaignWorkflowId(Y);
-      const record = { workflowId: id, runId, workflowType: 'campaign', status: status.name };
-      const file = join(out, `campaign--${id}-memo--${runId.slice(-8)}.json`);
-      writeFileSync(file, JSON.stringify({ ...record, history: JSON.parse(historyToJSON(history)) }) + '\n');
-    }
+    await replayAndRecord(Y, history, 'memo');
   });
 
   it('the memo, moved deadlines included, survives the campaign continuing as new', { timeout: 300_000 }, async () => {
@@ -165,21 +169,11 @@ describe('moved deadlines reach later submissions', () => {
     expect(app.audit.map((a) => a.action)).toEqual(['submit', 'campaign:deadline']);
 
     // The campaign's history with that notice replays against this code (and, on request, becomes a golden one).
-    const handle = client.workflow.getHandle(campaignWorkflowId(year));
-    const history = await handle.fetchHistory();
-    await Worker.runReplayHistory(
-      { workflowBundle: await workflowBundle(), dataConverter: dataConverter() },
-      history,
-      campaignWorkflowId(year),
+    await replayAndRecord(
+      year,
+      await client.workflow.getHandle(campaignWorkflowId(year)).fetchHistory(),
+      'registration',
     );
-    const out = process.env.SUBMISSION_HISTORIES_TO;
-    if (out) {
-      const { runId, status } = await handle.describe();
-      const id = campaignWorkflowId(year);
-      const record = { workflowId: id, runId, workflowType: 'campaign', status: status.name };
-      const file = join(out, `campaign--${id}-registration--${runId.slice(-8)}.json`);
-      writeFileSync(file, JSON.stringify({ ...record, history: JSON.parse(historyToJSON(history)) }) + '\n');
-    }
   });
 
   it('a campaign started without the memo takes submissions through the Query', async () => {
