@@ -19,7 +19,7 @@ import type { Directory } from '../domain/directory';
 import { FIVE_GOODS } from '../domain/grades';
 import { fiveScores, type Act, type ObjectionKey } from '../scenario/acts';
 import { roundStory, type Plan } from '../scenario/round';
-import { forEachConcurrent } from './stats';
+import { causes, forEachConcurrent } from './stats';
 
 export type Window = 'applications' | 'review' | 'inspection' | 'publicityEnds';
 
@@ -86,14 +86,6 @@ export async function runRound(o: RoundOptions): Promise<void> {
 /** The act in a failure's message: its kind and whom it concerns, no payload. */
 function describeAct(act: Act): string {
   return 'committee' in act ? `${act.kind} ${act.committee}` : act.kind;
-}
-
-/** An error and its causes on one line: an Update's failure says why only in its cause (the workflow's Rejection). */
-function causes(err: unknown): string {
-  const parts: string[] = [];
-  for (let e = err; e && parts.length < 5; e = (e as { cause?: unknown }).cause)
-    parts.push(e instanceof Error ? `${e.name}: ${e.message}` : String(e));
-  return parts.join(' <- ');
 }
 
 /** One act of the story as one backend call. */

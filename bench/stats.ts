@@ -82,6 +82,14 @@ export async function forEachConcurrent<T>(
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, Math.max(0, ms)));
 
+/** An error and its causes on one line: an Update's failure says why only in its cause (the workflow's Rejection). */
+export function causes(err: unknown): string {
+  const parts: string[] = [];
+  for (let e = err; e && parts.length < 5; e = (e as { cause?: unknown }).cause)
+    parts.push(e instanceof Error ? `${e.name}: ${e.message}` : String(e));
+  return parts.join(' <- ');
+}
+
 /**
  * A person whose click fails with a server-side error (a query that timed out while the campaign was
  * busy, an unavailable server) tries again. Such errors are retried, up to `attempts` times with a
@@ -107,9 +115,7 @@ export class Retries {
         return await fn();
       } catch (err) {
         const msg = String((err as Error)?.message ?? err);
-        // An Update's failure gives the workflow's reason in its cause.
-        const why = `${msg} ${String((err as { cause?: Error })?.cause?.message ?? '')}`;
-        if (attempt > 1 && /already|Duplicate/i.test(why)) return undefined;
+        if (attempt > 1 && /already|Duplicate/i.test(causes(err))) return undefined;
         if (!Retries.transient(err) || attempt >= attempts) throw err;
         this.total++;
         this.byKind[kind] = (this.byKind[kind] ?? 0) + 1;
