@@ -5,7 +5,8 @@
  */
 import type { z } from 'zod';
 
-export type RejectionKind = 'InvalidInput' | 'WrongPhase' | 'WrongActor' | 'Duplicate' | 'NotFound';
+/** `Unavailable`: the workflow could not gather what it decides with in time (e.g. a 街镇's reports); try again. */
+export type RejectionKind = 'InvalidInput' | 'WrongPhase' | 'WrongActor' | 'Duplicate' | 'NotFound' | 'Unavailable';
 
 export class Rejection extends Error {
   override name = 'Rejection';

@@ -32,6 +32,7 @@ const KIND_TEXT: Record<string, string> = {
   Duplicate: '此事项已办理，不能重复办理',
   InvalidInput: '填写有误',
   NotFound: '未找到',
+  Unavailable: '暂时无法办理，请稍后重试',
 };
 
 /** The workflow's English detail is kept in brackets for support staff; the sentence before it is Chinese. */

@@ -41,6 +41,14 @@ export interface Action<S extends z.ZodType, C> {
   when(data: z.infer<S>, c: C): void;
   /** The state change; runs only after `who` and `when` passed, in the Update handler. */
   apply(data: z.infer<S>, c: C): Applied;
+  /** The checks on applications' reports (the registry): stages, eligibility; throws a Rejection. */
+  reported?(data: z.infer<S>, c: C): void;
+  /**
+   * The 街镇 whose reports `reported` decides with ('all': every 街镇). Where reports reach the workflow in
+   * batches (ActionWiring.gather), the validator checks all but `reported`; the handler first gathers those
+   * reports, then checks everything on what it finds.
+   */
+  gathers?(data: z.infer<S>, c: C): string[] | 'all';
 }
 
 export type ActionTable<C> = Record<string, Action<z.ZodType, C>>;
@@ -88,6 +96,11 @@ export interface ActionWiring<T extends ActionTable<C>, C, R extends ActionResul
   recorded?(payload: unknown): unknown;
   /** A rule every action of the workflow passes first (e.g. an application that is closed takes none). */
   guard?(c: C): void;
+  /**
+   * Where application reports arrive in batches: brings in every report of these 街镇 received so far, for the
+   * actions that declare `gathers`. Absent: reports arrive one by one and every action is checked at once.
+   */
+  gather?(subdistricts: string[] | 'all'): Promise<void>;
   /** Records an accepted action in the audit trail. */
   audit(name: ActionName<T>, payload: unknown, applied: Applied): void;
   /** After the state change and its audit entry: the workflow's own follow-ups, and the answer. */
@@ -103,16 +116,23 @@ export function registerActions<T extends ActionTable<C>, C, R extends ActionRes
   table: T,
   wiring: ActionWiring<T, C, R>,
 ): void {
-  const check = (name: ActionName<T>, payload: unknown, c: C) =>
-    checkAction(table, name, payload, c, wiring.guard && ((x: C) => wiring.guard!(x)));
+  const guard = wiring.guard && ((x: C) => wiring.guard!(x));
+  const check = (name: ActionName<T>, payload: unknown, c: C) => checkAction(table, name, payload, c, guard);
+  // Checked before its reports are gathered: the schema, the guard and `who` only.
+  const gathering = (name: ActionName<T>) => (wiring.gather && table[name].gathers ? table[name] : undefined);
   for (const name of Object.keys(table) as ActionName<T>[]) {
     const update: UpdateDefinition<R, [unknown], string> = wiring.updates[name];
     setHandler(
       update,
       async (payload: unknown) => {
         try {
-          const c = wiring.context('handle', name);
           const recorded = wiring.recorded ? wiring.recorded(payload) : payload;
+          const a = gathering(name);
+          if (a) {
+            const early = wiring.context('handle', name);
+            await wiring.gather!(a.gathers!(checkAction(table, name, recorded, early, guard, false), early));
+          }
+          const c = wiring.context('handle', name);
           const applied = applyAction(table, name, check(name, recorded, c), c);
           wiring.audit(name, payload, applied);
           return await wiring.settle(name, applied);
@@ -123,7 +143,7 @@ export function registerActions<T extends ActionTable<C>, C, R extends ActionRes
       {
         validator: (payload: unknown) => {
           try {
-            check(name, payload, wiring.context('validate', name));
+            checkAction(table, name, payload, wiring.context('validate', name), guard, !gathering(name));
           } catch (err) {
             throw toFailure(err);
           }
@@ -133,13 +153,17 @@ export function registerActions<T extends ActionTable<C>, C, R extends ActionRes
   }
 }
 
-/** The checks of one action, outside a workflow (tests, tools): the data it would apply, or a Rejection. */
+/**
+ * The checks of one action, outside a workflow (tests, tools) and in it: the data it would apply, or a Rejection.
+ * `withReports` false leaves out the checks on reports not yet gathered.
+ */
 export function checkAction<T extends ActionTable<C>, C, N extends ActionName<T>>(
   table: T,
   name: N,
   payload: unknown,
   c: C,
   guard?: (c: C) => void,
+  withReports = true,
 ): ActionData<T, N> {
   const a = table[name];
   if (!a) reject('InvalidInput', `unknown action ${String(name)}`);
@@ -147,6 +171,7 @@ export function checkAction<T extends ActionTable<C>, C, N extends ActionName<T>
   guard?.(c);
   a.who(data, c);
   a.when(data, c);
+  if (withReports) a.reported?.(data, c);
   return data;
 }
 

@@ -14,6 +14,8 @@ const subdistrictOf = (actorId: string, c: CampaignContext) =>
 export const confirmList = campaignAction({
   schema: z.object({ actor }).strict(),
   who: (data, c) => void requireRole(c.input.staff, data.actor, 'subdistrict', 'confirmList'),
+  // Every decision of the 街镇 and every application filed in it, including one whose report is still on its way.
+  gathers: (data, c) => [subdistrictOf(data.actor, c)],
   when: (data, c) => {
     const { s, input, now, late } = c;
     const sd = subdistrictOf(data.actor, c);
@@ -23,6 +25,10 @@ export const confirmList = campaignAction({
       reject('WrongPhase', `街镇 pre-review opens ${formatBeijing(Date.parse(input.calendar.reviewOpens))} (北京时间)`);
     if (now >= Date.parse(s.reviewDeadlines[sd]))
       reject('WrongPhase', `${sd}'s review deadline ${fmt(s.reviewDeadlines[sd])} has passed`);
+  },
+  reported: (data, c) => {
+    const { s } = c;
+    const sd = subdistrictOf(data.actor, c);
     const undecided = entriesWhere(s, (e) => e.sd === sd && e.stage === 'submitted');
     if (undecided.length)
       reject(

@@ -19,11 +19,15 @@ export const panelFinalize = campaignAction({
       message: 'lists a committee twice',
     }),
   who: (data, c) => void requirePanelChair(c.input.staff, data.actor, 'panelFinalize'),
-  when: (data, { s, input, phaseFrom }) => {
+  // Every application's last stage: the ranked ones must be inspected, the others are told they were not selected.
+  gathers: () => 'all',
+  when: (data, { input, phaseFrom }) => {
     if (phaseFrom !== 'inspection' && phaseFrom !== 'awaiting-panel')
       reject('WrongPhase', `the list is finalised during the expert review, not in phase ${phaseFrom}`);
     if (data.ranking.length > input.quota)
       reject('InvalidInput', `ranking: ${data.ranking.length} committees exceed the quota of ${input.quota}`);
+  },
+  reported: (data, { s }) => {
     for (const id of data.ranking) {
       const e = s.registry[id];
       if (!e || e.stage !== 'inspected')
