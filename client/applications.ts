@@ -6,7 +6,7 @@ import { formatBeijing, formatDeadline } from '../domain/calendar';
 import type { Directory } from '../domain/directory';
 import { z } from 'zod';
 import { DEFAULT_GRADE_BANDS } from '../domain/grades';
-import { applicationWorkflowId, campaignWorkflowId, TASK_QUEUE } from '../temporal/ids';
+import { applicationWorkflowId, campaignWorkflowId, subdistrictReportsWorkflowId, TASK_QUEUE } from '../temporal/ids';
 import { zodLine } from '../domain/rejections';
 import { CampaignYear, CommitteeId, Stage, Subdistrict } from '../temporal/search-attributes';
 import { application } from '../workflows/application/workflow';
@@ -93,6 +93,9 @@ export async function submitApplication(client: Client, opts: SubmitOptions) {
     staff: staffForApplication(opts.directory),
     gradeBands: DEFAULT_GRADE_BANDS,
     campaignWorkflowId: campaignWorkflowId(opts.year),
+    ...(terms.reportsBySubdistrict
+      ? { reportsTo: subdistrictReportsWorkflowId(opts.year, committee.subdistrict) }
+      : {}),
     submittedBy: committee.id,
     contactEmail: committee.email,
     reminders: terms.reminders,

@@ -39,6 +39,7 @@ import { withZonedUntil } from '../domain/beijing-time';
 import { loadWorkdays } from '../domain/holidays';
 import { activeTitleIds } from './titles';
 import { reminderSettings } from '../workflows/reminders/slots';
+import { forwardReportsNow, startSubdistrictRelays } from './subdistrict-reports';
 
 /** startCampaign found `campaign-<year>` already there; nothing was started. */
 export class CampaignExistsError extends UserError {}
@@ -79,6 +80,8 @@ export async function startCampaign(client: Client, opts: StartCampaignOptions) 
     reevaluationMaterialsDue: opts.reevaluationMaterialsDue,
     reminders: opts.reminders,
     timeScale: opts.timeScale,
+    // Reports come in batches through one relay per 街镇 (workflows/subdistrict-reports/), started below.
+    reportsBySubdistrict: true,
   };
   if (opts.reevaluationMaterialsDue !== undefined) {
     try {
@@ -87,10 +90,12 @@ export async function startCampaign(client: Client, opts: StartCampaignOptions) 
       throw new UserError((err as Error).message);
     }
   }
+  const taskQueue = opts.taskQueue ?? process.env.TASK_QUEUE ?? TASK_QUEUE;
+  let handle;
   try {
-    return await client.workflow.start(campaign, {
+    handle = await client.workflow.start(campaign, {
       workflowId: campaignWorkflowId(year),
-      taskQueue: opts.taskQueue ?? process.env.TASK_QUEUE ?? TASK_QUEUE,
+      taskQueue,
       args: [input],
       workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
       workflowTaskTimeout: opts.workflowTaskTimeout ?? CAMPAIGN_TASK_TIMEOUT,
@@ -108,6 +113,14 @@ export async function startCampaign(client: Client, opts: StartCampaignOptions) 
       );
     throw err;
   }
+  // Before this returns, so no submission can come first; an application whose relay is missing reports directly.
+  await startSubdistrictRelays(client, {
+    year,
+    subdistricts: input.subdistricts,
+    campaignWorkflowId: campaignWorkflowId(year),
+    taskQueue,
+  });
+  return handle;
 }
 
 /**
@@ -214,12 +227,18 @@ export async function recentSubmissionTermsOf(
   }
 }
 
-/** Applications as the campaign's registry has them (one Query, current with every accepted decision); `subdistrict` '' for all. */
+/**
+ * Applications as the campaign's registry has them, current with every accepted decision: where reports come
+ * through 街镇 relays, those relays forward what they hold first. `subdistrict` '' for all.
+ */
 export async function campaignApplications(
   client: Client,
   year: number,
   subdistrict = '',
 ): Promise<updates.RegistryRow[]> {
+  const { terms } = await recentSubmissionTermsOf(client, year);
+  if (terms.reportsBySubdistrict)
+    await forwardReportsNow(client, year, subdistrict ? [subdistrict] : Object.keys(terms.reviewDeadlines));
   return requireWorkflow(
     () => client.workflow.getHandle(campaignWorkflowId(year)).query(updates.registryRowsQuery, subdistrict),
     noCampaign(year),

@@ -40,3 +40,6 @@ export function reelectionFiling(...args: Parameters<W['reelectionFiling']>): Re
 export function publicObjection(...args: Parameters<W['publicObjection']>): ReturnType<W['publicObjection']> {
   return (require('../workflows/public-objection/workflow') as W).publicObjection(...args);
 }
+export function subdistrictReports(...args: Parameters<W['subdistrictReports']>): ReturnType<W['subdistrictReports']> {
+  return (require('../workflows/subdistrict-reports/workflow') as W).subdistrictReports(...args);
+}

@@ -7,3 +7,4 @@ export { campaignKickoff } from './kickoff/workflow';
 export { signIn } from './sign-in/workflow';
 export { reelectionFiling } from './reelection-filing/workflow';
 export { publicObjection } from './public-objection/workflow';
+export { subdistrictReports } from './subdistrict-reports/workflow';

@@ -28,6 +28,11 @@ export interface ApplicationInput {
   staff: StaffRef[];
   gradeBands: GradeBands;
   campaignWorkflowId: string;
+  /**
+   * The 街镇 relay that forwards this application's reports to the campaign in batches (workflows/
+   * subdistrict-reports/); unset in applications of campaigns without relays, which report to the campaign.
+   */
+  reportsTo?: string;
   submittedBy: string;
   /** The committee's email from the directory, for its paper-form reminders; missing ones are reported to the bureau. */
   contactEmail?: string;

@@ -23,7 +23,7 @@ import {
   historyIsLarge as historyIsLargeAfter,
 } from '../shared/continue-as-new';
 import { appendAudit, staffRole, type AuditPolicy } from '../shared/audit';
-import { applicationReportSignal } from '../campaign/stage-report';
+import { applicationReportSignal, type ApplicationReport } from '../campaign/stage-report';
 import { refusedDetail, rejectedAttemptSchema, rejectedAttemptSignal } from '../shared/rejected-attempt';
 import { applicationMail } from './mail';
 import { applicationResult, type ApplicationResult } from './result';
@@ -73,10 +73,20 @@ export async function application(input: ApplicationInput): Promise<ApplicationR
   const audit = (action: string, payload: unknown, error?: string) =>
     appendAudit(s, auditPolicy, clock.stamp(), action, payload, { error });
 
+  // To the 街镇's relay where there is one; a relay that has ended (or was never started) is passed by.
+  const sendReport = async (r: ApplicationReport) => {
+    if (input.reportsTo)
+      try {
+        return await getExternalWorkflowHandle(input.reportsTo).signal(applicationReportSignal, r);
+      } catch (err) {
+        log.warn('could not report to the 街镇 relay; reporting to the campaign', { error: String(err) });
+      }
+    await getExternalWorkflowHandle(input.campaignWorkflowId).signal(applicationReportSignal, r);
+  };
   const report = async () => {
     s.reportSeq++;
     try {
-      await getExternalWorkflowHandle(input.campaignWorkflowId).signal(applicationReportSignal, {
+      await sendReport({
         committeeId: input.form.committeeId,
         stage: s.stage,
         seq: s.reportSeq,

@@ -31,6 +31,8 @@ export interface SubmissionTerms {
   inspectionCloses: string;
   reminders: ReminderSettings;
   timeScale?: TimeScale;
+  /** Applications report through their 街镇's relay (CampaignInput.reportsBySubdistrict). */
+  reportsBySubdistrict?: boolean;
 }
 
 const isoInstant = z.iso.datetime();
@@ -42,6 +44,7 @@ export const submissionTermsSchema = z.object({
   inspectionCloses: isoInstant,
   reminders: z.object({ offsets: z.array(z.number().int().min(0)), hour: z.number().int().min(0).max(23) }),
   timeScale: timeScaleSchema.optional(),
+  reportsBySubdistrict: z.boolean().optional(),
 }) satisfies z.ZodType<SubmissionTerms>;
 
 /** The deadlines a campaign's state holds (CampaignState has these fields; its initial state takes them from the calendar). */
@@ -61,6 +64,7 @@ export function submissionTerms(input: CampaignInput, s: DeadlinesHolder): Submi
     inspectionCloses: s.inspectionCloses,
     reminders: reminderSettings(input.reminders),
     ...(timeScale ? { timeScale } : {}),
+    ...(input.reportsBySubdistrict ? { reportsBySubdistrict: true } : {}),
   };
 }
 

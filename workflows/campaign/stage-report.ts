@@ -30,5 +30,18 @@ export interface HeldDeadlines {
 
 export const applicationReportSignal = defineSignal<[ApplicationReport]>('applicationReport');
 
+/**
+ * A 街镇's reports as its relay forwards them (workflows/subdistrict-reports/): each application's latest, in one
+ * signal. `ack` answers the campaign's request to gather that 街镇's reports: every report the relay had when
+ * the request arrived is in this batch or an earlier one.
+ */
+export interface ApplicationReportBatch {
+  subdistrict: string;
+  reports: ApplicationReport[];
+  ack?: number;
+}
+
+export const applicationReportsSignal = defineSignal<[ApplicationReportBatch]>('applicationReports');
+
 /** Mail an application could not deliver (e.g. the committee has no valid address): the campaign reports it to the bureau. */
 export const mailUndeliverableSignal = defineSignal<[UndeliverableEntry[]]>('mailUndeliverable');

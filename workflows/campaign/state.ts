@@ -32,6 +32,11 @@ export interface CampaignInput {
   reevaluationMaterialsDue?: string;
   /** Compressed time for demo, bench, fault and test runs, read only by workflows/shared/clock.ts. */
   timeScale?: TimeScale;
+  /**
+   * Applications report through their 街镇's relay (workflows/subdistrict-reports/), which forwards them in
+   * batches; unset in campaigns started before relays, whose applications report here one by one.
+   */
+  reportsBySubdistrict?: boolean;
   /** Set by continue-as-new (workflows/campaign/registry.ts packs the registry). */
   carried?: CarriedCampaignState;
 }
@@ -117,6 +122,9 @@ export interface CampaignState {
   reevaluations?: Record<string, ReevaluationEntry>;
   /** The calendar instant the campaign's timers have reached (workflows/shared/clock.ts); unset in older runs. */
   reached?: string;
+  /** The last gather request sent to the relays, and each 街镇's last one answered (workflows/campaign/gather.ts). */
+  gatherSeq?: number;
+  gathered?: Record<string, number>;
 }
 
 export interface CampaignStatus {

@@ -35,8 +35,9 @@ import {
   SOFT_HISTORY_LIMITS,
 } from '../shared/continue-as-new';
 import { appendAudit, staffRole, type AuditPolicy } from '../shared/audit';
-import { applicationReportSignal } from './stage-report';
+import { applicationReportSignal, applicationReportsSignal } from './stage-report';
 import { recordReport } from './registration';
+import { closeRelays, gatherReports, recordBatch } from './gather';
 import { recordReevaluationReport, reevaluationReportSignal } from './reevaluations';
 import { refusedDetail, rejectedAttemptSchema, rejectedAttemptSignal } from '../shared/rejected-attempt';
 import { objectorViewedSignal, objectorViewSchema } from './objector-view';
@@ -164,6 +165,8 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
       });
       return campaignContext(s, input, t, rules);
     },
+    // Decisions on a 街镇's reports wait until its relay has forwarded every report it holds (./gather.ts).
+    gather: input.reportsBySubdistrict ? (which) => gatherReports(input, s, which) : undefined,
     audit: (name, payload, applied) => audit(name, payload, 'accepted', applied.message),
     settle: (_name, applied) => {
       changed = true;
@@ -216,6 +219,11 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
   setHandler(applicationReportSignal, (r) => {
     heard++;
     recordReport(s, r);
+  });
+  // A 街镇 relay's batch: only campaigns started with relays receive these (./gather.ts).
+  setHandler(applicationReportsSignal, (batch) => {
+    heard++;
+    recordBatch(s, batch);
   });
   // Re-evaluations waiting on their 街镇's pre-review, for the officials' digest. Only runs that get these
   // reports (their re-evaluations took the digest patch) plan digest timers, so older histories replay unchanged.
@@ -308,6 +316,7 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
   onPhase();
   mail.tick();
   await mail.drained(); // the final-list notice, and anything still retrying, goes out before the campaign ends
+  if (input.reportsBySubdistrict) await closeRelays(input);
   // Every commended committee now holds a title (one long-lived workflow each).
   const commended = s.final!.list.map((committeeId) => ({ committeeId, subdistrict: s.registry[committeeId].sd }));
   if (commended.length)

@@ -22,6 +22,8 @@ export const HISTORY_LIMITS = {
   application: 2_000,
   title: 2_000,
   reevaluation: 2_000,
+  /** A 街镇's relay keeps next to nothing: a short history replays in well under a second after a refused hand-over. */
+  subdistrictReports: 1_500,
 } as const;
 
 /**
@@ -34,7 +36,7 @@ export const HISTORY_LIMITS = {
  * run reaches 3,000 in the middle of the next one (with 1,500 the review's run went on into the inspection and
  * its hand-over at 3,000 was refused twice).
  */
-export const SOFT_HISTORY_LIMITS = { campaign: 1_000 } as const;
+export const SOFT_HISTORY_LIMITS = { campaign: 1_000, subdistrictReports: 600 } as const;
 
 /**
  * How long nothing may arrive before a hand-over is tried. A continue-as-new task takes some 100 ms; reports in a

@@ -1,0 +1,65 @@
+/**
+ * The campaign's side of the 街镇 relays (workflows/subdistrict-reports/): batches in, gather requests and the
+ * closing word out. Only campaigns started with `reportsBySubdistrict` use it; older ones take every report as
+ * it comes and never send these commands.
+ */
+import { condition, getExternalWorkflowHandle, log } from '@temporalio/workflow';
+import { reject } from '../../domain/rejections';
+import { subdistrictReportsWorkflowId } from '../../temporal/ids';
+import { closeReportsSignal, gatherReportsSignal } from '../subdistrict-reports/messages';
+import { recordReport } from './registration';
+import type { ApplicationReportBatch } from './stage-report';
+import type { CampaignInput, CampaignState } from './state';
+
+/** A relay answers within a second or two; past this, an action that waits for it is refused (Unavailable). */
+export const GATHER_TIMEOUT_MS = 30_000;
+
+export function recordBatch(s: CampaignState, batch: ApplicationReportBatch): void {
+  for (const r of batch.reports) recordReport(s, r);
+  if (batch.ack !== undefined) {
+    const gathered = (s.gathered ??= {});
+    gathered[batch.subdistrict] = Math.max(gathered[batch.subdistrict] ?? 0, batch.ack);
+  }
+}
+
+/**
+ * Brings in every report the named 街镇' relays hold: one request to each, answered by a batch that acknowledges
+ * it. A relay that cannot be signalled has ended, and its applications report here directly (workflows/
+ * application/workflow.ts), so there is nothing to wait for from it.
+ */
+export async function gatherReports(input: CampaignInput, s: CampaignState, which: string[] | 'all'): Promise<void> {
+  const subdistricts = which === 'all' ? input.subdistricts : which.filter((sd) => input.subdistricts.includes(sd));
+  const token = (s.gatherSeq = (s.gatherSeq ?? 0) + 1);
+  const asked = await Promise.all(
+    subdistricts.map(async (sd) => {
+      try {
+        await getExternalWorkflowHandle(subdistrictReportsWorkflowId(input.year, sd)).signal(gatherReportsSignal, {
+          token,
+        });
+        return sd;
+      } catch (err) {
+        log.warn('a 街镇 relay could not be asked for its reports', { subdistrict: sd, error: String(err) });
+        return undefined;
+      }
+    }),
+  );
+  const waiting = asked.filter((sd): sd is string => sd !== undefined);
+  const answered = () => waiting.every((sd) => (s.gathered?.[sd] ?? 0) >= token);
+  // A timer only while an answer is outstanding: one started and cancelled in the same task is not kept.
+  if (!answered() && !(await condition(answered, GATHER_TIMEOUT_MS)))
+    reject(
+      'Unavailable',
+      `the reports of ${waiting.filter((sd) => (s.gathered?.[sd] ?? 0) < token).join(', ')} did not arrive within ${GATHER_TIMEOUT_MS / 1000} s; try again`,
+    );
+}
+
+/** The final list is out: every relay forwards what it holds and ends. */
+export async function closeRelays(input: CampaignInput): Promise<void> {
+  await Promise.all(
+    input.subdistricts.map((sd) =>
+      getExternalWorkflowHandle(subdistrictReportsWorkflowId(input.year, sd))
+        .signal(closeReportsSignal)
+        .catch((err) => log.warn('a 街镇 relay could not be closed', { subdistrict: sd, error: String(err) })),
+    ),
+  );
+}

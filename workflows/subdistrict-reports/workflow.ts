@@ -1,0 +1,137 @@
+/**
+ * One 街镇's application reports in one year (reports-<year>-<subdistrict>). The 街镇's applications report each
+ * stage change here; the campaign receives them in batches, one signal for all the reports of a second.
+ *
+ * Why a relay: a signal costs the workflow that takes it about 1 ms of worker CPU, most of it the SDK's
+ * per-promise bookkeeping, and the campaign is one workflow on one thread. Taking every application's 2.8
+ * reports itself, at 10,000 applications it fell minutes behind and could not continue as new under the stream
+ * (README, "The campaign is not the hot spot"). Ten relays share that work, and the campaign's part shrinks by
+ * the batch size.
+ *
+ * What the campaign decides with a 街镇's reports (its list confirmation, a panel vote) it first gathers: it asks
+ * this relay, and the batch that answers carries every report received before the request. An application
+ * answers its Update once its report is here, so a confirmation right after the last decision still sees it.
+ */
+import { ApplicationFailure } from '@temporalio/common';
+import { allHandlersFinished, condition, getExternalWorkflowHandle, log, setHandler } from '@temporalio/workflow';
+import { applicationReportSignal, applicationReportsSignal, type ApplicationReport } from '../campaign/stage-report';
+import {
+  continueAsNewWhenSettled,
+  HISTORY_LIMITS,
+  historyIsLarge as historyIsLargeAfter,
+  quietHandOver,
+  SOFT_HISTORY_LIMITS,
+} from '../shared/continue-as-new';
+import { applicationReportSchema, mergeReport } from './batch';
+import {
+  closeReportsSignal,
+  forwardNowUpdate,
+  NOTHING_TO_FORWARD,
+  gatherReportsSignal,
+  gatherRequestSchema,
+  type SubdistrictReportsInput,
+  type SubdistrictReportsResult,
+} from './messages';
+
+/** How long a first report waits for more: in a busy window a 街镇's reports come every 100–500 ms. */
+export const BATCH_MS = 1_000;
+/** A batch goes at once when this many applications wait in it (about 30 KB of reports, far below 2 MB). */
+export const MAX_BATCH = 200;
+
+export async function subdistrictReports(input: SubdistrictReportsInput): Promise<SubdistrictReportsResult> {
+  const pending = new Map<string, ApplicationReport>();
+  for (const r of input.carried?.pending ?? []) pending.set(r.committeeId, r);
+  // The campaign's latest gather request not yet answered.
+  let gather = input.carried?.gather;
+  let forwarded = input.carried?.forwarded ?? 0;
+  let urgent = false;
+  let closing = false;
+  let campaignGone = false;
+  // Batches composed and delivered in this run: a reader waits for the batch holding what it asked for.
+  let composed = 0;
+  let delivered = 0;
+  let heard = 0;
+
+  setHandler(applicationReportSignal, (raw) => {
+    heard++;
+    const r = applicationReportSchema.safeParse(raw);
+    if (!r.success) return void log.warn('malformed application report ignored', { field: fieldOf(r.error) });
+    pending.set(r.data.committeeId, mergeReport(pending.get(r.data.committeeId), r.data));
+  });
+  setHandler(gatherReportsSignal, (raw) => {
+    heard++;
+    const r = gatherRequestSchema.safeParse(raw);
+    if (!r.success) return void log.warn('malformed gather request ignored', { field: fieldOf(r.error) });
+    gather = Math.max(gather ?? 0, r.data.token);
+  });
+  setHandler(closeReportsSignal, () => {
+    closing = true;
+  });
+  setHandler(
+    forwardNowUpdate,
+    async () => {
+      // Everything received so far is in the next batch if any is pending, else in the one on its way.
+      const target = pending.size > 0 ? composed + 1 : composed;
+      urgent = pending.size > 0;
+      await condition(() => delivered >= target || campaignGone);
+      return { forwarded };
+    },
+    {
+      // Nothing pending and nothing on its way: the campaign has every report. Refused in the validator, the
+      // request leaves no trace in the history, so reading a list costs the relay nothing.
+      validator: () => {
+        if (pending.size === 0 && composed === delivered)
+          throw ApplicationFailure.create({ type: NOTHING_TO_FORWARD, message: 'the campaign has every report' });
+      },
+    },
+  );
+
+  const send = async () => {
+    const reports = [...pending.values()];
+    pending.clear();
+    const ack = gather;
+    gather = undefined;
+    urgent = false;
+    composed++;
+    try {
+      await getExternalWorkflowHandle(input.campaignWorkflowId).signal(applicationReportsSignal, {
+        subdistrict: input.subdistrict,
+        reports,
+        ...(ack !== undefined ? { ack } : {}),
+      });
+      forwarded++;
+    } catch (err) {
+      // The campaign has ended (or never ran): nothing more can reach it from here.
+      log.warn('could not forward reports to the campaign; the relay ends', {
+        error: String(err),
+        reports: reports.length,
+      });
+      campaignGone = true;
+    }
+    delivered++;
+  };
+
+  const historyIsLarge = () => historyIsLargeAfter(HISTORY_LIMITS.subdistrictReports);
+  const quiet = quietHandOver(true, SOFT_HISTORY_LIMITS.subdistrictReports, () => heard);
+  const due = () => gather !== undefined || urgent || closing || pending.size >= MAX_BATCH;
+  while (!campaignGone) {
+    quiet.watch();
+    await condition(() => pending.size > 0 || due() || quiet.wake() || historyIsLarge());
+    if (pending.size > 0 && !due()) await condition(due, input.batchMs ?? BATCH_MS);
+    if (pending.size > 0 || gather !== undefined) await send();
+    if (pending.size > 0 || gather !== undefined) continue;
+    if (closing) break;
+    if (historyIsLarge() || quiet.due())
+      await continueAsNewWhenSettled<typeof subdistrictReports>([], {
+        ...input,
+        carried: { pending: [...pending.values()], gather, forwarded },
+      });
+  }
+  quiet.stop();
+  await condition(allHandlersFinished);
+  return { forwarded };
+}
+
+function fieldOf(error: { issues: { path: PropertyKey[] }[] }): string {
+  return error.issues[0]?.path.map(String).join('.') || '(payload)';
+}
