@@ -75,6 +75,7 @@ describe('golden histories', () => {
       'campaignKickoff',
       'reelectionFiling',
       'reevaluation',
+      'subdistrictReports',
       'title',
     ]);
   });
@@ -112,6 +113,7 @@ describe('encrypted histories', () => {
       'campaignKickoff',
       'reelectionFiling',
       'reevaluation',
+      'subdistrictReports',
       'title',
     ]);
     // Every payload list in every event (search attributes are not payloads of the workflow: they stay plain).
