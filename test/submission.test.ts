@@ -16,7 +16,7 @@ import { loadWorkdays } from '../domain/holidays';
 import { applicationStatus, submitApplication } from '../client/applications';
 import { startCampaign, submissionTermsOf } from '../client/campaigns';
 import { UserError, isNotFound } from '../client/errors';
-import { applicationWorkflowId, campaignWorkflowId } from '../temporal/ids';
+import { applicationWorkflowId, campaignWorkflowId, subdistrictReportsWorkflowId } from '../temporal/ids';
 import { applicationReportSignal } from '../workflows/campaign/stage-report';
 import { eventually, terminateTaskQueue, uniqueTaskQueue, withDevServerWorker } from './harness';
 import { directory, formFor } from './fixtures';
@@ -99,9 +99,12 @@ describe('a submission without the campaign', () => {
     expect(app.reviewDeadline).toBe(open.reviewCloses);
     expect(app.inspectionDeadline).toBe(open.inspectionCloses);
 
-    // The campaign never ran a workflow task, yet the application's report is in its history.
-    const history = await client.workflow.getHandle(campaignWorkflowId(OPEN)).fetchHistory();
-    const events = history.events ?? [];
+    // The campaign never ran a workflow task, nor did its 街镇 relay (started with it, on the same task queue);
+    // yet the application's report is in the relay's history, to be forwarded once a worker runs it.
+    const campaignEvents = (await client.workflow.getHandle(campaignWorkflowId(OPEN)).fetchHistory()).events ?? [];
+    expect(campaignEvents.filter((e) => e.workflowTaskCompletedEventAttributes)).toEqual([]);
+    const relay = client.workflow.getHandle(subdistrictReportsWorkflowId(OPEN, sd));
+    const events = (await relay.fetchHistory()).events ?? [];
     expect(events.filter((e) => e.workflowTaskCompletedEventAttributes)).toEqual([]);
     const signals = events.map((e) => e.workflowExecutionSignaledEventAttributes?.signalName).filter(Boolean);
     expect(signals).toContain(applicationReportSignal.name);
