@@ -5,16 +5,12 @@
  * is gone still works, its applications reporting directly. Time-skipping server.
  * SUBDISTRICT_HISTORIES_TO=<folder> also writes the campaign's and a relay's histories there, as golden histories.
  */
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { historyToJSON } from '@temporalio/common/lib/proto-utils';
-import { Worker } from '@temporalio/worker';
 import { applicationAction, submitApplication } from '../client/applications';
 import { campaignAction, campaignApplications, startCampaign } from '../client/campaigns';
-import { dataConverter } from '../client/codec';
 import { campaignWorkflowId, subdistrictReportsWorkflowId } from '../temporal/ids';
-import { directory, formFor, workflowBundle } from './fixtures';
+import { directory, formFor } from './fixtures';
+import { replayAndRecord } from './golden-record';
 import { withTimeSkippingWorker } from './harness';
 
 const Y = 2023;
@@ -37,21 +33,8 @@ async function signalsOf(workflowId: string): Promise<Record<string, number>> {
 }
 
 /** A history replays against this code; SUBDISTRICT_HISTORIES_TO=<folder> also writes it there. */
-async function replayAndRecord(workflowId: string, workflowType: string) {
-  const handle = w().client.workflow.getHandle(workflowId);
-  const history = await handle.fetchHistory();
-  await Worker.runReplayHistory(
-    { workflowBundle: await workflowBundle(), dataConverter: dataConverter() },
-    history,
-    workflowId,
-  );
-  const out = process.env.SUBDISTRICT_HISTORIES_TO;
-  if (!out) return;
-  const { runId, status } = await handle.describe();
-  const record = { workflowId, runId, workflowType, status: status.name };
-  const file = join(out, `${workflowType}--${workflowId}--${runId.slice(-8)}.json`);
-  writeFileSync(file, JSON.stringify({ ...record, history: JSON.parse(historyToJSON(history)) }) + '\n');
-}
+const replayAndKeep = (workflowId: string, workflowType: string) =>
+  replayAndRecord(w().client, workflowId, { workflowType, to: process.env.SUBDISTRICT_HISTORIES_TO });
 
 describe('reports through the 街镇 relays', () => {
   it('a 街镇 confirms its list right after its last decision, and the campaign took batches', async () => {
@@ -104,8 +87,8 @@ describe('reports through the 街镇 relays', () => {
     expect(atCampaign.applicationReports).toBeGreaterThan(0);
     expect(atCampaign.applicationReports).toBeLessThan(7);
 
-    await replayAndRecord(campaignWorkflowId(Y), 'campaign');
-    await replayAndRecord(subdistrictReportsWorkflowId(Y, sdA), 'subdistrictReports');
+    await replayAndKeep(campaignWorkflowId(Y), 'campaign');
+    await replayAndKeep(subdistrictReportsWorkflowId(Y, sdA), 'subdistrictReports');
   });
 
   it('a 街镇 whose relay has ended still works: its applications report to the campaign directly', async () => {

@@ -4,23 +4,20 @@
  * submissions through the Query. Time-skipping server: the calendar's months pass in seconds.
  * SUBMISSION_HISTORIES_TO=<folder> also writes the campaign's history there, as a golden history.
  */
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
-import { Worker } from '@temporalio/worker';
 import { addDays, formatDeadline } from '../domain/calendar';
 import { DEFAULT_GRADE_BANDS } from '../domain/grades';
 import { applicationStatus, submitApplication } from '../client/applications';
 import { campaignAction, recentSubmissionTermsOf, startCampaign, submissionTermsOf } from '../client/campaigns';
-import { dataConverter } from '../client/codec';
 import { UserError } from '../client/errors';
 import { campaignWorkflowId } from '../temporal/ids';
 import { campaign } from '../workflows/campaign/workflow';
 import { SUBMISSION_MEMO_KEY, SUBMISSION_MEMO_PATCH } from '../workflows/campaign/memo';
 import { rejectedAttemptSignal } from '../workflows/shared/rejected-attempt';
-import { at, calendar2023Ahead, directory, formFor, workflowBundle } from './fixtures';
+import { at, calendar2023Ahead, directory, formFor } from './fixtures';
 import { eventually, withTimeSkippingWorker } from './harness';
+import { replayAndRecord } from './golden-record';
 
 const Y = 2023;
 const DAY = 86_400_000;
@@ -38,20 +35,13 @@ const sleepUntil = (iso: string) => sleepUntilMs(at(iso, w().shiftDays));
 const day = (date: string) => addDays(date, w().shiftDays);
 
 /** A campaign's history replays against this code; SUBMISSION_HISTORIES_TO=<folder> also writes it there. */
-async function replayAndRecord(year: number, history: Parameters<typeof historyToJSON>[0], label: string) {
-  const id = campaignWorkflowId(year);
-  await Worker.runReplayHistory(
-    { workflowBundle: await workflowBundle(), dataConverter: dataConverter() },
+const replayCampaign = (year: number, history: Parameters<typeof historyToJSON>[0], label: string) =>
+  replayAndRecord(w().client, campaignWorkflowId(year), {
+    workflowType: 'campaign',
     history,
-    id,
-  );
-  const out = process.env.SUBMISSION_HISTORIES_TO;
-  if (!out) return;
-  const { runId, status } = await w().client.workflow.getHandle(id).describe();
-  const record = { workflowId: id, runId, workflowType: 'campaign', status: status.name };
-  const file = join(out, `campaign--${id}-${label}--${runId.slice(-8)}.json`);
-  writeFileSync(file, JSON.stringify({ ...record, history: JSON.parse(historyToJSON(history)) }) + '\n');
-}
+    label,
+    to: process.env.SUBMISSION_HISTORIES_TO,
+  });
 
 describe('moved deadlines reach later submissions', () => {
   it('a submission after the original close, before the moved one, is taken with the moved deadlines', async () => {
@@ -114,7 +104,7 @@ describe('moved deadlines reach later submissions', () => {
     const b64 = Buffer.from(JSON.stringify(SUBMISSION_MEMO_PATCH)).toString('base64').slice(0, 20);
     expect(historyToJSON(history)).toContain(b64);
     expect(events.filter((e) => e.workflowPropertiesModifiedEventAttributes?.upsertedMemo)).toHaveLength(2);
-    await replayAndRecord(Y, history, 'memo');
+    await replayCampaign(Y, history, 'memo');
   });
 
   it('the memo, moved deadlines included, survives the campaign continuing as new', { timeout: 300_000 }, async () => {
@@ -169,7 +159,7 @@ describe('moved deadlines reach later submissions', () => {
     expect(app.audit.map((a) => a.action)).toEqual(['submit', 'campaign:deadline']);
 
     // The campaign's history with that notice replays against this code (and, on request, becomes a golden one).
-    await replayAndRecord(
+    await replayCampaign(
       year,
       await client.workflow.getHandle(campaignWorkflowId(year)).fetchHistory(),
       'registration',

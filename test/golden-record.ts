@@ -1,0 +1,31 @@
+/**
+ * A history a test produced: replayed against this code, and, when `to` names a folder (an environment variable
+ * the test reads), written there as a golden history for test/replay.test.ts.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Client } from '@temporalio/client';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import { Worker } from '@temporalio/worker';
+import { dataConverter } from '../client/codec';
+import { workflowBundle } from './fixtures';
+
+export async function replayAndRecord(
+  client: Client,
+  workflowId: string,
+  opts: { workflowType: string; history?: Parameters<typeof historyToJSON>[0]; label?: string; to?: string },
+): Promise<void> {
+  const handle = client.workflow.getHandle(workflowId);
+  const history = opts.history ?? (await handle.fetchHistory());
+  await Worker.runReplayHistory(
+    { workflowBundle: await workflowBundle(), dataConverter: dataConverter() },
+    history,
+    workflowId,
+  );
+  if (!opts.to) return;
+  const { runId, status } = await handle.describe();
+  const record = { workflowId, runId, workflowType: opts.workflowType, status: status.name };
+  const name = opts.label ? `${workflowId}-${opts.label}` : workflowId;
+  const file = join(opts.to, `${opts.workflowType}--${name}--${runId.slice(-8)}.json`);
+  writeFileSync(file, JSON.stringify({ ...record, history: JSON.parse(historyToJSON(history)) }) + '\n');
+}
