@@ -32,8 +32,9 @@ export async function startSubdistrictRelays(
 }
 
 /**
- * Every report the relays of these 街镇 hold reaches the campaign before this returns. A relay that has ended
- * has nothing to forward: its applications report to the campaign directly.
+ * Every report the relays of these 街镇 hold reaches the campaign before this returns. A relay that has ended (the
+ * server answers an Update to a closed workflow as not found) has nothing to forward: its applications report to
+ * the campaign directly.
  */
 export async function forwardReportsNow(client: Client, year: number, subdistricts: string[]): Promise<void> {
   await Promise.all(
@@ -42,7 +43,7 @@ export async function forwardReportsNow(client: Client, year: number, subdistric
         .getHandle(subdistrictReportsWorkflowId(year, sd))
         .executeUpdate(forwardNowUpdate)
         .catch((err) => {
-          if (!isNotFound(err) && !isClosed(err) && !nothingToForward(err)) throw err;
+          if (!isNotFound(err) && !nothingToForward(err)) throw err;
         }),
     ),
   );
@@ -52,9 +53,3 @@ const nothingToForward = (err: unknown) =>
   err instanceof WorkflowUpdateFailedError &&
   err.cause instanceof ApplicationFailure &&
   err.cause.type === NOTHING_TO_FORWARD;
-
-/** An Update to a workflow that has completed. */
-function isClosed(err: unknown): boolean {
-  const text = `${(err as Error)?.message ?? ''} ${(err as { cause?: Error })?.cause?.message ?? ''}`;
-  return /already completed|workflow execution.*(completed|closed)/i.test(text);
-}
