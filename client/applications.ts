@@ -6,7 +6,8 @@ import { formatBeijing, formatDeadline } from '../domain/calendar';
 import type { Directory } from '../domain/directory';
 import { z } from 'zod';
 import { DEFAULT_GRADE_BANDS } from '../domain/grades';
-import { applicationWorkflowId, campaignWorkflowId, subdistrictReportsWorkflowId, TASK_QUEUE } from '../temporal/ids';
+import { applicationWorkflowId, campaignWorkflowId, TASK_QUEUE } from '../temporal/ids';
+import { relayFor } from '../workflows/subdistrict-reports/relays';
 import { zodLine } from '../domain/rejections';
 import { CampaignYear, CommitteeId, Stage, Subdistrict } from '../temporal/search-attributes';
 import { application } from '../workflows/application/workflow';
@@ -94,7 +95,7 @@ export async function submitApplication(client: Client, opts: SubmitOptions) {
     gradeBands: DEFAULT_GRADE_BANDS,
     campaignWorkflowId: campaignWorkflowId(opts.year),
     ...(terms.reportsBySubdistrict
-      ? { reportsTo: subdistrictReportsWorkflowId(opts.year, committee.subdistrict) }
+      ? { reportsTo: relayFor(opts.year, committee.subdistrict, committee.id, terms.reportRelays).workflowId }
       : {}),
     submittedBy: committee.id,
     contactEmail: committee.email,

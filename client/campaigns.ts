@@ -40,6 +40,7 @@ import { loadWorkdays } from '../domain/holidays';
 import { activeTitleIds } from './titles';
 import { reminderSettings } from '../workflows/reminders/slots';
 import { forwardReportsNow, startSubdistrictRelays } from './subdistrict-reports';
+import { relayCountsFor } from '../workflows/subdistrict-reports/relays';
 
 /** startCampaign found `campaign-<year>` already there; nothing was started. */
 export class CampaignExistsError extends UserError {}
@@ -63,6 +64,8 @@ export interface StartCampaignOptions {
   workflowTaskTimeout?: Duration;
   /** The instant the deadlines must lie after; default the real clock (the kickoff passes the one it resolved with). */
   now?: number;
+  /** The most committees one 街镇 relay serves (workflows/subdistrict-reports/relays.ts); default 200. */
+  committeesPerRelay?: number;
 }
 
 export async function startCampaign(client: Client, opts: StartCampaignOptions) {
@@ -80,9 +83,12 @@ export async function startCampaign(client: Client, opts: StartCampaignOptions) 
     reevaluationMaterialsDue: opts.reevaluationMaterialsDue,
     reminders: opts.reminders,
     timeScale: opts.timeScale,
-    // Reports come in batches through one relay per 街镇 (workflows/subdistrict-reports/), started below.
+    // Reports come in batches through the 街镇 relays (workflows/subdistrict-reports/), started below: one per 街镇,
+    // more where a 街镇 has more committees than one relay serves.
     reportsBySubdistrict: true,
   };
+  const relays = relayCountsFor(opts.directory.committees, opts.committeesPerRelay);
+  if (Object.keys(relays).length > 0) input.reportRelays = relays;
   if (opts.reevaluationMaterialsDue !== undefined) {
     try {
       input.reevaluationMaterialsDue = materialsDueFor(opts.calendar, opts.reevaluationMaterialsDue);
@@ -117,6 +123,7 @@ export async function startCampaign(client: Client, opts: StartCampaignOptions) 
   await startSubdistrictRelays(client, {
     year,
     subdistricts: input.subdistricts,
+    relays: input.reportRelays,
     campaignWorkflowId: campaignWorkflowId(year),
     taskQueue,
   });
@@ -238,7 +245,12 @@ export async function campaignApplications(
 ): Promise<updates.RegistryRow[]> {
   const { terms } = await recentSubmissionTermsOf(client, year);
   if (terms.reportsBySubdistrict)
-    await forwardReportsNow(client, year, subdistrict ? [subdistrict] : Object.keys(terms.reviewDeadlines));
+    await forwardReportsNow(
+      client,
+      year,
+      subdistrict ? [subdistrict] : Object.keys(terms.reviewDeadlines),
+      terms.reportRelays,
+    );
   return requireWorkflow(
     () => client.workflow.getHandle(campaignWorkflowId(year)).query(updates.registryRowsQuery, subdistrict),
     noCampaign(year),

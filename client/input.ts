@@ -43,6 +43,7 @@ export const startCampaignOptionsSchema = z
     reminders: remindersSchema.optional(),
     workflowTaskTimeout: z.union([z.string().min(1), z.number().positive()]).optional(),
     now: z.number().int().positive().optional(),
+    committeesPerRelay: z.number().int().min(1).max(100_000).optional(),
   })
   .strict();
 

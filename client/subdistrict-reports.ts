@@ -1,27 +1,34 @@
 /**
- * The 街镇 relays of a campaign (workflows/subdistrict-reports/): started with it, and asked to forward at once
+ * The 街镇 relays of a campaign (workflows/subdistrict-reports/), one or more per 街镇: started with it, and asked to forward at once
  * before a reader lists a 街镇's applications from the campaign.
  */
 import { WorkflowExecutionAlreadyStartedError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { subdistrictReportsWorkflowId } from '../temporal/ids';
 import { CampaignYear } from '../temporal/search-attributes';
 import { subdistrictReports } from '../workflows/subdistrict-reports/workflow';
 import { forwardNowUpdate, NOTHING_TO_FORWARD } from '../workflows/subdistrict-reports/messages';
+import { relaysOfAll, type RelayCounts } from '../workflows/subdistrict-reports/relays';
 import { isNotFound } from './errors';
 
-/** One relay per 街镇, before any application can be filed; one already running (a retried start) is kept. */
+/** Every 街镇's relays, before any application can be filed; one already running (a retried start) is kept. */
 export async function startSubdistrictRelays(
   client: Client,
-  opts: { year: number; subdistricts: string[]; campaignWorkflowId: string; taskQueue: string },
+  opts: { year: number; subdistricts: string[]; relays?: RelayCounts; campaignWorkflowId: string; taskQueue: string },
 ): Promise<void> {
   await Promise.all(
-    opts.subdistricts.map(async (subdistrict) => {
+    relaysOfAll(opts.year, opts.subdistricts, opts.relays).map(async ({ subdistrict, shard, workflowId }) => {
       try {
         await client.workflow.start(subdistrictReports, {
-          workflowId: subdistrictReportsWorkflowId(opts.year, subdistrict),
+          workflowId,
           taskQueue: opts.taskQueue,
-          args: [{ year: opts.year, subdistrict, campaignWorkflowId: opts.campaignWorkflowId }],
+          args: [
+            {
+              year: opts.year,
+              subdistrict,
+              ...(shard !== undefined ? { shard } : {}),
+              campaignWorkflowId: opts.campaignWorkflowId,
+            },
+          ],
           typedSearchAttributes: [{ key: CampaignYear, value: opts.year }],
         });
       } catch (err) {
@@ -36,11 +43,16 @@ export async function startSubdistrictRelays(
  * server answers an Update to a closed workflow as not found) has nothing to forward: its applications report to
  * the campaign directly.
  */
-export async function forwardReportsNow(client: Client, year: number, subdistricts: string[]): Promise<void> {
+export async function forwardReportsNow(
+  client: Client,
+  year: number,
+  subdistricts: string[],
+  relays: RelayCounts | undefined,
+): Promise<void> {
   await Promise.all(
-    subdistricts.map((sd) =>
+    relaysOfAll(year, subdistricts, relays).map(({ workflowId }) =>
       client.workflow
-        .getHandle(subdistrictReportsWorkflowId(year, sd))
+        .getHandle(workflowId)
         .executeUpdate(forwardNowUpdate)
         .catch((err) => {
           if (!isNotFound(err) && !nothingToForward(err)) throw err;

@@ -4,5 +4,9 @@ export const applicationWorkflowId = (year: number, committeeId: string) => `app
 export const titleWorkflowId = (committeeId: string, awardYear: number) => `title-${committeeId}-${awardYear}`;
 export const reevaluationWorkflowId = (year: number, committeeId: string) => `reevaluation-${year}-${committeeId}`;
 export const TASK_QUEUE = 'red-model-committees';
-/** One 街镇's application reports in one year, on their way to the campaign in batches (workflows/subdistrict-reports/). */
-export const subdistrictReportsWorkflowId = (year: number, subdistrict: string) => `reports-${year}-${subdistrict}`;
+/**
+ * A 街镇's application reports in one year, on their way to the campaign in batches (workflows/subdistrict-reports/):
+ * `reports-<year>-<街镇>` where the 街镇 has one relay, `reports-<year>-<街镇>-<shard>` (1…n) where it has more.
+ */
+export const subdistrictReportsWorkflowId = (year: number, subdistrict: string, shard?: number) =>
+  shard === undefined ? `reports-${year}-${subdistrict}` : `reports-${year}-${subdistrict}-${shard}`;

@@ -5,8 +5,8 @@
  */
 import { condition, getExternalWorkflowHandle, log } from '@temporalio/workflow';
 import { reject } from '../../domain/rejections';
-import { subdistrictReportsWorkflowId } from '../../temporal/ids';
 import { closeReportsSignal, gatherReportsSignal } from '../subdistrict-reports/messages';
+import { relayKey, relaysOfAll } from '../subdistrict-reports/relays';
 import { recordReport } from './registration';
 import type { ApplicationReportBatch } from './stage-report';
 import type { CampaignInput, CampaignState } from './state';
@@ -18,7 +18,8 @@ export function recordBatch(s: CampaignState, batch: ApplicationReportBatch): vo
   for (const r of batch.reports) recordReport(s, r);
   if (batch.ack !== undefined) {
     const gathered = (s.gathered ??= {});
-    gathered[batch.subdistrict] = Math.max(gathered[batch.subdistrict] ?? 0, batch.ack);
+    const key = relayKey(batch.subdistrict, batch.shard);
+    gathered[key] = Math.max(gathered[key] ?? 0, batch.ack);
   }
 }
 
@@ -31,35 +32,33 @@ export async function gatherReports(input: CampaignInput, s: CampaignState, whic
   const subdistricts = which === 'all' ? input.subdistricts : which.filter((sd) => input.subdistricts.includes(sd));
   const token = (s.gatherSeq = (s.gatherSeq ?? 0) + 1);
   const asked = await Promise.all(
-    subdistricts.map(async (sd) => {
+    relaysOfAll(input.year, subdistricts, input.reportRelays).map(async (relay) => {
       try {
-        await getExternalWorkflowHandle(subdistrictReportsWorkflowId(input.year, sd)).signal(gatherReportsSignal, {
-          token,
-        });
-        return sd;
+        await getExternalWorkflowHandle(relay.workflowId).signal(gatherReportsSignal, { token });
+        return relay.key;
       } catch (err) {
-        log.warn('a 街镇 relay could not be asked for its reports', { subdistrict: sd, error: String(err) });
+        log.warn('a 街镇 relay could not be asked for its reports', { relay: relay.workflowId, error: String(err) });
         return undefined;
       }
     }),
   );
-  const waiting = asked.filter((sd): sd is string => sd !== undefined);
-  const answered = () => waiting.every((sd) => (s.gathered?.[sd] ?? 0) >= token);
+  const waiting = asked.filter((key): key is string => key !== undefined);
+  const late = () => waiting.filter((key) => (s.gathered?.[key] ?? 0) < token);
   // A timer only while an answer is outstanding: one started and cancelled in the same task is not kept.
-  if (!answered() && !(await condition(answered, GATHER_TIMEOUT_MS)))
+  if (late().length > 0 && !(await condition(() => late().length === 0, GATHER_TIMEOUT_MS)))
     reject(
       'Unavailable',
-      `the reports of ${waiting.filter((sd) => (s.gathered?.[sd] ?? 0) < token).join(', ')} did not arrive within ${GATHER_TIMEOUT_MS / 1000} s; try again`,
+      `the reports of ${late().join(', ')} did not arrive within ${GATHER_TIMEOUT_MS / 1000} s; try again`,
     );
 }
 
 /** The final list is out: every relay forwards what it holds and ends. */
 export async function closeRelays(input: CampaignInput): Promise<void> {
   await Promise.all(
-    input.subdistricts.map((sd) =>
-      getExternalWorkflowHandle(subdistrictReportsWorkflowId(input.year, sd))
+    relaysOfAll(input.year, input.subdistricts, input.reportRelays).map((relay) =>
+      getExternalWorkflowHandle(relay.workflowId)
         .signal(closeReportsSignal)
-        .catch((err) => log.warn('a 街镇 relay could not be closed', { subdistrict: sd, error: String(err) })),
+        .catch((err) => log.warn('a 街镇 relay could not be closed', { relay: relay.workflowId, error: String(err) })),
     ),
   );
 }

@@ -13,6 +13,7 @@ import { campaignCalendarSchema, type CampaignCalendar } from '../../domain/cale
 import { timeScaleSchema, type TimeScale } from '../../domain/time-scale';
 import { reminderSettings, type ReminderSettings } from '../reminders/slots';
 import { timeScaleOf } from '../shared/clock';
+import type { RelayCounts } from '../subdistrict-reports/relays';
 import type { CampaignInput } from './state';
 
 /** The memo key; its value is a SubmissionTerms. */
@@ -33,6 +34,8 @@ export interface SubmissionTerms {
   timeScale?: TimeScale;
   /** Applications report through their 街镇's relay (CampaignInput.reportsBySubdistrict). */
   reportsBySubdistrict?: boolean;
+  /** 街镇 with more than one relay (CampaignInput.reportRelays). */
+  reportRelays?: RelayCounts;
 }
 
 const isoInstant = z.iso.datetime();
@@ -45,6 +48,7 @@ export const submissionTermsSchema = z.object({
   reminders: z.object({ offsets: z.array(z.number().int().min(0)), hour: z.number().int().min(0).max(23) }),
   timeScale: timeScaleSchema.optional(),
   reportsBySubdistrict: z.boolean().optional(),
+  reportRelays: z.record(z.string(), z.number().int().min(2).max(1_000)).optional(),
 }) satisfies z.ZodType<SubmissionTerms>;
 
 /** The deadlines a campaign's state holds (CampaignState has these fields; its initial state takes them from the calendar). */
@@ -65,6 +69,7 @@ export function submissionTerms(input: CampaignInput, s: DeadlinesHolder): Submi
     reminders: reminderSettings(input.reminders),
     ...(timeScale ? { timeScale } : {}),
     ...(input.reportsBySubdistrict ? { reportsBySubdistrict: true } : {}),
+    ...(input.reportRelays && Object.keys(input.reportRelays).length > 0 ? { reportRelays: input.reportRelays } : {}),
   };
 }
 

@@ -37,6 +37,8 @@ export const applicationReportSignal = defineSignal<[ApplicationReport]>('applic
  */
 export interface ApplicationReportBatch {
   subdistrict: string;
+  /** The relay's shard where its 街镇 has more than one (workflows/subdistrict-reports/relays.ts). */
+  shard?: number;
   reports: ApplicationReport[];
   ack?: number;
 }

@@ -13,6 +13,7 @@ import type { ReminderSettings } from '../reminders/slots';
 import type { CarriedCampaignState } from './registry';
 import type { InputCalendar, TimeScale } from '../shared/clock';
 import type { AuditEntry } from '../shared/audit';
+import type { RelayCounts } from '../subdistrict-reports/relays';
 
 export type CampaignAuditEntry = AuditEntry & { detail: string };
 
@@ -37,6 +38,8 @@ export interface CampaignInput {
    * batches; unset in campaigns started before relays, whose applications report here one by one.
    */
   reportsBySubdistrict?: boolean;
+  /** 街镇 with more than one relay and how many (workflows/subdistrict-reports/relays.ts); unset: one each. */
+  reportRelays?: RelayCounts;
   /** Set by continue-as-new (workflows/campaign/registry.ts packs the registry). */
   carried?: CarriedCampaignState;
 }

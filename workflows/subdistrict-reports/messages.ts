@@ -20,6 +20,8 @@ export const NOTHING_TO_FORWARD = 'NothingToForward';
 export interface SubdistrictReportsInput {
   year: number;
   subdistrict: string;
+  /** Which of the 街镇's relays this is, where it has more than one (relays.ts). */
+  shard?: number;
   campaignWorkflowId: string;
   /** Real milliseconds a first report waits for others before its batch goes; default BATCH_MS. */
   batchMs?: number;

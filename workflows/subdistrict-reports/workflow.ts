@@ -1,6 +1,7 @@
 /**
- * One 街镇's application reports in one year (reports-<year>-<subdistrict>). The 街镇's applications report each
- * stage change here; the campaign receives them in batches, one signal for all the reports of a second.
+ * One 街镇's application reports in one year (reports-<year>-<subdistrict>, or one of its shards where the 街镇 has
+ * more than 200 committees: relays.ts). Its applications report each stage change here; the campaign receives
+ * them in batches, one signal for all the reports of a second.
  *
  * Why a relay: a signal costs the workflow that takes it about 1 ms of worker CPU, most of it the SDK's
  * per-promise bookkeeping, and the campaign is one workflow on one thread. Taking every application's 2.8
@@ -96,6 +97,7 @@ export async function subdistrictReports(input: SubdistrictReportsInput): Promis
     try {
       await getExternalWorkflowHandle(input.campaignWorkflowId).signal(applicationReportsSignal, {
         subdistrict: input.subdistrict,
+        ...(input.shard !== undefined ? { shard: input.shard } : {}),
         reports,
         ...(ack !== undefined ? { ack } : {}),
       });

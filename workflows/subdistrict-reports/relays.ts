@@ -1,0 +1,73 @@
+/**
+ * Which relays a 街镇 has and which one an application reports to. Shared by the client (it starts the relays and
+ * names each application's) and the campaign (it gathers from and closes them).
+ *
+ * Why more than one relay for a large 街镇: a relay takes one signal per report, and its history grows with them.
+ * At 10,000 applications (1,000 per 街镇) one relay per 街镇 took bursts of 1,000 reports in a window, reached its
+ * 1,500-event hand-over in the middle of one, lost the race with the reports still arriving (UnhandledCommand)
+ * and replayed runs of up to 2,690 events for 1–4.6 s. With at most 200 committees a relay takes at most 200
+ * reports in a window: some 900 events in the worst case of one task per report, so it never reaches its
+ * backstop inside a window and hands over in the quiet between windows.
+ */
+import { subdistrictReportsWorkflowId as relayWorkflowId } from '../../temporal/ids';
+
+/** The most committees one relay serves; a 街镇 with more has ⌈committees / 200⌉ relays. */
+export const COMMITTEES_PER_RELAY = 200;
+
+/** What the campaign keys a relay's acknowledgements by: the 街镇 alone when it has one relay. */
+export const relayKey = (subdistrict: string, shard?: number) =>
+  shard === undefined ? subdistrict : `${subdistrict}#${shard}`;
+
+export interface Relay {
+  subdistrict: string;
+  /** Absent where the 街镇 has one relay. */
+  shard?: number;
+  workflowId: string;
+  key: string;
+}
+
+/** How many relays each 街镇 has; a 街镇 not named has one. */
+export type RelayCounts = Record<string, number>;
+
+/** The relays for a directory's committees: only 街镇 with more than one are named. */
+export function relayCountsFor(
+  committees: { subdistrict: string }[],
+  perRelay: number = COMMITTEES_PER_RELAY,
+): RelayCounts {
+  const bySubdistrict = new Map<string, number>();
+  for (const c of committees) bySubdistrict.set(c.subdistrict, (bySubdistrict.get(c.subdistrict) ?? 0) + 1);
+  const counts: RelayCounts = {};
+  for (const [sd, n] of bySubdistrict) if (n > perRelay) counts[sd] = Math.ceil(n / perRelay);
+  return counts;
+}
+
+export function relaysOf(year: number, subdistrict: string, counts: RelayCounts | undefined): Relay[] {
+  const n = counts?.[subdistrict] ?? 1;
+  if (n <= 1) return [{ subdistrict, workflowId: relayWorkflowId(year, subdistrict), key: relayKey(subdistrict) }];
+  return Array.from({ length: n }, (_, i) => ({
+    subdistrict,
+    shard: i + 1,
+    workflowId: relayWorkflowId(year, subdistrict, i + 1),
+    key: relayKey(subdistrict, i + 1),
+  }));
+}
+
+/** Every relay of these 街镇, 街镇 by 街镇. */
+export const relaysOfAll = (year: number, subdistricts: string[], counts: RelayCounts | undefined): Relay[] =>
+  subdistricts.flatMap((sd) => relaysOf(year, sd, counts));
+
+/** The relay an application reports to: fixed by its committee's id, so every report of it takes the same way. */
+export function relayFor(year: number, subdistrict: string, committeeId: string, counts: RelayCounts | undefined) {
+  const relays = relaysOf(year, subdistrict, counts);
+  return relays[fnv1a(committeeId) % relays.length];
+}
+
+/** 32-bit FNV-1a over UTF-16 code units: stable across processes and Node versions, and even enough for ids. */
+function fnv1a(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h;
+}
