@@ -1,14 +1,16 @@
 /**
- * Applications report through their 街镇's relay, and the campaign takes their reports in batches. The story: a
- * 街镇 decides its applications and confirms its list at once (the confirmation gathers the relay's reports first,
- * so it sees the last decision); the campaign got far fewer signals than there were reports; a 街镇 whose relay
- * is gone still works, its applications reporting directly. Time-skipping server.
+ * Applications report through their 街镇's relays, and the campaign takes their reports in batches. Here each relay
+ * serves at most two committees, so every 街镇 (three committees) has two, as a 街镇 of more than 200 would. The
+ * story: a 街镇 decides its applications and confirms its list at once (the confirmation gathers both relays'
+ * reports first, so it sees the last decision); the campaign got far fewer signals than there were reports; a
+ * 街镇 whose relays are gone still works, its applications reporting directly. Time-skipping server.
  * SUBDISTRICT_HISTORIES_TO=<folder> also writes the campaign's and a relay's histories there, as golden histories.
  */
 import { describe, expect, it } from 'vitest';
 import { applicationAction, submitApplication } from '../client/applications';
 import { campaignAction, campaignApplications, startCampaign } from '../client/campaigns';
-import { campaignWorkflowId, subdistrictReportsWorkflowId } from '../temporal/ids';
+import { campaignWorkflowId } from '../temporal/ids';
+import { relayCountsFor, relayFor, relaysOf } from '../workflows/subdistrict-reports/relays';
 import { directory, formFor } from './fixtures';
 import { replayAndRecord } from './golden-record';
 import { withTimeSkippingWorker } from './harness';
@@ -17,6 +19,9 @@ const Y = 2023;
 const [sdA, sdB] = directory.subdistricts;
 const inA = directory.committees.filter((c) => c.subdistrict === sdA).map((c) => c.id);
 const inB = directory.committees.filter((c) => c.subdistrict === sdB).map((c) => c.id);
+const PER_RELAY = 2;
+const counts = relayCountsFor(directory.committees, PER_RELAY);
+const relaysOfSd = (sd: string) => relaysOf(Y, sd, counts).map((r) => r.workflowId);
 const officialOf = (sd: string) => directory.people.find((p) => p.role === 'subdistrict' && p.subdistrict === sd)!.id;
 
 const w = withTimeSkippingWorker('subdistrict-reports');
@@ -24,12 +29,12 @@ const w = withTimeSkippingWorker('subdistrict-reports');
 /** Signals of each name in a workflow's history. */
 async function signalsOf(workflowId: string): Promise<Record<string, number>> {
   const history = await w().client.workflow.getHandle(workflowId).fetchHistory();
-  const counts: Record<string, number> = {};
+  const signals: Record<string, number> = {};
   for (const e of history.events ?? []) {
     const name = e.workflowExecutionSignaledEventAttributes?.signalName;
-    if (name) counts[name] = (counts[name] ?? 0) + 1;
+    if (name) signals[name] = (signals[name] ?? 0) + 1;
   }
-  return counts;
+  return signals;
 }
 
 /** A history replays against this code; SUBDISTRICT_HISTORIES_TO=<folder> also writes it there. */
@@ -39,12 +44,16 @@ const replayAndKeep = (workflowId: string, workflowType: string) =>
 describe('reports through the 街镇 relays', () => {
   it('a 街镇 confirms its list right after its last decision, and the campaign took batches', async () => {
     const { client, calendar, taskQueue } = w();
-    await startCampaign(client, { calendar, directory, taskQueue });
-    // One relay per 街镇, running before the first submission can be made.
+    await startCampaign(client, { calendar, directory, taskQueue, committeesPerRelay: PER_RELAY });
+    // Two relays per 街镇, running before the first submission can be made.
     for (const sd of directory.subdistricts) {
-      const d = await client.workflow.getHandle(subdistrictReportsWorkflowId(Y, sd)).describe();
-      expect(d.status.name).toBe('RUNNING');
+      expect(relaysOfSd(sd)).toEqual([`reports-${Y}-${sd}-1`, `reports-${Y}-${sd}-2`]);
+      for (const id of relaysOfSd(sd))
+        expect((await client.workflow.getHandle(id).describe()).status.name).toBe('RUNNING');
     }
+    // sdA's committees are split between its relays by their ids.
+    const [relayA1, relayA2] = relaysOfSd(sdA);
+    expect(inA.map((id) => relayFor(Y, sdA, id, counts).workflowId)).toEqual([relayA1, relayA2, relayA1]);
 
     await w().sleepUntil('2023-04-03T02:00:00Z');
     for (const id of inA.slice(0, 3))
@@ -56,11 +65,11 @@ describe('reports through the 街镇 relays', () => {
     await applicationAction(client, Y, inA[0], 'recommend', { actor: official });
     await applicationAction(client, Y, inA[1], 'recommend', { actor: official });
     await applicationAction(client, Y, inA[2], 'notRecommend', { actor: official, reason: '台账不全' });
-    // No wait: the confirmation gathers the relay's reports before it checks that every application is decided.
+    // No wait: the confirmation gathers both relays' reports before it checks that every application is decided.
     const confirmed = await campaignAction(client, Y, 'confirmList', { actor: official });
     expect(confirmed.message).toBe(`${sdA} 推荐名单已确认（2 家），决定已锁定`);
 
-    // The list read asks the relay to forward first: it shows every stage as decided.
+    // The list read asks the relays to forward first: it shows every stage as decided.
     const rows = await campaignApplications(client, Y, sdA);
     expect(Object.fromEntries(rows.map((r) => [r.committeeId, r.stage]))).toEqual({
       [inA[0]]: 'recommended',
@@ -68,32 +77,40 @@ describe('reports through the 街镇 relays', () => {
       [inA[2]]: 'not-recommended',
     });
     expect((await campaignApplications(client, Y, sdB)).map((r) => r.committeeId)).toEqual([inB[0]]);
-    // Read again with nothing pending: the relay refuses the request in its validator, so no Update enters its history.
-    const relayUpdates = async () =>
-      (await client.workflow.getHandle(subdistrictReportsWorkflowId(Y, sdA)).fetchHistory()).events?.filter(
-        (e) => e.workflowExecutionUpdateAcceptedEventAttributes,
-      ).length;
+    // Read again with nothing pending: the relays refuse the request in their validator, so no Update enters
+    // their histories.
+    const relayUpdates = async () => {
+      let n = 0;
+      for (const id of relaysOfSd(sdA))
+        n +=
+          (await client.workflow.getHandle(id).fetchHistory()).events?.filter(
+            (e) => e.workflowExecutionUpdateAcceptedEventAttributes,
+          ).length ?? 0;
+      return n;
+    };
     const before = await relayUpdates();
     expect(await campaignApplications(client, Y, sdA)).toHaveLength(3);
     expect(await relayUpdates()).toBe(before);
 
-    // Seven reports (four submissions, three decisions) reached sdA's and sdB's relays one by one; the campaign
-    // took none of them singly, and fewer batches than reports.
-    const relayA = await signalsOf(subdistrictReportsWorkflowId(Y, sdA));
-    expect(relayA.applicationReport).toBe(6);
-    expect(relayA.gatherReports).toBe(1);
+    // Seven reports (four submissions, three decisions) reached the relays one by one: four to sdA's first (two
+    // committees), two to its second, one to sdB's. Each of sdA's relays was asked once for what it held. The
+    // campaign took none of them singly, and fewer batches than reports.
+    const [a1, a2] = [await signalsOf(relayA1), await signalsOf(relayA2)];
+    expect([a1.applicationReport, a2.applicationReport]).toEqual([4, 2]);
+    expect([a1.gatherReports, a2.gatherReports]).toEqual([1, 1]);
     const atCampaign = await signalsOf(campaignWorkflowId(Y));
     expect(atCampaign.applicationReport).toBeUndefined();
     expect(atCampaign.applicationReports).toBeGreaterThan(0);
     expect(atCampaign.applicationReports).toBeLessThan(7);
 
     await replayAndKeep(campaignWorkflowId(Y), 'campaign');
-    await replayAndKeep(subdistrictReportsWorkflowId(Y, sdA), 'subdistrictReports');
+    await replayAndKeep(relayA1, 'subdistrictReports');
+    await replayAndKeep(relayA2, 'subdistrictReports');
   });
 
-  it('a 街镇 whose relay has ended still works: its applications report to the campaign directly', async () => {
+  it('a 街镇 whose relays have ended still works: its applications report to the campaign directly', async () => {
     const { client, taskQueue } = w();
-    await client.workflow.getHandle(subdistrictReportsWorkflowId(Y, sdB)).terminate('test: the relay is gone');
+    for (const id of relaysOfSd(sdB)) await client.workflow.getHandle(id).terminate('test: the relay is gone');
     // Still in the review window: sdB decides and confirms, with no relay to forward anything.
     await applicationAction(client, Y, inB[0], 'recommend', { actor: officialOf(sdB) });
     const confirmed = await campaignAction(client, Y, 'confirmList', { actor: officialOf(sdB) });
