@@ -22,6 +22,8 @@ export interface Relay {
   subdistrict: string;
   /** Absent where the 街镇 has one relay. */
   shard?: number;
+  /** How many relays its 街镇 has. */
+  of: number;
   workflowId: string;
   key: string;
 }
@@ -43,10 +45,12 @@ export function relayCountsFor(
 
 export function relaysOf(year: number, subdistrict: string, counts: RelayCounts | undefined): Relay[] {
   const n = counts?.[subdistrict] ?? 1;
-  if (n <= 1) return [{ subdistrict, workflowId: relayWorkflowId(year, subdistrict), key: relayKey(subdistrict) }];
+  if (n <= 1)
+    return [{ subdistrict, of: 1, workflowId: relayWorkflowId(year, subdistrict), key: relayKey(subdistrict) }];
   return Array.from({ length: n }, (_, i) => ({
     subdistrict,
     shard: i + 1,
+    of: n,
     workflowId: relayWorkflowId(year, subdistrict, i + 1),
     key: relayKey(subdistrict, i + 1),
   }));
