@@ -6,7 +6,7 @@
  * Why a relay: a signal costs the workflow that takes it about 1 ms of worker CPU, most of it the SDK's
  * per-promise bookkeeping, and the campaign is one workflow on one thread. Taking every application's 2.8
  * reports itself, at 10,000 applications it fell minutes behind and could not continue as new under the stream
- * (README, "The campaign is not the hot spot"). Ten relays share that work, and the campaign's part shrinks by
+ * (README, "The campaign is not the hot spot"). The relays share that work, and the campaign's part shrinks by
  * the batch size.
  *
  * What the campaign decides with a 街镇's reports (its list confirmation, a panel vote) it first gathers: it asks
