@@ -5,23 +5,19 @@
 import { WorkflowExecutionAlreadyStartedError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { CampaignYear } from '../temporal/search-attributes';
-import { BATCH_MS, subdistrictReports } from '../workflows/subdistrict-reports/workflow';
+import { subdistrictReports } from '../workflows/subdistrict-reports/workflow';
 import { forwardNowUpdate, NOTHING_TO_FORWARD } from '../workflows/subdistrict-reports/messages';
-import { relaysOfAll, type RelayCounts } from '../workflows/subdistrict-reports/relays';
+import { relayBatchMs, relaysOfAll, type RelayCounts } from '../workflows/subdistrict-reports/relays';
 import { isNotFound } from './errors';
 
-/**
- * Every 街镇's relays, before any application can be filed; one already running (a retried start) is kept. Where a
- * 街镇 has n relays each waits n × BATCH_MS for more reports, so the campaign still hears from a busy 街镇 about
- * once a second: at 10,000 applications, five relays per 街镇 each forwarding every second took the campaign to its
- * 3,000-event backstop several times in the inspection window.
- */
+/** Every 街镇's relays, before any application can be filed; one already running (a retried start) is kept. */
 export async function startSubdistrictRelays(
   client: Client,
   opts: { year: number; subdistricts: string[]; relays?: RelayCounts; campaignWorkflowId: string; taskQueue: string },
 ): Promise<void> {
   await Promise.all(
-    relaysOfAll(opts.year, opts.subdistricts, opts.relays).map(async ({ subdistrict, shard, of, workflowId }) => {
+    relaysOfAll(opts.year, opts.subdistricts, opts.relays).map(async (relay) => {
+      const { subdistrict, shard, workflowId } = relay;
       try {
         await client.workflow.start(subdistrictReports, {
           workflowId,
@@ -30,7 +26,7 @@ export async function startSubdistrictRelays(
             {
               year: opts.year,
               subdistrict,
-              ...(shard !== undefined ? { shard, batchMs: of * BATCH_MS } : {}),
+              ...(shard !== undefined ? { shard, batchMs: relayBatchMs(relay) } : {}),
               campaignWorkflowId: opts.campaignWorkflowId,
             },
           ],
