@@ -7,11 +7,19 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Worker } from '@temporalio/worker';
+import type { WorkflowHandle } from '@temporalio/client';
 import { startCampaign } from '../client/campaigns';
 import { dataConverter } from '../client/codec';
 import { campaignStatusQuery } from '../workflows/campaign/messages';
 import { applicationReportSignal } from '../workflows/campaign/stage-report';
-import { HISTORY_LIMITS, QUIET_HAND_OVER_PATCH, SOFT_HISTORY_LIMITS } from '../workflows/shared/continue-as-new';
+import {
+  CAMPAIGN_BACKSTOP_BEFORE_PATCH,
+  CAMPAIGN_BACKSTOP_PATCH,
+  HISTORY_LIMITS,
+  QUIET_HAND_OVER_PATCH,
+  QUIET_MS,
+  SOFT_HISTORY_LIMITS,
+} from '../workflows/shared/continue-as-new';
 import { campaignWorkflowId } from '../temporal/ids';
 import { forEachConcurrent } from '../bench/stats';
 import { directory, workflowBundle } from './fixtures';
@@ -20,7 +28,12 @@ import { eventually, withTimeSkippingWorker } from './harness';
 const w = withTimeSkippingWorker('quiet-handover');
 
 /** Past the soft limit by this many events before the stream stops: the hand-over must not come during it. */
-const STREAM_PAST_SOFT = 300;
+const STREAM_PAST_SOFT = 200;
+/** Reports per wave (16 in flight); between waves the test reads the run's history length. */
+const WAVE = 32;
+/** A pause between waves of the backstop test (250 ms), well under QUIET_MS. */
+const PACE_MS = QUIET_MS / 8;
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 describe('continue-as-new at a quiet moment', () => {
   it('keeps running while reports stream in past the soft limit, then hands over once they stop', async () => {
@@ -31,23 +44,13 @@ describe('continue-as-new at a quiet moment', () => {
     const sd = directory.subdistricts[0];
     const firstRun = client.workflow.getHandle(id, first);
 
-    // Reports in waves of 64 (16 in flight) until the first run is STREAM_PAST_SOFT events past the soft limit.
+    // Reports in waves until the first run is STREAM_PAST_SOFT events past the soft limit.
     let sent = 0;
     for (;;) {
       const { historyLength, runId } = await firstRun.describe();
       expect(runId).toBe(first);
       if (historyLength > SOFT_HISTORY_LIMITS.campaign + STREAM_PAST_SOFT) break;
-      const wave = Array.from({ length: 64 }, (_, k) => sent + k);
-      await forEachConcurrent(wave, 16, (i) =>
-        handle.signal(applicationReportSignal, {
-          committeeId: `quiet-${String(i).padStart(5, '0')}`,
-          subdistrict: sd,
-          stage: 'submitted',
-          seq: 1,
-          paperFormReceived: true,
-        }),
-      );
-      sent += wave.length;
+      sent = await reportWave(handle, sd, sent);
     }
     // Still the first run: past the soft limit, but the reports never paused for the quiet period.
     expect((await firstRun.describe()).status.name).toBe('RUNNING');
@@ -63,13 +66,14 @@ describe('continue-as-new at a quiet moment', () => {
     expect(types).not.toContain('workflowTaskFailedEventAttributes');
     expect(types.at(-1)).toBe('workflowExecutionContinuedAsNewEventAttributes');
     expect(events.length).toBeGreaterThan(SOFT_HISTORY_LIMITS.campaign + STREAM_PAST_SOFT);
-    expect(events.length).toBeLessThan(HISTORY_LIMITS.campaign);
+    expect(events.length).toBeLessThanOrEqual(HISTORY_LIMITS.campaign);
     const patchIds = events.flatMap((e) =>
       Object.values(e.markerRecordedEventAttributes?.details ?? {}).flatMap((d) =>
         (d.payloads ?? []).map((p) => Buffer.from(p.data ?? []).toString()),
       ),
     );
     expect(patchIds.filter((id) => id.includes(QUIET_HAND_OVER_PATCH))).toHaveLength(1);
+    expect(patchIds.filter((id) => id.includes(CAMPAIGN_BACKSTOP_PATCH))).toHaveLength(1);
 
     // The run that handed over replays against the current code.
     await Worker.runReplayHistory(
@@ -78,4 +82,50 @@ describe('continue-as-new at a quiet moment', () => {
       id,
     );
   }, 180_000);
+
+  it('hands over at the backstop when the reports never pause, and loses none of them', async () => {
+    const { client, calendar, taskQueue } = w();
+    const year = calendar.year + 1;
+    const handle = await startCampaign(client, { calendar: { ...calendar, year }, directory, taskQueue });
+    const id = campaignWorkflowId(year);
+    const first = handle.firstExecutionRunId;
+    const sd = directory.subdistricts[0];
+    const latest = client.workflow.getHandle(id);
+
+    // Waves PACE_MS apart, as a busy window's batches come, never QUIET_MS: only the backstop can end the first run.
+    // (Back-to-back waves would leave no moment in which a hand-over's task could complete.)
+    let sent = 0;
+    while ((await latest.describe()).runId === first) {
+      expect(sent).toBeLessThan(CAMPAIGN_BACKSTOP_BEFORE_PATCH); // each report adds an event
+      sent = await reportWave(handle, sd, sent);
+      await sleep(PACE_MS);
+    }
+    const history = await client.workflow.getHandle(id, first).fetchHistory();
+    const events = history.events ?? [];
+    expect(events.at(-1)?.workflowExecutionContinuedAsNewEventAttributes).toBeTruthy();
+    expect(events.length).toBeGreaterThan(HISTORY_LIMITS.campaign);
+    expect(events.length).toBeLessThan(CAMPAIGN_BACKSTOP_BEFORE_PATCH);
+    // Reports that reached a refused hand-over are not lost: the next run counts every one.
+    await eventually(async () => expect((await latest.query(campaignStatusQuery)).counts.total).toBe(sent), 30_000);
+    await Worker.runReplayHistory(
+      { workflowBundle: await workflowBundle(), dataConverter: dataConverter() },
+      history,
+      id,
+    );
+  }, 180_000);
 });
+
+/** One wave of WAVE `submitted` reports for new committees of `sd`, numbered from `sent`; returns the new count. */
+async function reportWave(handle: WorkflowHandle, sd: string, sent: number): Promise<number> {
+  const wave = Array.from({ length: WAVE }, (_, k) => sent + k);
+  await forEachConcurrent(wave, 16, (i) =>
+    handle.signal(applicationReportSignal, {
+      committeeId: `quiet-${String(i).padStart(5, '0')}`,
+      subdistrict: sd,
+      stage: 'submitted',
+      seq: 1,
+      paperFormReceived: true,
+    }),
+  );
+  return sent + wave.length;
+}

@@ -26,6 +26,7 @@ import { REMINDER_TIMERS_PATCH } from '../workflows/reminders/runner';
 import { RESULT_BEFORE_MAIL_PATCH } from '../workflows/reevaluation/workflow';
 import { REEVALUATION_DIGEST_PATCH } from '../workflows/reevaluation/campaign-report';
 import { SUBMISSION_MEMO_PATCH } from '../workflows/campaign/memo';
+import { CAMPAIGN_BACKSTOP_PATCH, QUIET_HAND_OVER_PATCH } from '../workflows/shared/continue-as-new';
 import { dataConverter, parseKeyList, readKeyFile, type Keyring } from '../client/codec';
 import { randomBytes } from 'node:crypto';
 
@@ -91,6 +92,8 @@ describe('golden histories', () => {
       'publicity-whole-working-days',
       REEVALUATION_DIGEST_PATCH,
       SUBMISSION_MEMO_PATCH,
+      QUIET_HAND_OVER_PATCH,
+      CAMPAIGN_BACKSTOP_PATCH,
     ];
     const texts = files.map((f) => readFileSync(join(DIR, f), 'utf8'));
     expect(patches.filter((p) => !texts.some((text) => text.includes(b64(p))))).toEqual([]);

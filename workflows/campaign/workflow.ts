@@ -28,6 +28,8 @@ import { campaignContext } from './actions/context';
 import { registerActions } from '../shared/actions';
 import {
   continueAsNewWhenSettled,
+  CAMPAIGN_BACKSTOP_BEFORE_PATCH,
+  CAMPAIGN_BACKSTOP_PATCH,
   HISTORY_LIMITS,
   historyIsLarge as historyIsLargeAfter,
   QUIET_HAND_OVER_PATCH,
@@ -93,6 +95,8 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
   const keepMemo = patched(SUBMISSION_MEMO_PATCH);
   // Then: whether, past its soft history limit, this run hands over at a quiet moment (workflows/shared/continue-as-new.ts).
   const quietHandOverOn = patched(QUIET_HAND_OVER_PATCH);
+  // Then: the history backstop, lowered for new runs so that a run that never finds a quiet moment replays in < 1 s.
+  const backstop = patched(CAMPAIGN_BACKSTOP_PATCH) ? HISTORY_LIMITS.campaign : CAMPAIGN_BACKSTOP_BEFORE_PATCH;
   const s: CampaignState = input.carried ? resumeState(input.carried) : initialCampaignState(input);
   const cal = input.calendar;
   // Phases, deadline checks and due reminders read clock.now(): the instant the last timer reached.
@@ -265,7 +269,7 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
     }
   };
 
-  const historyIsLarge = () => historyIsLargeAfter(HISTORY_LIMITS.campaign);
+  const historyIsLarge = () => historyIsLargeAfter(backstop);
   // Past the soft limit, the hand-over waits for a quiet moment; the limit above stays the backstop.
   const quiet = quietHandOver(quietHandOverOn, SOFT_HISTORY_LIMITS.campaign, () => heard);
 
