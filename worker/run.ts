@@ -29,6 +29,22 @@ function cacheSizeFromEnv(): number | undefined {
   return parsed.data;
 }
 
+/**
+ * WORKER_STICKY_TIMEOUT_SECONDS: how long a workflow task may wait on this worker's own (sticky) queue before the
+ * server hands it to the shared queue. Unset: the SDK's 10 s. A task handed over arrives with its whole history and
+ * is replayed from the start, so when thousands of applications wake at one calendar boundary and the queue takes
+ * longer than 10 s to drain, each late task costs a full replay on top of the task itself. A longer timeout avoids
+ * that, at a price: a task already queued for a worker that was killed waits that long before another worker gets it.
+ */
+function stickyTimeoutFromEnv(): number | undefined {
+  const raw = process.env.WORKER_STICKY_TIMEOUT_SECONDS;
+  if (raw === undefined || raw === '') return undefined;
+  const parsed = z.coerce.number().int().min(1).max(600).safeParse(raw);
+  if (!parsed.success)
+    throw new Error(`WORKER_STICKY_TIMEOUT_SECONDS: expected whole seconds from 1 to 600, got ${JSON.stringify(raw)}`);
+  return parsed.data;
+}
+
 export interface RunWorkerOptions {
   /** Default: the project's (encrypted payloads). Only the bench passes another, to measure what encryption costs. */
   dataConverter?: DataConverter;
@@ -54,11 +70,15 @@ export async function runWorker(opts: RunWorkerOptions = {}): Promise<void> {
     // Bundled once for every worker of this process.
     workflowBundle: await bundleWorkflowCode(BUNDLE_OPTIONS),
   };
-  const cache = maxCachedWorkflows === undefined ? {} : { maxCachedWorkflows };
+  const stickySeconds = stickyTimeoutFromEnv();
+  const sticky = stickySeconds === undefined ? {} : { stickyQueueScheduleToStartTimeout: stickySeconds * 1000 };
+  const cachedOptions = { ...sticky, ...(maxCachedWorkflows === undefined ? {} : { maxCachedWorkflows }) };
   const announce = () => {
     console.log(`worker polling task queue ${base.taskQueue} on ${describeTarget(config)}`);
     if (maxCachedWorkflows !== undefined)
       console.log(`workflow cache: ${maxCachedWorkflows} workflows (WORKER_MAX_CACHED_WORKFLOWS)`);
+    if (stickySeconds !== undefined)
+      console.log(`sticky queue schedule-to-start timeout: ${stickySeconds} s (WORKER_STICKY_TIMEOUT_SECONDS)`);
     if (coldStartSeconds > 0 && maxCachedWorkflows !== 0)
       console.log(
         `no workflow cache for the first ${coldStartSeconds} s (WORKER_COLD_START_SECONDS; worker/cold-start.ts)`,
@@ -67,7 +87,7 @@ export async function runWorker(opts: RunWorkerOptions = {}): Promise<void> {
   };
   // Worker.run() resolves after SIGINT/SIGTERM once in-flight tasks finish (the SDK installs the handlers).
   if (coldStartSeconds === 0 || maxCachedWorkflows === 0) {
-    const worker = await createWorker({ ...base, extra: cache });
+    const worker = await createWorker({ ...base, extra: cachedOptions });
     announce();
     await worker.run();
   } else {
@@ -77,7 +97,7 @@ export async function runWorker(opts: RunWorkerOptions = {}): Promise<void> {
         const worker = await createWorker({
           ...base,
           polls: 'workflows',
-          extra: cached ? cache : uncachedWorkflowOptions(shortBuildId(base.workflowBundle)),
+          extra: cached ? cachedOptions : uncachedWorkflowOptions(shortBuildId(base.workflowBundle)),
         });
         if (!cached) announce();
         return worker;
