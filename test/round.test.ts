@@ -113,6 +113,16 @@ describe.sequential('the 2023 round, step by step (time-skipping)', () => {
     );
   });
 
+  it("an application's timers wait for its deadlines only: none fired at a window's opening", async () => {
+    // The committee decided before every deadline, so each of its timers was cancelled by the decision that made it
+    // moot; a timer at the review's or the inspection's opening would have fired for every application at once.
+    const history = await client.workflow.getHandle(applicationWorkflowId(YEAR, expected.finalList[0])).fetchHistory();
+    const count = (key: 'timerStartedEventAttributes' | 'timerFiredEventAttributes') =>
+      history.events!.filter((e) => e[key]).length;
+    expect(count('timerStartedEventAttributes')).toBeGreaterThanOrEqual(2); // the pre-review's and the inspection's
+    expect(count('timerFiredEventAttributes')).toBe(0);
+  });
+
   it('a closed application read from its history (result and start input) shows what its status query shows', async () => {
     for (const id of [expected.finalList[0], ...Object.keys(expected.stages).slice(0, 3)]) {
       const {

@@ -7,6 +7,7 @@ import {
   condition,
   getExternalWorkflowHandle,
   log,
+  patched,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
@@ -40,11 +41,21 @@ import {
 
 const MAX_REJECTED_IN_AUDIT = 100;
 
+/**
+ * New runs wait for the pre-review's and the inspection's deadlines only; runs recorded before also woke at each
+ * window's opening. That wake changed nothing (a handler leaves openings to its validator, which reads the clock),
+ * but it woke every application of the year at one instant: 10,000 workflow tasks at the start of the review and
+ * 8,000 at the start of the inspection, queued ahead of the first decisions.
+ */
+export const DEADLINE_TIMERS_ONLY_PATCH = 'application-deadline-timers-only';
+
 export async function application(input: ApplicationInput): Promise<ApplicationResult> {
   // First, before any command: runs recorded before time-from-timers keep their clock-reading path.
   const useTimers = timeFromTimers();
   // Then, also before any command: whether reminders have a coroutine of their own.
   const ownReminderTimers = reminderTimers(useTimers);
+  // Then: whether the windows' openings are timers of this run (only runs recorded before DEADLINE_TIMERS_ONLY_PATCH).
+  const openingTimers = !patched(DEADLINE_TIMERS_ONLY_PATCH);
   const s: ApplicationState = input.carried ?? initialState(input);
   const cal = input.calendar;
   // Deadline checks and due reminders read clock.now(): the instant the last timer reached.
@@ -221,10 +232,11 @@ export async function application(input: ApplicationInput): Promise<ApplicationR
       await condition(woken, Math.max(wait, 1));
     } else {
       if (clock.now() >= deadline) break;
-      // The pre-review's opening or the deadline (moved by a campaign notice: the loop re-arms); runs recorded
-      // before reminders had their own timer also wake for the next reminder.
+      // The deadline (moved by a campaign notice: the loop re-arms); runs recorded before the patch also wake at the
+      // pre-review's opening, and those recorded before reminders had their own timer for the next reminder.
       const reminder = ownReminderTimers ? undefined : mail.nextAt();
-      await clock.waitUntil(earliestAfter(clock.now(), [Date.parse(cal.reviewOpens), deadline, reminder]), woken);
+      const opens = openingTimers ? Date.parse(cal.reviewOpens) : undefined;
+      await clock.waitUntil(earliestAfter(clock.now(), [opens, deadline, reminder]), woken);
     }
     await applyNotices();
     await continueIfLarge();
@@ -240,12 +252,12 @@ export async function application(input: ApplicationInput): Promise<ApplicationR
   while (!isFinal(s)) {
     const waiting = () => notices.length > 0 || historyIsLarge();
     if (clock.legacy) await condition(waiting);
-    // Inspection is recorded between its opening and its deadline: both are timers of this workflow.
-    else
-      await clock.waitUntil(
-        earliestAfter(clock.now(), [Date.parse(cal.inspectionOpens), Date.parse(s.inspectionDeadline)]),
-        waiting,
-      );
+    // Inspection is recorded before its deadline, a timer of this workflow (and, in runs recorded before the patch,
+    // its opening too).
+    else {
+      const opens = openingTimers ? Date.parse(cal.inspectionOpens) : undefined;
+      await clock.waitUntil(earliestAfter(clock.now(), [opens, Date.parse(s.inspectionDeadline)]), waiting);
+    }
     await applyNotices();
     if (!isFinal(s)) await continueIfLarge();
   }
