@@ -21,11 +21,15 @@ import { z } from 'zod';
  * garbage-collection pauses at city scale, at the price of replaying evicted workflows.
  */
 function cacheSizeFromEnv(): number | undefined {
-  const raw = process.env.WORKER_MAX_CACHED_WORKFLOWS;
+  return wholeNumberFromEnv('WORKER_MAX_CACHED_WORKFLOWS', z.coerce.number().int().min(0), 'a whole number ≥ 0');
+}
+
+/** An optional whole-number setting; a value outside `schema` stops the worker with a line naming the variable. */
+function wholeNumberFromEnv(name: string, schema: z.ZodType<number>, expected: string): number | undefined {
+  const raw = process.env[name];
   if (raw === undefined || raw === '') return undefined;
-  const parsed = z.coerce.number().int().min(0).safeParse(raw);
-  if (!parsed.success)
-    throw new Error(`WORKER_MAX_CACHED_WORKFLOWS: expected a whole number ≥ 0, got ${JSON.stringify(raw)}`);
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) throw new Error(`${name}: expected ${expected}, got ${JSON.stringify(raw)}`);
   return parsed.data;
 }
 
@@ -37,12 +41,8 @@ function cacheSizeFromEnv(): number | undefined {
  * that, at a price: a task already queued for a worker that was killed waits that long before another worker gets it.
  */
 function stickyTimeoutFromEnv(): number | undefined {
-  const raw = process.env.WORKER_STICKY_TIMEOUT_SECONDS;
-  if (raw === undefined || raw === '') return undefined;
-  const parsed = z.coerce.number().int().min(1).max(600).safeParse(raw);
-  if (!parsed.success)
-    throw new Error(`WORKER_STICKY_TIMEOUT_SECONDS: expected whole seconds from 1 to 600, got ${JSON.stringify(raw)}`);
-  return parsed.data;
+  const seconds = z.coerce.number().int().min(1).max(600);
+  return wholeNumberFromEnv('WORKER_STICKY_TIMEOUT_SECONDS', seconds, 'whole seconds from 1 to 600');
 }
 
 export interface RunWorkerOptions {
