@@ -149,7 +149,7 @@ describe('reminders through a whole round (time-skipping, 2023 shape, real SMTP)
     const may30 = await next(1);
     expect(recipients(may30)).toEqual(addresses(['huayang-001']));
     onTime(may30, '2023-05-30T01:00:00.000Z');
-    // And on the deadline day itself: a reminder added later with patched() (workflows/application/mail.ts).
+    // And on the deadline day itself: a reminder added later with patched() (workflows/application/code-paths.ts).
     await r.sleepUntil('2023-05-31T04:00:00Z');
     const may31 = await next(1);
     expect(recipients(may31)).toEqual(addresses(['huayang-001']));

@@ -20,8 +20,11 @@ import { startTimeSkippingWorker } from './harness';
 import { startCampaign } from '../client/campaigns';
 import { submitApplication } from '../client/applications';
 import { applicationWorkflowId } from '../temporal/ids';
-import { DEADLINE_DAY_REMINDER_PATCH } from '../workflows/application/mail';
-import { DEADLINE_TIMERS_ONLY_PATCH } from '../workflows/application/workflow';
+import {
+  APPLICATION_PATHS_PATCH,
+  DEADLINE_DAY_REMINDER_PATCH,
+  DEADLINE_TIMERS_ONLY_PATCH,
+} from '../workflows/application/code-paths';
 import { TIME_FROM_TIMERS_PATCH } from '../workflows/shared/clock';
 import { REMINDER_TIMERS_PATCH } from '../workflows/reminders/runner';
 import { RESULT_BEFORE_MAIL_PATCH } from '../workflows/reevaluation/workflow';
@@ -96,6 +99,7 @@ describe('golden histories', () => {
       QUIET_HAND_OVER_PATCH,
       CAMPAIGN_BACKSTOP_PATCH,
       DEADLINE_TIMERS_ONLY_PATCH,
+      APPLICATION_PATHS_PATCH,
     ];
     const texts = files.map((f) => readFileSync(join(DIR, f), 'utf8'));
     expect(patches.filter((p) => !texts.some((text) => text.includes(b64(p))))).toEqual([]);
@@ -188,15 +192,12 @@ describe('a compatible change made with patched()', () => {
       // Past 09:00 on the deadline day (Wed 2023-05-31), when the new reminder goes out.
       await w.sleepUntil('2023-05-31T03:00:00Z');
       const history = await client.workflow.getHandle(applicationWorkflowId(2023, id)).fetchHistory();
-      // One marker per patch the run took: time-from-timers (workflows/shared/clock.ts), reminders on their own
-      // timers (workflows/reminders/runner.ts), deadlines without opening timers and the deadline-day reminder.
+      // One marker for the four changes a new run takes (workflows/application/code-paths.ts): time from timers,
+      // reminders on their own timers, deadlines without opening timers and the deadline-day reminder.
       const markers = history.events!.filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_patch');
       const b64 = (id: string) => Buffer.from(JSON.stringify(id)).toString('base64').slice(0, 20);
       expect(markers.map((m) => JSON.stringify(m.markerRecordedEventAttributes!.details))).toEqual([
-        expect.stringContaining(b64(TIME_FROM_TIMERS_PATCH)),
-        expect.stringContaining(b64(REMINDER_TIMERS_PATCH)),
-        expect.stringContaining(b64(DEADLINE_TIMERS_ONLY_PATCH)),
-        expect.stringContaining(b64(DEADLINE_DAY_REMINDER_PATCH)),
+        expect.stringContaining(b64(APPLICATION_PATHS_PATCH)),
       ]);
       const sends = history.events!.filter(
         (e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'sendMail',

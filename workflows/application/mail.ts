@@ -3,7 +3,7 @@
  * before the applications deadline. Undeliverable ones (no or a bad address) go to the campaign,
  * which reports them to the bureau.
  */
-import { getExternalWorkflowHandle, log, patched, workflowInfo } from '@temporalio/workflow';
+import { getExternalWorkflowHandle, log, workflowInfo } from '@temporalio/workflow';
 import { toIso } from '../../domain/calendar';
 import type { ApplicationInput, ApplicationState } from './state';
 import { initialMailOutboxState, startMailOutbox } from '../shared/mail-outbox';
@@ -13,20 +13,21 @@ import { nextSlotAt, reminderSettings } from '../reminders/slots';
 import type { StoryClock } from '../shared/clock';
 
 /**
- * A change made after applications were already running: committees still without a paper form
- * are also reminded on the deadline day itself. `patched()` is false while replaying a history
- * recorded before the change, so those applications keep their old plan and replay cleanly.
+ * A change made after applications were already running: committees still without a paper form are also reminded
+ * on the deadline day itself. Runs recorded before it keep their old plan (workflows/application/code-paths.ts).
  */
-export const DEADLINE_DAY_REMINDER_PATCH = 'paper-form-reminder-on-deadline-day';
-
 function withDeadlineDayReminder(input: ApplicationInput): ApplicationInput {
-  if (!patched(DEADLINE_DAY_REMINDER_PATCH)) return input;
   const settings = reminderSettings(input.reminders);
   return { ...input, reminders: { ...settings, offsets: [...new Set([...settings.offsets, 0])] } };
 }
 
-export function applicationMail(original: ApplicationInput, s: ApplicationState, clock: StoryClock) {
-  const input = withDeadlineDayReminder(original);
+export function applicationMail(
+  original: ApplicationInput,
+  s: ApplicationState,
+  clock: StoryClock,
+  deadlineDayReminder: boolean,
+) {
+  const input = deadlineDayReminder ? withDeadlineDayReminder(original) : original;
   const state = (s.mail ??= initialMailOutboxState());
   const workflowId = workflowInfo().workflowId;
   const outbox = startMailOutbox(state, {

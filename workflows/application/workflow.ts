@@ -7,7 +7,6 @@ import {
   condition,
   getExternalWorkflowHandle,
   log,
-  patched,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
@@ -28,8 +27,9 @@ import { applicationReportSignal, type ApplicationReport } from '../campaign/sta
 import { refusedDetail, rejectedAttemptSchema, rejectedAttemptSignal } from '../shared/rejected-attempt';
 import { applicationMail } from './mail';
 import { applicationResult, type ApplicationResult } from './result';
-import { storyClock, timeFromTimers, timeScaleOf } from '../shared/clock';
-import { reminderTimers, runReminders } from '../reminders/runner';
+import { storyClock, timeScaleOf } from '../shared/clock';
+import { runReminders } from '../reminders/runner';
+import { applicationPaths } from './code-paths';
 import {
   initialState,
   isFinal,
@@ -41,21 +41,9 @@ import {
 
 const MAX_REJECTED_IN_AUDIT = 100;
 
-/**
- * New runs wait for the pre-review's and the inspection's deadlines only; runs recorded before also woke at each
- * window's opening. That wake changed nothing (a handler leaves openings to its validator, which reads the clock),
- * but it woke every application of the year at one instant: 10,000 workflow tasks at the start of the review and
- * 8,000 at the start of the inspection, queued ahead of the first decisions.
- */
-export const DEADLINE_TIMERS_ONLY_PATCH = 'application-deadline-timers-only';
-
 export async function application(input: ApplicationInput): Promise<ApplicationResult> {
-  // First, before any command: runs recorded before time-from-timers keep their clock-reading path.
-  const useTimers = timeFromTimers();
-  // Then, also before any command: whether reminders have a coroutine of their own.
-  const ownReminderTimers = reminderTimers(useTimers);
-  // Then: whether the windows' openings are timers of this run (only runs recorded before DEADLINE_TIMERS_ONLY_PATCH).
-  const openingTimers = !patched(DEADLINE_TIMERS_ONLY_PATCH);
+  // First, before any command: which code path this run takes (runs recorded before a change keep theirs).
+  const { useTimers, ownReminderTimers, openingTimers, deadlineDayReminder } = applicationPaths();
   const s: ApplicationState = input.carried ?? initialState(input);
   const cal = input.calendar;
   // Deadline checks and due reminders read clock.now(): the instant the last timer reached.
@@ -167,7 +155,7 @@ export async function application(input: ApplicationInput): Promise<ApplicationR
   });
   setHandler(applicationStatusQuery, snapshot);
   // Paper-form reminders to the committee (workflows/application/mail.ts), sent beside the main path.
-  const mail = applicationMail(input, s, clock);
+  const mail = applicationMail(input, s, clock, deadlineDayReminder);
 
   const applyNotices = async () => {
     while (notices.length) {
