@@ -1,6 +1,7 @@
 /**
  * The floor's worker process, the counterpart of worker/main.ts: the same connection settings
- * (client/connection.ts, from TEMPORAL_ADDRESS), TASK_QUEUE, and Worker.create with the same (default)
+ * (client/connection.ts, from TEMPORAL_ADDRESS), TASK_QUEUE, the same tuning from the environment
+ * (worker/tuning.ts: cache size, sticky timeout, workflow threads), and Worker.create with the same (default)
  * task-queue and concurrency settings as worker/create-worker.ts; only the workflows and activities differ.
  */
 import { bundleWorkflowCode, Worker } from '@temporalio/worker';
@@ -13,6 +14,7 @@ import {
 } from '../client/connection';
 import { dataConverter, FAILURE_CONVERTER_PATH } from '../client/codec';
 import { shortBuildId } from '../worker/create-worker';
+import { workerTuningFromEnv } from '../worker/tuning';
 import { floorActivities } from './floor-activities';
 
 async function main(): Promise<void> {
@@ -27,7 +29,9 @@ async function main(): Promise<void> {
     workflowsPath: require.resolve('./floor-workflows'),
     failureConverterPath: FAILURE_CONVERTER_PATH,
   });
+  const tuning = workerTuningFromEnv();
   const worker = await Worker.create({
+    ...tuning.options,
     connection,
     namespace: config.namespace,
     taskQueue,
@@ -37,6 +41,7 @@ async function main(): Promise<void> {
     dataConverter: dataConverter(),
   });
   console.log(`floor worker polling task queue ${taskQueue} on ${describeTarget(config)}`);
+  for (const line of tuning.lines) console.log(line);
   await worker.run();
   await clientConnection.close();
   await connection.close();

@@ -23,6 +23,8 @@ export interface BenchOptionsForReport {
   workerMaxCachedWorkflows?: string;
   /** WORKER_STICKY_TIMEOUT_SECONDS given to both workers; unset: the SDK's 10 s. */
   workerStickyTimeoutSeconds?: string;
+  /** WORKER_WORKFLOW_THREADS given to both workers; unset: the SDK's 1. */
+  workerWorkflowThreads?: string;
   /** --address: the running server both runs used (unset: a fresh dev server for each run). */
   server?: { address: string; namespace: string; serverPids: number[] };
 }
@@ -104,7 +106,7 @@ export function buildReport(o: {
 
   const report = {
     startedAt: o.startedAt,
-    command: `${options.workerMaxCachedWorkflows ? `WORKER_MAX_CACHED_WORKFLOWS=${options.workerMaxCachedWorkflows} ` : ''}${options.workerStickyTimeoutSeconds ? `WORKER_STICKY_TIMEOUT_SECONDS=${options.workerStickyTimeoutSeconds} ` : ''}npm run bench -- --applications ${n}${options.emails ? ' --emails' : ''} --concurrency ${options.concurrency} --window-seconds ${options.windowSeconds}${options.server ? ` --address ${options.server.address} --namespace ${options.server.namespace}${options.server.serverPids.length ? ` --server-pids ${options.server.serverPids.join(',')}` : ''}` : ''}`,
+    command: `${options.workerMaxCachedWorkflows ? `WORKER_MAX_CACHED_WORKFLOWS=${options.workerMaxCachedWorkflows} ` : ''}${options.workerStickyTimeoutSeconds ? `WORKER_STICKY_TIMEOUT_SECONDS=${options.workerStickyTimeoutSeconds} ` : ''}${options.workerWorkflowThreads ? `WORKER_WORKFLOW_THREADS=${options.workerWorkflowThreads} ` : ''}npm run bench -- --applications ${n}${options.emails ? ' --emails' : ''} --concurrency ${options.concurrency} --window-seconds ${options.windowSeconds}${options.server ? ` --address ${options.server.address} --namespace ${options.server.namespace}${options.server.serverPids.length ? ` --server-pids ${options.server.serverPids.join(',')}` : ''}` : ''}`,
     options,
     machine: o.machine,
     calendar: {

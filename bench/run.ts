@@ -282,6 +282,7 @@ async function main(): Promise<void> {
       dynamicConfig: o.dynamicConfig,
       workerMaxCachedWorkflows: process.env.WORKER_MAX_CACHED_WORKFLOWS || undefined,
       workerStickyTimeoutSeconds: process.env.WORKER_STICKY_TIMEOUT_SECONDS || undefined,
+      workerWorkflowThreads: process.env.WORKER_WORKFLOW_THREADS || undefined,
       server: o.external
         ? { address: o.external.address, namespace: o.external.namespace, serverPids: o.external.pids }
         : undefined,

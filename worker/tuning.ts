@@ -1,0 +1,76 @@
+/**
+ * The worker's optional tuning, from the environment: read and checked here once, for the project's worker
+ * (worker/run.ts) and for the bench's floor worker, so that both run with the same settings.
+ */
+import { z } from 'zod';
+
+/** An optional whole-number setting; a value outside `schema` stops the worker with a line naming the variable. */
+function wholeNumberFromEnv(name: string, schema: z.ZodType<number>, expected: string): number | undefined {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return undefined;
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) throw new Error(`${name}: expected ${expected}, got ${JSON.stringify(raw)}`);
+  return parsed.data;
+}
+
+/**
+ * WORKER_MAX_CACHED_WORKFLOWS: how many workflows the worker keeps in memory (about 2 MB each).
+ * Unset: the SDK's default from the heap size (about 2,300 here). A smaller cache means smaller
+ * garbage-collection pauses at city scale, at the price of replaying evicted workflows.
+ */
+const cacheSize = () =>
+  wholeNumberFromEnv('WORKER_MAX_CACHED_WORKFLOWS', z.coerce.number().int().min(0), 'a whole number ≥ 0');
+
+/**
+ * WORKER_STICKY_TIMEOUT_SECONDS: how long a workflow task may wait on this worker's own (sticky) queue before the
+ * server hands it to the shared queue. Unset: the SDK's 10 s. A task handed over arrives with its whole history and
+ * is replayed from the start, so when thousands of applications wake at one calendar boundary and the queue takes
+ * longer than 10 s to drain, each late task costs a full replay on top of the task itself. A longer timeout avoids
+ * that, at a price: a task already queued for a worker that was killed waits that long before another worker gets it.
+ */
+const stickySeconds = () =>
+  wholeNumberFromEnv(
+    'WORKER_STICKY_TIMEOUT_SECONDS',
+    z.coerce.number().int().min(1).max(600),
+    'whole seconds from 1 to 600',
+  );
+
+/**
+ * WORKER_WORKFLOW_THREADS: how many threads run workflow code. Unset: the SDK's 1 (with its reused V8 context).
+ * A thread runs one workflow task at a time; with one, a burst of tasks (thousands of submissions, or every
+ * application woken by one notice) queues behind it while another core idles. Each thread has its own sandbox;
+ * the cache is shared among them.
+ */
+const workflowThreads = () =>
+  wholeNumberFromEnv('WORKER_WORKFLOW_THREADS', z.coerce.number().int().min(1).max(16), 'a whole number from 1 to 16');
+
+export interface WorkerTuning {
+  /** Worker options for a worker with a workflow cache. */
+  options: { maxCachedWorkflows?: number; stickyQueueScheduleToStartTimeout?: number; workflowThreadPoolSize?: number };
+  /** The thread count alone, for a worker without a cache (worker/cold-start.ts). */
+  threads: { workflowThreadPoolSize?: number };
+  /** One line per setting given, for the worker's start-up log. */
+  lines: string[];
+}
+
+export function workerTuningFromEnv(): WorkerTuning {
+  const cache = cacheSize();
+  const sticky = stickySeconds();
+  const threadCount = workflowThreads();
+  const threads = threadCount === undefined ? {} : { workflowThreadPoolSize: threadCount };
+  return {
+    options: {
+      ...(cache === undefined ? {} : { maxCachedWorkflows: cache }),
+      ...(sticky === undefined ? {} : { stickyQueueScheduleToStartTimeout: sticky * 1000 }),
+      ...threads,
+    },
+    threads,
+    lines: [
+      ...(cache === undefined ? [] : [`workflow cache: ${cache} workflows (WORKER_MAX_CACHED_WORKFLOWS)`]),
+      ...(sticky === undefined
+        ? []
+        : [`sticky queue schedule-to-start timeout: ${sticky} s (WORKER_STICKY_TIMEOUT_SECONDS)`]),
+      ...(threadCount === undefined ? [] : [`workflow threads: ${threadCount} (WORKER_WORKFLOW_THREADS)`]),
+    ],
+  };
+}
