@@ -104,9 +104,18 @@ export function buildReport(o: {
     ...('replay' in p && p.replay ? { replay: p.replay } : {}),
   });
 
+  // The worker settings the run was given (worker/tuning.ts), as they go before the command.
+  const workerEnv = Object.entries({
+    WORKER_MAX_CACHED_WORKFLOWS: options.workerMaxCachedWorkflows,
+    WORKER_STICKY_TIMEOUT_SECONDS: options.workerStickyTimeoutSeconds,
+    WORKER_WORKFLOW_THREADS: options.workerWorkflowThreads,
+  })
+    .filter(([, value]) => value)
+    .map(([name, value]) => `${name}=${value} `)
+    .join('');
   const report = {
     startedAt: o.startedAt,
-    command: `${options.workerMaxCachedWorkflows ? `WORKER_MAX_CACHED_WORKFLOWS=${options.workerMaxCachedWorkflows} ` : ''}${options.workerStickyTimeoutSeconds ? `WORKER_STICKY_TIMEOUT_SECONDS=${options.workerStickyTimeoutSeconds} ` : ''}${options.workerWorkflowThreads ? `WORKER_WORKFLOW_THREADS=${options.workerWorkflowThreads} ` : ''}npm run bench -- --applications ${n}${options.emails ? ' --emails' : ''} --concurrency ${options.concurrency} --window-seconds ${options.windowSeconds}${options.server ? ` --address ${options.server.address} --namespace ${options.server.namespace}${options.server.serverPids.length ? ` --server-pids ${options.server.serverPids.join(',')}` : ''}` : ''}`,
+    command: `${workerEnv}npm run bench -- --applications ${n}${options.emails ? ' --emails' : ''} --concurrency ${options.concurrency} --window-seconds ${options.windowSeconds}${options.server ? ` --address ${options.server.address} --namespace ${options.server.namespace}${options.server.serverPids.length ? ` --server-pids ${options.server.serverPids.join(',')}` : ''}` : ''}`,
     options,
     machine: o.machine,
     calendar: {
