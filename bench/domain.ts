@@ -134,7 +134,14 @@ export async function runDomain(o: DomainOptions): Promise<DomainResult> {
     const retries = new Retries();
     const call = <T>(kind: string, fn: () => Promise<T>) =>
       monitor.track(() => latencies.time(kind, () => retries.run(kind, fn)));
-    const phase = async () => (await campaignStatus(client, year)).phase;
+    // The campaign's status, retried like any call: one query timing out behind a slow campaign task under load
+    // must not end a 40-minute run (the retries are counted in the results).
+    const status = async () => {
+      const s = await retries.run('query:campaignStatus', () => campaignStatus(client, year));
+      if (!s) throw new Error('no campaign status');
+      return s;
+    };
+    const phase = async () => (await status()).phase;
 
     const overrun = (what: string, deadlineIso: string) => {
       if (Date.now() >= real(deadlineIso)) {
@@ -165,7 +172,7 @@ export async function runDomain(o: DomainOptions): Promise<DomainResult> {
         );
         await sleep(real(calendar.inspectionOpens) - Date.now() + 100);
       } else {
-        const ends = (await campaignStatus(client, year)).draft?.publicityEnds;
+        const ends = (await status()).draft?.publicityEnds;
         if (!ends) throw new Error('no draft list after panelFinalize');
         o.log(
           `domain: inspection and objections done in ${((Date.now() - marks.inspection) / 1000).toFixed(1)} s; waiting for 公示 to end (${ends})`,
