@@ -32,11 +32,11 @@ export const remindersSchema = z
 
 export const startCampaignOptionsSchema = z
   .object({
-    calendar: campaignCalendarSchema,
-    timeScale: timeScaleSchema.optional(),
+    calendar: campaignCalendarSchema(),
+    timeScale: timeScaleSchema().optional(),
     directory: directorySchema,
     quota: z.number().int().min(1).max(50).optional(),
-    gradeBands: gradeBandsSchema.optional(),
+    gradeBands: gradeBandsSchema().optional(),
     taskQueue: z.string().min(1).max(200).optional(),
     activeTitles: z.array(workflowIdSchema).optional(),
     reevaluationMaterialsDue: z.string().min(1).max(40).optional(),
@@ -66,7 +66,7 @@ export const titleInputSchema = z
     source: z.enum(['campaign', 'import']),
     note: z.string().max(2000).optional(),
     staff: z.array(personSchema).min(1),
-    gradeBands: gradeBandsSchema,
+    gradeBands: gradeBandsSchema(),
     committeeName: z.string().min(1).max(100).optional(),
     contactEmail: z.string().max(200).optional(),
     reminders: remindersSchema.optional(),

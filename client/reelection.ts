@@ -31,8 +31,8 @@ export const fileReelectionOptionsSchema = z
     committeeId: idSchema,
     actor: idSchema,
     /** Default: today (Beijing). A title given none judges "today" by its own clock. */
-    filedOn: filingDate.optional(),
-    filingRef,
+    filedOn: filingDate().optional(),
+    filingRef: filingRef(),
     note: z.string().max(2000).optional(),
     /** The round to look in; default the year of the filing date. */
     year: yearSchema.optional(),
@@ -171,7 +171,7 @@ export async function reelectionRecord(
   filedOn: string,
 ): Promise<ReelectionFilingRecord> {
   checked(idSchema, committeeId, 'committeeId');
-  checked(filingDate, filedOn, 'filedOn');
+  checked(filingDate(), filedOn, 'filedOn');
   return requireWorkflow(
     () => client.workflow.getHandle<typeof reelectionFiling>(reelectionFilingId(committeeId, filedOn)).result(),
     `no re-election filing of ${committeeId} on ${filedOn}`,

@@ -5,6 +5,7 @@
  * (domain/time-scale.ts).
  */
 import { z } from 'zod';
+import { lazy } from './lazy';
 
 export interface WorkdayTable {
   /** First date covered, YYYY-MM-DD. */
@@ -32,30 +33,35 @@ export interface CampaignCalendar {
   workdays: WorkdayTable;
 }
 
-const isoInstant = z.iso.datetime({ message: 'must be an ISO-8601 UTC instant, e.g. 2023-05-31T16:00:00.000Z' });
-const isoDate = z.iso.date({ message: 'must be a date YYYY-MM-DD' });
-
-export const workdayTableSchema = z.object({
-  from: isoDate,
-  to: isoDate,
-  holidays: z.array(isoDate),
-  makeupWorkdays: z.array(isoDate),
-  source: z.string().min(1),
+// Built on first use (./lazy.ts): workflows import this module for its types and field lists, and a schema
+// built at load would be held by every cached workflow's sandbox.
+export const workdayTableSchema = lazy(() => {
+  const isoDate = z.iso.date({ message: 'must be a date YYYY-MM-DD' });
+  return z.object({
+    from: isoDate,
+    to: isoDate,
+    holidays: z.array(isoDate),
+    makeupWorkdays: z.array(isoDate),
+    source: z.string().min(1),
+  });
 });
 
-export const campaignCalendarSchema = z.object({
-  year: z.number().int().min(2000).max(2200),
-  opens: isoInstant,
-  applicationsClose: isoInstant,
-  reviewOpens: isoInstant,
-  reviewCloses: isoInstant,
-  inspectionOpens: isoInstant,
-  inspectionCloses: isoInstant,
-  // Range 1..30 is checked by validateCalendar so its message names the field like the others.
-  publicityWorkingDays: z.number(),
-  commendationBy: isoInstant,
-  workdays: workdayTableSchema,
-}) satisfies z.ZodType<CampaignCalendar>;
+export const campaignCalendarSchema = lazy(() => {
+  const isoInstant = z.iso.datetime({ message: 'must be an ISO-8601 UTC instant, e.g. 2023-05-31T16:00:00.000Z' });
+  return z.object({
+    year: z.number().int().min(2000).max(2200),
+    opens: isoInstant,
+    applicationsClose: isoInstant,
+    reviewOpens: isoInstant,
+    reviewCloses: isoInstant,
+    inspectionOpens: isoInstant,
+    inspectionCloses: isoInstant,
+    // Range 1..30 is checked by validateCalendar so its message names the field like the others.
+    publicityWorkingDays: z.number(),
+    commendationBy: isoInstant,
+    workdays: workdayTableSchema(),
+  }) satisfies z.ZodType<CampaignCalendar>;
+});
 
 /** The instant fields, in campaign order. */
 export const INSTANT_FIELDS = [

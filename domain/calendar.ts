@@ -199,7 +199,7 @@ interface Issue {
 }
 
 function calendarIssues(cal: CampaignCalendar): Issue[] {
-  const parsed = campaignCalendarSchema.safeParse(cal);
+  const parsed = campaignCalendarSchema().safeParse(cal);
   if (!parsed.success) {
     // Later checks would trip over malformed values, so stop at the shape errors.
     return parsed.error.issues.map((i) => ({

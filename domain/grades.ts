@@ -1,13 +1,21 @@
 /** Grade bands for the five-goods inspection. Configurable; the notice's attachments are not public. */
 import { z } from 'zod';
+import { lazy } from './lazy';
 
 export const GRADES = ['优秀', '良好', '合格', '不合格'] as const;
 export type Grade = (typeof GRADES)[number];
 
-export const gradeBandsSchema = z
-  .object({ excellent: z.number().min(0).max(100), good: z.number().min(0).max(100), pass: z.number().min(0).max(100) })
-  .refine((b) => b.excellent > b.good && b.good > b.pass, { message: 'bands must satisfy excellent > good > pass' });
-export type GradeBands = z.infer<typeof gradeBandsSchema>;
+/** Built on first use (./lazy.ts): an application imports this module for gradeFor. */
+export const gradeBandsSchema = lazy(() =>
+  z
+    .object({
+      excellent: z.number().min(0).max(100),
+      good: z.number().min(0).max(100),
+      pass: z.number().min(0).max(100),
+    })
+    .refine((b) => b.excellent > b.good && b.good > b.pass, { message: 'bands must satisfy excellent > good > pass' }),
+);
+export type GradeBands = z.infer<ReturnType<typeof gradeBandsSchema>>;
 
 export const DEFAULT_GRADE_BANDS: GradeBands = { excellent: 90, good: 80, pass: 60 };
 

@@ -5,18 +5,27 @@
  */
 import { z } from 'zod';
 import { isValidDate } from './calendar';
+import { lazy } from './lazy';
 import type { StaffRef } from './directory';
 import { findPerson, requireSubdistrictOfficial } from './authorization';
 import { reject } from './rejections';
 
-export const filingDate = z.string().refine(isValidDate, 'must be a date YYYY-MM-DD');
+// Built on first use (./lazy.ts): an application's sandbox imports this module and seldom records a filing.
+export const filingDate = lazy(() => z.string().refine(isValidDate, 'must be a date YYYY-MM-DD'));
 /** The new committee's filing reference (备案编号), as the 街镇 issued it. */
-export const filingRef = z.string().trim().min(1).max(64);
+export const filingRef = lazy(() => z.string().trim().min(1).max(64));
 
-export const reelectionFilingSchema = z
-  .object({ actor: z.string().min(1).max(64), filedOn: filingDate, filingRef, note: z.string().max(2000).optional() })
-  .strict();
-export type ReelectionFiling = z.infer<typeof reelectionFilingSchema>;
+export const reelectionFilingSchema = lazy(() =>
+  z
+    .object({
+      actor: z.string().min(1).max(64),
+      filedOn: filingDate(),
+      filingRef: filingRef(),
+      note: z.string().max(2000).optional(),
+    })
+    .strict(),
+);
+export type ReelectionFiling = z.infer<ReturnType<typeof reelectionFilingSchema>>;
 
 /** The committee itself, an official of its own 街镇, or the bureau. */
 export function requireFiler(

@@ -7,6 +7,7 @@
  * real = realOrigin + (calendar - calendarOrigin) / speed. Without a scale, calendar time is real time.
  */
 import { z } from 'zod';
+import { lazy } from './lazy';
 
 export interface TimeScale {
   /** The calendar instant (ISO) that happens at `realOrigin`. */
@@ -17,13 +18,15 @@ export interface TimeScale {
   speed: number;
 }
 
-const isoInstant = z.iso.datetime({ message: 'must be an ISO-8601 UTC instant, e.g. 2023-05-31T16:00:00.000Z' });
-
-export const timeScaleSchema = z.object({
-  calendarOrigin: isoInstant,
-  realOrigin: isoInstant,
-  speed: z.number().positive().finite(),
-}) satisfies z.ZodType<TimeScale>;
+/** Built on first use (./lazy.ts): workflows import this module for toReal and toCalendar. */
+export const timeScaleSchema = lazy(() => {
+  const isoInstant = z.iso.datetime({ message: 'must be an ISO-8601 UTC instant, e.g. 2023-05-31T16:00:00.000Z' });
+  return z.object({
+    calendarOrigin: isoInstant,
+    realOrigin: isoInstant,
+    speed: z.number().positive().finite(),
+  }) satisfies z.ZodType<TimeScale>;
+});
 
 /**
  * Real (timer) time of a calendar instant. Rounded up so a timer never fires before the

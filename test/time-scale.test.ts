@@ -20,8 +20,8 @@ describe('the time scale beside the calendar', () => {
 
   it('is no part of the calendar schema, but a legacy clock in an older run’s request survives parsing', () => {
     const old = { ...cal, clock: timeScale };
-    expect(campaignCalendarSchema.parse(old)).not.toHaveProperty('clock');
-    expect(inputCalendarSchema.parse(old).clock).toEqual(timeScale);
+    expect(campaignCalendarSchema().parse(old)).not.toHaveProperty('clock');
+    expect(inputCalendarSchema().parse(old).clock).toEqual(timeScale);
     const request = {
       year: 2023,
       calendar: old,

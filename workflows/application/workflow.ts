@@ -146,7 +146,7 @@ export async function application(input: ApplicationInput): Promise<ApplicationR
 
   const notices: CampaignDecision[] = [];
   setHandler(rejectedAttemptSignal, (attempt) => {
-    const r = rejectedAttemptSchema.safeParse(attempt);
+    const r = rejectedAttemptSchema().safeParse(attempt);
     if (r.success) audit(r.data.action, { actor: r.data.actor ?? '(none)' }, refusedDetail(r.data.error));
     else audit('rejectedAttempt', attempt, 'InvalidInput: malformed report of a refused attempt');
   });

@@ -41,12 +41,12 @@ export interface SubmissionTerms {
 const isoInstant = z.iso.datetime();
 
 export const submissionTermsSchema = z.object({
-  calendar: campaignCalendarSchema,
+  calendar: campaignCalendarSchema(),
   applicationsClose: isoInstant,
   reviewDeadlines: z.record(z.string(), isoInstant),
   inspectionCloses: isoInstant,
   reminders: z.object({ offsets: z.array(z.number().int().min(0)), hour: z.number().int().min(0).max(23) }),
-  timeScale: timeScaleSchema.optional(),
+  timeScale: timeScaleSchema().optional(),
   reportsBySubdistrict: z.boolean().optional(),
   reportRelays: z.record(z.string(), z.number().int().min(2).max(1_000)).optional(),
 }) satisfies z.ZodType<SubmissionTerms>;

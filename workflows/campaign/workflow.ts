@@ -186,7 +186,7 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
   });
   setHandler(rejectedAttemptSignal, (attempt) => {
     heard++;
-    const r = rejectedAttemptSchema.safeParse(attempt);
+    const r = rejectedAttemptSchema().safeParse(attempt);
     if (r.success)
       audit(r.data.action, r.data.actor ? { actor: r.data.actor } : undefined, 'rejected', refusedDetail(r.data.error));
     else audit('rejectedAttempt', undefined, 'rejected', 'InvalidInput: malformed report of a refused attempt');

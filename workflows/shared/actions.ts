@@ -11,6 +11,7 @@
 import type { UpdateDefinition } from '@temporalio/common';
 import { defineUpdate, setHandler } from '@temporalio/workflow';
 import type { z } from 'zod';
+import { lazy } from '../../domain/lazy';
 import { parse, reject } from '../../domain/rejections';
 import { toFailure } from '../../temporal/rejections';
 
@@ -53,11 +54,20 @@ export interface Action<S extends z.ZodType, C> {
 
 export type ActionTable<C> = Record<string, Action<z.ZodType, C>>;
 
-/** Types each action of a table against the workflow's context `C`, keeping its own schema. */
+/** An action as its file writes it: the schema as a function, built on first use (actionFor). */
+export type ActionSpec<S extends z.ZodType, C> = Omit<Action<S, C>, 'schema'> & { schema: () => S };
+
+/**
+ * Types each action of a table against the workflow's context `C`, keeping its own schema. The schema is
+ * built when first read, not when the module loads: each cached workflow holds the schemas it built in a
+ * sandbox of its own, and an application takes two of its five actions at most while it runs.
+ */
 export const actionFor =
   <C>() =>
-  <S extends z.ZodType>(a: Action<S, C>): Action<S, C> =>
-    a;
+  <S extends z.ZodType>(a: ActionSpec<S, C>): Action<S, C> => {
+    const schema = lazy(a.schema);
+    return Object.defineProperty({ ...a }, 'schema', { get: schema, enumerable: true }) as unknown as Action<S, C>;
+  };
 
 export type ActionName<T> = keyof T & string;
 export type ActionInput<T extends ActionTable<never>, N extends ActionName<T>> = z.input<T[N]['schema']>;
@@ -76,9 +86,11 @@ export function defineActions<R extends ActionResult>() {
 
 /** The schemas of a table by name: the client validates with the very schemas the workflow does. */
 export function schemasOf<T extends ActionTable<never>>(table: T): { [N in ActionName<T>]: T[N]['schema'] } {
-  return Object.fromEntries(Object.entries(table).map(([name, a]) => [name, a.schema])) as {
-    [N in ActionName<T>]: T[N]['schema'];
-  };
+  // Read on use, like the actions' own: listing the names builds no schema.
+  const schemas = {} as { [N in ActionName<T>]: T[N]['schema'] };
+  for (const name of Object.keys(table))
+    Object.defineProperty(schemas, name, { get: () => table[name].schema, enumerable: true });
+  return schemas;
 }
 
 export interface ActionWiring<T extends ActionTable<C>, C, R extends ActionResult> {

@@ -21,6 +21,7 @@
 import { condition, patched } from '@temporalio/workflow';
 import { campaignCalendarSchema, type CampaignCalendar } from '../../domain/calendar-schema';
 import { timeScaleSchema, toCalendar, toReal, type TimeScale } from '../../domain/time-scale';
+import { lazy } from '../../domain/lazy';
 
 /** The patch that selects time-from-timers; absent in histories recorded before it. */
 export const TIME_FROM_TIMERS_PATCH = 'time-from-timers';
@@ -39,7 +40,7 @@ export type InputCalendar = CampaignCalendar & {
 };
 
 /** A calendar in an update of an older run may still carry the legacy `clock` (InputCalendar); keep it. */
-export const inputCalendarSchema = campaignCalendarSchema.extend({ clock: timeScaleSchema.optional() });
+export const inputCalendarSchema = lazy(() => campaignCalendarSchema().extend({ clock: timeScaleSchema().optional() }));
 
 /** Where a workflow keeps the calendar instant it has reached (ISO); carried by continue-as-new. */
 export interface ReachedHolder {

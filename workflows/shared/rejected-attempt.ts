@@ -5,15 +5,19 @@
  */
 import { defineSignal } from '@temporalio/workflow';
 import { z } from 'zod';
+import { lazy } from '../../domain/lazy';
 
-export const rejectedAttemptSchema = z
-  .object({
-    action: z.string().min(1).max(64),
-    actor: z.string().min(1).max(64).optional(),
-    error: z.string().min(1).max(500),
-  })
-  .strict();
-export type RejectedAttempt = z.infer<typeof rejectedAttemptSchema>;
+/** Built on first use (domain/lazy.ts): most workflows never hear of a refused attempt. */
+export const rejectedAttemptSchema = lazy(() =>
+  z
+    .object({
+      action: z.string().min(1).max(64),
+      actor: z.string().min(1).max(64).optional(),
+      error: z.string().min(1).max(500),
+    })
+    .strict(),
+);
+export type RejectedAttempt = z.infer<ReturnType<typeof rejectedAttemptSchema>>;
 
 export const rejectedAttemptSignal = defineSignal<[RejectedAttempt]>('rejectedAttempt');
 

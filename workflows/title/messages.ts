@@ -25,14 +25,14 @@ export const titleUpdates = defineActions<TitleActionResult>()(titleActions);
 /** From a year's campaign (through an activity): start this year's re-evaluation. Idempotent per year. */
 export const startReevaluationSchema = z.object({
   year: z.number().int().min(2000).max(2200),
-  calendar: inputCalendarSchema,
+  calendar: inputCalendarSchema(),
   /** The campaign's time scale (compressed runs), which the re-evaluation runs on (workflows/shared/clock.ts). */
-  timeScale: timeScaleSchema.optional(),
+  timeScale: timeScaleSchema().optional(),
   /** ISO instant: the written-materials deadline (domain/titles.ts materialsDueFor). */
   materialsDue: z.iso.datetime(),
   /** The year's directory people, so authorisation follows staff changes over the years. */
   staff: z.array(personSchema).min(1),
-  gradeBands: gradeBandsSchema,
+  gradeBands: gradeBandsSchema(),
 });
 export type StartReevaluation = z.infer<typeof startReevaluationSchema>;
 export const startReevaluationSignal = defineSignal<[StartReevaluation]>('startReevaluation');

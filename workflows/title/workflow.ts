@@ -111,7 +111,7 @@ export async function title(input: TitleInput): Promise<TitleSnapshot> {
   });
   // A refused Update, reported by the client that sent it (client/refusals.ts): recorded, nothing else.
   setHandler(rejectedAttemptSignal, (attempt) => {
-    const r = rejectedAttemptSchema.safeParse(attempt);
+    const r = rejectedAttemptSchema().safeParse(attempt);
     if (r.success) audit(r.data.action, { actor: r.data.actor ?? '(system)' }, refusedDetail(r.data.error));
     else audit('rejectedAttempt', attempt, 'InvalidInput: malformed report of a refused attempt');
   });

@@ -6,7 +6,7 @@ import { applicationAction } from './context';
 import { requireReviewOpen, requireReviewer } from './review';
 
 export const notRecommend = applicationAction({
-  schema: z.object({ actor, reason: text(2, 2000) }).strict(),
+  schema: () => z.object({ actor, reason: text(2, 2000) }).strict(),
   who: (data, c) => requireReviewer('notRecommend', data.actor, c),
   when: (_data, c) => requireReviewOpen('not-recommend', c),
   apply: (data, { s, input, at }) => {

@@ -6,7 +6,7 @@ import { applicationAction } from './context';
 import { requireReviewOpen, requireReviewer } from './review';
 
 export const recommend = applicationAction({
-  schema: z.object({ actor, note }).strict(),
+  schema: () => z.object({ actor, note }).strict(),
   who: (data, c) => requireReviewer('recommend', data.actor, c),
   when: (_data, c) => requireReviewOpen('recommend', c),
   apply: (data, { s, input, at }) => {

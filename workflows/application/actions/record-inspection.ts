@@ -1,32 +1,34 @@
 /** The third-party company records its special inspection (专项检查, notice 三(三)): five scores, their total, the grade. */
 import { z } from 'zod';
 import { requireRole } from '../../../domain/authorization';
+import { lazy } from '../../../domain/lazy';
 import { FIVE_GOODS, gradeFor, type GradeBands } from '../../../domain/grades';
 import { reject } from '../../../domain/rejections';
 import { actor, text } from '../../shared/fields';
 import { applicationAction, deadlineText, openingText } from './context';
 
-const score = z.number().int().min(0).max(20);
-
-/** The inspection's record; the re-evaluation's inspection (notice 五) uses the same. */
-export const inspectionSchema = z
-  .object({
-    actor,
-    scores: z
-      .object(
-        Object.fromEntries(FIVE_GOODS.map((k) => [k, score])) as Record<(typeof FIVE_GOODS)[number], typeof score>,
-      )
-      .strict(),
-    total: z.number().int().min(0).max(100),
-    inspector: text(2, 50),
-    date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD'),
-    notes: z.string().max(5000).default(''),
-  })
-  .strict()
-  .refine((r) => Object.values(r.scores).reduce((a, b) => a + b, 0) === r.total, {
-    path: ['total'],
-    message: 'must equal the sum of the five scores',
-  });
+/** The inspection's record; the re-evaluation's inspection (notice 五) uses the same. Built on first use (domain/lazy.ts). */
+export const inspectionSchema = lazy(() => {
+  const score = z.number().int().min(0).max(20);
+  return z
+    .object({
+      actor,
+      scores: z
+        .object(
+          Object.fromEntries(FIVE_GOODS.map((k) => [k, score])) as Record<(typeof FIVE_GOODS)[number], typeof score>,
+        )
+        .strict(),
+      total: z.number().int().min(0).max(100),
+      inspector: text(2, 50),
+      date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD'),
+      notes: z.string().max(5000).default(''),
+    })
+    .strict()
+    .refine((r) => Object.values(r.scores).reduce((a, b) => a + b, 0) === r.total, {
+      path: ['total'],
+      message: 'must equal the sum of the five scores',
+    });
+});
 
 export const recordInspection = applicationAction({
   schema: inspectionSchema,
@@ -48,7 +50,7 @@ export const recordInspection = applicationAction({
 });
 
 /** The inspection as an application and a re-evaluation record it: the scores, the graded total, who entered it. */
-export function inspectionRecord(data: z.infer<typeof inspectionSchema>, bands: GradeBands) {
+export function inspectionRecord(data: z.infer<ReturnType<typeof inspectionSchema>>, bands: GradeBands) {
   const { scores, total, inspector, date, notes, actor } = data;
   return { scores, total, grade: gradeFor(total, bands), inspector, date, notes, recordedBy: actor };
 }

@@ -6,9 +6,8 @@ import { actor } from '../../shared/fields';
 import { applicationAction, deadlineText } from './context';
 
 export const recordPaperForm = applicationAction({
-  schema: z
-    .object({ actor, receivedOn: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD') })
-    .strict(),
+  schema: () =>
+    z.object({ actor, receivedOn: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD') }).strict(),
   who: (data, c) => void requireRole(c.input.staff, data.actor, 'bureau', 'recordPaperForm'),
   when: (_data, { s, now }) => {
     if (s.paperFormReceived) reject('Duplicate', 'the paper form is already recorded as received');

@@ -7,7 +7,7 @@ import { decide, onList } from '../state';
 import { campaignAction } from './context';
 
 export const confirmFinal = campaignAction({
-  schema: z.object({ actor }).strict(),
+  schema: () => z.object({ actor }).strict(),
   who: (data, c) => void requireRole(c.input.staff, data.actor, 'bureau', 'confirmFinal'),
   when: (_data, { s, phase, phaseFrom }) => {
     if (phase === 'commended') reject('Duplicate', 'the final list is already confirmed');

@@ -12,7 +12,7 @@ const subdistrictOf = (actorId: string, c: CampaignContext) =>
   c.input.staff.find((p) => p.id === actorId)!.subdistrict!;
 
 export const confirmList = campaignAction({
-  schema: z.object({ actor }).strict(),
+  schema: () => z.object({ actor }).strict(),
   who: (data, c) => void requireRole(c.input.staff, data.actor, 'subdistrict', 'confirmList'),
   // Every decision of the 街镇 and every application filed in it, including one whose report is still on its way.
   gathers: (data, c) => [subdistrictOf(data.actor, c)],

@@ -7,7 +7,7 @@ import { decide } from '../state';
 import { campaignAction } from './context';
 
 export const decideReelection = campaignAction({
-  schema: z.object({ actor, committeeId, outcome: z.enum(['keep', 'remove']), reason: text(4, 2000) }).strict(),
+  schema: () => z.object({ actor, committeeId, outcome: z.enum(['keep', 'remove']), reason: text(4, 2000) }).strict(),
   who: (data, c) => void requireRole(c.input.staff, data.actor, 'bureau', 'decideReelection'),
   when: (data, { s, phase }) => {
     if (phase === 'commended') reject('WrongPhase', 'the final list is already confirmed');

@@ -8,19 +8,20 @@ import { deadlineText as fmt, entriesWhere } from '../state';
 import { campaignAction } from './context';
 
 export const extendDeadline = campaignAction({
-  schema: z
-    .object({
-      actor,
-      window: z.enum(['applications', 'review', 'inspection']),
-      subdistrict: z.string().min(1).max(30).optional(),
-      /** A Beijing date (YYYY-MM-DD, meaning 24:00 of that day) or an ISO instant with a zone. */
-      until: zonedInstant,
-    })
-    .strict()
-    .refine((v) => v.window === 'review' || !v.subdistrict, {
-      path: ['subdistrict'],
-      message: 'only the review window is extended per 街镇',
-    }),
+  schema: () =>
+    z
+      .object({
+        actor,
+        window: z.enum(['applications', 'review', 'inspection']),
+        subdistrict: z.string().min(1).max(30).optional(),
+        /** A Beijing date (YYYY-MM-DD, meaning 24:00 of that day) or an ISO instant with a zone. */
+        until: zonedInstant,
+      })
+      .strict()
+      .refine((v) => v.window === 'review' || !v.subdistrict, {
+        path: ['subdistrict'],
+        message: 'only the review window is extended per 街镇',
+      }),
   who: (data, c) => void requireRole(c.input.staff, data.actor, 'bureau', 'extendDeadline'),
   when: (data, { s, input, now, live, phase }) => {
     const until = instantMs(data.until);

@@ -6,20 +6,21 @@ import { deadlineText as fmt, onList } from '../state';
 import { campaignAction } from './context';
 
 export const fileObjection = campaignAction({
-  schema: z
-    .object({
-      name: text(2, 50),
-      contact: text(5, 100),
-      grounds: text(10, 5000),
-      committeeId,
-      organisation: text(2, 100).optional(),
-      stamped: z.boolean().optional(),
-    })
-    .strict()
-    .refine((v) => !v.organisation || v.stamped === true, {
-      path: ['stamped'],
-      message: "a unit's objection must carry its stamp (盖章)",
-    }),
+  schema: () =>
+    z
+      .object({
+        name: text(2, 50),
+        contact: text(5, 100),
+        grounds: text(10, 5000),
+        committeeId,
+        organisation: text(2, 100).optional(),
+        stamped: z.boolean().optional(),
+      })
+      .strict()
+      .refine((v) => !v.organisation || v.stamped === true, {
+        path: ['stamped'],
+        message: "a unit's objection must carry its stamp (盖章)",
+      }),
   // The public: anyone may object, by name (the notice asks objectors to give it).
   who: () => {},
   when: (data, { s, now, phase }) => {

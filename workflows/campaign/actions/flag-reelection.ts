@@ -7,7 +7,7 @@ import { onList } from '../state';
 import { campaignAction } from './context';
 
 export const flagReelection = campaignAction({
-  schema: z.object({ actor, committeeId, filedOn: filingDate, filingRef }).strict(),
+  schema: () => z.object({ actor, committeeId, filedOn: filingDate(), filingRef: filingRef() }).strict(),
   // The committee itself, its 街镇 or the bureau: which 街镇 comes from the registry.
   who: (data, { s, input }) => {
     const sd = s.registry[data.committeeId]?.sd;

@@ -11,13 +11,14 @@ import { campaignAction } from './context';
 export const NOT_SELECTED_ONCE_PATCH = 'not-selected-once';
 
 export const panelFinalize = campaignAction({
-  schema: z
-    .object({ actor, ranking: z.array(committeeId).min(1).max(50), tieBreakRule: text(4, 2000) })
-    .strict()
-    .refine((v) => new Set(v.ranking).size === v.ranking.length, {
-      path: ['ranking'],
-      message: 'lists a committee twice',
-    }),
+  schema: () =>
+    z
+      .object({ actor, ranking: z.array(committeeId).min(1).max(50), tieBreakRule: text(4, 2000) })
+      .strict()
+      .refine((v) => new Set(v.ranking).size === v.ranking.length, {
+        path: ['ranking'],
+        message: 'lists a committee twice',
+      }),
   who: (data, c) => void requirePanelChair(c.input.staff, data.actor, 'panelFinalize'),
   // Every application's last stage: the ranked ones must be inspected, the others are told they were not selected.
   gathers: () => 'all',

@@ -6,7 +6,7 @@ import { actor, committeeId } from '../../shared/fields';
 import { campaignAction } from './context';
 
 export const panelVote = campaignAction({
-  schema: z.object({ actor, committeeId, support: z.boolean(), note: z.string().max(2000).optional() }).strict(),
+  schema: () => z.object({ actor, committeeId, support: z.boolean(), note: z.string().max(2000).optional() }).strict(),
   who: (data, c) => void requireRole(c.input.staff, data.actor, 'panel', 'panelVote'),
   // The committee's inspection may have been recorded a moment ago.
   gathers: (data, { s }) => (s.registry[data.committeeId] ? [s.registry[data.committeeId].sd] : 'all'),

@@ -7,7 +7,7 @@ import { decide } from '../state';
 import { campaignAction } from './context';
 
 export const removeFromList = campaignAction({
-  schema: z.object({ actor, committeeId, reason: text(4, 2000) }).strict(),
+  schema: () => z.object({ actor, committeeId, reason: text(4, 2000) }).strict(),
   who: (data, c) => void requireRole(c.input.staff, data.actor, 'bureau', 'removeFromList'),
   when: (data, { s, phase }) => {
     if (phase === 'commended')

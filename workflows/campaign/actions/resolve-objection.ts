@@ -7,14 +7,15 @@ import { decide } from '../state';
 import { campaignAction } from './context';
 
 export const resolveObjection = campaignAction({
-  schema: z
-    .object({
-      actor,
-      objectionId: z.string().min(1).max(20),
-      outcome: z.enum(['upheld', 'dismissed']),
-      reason: text(2, 2000),
-    })
-    .strict(),
+  schema: () =>
+    z
+      .object({
+        actor,
+        objectionId: z.string().min(1).max(20),
+        outcome: z.enum(['upheld', 'dismissed']),
+        reason: text(2, 2000),
+      })
+      .strict(),
   who: (data, c) => void requireRole(c.input.staff, data.actor, 'bureau', 'resolveObjection'),
   when: (data, { s }) => {
     const o = s.objections.find((x) => x.id === data.objectionId);

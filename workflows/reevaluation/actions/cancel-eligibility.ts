@@ -8,7 +8,7 @@ import { deadlineText as fmt, reevaluationAction, requireUndecided } from './con
 export const standardisationScore = z.number().min(0).max(100);
 
 export const cancelEligibility = reevaluationAction({
-  schema: z.object({ actor, standardisationScore, reason: text(2, 2000) }).strict(),
+  schema: () => z.object({ actor, standardisationScore, reason: text(2, 2000) }).strict(),
   who: (data, { input }) =>
     void requireSubdistrictOfficial(input.staff, data.actor, input.subdistrict, 'cancelEligibility'),
   when: (_data, { s, input }) => {

@@ -7,7 +7,7 @@ import { failureReasons } from '../state';
 import { deadlineText as fmt, reevaluationAction, requireUndecided } from './context';
 
 export const confirm = reevaluationAction({
-  schema: z.object({ actor, note }).strict(),
+  schema: () => z.object({ actor, note }).strict(),
   who: (data, { input }) => void requireRole(input.staff, data.actor, 'bureau', 'confirm'),
   when: (_data, { s, input }) => {
     requireUndecided(s, true);

@@ -8,7 +8,7 @@ import { deadlineText as fmt, reevaluationAction, requireUndecided } from './con
 
 export const extendDeadline = reevaluationAction({
   /** `until`: a Beijing date (YYYY-MM-DD, meaning 24:00 of that day) or an ISO instant with a zone. */
-  schema: z.object({ actor, until: zonedInstant }).strict(),
+  schema: () => z.object({ actor, until: zonedInstant }).strict(),
   who: (data, { input }) => void requireRole(input.staff, data.actor, 'bureau', 'extendDeadline'),
   when: (data, { s, input, now }) => {
     requireUndecided(s, false);

@@ -7,7 +7,7 @@ import { deadlineText as fmt, reevaluationAction, requireUndecided } from './con
 import { standardisationScore } from './cancel-eligibility';
 
 export const preReview = reevaluationAction({
-  schema: z.object({ actor, standardisationScore: standardisationScore.optional(), note }).strict(),
+  schema: () => z.object({ actor, standardisationScore: standardisationScore.optional(), note }).strict(),
   who: (data, { input }) => void requireSubdistrictOfficial(input.staff, data.actor, input.subdistrict, 'preReview'),
   when: (_data, { s, input }) => {
     const sd = input.subdistrict;

@@ -6,7 +6,8 @@ import { actor, text } from '../../shared/fields';
 import { deadlineText as fmt, reevaluationAction, requireUndecided } from './context';
 
 export const submitMaterials = reevaluationAction({
-  schema: z.object({ actor, summary: text(10, 5000), documents: z.array(text(1, 200)).max(50).default([]) }).strict(),
+  schema: () =>
+    z.object({ actor, summary: text(10, 5000), documents: z.array(text(1, 200)).max(50).default([]) }).strict(),
   who: (data, { input }) => requireCommittee(input.staff, data.actor, input.committeeId, 'submitMaterials'),
   when: (_data, { s, now }) => {
     requireUndecided(s, false);

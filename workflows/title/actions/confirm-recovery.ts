@@ -7,7 +7,7 @@ import { actor, note } from '../../shared/fields';
 import { titleAction } from './context';
 
 export const confirmRecovery = titleAction({
-  schema: z.object({ actor, recoveredOn: isoDate.optional(), note }).strict(),
+  schema: () => z.object({ actor, recoveredOn: isoDate.optional(), note }).strict(),
   who: (data, { s, input }) =>
     void requireSubdistrictOfficial(s.staff, data.actor, input.subdistrict, 'confirmRecovery'),
   when: (data, { s, today }) => {

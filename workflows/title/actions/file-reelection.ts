@@ -8,7 +8,7 @@ import { revoke, revokedLine } from '../state';
 import { titleAction } from './context';
 
 export const fileReelection = titleAction({
-  schema: z.object({ actor, filedOn: isoDate.optional(), note }).strict(),
+  schema: () => z.object({ actor, filedOn: isoDate.optional(), note }).strict(),
   // The committee itself, its 街镇 or the bureau.
   who: (data, { s, input }) =>
     requireFiler(s.staff, data.actor, input.committeeId, input.subdistrict, 'fileReelection'),

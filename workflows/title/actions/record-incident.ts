@@ -8,7 +8,7 @@ import { revokedLine } from '../state';
 import { titleAction, yearOf } from './context';
 
 export const recordIncident = titleAction({
-  schema: z.object({ actor, type: z.enum(INCIDENT_TYPES), date: isoDate, description: text(5, 2000) }).strict(),
+  schema: () => z.object({ actor, type: z.enum(INCIDENT_TYPES), date: isoDate, description: text(5, 2000) }).strict(),
   who: (data, { s }) => void requireRole(s.staff, data.actor, 'bureau', 'recordIncident'),
   when: (data, { s, input, today }) => {
     if (s.status === 'revoked') reject('WrongPhase', revokedLine(s));
