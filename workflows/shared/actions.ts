@@ -60,7 +60,7 @@ export type ActionSpec<S extends z.ZodType, C> = Omit<Action<S, C>, 'schema'> & 
 /**
  * Types each action of a table against the workflow's context `C`, keeping its own schema. The schema is
  * built when first read, not when the module loads: each cached workflow holds the schemas it built in a
- * sandbox of its own, and an application takes two of its five actions at most while it runs.
+ * sandbox of its own, and an application usually takes two of its five actions (a decision, an inspection).
  */
 export const actionFor =
   <C>() =>
