@@ -46,8 +46,13 @@ export const workdayTableSchema = lazy(() => {
   });
 });
 
+/** An instant as calendars and time scales (./time-scale.ts) carry it. */
+export const isoInstantSchema = lazy(() =>
+  z.iso.datetime({ message: 'must be an ISO-8601 UTC instant, e.g. 2023-05-31T16:00:00.000Z' }),
+);
+
 export const campaignCalendarSchema = lazy(() => {
-  const isoInstant = z.iso.datetime({ message: 'must be an ISO-8601 UTC instant, e.g. 2023-05-31T16:00:00.000Z' });
+  const isoInstant = isoInstantSchema();
   return z.object({
     year: z.number().int().min(2000).max(2200),
     opens: isoInstant,

@@ -7,6 +7,7 @@
  * real = realOrigin + (calendar - calendarOrigin) / speed. Without a scale, calendar time is real time.
  */
 import { z } from 'zod';
+import { isoInstantSchema } from './calendar-schema';
 import { lazy } from './lazy';
 
 export interface TimeScale {
@@ -20,7 +21,7 @@ export interface TimeScale {
 
 /** Built on first use (./lazy.ts): workflows import this module for toReal and toCalendar. */
 export const timeScaleSchema = lazy(() => {
-  const isoInstant = z.iso.datetime({ message: 'must be an ISO-8601 UTC instant, e.g. 2023-05-31T16:00:00.000Z' });
+  const isoInstant = isoInstantSchema();
   return z.object({
     calendarOrigin: isoInstant,
     realOrigin: isoInstant,
