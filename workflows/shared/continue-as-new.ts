@@ -74,7 +74,10 @@ export function quietHandOver(enabled: boolean, softLimit: number, heard: () => 
   return {
     wake: () => passed() || state === 'due',
     due: () => state === 'due',
-    /** Starts the coroutine the first time the soft limit is found passed; call it from the main loop only. */
+    /**
+     * Starts the coroutine the first time the soft limit is found passed. Where it is called decides when a run
+     * records the coroutine's first timer: a new call site goes behind a patch (the relay's report handlers).
+     */
     watch(): void {
       if (!passed()) return;
       state = 'watching';
