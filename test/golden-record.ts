@@ -13,9 +13,16 @@ import { workflowBundle } from './fixtures';
 export async function replayAndRecord(
   client: Client,
   workflowId: string,
-  opts: { workflowType: string; history?: Parameters<typeof historyToJSON>[0]; label?: string; to?: string },
+  opts: {
+    workflowType: string;
+    /** One run of the workflow (default: its latest), e.g. a run that continued as new. */
+    runId?: string;
+    history?: Parameters<typeof historyToJSON>[0];
+    label?: string;
+    to?: string;
+  },
 ): Promise<void> {
-  const handle = client.workflow.getHandle(workflowId);
+  const handle = client.workflow.getHandle(workflowId, opts.runId);
   const history = opts.history ?? (await handle.fetchHistory());
   await Worker.runReplayHistory(
     { workflowBundle: await workflowBundle(), dataConverter: dataConverter() },

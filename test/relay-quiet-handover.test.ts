@@ -1,96 +1,139 @@
 /**
- * A 街镇's relay past its soft limit hands over at the first quiet moment, even while reports wait for their batch:
- * they go with the run, and the next run forwards them. The batch here waits ten minutes, so a relay that waited
- * for it (as before RELAY_HAND_OVER_AT_QUIET_PATCH) would still be in its first run when the test gives up.
+ * A 街镇's relay keeps its runs short. Past its soft limit it hands over at the first quiet moment, even while
+ * reports wait for their batch: they go with the run, and the next run forwards them. When the reports never
+ * pause, it hands over at its backstop, and loses none either. The batch here waits ten minutes, so a relay that
+ * waited for it (as before RELAY_HAND_OVER_PATCH) would still be in its first run when the test gives up.
  * Time-skipping server (time is not skipped here: the quiet moment is real seconds).
+ * RELAY_HISTORIES_TO=<folder> also writes the runs that handed over there, as golden histories.
  */
 import { describe, expect, it } from 'vitest';
+import type { WorkflowHandle } from '@temporalio/client';
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
-import { Worker } from '@temporalio/worker';
-import { dataConverter, EncryptionCodec, keyringFromEnv } from '../client/codec';
+import { EncryptionCodec, keyringFromEnv } from '../client/codec';
 import { forEachConcurrent } from '../bench/stats';
-import type { ApplicationReportBatch } from '../workflows/campaign/stage-report';
-import { applicationReportSignal } from '../workflows/campaign/stage-report';
-import { QUIET_MS, SOFT_HISTORY_LIMITS } from '../workflows/shared/continue-as-new';
+import { applicationReportSignal, type ApplicationReportBatch } from '../workflows/campaign/stage-report';
+import { HISTORY_LIMITS, QUIET_MS, SOFT_HISTORY_LIMITS } from '../workflows/shared/continue-as-new';
 import { forwardNowUpdate } from '../workflows/subdistrict-reports/messages';
-import { RELAY_HAND_OVER_AT_QUIET_PATCH } from '../workflows/subdistrict-reports/workflow';
-import { directory, workflowBundle } from './fixtures';
+import { RELAY_HAND_OVER_PATCH } from '../workflows/subdistrict-reports/workflow';
+import { directory } from './fixtures';
+import { replayAndRecord } from './golden-record';
 import { eventually, withTimeSkippingWorker } from './harness';
 
-const w = withTimeSkippingWorker('relay-quiet');
+const w = withTimeSkippingWorker('relay-hand-over');
 const sd = directory.subdistricts[0];
 /** Committees reporting: fewer than MAX_BATCH, so no batch goes for its size; each reports again and again. */
 const COMMITTEES = 150;
 const BATCH_MS = 10 * 60_000;
+/**
+ * A pause between waves of the backstop test (1 s), under QUIET_MS. Without pauses no hand-over could complete: the
+ * server refuses one when reports arrived during its task, and the task after a refusal replays the whole run.
+ */
+const PACE_MS = QUIET_MS / 2;
 const codec = new EncryptionCodec(keyringFromEnv());
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-describe("a 街镇's relay at its soft limit", () => {
+describe("a 街镇's relay keeps its runs short", () => {
   it('hands over at the first quiet moment, carrying the reports still waiting, and loses none', async () => {
-    const { client, taskQueue } = w();
-    // The relay forwards to a second relay standing in for the campaign: it keeps the batch in its history.
-    const sink = await client.workflow.start('subdistrictReports', {
-      taskQueue,
-      workflowId: `reports-2190-sink`,
-      args: [{ year: 2190, subdistrict: 'sink', campaignWorkflowId: 'campaign-none' }],
-    });
-    const relay = await client.workflow.start('subdistrictReports', {
-      taskQueue,
-      workflowId: `reports-2190-${sd}`,
-      args: [{ year: 2190, subdistrict: sd, campaignWorkflowId: sink.workflowId, batchMs: BATCH_MS }],
-    });
-    const firstRun = client.workflow.getHandle(relay.workflowId, relay.firstExecutionRunId);
-
-    // Waves of reports, never a pause of QUIET_MS, until the first run is past its soft limit.
+    const { relay, sink, first, firstRun, wave } = await startRelay(2190);
     let seq = 0;
-    while ((await firstRun.describe()).historyLength <= SOFT_HISTORY_LIMITS.subdistrictReports) {
-      const wave = Array.from({ length: 32 }, () => seq++);
-      await forEachConcurrent(wave, 8, (s) =>
-        relay.signal(applicationReportSignal, {
-          committeeId: committeeOf(s),
-          subdistrict: sd,
-          stage: 'submitted',
-          seq: s,
-          paperFormReceived: true,
-        }),
-      );
-    }
+    // Waves of reports, never a pause of QUIET_MS, until the first run is past its soft limit.
+    while ((await firstRun.describe()).historyLength <= SOFT_HISTORY_LIMITS.subdistrictReports) seq = await wave(seq);
     const stoppedAt = Date.now();
 
     // The reports stopped: the first run hands over within a few quiet periods, not after its ten-minute batch.
-    const latest = client.workflow.getHandle(relay.workflowId);
-    await eventually(async () => expect((await latest.describe()).runId).not.toBe(relay.firstExecutionRunId), 30_000);
+    await eventually(async () => expect((await relay.describe()).runId).not.toBe(first), 30_000);
     expect(Date.now() - stoppedAt).toBeLessThan(10 * QUIET_MS);
-    const history = await firstRun.fetchHistory();
-    const events = history.events ?? [];
-    expect(events.at(-1)?.workflowExecutionContinuedAsNewEventAttributes).toBeTruthy();
-    expect(events.filter((e) => e.workflowTaskFailedEventAttributes)).toEqual([]);
+    const events = await handedOver(relay, first, 'quiet-hand-over');
     // Nothing was forwarded before the hand-over: every report went with the run.
     expect(events.filter((e) => e.signalExternalWorkflowExecutionInitiatedEventAttributes)).toEqual([]);
-    const markers = events.flatMap((e) =>
-      Object.values(e.markerRecordedEventAttributes?.details ?? {}).flatMap((d) =>
-        (d.payloads ?? []).map((p) => Buffer.from(p.data ?? []).toString()),
-      ),
-    );
-    expect(markers.filter((m) => m.includes(RELAY_HAND_OVER_AT_QUIET_PATCH))).toHaveLength(1);
+    await expectEveryReportForwarded(relay, sink, seq);
+  }, 180_000);
 
-    // Asked to forward, the next run sends one batch: each committee's latest report, none missing.
-    expect(await latest.executeUpdate(forwardNowUpdate)).toEqual({ forwarded: 1 });
-    const batches = await signalsOf(sink.workflowId, 'applicationReports');
-    expect(batches).toHaveLength(1);
-    const latestSeq = new Map<string, number>();
-    for (let s = 0; s < seq; s++) latestSeq.set(committeeOf(s), s);
-    expect(Object.fromEntries(batches[0].reports.map((r) => [r.committeeId, r.seq]))).toEqual(
-      Object.fromEntries(latestSeq),
-    );
-
-    // The run that handed over replays against the current code.
-    await Worker.runReplayHistory(
-      { workflowBundle: await workflowBundle(), dataConverter: dataConverter() },
-      history,
-      relay.workflowId,
-    );
+  it('hands over at its backstop when the reports never pause, and loses none', async () => {
+    const { relay, sink, first, firstRun, wave } = await startRelay(2191);
+    let seq = 0;
+    // Waves PACE_MS apart, never QUIET_MS: only the backstop can end the first run.
+    while ((await relay.describe()).runId === first) {
+      expect(seq).toBeLessThan(5_000);
+      seq = await wave(seq);
+      await sleep(PACE_MS);
+    }
+    const events = await handedOver(relay, first, 'backstop');
+    expect(events.length).toBeGreaterThan(HISTORY_LIMITS.subdistrictReports);
+    // A hand-over refused for reports that came during it is tried again at once (here 1,030 events, one refusal).
+    expect(events.length).toBeLessThan(HISTORY_LIMITS.subdistrictReports + 300);
+    expect((await firstRun.describe()).status.name).toBe('CONTINUED_AS_NEW');
+    await expectEveryReportForwarded(relay, sink, seq);
   }, 180_000);
 });
+
+/** A relay forwarding to a second relay that stands in for the campaign (it keeps each batch in its history). */
+async function startRelay(year: number) {
+  const { client, taskQueue } = w();
+  const sink = await client.workflow.start('subdistrictReports', {
+    taskQueue,
+    workflowId: `reports-${year}-sink`,
+    args: [{ year, subdistrict: 'sink', campaignWorkflowId: 'campaign-none' }],
+  });
+  const started = await client.workflow.start('subdistrictReports', {
+    taskQueue,
+    workflowId: `reports-${year}-${sd}`,
+    args: [{ year, subdistrict: sd, campaignWorkflowId: sink.workflowId, batchMs: BATCH_MS }],
+  });
+  const relay = client.workflow.getHandle(started.workflowId);
+  const first = started.firstExecutionRunId;
+  const firstRun = client.workflow.getHandle(started.workflowId, started.firstExecutionRunId);
+  /** 32 reports, 8 in flight, numbered from `seq`; returns the next number. */
+  const wave = async (seq: number) => {
+    const seqs = Array.from({ length: 32 }, (_, k) => seq + k);
+    await forEachConcurrent(seqs, 8, (s) =>
+      started.signal(applicationReportSignal, {
+        committeeId: committeeOf(s),
+        subdistrict: sd,
+        stage: 'submitted',
+        seq: s,
+        paperFormReceived: true,
+      }),
+    );
+    return seq + seqs.length;
+  };
+  return { relay, sink, first, firstRun, wave };
+}
+
+/** The first run's events, checked: it continued as new, no task failed for good, one patch marker; it replays. */
+async function handedOver(relay: WorkflowHandle, runId: string, label: string) {
+  const history = await w().client.workflow.getHandle(relay.workflowId, runId).fetchHistory();
+  const events = history.events ?? [];
+  expect(events.at(-1)?.workflowExecutionContinuedAsNewEventAttributes).toBeTruthy();
+  const markers = events.flatMap((e) =>
+    Object.values(e.markerRecordedEventAttributes?.details ?? {}).flatMap((d) =>
+      (d.payloads ?? []).map((p) => Buffer.from(p.data ?? []).toString()),
+    ),
+  );
+  expect(markers.filter((m) => m.includes(Buffer.from(JSON.stringify(RELAY_HAND_OVER_PATCH)).toString()))).toHaveLength(
+    1,
+  );
+  await replayAndRecord(w().client, relay.workflowId, {
+    workflowType: 'subdistrictReports',
+    runId,
+    history,
+    label,
+    to: process.env.RELAY_HISTORIES_TO,
+  });
+  return events;
+}
+
+/** Asked to forward, the relay sends one batch: each committee's latest report, none missing. */
+async function expectEveryReportForwarded(relay: WorkflowHandle, sink: WorkflowHandle, sent: number) {
+  expect((await relay.executeUpdate(forwardNowUpdate)).forwarded).toBe(1);
+  const batches = await signalsOf(sink.workflowId, 'applicationReports');
+  expect(batches).toHaveLength(1);
+  const latestSeq = new Map<string, number>();
+  for (let s = 0; s < sent; s++) latestSeq.set(committeeOf(s), s);
+  expect(Object.fromEntries(batches[0].reports.map((r) => [r.committeeId, r.seq]))).toEqual(
+    Object.fromEntries(latestSeq),
+  );
+}
 
 const committeeOf = (s: number) => `relay-${String(s % COMMITTEES).padStart(3, '0')}`;
 
