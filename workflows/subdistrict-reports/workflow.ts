@@ -28,7 +28,6 @@ import {
   HISTORY_LIMITS,
   historyIsLarge as historyIsLargeAfter,
   quietHandOver,
-  RELAY_BACKSTOP_BEFORE_PATCH,
   SOFT_HISTORY_LIMITS,
 } from '../shared/continue-as-new';
 import { applicationReportSchema, mergeReport } from './batch';
@@ -48,17 +47,19 @@ export const BATCH_MS = 1_000;
 export const MAX_BATCH = 200;
 
 /**
- * The patch for shorter relay runs. Past the soft limit each report may start the watch for a quiet moment, and at
- * that moment the run hands over at once, carrying the reports still waiting for their batch; the backstop is
- * HISTORY_LIMITS.subdistrictReports (1,000 events). Before it, a relay began to watch only when its main loop came
- * round (not while it waited for a batch), handed over only when a batch had just gone and no report had come
- * meanwhile, and its backstop was 1,500: at 10,000 applications runs grew to 1,472 events, whose replay took 1.1 s.
+ * The patch for handing over at the quiet moment itself, carrying the reports still waiting for their batch. Before
+ * it, a relay past its soft limit began to watch for quiet only when its main loop came round (not while it waited
+ * for a batch), and handed over only when a batch had just gone and no report had come meanwhile. In a busy window
+ * (a report every second or two, a batch every 5 s at 10,000 applications) that was rare: runs grew to 1,472 events,
+ * whose replay took 1.1 s. With it they still reach the 1,500 backstop at that scale: the worker's backlog delays a
+ * relay's tasks by seconds, so reports arrive with the timer that was to prove the quiet. A 1,000-event backstop
+ * was tried and not kept: that run's inspection took 484 s instead of 253 and the round did not complete.
  * Read at the run's start, before any command.
  */
-export const RELAY_HAND_OVER_PATCH = 'relay-hand-over-quiet-or-1000';
+export const RELAY_HAND_OVER_AT_QUIET_PATCH = 'relay-hand-over-at-quiet';
 
 export async function subdistrictReports(input: SubdistrictReportsInput): Promise<SubdistrictReportsResult> {
-  const shortRuns = patched(RELAY_HAND_OVER_PATCH);
+  const handOverAtQuiet = patched(RELAY_HAND_OVER_AT_QUIET_PATCH);
   const pending = new Map<string, ApplicationReport>();
   for (const r of input.carried?.pending ?? []) pending.set(r.committeeId, r);
   // The campaign's latest gather request not yet answered.
@@ -75,7 +76,7 @@ export async function subdistrictReports(input: SubdistrictReportsInput): Promis
   // Each report may be the one past the soft limit: the watch starts then, even while the loop waits for a batch.
   const hear = () => {
     heard++;
-    if (shortRuns) quiet.watch();
+    if (handOverAtQuiet) quiet.watch();
   };
 
   setHandler(applicationReportSignal, (raw) => {
@@ -138,18 +139,17 @@ export async function subdistrictReports(input: SubdistrictReportsInput): Promis
     delivered++;
   };
 
-  const backstop = shortRuns ? HISTORY_LIMITS.subdistrictReports : RELAY_BACKSTOP_BEFORE_PATCH;
-  const historyIsLarge = () => historyIsLargeAfter(backstop);
+  const historyIsLarge = () => historyIsLargeAfter(HISTORY_LIMITS.subdistrictReports);
   const due = () => gather !== undefined || urgent || closing || pending.size >= MAX_BATCH;
-  // Quiet or at the backstop, and nobody waits on a batch: hand over now, the pending reports going with the run (a
-  // batch sent first would give reports one more round trip in which to arrive and refuse the hand-over).
-  const handOverNow = () => shortRuns && (quiet.due() || historyIsLarge()) && !due();
+  // Quiet, and nobody waits on a batch: hand over now, the pending reports going with the run (a batch sent first
+  // would give reports one more round trip in which to arrive and refuse the hand-over).
+  const quietNow = () => handOverAtQuiet && quiet.due() && !due();
   while (!campaignGone) {
     quiet.watch();
     await condition(() => pending.size > 0 || due() || quiet.wake() || historyIsLarge());
-    if (pending.size > 0 && !due() && !handOverNow())
-      await condition(() => due() || handOverNow(), input.batchMs ?? BATCH_MS);
-    if (!handOverNow()) {
+    if (pending.size > 0 && !due() && !quietNow())
+      await condition(() => due() || quietNow(), input.batchMs ?? BATCH_MS);
+    if (!quietNow()) {
       if (pending.size > 0 || gather !== undefined) await send();
       if (pending.size > 0 || gather !== undefined) continue;
       if (closing) break;
