@@ -8,8 +8,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { applicationAction, submitApplication } from '../client/applications';
-import { campaignAction, campaignApplications, startCampaign } from '../client/campaigns';
+import { campaignAction, campaignApplications, campaignAudit, startCampaign } from '../client/campaigns';
 import { campaignWorkflowId } from '../temporal/ids';
+import { applicationReportSignal, applicationReportsSignal } from '../workflows/campaign/stage-report';
 import { relayCountsFor, relayFor, relaysOf } from '../workflows/subdistrict-reports/relays';
 import { directory, formFor } from './fixtures';
 import { replayAndRecord } from './golden-record';
@@ -119,5 +120,38 @@ describe('reports through the 街镇 relays', () => {
     expect(rows.map((r) => [r.committeeId, r.stage])).toEqual([[inB[0], 'recommended']]);
     expect((await signalsOf(campaignWorkflowId(Y))).applicationReport).toBe(1);
     void taskQueue;
+  });
+
+  it('a malformed report or batch is refused at the campaign, naming the field, and the rest of a batch counts', async () => {
+    const { client } = w();
+    const campaign = client.workflow.getHandle(campaignWorkflowId(Y));
+    // As a faulty sender would: the types say these cannot be sent, the wire lets them through.
+    const send = (name: typeof applicationReportsSignal | typeof applicationReportSignal, payload: unknown) =>
+      campaign.signal(name as never, payload as never);
+    await send(applicationReportsSignal, { subdistrict: 42, reports: [] });
+    await send(applicationReportSignal, { committeeId: inB[2], stage: 'submitted', seq: -1, paperFormReceived: true });
+    await send(applicationReportsSignal, {
+      subdistrict: sdB,
+      reports: [
+        { committeeId: inB[1], subdistrict: sdB, stage: 'submitted', seq: 0, paperFormReceived: true },
+        { committeeId: '', stage: 'submitted', seq: 0, paperFormReceived: true },
+      ],
+    });
+
+    const refused = (await campaignAudit(client, Y))
+      .filter((e) => e.action.startsWith('applicationReport') && e.outcome === 'rejected')
+      .map((e) => [e.action, e.error?.replace(/^(InvalidInput: [\w.]+):.*$/, '$1')]);
+    expect(refused).toEqual([
+      ['applicationReports', 'InvalidInput: subdistrict'],
+      ['applicationReport', 'InvalidInput: seq'],
+      ['applicationReports', 'InvalidInput: reports.1.committeeId'],
+    ]);
+    // The batch's well-formed report was recorded; the refused ones changed nothing, and the campaign runs on.
+    const rows = await campaignApplications(client, Y, sdB);
+    expect(rows.map((r) => [r.committeeId, r.stage])).toEqual([
+      [inB[0], 'recommended'],
+      [inB[1], 'submitted'],
+    ]);
+    expect((await campaign.describe()).status.name).toBe('RUNNING');
   });
 });

@@ -4,23 +4,35 @@
  * it comes and never send these commands.
  */
 import { condition, getExternalWorkflowHandle, log } from '@temporalio/workflow';
-import { reject } from '../../domain/rejections';
+import { reject, zodLine } from '../../domain/rejections';
 import { closeReportsSignal, gatherReportsSignal } from '../subdistrict-reports/messages';
 import { relayKey, relaysOfAll } from '../subdistrict-reports/relays';
-import { recordReport } from './registration';
-import type { ApplicationReportBatch } from './stage-report';
+import { receiveReport } from './registration';
+import { applicationReportBatchSchema } from './stage-report';
 import type { CampaignInput, CampaignState } from './state';
 
 /** A relay answers within a second or two; past this, an action that waits for it is refused (Unavailable). */
 export const GATHER_TIMEOUT_MS = 30_000;
 
-export function recordBatch(s: CampaignState, batch: ApplicationReportBatch): void {
-  for (const r of batch.reports) recordReport(s, r);
-  if (batch.ack !== undefined) {
+/**
+ * Records a relay's batch; returns an error line for each malformed part. A malformed envelope changes nothing;
+ * a malformed report is refused alone, and the batch's other reports and its acknowledgement still count.
+ */
+export function recordBatch(s: CampaignState, raw: unknown): string[] {
+  const batch = applicationReportBatchSchema().safeParse(raw);
+  if (!batch.success) return [`InvalidInput: ${zodLine(batch.error)}`];
+  const errors: string[] = [];
+  batch.data.reports.forEach((r, i) => {
+    const error = receiveReport(s, r, `reports.${i}`);
+    if (error) errors.push(error);
+  });
+  const { ack, subdistrict, shard } = batch.data;
+  if (ack !== undefined) {
     const gathered = (s.gathered ??= {});
-    const key = relayKey(batch.subdistrict, batch.shard);
-    gathered[key] = Math.max(gathered[key] ?? 0, batch.ack);
+    const key = relayKey(subdistrict, shard);
+    gathered[key] = Math.max(gathered[key] ?? 0, ack);
   }
+  return errors;
 }
 
 /**

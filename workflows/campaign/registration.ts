@@ -5,10 +5,22 @@
  * the bureau moved a deadline in between, the move's notices went only to the applications registered by then, so
  * the newcomer is sent the deadline here. Reports without deadlines (older applications) are recorded as before.
  */
-import type { ApplicationReport, HeldDeadlines } from './stage-report';
+import { zodLine } from '../../domain/rejections';
+import { applicationReportSchema, type ApplicationReport, type HeldDeadlines } from './stage-report';
 import type { CampaignState } from './state';
 
-export function recordReport(s: CampaignState, r: ApplicationReport): void {
+/**
+ * Records a report as it arrives (from an application, or within a relay's batch); returns an error line naming
+ * the field for a malformed one, which changes nothing. `at` names where it sat, e.g. `reports.3`.
+ */
+export function receiveReport(s: CampaignState, raw: unknown, at?: string): string | undefined {
+  const r = applicationReportSchema().safeParse(raw);
+  if (!r.success) return `InvalidInput: ${at ? `${at}.` : ''}${zodLine(r.error)}`;
+  recordReport(s, r.data);
+  return undefined;
+}
+
+function recordReport(s: CampaignState, r: ApplicationReport): void {
   const prev = s.registry[r.committeeId];
   if (prev && prev.seq >= r.seq) return;
   // Name and 街镇 come with an application's first delivered report; later ones keep them (about 100 bytes a report).

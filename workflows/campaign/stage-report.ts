@@ -1,5 +1,7 @@
 /** What an application tells its campaign when its stage changes: small, so thousands fit in one run. */
 import { defineSignal } from '@temporalio/workflow';
+import { z } from 'zod';
+import { lazy } from '../../domain/lazy';
 import type { UndeliverableEntry } from '../../templates/types';
 
 export interface ApplicationReport {
@@ -28,6 +30,27 @@ export interface HeldDeadlines {
   inspection: string;
 }
 
+/**
+ * What a relay and the campaign accept as a report: unknown fields are dropped, a malformed report is refused.
+ * Built on first use: every application imports this module, and only relays and the campaign parse reports.
+ */
+export const applicationReportSchema = lazy(() => {
+  const iso = z.string().max(40);
+  return z
+    .object({
+      committeeId: z.string().min(1).max(64),
+      subdistrict: z.string().max(64).optional(),
+      stage: z.string().min(1).max(40),
+      seq: z.number().int().min(0),
+      paperFormReceived: z.boolean(),
+      total: z.number().optional(),
+      grade: z.string().max(20).optional(),
+      name: z.string().max(200).optional(),
+      deadlines: z.object({ applications: iso, review: iso, inspection: iso }).optional(),
+    })
+    .strip() satisfies z.ZodType<ApplicationReport>;
+});
+
 export const applicationReportSignal = defineSignal<[ApplicationReport]>('applicationReport');
 
 /**
@@ -42,6 +65,21 @@ export interface ApplicationReportBatch {
   reports: ApplicationReport[];
   ack?: number;
 }
+
+/**
+ * A batch's envelope; its reports are checked one by one (applicationReportSchema), so one malformed report does
+ * not cost the others.
+ */
+export const applicationReportBatchSchema = lazy(() =>
+  z
+    .object({
+      subdistrict: z.string().min(1).max(64),
+      shard: z.number().int().positive().optional(),
+      reports: z.array(z.unknown()),
+      ack: z.number().int().positive().optional(),
+    })
+    .strip(),
+);
 
 export const applicationReportsSignal = defineSignal<[ApplicationReportBatch]>('applicationReports');
 

@@ -38,7 +38,7 @@ import {
 } from '../shared/continue-as-new';
 import { appendAudit, staffRole, type AuditPolicy } from '../shared/audit';
 import { applicationReportSignal, applicationReportsSignal } from './stage-report';
-import { recordReport } from './registration';
+import { receiveReport } from './registration';
 import { closeRelays, gatherReports, recordBatch } from './gather';
 import { recordReevaluationReport, reevaluationReportSignal } from './reevaluations';
 import { refusedDetail, rejectedAttemptSchema, rejectedAttemptSignal } from '../shared/rejected-attempt';
@@ -220,14 +220,16 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
   });
   // Reports do not wake the main loop (phases depend on time and actions, not on counts), unless one brings a
   // notice to send (workflows/campaign/registration.ts).
+  // A malformed report or batch changes nothing but the audit trail, which names the field (no payload is kept).
   setHandler(applicationReportSignal, (r) => {
     heard++;
-    recordReport(s, r);
+    const error = receiveReport(s, r);
+    if (error) audit('applicationReport', undefined, 'rejected', error);
   });
   // A 街镇 relay's batch: only campaigns started with relays receive these (./gather.ts).
   setHandler(applicationReportsSignal, (batch) => {
     heard++;
-    recordBatch(s, batch);
+    for (const error of recordBatch(s, batch)) audit('applicationReports', undefined, 'rejected', error);
   });
   // Re-evaluations waiting on their 街镇's pre-review, for the officials' digest. Only runs that get these
   // reports (their re-evaluations took the digest patch) plan digest timers, so older histories replay unchanged.

@@ -22,7 +22,12 @@ import {
   patched,
   setHandler,
 } from '@temporalio/workflow';
-import { applicationReportSignal, applicationReportsSignal, type ApplicationReport } from '../campaign/stage-report';
+import {
+  applicationReportSchema,
+  applicationReportSignal,
+  applicationReportsSignal,
+  type ApplicationReport,
+} from '../campaign/stage-report';
 import {
   continueAsNewWhenSettled,
   HISTORY_LIMITS,
@@ -30,7 +35,7 @@ import {
   quietHandOver,
   SOFT_HISTORY_LIMITS,
 } from '../shared/continue-as-new';
-import { applicationReportSchema, mergeReport } from './batch';
+import { mergeReport } from './batch';
 import {
   closeReportsSignal,
   forwardNowUpdate,
@@ -81,7 +86,7 @@ export async function subdistrictReports(input: SubdistrictReportsInput): Promis
 
   setHandler(applicationReportSignal, (raw) => {
     hear();
-    const r = applicationReportSchema.safeParse(raw);
+    const r = applicationReportSchema().safeParse(raw);
     if (!r.success) return void log.warn('malformed application report ignored', { field: fieldOf(r.error) });
     pending.set(r.data.committeeId, mergeReport(pending.get(r.data.committeeId), r.data));
   });
