@@ -179,7 +179,7 @@ export async function submissionTermsOf(
   const running = described.status.name === 'RUNNING';
   const memo = described.memo?.[SUBMISSION_MEMO_KEY];
   if (memo !== undefined) {
-    const parsed = submissionTermsSchema.safeParse(memo);
+    const parsed = submissionTermsSchema().safeParse(memo);
     if (parsed.success) return { terms: parsed.data, running, from: 'memo' };
   }
   // A campaign started before it carried this memo (or one whose memo does not parse): ask the campaign itself,

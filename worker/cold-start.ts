@@ -25,16 +25,15 @@
  */
 import type { Worker, WorkerOptions } from '@temporalio/worker';
 import { z } from 'zod';
+import { numberFromEnv } from './tuning';
 
 export const DEFAULT_COLD_START_SECONDS = 5;
 
 export function coldStartSecondsFromEnv(env: NodeJS.ProcessEnv = process.env): number {
-  const raw = env.WORKER_COLD_START_SECONDS;
-  if (raw === undefined || raw === '') return DEFAULT_COLD_START_SECONDS;
-  const parsed = z.coerce.number().min(0).max(3600).safeParse(raw);
-  if (!parsed.success)
-    throw new Error(`WORKER_COLD_START_SECONDS: expected seconds from 0 to 3600, got ${JSON.stringify(raw)}`);
-  return parsed.data;
+  return (
+    numberFromEnv('WORKER_COLD_START_SECONDS', z.coerce.number().min(0).max(3600), 'seconds from 0 to 3600', env) ??
+    DEFAULT_COLD_START_SECONDS
+  );
 }
 
 /**

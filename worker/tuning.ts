@@ -4,9 +4,14 @@
  */
 import { z } from 'zod';
 
-/** An optional whole-number setting; a value outside `schema` stops the worker with a line naming the variable. */
-function wholeNumberFromEnv(name: string, schema: z.ZodType<number>, expected: string): number | undefined {
-  const raw = process.env[name];
+/** An optional number setting; a value outside `schema` stops the worker with a line naming the variable. */
+export function numberFromEnv(
+  name: string,
+  schema: z.ZodType<number>,
+  expected: string,
+  env: NodeJS.ProcessEnv = process.env,
+): number | undefined {
+  const raw = env[name];
   if (raw === undefined || raw === '') return undefined;
   const parsed = schema.safeParse(raw);
   if (!parsed.success) throw new Error(`${name}: expected ${expected}, got ${JSON.stringify(raw)}`);
@@ -19,7 +24,7 @@ function wholeNumberFromEnv(name: string, schema: z.ZodType<number>, expected: s
  * garbage-collection pauses at city scale, at the price of replaying evicted workflows.
  */
 const cacheSize = () =>
-  wholeNumberFromEnv('WORKER_MAX_CACHED_WORKFLOWS', z.coerce.number().int().min(0), 'a whole number ≥ 0');
+  numberFromEnv('WORKER_MAX_CACHED_WORKFLOWS', z.coerce.number().int().min(0), 'a whole number ≥ 0');
 
 /**
  * WORKER_STICKY_TIMEOUT_SECONDS: how long a workflow task may wait on this worker's own (sticky) queue before the
@@ -29,7 +34,7 @@ const cacheSize = () =>
  * that, at a price: a task already queued for a worker that was killed waits that long before another worker gets it.
  */
 const stickySeconds = () =>
-  wholeNumberFromEnv(
+  numberFromEnv(
     'WORKER_STICKY_TIMEOUT_SECONDS',
     z.coerce.number().int().min(1).max(600),
     'whole seconds from 1 to 600',
@@ -42,7 +47,7 @@ const stickySeconds = () =>
  * the cache is shared among them.
  */
 const workflowThreads = () =>
-  wholeNumberFromEnv('WORKER_WORKFLOW_THREADS', z.coerce.number().int().min(1).max(16), 'a whole number from 1 to 16');
+  numberFromEnv('WORKER_WORKFLOW_THREADS', z.coerce.number().int().min(1).max(16), 'a whole number from 1 to 16');
 
 export interface WorkerTuning {
   /** Worker options for a worker with a workflow cache. */

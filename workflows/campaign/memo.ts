@@ -9,7 +9,8 @@
  * personal data. Workflow-safe: zod only, no Node imports.
  */
 import { z } from 'zod';
-import { campaignCalendarSchema, type CampaignCalendar } from '../../domain/calendar-schema';
+import { campaignCalendarSchema, isoInstantSchema, type CampaignCalendar } from '../../domain/calendar-schema';
+import { lazy } from '../../domain/lazy';
 import { timeScaleSchema, type TimeScale } from '../../domain/time-scale';
 import { reminderSettings, type ReminderSettings } from '../reminders/slots';
 import { timeScaleOf } from '../shared/clock';
@@ -38,18 +39,20 @@ export interface SubmissionTerms {
   reportRelays?: RelayCounts;
 }
 
-const isoInstant = z.iso.datetime();
-
-export const submissionTermsSchema = z.object({
-  calendar: campaignCalendarSchema(),
-  applicationsClose: isoInstant,
-  reviewDeadlines: z.record(z.string(), isoInstant),
-  inspectionCloses: isoInstant,
-  reminders: z.object({ offsets: z.array(z.number().int().min(0)), hour: z.number().int().min(0).max(23) }),
-  timeScale: timeScaleSchema().optional(),
-  reportsBySubdistrict: z.boolean().optional(),
-  reportRelays: z.record(z.string(), z.number().int().min(2).max(1_000)).optional(),
-}) satisfies z.ZodType<SubmissionTerms>;
+/** Built on first use, as every schema a workflow module holds (domain/lazy.ts). */
+export const submissionTermsSchema = lazy(() => {
+  const isoInstant = isoInstantSchema();
+  return z.object({
+    calendar: campaignCalendarSchema(),
+    applicationsClose: isoInstant,
+    reviewDeadlines: z.record(z.string(), isoInstant),
+    inspectionCloses: isoInstant,
+    reminders: z.object({ offsets: z.array(z.number().int().min(0)), hour: z.number().int().min(0).max(23) }),
+    timeScale: timeScaleSchema().optional(),
+    reportsBySubdistrict: z.boolean().optional(),
+    reportRelays: z.record(z.string(), z.number().int().min(2).max(1_000)).optional(),
+  }) satisfies z.ZodType<SubmissionTerms>;
+});
 
 /** The deadlines a campaign's state holds (CampaignState has these fields; its initial state takes them from the calendar). */
 export interface DeadlinesHolder {

@@ -6,30 +6,34 @@
  */
 import { defineSignal } from '@temporalio/workflow';
 import { z } from 'zod';
+import { isoInstantSchema } from '../../domain/calendar-schema';
+import { lazy } from '../../domain/lazy';
 import type { CampaignState } from './state';
 
-const isoInstant = z.iso.datetime();
-
-export const reevaluationReportSchema = z
-  .object({
-    committeeId: z.string().min(1).max(64),
-    subdistrict: z.string().min(1).max(64),
-    name: z.string().max(200).optional(),
-    /** Increases with every report of one re-evaluation. */
-    seq: z.number().int().positive(),
-    stage: z.string().min(1).max(64),
-    waiting: z.boolean(),
-    due: isoInstant,
-    opens: isoInstant,
-  })
-  .strict();
-export type ReevaluationReport = z.infer<typeof reevaluationReportSchema>;
+/** Built on first use, as every schema a workflow module holds (domain/lazy.ts). */
+export const reevaluationReportSchema = lazy(() => {
+  const isoInstant = isoInstantSchema();
+  return z
+    .object({
+      committeeId: z.string().min(1).max(64),
+      subdistrict: z.string().min(1).max(64),
+      name: z.string().max(200).optional(),
+      /** Increases with every report of one re-evaluation. */
+      seq: z.number().int().positive(),
+      stage: z.string().min(1).max(64),
+      waiting: z.boolean(),
+      due: isoInstant,
+      opens: isoInstant,
+    })
+    .strict();
+});
+export type ReevaluationReport = z.infer<ReturnType<typeof reevaluationReportSchema>>;
 
 export const reevaluationReportSignal = defineSignal<[ReevaluationReport]>('reevaluationReport');
 
 /** Records a report; returns an error line (naming the field) for a malformed one, which changes nothing. */
 export function recordReevaluationReport(s: CampaignState, raw: unknown): string | undefined {
-  const r = reevaluationReportSchema.safeParse(raw);
+  const r = reevaluationReportSchema().safeParse(raw);
   if (!r.success) {
     const issue = r.error.issues[0];
     return `InvalidInput: ${issue.path.join('.') || 'report'}: ${issue.message}`;
