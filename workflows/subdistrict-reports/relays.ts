@@ -58,12 +58,23 @@ export function relaysOf(year: number, subdistrict: string, counts: RelayCounts 
 }
 
 /**
- * How long a relay's first report waits for more, where its 街镇 has n relays: n × BATCH_MS, so the campaign still
- * hears from a busy 街镇 about once a second. At 10,000 applications, five relays per 街镇 each forwarding every
- * second took the campaign to its 3,000-event backstop several times in the inspection window. Undefined for a
- * 街镇's only relay (the relay's own default).
+ * How often the campaign hears from a busy 街镇 that has more than one relay: about every 4 s.
+ * - At 10,000 applications, five relays per 街镇 each forwarding every second took the campaign to its 3,000-event
+ *   backstop several times in the inspection window.
+ * - Forwarding about once a second per 街镇 (10 batches a second for 10 街镇), the campaign still reached its
+ *   1,500-event backstop every 100 s or so in that window, and each hand-over brought workflow tasks of 11–16 s
+ *   (bench/results/20261202T061221Z.json: the round did not complete).
+ * Nothing waits on this delay: a list confirmation, a panel vote and the console's lists ask the relays to forward
+ * at once (gathers, `forwardNow`).
  */
-export const relayBatchMs = (relay: Relay): number | undefined => (relay.of > 1 ? relay.of * BATCH_MS : undefined);
+export const SHARDED_BATCH_MS_PER_SUBDISTRICT = 4 * BATCH_MS;
+
+/**
+ * How long a relay's first report waits for more, where its 街镇 has n relays: n × SHARDED_BATCH_MS_PER_SUBDISTRICT.
+ * Undefined for a 街镇's only relay (the relay's own default, BATCH_MS).
+ */
+export const relayBatchMs = (relay: Relay): number | undefined =>
+  relay.of > 1 ? relay.of * SHARDED_BATCH_MS_PER_SUBDISTRICT : undefined;
 
 /** Every relay of these 街镇, 街镇 by 街镇. */
 export const relaysOfAll = (year: number, subdistricts: string[], counts: RelayCounts | undefined): Relay[] =>
