@@ -178,7 +178,16 @@ export async function runDomain(o: DomainOptions): Promise<DomainResult> {
           `domain: inspection and objections done in ${((Date.now() - marks.inspection) / 1000).toFixed(1)} s; waiting for 公示 to end (${ends})`,
         );
         await sleep(real(ends) - Date.now() + 100);
-        await until('公示 to end', async () => (await phase()) === 'awaiting-confirmation', 60_000, 50);
+        await until('公示 to end', async () => (await phase()) === 'awaiting-confirmation', 60_000, 50).catch(
+          async (err: Error) => {
+            // What held the phase, for a run whose histories go with its dev server.
+            const s = await status();
+            const open = s.objections.filter((x) => !x.resolution).length;
+            throw new Error(
+              `${err.message} (phase ${s.phase}, 公示 ends ${s.draft?.publicityEnds}, ${s.objections.length} objections, ${open} unresolved)`,
+            );
+          },
+        );
       }
     };
     const backend: Backend = {
