@@ -32,6 +32,7 @@ import { REEVALUATION_DIGEST_PATCH } from '../workflows/reevaluation/campaign-re
 import { SUBMISSION_MEMO_PATCH } from '../workflows/campaign/memo';
 import { CAMPAIGN_BACKSTOP_PATCH, QUIET_HAND_OVER_PATCH } from '../workflows/shared/continue-as-new';
 import { RELAY_HAND_OVER_AT_QUIET_PATCH } from '../workflows/subdistrict-reports/workflow';
+import { NOTICES_BESIDE_TIMERS_PATCH } from '../workflows/campaign/notices';
 import { dataConverter, parseKeyList, readKeyFile, type Keyring } from '../client/codec';
 import { randomBytes } from 'node:crypto';
 
@@ -102,6 +103,7 @@ describe('golden histories', () => {
       DEADLINE_TIMERS_ONLY_PATCH,
       APPLICATION_PATHS_PATCH,
       RELAY_HAND_OVER_AT_QUIET_PATCH,
+      NOTICES_BESIDE_TIMERS_PATCH,
     ];
     const texts = files.map((f) => readFileSync(join(DIR, f), 'utf8'));
     expect(patches.filter((p) => !texts.some((text) => text.includes(b64(p))))).toEqual([]);

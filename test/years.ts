@@ -11,6 +11,7 @@ export const TEST_YEARS = {
   'titles-cli.test.ts': [2094],
   'fuzz.test.ts': [2097],
   'notify-applications.test.ts': [2071],
+  'campaign-notices.test.ts': [2072],
   'submission.test.ts': [2061, 2062, 2063],
   'public-objection.test.ts': [2074],
   'web/console.test.ts': [2088, 2038],

@@ -21,9 +21,10 @@
  * Each round checks its bursts against these instants (BurstTiming.inTime), so a machine too slow for the speed
  * fails with that message, not with a puzzling Message-ID difference.
  *
- * A worker killed while the campaign runs notifyApplications would block the campaign's main loop until the
- * activity's heartbeat timeout (1 min = 69 calendar days) — harmless at real speed, fatal on this calendar. So
- * before a kill we wait until the campaign has no main-loop activity pending (quiesce). sendMail activities are
+ * A worker killed while the campaign runs notifyApplications would hold the campaign's notices to its applications
+ * until the activity's heartbeat timeout, and a killed startReevaluations or startTitles the campaign's start or end:
+ * harmless at real speed, but on this calendar the applications would meet their deadlines without the notices.
+ * So before a kill we wait until the campaign has none of these activities pending (quiesce). sendMail activities are
  * not waited for: they run beside the main loop, and a killed send is retried after its 2-minute start-to-close
  * timeout with the same Message-ID — the source of duplicate deliveries.
  */
@@ -123,7 +124,7 @@ export async function withStack<T, B extends FaultBackend = FaultServer>(
   }
 }
 
-/** Waits until the campaign runs no activity that blocks its main loop (see the header). */
+/** Waits until the campaign runs none of the activities a kill must not catch (see the header). */
 export async function quiesce(client: Client, log: (l: string) => void): Promise<void> {
   const blocking = new Set(['notifyApplications', 'startTitles', 'startReevaluations']);
   const deadline = Date.now() + 120_000;

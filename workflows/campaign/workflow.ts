@@ -50,6 +50,7 @@ import { reminderTimers, runReminders } from '../reminders/runner';
 import { carryState, resumeState } from './registry';
 import { SUBMISSION_MEMO_PATCH, submissionMemo, submissionTerms } from './memo';
 import { NOT_SELECTED_ONCE_PATCH } from './actions/panel-finalize';
+import { NOTICES_BESIDE_TIMERS_PATCH, noticeCourier } from './notices';
 import {
   countsOf,
   initialCampaignState,
@@ -97,6 +98,8 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
   const quietHandOverOn = patched(QUIET_HAND_OVER_PATCH);
   // Then: the history backstop, lowered for new runs so that a run that never finds a quiet moment replays in < 1 s.
   const backstop = patched(CAMPAIGN_BACKSTOP_PATCH) ? HISTORY_LIMITS.campaign : CAMPAIGN_BACKSTOP_BEFORE_PATCH;
+  // Then: whether notices to applications go out beside the main loop, so a long fan-out never holds a phase (./notices.ts).
+  const noticesBeside = patched(NOTICES_BESIDE_TIMERS_PATCH);
   const s: CampaignState = input.carried ? resumeState(input.carried) : initialCampaignState(input);
   const cal = input.calendar;
   // Phases, deadline checks and due reminders read clock.now(): the instant the last timer reached.
@@ -288,23 +291,27 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
   const digestsAhead = () => ownReminderTimers && mail.digestOutstanding();
   if (ownReminderTimers) void runReminders(clock, mail, () => remindersStopped && !digestsAhead());
 
-  while (!s.final || s.outbox.length) {
+  // Tell applications what the campaign decided (deadline moves, locks, outcomes), in batches.
+  const notify = (batch: (typeof s.outbox)[number]) =>
+    notifyApplications({ year: input.year, committeeIds: batch.committeeIds, notice: batch.notice });
+  const courier = noticesBeside ? noticeCourier(s, notify) : undefined;
+
+  while (!s.final || (!courier && s.outbox.length)) {
     onPhase();
     mail.tick();
-    // Tell applications what the campaign decided (deadline moves, locks, outcomes), in batches.
-    while (s.outbox.length) {
-      const batch = s.outbox[0];
-      await notifyApplications({ year: input.year, committeeIds: batch.committeeIds, notice: batch.notice });
+    // Runs recorded before the courier send here, and arm the phase timer only once the queue is empty.
+    while (!courier && s.outbox.length) {
+      await notify(s.outbox[0]);
       s.outbox.shift();
     }
     if (s.final) break;
     quiet.watch();
     if (historyIsLarge() || quiet.due()) {
-      // Unsent mail is carried in s.mail. The memo is passed on explicitly (the server would copy it when none is
-      // given): a run started before the memo existed gets one here, from its state, so its next run's submissions
-      // no longer need a Query.
+      // Unsent mail and notices are carried in the state (s.mail, s.outbox). The memo is passed on explicitly (the
+      // server would copy it when none is given): a run started before the memo existed gets one here, from its
+      // state, so its next run's submissions no longer need a Query.
       await continueAsNewWhenSettled<typeof campaign>(
-        [mail.beforeContinueAsNew],
+        courier ? [courier.hold, mail.beforeContinueAsNew] : [mail.beforeContinueAsNew],
         { ...input, carried: carryState(s) },
         { keepTaskTimeout: true, memo: submissionMemo(submissionTerms(input, s)) },
       );
@@ -315,12 +322,13 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
     const next = reminder !== undefined && (boundary === undefined || reminder < boundary) ? reminder : boundary;
     changed = false;
     // An action that moves a deadline wakes the loop, which re-arms the timer.
-    await clock.waitUntil(next, () => changed || s.outbox.length > 0 || historyIsLarge() || quiet.wake());
+    await clock.waitUntil(next, () => changed || (!courier && s.outbox.length > 0) || historyIsLarge() || quiet.wake());
   }
   remindersStopped = true;
   quiet.stop();
   onPhase();
   mail.tick();
+  await courier?.finish(); // the final list's notices reach every application before the campaign ends
   await mail.drained(); // the final-list notice, and anything still retrying, goes out before the campaign ends
   if (input.reportsBySubdistrict) await closeRelays(input);
   // Every commended committee now holds a title (one long-lived workflow each).
