@@ -150,6 +150,19 @@ export async function runDomain(o: DomainOptions): Promise<DomainResult> {
         );
       }
     };
+    // People act days after a decision; on this calendar a day is 16 s, and a large fan-out of notices (a 街镇's
+    // confirmed list tells its 1,000 applications) may still run when the next window opens. The next window's work
+    // waits until every notice went out, as it would at real speed, and the wait is logged.
+    const noticesDelivered = async (before: string) => {
+      const t0 = Date.now();
+      await until(
+        `the campaign's notices before ${before}`,
+        async () => (await status()).noticesPending === 0,
+        600_000,
+      );
+      if (Date.now() - t0 > 1_000)
+        o.log(`domain: waited ${((Date.now() - t0) / 1000).toFixed(1)} s for the campaign's notices before ${before}`);
+    };
     const enter = async (w: Window) => {
       if (w === 'applications') {
         await sleep(real(calendar.opens) - Date.now() + 100);
@@ -165,12 +178,14 @@ export async function runDomain(o: DomainOptions): Promise<DomainResult> {
           `domain: applications done in ${((Date.now() - marks.applications) / 1000).toFixed(1)} s; waiting for the review window`,
         );
         await sleep(real(calendar.reviewOpens) - Date.now() + 100);
+        await noticesDelivered('the review');
       } else if (w === 'inspection') {
         overrun('review', calendar.reviewCloses);
         o.log(
           `domain: review done in ${((Date.now() - marks.review) / 1000).toFixed(1)} s; waiting for the inspection window`,
         );
         await sleep(real(calendar.inspectionOpens) - Date.now() + 100);
+        await noticesDelivered('the inspection');
       } else {
         const ends = (await status()).draft?.publicityEnds;
         if (!ends) throw new Error('no draft list after panelFinalize');

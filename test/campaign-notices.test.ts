@@ -108,7 +108,9 @@ describe("the campaign's notices to applications", () => {
       async () => expect((await handle.describe()).typedSearchAttributes.get(Stage)).toBe('review'),
       Math.max(0, closes - Date.now()) + 20_000,
     );
-    expect((await campaignStatus(client, year)).phase).toBe('review');
+    const held = await campaignStatus(client, year);
+    expect(held.phase).toBe('review');
+    expect(held.noticesPending).toBe(1);
     expect(fanOuts.done).toBe(0);
     expect((await applicationStatus(client, year, committee)).reviewDeadline).toBe(calendar.reviewCloses);
 
@@ -118,6 +120,7 @@ describe("the campaign's notices to applications", () => {
       expect((await applicationStatus(client, year, committee)).reviewDeadline).toBe('2023-08-10T16:00:00.000Z'),
     );
     expect(fanOuts).toEqual({ started: 1, done: 1 });
+    await eventually(async () => expect((await campaignStatus(client, year)).noticesPending).toBe(0));
 
     // The history, a phase timer firing while a fan-out was in flight, replays against this code.
     await replayAndRecord(client, campaignWorkflowId(year), {

@@ -134,6 +134,7 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
     reelectionFlags: s.reelectionFlags ?? [],
     panelOverdue: s.bureauToldPanelOverdue,
     rejectedActions: s.rejectedCount,
+    noticesPending: s.outbox.reduce((n, b) => n + b.committeeIds.length, 0),
     reminders: mail.settings,
   });
 
