@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
-import { campaignAction, campaignStatus, startCampaign } from '../client/campaigns';
+import { campaignAction, campaignNoticesStatus, campaignStatus, startCampaign } from '../client/campaigns';
 import { applicationAction, submitApplication } from '../client/applications';
 import { compressCalendar, defaultCalendar, type CampaignCalendar } from '../domain/calendar';
 import { toReal, type TimeScale } from '../domain/time-scale';
@@ -157,7 +157,8 @@ export async function runDomain(o: DomainOptions): Promise<DomainResult> {
       const t0 = Date.now();
       await until(
         `the campaign's notices before ${before}`,
-        async () => (await status()).noticesPending === 0,
+        async () =>
+          (await retries.run('query:noticesStatus', () => campaignNoticesStatus(client, year)))?.pending === 0,
         600_000,
       );
       if (Date.now() - t0 > 1_000)

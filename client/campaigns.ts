@@ -23,6 +23,8 @@ import {
 } from '../workflows/campaign/memo';
 import {
   campaignMailQuery,
+  campaignNoticesQuery,
+  type NoticesStatus,
   campaignStatusQuery,
   type CampaignActionInput,
   type CampaignActionName,
@@ -262,6 +264,15 @@ export async function campaignMailStatus(client: Client, year: number): Promise<
   checked(yearSchema, year, 'year');
   return requireWorkflow(
     () => client.workflow.getHandle(campaignWorkflowId(year)).query(campaignMailQuery),
+    noCampaign(year),
+  );
+}
+
+/** Decisions still on their way to applications: how many applications are not yet told. */
+export async function campaignNoticesStatus(client: Client, year: number): Promise<NoticesStatus> {
+  checked(yearSchema, year, 'year');
+  return requireWorkflow(
+    () => client.workflow.getHandle(campaignWorkflowId(year)).query(campaignNoticesQuery),
     noCampaign(year),
   );
 }

@@ -47,8 +47,6 @@ export function formatCampaignStatus(s: CampaignStatus): string {
     lines.push(
       '\n!! The expert review window has ended and the panel has not finalised its list. The campaign is waiting; it never picks on its own.',
     );
-  // Absent from the status of a campaign queried through an older worker.
-  if (s.noticesPending > 0) lines.push(`\nNotices still going out: ${s.noticesPending} applications not yet told.`);
   const stages = Object.keys(s.counts.byStage).sort();
   lines.push('', `Applications: ${s.counts.total}`);
   if (stages.length) {

@@ -14,6 +14,7 @@ import { cliConnectsTo, cliJson as json, cliRun as cli, eventually, withTimeSkip
 import { at, scores, workflowBundle } from './fixtures';
 import { dataConverter } from '../client/codec';
 import { CAMPAIGN_BACKSTOP_PATCH, QUIET_HAND_OVER_PATCH } from '../workflows/shared/continue-as-new';
+import { NOTICES_BESIDE_TIMERS_PATCH } from '../workflows/campaign/notices';
 import { NOT_SELECTED_ONCE_PATCH } from '../workflows/campaign/actions/panel-finalize';
 import { SUBMISSION_MEMO_PATCH } from '../workflows/campaign/memo';
 import { loadDirectory } from '../client/directory';
@@ -276,8 +277,9 @@ describe('the round through the CLI, as its users meet it (time-skipping, real S
   it('the campaign recorded under the new 公示 rule carries its patch marker and replays, with its new Updates and signals', async () => {
     const history = await rig().client.workflow.getHandle(`campaign-${Y}`).fetchHistory();
     const markers = history.events!.filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_patch');
-    // Time from timers, reminders on their own timers, the memo kept current, the quiet hand-over and the backstop are chosen first
-    // thing in the run; the 公示 rule's and the once-told not-selected list's markers follow when 公示 starts.
+    // Time from timers, reminders on their own timers, the memo kept current, the quiet hand-over, the backstop and notices
+    // beside the loop are chosen first thing in the run; the 公示 rule's and the once-told not-selected list's markers
+    // follow when 公示 starts.
     const patchId = (m: (typeof markers)[number]) =>
       JSON.parse(Buffer.from(m.markerRecordedEventAttributes!.details!['patch-data'].payloads![0].data!).toString()).id;
     expect(markers.map(patchId)).toEqual([
@@ -286,6 +288,7 @@ describe('the round through the CLI, as its users meet it (time-skipping, real S
       SUBMISSION_MEMO_PATCH,
       QUIET_HAND_OVER_PATCH,
       CAMPAIGN_BACKSTOP_PATCH,
+      NOTICES_BESIDE_TIMERS_PATCH,
       'publicity-whole-working-days',
       NOT_SELECTED_ONCE_PATCH,
     ]);

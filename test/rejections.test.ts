@@ -28,8 +28,7 @@ const sleepUntil = (iso2023: string) => rig().sleepUntil(iso2023);
 /** The state a rejection must leave alone: everything but the audit trail, which records the refusal. */
 type Snap = [Awaited<ReturnType<typeof campaignStatus>>, Awaited<ReturnType<typeof applicationStatus>>];
 const withoutAudit = ([c, a]: Snap) => {
-  // Notices of earlier decisions go on going out meanwhile: delivery, not state a refusal could change.
-  const { rejectedActions: _r, noticesPending: _p, ...camp } = c;
+  const { rejectedActions: _r, ...camp } = c;
   const { audit: _a, rejectedCount: _n, ...app } = a;
   return [camp, app];
 };

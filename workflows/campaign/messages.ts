@@ -33,6 +33,13 @@ export interface RegistryRow {
 export const registryRowsQuery = defineQuery<RegistryRow[], [string]>('registryRows');
 /** Reminders and notices: counts, queue, undeliverable addresses (also emailed to the bureau). Apart from `status`, which it would make change on its own. */
 export const campaignMailQuery = defineQuery<MailStatus>('mailStatus');
+/** Decisions still on their way to applications (./notices.ts). Apart from `status`, which it would make change on its own. */
+export interface NoticesStatus {
+  /** Applications not yet told, over every queued batch (the one being sent included). */
+  pending: number;
+  batches: number;
+}
+export const campaignNoticesQuery = defineQuery<NoticesStatus>('noticesStatus');
 /** The campaign's audit trail: accepted actions, refused signals and refused Updates the client reported (bounded). */
 export const campaignAuditQuery = defineQuery<CampaignState['audit']>('audit');
 /** The panel's votes so far: committee → member → vote. */

@@ -151,8 +151,6 @@ export interface CampaignStatus {
   reelectionFlags: ReelectionFlag[];
   panelOverdue: boolean;
   rejectedActions: number;
-  /** Applications still to be told of a decision (notices queued or being sent); 0 once every notice went out. */
-  noticesPending: number;
   /** Reminder offsets and hour; the mail itself is in the `mailStatus` query (campaignMailQuery). */
   reminders?: ReminderSettings;
 }

@@ -18,6 +18,7 @@ import type { createActivities } from '../../activities';
 import { Stage } from '../../temporal/search-attributes';
 import {
   campaignAuditQuery,
+  campaignNoticesQuery,
   campaignStatusQuery,
   campaignUpdates,
   panelVotesQuery,
@@ -134,7 +135,6 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
     reelectionFlags: s.reelectionFlags ?? [],
     panelOverdue: s.bureauToldPanelOverdue,
     rejectedActions: s.rejectedCount,
-    noticesPending: s.outbox.reduce((n, b) => n + b.committeeIds.length, 0),
     reminders: mail.settings,
   });
 
@@ -245,6 +245,10 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
   });
   setHandler(campaignStatusQuery, status);
   setHandler(campaignAuditQuery, () => s.audit);
+  setHandler(campaignNoticesQuery, () => ({
+    pending: s.outbox.reduce((n, b) => n + b.committeeIds.length, 0),
+    batches: s.outbox.length,
+  }));
   setHandler(panelVotesQuery, () => s.votes);
   // Queries add no command to the history: safe for running campaigns and their replays.
   setHandler(registryRowsQuery, (sd) =>
