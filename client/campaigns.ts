@@ -270,11 +270,7 @@ export async function campaignMailStatus(client: Client, year: number): Promise<
 
 /** Decisions still on their way to applications: how many applications are not yet told. */
 export async function campaignNoticesStatus(client: Client, year: number): Promise<NoticesStatus> {
-  checked(yearSchema, year, 'year');
-  return requireWorkflow(
-    () => client.workflow.getHandle(campaignWorkflowId(year)).query(campaignNoticesQuery),
-    noCampaign(year),
-  );
+  return queryCampaign(client, year, campaignNoticesQuery);
 }
 
 /** The campaign's audit trail, oldest first; refused Updates are in it when the client that sent them reported them. */
