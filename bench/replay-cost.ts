@@ -18,9 +18,9 @@
 import { readFileSync } from 'node:fs';
 import { promiseHooks } from 'node:v8';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
-import { bundleWorkflowCode, DefaultLogger, Runtime, Worker } from '@temporalio/worker';
+import { Worker } from '@temporalio/worker';
 import { dataConverter } from '../client/codec';
-import { BUNDLE_OPTIONS } from '../worker/create-worker';
+import { replayBundle } from './replay';
 
 const USAGE = 'usage: npx tsx bench/replay-cost.ts <history.json> [--times N] [--without-stack-traces]';
 
@@ -55,9 +55,7 @@ async function main() {
   const history = historyFromJSON(json.history ?? json);
   const events = history.events?.length ?? 0;
   const signals = history.events?.filter((e) => e.workflowExecutionSignaledEventAttributes).length ?? 0;
-  Runtime.install({ logger: new DefaultLogger('WARN') });
-  const silent = { trace() {}, debug() {}, info() {}, warn() {}, error() {}, log() {} };
-  const workflowBundle = await bundleWorkflowCode({ ...BUNDLE_OPTIONS, logger: silent as never });
+  const workflowBundle = await replayBundle();
 
   // A promise made in a workflow sandbox has that sandbox's Promise as its constructor.
   const created = { sandbox: 0, outside: 0 };

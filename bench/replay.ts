@@ -31,20 +31,26 @@ export interface ReplaySummary {
 const silent = { trace() {}, debug() {}, info() {}, warn() {}, error() {}, log() {} };
 const r1 = (x: number) => Math.round(x * 10) / 10;
 
+/**
+ * The project's workflow bundle, for replays in this process. The replay worker's state changes are INFO lines; only
+ * warnings reach the output. The Runtime is the process's, installed once: a second call keeps the first.
+ */
+export async function replayBundle() {
+  try {
+    Runtime.install({ logger: new DefaultLogger('WARN') });
+  } catch {
+    // already installed
+  }
+  return bundleWorkflowCode({ ...BUNDLE_OPTIONS, logger: silent as any });
+}
+
 export async function replayAll(
   client: Client,
   executions: Execution[],
   log: (line: string) => void,
 ): Promise<ReplaySummary> {
   const started = Date.now();
-  // The replay worker's state changes are INFO lines; only warnings reach the bench's output. The Runtime is
-  // the process's, installed once: a second call (another replay in the same process) keeps the first.
-  try {
-    Runtime.install({ logger: new DefaultLogger('WARN') });
-  } catch {
-    // already installed
-  }
-  const workflowBundle = await bundleWorkflowCode({ ...BUNDLE_OPTIONS, logger: silent as any });
+  const workflowBundle = await replayBundle();
   const order = executions.length ? [executions[0], ...executions] : [];
   let handedAt = 0;
   let current: Execution | undefined;
