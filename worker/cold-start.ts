@@ -25,7 +25,7 @@
  */
 import type { Worker, WorkerOptions } from '@temporalio/worker';
 import { z } from 'zod';
-import { numberFromEnv } from './tuning';
+import { numberFromEnv } from '../temporal/env';
 
 export const DEFAULT_COLD_START_SECONDS = 5;
 

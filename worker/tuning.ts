@@ -3,20 +3,7 @@
  * (worker/run.ts) and for the bench's floor worker, so that both run with the same settings.
  */
 import { z } from 'zod';
-
-/** An optional number setting; a value outside `schema` stops the worker with a line naming the variable. */
-export function numberFromEnv(
-  name: string,
-  schema: z.ZodType<number>,
-  expected: string,
-  env: NodeJS.ProcessEnv = process.env,
-): number | undefined {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return undefined;
-  const parsed = schema.safeParse(raw);
-  if (!parsed.success) throw new Error(`${name}: expected ${expected}, got ${JSON.stringify(raw)}`);
-  return parsed.data;
-}
+import { numberFromEnv } from '../temporal/env';
 
 /**
  * WORKER_MAX_CACHED_WORKFLOWS: how many workflows the worker keeps in memory (about 2 MB each).
