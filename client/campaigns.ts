@@ -41,7 +41,7 @@ import { withZonedUntil } from '../domain/beijing-time';
 import { loadWorkdays } from '../domain/holidays';
 import { activeTitleIds } from './titles';
 import { reminderSettings } from '../workflows/reminders/slots';
-import { forwardReportsNow, startSubdistrictRelays } from './subdistrict-reports';
+import { forwardReportsNow, relayBatchMsFromEnv, startSubdistrictRelays } from './subdistrict-reports';
 import { relayCountsFor } from '../workflows/subdistrict-reports/relays';
 
 /** startCampaign found `campaign-<year>` already there; nothing was started. */
@@ -68,11 +68,15 @@ export interface StartCampaignOptions {
   now?: number;
   /** The most committees one 街镇 relay serves (workflows/subdistrict-reports/relays.ts); default 200. */
   committeesPerRelay?: number;
+  /** How long each relay's first report waits for more (ms; 0: none); default REPORT_RELAY_BATCH_MS, else per relay. */
+  relayBatchMs?: number;
 }
 
 export async function startCampaign(client: Client, opts: StartCampaignOptions) {
   checked(startCampaignOptionsSchema, opts, 'startCampaign');
   checkCalendar(opts.calendar, opts.now ?? Date.now(), opts.timeScale);
+  // Read before anything starts: a malformed setting refuses the start and leaves nothing behind.
+  const batchMs = opts.relayBatchMs ?? relayBatchMsFromEnv();
   const year = opts.calendar.year;
   const input: CampaignInput = {
     year,
@@ -128,6 +132,7 @@ export async function startCampaign(client: Client, opts: StartCampaignOptions) 
     relays: input.reportRelays,
     campaignWorkflowId: campaignWorkflowId(year),
     taskQueue,
+    batchMs,
   });
   return handle;
 }

@@ -44,6 +44,7 @@ export const startCampaignOptionsSchema = z
     workflowTaskTimeout: z.union([z.string().min(1), z.number().positive()]).optional(),
     now: z.number().int().positive().optional(),
     committeesPerRelay: z.number().int().min(1).max(100_000).optional(),
+    relayBatchMs: z.number().int().min(0).max(600_000).optional(),
   })
   .strict();
 

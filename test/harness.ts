@@ -166,6 +166,11 @@ export interface TimeSkippingOptions {
   directory?: Directory;
   /** The worker's log level for this file (quietWorkerLogs); default WARN. */
   logLevel?: 'WARN' | 'ERROR';
+  /**
+   * Keep the relays' batch timers (REPORT_RELAY_BATCH_MS, client/subdistrict-reports.ts): for a file about batching
+   * whose gathers never meet a timer as it fires. Default: each report is forwarded as it comes, with no timer.
+   */
+  relayBatchTimers?: boolean;
 }
 
 /**
@@ -178,6 +183,8 @@ export async function startTimeSkippingWorker<O extends TimeSkippingOptions = Re
 ): Promise<TimeSkippingWorker & WithSmtp<O>> {
   const o: TimeSkippingOptions = options ?? {};
   quietWorkerLogs(o.logLevel);
+  // The campaigns this file starts: a batch timer cancelled as it fires strands a relay on this server.
+  if (!o.relayBatchTimers) process.env.REPORT_RELAY_BATCH_MS = '0';
   const env = await createTimeSkippingEnv();
   const taskQueue = uniqueTaskQueue(prefix);
   const smtp = o.smtp ? await startTestSmtp({ ...o.smtp, clock: () => env.currentTimeMs() }) : undefined;

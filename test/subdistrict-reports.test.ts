@@ -14,7 +14,7 @@ import { applicationReportSignal, applicationReportsSignal } from '../workflows/
 import { relayCountsFor, relayFor, relaysOf } from '../workflows/subdistrict-reports/relays';
 import { directory, formFor } from './fixtures';
 import { replayAndRecord } from './golden-record';
-import { withTimeSkippingWorker } from './harness';
+import { eventually, withTimeSkippingWorker } from './harness';
 
 const Y = 2023;
 const [sdA, sdB] = directory.subdistricts;
@@ -25,7 +25,8 @@ const counts = relayCountsFor(directory.committees, PER_RELAY);
 const relaysOfSd = (sd: string) => relaysOf(Y, sd, counts).map((r) => r.workflowId);
 const officialOf = (sd: string) => directory.people.find((p) => p.role === 'subdistrict' && p.subdistrict === sd)!.id;
 
-const w = withTimeSkippingWorker('subdistrict-reports');
+// Batching is what this file is about; its gathers come seconds before the relays' 8 s timers.
+const w = withTimeSkippingWorker('subdistrict-reports', { relayBatchTimers: true });
 
 /** Signals of each name in a workflow's history. */
 async function signalsOf(workflowId: string): Promise<Record<string, number>> {
@@ -153,5 +154,49 @@ describe('reports through the 街镇 relays', () => {
       [inB[1], 'submitted'],
     ]);
     expect((await campaign.describe()).status.name).toBe('RUNNING');
+  });
+  it('a relay started with no batch wait forwards each report as it comes, and arms no timer', async () => {
+    const { client, taskQueue } = w();
+    // A second relay stands in for the campaign: it keeps each batch it receives in its history.
+    const sink = await client.workflow.start('subdistrictReports', {
+      taskQueue,
+      workflowId: `reports-${Y}-sink`,
+      args: [{ year: Y, subdistrict: 'sink', campaignWorkflowId: 'campaign-none' }],
+    });
+    const relay = await client.workflow.start('subdistrictReports', {
+      taskQueue,
+      workflowId: `reports-${Y}-immediate`,
+      args: [{ year: Y, subdistrict: sdA, campaignWorkflowId: sink.workflowId, batchMs: 0 }],
+    });
+    // Each report is forwarded before the next is sent: nothing holds it for company.
+    for (const [seq, committeeId] of inA.entries()) {
+      await relay.signal(applicationReportSignal, {
+        committeeId,
+        subdistrict: sdA,
+        stage: 'submitted',
+        seq,
+        paperFormReceived: true,
+      });
+      await eventually(async () => expect((await signalsOf(sink.workflowId)).applicationReports).toBe(seq + 1));
+    }
+    const events = (await relay.fetchHistory()).events ?? [];
+    expect(events.filter((e) => e.signalExternalWorkflowExecutionInitiatedEventAttributes)).toHaveLength(inA.length);
+    expect(events.filter((e) => e.timerStartedEventAttributes)).toEqual([]);
+    await replayAndKeep(relay.workflowId, 'subdistrictReports');
+  });
+
+  it('a malformed REPORT_RELAY_BATCH_MS refuses a campaign start in one line naming it, and starts nothing', async () => {
+    const { client, calendar, taskQueue } = w();
+    const before = await client.workflow.getHandle(campaignWorkflowId(Y)).describe();
+    process.env.REPORT_RELAY_BATCH_MS = '1.5s';
+    try {
+      await expect(startCampaign(client, { calendar, directory, taskQueue })).rejects.toThrow(
+        'REPORT_RELAY_BATCH_MS: expected whole ms, 0–600000, got "1.5s"',
+      );
+    } finally {
+      delete process.env.REPORT_RELAY_BATCH_MS;
+    }
+    const after = await client.workflow.getHandle(campaignWorkflowId(Y)).describe();
+    expect([after.runId, after.historyLength]).toEqual([before.runId, before.historyLength]);
   });
 });

@@ -23,7 +23,7 @@ export interface SubdistrictReportsInput {
   /** Which of the 街镇's relays this is, where it has more than one (relays.ts). */
   shard?: number;
   campaignWorkflowId: string;
-  /** Real milliseconds a first report waits for others before its batch goes; default BATCH_MS. */
+  /** Real milliseconds a first report waits for others before its batch goes; default BATCH_MS; 0 sends each at once. */
   batchMs?: number;
   /** Set by continue-as-new. */
   carried?: { pending: import('../campaign/stage-report').ApplicationReport[]; gather?: number; forwarded: number };

@@ -149,11 +149,12 @@ export async function subdistrictReports(input: SubdistrictReportsInput): Promis
   // Quiet, and nobody waits on a batch: hand over now, the pending reports going with the run (a batch sent first
   // would give reports one more round trip in which to arrive and refuse the hand-over).
   const quietNow = () => handOverAtQuiet && quiet.due() && !due();
+  // 0: each report goes as it comes, with no timer. No recorded run was started with 0, so no patch is needed.
+  const batchMs = input.batchMs ?? BATCH_MS;
   while (!campaignGone) {
     quiet.watch();
     await condition(() => pending.size > 0 || due() || quiet.wake() || historyIsLarge());
-    if (pending.size > 0 && !due() && !quietNow())
-      await condition(() => due() || quietNow(), input.batchMs ?? BATCH_MS);
+    if (pending.size > 0 && batchMs > 0 && !due() && !quietNow()) await condition(() => due() || quietNow(), batchMs);
     if (!quietNow()) {
       if (pending.size > 0 || gather !== undefined) await send();
       if (pending.size > 0 || gather !== undefined) continue;
