@@ -205,6 +205,9 @@ describe('rejections leave the state unchanged', () => {
     );
 
     await applicationAction(rig().client, Y, inA[0], 'recommend', { actor: officialOf(sdA) });
+    // The decision reaches the campaign by its report, after the Update answers: wait for it, or the refusal below
+    // would be compared with a campaign that has not heard of it yet.
+    await eventually(async () => expect((await campaignStatus(rig().client, Y)).counts.byStage.recommended).toBe(1));
     await rejected(
       () => applicationAction(rig().client, Y, inA[0], 'recommend', { actor: officialOf(sdA) }),
       'Duplicate',
@@ -321,12 +324,13 @@ describe('rejections leave the state unchanged', () => {
       /not been inspected/,
     );
     await applicationAction(rig().client, Y, inA[0], 'recordInspection', rec);
+    // As for the decision above: the campaign hears of the inspection by its report, after the Update answers.
+    await eventually(async () => expect((await campaignStatus(rig().client, Y)).counts.byStage.inspected).toBe(1));
     await rejected(
       () => applicationAction(rig().client, Y, inA[0], 'recordInspection', rec),
       'Duplicate',
       /already inspected/,
     );
-    await eventually(async () => expect((await campaignStatus(rig().client, Y)).counts.byStage.inspected).toBe(1));
     await campaignAction(rig().client, Y, 'panelVote', { actor: 'panel-2', committeeId: inA[0], support: true });
     await rejected(
       () => campaignAction(rig().client, Y, 'panelVote', { actor: 'panel-2', committeeId: inA[0], support: true }),
