@@ -35,7 +35,7 @@ import {
   CAMPAIGN_SOFT_LIMIT_PATCH,
   QUIET_HAND_OVER_PATCH,
 } from '../workflows/shared/continue-as-new';
-import { RELAY_HAND_OVER_AT_QUIET_PATCH } from '../workflows/subdistrict-reports/workflow';
+import { RELAY_HAND_OVER_AT_QUIET_PATCH, RELAY_SOFT_LIMIT_PATCH } from '../workflows/subdistrict-reports/workflow';
 import { NOTICES_BESIDE_TIMERS_PATCH } from '../workflows/campaign/notices';
 import { dataConverter, parseKeyList, readKeyFile, type Keyring } from '../client/codec';
 import { randomBytes } from 'node:crypto';
@@ -109,6 +109,7 @@ describe('golden histories', () => {
       RELAY_HAND_OVER_AT_QUIET_PATCH,
       NOTICES_BESIDE_TIMERS_PATCH,
       CAMPAIGN_SOFT_LIMIT_PATCH,
+      RELAY_SOFT_LIMIT_PATCH,
     ];
     const texts = files.map((f) => readFileSync(join(DIR, f), 'utf8'));
     expect(patches.filter((p) => !texts.some((text) => text.includes(b64(p))))).toEqual([]);

@@ -43,21 +43,22 @@ export const CAMPAIGN_BACKSTOP_PATCH = 'campaign-backstop-1500';
  * ran (UnhandledCommand); the worker then evicts the run and replays its whole history before it tries again, while
  * more reports arrive. So a run hands over only after QUIET_MS without a report or an action.
  *
- * The campaign, 500 (`campaign-soft-limit-500`, which also keeps a fan-out of notices from counting as quiet). At 10,000 applications a busy window brings the campaign some
+ * The campaign, 500 (`campaign-soft-limit-500`). At 10,000 applications a busy window brings the campaign some
  * 1,500 events, and its runs replayed at 1.1–1.5 ms per event (a profile at 3,000: per relay batch about 0.7 ms of
  * the SDK's own work and 0.5 ms checking its reports): the runs of 1,000 events that the earlier limit allowed took
  * up to 1.5 s. At 500, with each 街镇's relays forwarding about every 10 s (subdistrict-reports/relays.ts), a quiet
  * moment comes within a window (ten 街镇, one batch a second between them: no batch in 2 s about one time in
  * seven), so a run should stay near 500–700 events.
  *
- * SOFT_LIMITS_BEFORE_PATCH.campaign is the limit for runs recorded before that patch: 1,000 put the hand-over in
- * the quiet after each window at 1,000 applications (with 1,500 the review's run went on into the inspection and
- * its hand-over at 3,000 was refused twice).
+ * A relay, 300 (`relay-soft-limit-300`). Its 200 committees bring it some 800 events in a window (a report signal
+ * and a workflow task each); at 600 runs went on through the next window, to 1,475 events and replays of 1.2 s.
  *
- * A relay, 600.
+ * SOFT_LIMITS_BEFORE_PATCH holds the limits for runs recorded before those patches: 1,000 put the campaign's
+ * hand-over in the quiet after each window at 1,000 applications (with 1,500 the review's run went on into the
+ * inspection and its hand-over at 3,000 was refused twice).
  */
-export const SOFT_HISTORY_LIMITS = { campaign: 500, subdistrictReports: 600 } as const;
-export const SOFT_LIMITS_BEFORE_PATCH = { campaign: 1_000 } as const;
+export const SOFT_HISTORY_LIMITS = { campaign: 500, subdistrictReports: 300 } as const;
+export const SOFT_LIMITS_BEFORE_PATCH = { campaign: 1_000, subdistrictReports: 600 } as const;
 /** Read once at a campaign run's start, before any command: true selects SOFT_HISTORY_LIMITS.campaign. */
 export const CAMPAIGN_SOFT_LIMIT_PATCH = 'campaign-soft-limit-500';
 
@@ -78,16 +79,9 @@ export const QUIET_HAND_OVER_PATCH = 'continue-as-new-when-quiet';
  * Updates the run took) did not move; `due()` is then true and the run's main loop continues as new. `wake()` is
  * for the main loop's wait: true once the soft limit is passed (the loop then calls `watch()`), and once it is due.
  * `enabled` is `patched(QUIET_HAND_OVER_PATCH)`, read at the run's start: false on replays of histories recorded
- * before it, which then never wake, arm no timer and replay as they ran. While `busy()` (the campaign: a fan-out of
- * notices in flight, which a hand-over would have to wait for while the phase stood still) no moment is quiet,
- * and the coroutine arms no timer until it is not.
+ * before it, which then never wake, arm no timer and replay as they ran.
  */
-export function quietHandOver(
-  enabled: boolean,
-  softLimit: number,
-  heard: () => number,
-  busy: () => boolean = () => false,
-) {
+export function quietHandOver(enabled: boolean, softLimit: number, heard: () => number) {
   let state: 'below' | 'watching' | 'off' | 'due' = enabled ? 'below' : 'off';
   const passed = () => state === 'below' && workflowInfo().historyLength > softLimit;
   return {
@@ -102,12 +96,9 @@ export function quietHandOver(
       state = 'watching';
       void (async () => {
         while (state === 'watching') {
-          // Only when busy: an await here when not would move this timer after commands of the same task.
-          if (busy()) await condition(() => !busy() || state !== 'watching');
-          if (state !== 'watching') break;
           const before = heard();
           await sleep(QUIET_MS);
-          if (state === 'watching' && heard() === before && !busy()) state = 'due';
+          if (state === 'watching' && heard() === before) state = 'due';
         }
       })();
     },
