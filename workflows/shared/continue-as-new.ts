@@ -38,29 +38,16 @@ export const CAMPAIGN_BACKSTOP_BEFORE_PATCH = 3_000;
 export const CAMPAIGN_BACKSTOP_PATCH = 'campaign-backstop-1500';
 
 /**
- * The soft limits: past one, the run continues as new at its first quiet moment (`quietHandOver`), and
- * HISTORY_LIMITS stays as the backstop. The server refuses a continue-as-new when any event arrived while its task
- * ran (UnhandledCommand); the worker then evicts the run and replays its whole history before it tries again, while
- * more reports arrive. So a run hands over only after QUIET_MS without a report or an action.
- *
- * The campaign, 500 (`campaign-soft-limit-500`). At 10,000 applications a busy window brings the campaign some
- * 1,500 events, and its runs replayed at 1.1–1.5 ms per event (a profile at 3,000: per relay batch about 0.7 ms of
- * the SDK's own work and 0.5 ms checking its reports): the runs of 1,000 events that the earlier limit allowed took
- * up to 1.5 s. At 500, with each 街镇's relays forwarding about every 10 s (subdistrict-reports/relays.ts), a quiet
- * moment comes within a window (ten 街镇, one batch a second between them: no batch in 2 s about one time in
- * seven), so a run should stay near 500–700 events.
- *
- * A relay, 300 (`relay-soft-limit-300`). Its 200 committees bring it some 800 events in a window (a report signal
- * and a workflow task each); at 600 runs went on through the next window, to 1,475 events and replays of 1.2 s.
- *
- * SOFT_LIMITS_BEFORE_PATCH holds the limits for runs recorded before those patches: 1,000 put the campaign's
- * hand-over in the quiet after each window at 1,000 applications (with 1,500 the review's run went on into the
- * inspection and its hand-over at 3,000 was refused twice).
+ * The campaign's soft limit: past it, the run continues as new at its first quiet moment (`quietHandOver`), and
+ * HISTORY_LIMITS.campaign stays as the backstop. The server refuses a continue-as-new when any event arrived while
+ * its task ran (UnhandledCommand); the worker then evicts the run and replays its whole history (2.5 s for 3,000
+ * events on a loaded 2-core machine) before it tries again, while more reports arrive. At 1,000 applications a busy
+ * window (1,000 submissions, 1,000 review decisions, 800 inspections) adds 1,400–2,000 events to the campaign, each
+ * report arriving 20–50 ms after the last: 1,000 events puts the hand-over in the quiet after each window, so no
+ * run reaches 3,000 in the middle of the next one (with 1,500 the review's run went on into the inspection and
+ * its hand-over at 3,000 was refused twice).
  */
-export const SOFT_HISTORY_LIMITS = { campaign: 500, subdistrictReports: 300 } as const;
-export const SOFT_LIMITS_BEFORE_PATCH = { campaign: 1_000, subdistrictReports: 600 } as const;
-/** Read once at a campaign run's start, before any command: true selects SOFT_HISTORY_LIMITS.campaign. */
-export const CAMPAIGN_SOFT_LIMIT_PATCH = 'campaign-soft-limit-500';
+export const SOFT_HISTORY_LIMITS = { campaign: 1_000, subdistrictReports: 600 } as const;
 
 /**
  * How long nothing may arrive before a hand-over is tried. A continue-as-new task takes some 100 ms; reports in a

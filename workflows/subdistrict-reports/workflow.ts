@@ -34,7 +34,6 @@ import {
   historyIsLarge as historyIsLargeAfter,
   quietHandOver,
   SOFT_HISTORY_LIMITS,
-  SOFT_LIMITS_BEFORE_PATCH,
 } from '../shared/continue-as-new';
 import { mergeReport } from './batch';
 import {
@@ -64,17 +63,8 @@ export const MAX_BATCH = 200;
  */
 export const RELAY_HAND_OVER_AT_QUIET_PATCH = 'relay-hand-over-at-quiet';
 
-/**
- * The patch for the lower soft limit (300 events, workflows/shared/continue-as-new.ts): a run hands over in the quiet
- * after each window instead of going on through the next. Read at the run's start, after the one above.
- */
-export const RELAY_SOFT_LIMIT_PATCH = 'relay-soft-limit-300';
-
 export async function subdistrictReports(input: SubdistrictReportsInput): Promise<SubdistrictReportsResult> {
   const handOverAtQuiet = patched(RELAY_HAND_OVER_AT_QUIET_PATCH);
-  const softLimit = patched(RELAY_SOFT_LIMIT_PATCH)
-    ? SOFT_HISTORY_LIMITS.subdistrictReports
-    : SOFT_LIMITS_BEFORE_PATCH.subdistrictReports;
   const pending = new Map<string, ApplicationReport>();
   for (const r of input.carried?.pending ?? []) pending.set(r.committeeId, r);
   // The campaign's latest gather request not yet answered.
@@ -87,7 +77,7 @@ export async function subdistrictReports(input: SubdistrictReportsInput): Promis
   let composed = 0;
   let delivered = 0;
   let heard = 0;
-  const quiet = quietHandOver(true, softLimit, () => heard);
+  const quiet = quietHandOver(true, SOFT_HISTORY_LIMITS.subdistrictReports, () => heard);
   // Each report may be the one past the soft limit: the watch starts then, even while the loop waits for a batch.
   const hear = () => {
     heard++;
