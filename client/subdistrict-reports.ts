@@ -14,7 +14,7 @@ import { isNotFound, UserError } from './errors';
 
 /**
  * REPORT_RELAY_BATCH_MS: how long a relay's first report waits for more, in milliseconds, for every relay of the
- * campaigns this process starts; 0 sends each report as it comes. Unset: 1 s for a 街镇's only relay, n × 4 s for
+ * campaigns this process starts; 0 sends each report as it comes. Unset: 1 s for a 街镇's only relay, n × 10 s for
  * each of a 街镇's n relays (workflows/subdistrict-reports/relays.ts).
  *
  * The time-skipping test server needs 0: while a test's Update runs, its time passes at the real pace, and a batch

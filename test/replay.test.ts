@@ -30,7 +30,11 @@ import { REMINDER_TIMERS_PATCH } from '../workflows/reminders/runner';
 import { RESULT_BEFORE_MAIL_PATCH } from '../workflows/reevaluation/workflow';
 import { REEVALUATION_DIGEST_PATCH } from '../workflows/reevaluation/campaign-report';
 import { SUBMISSION_MEMO_PATCH } from '../workflows/campaign/memo';
-import { CAMPAIGN_BACKSTOP_PATCH, QUIET_HAND_OVER_PATCH } from '../workflows/shared/continue-as-new';
+import {
+  CAMPAIGN_BACKSTOP_PATCH,
+  CAMPAIGN_SOFT_LIMIT_PATCH,
+  QUIET_HAND_OVER_PATCH,
+} from '../workflows/shared/continue-as-new';
 import { RELAY_HAND_OVER_AT_QUIET_PATCH } from '../workflows/subdistrict-reports/workflow';
 import { NOTICES_BESIDE_TIMERS_PATCH } from '../workflows/campaign/notices';
 import { dataConverter, parseKeyList, readKeyFile, type Keyring } from '../client/codec';
@@ -104,6 +108,7 @@ describe('golden histories', () => {
       APPLICATION_PATHS_PATCH,
       RELAY_HAND_OVER_AT_QUIET_PATCH,
       NOTICES_BESIDE_TIMERS_PATCH,
+      CAMPAIGN_SOFT_LIMIT_PATCH,
     ];
     const texts = files.map((f) => readFileSync(join(DIR, f), 'utf8'));
     expect(patches.filter((p) => !texts.some((text) => text.includes(b64(p))))).toEqual([]);

@@ -17,6 +17,8 @@ import type { CampaignState, Outbox } from './state';
 export const NOTICES_BESIDE_TIMERS_PATCH = 'campaign-notices-beside-timers';
 
 export interface NoticeCourier {
+  /** A batch is being sent (a hand-over now would wait for it). */
+  busy(): boolean;
   /** Before continue-as-new: no new batch starts, the one in flight finishes; the rest goes on in s.outbox. */
   hold(): Promise<void>;
   /** At the end of the campaign: every batch still queued goes out, then the coroutine ends. */
@@ -42,6 +44,7 @@ export function noticeCourier(s: CampaignState, send: (batch: Outbox) => Promise
     }
   })();
   return {
+    busy: () => sending,
     async hold() {
       held = true;
       await condition(() => !sending);

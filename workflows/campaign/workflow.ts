@@ -31,11 +31,13 @@ import {
   continueAsNewWhenSettled,
   CAMPAIGN_BACKSTOP_BEFORE_PATCH,
   CAMPAIGN_BACKSTOP_PATCH,
+  CAMPAIGN_SOFT_LIMIT_PATCH,
   HISTORY_LIMITS,
   historyIsLarge as historyIsLargeAfter,
   QUIET_HAND_OVER_PATCH,
   quietHandOver,
   SOFT_HISTORY_LIMITS,
+  SOFT_LIMITS_BEFORE_PATCH,
 } from '../shared/continue-as-new';
 import { appendAudit, staffRole, type AuditPolicy } from '../shared/audit';
 import { applicationReportSignal, applicationReportsSignal } from './stage-report';
@@ -101,6 +103,11 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
   const backstop = patched(CAMPAIGN_BACKSTOP_PATCH) ? HISTORY_LIMITS.campaign : CAMPAIGN_BACKSTOP_BEFORE_PATCH;
   // Then: whether notices to applications go out beside the main loop, so a long fan-out never holds a phase (./notices.ts).
   const noticesBeside = patched(NOTICES_BESIDE_TIMERS_PATCH);
+  // Then: the soft limit past which a quiet moment hands over, lowered for new runs (workflows/shared/continue-as-new.ts).
+  // At 10,000 applications the panel's list tells some 8,000 applications in one fan-out, for minutes; a hand-over
+  // waits for it (courier.hold), and with it the phase: a run with this patch counts no moment quiet meanwhile.
+  const lowSoftLimit = patched(CAMPAIGN_SOFT_LIMIT_PATCH);
+  const softLimit = lowSoftLimit ? SOFT_HISTORY_LIMITS.campaign : SOFT_LIMITS_BEFORE_PATCH.campaign;
   const s: CampaignState = input.carried ? resumeState(input.carried) : initialCampaignState(input);
   const cal = input.calendar;
   // Phases, deadline checks and due reminders read clock.now(): the instant the last timer reached.
@@ -281,7 +288,9 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
 
   const historyIsLarge = () => historyIsLargeAfter(backstop);
   // Past the soft limit, the hand-over waits for a quiet moment; the limit above stays the backstop.
-  const quiet = quietHandOver(quietHandOverOn, SOFT_HISTORY_LIMITS.campaign, () => heard);
+  // The courier (below) exists by the time the loop first calls quiet.watch().
+  const fanOutInFlight = lowSoftLimit ? () => courier?.busy() ?? false : undefined;
+  const quiet = quietHandOver(quietHandOverOn, softLimit, () => heard, fanOutInFlight);
 
   // Re-evaluate the titles active at the start. First run only: a continued run must not repeat it.
   if (!input.carried && input.activeTitles?.length) {

@@ -38,16 +38,29 @@ export const CAMPAIGN_BACKSTOP_BEFORE_PATCH = 3_000;
 export const CAMPAIGN_BACKSTOP_PATCH = 'campaign-backstop-1500';
 
 /**
- * The campaign's soft limit: past it, the run continues as new at its first quiet moment (`quietHandOver`), and
- * HISTORY_LIMITS.campaign stays as the backstop. The server refuses a continue-as-new when any event arrived while
- * its task ran (UnhandledCommand); the worker then evicts the run and replays its whole history (2.5 s for 3,000
- * events on a loaded 2-core machine) before it tries again, while more reports arrive. At 1,000 applications a busy
- * window (1,000 submissions, 1,000 review decisions, 800 inspections) adds 1,400–2,000 events to the campaign, each
- * report arriving 20–50 ms after the last: 1,000 events puts the hand-over in the quiet after each window, so no
- * run reaches 3,000 in the middle of the next one (with 1,500 the review's run went on into the inspection and
+ * The soft limits: past one, the run continues as new at its first quiet moment (`quietHandOver`), and
+ * HISTORY_LIMITS stays as the backstop. The server refuses a continue-as-new when any event arrived while its task
+ * ran (UnhandledCommand); the worker then evicts the run and replays its whole history before it tries again, while
+ * more reports arrive. So a run hands over only after QUIET_MS without a report or an action.
+ *
+ * The campaign, 500 (patch `campaign-soft-limit-500`, which also counts no moment quiet while a fan-out of notices is
+ * in flight). At 10,000 applications a busy window brings the campaign some 1,500 events, and its runs replayed at
+ * 1.1–1.5 ms per event (a profile at 3,000: per relay batch about 0.7 ms of the SDK's own work and 0.5 ms checking
+ * its reports): the runs of 1,000 events that the earlier limit allowed took up to 1.5 s. At 500, with each 街镇's
+ * relays forwarding about every 10 s (subdistrict-reports/relays.ts), a quiet moment comes within a window (ten
+ * 街镇, one batch a second between them: no batch in 2 s about one time in seven), so a run should stay near
+ * 500–700 events.
+ *
+ * SOFT_LIMITS_BEFORE_PATCH.campaign is the limit for runs recorded before that patch: 1,000 put the hand-over in
+ * the quiet after each window at 1,000 applications (with 1,500 the review's run went on into the inspection and
  * its hand-over at 3,000 was refused twice).
+ *
+ * A relay's, 600: at 300 its watch armed a 2 s timer after timer through whole windows.
  */
-export const SOFT_HISTORY_LIMITS = { campaign: 1_000, subdistrictReports: 600 } as const;
+export const SOFT_HISTORY_LIMITS = { campaign: 500, subdistrictReports: 600 } as const;
+export const SOFT_LIMITS_BEFORE_PATCH = { campaign: 1_000 } as const;
+/** Read once at a campaign run's start, before any command: true selects SOFT_HISTORY_LIMITS.campaign. */
+export const CAMPAIGN_SOFT_LIMIT_PATCH = 'campaign-soft-limit-500';
 
 /**
  * How long nothing may arrive before a hand-over is tried. A continue-as-new task takes some 100 ms; reports in a
@@ -66,9 +79,16 @@ export const QUIET_HAND_OVER_PATCH = 'continue-as-new-when-quiet';
  * Updates the run took) did not move; `due()` is then true and the run's main loop continues as new. `wake()` is
  * for the main loop's wait: true once the soft limit is passed (the loop then calls `watch()`), and once it is due.
  * `enabled` is `patched(QUIET_HAND_OVER_PATCH)`, read at the run's start: false on replays of histories recorded
- * before it, which then never wake, arm no timer and replay as they ran.
+ * before it, which then never wake, arm no timer and replay as they ran. While `busy()` (the campaign: a fan-out of
+ * notices in flight, which a hand-over would have to wait for while the phase stood still) no moment is quiet,
+ * and the coroutine arms no timer until it is not.
  */
-export function quietHandOver(enabled: boolean, softLimit: number, heard: () => number) {
+export function quietHandOver(
+  enabled: boolean,
+  softLimit: number,
+  heard: () => number,
+  busy: () => boolean = () => false,
+) {
   let state: 'below' | 'watching' | 'off' | 'due' = enabled ? 'below' : 'off';
   const passed = () => state === 'below' && workflowInfo().historyLength > softLimit;
   return {
@@ -83,9 +103,12 @@ export function quietHandOver(enabled: boolean, softLimit: number, heard: () => 
       state = 'watching';
       void (async () => {
         while (state === 'watching') {
+          // Only when busy: an await here when not would move this timer after commands of the same task.
+          if (busy()) await condition(() => !busy() || state !== 'watching');
+          if (state !== 'watching') break;
           const before = heard();
           await sleep(QUIET_MS);
-          if (state === 'watching' && heard() === before) state = 'due';
+          if (state === 'watching' && heard() === before && !busy()) state = 'due';
         }
       })();
     },

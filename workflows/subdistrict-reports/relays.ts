@@ -58,16 +58,19 @@ export function relaysOf(year: number, subdistrict: string, counts: RelayCounts 
 }
 
 /**
- * How often the campaign hears from a busy 街镇 that has more than one relay: about every 4 s.
+ * How often the campaign hears from a busy 街镇 that has more than one relay: about every 10 s.
  * - At 10,000 applications, five relays per 街镇 each forwarding every second took the campaign to its 3,000-event
  *   backstop several times in the inspection window.
  * - Forwarding about once a second per 街镇 (10 batches a second for 10 街镇), the campaign still reached its
  *   1,500-event backstop every 100 s or so in that window, and each hand-over brought workflow tasks of 11–16 s
  *   (bench/results/20261202T061221Z.json: the round did not complete).
+ * - Every 4 s per 街镇 (2.5 batches a second), the hand-overs were calm, but a 2 s quiet moment almost never came
+ *   inside a window (about e^-5 of the time), so a campaign run grew to 1,000–1,500 events, replayed in up to 1.5 s.
+ *   At 10 s (one batch a second between ten 街镇) the campaign finds one every few seconds past its soft limit.
  * Nothing waits on this delay: a list confirmation, a panel vote and the console's lists ask the relays to forward
  * at once (gathers, `forwardNow`).
  */
-export const SHARDED_BATCH_MS_PER_SUBDISTRICT = 4 * BATCH_MS;
+export const SHARDED_BATCH_MS_PER_SUBDISTRICT = 10 * BATCH_MS;
 
 /**
  * How long a relay's first report waits for more, where its 街镇 has n relays: n × SHARDED_BATCH_MS_PER_SUBDISTRICT.
