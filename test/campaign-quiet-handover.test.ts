@@ -32,9 +32,10 @@ const STREAM_PAST_SOFT = 200;
 /** Reports per wave (16 in flight); between waves the test reads the run's history length. */
 const WAVE = 32;
 /**
- * A pause between waves of the backstop test (500 ms), well under QUIET_MS. At 250 ms the test passed alone (the
- * hand-over came after 12.5 s) but, once in a full `npm test` with other files' servers beside it, 3,008 reports
- * went in without a hand-over completing: each one was refused for the reports arriving during its task.
+ * A pause between waves of the backstop test (500 ms), well under QUIET_MS and over BACKSTOP_QUIET_MS. Before the
+ * backstop waited for a quiet moment of its own, a refused hand-over was tried again in the full replay that
+ * followed (1.6 s for 1,530 events here), which the next wave refused in turn: 39 refusals in a row, and 3,008
+ * reports went in without a hand-over.
  */
 const PACE_MS = QUIET_MS / 4;
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -96,7 +97,8 @@ describe('continue-as-new at a quiet moment', () => {
     const sd = directory.subdistricts[0];
     const latest = client.workflow.getHandle(id);
 
-    // Waves PACE_MS apart, as a busy window's batches come, never QUIET_MS: only the backstop can end the first run.
+    // Waves PACE_MS apart, as a busy window's batches come, never QUIET_MS: only the backstop can end the first run,
+    // in a gap between two waves.
     // (Back-to-back waves would leave no moment in which a hand-over's task could complete.)
     let sent = 0;
     while ((await latest.describe()).runId === first) {
@@ -108,7 +110,9 @@ describe('continue-as-new at a quiet moment', () => {
     const events = history.events ?? [];
     expect(events.at(-1)?.workflowExecutionContinuedAsNewEventAttributes).toBeTruthy();
     expect(events.length).toBeGreaterThan(HISTORY_LIMITS.campaign);
-    expect(events.length).toBeLessThan(CAMPAIGN_BACKSTOP_BEFORE_PATCH);
+    // Within a few waves of the backstop: a refusal, if any, is not followed by another in the replay after it.
+    expect(events.length).toBeLessThan(HISTORY_LIMITS.campaign + 10 * WAVE);
+    expect(events.filter((e) => e.workflowTaskFailedEventAttributes).length).toBeLessThanOrEqual(2);
     // Reports that reached a refused hand-over are not lost: the next run counts every one.
     await eventually(async () => expect((await latest.query(campaignStatusQuery)).counts.total).toBe(sent), 30_000);
     await Worker.runReplayHistory(

@@ -105,7 +105,9 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
   const noticesBeside = patched(NOTICES_BESIDE_TIMERS_PATCH);
   // Then: the soft limit past which a quiet moment hands over, lowered for new runs (workflows/shared/continue-as-new.ts).
   // At 10,000 applications the panel's list tells some 8,000 applications in one fan-out, for minutes; a hand-over
-  // waits for it (courier.hold), and with it the phase: a run with this patch counts no moment quiet meanwhile.
+  // waits for it (courier.hold), and with it the phase: a run with this patch counts no moment quiet meanwhile. Its
+  // backstop waits for a short quiet moment too (BACKSTOP_QUIET_MS), so a refused hand-over is not tried again in
+  // the full replay that follows, which the reports arriving meanwhile would refuse again.
   const lowSoftLimit = patched(CAMPAIGN_SOFT_LIMIT_PATCH);
   const softLimit = lowSoftLimit ? SOFT_HISTORY_LIMITS.campaign : SOFT_LIMITS_BEFORE_PATCH.campaign;
   const s: CampaignState = input.carried ? resumeState(input.carried) : initialCampaignState(input);
@@ -288,9 +290,15 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
 
   const historyIsLarge = () => historyIsLargeAfter(backstop);
   // Past the soft limit, the hand-over waits for a quiet moment; the limit above stays the backstop.
-  // The courier (below) exists by the time the loop first calls quiet.watch().
-  const fanOutInFlight = lowSoftLimit ? () => courier?.busy() ?? false : undefined;
-  const quiet = quietHandOver(quietHandOverOn, softLimit, () => heard, fanOutInFlight);
+  // With the lower soft limit, the backstop too waits for a (short) quiet moment, and a fan-out in flight is none;
+  // the courier (below) exists by the time the loop first calls quiet.watch().
+  const quiet = quietHandOver(
+    quietHandOverOn,
+    softLimit,
+    () => heard,
+    lowSoftLimit ? { busy: () => courier?.busy() ?? false, backstop } : {},
+  );
+  const handOverAtBackstop = () => !lowSoftLimit && historyIsLarge();
 
   // Re-evaluate the titles active at the start. First run only: a continued run must not repeat it.
   if (!input.carried && input.activeTitles?.length) {
@@ -320,7 +328,7 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
     }
     if (s.final) break;
     quiet.watch();
-    if (historyIsLarge() || quiet.due()) {
+    if (handOverAtBackstop() || quiet.due()) {
       // Unsent mail and notices are carried in the state (s.mail, s.outbox). The memo is passed on explicitly (the
       // server would copy it when none is given): a run started before the memo existed gets one here, from its
       // state, so its next run's submissions no longer need a Query.
@@ -336,7 +344,10 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
     const next = reminder !== undefined && (boundary === undefined || reminder < boundary) ? reminder : boundary;
     changed = false;
     // An action that moves a deadline wakes the loop, which re-arms the timer.
-    await clock.waitUntil(next, () => changed || (!courier && s.outbox.length > 0) || historyIsLarge() || quiet.wake());
+    await clock.waitUntil(
+      next,
+      () => changed || (!courier && s.outbox.length > 0) || handOverAtBackstop() || quiet.wake(),
+    );
   }
   remindersStopped = true;
   quiet.stop();

@@ -44,7 +44,7 @@ export const CAMPAIGN_BACKSTOP_PATCH = 'campaign-backstop-1500';
  * more reports arrive. So a run hands over only after QUIET_MS without a report or an action.
  *
  * The campaign, 500 (patch `campaign-soft-limit-500`, which also counts no moment quiet while a fan-out of notices is
- * in flight). At 10,000 applications a busy window brings the campaign some 1,500 events, and its runs replayed at
+ * in flight, and has the backstop wait for a moment of BACKSTOP_QUIET_MS). At 10,000 applications a busy window brings the campaign some 1,500 events, and its runs replayed at
  * 1.1–1.5 ms per event (a profile at 3,000: per relay batch about 0.7 ms of the SDK's own work and 0.5 ms checking
  * its reports): the runs of 1,000 events that the earlier limit allowed took up to 1.5 s. At 500, with each 街镇's
  * relays forwarding about every 10 s (subdistrict-reports/relays.ts), a quiet moment comes within a window (ten
@@ -75,22 +75,40 @@ export const QUIET_MS = 2_000;
 export const QUIET_HAND_OVER_PATCH = 'continue-as-new-when-quiet';
 
 /**
+ * How long nothing may arrive before a run past its backstop hands over, where the backstop waits for a quiet
+ * moment too (`quietHandOver`'s `backstop`). A refused hand-over costs the run a full replay: the worker evicts it,
+ * and its next task replays the whole history (about 1.6 s for 1,530 campaign events in
+ * test/campaign-quiet-handover.test.ts). A hand-over tried in that task is refused again by the reports that arrive
+ * during it: with 32 reports a second, 39 tries in a row were refused while the history grew from 1,504 to 3,405
+ * events. Tried only in a task that took no report, it is never tried in the task after a refusal (that task takes
+ * the reports that refused it): that task completes, the run stays in the worker's cache, and the next try is a task
+ * of some 10–50 ms. 250 ms: the gaps between a relay's batches at 10,000 applications are about a second.
+ */
+export const BACKSTOP_QUIET_MS = 250;
+
+/**
  * Past `softLimit` events, a coroutine waits for QUIET_MS of real time in which `heard()` (the count of Signals and
  * Updates the run took) did not move; `due()` is then true and the run's main loop continues as new. `wake()` is
  * for the main loop's wait: true once the soft limit is passed (the loop then calls `watch()`), and once it is due.
  * `enabled` is `patched(QUIET_HAND_OVER_PATCH)`, read at the run's start: false on replays of histories recorded
- * before it, which then never wake, arm no timer and replay as they ran. While `busy()` (the campaign: a fan-out of
- * notices in flight, which a hand-over would have to wait for while the phase stood still) no moment is quiet,
- * and the coroutine arms no timer until it is not.
+ * before it, which then never wake, arm no timer and replay as they ran.
+ *
+ * Options, for runs that read them behind a patch of their own:
+ * - `busy()`: while true (the campaign: a fan-out of notices in flight, which a hand-over would have to wait for
+ *   while the phase stood still) no moment is quiet, and the coroutine arms no timer until it is not.
+ * - `backstop`: past it (or when Temporal suggests a hand-over) the run still waits for a quiet moment, of
+ *   BACKSTOP_QUIET_MS, rather than handing over at once; the main loop then leaves the backstop to `due()`.
  */
 export function quietHandOver(
   enabled: boolean,
   softLimit: number,
   heard: () => number,
-  busy: () => boolean = () => false,
+  opts: { busy?: () => boolean; backstop?: number } = {},
 ) {
+  const busy = opts.busy ?? (() => false);
+  const pastBackstop = () => opts.backstop !== undefined && historyIsLarge(opts.backstop);
   let state: 'below' | 'watching' | 'off' | 'due' = enabled ? 'below' : 'off';
-  const passed = () => state === 'below' && workflowInfo().historyLength > softLimit;
+  const passed = () => state === 'below' && (workflowInfo().historyLength > softLimit || pastBackstop());
   return {
     wake: () => passed() || state === 'due',
     due: () => state === 'due',
@@ -107,7 +125,7 @@ export function quietHandOver(
           if (busy()) await condition(() => !busy() || state !== 'watching');
           if (state !== 'watching') break;
           const before = heard();
-          await sleep(QUIET_MS);
+          await sleep(pastBackstop() ? BACKSTOP_QUIET_MS : QUIET_MS);
           if (state === 'watching' && heard() === before && !busy()) state = 'due';
         }
       })();
