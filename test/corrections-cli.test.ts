@@ -9,11 +9,14 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { Worker } from '@temporalio/worker';
 import { cliConnectsTo, cliJson as json, cliRun as cli, eventually, withTimeSkippingWorker } from './harness';
-import { at, scores, workflowBundle } from './fixtures';
-import { dataConverter } from '../client/codec';
-import { CAMPAIGN_BACKSTOP_PATCH, QUIET_HAND_OVER_PATCH } from '../workflows/shared/continue-as-new';
+import { at, scores } from './fixtures';
+import {
+  CAMPAIGN_BACKSTOP_PATCH,
+  CAMPAIGN_SOFT_LIMIT_PATCH,
+  QUIET_HAND_OVER_PATCH,
+} from '../workflows/shared/continue-as-new';
+import { replayEveryRun } from './golden-record';
 import { NOTICES_BESIDE_TIMERS_PATCH } from '../workflows/campaign/notices';
 import { NOT_SELECTED_ONCE_PATCH } from '../workflows/campaign/actions/panel-finalize';
 import { SUBMISSION_MEMO_PATCH } from '../workflows/campaign/memo';
@@ -275,27 +278,34 @@ describe('the round through the CLI, as its users meet it (time-skipping, real S
   });
 
   it('the campaign recorded under the new 公示 rule carries its patch marker and replays, with its new Updates and signals', async () => {
-    const history = await rig().client.workflow.getHandle(`campaign-${Y}`).fetchHistory();
-    const markers = history.events!.filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_patch');
-    // Time from timers, reminders on their own timers, the memo kept current, the quiet hand-over, the backstop and notices
-    // beside the loop are chosen first thing in the run; the 公示 rule's and the once-told not-selected list's markers
-    // follow when 公示 starts.
-    const patchId = (m: (typeof markers)[number]) =>
-      JSON.parse(Buffer.from(m.markerRecordedEventAttributes!.details!['patch-data'].payloads![0].data!).toString()).id;
-    expect(markers.map(patchId)).toEqual([
+    // Its runs, each replayed: past its soft limit the campaign continues as new, so the round may span several.
+    const runs = await replayEveryRun(rig().client, `campaign-${Y}`);
+    const patchIds = (history: (typeof runs)[number]) =>
+      history
+        .events!.filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_patch')
+        .map(
+          (m) =>
+            JSON.parse(
+              Buffer.from(m.markerRecordedEventAttributes!.details!['patch-data'].payloads![0].data!).toString(),
+            ).id,
+        );
+    // Time from timers, reminders on their own timers, the memo kept current, the quiet hand-over, the backstop,
+    // notices beside the loop and the soft limit are chosen first thing in every run; the 公示 rule's and the
+    // once-told not-selected list's markers follow, once, in the run that started 公示.
+    const atStart = [
       'time-from-timers',
       'reminder-timers',
       SUBMISSION_MEMO_PATCH,
       QUIET_HAND_OVER_PATCH,
       CAMPAIGN_BACKSTOP_PATCH,
       NOTICES_BESIDE_TIMERS_PATCH,
+      CAMPAIGN_SOFT_LIMIT_PATCH,
+    ];
+    const markers = runs.map(patchIds);
+    for (const run of markers) expect(run.slice(0, atStart.length)).toEqual(atStart);
+    expect(markers.flatMap((run) => run.slice(atStart.length))).toEqual([
       'publicity-whole-working-days',
       NOT_SELECTED_ONCE_PATCH,
     ]);
-    await Worker.runReplayHistory(
-      { workflowBundle: await workflowBundle(), dataConverter: dataConverter() },
-      history,
-      `campaign-${Y}`,
-    );
   });
 });
