@@ -11,7 +11,13 @@ import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import { EncryptionCodec, keyringFromEnv } from '../client/codec';
 import { forEachConcurrent } from '../bench/stats';
 import { applicationReportSignal, type ApplicationReportBatch } from '../workflows/campaign/stage-report';
-import { QUIET_MS, SOFT_HISTORY_LIMITS } from '../workflows/shared/continue-as-new';
+import {
+  BACKSTOP_QUIET_MS,
+  HISTORY_LIMITS,
+  QUIET_MS,
+  RELAY_BACKSTOP_PATCH,
+  RELAY_LIMITS_BEFORE_PATCH,
+} from '../workflows/shared/continue-as-new';
 import { forwardNowUpdate } from '../workflows/subdistrict-reports/messages';
 import { RELAY_HAND_OVER_AT_QUIET_PATCH } from '../workflows/subdistrict-reports/workflow';
 import { directory } from './fixtures';
@@ -30,7 +36,7 @@ describe("a 街镇's relay at its soft limit", () => {
     const { relay, sink, first, firstRun, wave } = await startRelay(2190);
     let seq = 0;
     // Waves of reports, never a pause of QUIET_MS, until the first run is past its soft limit.
-    while ((await firstRun.describe()).historyLength <= SOFT_HISTORY_LIMITS.subdistrictReports) seq = await wave(seq);
+    while ((await firstRun.describe()).historyLength <= HISTORY_LIMITS.subdistrictReports) seq = await wave(seq);
     const stoppedAt = Date.now();
 
     // The reports stopped: the first run hands over within a few quiet periods, not after its ten-minute batch.
@@ -41,7 +47,34 @@ describe("a 街镇's relay at its soft limit", () => {
     expect(events.filter((e) => e.signalExternalWorkflowExecutionInitiatedEventAttributes)).toEqual([]);
     await expectEveryReportForwarded(relay, sink, seq);
   }, 180_000);
+
+  it('hands over in a short gap while reports keep coming, long before the old backstop, and loses none', async () => {
+    const { relay, sink, first, firstRun, wave } = await startRelay(2191);
+    // Waves PACE_MS apart, as a busy window's reports come: never QUIET_MS, so only the backstop's short quiet
+    // moment can end the first run. Before RELAY_BACKSTOP_PATCH it ran on to 1,500 events.
+    let seq = 0;
+    let wavesPastBackstop = 0;
+    while ((await relay.describe()).runId === first) {
+      expect(seq).toBeLessThan(RELAY_LIMITS_BEFORE_PATCH.backstop); // a report adds at least one event
+      if ((await firstRun.describe()).historyLength > HISTORY_LIMITS.subdistrictReports) wavesPastBackstop++;
+      seq = await wave(seq);
+      await sleep(PACE_MS);
+    }
+    // Within a few waves of the backstop: a refused hand-over, if any, is not tried again in the replay after it.
+    expect(wavesPastBackstop).toBeLessThanOrEqual(5);
+    const events = await handedOver(relay, first, 'backstop-hand-over');
+    expect(events.length).toBeGreaterThan(HISTORY_LIMITS.subdistrictReports);
+    expect(events.length).toBeLessThan(RELAY_LIMITS_BEFORE_PATCH.soft + 5 * REPORTS_PER_WAVE);
+    expect(events.filter((e) => e.workflowTaskFailedEventAttributes).length).toBeLessThanOrEqual(2);
+    await expectEveryReportForwarded(relay, sink, seq);
+  }, 180_000);
 });
+
+/** Reports in one wave (below). */
+const REPORTS_PER_WAVE = 32;
+/** A pause between waves (500 ms): under QUIET_MS, and over BACKSTOP_QUIET_MS so that a hand-over can fit in it. */
+const PACE_MS = 2 * BACKSTOP_QUIET_MS;
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** A relay forwarding to a second relay that stands in for the campaign (it keeps each batch in its history). */
 async function startRelay(year: number) {
@@ -59,9 +92,9 @@ async function startRelay(year: number) {
   const relay = client.workflow.getHandle(started.workflowId);
   const first = started.firstExecutionRunId;
   const firstRun = client.workflow.getHandle(started.workflowId, started.firstExecutionRunId);
-  /** 32 reports, 8 in flight, numbered from `seq`; returns the next number. */
+  /** REPORTS_PER_WAVE reports, 8 in flight, numbered from `seq`; returns the next number. */
   const wave = async (seq: number) => {
-    const seqs = Array.from({ length: 32 }, (_, k) => seq + k);
+    const seqs = Array.from({ length: REPORTS_PER_WAVE }, (_, k) => seq + k);
     await forEachConcurrent(seqs, 8, (s) =>
       started.signal(applicationReportSignal, {
         committeeId: committeeOf(s),
@@ -86,9 +119,8 @@ async function handedOver(relay: WorkflowHandle, runId: string, label: string) {
       (d.payloads ?? []).map((p) => Buffer.from(p.data ?? []).toString()),
     ),
   );
-  expect(
-    markers.filter((m) => m.includes(Buffer.from(JSON.stringify(RELAY_HAND_OVER_AT_QUIET_PATCH)).toString())),
-  ).toHaveLength(1);
+  for (const patch of [RELAY_HAND_OVER_AT_QUIET_PATCH, RELAY_BACKSTOP_PATCH])
+    expect(markers.filter((m) => m.includes(JSON.stringify(patch)))).toHaveLength(1);
   await replayAndRecord(w().client, relay.workflowId, {
     workflowType: 'subdistrictReports',
     runId,

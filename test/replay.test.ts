@@ -33,6 +33,8 @@ import { SUBMISSION_MEMO_PATCH } from '../workflows/campaign/memo';
 import {
   CAMPAIGN_BACKSTOP_PATCH,
   CAMPAIGN_SOFT_LIMIT_PATCH,
+  CAMPAIGN_BACKSTOP_800_PATCH,
+  RELAY_BACKSTOP_PATCH,
   QUIET_HAND_OVER_PATCH,
 } from '../workflows/shared/continue-as-new';
 import { RELAY_HAND_OVER_AT_QUIET_PATCH } from '../workflows/subdistrict-reports/workflow';
@@ -109,6 +111,8 @@ describe('golden histories', () => {
       RELAY_HAND_OVER_AT_QUIET_PATCH,
       NOTICES_BESIDE_TIMERS_PATCH,
       CAMPAIGN_SOFT_LIMIT_PATCH,
+      CAMPAIGN_BACKSTOP_800_PATCH,
+      RELAY_BACKSTOP_PATCH,
     ];
     const texts = files.map((f) => readFileSync(join(DIR, f), 'utf8'));
     expect(patches.filter((p) => !texts.some((text) => text.includes(b64(p))))).toEqual([]);

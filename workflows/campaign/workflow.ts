@@ -31,6 +31,8 @@ import {
   continueAsNewWhenSettled,
   CAMPAIGN_BACKSTOP_BEFORE_PATCH,
   CAMPAIGN_BACKSTOP_PATCH,
+  CAMPAIGN_BACKSTOP_800_PATCH,
+  CAMPAIGN_BACKSTOP_1500,
   CAMPAIGN_SOFT_LIMIT_PATCH,
   HISTORY_LIMITS,
   historyIsLarge as historyIsLargeAfter,
@@ -99,8 +101,9 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
   const keepMemo = patched(SUBMISSION_MEMO_PATCH);
   // Then: whether, past its soft history limit, this run hands over at a quiet moment (workflows/shared/continue-as-new.ts).
   const quietHandOverOn = patched(QUIET_HAND_OVER_PATCH);
-  // Then: the history backstop, lowered for new runs so that a run that never finds a quiet moment replays in < 1 s.
-  const backstop = patched(CAMPAIGN_BACKSTOP_PATCH) ? HISTORY_LIMITS.campaign : CAMPAIGN_BACKSTOP_BEFORE_PATCH;
+  // Then: the history backstop, lowered for new runs so that a run that never finds a quiet moment replays in < 1 s
+  // (lowered again below, behind a patch of its own).
+  const backstop1500 = patched(CAMPAIGN_BACKSTOP_PATCH);
   // Then: whether notices to applications go out beside the main loop, so a long fan-out never holds a phase (./notices.ts).
   const noticesBeside = patched(NOTICES_BESIDE_TIMERS_PATCH);
   // Then: the soft limit past which a quiet moment hands over, lowered for new runs (workflows/shared/continue-as-new.ts).
@@ -110,6 +113,13 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
   // the full replay that follows, which the reports arriving meanwhile would refuse again.
   const lowSoftLimit = patched(CAMPAIGN_SOFT_LIMIT_PATCH);
   const softLimit = lowSoftLimit ? SOFT_HISTORY_LIMITS.campaign : SOFT_LIMITS_BEFORE_PATCH.campaign;
+  // Then: the lower backstop, only where the backstop waits for a quiet moment (workflows/shared/continue-as-new.ts).
+  const backstop800 = lowSoftLimit && patched(CAMPAIGN_BACKSTOP_800_PATCH);
+  const backstop = backstop800
+    ? HISTORY_LIMITS.campaign
+    : backstop1500
+      ? CAMPAIGN_BACKSTOP_1500
+      : CAMPAIGN_BACKSTOP_BEFORE_PATCH;
   const s: CampaignState = input.carried ? resumeState(input.carried) : initialCampaignState(input);
   const cal = input.calendar;
   // Phases, deadline checks and due reminders read clock.now(): the instant the last timer reached.

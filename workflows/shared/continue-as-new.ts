@@ -18,24 +18,47 @@ import {
  */
 export const HISTORY_LIMITS = {
   /**
-   * The campaign's backstop, for runs that find no quiet moment (below). Its run carries every application's
-   * registry row, so a replay costs more per event than other workflows': at 10,000 applications, runs of 3,004 and
-   * 3,126 events replayed in 1.6 and 1.4 s on this 2-core machine after the bench, about 0.5 ms per event. 1,500
-   * keeps a replay under 1 s. Runs started before CAMPAIGN_BACKSTOP_PATCH keep CAMPAIGN_BACKSTOP_BEFORE_PATCH.
+   * The campaign's backstop, for runs that find no quiet moment (below), with CAMPAIGN_BACKSTOP_800_PATCH. Its run
+   * carries every application's registry row, so a replay costs more per event than other workflows'. At 10,000
+   * applications, runs of 3,004 and 3,126 events replayed in 1.6 and 1.4 s (about 0.5 ms per event), so 1,500 was
+   * taken; with relays batching and the registry full, later runs cost 1.1 ms per event on a slower day's machine
+   * (1,027 events in 1,145 ms, the soft limit's quiet moment not found in a busy window). 800 replays in about 0.9 s
+   * there. Past it a run waits for a moment of BACKSTOP_QUIET_MS, so a lower backstop adds hand-overs, not refusals.
    */
-  campaign: 1_500,
+  campaign: 800,
   application: 2_000,
   title: 2_000,
   reevaluation: 2_000,
-  /** A 街镇's relay keeps next to nothing: a short history replays in well under a second after a refused hand-over. */
-  subdistrictReports: 1_500,
+  /**
+   * A 街镇's relay, for runs with RELAY_BACKSTOP_PATCH: past it the run hands over at the first moment of
+   * BACKSTOP_QUIET_MS without a report (`quietHandOver`'s `backstop`). A relay keeps next to nothing, yet its replay
+   * costs as much per event as the campaign's, one workflow task per report: at 10,000 applications relay runs
+   * of 1,379 and 1,399 events replayed in 2.37 s and 1.18 s on two days' machines (1.7 and 0.84 ms per event), since
+   * a 2 s quiet moment seldom came in a busy window and the old backstop, 1,500, ended them. 500 replays in about
+   * 0.85 s at the slower rate. A relay's hand-over is cheap (it carries its waiting reports, under 200), so it may
+   * come often: about twice per relay in a busy window at 10,000 applications (200 committees, some 4 events each).
+   */
+  subdistrictReports: 500,
 } as const;
+
+/** A relay's limits for runs recorded before RELAY_BACKSTOP_PATCH: a 2 s quiet moment past 600, at once past 1,500. */
+export const RELAY_LIMITS_BEFORE_PATCH = { soft: 600, backstop: 1_500 } as const;
+
+/** Read once at a relay run's start, before any command: true selects HISTORY_LIMITS.subdistrictReports. */
+export const RELAY_BACKSTOP_PATCH = 'relay-backstop-500';
 
 /** The campaign's backstop for runs recorded before CAMPAIGN_BACKSTOP_PATCH. */
 export const CAMPAIGN_BACKSTOP_BEFORE_PATCH = 3_000;
 
-/** Read once at a campaign run's start, before any command: true selects HISTORY_LIMITS.campaign. */
+/** Read once at a campaign run's start, before any command: true selects CAMPAIGN_BACKSTOP_1500. */
 export const CAMPAIGN_BACKSTOP_PATCH = 'campaign-backstop-1500';
+/** The campaign's backstop for runs recorded after CAMPAIGN_BACKSTOP_PATCH and before CAMPAIGN_BACKSTOP_800_PATCH. */
+export const CAMPAIGN_BACKSTOP_1500 = 1_500;
+/**
+ * Read once at a campaign run's start, after CAMPAIGN_SOFT_LIMIT_PATCH: true selects HISTORY_LIMITS.campaign. Only
+ * with that patch, whose backstop waits for a quiet moment (a run without it keeps its own backstop).
+ */
+export const CAMPAIGN_BACKSTOP_800_PATCH = 'campaign-backstop-800';
 
 /**
  * The soft limits: past one, the run continues as new at its first quiet moment (`quietHandOver`), and
@@ -55,9 +78,10 @@ export const CAMPAIGN_BACKSTOP_PATCH = 'campaign-backstop-1500';
  * the quiet after each window at 1,000 applications (with 1,500 the review's run went on into the inspection and
  * its hand-over at 3,000 was refused twice).
  *
- * A relay's, 600: at 300 its watch armed a 2 s timer after timer through whole windows.
+ * A relay's soft limit was 600 (RELAY_LIMITS_BEFORE_PATCH: at 300 its watch armed a 2 s timer after timer through
+ * whole windows); with RELAY_BACKSTOP_PATCH its backstop, 500, comes first.
  */
-export const SOFT_HISTORY_LIMITS = { campaign: 500, subdistrictReports: 600 } as const;
+export const SOFT_HISTORY_LIMITS = { campaign: 500 } as const;
 export const SOFT_LIMITS_BEFORE_PATCH = { campaign: 1_000 } as const;
 /** Read once at a campaign run's start, before any command: true selects SOFT_HISTORY_LIMITS.campaign. */
 export const CAMPAIGN_SOFT_LIMIT_PATCH = 'campaign-soft-limit-500';
@@ -82,7 +106,8 @@ export const QUIET_HAND_OVER_PATCH = 'continue-as-new-when-quiet';
  * during it: with 32 reports a second, 39 tries in a row were refused while the history grew from 1,504 to 3,405
  * events. Tried only in a task that took no report, it is never tried in the task after a refusal (that task takes
  * the reports that refused it): that task completes, the run stays in the worker's cache, and the next try is a task
- * of some 10–50 ms. 250 ms: the gaps between a relay's batches at 10,000 applications are about a second.
+ * of some 10–50 ms. 250 ms: at 10,000 applications the gaps between relay batches at the campaign, and between
+ * reports at one relay, are about a second.
  */
 export const BACKSTOP_QUIET_MS = 250;
 

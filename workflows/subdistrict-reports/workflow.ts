@@ -33,7 +33,8 @@ import {
   HISTORY_LIMITS,
   historyIsLarge as historyIsLargeAfter,
   quietHandOver,
-  SOFT_HISTORY_LIMITS,
+  RELAY_BACKSTOP_PATCH,
+  RELAY_LIMITS_BEFORE_PATCH,
 } from '../shared/continue-as-new';
 import { mergeReport } from './batch';
 import {
@@ -63,8 +64,17 @@ export const MAX_BATCH = 200;
  */
 export const RELAY_HAND_OVER_AT_QUIET_PATCH = 'relay-hand-over-at-quiet';
 
+/** The limits a relay run hands over by: RELAY_BACKSTOP_PATCH's (workflows/shared/continue-as-new.ts) or the earlier. */
+function relayLimits(shortRuns: boolean) {
+  if (!shortRuns) return { soft: RELAY_LIMITS_BEFORE_PATCH.soft, backstop: RELAY_LIMITS_BEFORE_PATCH.backstop };
+  const backstop = HISTORY_LIMITS.subdistrictReports;
+  return { soft: backstop, backstop, waitAtBackstop: true };
+}
+
 export async function subdistrictReports(input: SubdistrictReportsInput): Promise<SubdistrictReportsResult> {
   const handOverAtQuiet = patched(RELAY_HAND_OVER_AT_QUIET_PATCH);
+  // Then, also before any command: whether past its backstop the run waits for a short quiet moment.
+  const limits = relayLimits(patched(RELAY_BACKSTOP_PATCH));
   const pending = new Map<string, ApplicationReport>();
   for (const r of input.carried?.pending ?? []) pending.set(r.committeeId, r);
   // The campaign's latest gather request not yet answered.
@@ -77,7 +87,12 @@ export async function subdistrictReports(input: SubdistrictReportsInput): Promis
   let composed = 0;
   let delivered = 0;
   let heard = 0;
-  const quiet = quietHandOver(true, SOFT_HISTORY_LIMITS.subdistrictReports, () => heard);
+  const quiet = quietHandOver(
+    true,
+    limits.soft,
+    () => heard,
+    limits.waitAtBackstop ? { backstop: limits.backstop } : {},
+  );
   // Each report may be the one past the soft limit: the watch starts then, even while the loop waits for a batch.
   const hear = () => {
     heard++;
@@ -144,7 +159,8 @@ export async function subdistrictReports(input: SubdistrictReportsInput): Promis
     delivered++;
   };
 
-  const historyIsLarge = () => historyIsLargeAfter(HISTORY_LIMITS.subdistrictReports);
+  // Runs before RELAY_BACKSTOP_PATCH hand over at their backstop at once; later runs leave it to `quiet`.
+  const historyIsLarge = () => !limits.waitAtBackstop && historyIsLargeAfter(limits.backstop);
   const due = () => gather !== undefined || urgent || closing || pending.size >= MAX_BATCH;
   // Quiet, and nobody waits on a batch: hand over now, the pending reports going with the run (a batch sent first
   // would give reports one more round trip in which to arrive and refuse the hand-over).
