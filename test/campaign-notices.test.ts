@@ -24,8 +24,7 @@ import { campaignWorkflowId } from '../temporal/ids';
 import { directory, formFor, workflowBundle } from './fixtures';
 import { eventually, withDevServerWorker } from './harness';
 import { replayAndRecord } from './golden-record';
-import { forEachConcurrent } from '../bench/stats';
-import { applicationReportSignal } from '../workflows/campaign/stage-report';
+import { reportWave } from './report-waves';
 import { QUIET_MS, SOFT_HISTORY_LIMITS } from '../workflows/shared/continue-as-new';
 import { yearOf } from './years';
 
@@ -140,7 +139,8 @@ describe("the campaign's notices to applications", () => {
     await eventually(async () => expect(fanOuts.started).toBe(2));
     const first = (await handle.describe()).runId;
     let sent = 0;
-    while ((await handle.describe()).historyLength <= SOFT_HISTORY_LIMITS.campaign) sent = await reportWave(sent);
+    while ((await handle.describe()).historyLength <= SOFT_HISTORY_LIMITS.campaign)
+      sent = await reportWave(handle, sdB, sent, 'wave');
     await new Promise((r) => setTimeout(r, 3 * QUIET_MS));
     const inspectionOpens = real(calendar.inspectionOpens);
     expect(Date.now(), 'the quiet moment came before the inspection window opened').toBeLessThan(inspectionOpens);
@@ -165,21 +165,4 @@ describe("the campaign's notices to applications", () => {
       to: process.env.NOTICES_HISTORIES_TO,
     });
   }, 180_000);
-
-  /** Reports of made-up committees of another 街镇 straight to the campaign, 32 a wave: they only add history. */
-  async function reportWave(sent: number): Promise<number> {
-    const wave = Array.from({ length: 32 }, (_, k) => sent + k);
-    await forEachConcurrent(wave, 16, (i) =>
-      w()
-        .client.workflow.getHandle(campaignWorkflowId(year))
-        .signal(applicationReportSignal, {
-          committeeId: `wave-${String(i).padStart(4, '0')}`,
-          subdistrict: sdB,
-          stage: 'submitted',
-          seq: 1,
-          paperFormReceived: true,
-        }),
-    );
-    return sent + wave.length;
-  }
 });

@@ -7,11 +7,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Worker } from '@temporalio/worker';
-import type { WorkflowHandle } from '@temporalio/client';
 import { startCampaign } from '../client/campaigns';
 import { dataConverter } from '../client/codec';
 import { campaignStatusQuery } from '../workflows/campaign/messages';
-import { applicationReportSignal } from '../workflows/campaign/stage-report';
 import {
   CAMPAIGN_BACKSTOP_BEFORE_PATCH,
   CAMPAIGN_BACKSTOP_PATCH,
@@ -22,7 +20,7 @@ import {
   SOFT_HISTORY_LIMITS,
 } from '../workflows/shared/continue-as-new';
 import { campaignWorkflowId } from '../temporal/ids';
-import { forEachConcurrent } from '../bench/stats';
+import { reportWave, WAVE } from './report-waves';
 import { directory, workflowBundle } from './fixtures';
 import { eventually, withTimeSkippingWorker } from './harness';
 
@@ -33,8 +31,6 @@ const w = withTimeSkippingWorker('quiet-handover');
  * the backstop (300 events on) by more than a wave's events, so that the quiet hand-over, not the backstop, ends the run.
  */
 const STREAM_PAST_SOFT = 100;
-/** Reports per wave (16 in flight); between waves the test reads the run's history length. */
-const WAVE = 32;
 /**
  * A pause between waves of the backstop test (500 ms), well under QUIET_MS and over BACKSTOP_QUIET_MS. Before the
  * backstop waited for a quiet moment of its own, a refused hand-over was tried again in the full replay that
@@ -59,7 +55,7 @@ describe('continue-as-new at a quiet moment', () => {
       const { historyLength, runId } = await firstRun.describe();
       expect(runId).toBe(first);
       if (historyLength > SOFT_HISTORY_LIMITS.campaign + STREAM_PAST_SOFT) break;
-      sent = await reportWave(handle, sd, sent);
+      sent = await reportWave(handle, sd, sent, 'quiet');
     }
     // Still the first run: past the soft limit, but the reports never paused for the quiet period.
     expect((await firstRun.describe()).status.name).toBe('RUNNING');
@@ -108,7 +104,7 @@ describe('continue-as-new at a quiet moment', () => {
     let sent = 0;
     while ((await latest.describe()).runId === first) {
       expect(sent).toBeLessThan(CAMPAIGN_BACKSTOP_BEFORE_PATCH); // each report adds an event
-      sent = await reportWave(handle, sd, sent);
+      sent = await reportWave(handle, sd, sent, 'quiet');
       await sleep(PACE_MS);
     }
     const history = await client.workflow.getHandle(id, first).fetchHistory();
@@ -127,18 +123,3 @@ describe('continue-as-new at a quiet moment', () => {
     );
   }, 180_000);
 });
-
-/** One wave of WAVE `submitted` reports for new committees of `sd`, numbered from `sent`; returns the new count. */
-async function reportWave(handle: WorkflowHandle, sd: string, sent: number): Promise<number> {
-  const wave = Array.from({ length: WAVE }, (_, k) => sent + k);
-  await forEachConcurrent(wave, 16, (i) =>
-    handle.signal(applicationReportSignal, {
-      committeeId: `quiet-${String(i).padStart(5, '0')}`,
-      subdistrict: sd,
-      stage: 'submitted',
-      seq: 1,
-      paperFormReceived: true,
-    }),
-  );
-  return sent + wave.length;
-}
