@@ -13,6 +13,7 @@ import {
   setHandler,
   upsertMemo,
   upsertSearchAttributes,
+  workflowInfo,
 } from '@temporalio/workflow';
 import type { createActivities } from '../../activities';
 import { Stage } from '../../temporal/search-attributes';
@@ -113,7 +114,8 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
   // the full replay that follows, which the reports arriving meanwhile would refuse again.
   const lowSoftLimit = patched(CAMPAIGN_SOFT_LIMIT_PATCH);
   const softLimit = lowSoftLimit ? SOFT_HISTORY_LIMITS.campaign : SOFT_LIMITS_BEFORE_PATCH.campaign;
-  // Then: the lower backstop, only where the backstop waits for a quiet moment (workflows/shared/continue-as-new.ts).
+  // Then: the lower backstop, only where the backstop waits for a quiet moment (workflows/shared/continue-as-new.ts);
+  // past it a task that took no report is quiet enough (`heardInTask`).
   const backstop800 = lowSoftLimit && patched(CAMPAIGN_BACKSTOP_800_PATCH);
   const backstop = backstop800
     ? HISTORY_LIMITS.campaign
@@ -127,6 +129,12 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
   let changed = false;
   // Signals and Updates this run took: a quiet moment for continue-as-new is one in which this does not move.
   let heard = 0;
+  // The task that took the last of them (its history length): past the backstop a task that took none hands over.
+  let heardInTask = -1;
+  const hear = () => {
+    heard++;
+    heardInTask = workflowInfo().historyLength;
+  };
   // The deadlines in the memo now (the rest of it never changes): the client set them at the start, or the run
   // this one continues passed them on.
   const memoDeadlines = () => JSON.stringify([s.applicationsClose, s.reviewDeadlines, s.inspectionCloses]);
@@ -197,7 +205,7 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
     audit: (name, payload, applied) => audit(name, payload, 'accepted', applied.message),
     settle: (_name, applied) => {
       changed = true;
-      heard++;
+      hear();
       // A moved deadline goes into the memo in the same task, so a submission after this Update answered reads it.
       if (keepMemo && memoDeadlines() !== inMemo) {
         inMemo = memoDeadlines();
@@ -208,7 +216,7 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
     },
   });
   setHandler(rejectedAttemptSignal, (attempt) => {
-    heard++;
+    hear();
     const r = rejectedAttemptSchema().safeParse(attempt);
     if (r.success)
       audit(r.data.action, r.data.actor ? { actor: r.data.actor } : undefined, 'rejected', refusedDetail(r.data.error));
@@ -216,7 +224,7 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
   });
   // A read of an objector's details: an audit entry only (no command, no other state), so histories without it replay unchanged.
   setHandler(objectorViewedSignal, (v) => {
-    heard++;
+    hear();
     const r = objectorViewSchema.safeParse(v);
     if (!r.success) return audit('viewedObjector', undefined, 'rejected', 'InvalidInput: malformed record of a read');
     const reader = input.staff.find((p) => p.id === r.data.actor);
@@ -245,19 +253,19 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
   // notice to send (workflows/campaign/registration.ts).
   // A malformed report or batch changes nothing but the audit trail, which names the field (no payload is kept).
   setHandler(applicationReportSignal, (r) => {
-    heard++;
+    hear();
     const error = receiveReport(s, r);
     if (error) audit('applicationReport', undefined, 'rejected', error);
   });
   // A 街镇 relay's batch: only campaigns started with relays receive these (./gather.ts).
   setHandler(applicationReportsSignal, (batch) => {
-    heard++;
+    hear();
     for (const error of recordBatch(s, batch)) audit('applicationReports', undefined, 'rejected', error);
   });
   // Re-evaluations waiting on their 街镇's pre-review, for the officials' digest. Only runs that get these
   // reports (their re-evaluations took the digest patch) plan digest timers, so older histories replay unchanged.
   setHandler(reevaluationReportSignal, (r) => {
-    heard++;
+    hear();
     const error = recordReevaluationReport(s, r);
     if (error) audit('reevaluationReport', undefined, 'rejected', error);
     else mail.poke();
@@ -306,7 +314,9 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
     quietHandOverOn,
     softLimit,
     () => heard,
-    lowSoftLimit ? { busy: () => courier?.busy() ?? false, backstop } : {},
+    lowSoftLimit
+      ? { busy: () => courier?.busy() ?? false, backstop, ...(backstop800 ? { heardInTask: () => heardInTask } : {}) }
+      : {},
   );
   const handOverAtBackstop = () => !lowSoftLimit && historyIsLarge();
 

@@ -23,15 +23,16 @@ export const HISTORY_LIMITS = {
    * applications, runs of 3,004 and 3,126 events replayed in 1.6 and 1.4 s (about 0.5 ms per event), so 1,500 was
    * taken; with relays batching and the registry full, later runs cost 1.1 ms per event on a slower day's machine
    * (1,027 events in 1,145 ms, the soft limit's quiet moment not found in a busy window). 800 replays in about 0.9 s
-   * there. Past it a run waits for a moment of BACKSTOP_QUIET_MS, so a lower backstop adds hand-overs, not refusals.
+   * there. Past it a run hands over when its BACKSTOP_QUIET_MS timer fires in a task that took no report
+   * (`quietHandOver`'s `heardInTask`), so a lower backstop adds hand-overs, not refusals.
    */
   campaign: 800,
   application: 2_000,
   title: 2_000,
   reevaluation: 2_000,
   /**
-   * A 街镇's relay, for runs with RELAY_BACKSTOP_PATCH: past it the run hands over at the first moment of
-   * BACKSTOP_QUIET_MS without a report (`quietHandOver`'s `backstop`). A relay keeps next to nothing, yet its replay
+   * A 街镇's relay, for runs with RELAY_BACKSTOP_PATCH: past it the run hands over when its BACKSTOP_QUIET_MS timer
+   * fires in a task that took no report (`quietHandOver`'s `backstop` and `heardInTask`). A relay keeps next to nothing, yet its replay
    * costs as much per event as the campaign's, one workflow task per report: at 10,000 applications relay runs
    * of 1,379 and 1,399 events replayed in 2.37 s and 1.18 s on two days' machines (1.7 and 0.84 ms per event), since
    * a 2 s quiet moment seldom came in a busy window and the old backstop, 1,500, ended them. 500 replays in about
@@ -123,12 +124,21 @@ export const BACKSTOP_QUIET_MS = 250;
  *   while the phase stood still) no moment is quiet, and the coroutine arms no timer until it is not.
  * - `backstop`: past it (or when Temporal suggests a hand-over) the run still waits for a quiet moment, of
  *   BACKSTOP_QUIET_MS, rather than handing over at once; the main loop then leaves the backstop to `due()`.
+ * - `heardInTask`: with `backstop`, the history length of the workflow task that took the last Signal or Update
+ *   (`workflowInfo().historyLength` in its handler). Past the backstop the moment is then quiet when the timer
+ *   fires in a task that took none, whatever came while the timer ran. Why: a timer of BACKSTOP_QUIET_MS fires
+ *   after about 1 s on the dev server (43 in one relay run at 10,000 applications: 960–1,108 ms), and that relay
+ *   took a report every 200–400 ms, so past 500 events it found no second without one for 46 s and grew to 1,438
+ *   events. The server refuses a hand-over only for events that arrive while its task runs (some 50–150 ms in a
+ *   cached run), not for those the task took. The task to avoid is the full replay after a refusal, and it takes
+ *   the reports that refused it (Signals and Updates come before timers in an activation, so their handlers have
+ *   run when the timer's wait returns).
  */
 export function quietHandOver(
   enabled: boolean,
   softLimit: number,
   heard: () => number,
-  opts: { busy?: () => boolean; backstop?: number } = {},
+  opts: { busy?: () => boolean; backstop?: number; heardInTask?: () => number } = {},
 ) {
   const busy = opts.busy ?? (() => false);
   const pastBackstop = () => opts.backstop !== undefined && historyIsLarge(opts.backstop);
@@ -150,8 +160,11 @@ export function quietHandOver(
           if (busy()) await condition(() => !busy() || state !== 'watching');
           if (state !== 'watching') break;
           const before = heard();
-          await sleep(pastBackstop() ? BACKSTOP_QUIET_MS : QUIET_MS);
-          if (state === 'watching' && heard() === before && !busy()) state = 'due';
+          const atBackstop = pastBackstop();
+          await sleep(atBackstop ? BACKSTOP_QUIET_MS : QUIET_MS);
+          const quiet =
+            atBackstop && opts.heardInTask ? opts.heardInTask() !== workflowInfo().historyLength : heard() === before;
+          if (state === 'watching' && quiet && !busy()) state = 'due';
         }
       })();
     },

@@ -21,6 +21,7 @@ import {
   log,
   patched,
   setHandler,
+  workflowInfo,
 } from '@temporalio/workflow';
 import {
   applicationReportSchema,
@@ -87,15 +88,18 @@ export async function subdistrictReports(input: SubdistrictReportsInput): Promis
   let composed = 0;
   let delivered = 0;
   let heard = 0;
+  // The task that took the last report (its history length): past the backstop a task that took none hands over.
+  let heardInTask = -1;
   const quiet = quietHandOver(
     true,
     limits.soft,
     () => heard,
-    limits.waitAtBackstop ? { backstop: limits.backstop } : {},
+    limits.waitAtBackstop ? { backstop: limits.backstop, heardInTask: () => heardInTask } : {},
   );
   // Each report may be the one past the soft limit: the watch starts then, even while the loop waits for a batch.
   const hear = () => {
     heard++;
+    heardInTask = workflowInfo().historyLength;
     if (handOverAtQuiet) quiet.watch();
   };
 
