@@ -13,7 +13,6 @@ import {
   setHandler,
   upsertMemo,
   upsertSearchAttributes,
-  workflowInfo,
 } from '@temporalio/workflow';
 import type { createActivities } from '../../activities';
 import { Stage } from '../../temporal/search-attributes';
@@ -35,6 +34,7 @@ import {
   CAMPAIGN_BACKSTOP_800_PATCH,
   CAMPAIGN_BACKSTOP_1500,
   CAMPAIGN_SOFT_LIMIT_PATCH,
+  heardCounter,
   HISTORY_LIMITS,
   historyIsLarge as historyIsLargeAfter,
   QUIET_HAND_OVER_PATCH,
@@ -115,7 +115,7 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
   const lowSoftLimit = patched(CAMPAIGN_SOFT_LIMIT_PATCH);
   const softLimit = lowSoftLimit ? SOFT_HISTORY_LIMITS.campaign : SOFT_LIMITS_BEFORE_PATCH.campaign;
   // Then: the lower backstop, only where the backstop waits for a quiet moment (workflows/shared/continue-as-new.ts);
-  // past it a task that took no report is quiet enough (`heardInTask`).
+  // past it a task that took no report is quiet enough (`quietInTask`).
   const backstop800 = lowSoftLimit && patched(CAMPAIGN_BACKSTOP_800_PATCH);
   const backstop = backstop800
     ? HISTORY_LIMITS.campaign
@@ -127,14 +127,9 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
   // Phases, deadline checks and due reminders read clock.now(): the instant the last timer reached.
   const clock = storyClock(timeScaleOf(input), s, useTimers);
   let changed = false;
-  // Signals and Updates this run took: a quiet moment for continue-as-new is one in which this does not move.
-  let heard = 0;
-  // The task that took the last of them (its history length): past the backstop a task that took none hands over.
-  let heardInTask = -1;
-  const hear = () => {
-    heard++;
-    heardInTask = workflowInfo().historyLength;
-  };
+  // Signals and Updates this run took: a quiet moment for continue-as-new is one in which none arrives.
+  const heard = heardCounter();
+  const hear = heard.hear;
   // The deadlines in the memo now (the rest of it never changes): the client set them at the start, or the run
   // this one continues passed them on.
   const memoDeadlines = () => JSON.stringify([s.applicationsClose, s.reviewDeadlines, s.inspectionCloses]);
@@ -313,10 +308,8 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
   const quiet = quietHandOver(
     quietHandOverOn,
     softLimit,
-    () => heard,
-    lowSoftLimit
-      ? { busy: () => courier?.busy() ?? false, backstop, ...(backstop800 ? { heardInTask: () => heardInTask } : {}) }
-      : {},
+    heard,
+    lowSoftLimit ? { busy: () => courier?.busy() ?? false, backstop, quietInTask: backstop800 } : {},
   );
   const handOverAtBackstop = () => !lowSoftLimit && historyIsLarge();
 

@@ -24,7 +24,7 @@ export const HISTORY_LIMITS = {
    * taken; with relays batching and the registry full, later runs cost 1.1 ms per event on a slower day's machine
    * (1,027 events in 1,145 ms, the soft limit's quiet moment not found in a busy window). 800 replays in about 0.9 s
    * there. Past it a run hands over when its BACKSTOP_QUIET_MS timer fires in a task that took no report
-   * (`quietHandOver`'s `heardInTask`), so a lower backstop adds hand-overs, not refusals.
+   * (`quietHandOver`'s `quietInTask`), so a lower backstop adds hand-overs, not refusals.
    */
   campaign: 800,
   application: 2_000,
@@ -32,7 +32,7 @@ export const HISTORY_LIMITS = {
   reevaluation: 2_000,
   /**
    * A 街镇's relay, for runs with RELAY_BACKSTOP_PATCH: past it the run hands over when its BACKSTOP_QUIET_MS timer
-   * fires in a task that took no report (`quietHandOver`'s `backstop` and `heardInTask`). A relay keeps next to nothing, yet its replay
+   * fires in a task that took no report (`quietHandOver`'s `backstop` and `quietInTask`). A relay keeps next to nothing, yet its replay
    * costs as much per event as the campaign's, one workflow task per report: at 10,000 applications relay runs
    * of 1,379 and 1,399 events replayed in 2.37 s and 1.18 s on two days' machines (1.7 and 0.84 ms per event), since
    * a 2 s quiet moment seldom came in a busy window and the old backstop, 1,500, ended them. 500 replays in about
@@ -112,8 +112,24 @@ export const QUIET_HAND_OVER_PATCH = 'continue-as-new-when-quiet';
  */
 export const BACKSTOP_QUIET_MS = 250;
 
+/** The Signals and Updates a run took (its handlers call `hear()`), and the workflow task that took the last. */
+export function heardCounter() {
+  let count = 0;
+  let lastTask = -1;
+  return {
+    hear(): void {
+      count++;
+      lastTask = workflowInfo().historyLength;
+    },
+    count: () => count,
+    /** The history length of the workflow task that took the last Signal or Update; -1 before any. */
+    lastTask: () => lastTask,
+  };
+}
+export type Heard = ReturnType<typeof heardCounter>;
+
 /**
- * Past `softLimit` events, a coroutine waits for QUIET_MS of real time in which `heard()` (the count of Signals and
+ * Past `softLimit` events, a coroutine waits for QUIET_MS of real time in which `heard.count()` (the Signals and
  * Updates the run took) did not move; `due()` is then true and the run's main loop continues as new. `wake()` is
  * for the main loop's wait: true once the soft limit is passed (the loop then calls `watch()`), and once it is due.
  * `enabled` is `patched(QUIET_HAND_OVER_PATCH)`, read at the run's start: false on replays of histories recorded
@@ -124,8 +140,7 @@ export const BACKSTOP_QUIET_MS = 250;
  *   while the phase stood still) no moment is quiet, and the coroutine arms no timer until it is not.
  * - `backstop`: past it (or when Temporal suggests a hand-over) the run still waits for a quiet moment, of
  *   BACKSTOP_QUIET_MS, rather than handing over at once; the main loop then leaves the backstop to `due()`.
- * - `heardInTask`: with `backstop`, the history length of the workflow task that took the last Signal or Update
- *   (`workflowInfo().historyLength` in its handler). Past the backstop the moment is then quiet when the timer
+ * - `quietInTask`: with `backstop`, past it the moment is quiet when the timer
  *   fires in a task that took none, whatever came while the timer ran. Why: a timer of BACKSTOP_QUIET_MS fires
  *   after about 1 s on the dev server (43 in one relay run at 10,000 applications: 960–1,108 ms), and that relay
  *   took a report every 200–400 ms, so past 500 events it found no second without one for 46 s and grew to 1,438
@@ -137,8 +152,8 @@ export const BACKSTOP_QUIET_MS = 250;
 export function quietHandOver(
   enabled: boolean,
   softLimit: number,
-  heard: () => number,
-  opts: { busy?: () => boolean; backstop?: number; heardInTask?: () => number } = {},
+  heard: Heard,
+  opts: { busy?: () => boolean; backstop?: number; quietInTask?: boolean } = {},
 ) {
   const busy = opts.busy ?? (() => false);
   const pastBackstop = () => opts.backstop !== undefined && historyIsLarge(opts.backstop);
@@ -159,11 +174,13 @@ export function quietHandOver(
           // Only when busy: an await here when not would move this timer after commands of the same task.
           if (busy()) await condition(() => !busy() || state !== 'watching');
           if (state !== 'watching') break;
-          const before = heard();
+          const before = heard.count();
           const atBackstop = pastBackstop();
           await sleep(atBackstop ? BACKSTOP_QUIET_MS : QUIET_MS);
           const quiet =
-            atBackstop && opts.heardInTask ? opts.heardInTask() !== workflowInfo().historyLength : heard() === before;
+            atBackstop && opts.quietInTask
+              ? heard.lastTask() !== workflowInfo().historyLength
+              : heard.count() === before;
           if (state === 'watching' && quiet && !busy()) state = 'due';
         }
       })();

@@ -21,7 +21,6 @@ import {
   log,
   patched,
   setHandler,
-  workflowInfo,
 } from '@temporalio/workflow';
 import {
   applicationReportSchema,
@@ -31,6 +30,7 @@ import {
 } from '../campaign/stage-report';
 import {
   continueAsNewWhenSettled,
+  heardCounter,
   HISTORY_LIMITS,
   historyIsLarge as historyIsLargeAfter,
   quietHandOver,
@@ -87,19 +87,17 @@ export async function subdistrictReports(input: SubdistrictReportsInput): Promis
   // Batches composed and delivered in this run: a reader waits for the batch holding what it asked for.
   let composed = 0;
   let delivered = 0;
-  let heard = 0;
-  // The task that took the last report (its history length): past the backstop a task that took none hands over.
-  let heardInTask = -1;
+  // Past the backstop a task that took no report hands over (`quietInTask`).
+  const heard = heardCounter();
   const quiet = quietHandOver(
     true,
     limits.soft,
-    () => heard,
-    limits.waitAtBackstop ? { backstop: limits.backstop, heardInTask: () => heardInTask } : {},
+    heard,
+    limits.waitAtBackstop ? { backstop: limits.backstop, quietInTask: true } : {},
   );
   // Each report may be the one past the soft limit: the watch starts then, even while the loop waits for a batch.
   const hear = () => {
-    heard++;
-    heardInTask = workflowInfo().historyLength;
+    heard.hear();
     if (handOverAtQuiet) quiet.watch();
   };
 
