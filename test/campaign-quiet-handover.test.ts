@@ -13,7 +13,6 @@ import { campaignStatusQuery } from '../workflows/campaign/messages';
 import {
   CAMPAIGN_BACKSTOP_BEFORE_PATCH,
   CAMPAIGN_BACKSTOP_PATCH,
-  CAMPAIGN_BACKSTOP_650_PATCH,
   CAMPAIGN_BACKSTOP_800_PATCH,
   HISTORY_LIMITS,
   QUIET_HAND_OVER_PATCH,
@@ -28,11 +27,10 @@ import { eventually, withTimeSkippingWorker } from './harness';
 const w = withTimeSkippingWorker('quiet-handover');
 
 /**
- * Past the soft limit by this many events before the stream stops: the hand-over must not come during it. The
- * backstop is 150 events on; the small waves near the limit keep the events still to come after the stop (some
- * 100 for a full wave) short of it, so that the quiet hand-over, not the backstop, ends the run.
+ * Past the soft limit by this many events before the stream stops: the hand-over must not come during it. Short of
+ * the backstop (300 events on) by more than a wave's events, so that the quiet hand-over, not the backstop, ends the run.
  */
-const STREAM_PAST_SOFT = 50;
+const STREAM_PAST_SOFT = 100;
 /**
  * A pause between waves of the backstop test (500 ms), well under QUIET_MS and over BACKSTOP_QUIET_MS. Before the
  * backstop waited for a quiet moment of its own, a refused hand-over was tried again in the full replay that
@@ -51,15 +49,13 @@ describe('continue-as-new at a quiet moment', () => {
     const sd = directory.subdistricts[0];
     const firstRun = client.workflow.getHandle(id, first);
 
-    // Reports in waves until the first run is STREAM_PAST_SOFT events past the soft limit; near it, small waves,
-    // since a wave's events reach the history a task or two after its signals were accepted.
+    // Reports in waves until the first run is STREAM_PAST_SOFT events past the soft limit.
     let sent = 0;
     for (;;) {
       const { historyLength, runId } = await firstRun.describe();
       expect(runId).toBe(first);
       if (historyLength > SOFT_HISTORY_LIMITS.campaign + STREAM_PAST_SOFT) break;
-      const near = historyLength > SOFT_HISTORY_LIMITS.campaign - 4 * WAVE;
-      sent = await reportWave(handle, sd, sent, 'quiet', near ? WAVE / 8 : WAVE);
+      sent = await reportWave(handle, sd, sent, 'quiet');
     }
     // Still the first run: past the soft limit, but the reports never paused for the quiet period.
     expect((await firstRun.describe()).status.name).toBe('RUNNING');
@@ -82,7 +78,7 @@ describe('continue-as-new at a quiet moment', () => {
       ),
     );
     expect(patchIds.filter((id) => id.includes(QUIET_HAND_OVER_PATCH))).toHaveLength(1);
-    for (const patch of [CAMPAIGN_BACKSTOP_PATCH, CAMPAIGN_BACKSTOP_800_PATCH, CAMPAIGN_BACKSTOP_650_PATCH])
+    for (const patch of [CAMPAIGN_BACKSTOP_PATCH, CAMPAIGN_BACKSTOP_800_PATCH])
       expect(patchIds.filter((id) => id.includes(JSON.stringify(patch)))).toHaveLength(1);
 
     // The run that handed over replays against the current code.

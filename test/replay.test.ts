@@ -33,10 +33,8 @@ import { SUBMISSION_MEMO_PATCH } from '../workflows/campaign/memo';
 import {
   CAMPAIGN_BACKSTOP_PATCH,
   CAMPAIGN_SOFT_LIMIT_PATCH,
-  CAMPAIGN_BACKSTOP_650_PATCH,
   CAMPAIGN_BACKSTOP_800_PATCH,
   RELAY_BACKSTOP_PATCH,
-  RELAY_QUIET_WATCH_PATCH,
   QUIET_HAND_OVER_PATCH,
 } from '../workflows/shared/continue-as-new';
 import { RELAY_HAND_OVER_AT_QUIET_PATCH } from '../workflows/subdistrict-reports/workflow';
@@ -115,8 +113,6 @@ describe('golden histories', () => {
       CAMPAIGN_SOFT_LIMIT_PATCH,
       CAMPAIGN_BACKSTOP_800_PATCH,
       RELAY_BACKSTOP_PATCH,
-      CAMPAIGN_BACKSTOP_650_PATCH,
-      RELAY_QUIET_WATCH_PATCH,
     ];
     const texts = files.map((f) => readFileSync(join(DIR, f), 'utf8'));
     expect(patches.filter((p) => !texts.some((text) => text.includes(b64(p))))).toEqual([]);

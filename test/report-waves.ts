@@ -10,17 +10,16 @@ import { applicationReportSignal } from '../workflows/campaign/stage-report';
 export const WAVE = 32;
 
 /**
- * One wave of `size` (WAVE) reports for committees `<prefix>-00000`… of `subdistrict`, numbered from `sent`; returns
- * the new count.
+ * One wave of WAVE reports for committees `<prefix>-00000`… of `subdistrict`, numbered from `sent`; returns the new
+ * count.
  */
 export async function reportWave(
   campaign: WorkflowHandle,
   subdistrict: string,
   sent: number,
   prefix: string,
-  size = WAVE,
 ): Promise<number> {
-  const wave = Array.from({ length: size }, (_, k) => sent + k);
+  const wave = Array.from({ length: WAVE }, (_, k) => sent + k);
   await forEachConcurrent(wave, 16, (i) =>
     campaign.signal(applicationReportSignal, {
       committeeId: `${prefix}-${String(i).padStart(5, '0')}`,

@@ -31,8 +31,6 @@ import {
   continueAsNewWhenSettled,
   CAMPAIGN_BACKSTOP_BEFORE_PATCH,
   CAMPAIGN_BACKSTOP_PATCH,
-  CAMPAIGN_BACKSTOP_650_PATCH,
-  CAMPAIGN_BACKSTOP_800,
   CAMPAIGN_BACKSTOP_800_PATCH,
   CAMPAIGN_BACKSTOP_1500,
   CAMPAIGN_SOFT_LIMIT_PATCH,
@@ -119,15 +117,11 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
   // Then: the lower backstop, only where the backstop waits for a quiet moment (workflows/shared/continue-as-new.ts);
   // past it a task that took no report is quiet enough (`quietInTask`).
   const backstop800 = lowSoftLimit && patched(CAMPAIGN_BACKSTOP_800_PATCH);
-  // Then, only with that one: lower again (HISTORY_LIMITS.campaign), so that no run replays for a second.
-  const backstop650 = backstop800 && patched(CAMPAIGN_BACKSTOP_650_PATCH);
-  const backstop = backstop650
+  const backstop = backstop800
     ? HISTORY_LIMITS.campaign
-    : backstop800
-      ? CAMPAIGN_BACKSTOP_800
-      : backstop1500
-        ? CAMPAIGN_BACKSTOP_1500
-        : CAMPAIGN_BACKSTOP_BEFORE_PATCH;
+    : backstop1500
+      ? CAMPAIGN_BACKSTOP_1500
+      : CAMPAIGN_BACKSTOP_BEFORE_PATCH;
   const s: CampaignState = input.carried ? resumeState(input.carried) : initialCampaignState(input);
   const cal = input.calendar;
   // Phases, deadline checks and due reminders read clock.now(): the instant the last timer reached.

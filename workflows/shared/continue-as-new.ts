@@ -18,17 +18,15 @@ import {
  */
 export const HISTORY_LIMITS = {
   /**
-   * The campaign's backstop, for runs that find no quiet moment (below), with CAMPAIGN_BACKSTOP_650_PATCH. Its run
+   * The campaign's backstop, for runs that find no quiet moment (below), with CAMPAIGN_BACKSTOP_800_PATCH. Its run
    * carries every application's registry row, so a replay costs more per event than other workflows'. At 10,000
    * applications, runs of 3,004 and 3,126 events replayed in 1.6 and 1.4 s (about 0.5 ms per event), so 1,500 was
    * taken; with relays batching and the registry full, later runs cost 1.1 ms per event on a slower day's machine
    * (1,027 events in 1,145 ms, the soft limit's quiet moment not found in a busy window). 800 replays in about 0.9 s
    * there. Past it a run hands over when its BACKSTOP_QUIET_MS timer fires in a task that took no report
-   * (`quietHandOver`'s `quietInTask`), so a lower backstop adds hand-overs, not refusals. With
-   * CAMPAIGN_BACKSTOP_650_PATCH, 650: at 10,000 applications a run of 791 events, ended at a quiet moment before
-   * the 800 backstop, replayed in 1,030 ms (1.3 ms per event); 650 comes to about 850 ms at that rate.
+   * (`quietHandOver`'s `quietInTask`), so a lower backstop adds hand-overs, not refusals.
    */
-  campaign: 650,
+  campaign: 800,
   application: 2_000,
   title: 2_000,
   reevaluation: 2_000,
@@ -43,18 +41,6 @@ export const HISTORY_LIMITS = {
    */
   subdistrictReports: 500,
 } as const;
-
-/**
- * A relay's soft limit with RELAY_QUIET_WATCH_PATCH: past it the run hands over at a 2 s quiet moment (QUIET_MS),
- * which comes between a round's windows. Why: a hand-over at the backstop inside a window is tried while reports
- * arrive every 20-50 ms, and the server refused two of ten at 1,000 applications (UnhandledCommand), where one
- * relay took 300 reports in 10 s of the review. Starting each window at most 200 events in, a relay serving
- * COMMITTEES_PER_RELAY (50) committees takes a window's reports (at most about 150, some 1.5 events each) below
- * its 500 backstop.
- */
-export const RELAY_SOFT_LIMIT = 200;
-/** Read once at a relay run's start, after RELAY_BACKSTOP_PATCH and only with it: true selects RELAY_SOFT_LIMIT. */
-export const RELAY_QUIET_WATCH_PATCH = 'relay-quiet-watch-200';
 
 /** A relay's limits for runs recorded before RELAY_BACKSTOP_PATCH: a 2 s quiet moment past 600, at once past 1,500. */
 export const RELAY_LIMITS_BEFORE_PATCH = { soft: 600, backstop: 1_500 } as const;
@@ -74,10 +60,6 @@ export const CAMPAIGN_BACKSTOP_1500 = 1_500;
  * with that patch, whose backstop waits for a quiet moment (a run without it keeps its own backstop).
  */
 export const CAMPAIGN_BACKSTOP_800_PATCH = 'campaign-backstop-800';
-/** The campaign's backstop for runs recorded after CAMPAIGN_BACKSTOP_800_PATCH and before CAMPAIGN_BACKSTOP_650_PATCH. */
-export const CAMPAIGN_BACKSTOP_800 = 800;
-/** Read once at a campaign run's start, after CAMPAIGN_BACKSTOP_800_PATCH and only with it: true selects HISTORY_LIMITS.campaign. */
-export const CAMPAIGN_BACKSTOP_650_PATCH = 'campaign-backstop-650';
 
 /**
  * The soft limits: past one, the run continues as new at its first quiet moment (`quietHandOver`), and
@@ -98,8 +80,7 @@ export const CAMPAIGN_BACKSTOP_650_PATCH = 'campaign-backstop-650';
  * its hand-over at 3,000 was refused twice).
  *
  * A relay's soft limit was 600 (RELAY_LIMITS_BEFORE_PATCH: at 300 its watch armed a 2 s timer after timer through
- * whole windows); with RELAY_BACKSTOP_PATCH its backstop, 500, comes first, and with RELAY_QUIET_WATCH_PATCH
- * RELAY_SOFT_LIMIT comes before it.
+ * whole windows); with RELAY_BACKSTOP_PATCH its backstop, 500, comes first.
  */
 export const SOFT_HISTORY_LIMITS = { campaign: 500 } as const;
 export const SOFT_LIMITS_BEFORE_PATCH = { campaign: 1_000 } as const;
