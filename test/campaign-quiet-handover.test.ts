@@ -16,6 +16,7 @@ import {
   CAMPAIGN_BACKSTOP_800_PATCH,
   HISTORY_LIMITS,
   QUIET_HAND_OVER_PATCH,
+  QUIET_WATCH_FROM_EVENTS_PATCH,
   QUIET_MS,
   SOFT_HISTORY_LIMITS,
 } from '../workflows/shared/continue-as-new';
@@ -78,7 +79,7 @@ describe('continue-as-new at a quiet moment', () => {
       ),
     );
     expect(patchIds.filter((id) => id.includes(QUIET_HAND_OVER_PATCH))).toHaveLength(1);
-    for (const patch of [CAMPAIGN_BACKSTOP_PATCH, CAMPAIGN_BACKSTOP_800_PATCH])
+    for (const patch of [CAMPAIGN_BACKSTOP_PATCH, CAMPAIGN_BACKSTOP_800_PATCH, QUIET_WATCH_FROM_EVENTS_PATCH])
       expect(patchIds.filter((id) => id.includes(JSON.stringify(patch)))).toHaveLength(1);
 
     // The run that handed over replays against the current code.

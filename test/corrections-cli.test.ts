@@ -16,6 +16,7 @@ import {
   CAMPAIGN_SOFT_LIMIT_PATCH,
   CAMPAIGN_BACKSTOP_800_PATCH,
   QUIET_HAND_OVER_PATCH,
+  QUIET_WATCH_FROM_EVENTS_PATCH,
 } from '../workflows/shared/continue-as-new';
 import { replayEveryRun } from './golden-record';
 import { NOTICES_BESIDE_TIMERS_PATCH } from '../workflows/campaign/notices';
@@ -291,7 +292,8 @@ describe('the round through the CLI, as its users meet it (time-skipping, real S
             ).id,
         );
     // Time from timers, reminders on their own timers, the memo kept current, the quiet hand-over, the backstop,
-    // notices beside the loop, the soft limit and the lower backstop are chosen first thing in every run; the 公示 rule's and the
+    // notices beside the loop, the soft limit, the lower backstop and the watch started from events are chosen first
+    // thing in every run; the 公示 rule's and the
     // once-told not-selected list's markers follow, once, in the run that started 公示.
     const atStart = [
       'time-from-timers',
@@ -302,6 +304,7 @@ describe('the round through the CLI, as its users meet it (time-skipping, real S
       NOTICES_BESIDE_TIMERS_PATCH,
       CAMPAIGN_SOFT_LIMIT_PATCH,
       CAMPAIGN_BACKSTOP_800_PATCH,
+      QUIET_WATCH_FROM_EVENTS_PATCH,
     ];
     const markers = runs.map(patchIds);
     for (const run of markers) expect(run.slice(0, atStart.length)).toEqual(atStart);

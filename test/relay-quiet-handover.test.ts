@@ -15,6 +15,7 @@ import {
   BACKSTOP_QUIET_MS,
   HISTORY_LIMITS,
   QUIET_MS,
+  QUIET_WATCH_FROM_EVENTS_PATCH,
   RELAY_BACKSTOP_PATCH,
   RELAY_LIMITS_BEFORE_PATCH,
 } from '../workflows/shared/continue-as-new';
@@ -120,7 +121,7 @@ async function handedOver(relay: WorkflowHandle, runId: string, label: string) {
       (d.payloads ?? []).map((p) => Buffer.from(p.data ?? []).toString()),
     ),
   );
-  for (const patch of [RELAY_HAND_OVER_AT_QUIET_PATCH, RELAY_BACKSTOP_PATCH])
+  for (const patch of [RELAY_HAND_OVER_AT_QUIET_PATCH, RELAY_BACKSTOP_PATCH, QUIET_WATCH_FROM_EVENTS_PATCH])
     expect(markers.filter((m) => m.includes(JSON.stringify(patch)))).toHaveLength(1);
   await replayAndRecord(w().client, relay.workflowId, {
     workflowType: 'subdistrictReports',

@@ -39,6 +39,7 @@ import {
   historyIsLarge as historyIsLargeAfter,
   QUIET_HAND_OVER_PATCH,
   quietHandOver,
+  QUIET_WATCH_FROM_EVENTS_PATCH,
   SOFT_HISTORY_LIMITS,
   SOFT_LIMITS_BEFORE_PATCH,
 } from '../shared/continue-as-new';
@@ -117,6 +118,9 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
   // Then: the lower backstop, only where the backstop waits for a quiet moment (workflows/shared/continue-as-new.ts);
   // past it a task that took no report is quiet enough (`quietInTask`).
   const backstop800 = lowSoftLimit && patched(CAMPAIGN_BACKSTOP_800_PATCH);
+  // Then: whether the watch for a quiet moment starts from the reports and actions that pass the limit, and the main
+  // loop's wait never reads the history length (QUIET_WATCH_FROM_EVENTS_PATCH).
+  const watchFromEvents = quietHandOverOn && patched(QUIET_WATCH_FROM_EVENTS_PATCH);
   const backstop = backstop800
     ? HISTORY_LIMITS.campaign
     : backstop1500
@@ -309,7 +313,9 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
     quietHandOverOn,
     softLimit,
     heard,
-    lowSoftLimit ? { busy: () => courier?.busy() ?? false, backstop, quietInTask: backstop800 } : {},
+    lowSoftLimit
+      ? { busy: () => courier?.busy() ?? false, backstop, quietInTask: backstop800, fromEvents: watchFromEvents }
+      : { fromEvents: watchFromEvents },
   );
   const handOverAtBackstop = () => !lowSoftLimit && historyIsLarge();
 

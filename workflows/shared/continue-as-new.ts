@@ -112,14 +112,30 @@ export const QUIET_HAND_OVER_PATCH = 'continue-as-new-when-quiet';
  */
 export const BACKSTOP_QUIET_MS = 250;
 
+/**
+ * The patch that starts a run's watch for a quiet moment from the events that bring a run past its limit (Signals,
+ * Updates and timers, `quietHandOver`'s `fromEvents`), not from its main loop's wait. Why: that wait read the
+ * history length, which also grows in a workflow task that no event explains (one that took an Update its
+ * validator refused): a run that crossed its limit in such a task armed a timer there, and its replay, which has no
+ * job to run that task on, armed it a task later (a DeterminismViolation in test/reelection.test.ts, one run in
+ * three). Read once at a run's start, before any command.
+ */
+export const QUIET_WATCH_FROM_EVENTS_PATCH = 'quiet-watch-from-events';
+
 /** The Signals and Updates a run took (its handlers call `hear()`), and the workflow task that took the last. */
 export function heardCounter() {
   let count = 0;
   let lastTask = -1;
+  const listeners: Array<() => void> = [];
   return {
     hear(): void {
       count++;
       lastTask = workflowInfo().historyLength;
+      for (const listener of listeners) listener();
+    },
+    /** Called after each `hear()` from now on (`quietHandOver`'s `fromEvents`). */
+    onHear(listener: () => void): void {
+      listeners.push(listener);
     },
     count: () => count,
     /** The history length of the workflow task that took the last Signal or Update; -1 before any. */
@@ -131,7 +147,8 @@ export type Heard = ReturnType<typeof heardCounter>;
 /**
  * Past `softLimit` events, a coroutine waits for QUIET_MS of real time in which `heard.count()` (the Signals and
  * Updates the run took) did not move; `due()` is then true and the run's main loop continues as new. `wake()` is
- * for the main loop's wait: true once the soft limit is passed (the loop then calls `watch()`), and once it is due.
+ * for the main loop's wait: true once it is due, and (without `fromEvents`) once the soft limit is passed, the loop
+ * then calling `watch()`.
  * `enabled` is `patched(QUIET_HAND_OVER_PATCH)`, read at the run's start: false on replays of histories recorded
  * before it, which then never wake, arm no timer and replay as they ran.
  *
@@ -148,19 +165,22 @@ export type Heard = ReturnType<typeof heardCounter>;
  *   cached run), not for those the task took. The task to avoid is the full replay after a refusal, and it takes
  *   the reports that refused it (Signals and Updates come before timers in an activation, so their handlers have
  *   run when the timer's wait returns).
+ * - `fromEvents` (QUIET_WATCH_FROM_EVENTS_PATCH): each `heard.hear()` calls `watch()`, and `wake()` is true only
+ *   once the hand-over is due (set by the coroutine's timer), never from the history length. A wait on `wake()` then
+ *   returns only in a task with a job (a Signal, an accepted Update, a timer), which its replay runs alike.
  */
 export function quietHandOver(
   enabled: boolean,
   softLimit: number,
   heard: Heard,
-  opts: { busy?: () => boolean; backstop?: number; quietInTask?: boolean } = {},
+  opts: { busy?: () => boolean; backstop?: number; quietInTask?: boolean; fromEvents?: boolean } = {},
 ) {
   const busy = opts.busy ?? (() => false);
   const pastBackstop = () => opts.backstop !== undefined && historyIsLarge(opts.backstop);
   let state: 'below' | 'watching' | 'off' | 'due' = enabled ? 'below' : 'off';
   const passed = () => state === 'below' && (workflowInfo().historyLength > softLimit || pastBackstop());
-  return {
-    wake: () => passed() || state === 'due',
+  const quiet = {
+    wake: () => (opts.fromEvents ? state === 'due' : passed() || state === 'due'),
     due: () => state === 'due',
     /**
      * Starts the coroutine the first time the soft limit is found passed. Where it is called decides when a run
@@ -190,6 +210,8 @@ export function quietHandOver(
       if (state === 'watching') state = 'off';
     },
   };
+  if (opts.fromEvents) heard.onHear(quiet.watch);
+  return quiet;
 }
 
 export function historyIsLarge(limit: number): boolean {

@@ -34,6 +34,7 @@ import {
   HISTORY_LIMITS,
   historyIsLarge as historyIsLargeAfter,
   quietHandOver,
+  QUIET_WATCH_FROM_EVENTS_PATCH,
   RELAY_BACKSTOP_PATCH,
   RELAY_LIMITS_BEFORE_PATCH,
 } from '../shared/continue-as-new';
@@ -76,6 +77,9 @@ export async function subdistrictReports(input: SubdistrictReportsInput): Promis
   const handOverAtQuiet = patched(RELAY_HAND_OVER_AT_QUIET_PATCH);
   // Then, also before any command: whether past its backstop the run waits for a short quiet moment.
   const limits = relayLimits(patched(RELAY_BACKSTOP_PATCH));
+  // Then: whether every report starts the watch and the main loop's wait never reads the history length
+  // (QUIET_WATCH_FROM_EVENTS_PATCH: a refused forwardNow Update is a task with no event, where that length grows).
+  const fromEvents = handOverAtQuiet && patched(QUIET_WATCH_FROM_EVENTS_PATCH);
   const pending = new Map<string, ApplicationReport>();
   for (const r of input.carried?.pending ?? []) pending.set(r.committeeId, r);
   // The campaign's latest gather request not yet answered.
@@ -93,12 +97,13 @@ export async function subdistrictReports(input: SubdistrictReportsInput): Promis
     true,
     limits.soft,
     heard,
-    limits.waitAtBackstop ? { backstop: limits.backstop, quietInTask: true } : {},
+    limits.waitAtBackstop ? { backstop: limits.backstop, quietInTask: true, fromEvents } : { fromEvents },
   );
-  // Each report may be the one past the soft limit: the watch starts then, even while the loop waits for a batch.
+  // Each report may be the one past the soft limit: the watch starts then, even while the loop waits for a batch
+  // (with `fromEvents`, `quiet` starts it itself).
   const hear = () => {
     heard.hear();
-    if (handOverAtQuiet) quiet.watch();
+    if (handOverAtQuiet && !fromEvents) quiet.watch();
   };
 
   setHandler(applicationReportSignal, (raw) => {
