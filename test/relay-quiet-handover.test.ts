@@ -18,6 +18,8 @@ import {
   QUIET_WATCH_FROM_EVENTS_PATCH,
   RELAY_BACKSTOP_PATCH,
   RELAY_LIMITS_BEFORE_PATCH,
+  RELAY_QUIET_WATCH_PATCH,
+  RELAY_SOFT_LIMIT,
 } from '../workflows/shared/continue-as-new';
 import { forwardNowUpdate } from '../workflows/subdistrict-reports/messages';
 import { RELAY_HAND_OVER_AT_QUIET_PATCH } from '../workflows/subdistrict-reports/workflow';
@@ -37,7 +39,9 @@ describe("a 街镇's relay at its soft limit", () => {
     const { relay, sink, first, firstRun, wave } = await startRelay(2190);
     let seq = 0;
     // Waves of reports, never a pause of QUIET_MS, until the first run is past its soft limit.
-    while ((await firstRun.describe()).historyLength <= HISTORY_LIMITS.subdistrictReports) seq = await wave(seq);
+    while ((await firstRun.describe()).historyLength <= RELAY_SOFT_LIMIT) seq = await wave(seq);
+    // Still the first run: short of its backstop, it waits for a quiet moment.
+    expect((await relay.describe()).runId).toBe(first);
     const stoppedAt = Date.now();
 
     // The reports stopped: the first run hands over within a few quiet periods, not after its ten-minute batch.
@@ -121,7 +125,12 @@ async function handedOver(relay: WorkflowHandle, runId: string, label: string) {
       (d.payloads ?? []).map((p) => Buffer.from(p.data ?? []).toString()),
     ),
   );
-  for (const patch of [RELAY_HAND_OVER_AT_QUIET_PATCH, RELAY_BACKSTOP_PATCH, QUIET_WATCH_FROM_EVENTS_PATCH])
+  for (const patch of [
+    RELAY_HAND_OVER_AT_QUIET_PATCH,
+    RELAY_BACKSTOP_PATCH,
+    QUIET_WATCH_FROM_EVENTS_PATCH,
+    RELAY_QUIET_WATCH_PATCH,
+  ])
     expect(markers.filter((m) => m.includes(JSON.stringify(patch)))).toHaveLength(1);
   await replayAndRecord(w().client, relay.workflowId, {
     workflowType: 'subdistrictReports',

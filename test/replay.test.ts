@@ -35,7 +35,9 @@ import {
   CAMPAIGN_SOFT_LIMIT_PATCH,
   CAMPAIGN_BACKSTOP_800_PATCH,
   RELAY_BACKSTOP_PATCH,
+  RELAY_QUIET_WATCH_PATCH,
   QUIET_HAND_OVER_PATCH,
+  QUIET_WATCH_FROM_EVENTS_PATCH,
 } from '../workflows/shared/continue-as-new';
 import { RELAY_HAND_OVER_AT_QUIET_PATCH } from '../workflows/subdistrict-reports/workflow';
 import { NOTICES_BESIDE_TIMERS_PATCH } from '../workflows/campaign/notices';
@@ -113,6 +115,7 @@ describe('golden histories', () => {
       CAMPAIGN_SOFT_LIMIT_PATCH,
       CAMPAIGN_BACKSTOP_800_PATCH,
       RELAY_BACKSTOP_PATCH,
+      RELAY_QUIET_WATCH_PATCH,
     ];
     const texts = files.map((f) => readFileSync(join(DIR, f), 'utf8'));
     expect(patches.filter((p) => !texts.some((text) => text.includes(b64(p))))).toEqual([]);

@@ -42,6 +42,21 @@ export const HISTORY_LIMITS = {
   subdistrictReports: 500,
 } as const;
 
+/**
+ * A relay's soft limit with RELAY_QUIET_WATCH_PATCH: past it the run hands over at a 2 s quiet moment (QUIET_MS),
+ * which comes between a round's windows. Why: a hand-over at the backstop inside a window is tried while reports
+ * arrive every 20-50 ms, and the server refused two of ten at 1,000 applications (UnhandledCommand), where one
+ * relay took 300 reports in 10 s of the review. Starting each window at most 200 events in, a relay serving
+ * COMMITTEES_PER_RELAY (50) committees takes a window's reports (at most about 150, some 1.5 events each) below
+ * its 500 backstop.
+ */
+export const RELAY_SOFT_LIMIT = 200;
+/**
+ * Read once at a relay run's start, after RELAY_BACKSTOP_PATCH and QUIET_WATCH_FROM_EVENTS_PATCH and only with both:
+ * true selects RELAY_SOFT_LIMIT.
+ */
+export const RELAY_QUIET_WATCH_PATCH = 'relay-quiet-watch-200';
+
 /** A relay's limits for runs recorded before RELAY_BACKSTOP_PATCH: a 2 s quiet moment past 600, at once past 1,500. */
 export const RELAY_LIMITS_BEFORE_PATCH = { soft: 600, backstop: 1_500 } as const;
 
@@ -80,7 +95,8 @@ export const CAMPAIGN_BACKSTOP_800_PATCH = 'campaign-backstop-800';
  * its hand-over at 3,000 was refused twice).
  *
  * A relay's soft limit was 600 (RELAY_LIMITS_BEFORE_PATCH: at 300 its watch armed a 2 s timer after timer through
- * whole windows); with RELAY_BACKSTOP_PATCH its backstop, 500, comes first.
+ * whole windows); with RELAY_BACKSTOP_PATCH its backstop, 500, comes first, and with RELAY_QUIET_WATCH_PATCH
+ * RELAY_SOFT_LIMIT comes before it.
  */
 export const SOFT_HISTORY_LIMITS = { campaign: 500 } as const;
 export const SOFT_LIMITS_BEFORE_PATCH = { campaign: 1_000 } as const;

@@ -5,15 +5,28 @@
  * Why more than one relay for a large 街镇: a relay takes one signal per report, and its history grows with them.
  * At 10,000 applications (1,000 per 街镇) one relay per 街镇 took bursts of 1,000 reports in a window, reached its
  * 1,500-event hand-over in the middle of one, lost the race with the reports still arriving (UnhandledCommand)
- * and replayed runs of up to 2,690 events for 1–4.6 s. With at most 200 committees a relay takes at most 200
- * reports in a window: some 900 events in the worst case of one task per report, so it never reaches its
- * backstop inside a window and hands over in the quiet between windows.
+ * and replayed runs of up to 2,690 events for 1–4.6 s. At most 200 committees per relay kept a relay's window
+ * under the 1,500-event backstop of the time. With the 500-event backstop (workflows/shared/continue-as-new.ts),
+ * relays of 100 and 200 committees still reached it inside a window (one took 300 reports in 10 s at 1,000
+ * applications), and the server refused 2 of 10 such hand-overs at 1,000 applications and 32 at 10,000. So at
+ * most 50: a window brings a relay at most about 150 reports (three per committee), some 230 events at the 1.5
+ * per report measured at 1,000 applications, which it takes from at most RELAY_SOFT_LIMIT (200) events in.
+ *
+ * And at most MAX_RELAYS_PER_SUBDISTRICT per 街镇: each gather costs the campaign some 3.5 events per relay it
+ * asks (a signal out, its acknowledgement, their tasks), and a panel's final list asks every relay. Five per 街镇
+ * is 50 relays and some 175 events; the 20 per 街镇 that 50 committees would give at 10,000 applications come to
+ * some 700, past the campaign's 500-event soft limit in one action and near its 800-event backstop. So a 街镇 of
+ * more than 250 committees has relays of more than 50, which reach their backstop inside a window as before.
  */
 import { subdistrictReportsWorkflowId as relayWorkflowId } from '../../temporal/ids';
 import { BATCH_MS } from './workflow';
 
-/** The most committees one relay serves; a 街镇 with more has ⌈committees / 200⌉ relays. */
-export const COMMITTEES_PER_RELAY = 200;
+/**
+ * The most committees one relay serves; a 街镇 with more has ⌈committees / 50⌉ relays, up to
+ * MAX_RELAYS_PER_SUBDISTRICT. Fixed at a campaign's start (its input names the relays), so a change needs no patch.
+ */
+export const COMMITTEES_PER_RELAY = 50;
+export const MAX_RELAYS_PER_SUBDISTRICT = 5;
 
 /** What the campaign keys a relay's acknowledgements by: the 街镇 alone when it has one relay. */
 export const relayKey = (subdistrict: string, shard?: number) =>
@@ -40,7 +53,8 @@ export function relayCountsFor(
   const bySubdistrict = new Map<string, number>();
   for (const c of committees) bySubdistrict.set(c.subdistrict, (bySubdistrict.get(c.subdistrict) ?? 0) + 1);
   const counts: RelayCounts = {};
-  for (const [sd, n] of bySubdistrict) if (n > perRelay) counts[sd] = Math.ceil(n / perRelay);
+  for (const [sd, n] of bySubdistrict)
+    if (n > perRelay) counts[sd] = Math.min(Math.ceil(n / perRelay), MAX_RELAYS_PER_SUBDISTRICT);
   return counts;
 }
 

@@ -36,6 +36,8 @@ import {
   quietHandOver,
   QUIET_WATCH_FROM_EVENTS_PATCH,
   RELAY_BACKSTOP_PATCH,
+  RELAY_QUIET_WATCH_PATCH,
+  RELAY_SOFT_LIMIT,
   RELAY_LIMITS_BEFORE_PATCH,
 } from '../shared/continue-as-new';
 import { mergeReport } from './batch';
@@ -66,20 +68,25 @@ export const MAX_BATCH = 200;
  */
 export const RELAY_HAND_OVER_AT_QUIET_PATCH = 'relay-hand-over-at-quiet';
 
-/** The limits a relay run hands over by: RELAY_BACKSTOP_PATCH's (workflows/shared/continue-as-new.ts) or the earlier. */
-function relayLimits(shortRuns: boolean) {
+/**
+ * The limits a relay run hands over by (workflows/shared/continue-as-new.ts): RELAY_BACKSTOP_PATCH's, with or
+ * without the soft limit of RELAY_QUIET_WATCH_PATCH, or the earlier.
+ */
+function relayLimits(shortRuns: boolean, quietWatch: boolean) {
   if (!shortRuns) return { soft: RELAY_LIMITS_BEFORE_PATCH.soft, backstop: RELAY_LIMITS_BEFORE_PATCH.backstop };
   const backstop = HISTORY_LIMITS.subdistrictReports;
-  return { soft: backstop, backstop, waitAtBackstop: true };
+  return { soft: quietWatch ? RELAY_SOFT_LIMIT : backstop, backstop, waitAtBackstop: true };
 }
 
 export async function subdistrictReports(input: SubdistrictReportsInput): Promise<SubdistrictReportsResult> {
   const handOverAtQuiet = patched(RELAY_HAND_OVER_AT_QUIET_PATCH);
-  // Then, also before any command: whether past its backstop the run waits for a short quiet moment.
-  const limits = relayLimits(patched(RELAY_BACKSTOP_PATCH));
+  // Then, also before any command: whether past its backstop the run waits for a short quiet moment (RELAY_BACKSTOP_PATCH).
+  const shortRuns = patched(RELAY_BACKSTOP_PATCH);
   // Then: whether every report starts the watch and the main loop's wait never reads the history length
   // (QUIET_WATCH_FROM_EVENTS_PATCH: a refused forwardNow Update is a task with no event, where that length grows).
   const fromEvents = handOverAtQuiet && patched(QUIET_WATCH_FROM_EVENTS_PATCH);
+  // Then, only with both: whether a 2 s quiet moment past RELAY_SOFT_LIMIT hands over, before the backstop.
+  const limits = relayLimits(shortRuns, shortRuns && fromEvents && patched(RELAY_QUIET_WATCH_PATCH));
   const pending = new Map<string, ApplicationReport>();
   for (const r of input.carried?.pending ?? []) pending.set(r.committeeId, r);
   // The campaign's latest gather request not yet answered.
