@@ -115,6 +115,7 @@ describe('golden histories', () => {
       CAMPAIGN_SOFT_LIMIT_PATCH,
       CAMPAIGN_BACKSTOP_800_PATCH,
       RELAY_BACKSTOP_PATCH,
+      QUIET_WATCH_FROM_EVENTS_PATCH,
       RELAY_QUIET_WATCH_PATCH,
     ];
     const texts = files.map((f) => readFileSync(join(DIR, f), 'utf8'));
