@@ -6,7 +6,7 @@
  * the newcomer is sent the deadline here. Reports without deadlines (older applications) are recorded as before.
  */
 import { zodLine } from '../../domain/rejections';
-import { applicationReportSchema, type ApplicationReport, type HeldDeadlines } from './stage-report';
+import { parseApplicationReport, type ApplicationReport, type HeldDeadlines } from './stage-report';
 import type { CampaignState } from './state';
 
 /**
@@ -14,7 +14,7 @@ import type { CampaignState } from './state';
  * the field for a malformed one, which changes nothing. `at` names where it sat, e.g. `reports.3`.
  */
 export function receiveReport(s: CampaignState, raw: unknown, at?: string): string | undefined {
-  const r = applicationReportSchema().safeParse(raw);
+  const r = parseApplicationReport(raw);
   if (!r.success) return `InvalidInput: ${at ? `${at}.` : ''}${zodLine(r.error)}`;
   recordReport(s, r.data);
   return undefined;

@@ -51,6 +51,60 @@ export const applicationReportSchema = lazy(() => {
     .strip() satisfies z.ZodType<ApplicationReport>;
 });
 
+/**
+ * `applicationReportSchema().safeParse(raw)`, with a shortcut for the well-formed report that is almost every one.
+ * Why: inside the workflow sandbox a zod parse of a report costs some 40 µs against 1–3 µs in plain Node (the
+ * profile of a campaign replay at 1,000 applications put 84 ms of its 550 in it), and a campaign run at 10,000
+ * applications takes its relays' 10,000 reports or more; each replay parses them again. The shortcut reads no
+ * global and accepts only what the schema accepts, with the same output (test/report-shortcut.test.ts checks it
+ * against the schema on generated reports); anything else, and every error message, is the schema's.
+ */
+export function parseApplicationReport(
+  raw: unknown,
+): ReturnType<ReturnType<typeof applicationReportSchema>['safeParse']> {
+  const data = plainReport(raw);
+  return data ? { success: true, data } : applicationReportSchema().safeParse(raw);
+}
+
+/** The report `raw` is, when it is plainly well formed with every field in its bounds; else undefined. */
+function plainReport(raw: unknown): ApplicationReport | undefined {
+  if (typeof raw !== 'object' || raw === null) return undefined;
+  const r = raw as Record<string, unknown>;
+  const { committeeId, subdistrict, stage, seq, paperFormReceived, total, grade, name, deadlines } = r;
+  if (!text(committeeId, 1, 64) || !text(stage, 1, 40) || typeof paperFormReceived !== 'boolean') return undefined;
+  // A whole number from 0 up to 2^53 - 1, as z.number().int().min(0).
+  if (typeof seq !== 'number' || !(seq >= 0 && seq <= 9_007_199_254_740_991) || seq % 1 !== 0) return undefined;
+  const out: ApplicationReport = { committeeId, stage, seq, paperFormReceived };
+  // Optional fields: absent, or within bounds; a present `undefined` goes to the schema.
+  if ('subdistrict' in r) {
+    if (!text(subdistrict, 0, 64)) return undefined;
+    out.subdistrict = subdistrict;
+  }
+  if ('total' in r) {
+    if (typeof total !== 'number' || total - total !== 0) return undefined; // finite, as z.number()
+    out.total = total;
+  }
+  if ('grade' in r) {
+    if (!text(grade, 0, 20)) return undefined;
+    out.grade = grade;
+  }
+  if ('name' in r) {
+    if (!text(name, 0, 200)) return undefined;
+    out.name = name;
+  }
+  if ('deadlines' in r) {
+    if (typeof deadlines !== 'object' || deadlines === null) return undefined;
+    const { applications, review, inspection } = deadlines as Record<string, unknown>;
+    if (!text(applications, 0, 40) || !text(review, 0, 40) || !text(inspection, 0, 40)) return undefined;
+    out.deadlines = { applications, review, inspection };
+  }
+  return out;
+}
+
+function text(v: unknown, min: number, max: number): v is string {
+  return typeof v === 'string' && v.length >= min && v.length <= max;
+}
+
 export const applicationReportSignal = defineSignal<[ApplicationReport]>('applicationReport');
 
 /**

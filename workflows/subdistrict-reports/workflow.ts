@@ -23,7 +23,7 @@ import {
   setHandler,
 } from '@temporalio/workflow';
 import {
-  applicationReportSchema,
+  parseApplicationReport,
   applicationReportSignal,
   applicationReportsSignal,
   type ApplicationReport,
@@ -115,7 +115,7 @@ export async function subdistrictReports(input: SubdistrictReportsInput): Promis
 
   setHandler(applicationReportSignal, (raw) => {
     hear();
-    const r = applicationReportSchema().safeParse(raw);
+    const r = parseApplicationReport(raw);
     if (!r.success) return void log.warn('malformed application report ignored', { field: fieldOf(r.error) });
     pending.set(r.data.committeeId, mergeReport(pending.get(r.data.committeeId), r.data));
   });
