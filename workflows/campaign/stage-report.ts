@@ -34,18 +34,21 @@ export interface HeldDeadlines {
  * What a relay and the campaign accept as a report: unknown fields are dropped, a malformed report is refused.
  * Built on first use: every application imports this module, and only relays and the campaign parse reports.
  */
+/** The longest each text field of a report may be: the schema and `parseApplicationReport`'s shortcut read these. */
+const MAX = { committeeId: 64, subdistrict: 64, stage: 40, grade: 20, name: 200, instant: 40 } as const;
+
 export const applicationReportSchema = lazy(() => {
-  const iso = z.string().max(40);
+  const iso = z.string().max(MAX.instant);
   return z
     .object({
-      committeeId: z.string().min(1).max(64),
-      subdistrict: z.string().max(64).optional(),
-      stage: z.string().min(1).max(40),
+      committeeId: z.string().min(1).max(MAX.committeeId),
+      subdistrict: z.string().max(MAX.subdistrict).optional(),
+      stage: z.string().min(1).max(MAX.stage),
       seq: z.number().int().min(0),
       paperFormReceived: z.boolean(),
       total: z.number().optional(),
-      grade: z.string().max(20).optional(),
-      name: z.string().max(200).optional(),
+      grade: z.string().max(MAX.grade).optional(),
+      name: z.string().max(MAX.name).optional(),
       deadlines: z.object({ applications: iso, review: iso, inspection: iso }).optional(),
     })
     .strip() satisfies z.ZodType<ApplicationReport>;
@@ -71,13 +74,14 @@ function plainReport(raw: unknown): ApplicationReport | undefined {
   if (typeof raw !== 'object' || raw === null) return undefined;
   const r = raw as Record<string, unknown>;
   const { committeeId, subdistrict, stage, seq, paperFormReceived, total, grade, name, deadlines } = r;
-  if (!text(committeeId, 1, 64) || !text(stage, 1, 40) || typeof paperFormReceived !== 'boolean') return undefined;
+  if (!text(committeeId, 1, MAX.committeeId) || !text(stage, 1, MAX.stage) || typeof paperFormReceived !== 'boolean')
+    return undefined;
   // A whole number from 0 up to 2^53 - 1, as z.number().int().min(0).
   if (typeof seq !== 'number' || !(seq >= 0 && seq <= 9_007_199_254_740_991) || seq % 1 !== 0) return undefined;
   const out: ApplicationReport = { committeeId, stage, seq, paperFormReceived };
   // Optional fields: absent, or within bounds; a present `undefined` goes to the schema.
   if ('subdistrict' in r) {
-    if (!text(subdistrict, 0, 64)) return undefined;
+    if (!text(subdistrict, 0, MAX.subdistrict)) return undefined;
     out.subdistrict = subdistrict;
   }
   if ('total' in r) {
@@ -85,17 +89,18 @@ function plainReport(raw: unknown): ApplicationReport | undefined {
     out.total = total;
   }
   if ('grade' in r) {
-    if (!text(grade, 0, 20)) return undefined;
+    if (!text(grade, 0, MAX.grade)) return undefined;
     out.grade = grade;
   }
   if ('name' in r) {
-    if (!text(name, 0, 200)) return undefined;
+    if (!text(name, 0, MAX.name)) return undefined;
     out.name = name;
   }
   if ('deadlines' in r) {
     if (typeof deadlines !== 'object' || deadlines === null) return undefined;
     const { applications, review, inspection } = deadlines as Record<string, unknown>;
-    if (!text(applications, 0, 40) || !text(review, 0, 40) || !text(inspection, 0, 40)) return undefined;
+    if (!text(applications, 0, MAX.instant) || !text(review, 0, MAX.instant) || !text(inspection, 0, MAX.instant))
+      return undefined;
     out.deadlines = { applications, review, inspection };
   }
   return out;
