@@ -36,6 +36,7 @@ import * as updates from '../workflows/campaign/messages';
 import { materialsDueFor } from '../domain/titles';
 import { isNotFound, requireWorkflow, UserError } from './errors';
 import { CAMPAIGN_TASK_TIMEOUT } from '../temporal/task-timeouts';
+import { COORDINATOR_PRIORITY } from '../temporal/priority';
 import { resolveCalendar, type CalendarOverrides } from '../domain/calendar';
 import { withZonedUntil } from '../domain/beijing-time';
 import { loadWorkdays } from '../domain/holidays';
@@ -111,6 +112,8 @@ export async function startCampaign(client: Client, opts: StartCampaignOptions) 
       args: [input],
       workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
       workflowTaskTimeout: opts.workflowTaskTimeout ?? CAMPAIGN_TASK_TIMEOUT,
+      // Ahead of the applications' tasks on a busy worker (temporal/priority.ts).
+      priority: COORDINATOR_PRIORITY,
       // What a submission needs (calendar, deadlines, reminders, time scale), read without running the campaign.
       memo: submissionMemo(submissionTerms(input, initialCampaignState(input))),
       typedSearchAttributes: [

@@ -10,6 +10,7 @@ import { forwardNowUpdate, NOTHING_TO_FORWARD } from '../workflows/subdistrict-r
 import { relayBatchMs, relaysOfAll, type RelayCounts } from '../workflows/subdistrict-reports/relays';
 import { z } from 'zod';
 import { numberFromEnv } from '../temporal/env';
+import { COORDINATOR_PRIORITY } from '../temporal/priority';
 import { isNotFound, UserError } from './errors';
 
 /**
@@ -51,6 +52,8 @@ export async function startSubdistrictRelays(
         await client.workflow.start(subdistrictReports, {
           workflowId,
           taskQueue: opts.taskQueue,
+          // Ahead of the applications' tasks on a busy worker, like the campaign (temporal/priority.ts).
+          priority: COORDINATOR_PRIORITY,
           args: [
             {
               year: opts.year,

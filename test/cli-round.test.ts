@@ -20,6 +20,8 @@ import { storyClock } from '../scenario/clock';
 import { playScene, playScenes } from '../scenario/play';
 import { cliDriver } from '../scenario/drivers/cli';
 import type { CampaignResult } from '../workflows/campaign/workflow';
+import { COORDINATOR_PRIORITY } from '../temporal/priority';
+import { relayCountsFor, relaysOfAll } from '../workflows/subdistrict-reports/relays';
 
 const YEAR = yearOf('cli-round.test.ts'); // a label of its own on the shared dev server; the calendar keeps the 2023 dates
 const directory = loadDirectory();
@@ -59,6 +61,13 @@ describe('the round through the CLI (dev server)', () => {
     expect(result.finalList).toEqual(story.expected.finalList);
     expect(result.removed).toEqual(story.expected.removed);
     expect(result.finalList).toHaveLength(4);
+    // The campaign's and the relays' tasks go first on a busy worker (temporal/priority.ts); applications' keep the
+    // server's default (no key).
+    const priorityOf = async (id: string) => (await client.workflow.getHandle(id).describe()).priority?.priorityKey;
+    expect(await priorityOf(campaignWorkflowId(YEAR))).toBe(COORDINATOR_PRIORITY.priorityKey);
+    const relays = relaysOfAll(YEAR, directory.subdistricts, relayCountsFor(directory.committees));
+    for (const relay of relays) expect(await priorityOf(relay.workflowId)).toBe(COORDINATOR_PRIORITY.priorityKey);
+    expect(await priorityOf(applicationWorkflowId(YEAR, directory.committees[0].id))).toBeUndefined();
     for (const c of directory.committees) {
       const final = await client.workflow.getHandle(applicationWorkflowId(YEAR, c.id)).result();
       expect({ id: c.id, stage: final.stage }).toEqual({ id: c.id, stage: story.expected.stages[c.id].stage });
