@@ -25,6 +25,8 @@ export interface BenchOptionsForReport {
   workerStickyTimeoutSeconds?: string;
   /** WORKER_WORKFLOW_THREADS given to both workers; unset: the SDK's 1. */
   workerWorkflowThreads?: string;
+  /** WORKER_MAX_WORKFLOW_TASKS given to both workers; unset: the SDK's 40. */
+  workerMaxWorkflowTasks?: string;
   /** --address: the running server both runs used (unset: a fresh dev server for each run). */
   server?: { address: string; namespace: string; serverPids: number[] };
 }
@@ -109,6 +111,7 @@ export function buildReport(o: {
     WORKER_MAX_CACHED_WORKFLOWS: options.workerMaxCachedWorkflows,
     WORKER_STICKY_TIMEOUT_SECONDS: options.workerStickyTimeoutSeconds,
     WORKER_WORKFLOW_THREADS: options.workerWorkflowThreads,
+    WORKER_MAX_WORKFLOW_TASKS: options.workerMaxWorkflowTasks,
   })
     .filter(([, value]) => value)
     .map(([name, value]) => `${name}=${value} `)

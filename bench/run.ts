@@ -283,6 +283,7 @@ async function main(): Promise<void> {
       workerMaxCachedWorkflows: process.env.WORKER_MAX_CACHED_WORKFLOWS || undefined,
       workerStickyTimeoutSeconds: process.env.WORKER_STICKY_TIMEOUT_SECONDS || undefined,
       workerWorkflowThreads: process.env.WORKER_WORKFLOW_THREADS || undefined,
+      workerMaxWorkflowTasks: process.env.WORKER_MAX_WORKFLOW_TASKS || undefined,
       server: o.external
         ? { address: o.external.address, namespace: o.external.namespace, serverPids: o.external.pids }
         : undefined,

@@ -36,11 +36,26 @@ const stickySeconds = () =>
 const workflowThreads = () =>
   numberFromEnv('WORKER_WORKFLOW_THREADS', z.coerce.number().int().min(1).max(16), 'a whole number from 1 to 16');
 
+/**
+ * WORKER_MAX_WORKFLOW_TASKS: how many workflow tasks the worker holds at once (polled, queued for its thread or
+ * running). Unset: the SDK's 40. The server hands out tasks by priority (temporal/priority.ts), but a task the worker
+ * already holds waits behind every task polled before it: at 10,000 applications the campaign's tasks ran 0.3–2.4 s
+ * from poll to completion while each list confirmation's notices woke hundreds of applications. Fewer held tasks
+ * leave that backlog on the server, where the campaign's go first; too few leave the thread idle between polls.
+ */
+const workflowTasks = () =>
+  numberFromEnv('WORKER_MAX_WORKFLOW_TASKS', z.coerce.number().int().min(2).max(1000), 'a whole number from 2 to 1000');
+
 export interface WorkerTuning {
   /** Worker options for a worker with a workflow cache. */
-  options: { maxCachedWorkflows?: number; stickyQueueScheduleToStartTimeout?: number; workflowThreadPoolSize?: number };
-  /** The thread count alone, for a worker without a cache (worker/cold-start.ts). */
-  threads: { workflowThreadPoolSize?: number };
+  options: {
+    maxCachedWorkflows?: number;
+    stickyQueueScheduleToStartTimeout?: number;
+    workflowThreadPoolSize?: number;
+    maxConcurrentWorkflowTaskExecutions?: number;
+  };
+  /** The thread count and task limit alone, for a worker without a cache (worker/cold-start.ts). */
+  threads: { workflowThreadPoolSize?: number; maxConcurrentWorkflowTaskExecutions?: number };
   /** One line per setting given, for the worker's start-up log. */
   lines: string[];
 }
@@ -49,7 +64,11 @@ export function workerTuningFromEnv(): WorkerTuning {
   const cache = cacheSize();
   const sticky = stickySeconds();
   const threadCount = workflowThreads();
-  const threads = threadCount === undefined ? {} : { workflowThreadPoolSize: threadCount };
+  const taskLimit = workflowTasks();
+  const threads = {
+    ...(threadCount === undefined ? {} : { workflowThreadPoolSize: threadCount }),
+    ...(taskLimit === undefined ? {} : { maxConcurrentWorkflowTaskExecutions: taskLimit }),
+  };
   return {
     options: {
       ...(cache === undefined ? {} : { maxCachedWorkflows: cache }),
@@ -63,6 +82,7 @@ export function workerTuningFromEnv(): WorkerTuning {
         ? []
         : [`sticky queue schedule-to-start timeout: ${sticky} s (WORKER_STICKY_TIMEOUT_SECONDS)`]),
       ...(threadCount === undefined ? [] : [`workflow threads: ${threadCount} (WORKER_WORKFLOW_THREADS)`]),
+      ...(taskLimit === undefined ? [] : [`workflow tasks held at once: ${taskLimit} (WORKER_MAX_WORKFLOW_TASKS)`]),
     ],
   };
 }
