@@ -9,8 +9,9 @@
  *
  * The server hands out a task queue's tasks by priority key, lower first (1–5, default 3; `matching.useNewMatcher`,
  * on by default in server 1.32 and in the dev server). Every workflow task of a run has the run's priority, its
- * activities inherit it and a run continued-as-new keeps it, so setting it at the start is enough. Applications, titles and the rest keep the
- * default: none of them waits on another the way every application's official waits on the campaign.
+ * activities inherit it and a run continued-as-new keeps it, so setting it at the start is enough. Applications,
+ * titles and the rest keep the default: none of them waits on another the way every application's official waits
+ * on the campaign.
  */
 import type { Priority } from '@temporalio/common';
 

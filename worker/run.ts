@@ -64,7 +64,7 @@ export async function runWorker(opts: RunWorkerOptions = {}): Promise<void> {
           polls: 'workflows',
           extra: cached
             ? tuning.options
-            : { ...uncachedWorkflowOptions(shortBuildId(base.workflowBundle)), ...tuning.threads },
+            : { ...uncachedWorkflowOptions(shortBuildId(base.workflowBundle)), ...tuning.uncached },
         });
         if (!cached) announce();
         return worker;

@@ -54,8 +54,8 @@ export interface WorkerTuning {
     workflowThreadPoolSize?: number;
     maxConcurrentWorkflowTaskExecutions?: number;
   };
-  /** The thread count and task limit alone, for a worker without a cache (worker/cold-start.ts). */
-  threads: { workflowThreadPoolSize?: number; maxConcurrentWorkflowTaskExecutions?: number };
+  /** The thread count and held-task limit alone, for a worker without a cache (worker/cold-start.ts). */
+  uncached: { workflowThreadPoolSize?: number; maxConcurrentWorkflowTaskExecutions?: number };
   /** One line per setting given, for the worker's start-up log. */
   lines: string[];
 }
@@ -65,7 +65,7 @@ export function workerTuningFromEnv(): WorkerTuning {
   const sticky = stickySeconds();
   const threadCount = workflowThreads();
   const taskLimit = workflowTasks();
-  const threads = {
+  const uncached = {
     ...(threadCount === undefined ? {} : { workflowThreadPoolSize: threadCount }),
     ...(taskLimit === undefined ? {} : { maxConcurrentWorkflowTaskExecutions: taskLimit }),
   };
@@ -73,9 +73,9 @@ export function workerTuningFromEnv(): WorkerTuning {
     options: {
       ...(cache === undefined ? {} : { maxCachedWorkflows: cache }),
       ...(sticky === undefined ? {} : { stickyQueueScheduleToStartTimeout: sticky * 1000 }),
-      ...threads,
+      ...uncached,
     },
-    threads,
+    uncached,
     lines: [
       ...(cache === undefined ? [] : [`workflow cache: ${cache} workflows (WORKER_MAX_CACHED_WORKFLOWS)`]),
       ...(sticky === undefined
