@@ -186,7 +186,7 @@ export async function application(input: ApplicationInput): Promise<ApplicationR
   const continueIfLarge = async () => {
     if (!historyIsLarge()) return;
     // Unsent mail is carried in s.mail.
-    await continueAsNewWhenSettled<typeof application>([mail.beforeContinueAsNew], { ...input, carried: s });
+    await continueAsNewWhenSettled<typeof application>([mail.beforeContinueAsNew], () => ({ ...input, carried: s }));
   };
 
   if (!input.carried) {

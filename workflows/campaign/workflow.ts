@@ -353,8 +353,8 @@ export async function campaign(input: CampaignInput): Promise<CampaignResult> {
       // state, so its next run's submissions no longer need a Query.
       await continueAsNewWhenSettled<typeof campaign>(
         courier ? [courier.hold, mail.beforeContinueAsNew] : [mail.beforeContinueAsNew],
-        { ...input, carried: carryState(s) },
-        { keepTaskTimeout: true, memo: submissionMemo(submissionTerms(input, s)) },
+        () => ({ ...input, carried: carryState(s) }),
+        { keepTaskTimeout: true, memo: () => submissionMemo(submissionTerms(input, s)) },
       );
     }
     const boundary = nextBoundary(input, s, clock.now(), !clock.legacy);

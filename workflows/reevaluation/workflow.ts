@@ -194,10 +194,10 @@ export async function reevaluation(
     }
     if (!s.result && historyIsLarge()) {
       // Unsent mail is carried in s.mail; what the campaign heard (or the fallback) in s.reported.
-      await continueAsNewWhenSettled<typeof reevaluation>([mail.beforeContinueAsNew, async () => reporter?.settled()], {
-        ...input,
-        carried: s,
-      });
+      await continueAsNewWhenSettled<typeof reevaluation>(
+        [mail.beforeContinueAsNew, async () => reporter?.settled()],
+        () => ({ ...input, carried: s }),
+      );
     }
   }
   if (!resultBeforeMail) {

@@ -238,20 +238,25 @@ export function historyIsLarge(limit: number): boolean {
 /**
  * Hands over to a new run of the same workflow: first each step in `settle` (in order: e.g. sends in flight given a
  * short grace, so that unsent mail is carried in the state), then every Update and Signal handler finishes, then the
- * new run starts with `next`. `keepTaskTimeout`: the new run keeps this run's workflow task timeout (a campaign's is
- * longer than the default: its first task after a replay of 3,000 events takes a while). `memo`: the new run's memo
- * (without it the server copies this run's).
+ * new run starts with what `next` returns. `next` is called only then, with nothing awaited between it and the hand-
+ * over: the settle steps can wait across tasks (an email in flight, up to its grace), and a Signal or Update taken
+ * meanwhile changes the state. Built before the wait, a copy (the campaign's packed registry, a relay's pending
+ * reports) lost what came in during it: a 街镇's inspection report that arrived while the campaign waited for a
+ * courier left the list as uninspected. `keepTaskTimeout`: the new run keeps this run's workflow task timeout (a
+ * campaign's is longer than the default: its first task after a replay of 3,000 events takes a while). `memo`: the
+ * new run's memo (without it the server copies this run's), also read after the wait.
  */
 export async function continueAsNewWhenSettled<F extends Workflow>(
   settle: Array<() => Promise<unknown>>,
-  next: Parameters<F>[0],
-  opts: { keepTaskTimeout?: boolean; memo?: Record<string, unknown> } = {},
+  next: () => Parameters<F>[0],
+  opts: { keepTaskTimeout?: boolean; memo?: () => Record<string, unknown> } = {},
 ): Promise<never> {
   for (const step of settle) await step();
   await condition(allHandlersFinished);
+  const memo = opts.memo?.();
   const options = {
     ...(opts.keepTaskTimeout ? { workflowTaskTimeout: workflowInfo().taskTimeoutMs } : {}),
-    ...(opts.memo ? { memo: opts.memo } : {}),
+    ...(memo ? { memo } : {}),
   };
-  return makeContinueAsNewFunc<F>(options)(...([next] as Parameters<F>));
+  return makeContinueAsNewFunc<F>(options)(...([next()] as Parameters<F>));
 }

@@ -191,10 +191,10 @@ export async function subdistrictReports(input: SubdistrictReportsInput): Promis
       if (closing) break;
     }
     if (historyIsLarge() || quiet.due())
-      await continueAsNewWhenSettled<typeof subdistrictReports>([], {
+      await continueAsNewWhenSettled<typeof subdistrictReports>([], () => ({
         ...input,
         carried: { pending: [...pending.values()], gather, forwarded },
-      });
+      }));
   }
   quiet.stop();
   await condition(allHandlersFinished);

@@ -183,10 +183,10 @@ export async function title(input: TitleInput): Promise<TitleSnapshot> {
   const historyIsLarge = () => historyIsLargeAfter(HISTORY_LIMITS.title);
   // Unsent mail is carried in s.mail.
   const nextRun = () =>
-    continueAsNewWhenSettled<typeof title>([mail.beforeContinueAsNew], {
+    continueAsNewWhenSettled<typeof title>([mail.beforeContinueAsNew], () => ({
       ...input,
       carried: { ...s, runs: s.runs + 1 },
-    });
+    }));
   const done = () => s.status === 'revoked' && !!s.recovery?.confirmedAt && !child;
 
   // Weekly recovery reminders on their own timer (new runs); the loop below then waits for events only.
