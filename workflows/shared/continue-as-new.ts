@@ -241,8 +241,8 @@ export function historyIsLarge(limit: number): boolean {
  * new run starts with what `next` returns. `next` is called only then, with nothing awaited between it and the hand-
  * over: the settle steps can wait across tasks (an email in flight, up to its grace), and a Signal or Update taken
  * meanwhile changes the state. Built before the wait, a copy (the campaign's packed registry, a relay's pending
- * reports) lost what came in during it: a 街镇's inspection report that arrived while the campaign waited for a
- * courier left the list as uninspected. `keepTaskTimeout`: the new run keeps this run's workflow task timeout (a
+ * reports) lost what came in during it: a 街镇's inspection report taken while the campaign waited for a courier
+ * would leave that application uninspected on the list. `keepTaskTimeout`: the new run keeps this run's workflow task timeout (a
  * campaign's is longer than the default: its first task after a replay of 3,000 events takes a while). `memo`: the
  * new run's memo (without it the server copies this run's), also read after the wait.
  */
